@@ -1,0 +1,68 @@
+"""Entry point: `python -m bot` runs the bot; `python -m bot load-program FILE` loads a program."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.database import create_engine, migrate, session_factory
+from bot.settings import Settings, SettingsError
+from models.program_file import ProgramFileError, apply_program, read_program_file
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and the URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+async def _load_program(settings: Settings, path: str) -> int:
+    spec = read_program_file(path)
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate(engine)
+        async with session_factory(engine)() as session, session.begin():
+            report = await apply_program(session, spec)
+    finally:
+        await engine.dispose()
+    print(f"program {report.program_code}: {len(report.created)} meetings created, "
+          f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+          f"{len(report.unlisted)} unlisted" + (f" ({', '.join(report.unlisted)})" if report.unlisted else ""))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="shm-bot: meeting registration on Telegram")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default)")
+    load = commands.add_parser("load-program", help="load or update a program file")
+    load.add_argument("file")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings.from_env(os.environ, require_token=args.command != "load-program")
+    except SettingsError as error:
+        print(f"shm-bot: {error}", file=sys.stderr)
+        return 2
+    _configure_logging(settings.log_level)
+    if args.command == "load-program":
+        try:
+            return asyncio.run(_load_program(settings, args.file))
+        except ProgramFileError as error:
+            print(f"shm-bot: the program file was not loaded; nothing changed.\n{error}", file=sys.stderr)
+            return 1
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

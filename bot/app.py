@@ -1,0 +1,62 @@
+"""Wiring: `build_application(settings)` is the one place the bot is put together."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.clock import Clock, SystemClock
+from bot.database import create_engine, migrate, session_factory
+from bot.settings import Settings
+from bot.update_processor import PerChatUpdateProcessor
+from handlers import register_all
+from handlers.common import Services
+from handlers.texts import LANGUAGES, Texts
+from models.program import Program
+from models.program_file import apply_program, read_program_file
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:
+    """The bot, ready to poll or serve webhooks; nothing connects until it is initialised."""
+    engine = create_engine(settings.database_url)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
+        .post_init(_on_startup)
+        .post_shutdown(_on_shutdown)
+    )
+    if settings.rate_limit:
+        # Waits out Telegram's 429s instead of failing; keeps the overall rate near 30/s.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data["services"] = Services(settings, session_factory(engine), clock or SystemClock())
+    application.bot_data["engine"] = engine
+    register_all(application)
+    return application
+
+
+async def _on_startup(application: Application) -> None:
+    services: Services = application.bot_data["services"]
+    await migrate(application.bot_data["engine"])
+    async with services.sessions() as session, session.begin():
+        if await session.scalar(select(Program.id).limit(1)) is None:
+            report = await apply_program(session, read_program_file(services.settings.program_file))
+            log.info("loaded program %s: %d meetings", report.program_code, len(report.created))
+    for language in LANGUAGES:
+        commands = [BotCommand(name, description) for name, description in Texts(language).commands()]
+        await application.bot.set_my_commands(commands, language_code=None if language == "id" else language)
+
+
+async def _on_shutdown(application: Application) -> None:
+    await application.bot_data["engine"].dispose()

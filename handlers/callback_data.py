@@ -1,0 +1,167 @@
+"""The one schema for inline-button data: typed actions packed into at most 64 bytes.
+
+Data is `<tag>:<field>:<field>…` with small integers and short codes, so it never nears
+Telegram's 64-byte limit. Anything that does not parse into a known action (a forged or
+outdated button) parses to None and is answered as a stale button.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import ClassVar
+
+MAX_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Action:
+    """Base of every button action."""
+
+    tag: ClassVar[str]
+
+
+@dataclass(frozen=True)
+class Consent(Action):
+    tag = "c"
+    agree: bool
+
+
+@dataclass(frozen=True)
+class MeetingPage(Action):
+    tag = "mp"
+    page: int
+
+
+@dataclass(frozen=True)
+class ChooseMeeting(Action):
+    tag = "m"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class ChooseRole(Action):
+    tag = "r"
+    meeting_id: int
+    role_id: int
+
+
+@dataclass(frozen=True)
+class Submit(Action):
+    tag = "sk"
+
+
+@dataclass(frozen=True)
+class EditMenu(Action):
+    tag = "se"
+
+
+@dataclass(frozen=True)
+class Discard(Action):
+    tag = "sb"
+
+
+@dataclass(frozen=True)
+class EditField(Action):
+    tag = "ef"
+    step: str
+
+
+@dataclass(frozen=True)
+class BackToSummary(Action):
+    tag = "eb"
+
+
+@dataclass(frozen=True)
+class RegisterAnother(Action):
+    tag = "n"
+
+
+@dataclass(frozen=True)
+class AskCancel(Action):
+    tag = "xa"
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class ConfirmCancel(Action):
+    tag = "xy"
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class KeepRegistration(Action):
+    tag = "xn"
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class ConfirmErase(Action):
+    tag = "dy"
+
+
+@dataclass(frozen=True)
+class KeepData(Action):
+    tag = "dn"
+
+
+@dataclass(frozen=True)
+class SetLanguage(Action):
+    tag = "l"
+    language: str
+
+
+ACTIONS: dict[str, type[Action]] = {
+    cls.tag: cls
+    for cls in (Consent, MeetingPage, ChooseMeeting, ChooseRole, Submit, EditMenu, Discard,
+                EditField, BackToSummary, RegisterAnother, AskCancel, ConfirmCancel,
+                KeepRegistration, ConfirmErase, KeepData, SetLanguage)
+}
+
+
+def pack(action: Action) -> str:
+    """The button data for an action."""
+    parts = [action.tag]
+    for field in fields(action):
+        value = getattr(action, field.name)
+        parts.append(str(int(value)) if isinstance(value, bool) else str(value))
+    data = ":".join(parts)
+    if len(data.encode()) > MAX_BYTES or any(":" in p for p in parts[1:]):
+        raise ValueError(f"callback data does not fit the schema: {data!r}")
+    return data
+
+
+def parse(data: str | None) -> Action | None:
+    """The action behind button data, or None when it is unknown or malformed."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    tag, *values = data.split(":")
+    cls = ACTIONS.get(tag)
+    if cls is None:
+        return None
+    spec = fields(cls)
+    if len(values) != len(spec):
+        return None
+    kwargs: dict[str, object] = {}
+    for field, raw in zip(spec, values, strict=True):
+        if field.type in ("int", int):
+            if not raw.isdigit() or len(raw) > 12:
+                return None
+            kwargs[field.name] = int(raw)
+        elif field.type in ("bool", bool):
+            if raw not in ("0", "1"):
+                return None
+            kwargs[field.name] = raw == "1"
+        else:
+            if not raw or len(raw) > 24 or not raw.replace("_", "").isalnum():
+                return None
+            kwargs[field.name] = raw
+    return cls(**kwargs)
+
+
+def matches(*classes: type[Action]):  # noqa: ANN201 - a predicate for CallbackQueryHandler
+    """A CallbackQueryHandler pattern that accepts data of the given action types."""
+
+    def predicate(data: object) -> bool:
+        return isinstance(data, str) and isinstance(parse(data), classes)
+
+    return predicate

@@ -1,0 +1,78 @@
+"""/batal: cancel a registration after confirmation; the seat goes to the first person waiting."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from handlers import callback_data as cb
+from handlers.common import Turn, conversation_turn
+from handlers.formatting import meeting_title
+from handlers.notices import announce_promotion
+from handlers.registration import resume, stale
+from models.participant import get_participant
+from models.registration import Registration, RegistrationStatus, cancel, registrations_of
+
+
+def _button(label: str, action: cb.Action) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=cb.pack(action))
+
+
+def _confirm(turn: Turn, registration: Registration) -> None:
+    keyboard = InlineKeyboardMarkup([[
+        _button(turn.texts.label("confirm_cancel"), cb.ConfirmCancel(registration.id)),
+        _button(turn.texts.label("keep"), cb.KeepRegistration(registration.id)),
+    ]])
+    turn.say("cancel_confirm", keyboard, meeting=meeting_title(registration.meeting),
+             role=registration.role.name)
+
+
+async def _own_live_registration(turn: Turn, registration_id: int) -> Registration | None:
+    """The registration if it is the person's own and still live; never someone else's."""
+    registration = await turn.session.get(Registration, registration_id)
+    if (registration is None or registration.status == RegistrationStatus.CANCELLED
+            or registration.participant.telegram_user_id != turn.user_id):
+        return None
+    return registration
+
+
+@conversation_turn
+async def ask_which(update: Update, turn: Turn) -> None:
+    """/batal: confirm the only registration, or ask which one."""
+    participant = await get_participant(turn.session, turn.user_id)
+    registrations = await registrations_of(turn.session, participant.id) if participant else []
+    if not registrations:
+        turn.say("cancel_none")
+    elif len(registrations) == 1:
+        _confirm(turn, registrations[0])
+    else:
+        rows = [[_button(turn.texts.label("cancel_registration", meeting=meeting_title(r.meeting)),
+                         cb.AskCancel(r.id))] for r in registrations]
+        turn.say("cancel_choose", InlineKeyboardMarkup(rows))
+    await resume(turn)
+
+
+@conversation_turn
+async def on_button(update: Update, turn: Turn) -> None:
+    """The choice of registration, and the confirmation or refusal."""
+    action = cb.parse(update.callback_query.data)
+    registration = await _own_live_registration(turn, getattr(action, "registration_id", 0))
+    if registration is None:
+        await stale(turn)
+        return
+    turn.close_pressed_keyboard = True
+    if isinstance(action, cb.AskCancel):
+        _confirm(turn, registration)
+    elif isinstance(action, cb.KeepRegistration):
+        turn.say("cancel_kept")
+    elif isinstance(action, cb.ConfirmCancel):
+        cancellation = await cancel(turn.session, registration.id, now=turn.now)
+        turn.say("cancel_done", meeting=meeting_title(registration.meeting))
+        await announce_promotion(turn, cancellation)
+
+
+def register_handlers(application: Application) -> None:
+    """Add /batal and its buttons."""
+    application.add_handler(CommandHandler("batal", ask_which, filters=filters.ChatType.PRIVATE))
+    application.add_handler(CallbackQueryHandler(
+        on_button, pattern=cb.matches(cb.AskCancel, cb.ConfirmCancel, cb.KeepRegistration)))

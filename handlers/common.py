@@ -1,0 +1,136 @@
+"""What every handler shares: one transaction per update, replies sent after it commits."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.clock import Clock
+from bot.settings import Settings
+from handlers.texts import Html, Texts
+from models.conversation import Conversation, claim_update, load_conversation
+
+log = logging.getLogger(__name__)
+
+Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+@dataclass(frozen=True)
+class Services:
+    """What handlers need from the application, kept in bot_data."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The application's services."""
+    return context.bot_data["services"]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to send once the update's transaction has committed."""
+
+    chat_id: int
+    text: Html
+    keyboard: Keyboard | None = None
+
+
+@dataclass
+class Turn:
+    """One update being handled: its session, the person's conversation and what to answer."""
+
+    session: AsyncSession
+    conversation: Conversation
+    now: datetime
+    texts: Texts
+    chat_id: int
+    settings: Settings
+    replies: list[Reply] = field(default_factory=list)
+    callback_answer: str | None = None
+    # Take the keyboard off the message whose button was pressed, so it cannot be pressed again.
+    close_pressed_keyboard: bool = False
+
+    @property
+    def user_id(self) -> int:
+        return self.conversation.telegram_user_id
+
+    def say(self, key: str, keyboard: Keyboard | None = None, **params: object) -> None:
+        """Answer the person with a catalogue text."""
+        self.replies.append(Reply(self.chat_id, self.texts(key, **params), keyboard))
+
+    def say_html(self, text: Html, keyboard: Keyboard | None = None) -> None:
+        """Answer the person with text composed from catalogue pieces."""
+        self.replies.append(Reply(self.chat_id, text, keyboard))
+
+    def tell(self, chat_id: int, language: str, key: str, **params: object) -> None:
+        """Send a catalogue text to someone else, in their language."""
+        self.replies.append(Reply(chat_id, Texts(language)(key, **params)))
+
+    def answer_button(self, key: str) -> None:
+        """The short notice shown where the person pressed a button."""
+        self.callback_answer = self.texts(key)
+
+
+TurnHandler = Callable[[Update, Turn], Awaitable[None]]
+
+
+def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """Run a handler in one transaction with the person's conversation, then deliver its answers.
+
+    An update Telegram delivers again after a crash is recognised by its id and skipped, so a
+    step is never applied twice. Answers go out after the commit, so no database lock is held
+    while talking to Telegram.
+    """
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        svc = services(context)
+        now = svc.clock.now()
+        async with svc.sessions() as session, session.begin():
+            conversation = await load_conversation(session, user.id, now=now)
+            if not claim_update(conversation, update.update_id):
+                log.info("update %s was applied before; skipped", update.update_id)
+                return
+            turn = Turn(session, conversation, now, Texts(conversation.language), chat.id, svc.settings)
+            await handler(update, turn)
+            conversation.updated_at = now
+        await deliver(update, context, turn)
+
+    return wrapper
+
+
+async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
+    """Send what the turn decided: the button notice, the closed keyboard and the replies."""
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.answer(turn.callback_answer)
+        except BadRequest:
+            log.info("callback query %s expired before it was answered", query.id)
+        if turn.close_pressed_keyboard and query.message is not None:
+            try:
+                await query.edit_message_reply_markup(reply_markup=None)
+            except BadRequest:
+                pass  # already closed, or too old to edit: either way it no longer offers choices
+    for reply in turn.replies:
+        try:
+            await context.bot.send_message(reply.chat_id, reply.text, reply_markup=reply.keyboard)
+        except Forbidden:
+            # Someone else (a promoted person) blocked the bot; their seat stands regardless.
+            log.info("a notice was not delivered: the recipient blocked the bot")
+            if reply.chat_id == turn.chat_id:
+                return

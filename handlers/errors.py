@@ -1,0 +1,29 @@
+"""The last resort: log what failed (never who or what they typed) and apologise."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from handlers.texts import Texts
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure without personal data and tell the person something went wrong."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed: %s", update_id, type(context.error).__name__,
+              exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        # The person's language lives in the database, which may be what failed.
+        await context.bot.send_message(update.effective_chat.id, Texts("id")("error"))
+    except TelegramError:
+        log.warning("could not tell chat of update %s about the failure", update_id)

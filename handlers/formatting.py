@@ -1,0 +1,54 @@
+"""How meetings, dates and times read in each language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_date, format_datetime
+
+from handlers.texts import Texts
+from models.program import Meeting
+from models.provinces import ZONE_ABBREVIATIONS
+
+BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
+
+
+def meeting_title(meeting: Meeting) -> str:
+    """The name people know a meeting by: its province and city."""
+    province = meeting.province.name
+    return province if meeting.city in province else f"{province} ({meeting.city})"
+
+
+def meeting_when(meeting: Meeting, texts: Texts) -> str:
+    """'Selasa, 8 Agustus 2023 pukul 09.00 WIB', or 'jadwal menyusul'."""
+    start = meeting.local_start()
+    if start is None:
+        return texts("date_tba")
+    locale = BABEL_LOCALES[texts.language]
+    time_pattern = "HH.mm" if texts.language == "id" else "HH:mm"
+    return texts(
+        "at_time",
+        date=format_datetime(start, "EEEE, d MMMM y", locale=locale),
+        time=format_datetime(start, time_pattern, locale=locale),
+        zone=ZONE_ABBREVIATIONS[meeting.province.tz_name],
+    )
+
+
+def meeting_short_date(meeting: Meeting, texts: Texts) -> str:
+    """'26 Jul 2023' for a button, or 'jadwal menyusul'."""
+    start = meeting.local_start()
+    if start is None:
+        return texts("date_tba")
+    return format_date(start.date(), "d MMM y", locale=BABEL_LOCALES[texts.language])
+
+
+def meeting_venue(meeting: Meeting, texts: Texts) -> str:
+    """The venue and city, or the city alone when the venue is not announced."""
+    if meeting.venue:
+        return f"{meeting.venue}, {meeting.city}"
+    return f"{texts('venue_tba')} ({meeting.city})"
+
+
+def local_date(moment: datetime, texts: Texts) -> str:
+    """A date as the user's language writes it."""
+    return format_date(moment.date(), "d MMMM y", locale=BABEL_LOCALES[texts.language])

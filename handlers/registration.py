@@ -1,0 +1,563 @@
+"""The registration conversation: consent, meeting, role, details, summary, seat.
+
+Each step is stored in the person's `Conversation` row with the update that completed it, so the
+conversation survives restarts. Buttons carry the step they belong to; a button from an older
+message, or forged data, is answered as stale and the current step is asked again.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+
+from sqlalchemy import select
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from handlers import callback_data as cb
+from handlers.common import Turn, conversation_turn
+from handlers.formatting import meeting_short_date, meeting_title, meeting_venue, meeting_when
+from handlers.views import describe_all, describe_registration
+from models.participant import get_participant, has_current_consent, record_consent, upsert_participant
+from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
+from models.program import Meeting, Program, Role, meeting_by_code, open_meetings, quota_for
+from models.registration import (
+    AlreadyRegistered,
+    RegistrationClosed,
+    RegistrationStatus,
+    availability,
+    live_registration,
+    register,
+    registrations_of,
+    waitlist_position,
+)
+
+MEETINGS_PER_PAGE = 8
+
+
+class Step(enum.StrEnum):
+    """The steps of a registration, in the order they are asked."""
+
+    CONSENT = "consent"
+    MEETING = "meeting"
+    ROLE = "role"
+    NAME = "name"
+    INSTITUTION = "institution"
+    POSITION = "position"
+    PHONE = "phone"
+    CONFIRM = "confirm"
+
+
+ORDER = list(Step)
+TYPED_STEPS = {Step.NAME: "full_name", Step.INSTITUTION: "institution", Step.POSITION: "position"}
+EDITABLE = (Step.MEETING, Step.ROLE, Step.NAME, Step.INSTITUTION, Step.POSITION, Step.PHONE)
+
+
+def current_step(turn: Turn) -> Step | None:
+    """The step the person is at, or None outside a registration."""
+    return Step(turn.conversation.step) if turn.conversation.step else None
+
+
+def _go(turn: Turn, step: Step | None) -> None:
+    turn.conversation.step = step.value if step else None
+
+
+def _advance(turn: Turn, done: Step) -> None:
+    """Move past a completed step; after a correction, straight back to the summary."""
+    _go(turn, Step.CONFIRM if turn.conversation.reviewing else ORDER[ORDER.index(done) + 1])
+
+
+def _button(label: str, action: cb.Action) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=cb.pack(action))
+
+
+# Asking each step.
+
+async def prompt(turn: Turn, *, page: int = 0) -> None:
+    """Ask the person for the current step."""
+    step = current_step(turn)
+    if step is None:
+        return
+    if step is Step.CONSENT:
+        await _prompt_consent(turn)
+    elif step is Step.MEETING:
+        await _prompt_meetings(turn, page)
+    elif step is Step.ROLE:
+        await _prompt_roles(turn)
+    elif step in TYPED_STEPS:
+        current = getattr(turn.conversation, TYPED_STEPS[step])
+        _say_with_current(turn, f"ask_{step.value}", current)
+    elif step is Step.PHONE:
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(turn.texts.label("share_phone"), request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+        _say_with_current(turn, "ask_phone", turn.conversation.phone_e164, keyboard)
+    elif step is Step.CONFIRM:
+        await _prompt_summary(turn)
+
+
+async def resume(turn: Turn) -> None:
+    """After something else (a command) was answered, ask the current step again."""
+    if current_step(turn) is not None:
+        turn.say("resume")
+        await prompt(turn)
+
+
+def _say_with_current(turn: Turn, key: str, current: str | None, keyboard=None) -> None:  # type: ignore[no-untyped-def]
+    text = turn.texts(key)
+    if turn.conversation.reviewing and current:
+        text = type(text)(f"{text}\n{turn.texts('current_value', value=current)}")
+    turn.say_html(text, keyboard)
+
+
+async def _prompt_consent(turn: Turn) -> None:
+    program_name = await turn.session.scalar(select(Program.name).order_by(Program.id).limit(1))
+    if turn.conversation.meeting_id is not None:
+        meeting = await turn.session.get(Meeting, turn.conversation.meeting_id)
+        program_name = meeting.program.name if meeting else program_name
+    keyboard = InlineKeyboardMarkup([[
+        _button(turn.texts.label("agree"), cb.Consent(True)),
+        _button(turn.texts.label("disagree"), cb.Consent(False)),
+    ]])
+    turn.say("consent", keyboard, program=program_name or "SHM",
+             retention_days=turn.settings.retention_days)
+
+
+async def _meetings_page(turn: Turn, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    meetings = await open_meetings(turn.session, turn.now)
+    if not meetings:
+        return "no_open_meetings", None
+    pages = math.ceil(len(meetings) / MEETINGS_PER_PAGE)
+    page = min(max(page, 0), pages - 1)
+    rows = []
+    for meeting in meetings[page * MEETINGS_PER_PAGE:(page + 1) * MEETINGS_PER_PAGE]:
+        label_key = "meeting_wave" if meeting.wave else "meeting"
+        label = turn.texts.label(label_key, province=meeting_title(meeting),
+                                 date=meeting_short_date(meeting, turn.texts), wave=meeting.wave)
+        rows.append([_button(label, cb.ChooseMeeting(meeting.id))])
+    paging = []
+    if page > 0:
+        paging.append(_button(turn.texts.label("prev"), cb.MeetingPage(page - 1)))
+    if page < pages - 1:
+        paging.append(_button(turn.texts.label("next"), cb.MeetingPage(page + 1)))
+    if paging:
+        rows.append(paging)
+    return turn.texts("choose_meeting", page=page + 1, pages=pages), InlineKeyboardMarkup(rows)
+
+
+async def _prompt_meetings(turn: Turn, page: int) -> None:
+    text, keyboard = await _meetings_page(turn, page)
+    if keyboard is None:
+        turn.say(text)
+        turn.conversation.clear_draft()
+        return
+    turn.say_html(text, keyboard)
+
+
+async def _chosen_meeting(turn: Turn) -> Meeting | None:
+    """The meeting in the draft if it still takes registrations; else back to the list."""
+    meeting_id = turn.conversation.meeting_id
+    meeting = await turn.session.get(Meeting, meeting_id) if meeting_id else None
+    if meeting is not None and meeting.is_open_for_registration(turn.now):
+        return meeting
+    if meeting is not None:
+        turn.say("meeting_closed", meeting=meeting_title(meeting))
+    turn.conversation.meeting_id = None
+    turn.conversation.role_id = None
+    _go(turn, Step.MEETING)
+    await _prompt_meetings(turn, 0)
+    return None
+
+
+async def _prompt_roles(turn: Turn) -> None:
+    meeting = await _chosen_meeting(turn)
+    if meeting is None:
+        return
+    rows = []
+    for role in await availability(turn.session, meeting.id):
+        label = (turn.texts.label("role_full", role=role.role.name) if role.full else
+                 turn.texts.label("role", role=role.role.name, left=role.seats_left, seats=role.seats))
+        rows.append([_button(label, cb.ChooseRole(meeting.id, role.role.id))])
+    turn.say("choose_role", InlineKeyboardMarkup(rows), meeting=meeting_title(meeting),
+             when=meeting_when(meeting, turn.texts))
+
+
+async def _complete_draft(turn: Turn) -> Meeting | None:
+    """The draft's meeting when every field is there and the meeting is open; else ask again."""
+    missing = next((s for s in EDITABLE if not _has(turn, s)), None)
+    if missing is not None:
+        turn.say("draft_incomplete")
+        _go(turn, missing)
+        await prompt(turn)
+        return None
+    return await _chosen_meeting(turn)
+
+
+async def _summary(turn: Turn) -> tuple[str, InlineKeyboardMarkup] | None:
+    conversation = turn.conversation
+    meeting = await _complete_draft(turn)
+    if meeting is None:
+        return None
+    role = await turn.session.get(Role, conversation.role_id)
+    free = next(a for a in await availability(turn.session, meeting.id) if a.role.id == role.id)
+    text = turn.texts(
+        "summary",
+        meeting=meeting_title(meeting), when=meeting_when(meeting, turn.texts), role=role.name,
+        name=conversation.full_name, institution=conversation.institution,
+        position=conversation.position, phone=conversation.phone_e164,
+        seat_note=turn.texts("summary_seat_full" if free.full else "summary_seat_free"),
+    )
+    keyboard = InlineKeyboardMarkup([[
+        _button(turn.texts.label("submit"), cb.Submit()),
+        _button(turn.texts.label("edit"), cb.EditMenu()),
+        _button(turn.texts.label("discard"), cb.Discard()),
+    ]])
+    return text, keyboard
+
+
+async def _prompt_summary(turn: Turn) -> None:
+    summary = await _summary(turn)
+    if summary is not None:
+        turn.say_html(*summary)
+
+
+def _has(turn: Turn, step: Step) -> bool:
+    conversation = turn.conversation
+    return {
+        Step.MEETING: conversation.meeting_id, Step.ROLE: conversation.role_id,
+        Step.NAME: conversation.full_name, Step.INSTITUTION: conversation.institution,
+        Step.POSITION: conversation.position, Step.PHONE: conversation.phone_e164,
+    }[step] is not None
+
+
+# Starting and leaving.
+
+async def _begin(turn: Turn, meeting: Meeting | None) -> None:
+    """Start a fresh draft, asking for consent first unless the person gave it already."""
+    turn.conversation.clear_draft()
+    turn.conversation.meeting_id = meeting.id if meeting else None
+    if not await has_current_consent(turn.session, turn.user_id):
+        _go(turn, Step.CONSENT)
+    else:
+        _go(turn, Step.ROLE if meeting else Step.MEETING)
+    await prompt(turn)
+
+
+async def _existing_registration(turn: Turn, meeting: Meeting) -> bool:
+    """Show the person's registration for the meeting, if they hold one."""
+    participant = await get_participant(turn.session, turn.user_id)
+    registration = participant and await live_registration(turn.session, participant.id, meeting.id)
+    if not registration:
+        return False
+    turn.say("already_registered", meeting=meeting_title(meeting))
+    turn.say_html(await describe_registration(turn.session, turn.texts, registration))
+    return True
+
+
+@conversation_turn
+async def start(update: Update, turn: Turn) -> None:
+    """/start [meeting-code]: begin, resume, or show what the person holds already."""
+    payload = update.message.text.split(maxsplit=1)[1].strip() if " " in update.message.text else ""
+    meeting = await meeting_by_code(turn.session, payload) if payload else None
+    if payload and meeting is None:
+        turn.say("unknown_meeting_link")
+    if meeting is not None:
+        if await _existing_registration(turn, meeting):
+            return
+        await _begin(turn, meeting)
+        return
+    if current_step(turn) is not None:
+        await resume(turn)
+        return
+    participant = await get_participant(turn.session, turn.user_id)
+    registrations = await registrations_of(turn.session, participant.id) if participant else []
+    if registrations:
+        turn.say_html(await describe_all(turn.session, turn.texts, registrations))
+        keyboard = InlineKeyboardMarkup([[_button(turn.texts.label("register_more"), cb.RegisterAnother())]])
+        turn.say("start_registered", keyboard)
+        return
+    await _begin(turn, None)
+
+
+@conversation_turn
+async def leave(update: Update, turn: Turn) -> None:
+    """/cancel: stop the registration in progress and forget what was typed."""
+    if current_step(turn) is None:
+        turn.say("nothing_to_leave")
+        return
+    turn.conversation.clear_draft()
+    turn.say("left_conversation", ReplyKeyboardRemove())
+
+
+@conversation_turn
+async def register_another(update: Update, turn: Turn) -> None:
+    """The "register for another meeting" button."""
+    turn.close_pressed_keyboard = True
+    if current_step(turn) is not None:
+        await prompt(turn)
+        return
+    await _begin(turn, None)
+
+
+# Buttons.
+
+async def stale(turn: Turn) -> None:
+    """A button that belongs to no current question: say so and ask the current step again."""
+    turn.answer_button("stale_button")
+    turn.close_pressed_keyboard = True
+    await prompt(turn)
+
+
+def _action(update: Update) -> cb.Action | None:
+    return cb.parse(update.callback_query.data if update.callback_query else None)
+
+
+@conversation_turn
+async def on_consent(update: Update, turn: Turn) -> None:
+    """Setuju / Tidak on the consent message."""
+    action = _action(update)
+    if current_step(turn) is not Step.CONSENT or not isinstance(action, cb.Consent):
+        await stale(turn)
+        return
+    turn.close_pressed_keyboard = True
+    await record_consent(turn.session, turn.user_id, given=action.agree, now=turn.now)
+    if not action.agree:
+        turn.conversation.clear_draft()
+        turn.say("consent_refused")
+        return
+    turn.answer_button("consent_given")
+    _go(turn, Step.ROLE if turn.conversation.meeting_id else Step.MEETING)
+    await prompt(turn)
+
+
+@conversation_turn
+async def on_meeting_page(update: Update, turn: Turn) -> None:
+    """Paging through the meeting list, in place."""
+    action = _action(update)
+    if current_step(turn) is not Step.MEETING or not isinstance(action, cb.MeetingPage):
+        await stale(turn)
+        return
+    text, keyboard = await _meetings_page(turn, action.page)
+    await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+
+
+@conversation_turn
+async def on_meeting(update: Update, turn: Turn) -> None:
+    """A meeting chosen from the list."""
+    action = _action(update)
+    if current_step(turn) is not Step.MEETING or not isinstance(action, cb.ChooseMeeting):
+        await stale(turn)
+        return
+    turn.close_pressed_keyboard = True
+    meeting = await turn.session.get(Meeting, action.meeting_id)
+    if meeting is None or not meeting.is_open_for_registration(turn.now):
+        if meeting is not None:
+            turn.say("meeting_closed", meeting=meeting_title(meeting))
+        await prompt(turn)
+        return
+    if await _existing_registration(turn, meeting):
+        await prompt(turn)
+        return
+    turn.conversation.meeting_id = meeting.id
+    turn.conversation.role_id = None
+    _go(turn, Step.ROLE)
+    await prompt(turn)
+
+
+@conversation_turn
+async def on_role(update: Update, turn: Turn) -> None:
+    """A role chosen for the meeting."""
+    action = _action(update)
+    if (current_step(turn) is not Step.ROLE or not isinstance(action, cb.ChooseRole)
+            or action.meeting_id != turn.conversation.meeting_id
+            or await quota_for(turn.session, action.meeting_id, action.role_id) is None):
+        await stale(turn)
+        return
+    turn.close_pressed_keyboard = True
+    turn.conversation.role_id = action.role_id
+    role_state = next(a for a in await availability(turn.session, action.meeting_id)
+                      if a.role.id == action.role_id)
+    if role_state.full:
+        turn.say("role_full_notice", role=role_state.role.name)
+    _advance(turn, Step.ROLE)
+    await prompt(turn)
+
+
+@conversation_turn
+async def on_summary(update: Update, turn: Turn) -> None:
+    """Kirim / Ubah / Batal on the summary, the field menu and its back button."""
+    action = _action(update)
+    step = current_step(turn)
+    if isinstance(action, cb.Submit) and step is None:
+        turn.answer_button("already_submitted")  # a double tap on Kirim
+        turn.close_pressed_keyboard = True
+        return
+    if step is not Step.CONFIRM:
+        await stale(turn)
+        return
+    query = update.callback_query
+    if isinstance(action, cb.Submit):
+        turn.close_pressed_keyboard = True
+        await _submit(turn)
+    elif isinstance(action, cb.Discard):
+        turn.close_pressed_keyboard = True
+        turn.conversation.clear_draft()
+        turn.say("draft_discarded")
+    elif isinstance(action, cb.EditMenu):
+        labels = [(turn.texts.label(f"field_{s.value}"), cb.EditField(s.value)) for s in EDITABLE]
+        rows = [[_button(*labels[i]), _button(*labels[i + 1])] for i in range(0, len(labels), 2)]
+        rows.append([_button(turn.texts.label("back"), cb.BackToSummary())])
+        await query.edit_message_text(turn.texts("choose_field"), reply_markup=InlineKeyboardMarkup(rows))
+    elif isinstance(action, cb.BackToSummary):
+        summary = await _summary(turn)
+        if summary is not None:
+            await query.edit_message_text(summary[0], reply_markup=summary[1])
+    elif isinstance(action, cb.EditField) and action.step in {s.value for s in EDITABLE}:
+        turn.close_pressed_keyboard = True
+        turn.conversation.reviewing = True
+        _go(turn, Step(action.step))
+        await prompt(turn)
+    else:
+        await stale(turn)
+
+
+async def _submit(turn: Turn) -> None:
+    meeting = await _complete_draft(turn)
+    if meeting is None:
+        return
+    conversation = turn.conversation
+    role = await turn.session.get(Role, conversation.role_id)
+    participant = await upsert_participant(
+        turn.session, telegram_user_id=turn.user_id, chat_id=turn.chat_id,
+        full_name=conversation.full_name, institution=conversation.institution,
+        position=conversation.position, phone_e164=conversation.phone_e164, now=turn.now,
+    )
+    try:
+        registration = await register(turn.session, participant=participant, meeting=meeting,
+                                      role=role, now=turn.now)
+    except RegistrationClosed:
+        turn.say("registration_closed", meeting=meeting_title(meeting))
+        conversation.meeting_id = conversation.role_id = None
+        _go(turn, Step.MEETING)
+        await prompt(turn)
+        return
+    except AlreadyRegistered:
+        conversation.clear_draft()
+        await _existing_registration(turn, meeting)
+        return
+    conversation.clear_draft()
+    details = {"meeting": meeting_title(meeting), "role": role.name,
+               "when": meeting_when(meeting, turn.texts),
+               "venue": meeting_venue(meeting, turn.texts)}
+    if registration.status == RegistrationStatus.SEATED:
+        turn.say("registered_seated", **details)
+    else:
+        turn.say("registered_waitlisted", position=await waitlist_position(turn.session, registration), **details)
+
+
+# Typed answers.
+
+@conversation_turn
+async def on_text(update: Update, turn: Turn) -> None:
+    """Text typed by the person: the answer to a typed step, or a misplaced message."""
+    step = current_step(turn)
+    text = update.message.text
+    if step in TYPED_STEPS:
+        try:
+            value = clean_text(text)
+        except InvalidDetail as problem:
+            turn.say(f"invalid_{problem.problem.value}", max=MAX_TEXT_LENGTH)
+            await prompt(turn)
+            return
+        setattr(turn.conversation, TYPED_STEPS[step], value)
+        _advance(turn, step)
+        await prompt(turn)
+    elif step is Step.PHONE:
+        await _take_phone(turn, text)
+    elif step is not None:
+        turn.say("use_buttons")
+        await prompt(turn)
+    else:
+        turn.say("idle_hint")
+
+
+@conversation_turn
+async def on_contact(update: Update, turn: Turn) -> None:
+    """A shared contact: the phone number, when it is asked for."""
+    if current_step(turn) is Step.PHONE:
+        await _take_phone(turn, update.message.contact.phone_number)
+        return
+    turn.say("contact_not_expected")
+    await prompt(turn)
+
+
+async def _take_phone(turn: Turn, raw: str) -> None:
+    try:
+        phone = normalise_phone(raw)
+    except InvalidDetail as problem:
+        turn.say(f"invalid_{problem.problem.value}")
+        await prompt(turn)
+        return
+    turn.conversation.phone_e164 = phone
+    turn.say("phone_saved", ReplyKeyboardRemove(), phone=phone)
+    _advance(turn, Step.PHONE)
+    await prompt(turn)
+
+
+@conversation_turn
+async def on_other_message(update: Update, turn: Turn) -> None:
+    """Stickers, photos, voice, locations, files: never an answer to any step."""
+    step = current_step(turn)
+    if step in TYPED_STEPS or step is Step.PHONE:
+        turn.say("not_text")
+    elif step is not None:
+        turn.say("use_buttons")
+    else:
+        turn.say("idle_hint")
+    await prompt(turn)
+
+
+@conversation_turn
+async def on_unknown_command(update: Update, turn: Turn) -> None:
+    """A command the bot does not know."""
+    turn.say("unknown_command")
+    await resume(turn)
+
+
+@conversation_turn
+async def on_forged_button(update: Update, turn: Turn) -> None:
+    """Button data that matches no action: forged, or from an older version of the bot."""
+    await stale(turn)
+
+
+def register_handlers(application: Application) -> None:
+    """Add the registration conversation's handlers."""
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("start", start, filters=private))
+    application.add_handler(CommandHandler("cancel", leave, filters=private))
+    application.add_handler(CallbackQueryHandler(on_consent, pattern=cb.matches(cb.Consent)))
+    application.add_handler(CallbackQueryHandler(on_meeting_page, pattern=cb.matches(cb.MeetingPage)))
+    application.add_handler(CallbackQueryHandler(on_meeting, pattern=cb.matches(cb.ChooseMeeting)))
+    application.add_handler(CallbackQueryHandler(on_role, pattern=cb.matches(cb.ChooseRole)))
+    application.add_handler(CallbackQueryHandler(register_another, pattern=cb.matches(cb.RegisterAnother)))
+    application.add_handler(CallbackQueryHandler(
+        on_summary, pattern=cb.matches(cb.Submit, cb.EditMenu, cb.Discard, cb.EditField, cb.BackToSummary)))
+    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(MessageHandler(private & filters.CONTACT, on_contact))
+
+
+def register_fallbacks(application: Application) -> None:
+    """Handlers that catch what no other handler took; added after every other module's."""
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    application.add_handler(MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_other_message))
+    application.add_handler(CallbackQueryHandler(on_forged_button))

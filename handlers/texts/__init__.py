@@ -1,0 +1,49 @@
+"""The text catalogues: every word a user reads, one catalogue per language."""
+
+from __future__ import annotations
+
+import html
+import string
+
+from handlers.texts import english, indonesian
+
+CATALOGUES: dict[str, dict[str, str]] = {"id": indonesian.TEXTS, "en": english.TEXTS}
+LANGUAGES = tuple(CATALOGUES)
+DEFAULT_LANGUAGE = "id"
+# Labels and command descriptions are user-facing too but are never parsed as HTML.
+LABEL_PREFIX = "btn_"
+COMMAND_PREFIX = "cmd_"
+
+
+class Html(str):
+    """A fragment that is already valid Telegram HTML and must not be escaped again."""
+
+
+def placeholders(template: str) -> set[str]:
+    """The names a template expects."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+class Texts:
+    """The catalogue of one language, rendering messages (HTML) and button labels (plain)."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language if language in CATALOGUES else DEFAULT_LANGUAGE
+        self._catalogue = CATALOGUES[self.language]
+
+    def __call__(self, key: str, **params: object) -> Html:
+        """A message text; every parameter is HTML-escaped unless it is already Html."""
+        escaped = {
+            name: value if isinstance(value, Html) else html.escape(str(value), quote=False)
+            for name, value in params.items()
+        }
+        return Html(self._catalogue[key].format(**escaped))
+
+    def label(self, key: str, **params: object) -> str:
+        """A button label: plain text, nothing escaped."""
+        return self._catalogue[LABEL_PREFIX + key].format(**params)
+
+    def commands(self) -> list[tuple[str, str]]:
+        """The command menu: (command, description) in catalogue order."""
+        return [(key[len(COMMAND_PREFIX):], text) for key, text in self._catalogue.items()
+                if key.startswith(COMMAND_PREFIX)]

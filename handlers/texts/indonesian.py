@@ -1,0 +1,177 @@
+"""Bahasa Indonesia: the language every participant sees first."""
+
+TEXTS: dict[str, str] = {
+    # Consent (UU PDP): purpose, data, retention and rights, before any personal question.
+    "consent": (
+        "Selamat datang di <b>pendaftaran {program}</b>.\n\n"
+        "Sebelum mendaftar, mohon baca cara kami menggunakan data Anda:\n"
+        "• <b>Tujuan:</b> mendaftarkan Anda sebagai peserta, mengatur kuota kursi per peran, "
+        "mengirim pengingat, dan menghubungi Anda tentang pertemuan ini.\n"
+        "• <b>Data yang disimpan:</b> nama, instansi, jabatan, nomor telepon, peran dan "
+        "pertemuan yang Anda pilih, serta ID Telegram Anda.\n"
+        "• <b>Siapa yang melihat:</b> panitia Perpustakaan Nasional dan PIC provinsi "
+        "pertemuan Anda.\n"
+        "• <b>Lama penyimpanan:</b> paling lama {retention_days} hari setelah pertemuan "
+        "selesai, lalu dihapus.\n"
+        "• <b>Hak Anda</b> (UU No. 27 Tahun 2022): melihat data (/datasaya), memperbaiki "
+        "data (daftar ulang dengan /start), menarik persetujuan dan menghapus data (/hapusdata).\n\n"
+        "Apakah Anda setuju data Anda digunakan untuk tujuan tersebut?"
+    ),
+    "consent_refused": (
+        "Baik, tidak ada data Anda yang kami simpan. Pendaftaran memerlukan persetujuan ini; "
+        "jika berubah pikiran, ketik /start."
+    ),
+    "consent_given": "Terima kasih, persetujuan Anda tercatat.",
+    # Meeting and role choice.
+    "choose_meeting": "Pilih pertemuan yang akan Anda ikuti (halaman {page}/{pages}):",
+    "no_open_meetings": "Saat ini tidak ada pertemuan yang membuka pendaftaran.",
+    "meeting_closed": "Pendaftaran untuk <b>{meeting}</b> sudah ditutup. Silakan pilih pertemuan lain.",
+    "unknown_meeting_link": "Tautan pertemuan tidak dikenali. Silakan pilih dari daftar.",
+    "choose_role": "<b>{meeting}</b>\n{when}\n\nPilih peran Anda (kursi tersisa ditampilkan):",
+    "role_full_notice": (
+        "Peran <b>{role}</b> sudah penuh. Jika Anda lanjutkan, Anda masuk daftar tunggu dan "
+        "mendapat kursi bila ada yang membatalkan."
+    ),
+    # Details.
+    "ask_name": "Ketik <b>nama lengkap</b> Anda (beserta gelar, bila ada):",
+    "ask_institution": "Ketik nama <b>instansi</b> Anda:",
+    "ask_position": "Ketik <b>jabatan</b> Anda:",
+    "ask_phone": (
+        "Kirim <b>nomor HP</b> Anda: tekan tombol «Bagikan nomor saya» di bawah, "
+        "atau ketik nomornya (mis. 0812-3456-7890)."
+    ),
+    "current_value": "Saat ini: <i>{value}</i>",
+    "phone_saved": "Nomor tersimpan: {phone}",
+    # Why a typed answer was refused.
+    "invalid_empty": "Jawaban tidak boleh kosong.",
+    "invalid_too_short": "Jawaban terlalu pendek.",
+    "invalid_too_long": "Jawaban terlalu panjang (paling banyak {max} karakter).",
+    "invalid_no_letters": "Jawaban harus berisi huruf.",
+    "invalid_invalid_phone": "Nomor telepon tidak valid. Contoh yang benar: 0812-3456-7890.",
+    "invalid_not_mobile": "Mohon gunakan nomor HP (diawali 08 atau +628), bukan nomor kantor.",
+    "not_text": "Mohon ketik jawaban sebagai teks; stiker, foto, suara, lokasi atau berkas tidak dapat dipakai di sini.",
+    "use_buttons": "Silakan pilih dengan tombol pada pesan di bawah ini.",
+    "contact_not_expected": "Nomor telepon belum diperlukan pada langkah ini.",
+    # Summary and submission.
+    "summary": (
+        "Periksa data pendaftaran Anda:\n\n"
+        "<b>Pertemuan:</b> {meeting}\n"
+        "<b>Waktu:</b> {when}\n"
+        "<b>Peran:</b> {role}\n"
+        "<b>Nama:</b> {name}\n"
+        "<b>Instansi:</b> {institution}\n"
+        "<b>Jabatan:</b> {position}\n"
+        "<b>Nomor HP:</b> {phone}\n\n"
+        "{seat_note}"
+    ),
+    "summary_seat_free": "Kursi tersedia untuk peran ini. Tekan <b>Kirim</b> untuk mendaftar.",
+    "summary_seat_full": "Peran ini penuh: dengan <b>Kirim</b> Anda masuk daftar tunggu.",
+    "choose_field": "Bagian mana yang ingin Anda ubah?",
+    "draft_discarded": "Pendaftaran dibatalkan. Data yang sudah Anda ketik telah dihapus.",
+    "registered_seated": (
+        "✅ <b>Pendaftaran berhasil.</b> Kursi Anda sudah tercatat.\n\n"
+        "<b>Pertemuan:</b> {meeting}\n"
+        "<b>Peran:</b> {role}\n"
+        "<b>Waktu:</b> {when}\n"
+        "<b>Tempat:</b> {venue}\n\n"
+        "Ketik /status untuk melihat pendaftaran Anda atau /batal untuk membatalkannya."
+    ),
+    "registered_waitlisted": (
+        "🕓 <b>Anda masuk daftar tunggu</b> nomor <b>{position}</b> untuk peran {role}.\n\n"
+        "<b>Pertemuan:</b> {meeting}\n"
+        "<b>Waktu:</b> {when}\n"
+        "<b>Tempat:</b> {venue}\n\n"
+        "Kami akan mengabari Anda begitu ada kursi kosong."
+    ),
+    "registration_closed": "Maaf, pendaftaran untuk <b>{meeting}</b> baru saja ditutup.",
+    "already_registered": "Anda sudah terdaftar untuk <b>{meeting}</b>:",
+    "already_submitted": "Pendaftaran Anda sudah terkirim.",
+    "draft_incomplete": "Data pendaftaran belum lengkap; mari kita lengkapi.",
+    # Status, cancellation, promotion.
+    "status_none": "Anda belum terdaftar di pertemuan mana pun. Ketik /start untuk mendaftar.",
+    "status_header": "Pendaftaran Anda:",
+    "status_seated": "✅ <b>{meeting}</b>\n   {role} · kursi terkonfirmasi\n   {when}\n   {venue}",
+    "status_waitlisted": "🕓 <b>{meeting}</b>\n   {role} · daftar tunggu nomor {position}\n   {when}\n   {venue}",
+    "start_registered": "Anda sudah terdaftar. Untuk mendaftar ke pertemuan lain, tekan tombol di bawah.",
+    "cancel_none": "Tidak ada pendaftaran yang dapat dibatalkan.",
+    "cancel_choose": "Pendaftaran mana yang ingin dibatalkan?",
+    "cancel_confirm": "Batalkan pendaftaran Anda untuk <b>{meeting}</b> ({role})? Kursi Anda akan diberikan kepada orang berikutnya di daftar tunggu.",
+    "cancel_done": "Pendaftaran Anda untuk <b>{meeting}</b> telah dibatalkan.",
+    "cancel_kept": "Baik, pendaftaran Anda tetap berlaku.",
+    "promoted": (
+        "🎉 <b>Kabar baik!</b> Ada kursi kosong dan kini Anda terdaftar sebagai peserta "
+        "<b>{meeting}</b> ({role}).\n<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}"
+    ),
+    # Personal data rights.
+    "mydata_none": "Kami tidak menyimpan data pribadi Anda selain ID Telegram dan catatan persetujuan.",
+    "mydata": (
+        "Data yang kami simpan tentang Anda:\n\n"
+        "<b>Nama:</b> {name}\n<b>Instansi:</b> {institution}\n<b>Jabatan:</b> {position}\n"
+        "<b>Nomor HP:</b> {phone}\n<b>Terdaftar sejak:</b> {since}\n\n"
+        "Untuk memperbaiki data, daftar ulang dengan /start. Untuk menghapus semuanya: /hapusdata."
+    ),
+    "erase_confirm": (
+        "Hapus semua data pribadi Anda? Semua pendaftaran Anda dibatalkan dan kursinya "
+        "diberikan kepada daftar tunggu. Tindakan ini tidak dapat dibatalkan."
+    ),
+    "erase_done": "Data pribadi Anda telah dihapus dan persetujuan Anda ditarik. Terima kasih.",
+    "erase_kept": "Baik, data Anda tidak dihapus.",
+    # General.
+    "help": (
+        "<b>Bantuan</b>\n\n"
+        "/start: mendaftar ke pertemuan\n"
+        "/status: melihat pendaftaran Anda\n"
+        "/batal: membatalkan pendaftaran\n"
+        "/cancel: berhenti di tengah pendaftaran\n"
+        "/datasaya: melihat data pribadi Anda\n"
+        "/hapusdata: menghapus data pribadi Anda\n"
+        "/bahasa: ganti bahasa (Indonesia/English)\n"
+        "/bantuan: pesan ini"
+    ),
+    "resume": "Mari lanjutkan pendaftaran Anda.",
+    "left_conversation": "Pendaftaran dihentikan. Data yang sudah Anda ketik telah dihapus. Ketik /start untuk memulai lagi.",
+    "nothing_to_leave": "Tidak ada pendaftaran yang sedang berjalan.",
+    "unknown_command": "Perintah tidak dikenal. Ketik /bantuan untuk melihat daftar perintah.",
+    "idle_hint": "Ketik /start untuk mendaftar atau /bantuan untuk bantuan.",
+    "choose_language": "Pilih bahasa / Choose a language:",
+    "language_set": "Bahasa diatur ke Bahasa Indonesia.",
+    "stale_button": "Tombol ini sudah tidak berlaku.",
+    "error": "Maaf, terjadi gangguan. Silakan coba lagi sebentar lagi.",
+    "date_tba": "jadwal menyusul",
+    "venue_tba": "tempat menyusul",
+    "at_time": "{date} pukul {time} {zone}",
+    # Button labels (plain text, never parsed as HTML).
+    "btn_agree": "✅ Setuju",
+    "btn_disagree": "Tidak",
+    "btn_prev": "« Sebelumnya",
+    "btn_next": "Berikutnya »",
+    "btn_meeting": "{province} · {date}",
+    "btn_meeting_wave": "Gel. {wave} · {province} · {date}",
+    "btn_role": "{role} · sisa {left}/{seats}",
+    "btn_role_full": "{role} · penuh (daftar tunggu)",
+    "btn_submit": "✅ Kirim",
+    "btn_edit": "✏️ Ubah",
+    "btn_discard": "❌ Batal",
+    "btn_field_meeting": "Pertemuan",
+    "btn_field_role": "Peran",
+    "btn_field_name": "Nama",
+    "btn_field_institution": "Instansi",
+    "btn_field_position": "Jabatan",
+    "btn_field_phone": "Nomor HP",
+    "btn_back": "« Kembali",
+    "btn_share_phone": "📱 Bagikan nomor saya",
+    "btn_register_more": "➕ Daftar pertemuan lain",
+    "btn_cancel_registration": "Batalkan: {meeting}",
+    "btn_confirm_cancel": "Ya, batalkan",
+    "btn_keep": "Tidak",
+    "btn_confirm_erase": "Ya, hapus data saya",
+    # Descriptions in Telegram's command menu (plain text).
+    "cmd_start": "Daftar ke pertemuan",
+    "cmd_status": "Lihat pendaftaran saya",
+    "cmd_batal": "Batalkan pendaftaran",
+    "cmd_cancel": "Berhenti di tengah pendaftaran",
+    "cmd_datasaya": "Lihat data pribadi saya",
+    "cmd_hapusdata": "Hapus data pribadi saya",
+    "cmd_bahasa": "Ganti bahasa",
+    "cmd_bantuan": "Bantuan",
+}

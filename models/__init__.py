@@ -1,0 +1,12 @@
+"""SQLAlchemy models of shm-bot and the domain rules that go with them (quotas, programs)."""
+
+from models.base import Base
+from models.conversation import Conversation
+from models.participant import ConsentRecord, Participant
+from models.program import Meeting, Program, Role, RoleQuota
+from models.registration import Registration, RegistrationStatus
+
+__all__ = [
+    "Base", "ConsentRecord", "Conversation", "Meeting", "Participant", "Program",
+    "Registration", "RegistrationStatus", "Role", "RoleQuota",
+]

@@ -1,0 +1,76 @@
+"""The state of each person's chat with the bot, written at every step.
+
+A registration is typed in over several messages. Each step is committed with the update that
+made it, so a restart (even a crash) between two messages loses nothing: the person carries on
+at the step they were at, with everything they typed so far.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+DEFAULT_LANGUAGE = "id"
+
+
+class Conversation(Base):
+    """One Telegram user's conversation: language, current step and the registration draft."""
+
+    __tablename__ = "conversation"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), default=DEFAULT_LANGUAGE)
+    # The newest update applied; Telegram re-delivers unconfirmed updates after a crash.
+    last_update_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    step: Mapped[str | None] = mapped_column(String(32))
+    # Return to the summary after the step, instead of walking through the rest again.
+    reviewing: Mapped[bool] = mapped_column(default=False)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("role.id", ondelete="SET NULL"))
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    institution: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    phone_e164: Mapped[str | None] = mapped_column(String(20))
+    updated_at: Mapped[datetime]
+
+    def clear_draft(self) -> None:
+        """Forget the registration being typed in, keeping the language."""
+        self.step = None
+        self.reviewing = False
+        self.meeting_id = None
+        self.role_id = None
+        self.full_name = None
+        self.institution = None
+        self.position = None
+        self.phone_e164 = None
+
+
+async def load_conversation(
+    session: AsyncSession, telegram_user_id: int, *, now: datetime
+) -> Conversation:
+    """The user's conversation, created on first contact."""
+    conversation = await session.get(Conversation, telegram_user_id)
+    if conversation is None:
+        conversation = Conversation(
+            telegram_user_id=telegram_user_id,
+            language=DEFAULT_LANGUAGE,
+            last_update_id=0,
+            reviewing=False,
+            updated_at=now,
+        )
+        session.add(conversation)
+        await session.flush()
+    return conversation
+
+
+def claim_update(conversation: Conversation, update_id: int) -> bool:
+    """Mark the update as applied; False when it was applied before (a re-delivery)."""
+    if update_id <= conversation.last_update_id:
+        return False
+    conversation.last_update_id = update_id
+    return True

@@ -1,0 +1,108 @@
+"""People who use the bot and the consent they gave to the use of their data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, String, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+# Bump when the consent text changes in substance: people are asked again under the new version.
+CONSENT_TEXT_VERSION = "2026-11-v1"
+
+
+class Participant(Base):
+    """One Telegram user who registered for a meeting, with the details they typed last."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    full_name: Mapped[str] = mapped_column(String(200))
+    institution: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))
+    phone_e164: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ConsentRecord(Base):
+    """Proof of a consent decision: who, when, and under which version of the consent text.
+
+    UU PDP (UU No. 27/2022) asks that explicit consent for a stated purpose be given before any
+    personal data is collected, and that proof of it be kept. Records are appended, never edited.
+    """
+
+    __tablename__ = "consent_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    text_version: Mapped[str] = mapped_column(String(32))
+    given: Mapped[bool]
+    decided_at: Mapped[datetime]
+
+
+async def record_consent(
+    session: AsyncSession, telegram_user_id: int, *, given: bool, now: datetime
+) -> ConsentRecord:
+    """Append a consent decision under the current text version."""
+    record = ConsentRecord(
+        telegram_user_id=telegram_user_id,
+        text_version=CONSENT_TEXT_VERSION,
+        given=given,
+        decided_at=now,
+    )
+    session.add(record)
+    await session.flush()
+    return record
+
+
+async def has_current_consent(session: AsyncSession, telegram_user_id: int) -> bool:
+    """Whether the person's latest decision on the current consent text is a yes."""
+    latest = await session.scalar(
+        select(ConsentRecord.given)
+        .where(
+            ConsentRecord.telegram_user_id == telegram_user_id,
+            ConsentRecord.text_version == CONSENT_TEXT_VERSION,
+        )
+        .order_by(ConsentRecord.decided_at.desc(), ConsentRecord.id.desc())
+        .limit(1)
+    )
+    return bool(latest)
+
+
+async def get_participant(session: AsyncSession, telegram_user_id: int) -> Participant | None:
+    """The participant behind a Telegram user, if they ever registered."""
+    return await session.scalar(
+        select(Participant).where(Participant.telegram_user_id == telegram_user_id)
+    )
+
+
+async def upsert_participant(
+    session: AsyncSession,
+    *,
+    telegram_user_id: int,
+    chat_id: int,
+    full_name: str,
+    institution: str,
+    position: str,
+    phone_e164: str,
+    now: datetime,
+) -> Participant:
+    """Create the participant or update their details with what they confirmed last."""
+    participant = await get_participant(session, telegram_user_id)
+    if participant is None:
+        participant = Participant(telegram_user_id=telegram_user_id, created_at=now)
+        session.add(participant)
+    participant.chat_id = chat_id
+    participant.full_name = full_name
+    participant.institution = institution
+    participant.position = position
+    participant.phone_e164 = phone_e164
+    participant.updated_at = now
+    await session.flush()
+    return participant

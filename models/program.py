@@ -1,0 +1,155 @@
+"""A meeting program: its roles, its meetings and the seats each role has at each meeting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+from models.provinces import PROVINCES, Province
+
+
+class Program(Base):
+    """A program of meetings held under one name, such as the 2023 provincial SHM round."""
+
+    __tablename__ = "program"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    roles: Mapped[list[Role]] = relationship(
+        back_populates="program", order_by="Role.position", cascade="all, delete-orphan"
+    )
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="program", cascade="all, delete-orphan"
+    )
+
+
+class Role(Base):
+    """A kind of participant a meeting wants, with the number of seats it usually has."""
+
+    __tablename__ = "role"
+    __table_args__ = (UniqueConstraint("program_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(120))
+    seats: Mapped[int]
+    position: Mapped[int] = mapped_column(default=0)
+
+    program: Mapped[Program] = relationship(back_populates="roles")
+
+
+class Meeting(Base):
+    """One provincial meeting: where and when it is held and when people may register.
+
+    Times are stored in UTC and shown in the province's own zone. A meeting whose date is not
+    announced yet ("jadwal menyusul") has no start; it is open for registration all the same.
+    A meeting dropped from the program file is kept, unlisted, so its registrations survive.
+    """
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    province_code: Mapped[str] = mapped_column(String(2))
+    city: Mapped[str] = mapped_column(String(120))
+    venue: Mapped[str | None] = mapped_column(String(200))
+    wave: Mapped[int | None]
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    listed: Mapped[bool] = mapped_column(default=True)
+
+    program: Mapped[Program] = relationship(back_populates="meetings")
+    quotas: Mapped[list[RoleQuota]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+
+    @property
+    def province(self) -> Province:
+        return PROVINCES[self.province_code]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.province.zone
+
+    @property
+    def date_announced(self) -> bool:
+        return self.starts_at is not None
+
+    def local_start(self) -> datetime | None:
+        """The start in the meeting's own zone, as the invitation states it."""
+        return self.starts_at.astimezone(self.zone) if self.starts_at else None
+
+    def local_end(self) -> datetime | None:
+        """The end in the meeting's own zone."""
+        return self.ends_at.astimezone(self.zone) if self.ends_at else None
+
+    def is_open_for_registration(self, now: datetime) -> bool:
+        """Whether a newcomer may register at `now`.
+
+        Registration closes at the explicit closing time, or else when the meeting starts; a
+        meeting with no date yet stays open until one is set.
+        """
+        if not self.listed:
+            return False
+        if self.registration_opens_at is not None and now < self.registration_opens_at:
+            return False
+        closes_at = self.registration_closes_at or self.starts_at
+        return closes_at is None or now < closes_at
+
+
+class RoleQuota(Base):
+    """The seats one role has at one meeting.
+
+    Every provincial meeting has 30 seats split into fixed role quotas (18 Stakeholder Provinsi,
+    5 Tim Sinergi, 2 Fasilitator Daerah and single seats for each role model). A quota is never
+    overbooked: claims for a role are serialised on this row (see `models.registration`), and a
+    person who finds the role full is put on that role's waiting list instead. If the program
+    file lowers a quota below the people already seated, nobody loses a seat; the role simply
+    takes nobody new until it is back under its quota.
+    """
+
+    __tablename__ = "role_quota"
+    __table_args__ = (UniqueConstraint("meeting_id", "role_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"))
+    seats: Mapped[int]
+
+    meeting: Mapped[Meeting] = relationship(back_populates="quotas")
+    role: Mapped[Role] = relationship()
+
+
+async def open_meetings(session: AsyncSession, now: datetime) -> list[Meeting]:
+    """Meetings a newcomer may register for: dated ones soonest first, then those to be announced."""
+    meetings = await session.scalars(
+        select(Meeting).where(Meeting.listed.is_(True)).order_by(
+            Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.province_code
+        )
+    )
+    open_ = [m for m in meetings if m.is_open_for_registration(now)]
+    # Undated meetings read best in province order; their codes sort like Kemendagri's list.
+    return sorted(open_, key=lambda m: (m.starts_at is None, m.starts_at or now, m.province.name))
+
+
+async def meeting_by_code(session: AsyncSession, code: str) -> Meeting | None:
+    """A listed meeting by its code (the deep-link payload)."""
+    return await session.scalar(select(Meeting).where(Meeting.code == code, Meeting.listed.is_(True)))
+
+
+async def quota_for(session: AsyncSession, meeting_id: int, role_id: int) -> RoleQuota | None:
+    """The role's quota at the meeting, if the role belongs to it."""
+    return await session.scalar(
+        select(RoleQuota).where(RoleQuota.meeting_id == meeting_id, RoleQuota.role_id == role_id)
+    )

@@ -1,0 +1,360 @@
+"""The program file: a YAML description of a program's roles and meetings, and its loading.
+
+The file is validated completely before anything is written, and every problem names the file,
+the line and the field. Loading is idempotent: meetings are matched by their code, so an edited
+file moves a meeting's date or venue and leaves its registrations alone; a meeting missing from
+the file is unlisted (hidden from newcomers), never deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.program import Meeting, Program, Role, RoleQuota
+from models.provinces import PROVINCES
+from models.registration import Registration
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+ROLE_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+TO_BE_ANNOUNCED = {"", "tba", "menyusul", "jadwal menyusul", "~", "null"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a program file."""
+
+    line: int
+    field: str
+    message: str
+
+
+class ProgramFileError(ValueError):
+    """A program file that cannot be loaded; nothing was changed."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(f"{path}:{p.line}: {p.field}: {p.message}" for p in problems))
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    code: str
+    name: str
+    seats: int
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    code: str
+    province_code: str
+    city: str
+    venue: str | None
+    wave: int | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    seats: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProgramSpec:
+    """A validated program file."""
+
+    code: str
+    name: str
+    roles: list[RoleSpec]
+    meetings: list[MeetingSpec]
+
+
+@dataclass
+class LoadReport:
+    """What loading a program file changed."""
+
+    program_code: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)
+
+
+class _Reader:
+    """Walks the YAML node tree, converting scalars and collecting problems with line numbers."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, node: yaml.Node, where: str, message: str) -> None:
+        self.problems.append(Problem(node.start_mark.line + 1, where, message))
+
+    def mapping(self, node: yaml.Node, where: str) -> dict[str, yaml.Node] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, where, "expected a mapping of key: value")
+            return None
+        result: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            if key.value in result:
+                self.fail(key, f"{where}.{key.value}", "appears twice")
+            result[key.value] = value
+        return result
+
+    def sequence(self, node: yaml.Node, where: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, where, "expected a list")
+            return []
+        return list(node.value)
+
+    def unknown_keys(self, data: dict[str, yaml.Node], allowed: set[str], where: str) -> None:
+        for key in data.keys() - allowed:
+            self.fail(data[key], f"{where}.{key}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+    def text(self, data: dict[str, yaml.Node], key: str, where: str, *, required: bool = True,
+             pattern: re.Pattern[str] | None = None, max_length: int = 200) -> str | None:
+        node = data.get(key)
+        if node is None:
+            if required:
+                self.problems.append(Problem(self._line_of(data), f"{where}.{key}", "is required"))
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, f"{where}.{key}", "expected a single value")
+            return None
+        value = node.value.strip()
+        if not value:
+            if required:
+                self.fail(node, f"{where}.{key}", "is empty")
+            return None
+        if len(value) > max_length:
+            self.fail(node, f"{where}.{key}", f"longer than {max_length} characters")
+            return None
+        if pattern is not None and not pattern.match(value):
+            self.fail(node, f"{where}.{key}", f"{value!r} does not match {pattern.pattern}")
+            return None
+        return value
+
+    def integer(self, data: dict[str, yaml.Node], key: str, where: str, *, required: bool,
+                minimum: int, maximum: int) -> int | None:
+        raw = self.text(data, key, where, required=required)
+        if raw is None:
+            return None
+        if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+            self.fail(data[key], f"{where}.{key}", f"expected a whole number from {minimum} to {maximum}, got {raw!r}")
+            return None
+        return int(raw)
+
+    def parsed(self, data: dict[str, yaml.Node], key: str, where: str, parse, expected: str):
+        raw = self.text(data, key, where, required=False)
+        if raw is None or raw.lower() in TO_BE_ANNOUNCED:
+            return None
+        try:
+            return parse(raw)
+        except ValueError:
+            self.fail(data[key], f"{where}.{key}", f"expected {expected}, got {raw!r}")
+            return None
+
+    @staticmethod
+    def _line_of(data: dict[str, yaml.Node]) -> int:
+        lines = [node.start_mark.line for node in data.values()]
+        return (min(lines) if lines else 0) + 1
+
+
+def _parse_time(raw: str) -> time:
+    return time.fromisoformat(raw.replace(".", ":").zfill(5))
+
+
+def _parse_local_datetime(raw: str) -> datetime:
+    return datetime.fromisoformat(raw.replace("T", " "))
+
+
+def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
+    """Validate a program file's text; raise ProgramFileError listing every problem."""
+    reader = _Reader()
+    try:
+        root = yaml.compose(source, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise ProgramFileError(path, [Problem(line, "(file)", f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    if root is None:
+        raise ProgramFileError(path, [Problem(1, "(file)", "the file is empty")])
+    top = reader.mapping(root, "(file)")
+    if top is None:
+        raise ProgramFileError(path, reader.problems)
+    reader.unknown_keys(top, {"program", "defaults", "roles", "meetings"}, "(file)")
+
+    program_node = top.get("program")
+    program = reader.mapping(program_node, "program") if program_node is not None else None
+    if program_node is None:
+        reader.problems.append(Problem(1, "program", "is required"))
+    code = name = None
+    if program is not None:
+        reader.unknown_keys(program, {"code", "name"}, "program")
+        code = reader.text(program, "code", "program", pattern=CODE_PATTERN)
+        name = reader.text(program, "name", "program")
+
+    defaults = reader.mapping(top["defaults"], "defaults") if "defaults" in top else {}
+    default_start = default_end = None
+    if defaults is not None:
+        reader.unknown_keys(defaults, {"start_time", "end_time"}, "defaults")
+        default_start = reader.parsed(defaults, "start_time", "defaults", _parse_time, "a time like 09:00")
+        default_end = reader.parsed(defaults, "end_time", "defaults", _parse_time, "a time like 16:00")
+
+    roles: list[RoleSpec] = []
+    for index, node in enumerate(reader.sequence(top.get("roles", yaml.SequenceNode("", [])), "roles")):
+        where = f"roles[{index}]"
+        data = reader.mapping(node, where)
+        if data is None:
+            continue
+        reader.unknown_keys(data, {"code", "name", "seats"}, where)
+        role_code = reader.text(data, "code", where, pattern=ROLE_CODE_PATTERN)
+        role_name = reader.text(data, "name", where, max_length=120)
+        seats = reader.integer(data, "seats", where, required=True, minimum=1, maximum=10_000)
+        if role_code and any(r.code == role_code for r in roles):
+            reader.fail(data["code"], f"{where}.code", f"role {role_code!r} appears twice")
+        elif role_code and role_name and seats:
+            roles.append(RoleSpec(role_code, role_name, seats))
+    if "roles" not in top or not roles and not reader.problems:
+        reader.problems.append(Problem(1, "roles", "at least one role is required"))
+
+    role_codes = {r.code for r in roles}
+    meetings: list[MeetingSpec] = []
+    meeting_codes: set[str] = set()
+    allowed = {"code", "province", "city", "venue", "wave", "date", "start_time", "end_time",
+               "registration_opens", "registration_closes", "seats"}
+    for index, node in enumerate(reader.sequence(top.get("meetings", yaml.SequenceNode("", [])), "meetings")):
+        where = f"meetings[{index}]"
+        data = reader.mapping(node, where)
+        if data is None:
+            continue
+        reader.unknown_keys(data, allowed, where)
+        meeting_code = reader.text(data, "code", where, pattern=CODE_PATTERN)
+        if meeting_code in meeting_codes:
+            reader.fail(data["code"], f"{where}.code", f"meeting {meeting_code!r} appears twice")
+        province_code = reader.text(data, "province", where)
+        province = PROVINCES.get(province_code or "")
+        if province_code and province is None:
+            reader.fail(data["province"], f"{where}.province", f"unknown province code {province_code!r} (Kemendagri codes 11-96)")
+        city = reader.text(data, "city", where, max_length=120)
+        venue = reader.text(data, "venue", where, required=False)
+        wave = reader.integer(data, "wave", where, required=False, minimum=1, maximum=99)
+        day = reader.parsed(data, "date", where, date.fromisoformat, "a date like 2023-07-26 or 'menyusul'")
+        start = reader.parsed(data, "start_time", where, _parse_time, "a time like 09:00") or default_start or time(9)
+        end = reader.parsed(data, "end_time", where, _parse_time, "a time like 16:00") or default_end or time(16)
+        opens = reader.parsed(data, "registration_opens", where, _parse_local_datetime, "a local date and time like 2023-07-01 08:00")
+        closes = reader.parsed(data, "registration_closes", where, _parse_local_datetime, "a local date and time like 2023-07-24 17:00")
+        seats: dict[str, int] = {}
+        if "seats" in data:
+            overrides = reader.mapping(data["seats"], f"{where}.seats") or {}
+            for role_code in overrides:
+                if role_code not in role_codes:
+                    reader.fail(overrides[role_code], f"{where}.seats.{role_code}", "not a role of this program")
+                    continue
+                value = reader.integer(overrides, role_code, f"{where}.seats", required=True, minimum=0, maximum=10_000)
+                if value is not None:
+                    seats[role_code] = value
+        if day is not None and end <= start:
+            reader.fail(data.get("end_time", node), f"{where}.end_time", "ends before it starts")
+        if not (meeting_code and province and city):
+            continue
+        meeting_codes.add(meeting_code)
+        zone = province.zone
+        meetings.append(MeetingSpec(
+            code=meeting_code,
+            province_code=province.code,
+            city=city,
+            venue=venue,
+            wave=wave,
+            starts_at=datetime.combine(day, start, zone) if day else None,
+            ends_at=datetime.combine(day, end, zone) if day else None,
+            registration_opens_at=opens.replace(tzinfo=zone) if opens else None,
+            registration_closes_at=closes.replace(tzinfo=zone) if closes else None,
+            seats=seats,
+        ))
+    if reader.problems:
+        raise ProgramFileError(path, sorted(reader.problems, key=lambda p: p.line))
+    assert code is not None and name is not None
+    return ProgramSpec(code=code, name=name, roles=roles, meetings=meetings)
+
+
+def read_program_file(path: str | Path) -> ProgramSpec:
+    """Read and validate a program file from disk."""
+    path = Path(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProgramFileError(str(path), [Problem(1, "(file)", f"cannot be read: {exc}")]) from None
+    return parse_program(source, str(path))
+
+
+async def apply_program(session: AsyncSession, spec: ProgramSpec) -> LoadReport:
+    """Bring the database in line with a validated program, keeping every registration."""
+    report = LoadReport(program_code=spec.code)
+    program = await session.scalar(select(Program).where(Program.code == spec.code))
+    if program is None:
+        program = Program(code=spec.code, name=spec.name)
+        session.add(program)
+    program.name = spec.name
+    await session.flush()
+
+    existing_roles = {r.code: r for r in await session.scalars(select(Role).where(Role.program_id == program.id))}
+    for code, role in existing_roles.items():
+        if code not in {r.code for r in spec.roles}:
+            used = await session.scalar(select(func.count()).where(Registration.role_id == role.id))
+            if used:
+                raise ProgramFileError("(program)", [Problem(1, f"roles.{code}", f"has {used} registrations and cannot be removed")])
+            await session.delete(role)
+    roles: dict[str, Role] = {}
+    for position, role_spec in enumerate(spec.roles):
+        role = existing_roles.get(role_spec.code) or Role(program_id=program.id, code=role_spec.code)
+        role.name, role.seats, role.position = role_spec.name, role_spec.seats, position
+        session.add(role)
+        roles[role_spec.code] = role
+    await session.flush()
+
+    existing_meetings = {m.code: m for m in await session.scalars(select(Meeting).where(Meeting.program_id == program.id))}
+    for meeting_spec in spec.meetings:
+        meeting = existing_meetings.get(meeting_spec.code)
+        if meeting is None:
+            clashing = await session.scalar(select(Meeting).where(Meeting.code == meeting_spec.code))
+            if clashing is not None:
+                raise ProgramFileError("(program)", [Problem(1, f"meetings.{meeting_spec.code}", "code is used by another program")])
+            meeting = Meeting(program_id=program.id, code=meeting_spec.code)
+            session.add(meeting)
+            report.created.append(meeting.code)
+        values = {
+            "province_code": meeting_spec.province_code, "city": meeting_spec.city,
+            "venue": meeting_spec.venue, "wave": meeting_spec.wave,
+            "starts_at": meeting_spec.starts_at, "ends_at": meeting_spec.ends_at,
+            "registration_opens_at": meeting_spec.registration_opens_at,
+            "registration_closes_at": meeting_spec.registration_closes_at, "listed": True,
+        }
+        changed = any(getattr(meeting, k, None) != v for k, v in values.items())
+        for key, value in values.items():
+            setattr(meeting, key, value)
+        await session.flush()
+        quotas = {q.role_id: q for q in await session.scalars(select(RoleQuota).where(RoleQuota.meeting_id == meeting.id))}
+        for code, role in roles.items():
+            seats = meeting_spec.seats.get(code, role.seats)
+            quota = quotas.get(role.id)
+            if quota is None:
+                session.add(RoleQuota(meeting_id=meeting.id, role_id=role.id, seats=seats))
+                changed = True
+            elif quota.seats != seats:
+                quota.seats = seats
+                changed = True
+        if meeting.code not in report.created:
+            (report.updated if changed else report.unchanged).append(meeting.code)
+    listed_codes = {m.code for m in spec.meetings}
+    for code, meeting in existing_meetings.items():
+        if code not in listed_codes and meeting.listed:
+            meeting.listed = False
+            report.unlisted.append(code)
+    await session.flush()
+    return report

@@ -1,0 +1,38 @@
+"""Small builders of domain data for tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import DEFAULT_PROGRAM_FILE
+from models.participant import Participant, upsert_participant
+from models.program import Meeting, Role
+from models.program_file import apply_program, read_program_file
+
+T0 = datetime(2023, 7, 1, 3, 0, tzinfo=UTC)
+
+
+async def load_shipped_program(session: AsyncSession, path: Path = DEFAULT_PROGRAM_FILE) -> None:
+    """Load the shipped 2023 program."""
+    await apply_program(session, read_program_file(path))
+
+
+async def meeting_and_role(session: AsyncSession, meeting_code: str, role_code: str) -> tuple[Meeting, Role]:
+    """A meeting of the shipped program and one of its roles."""
+    meeting = await session.scalar(select(Meeting).where(Meeting.code == meeting_code))
+    role = await session.scalar(select(Role).where(Role.code == role_code))
+    assert meeting is not None and role is not None
+    return meeting, role
+
+
+async def make_participant(session: AsyncSession, n: int) -> Participant:
+    """Participant number n, with plausible details."""
+    return await upsert_participant(
+        session, telegram_user_id=10_000 + n, chat_id=10_000 + n, full_name=f"Peserta {n}",
+        institution="Dinas Perpustakaan & Arsip", position="Kepala Bidang",
+        phone_e164=f"+62812{n:07d}", now=T0 + timedelta(seconds=n),
+    )
