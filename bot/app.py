@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from sqlalchemy import select
-from telegram import BotCommand, LinkPreviewOptions
-from telegram.constants import ParseMode
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.clock import Clock, SystemClock
@@ -30,8 +31,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .token(settings.bot_token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML,
-                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # parse_mode is passed per call: as a default PTB also sends it where the API takes none.
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
@@ -60,3 +61,29 @@ async def _on_startup(application: Application) -> None:
 
 async def _on_shutdown(application: Application) -> None:
     await application.bot_data["engine"].dispose()
+
+
+@asynccontextmanager
+async def polling(application: Application, *, poll_timeout: int = 10) -> AsyncIterator[Application]:
+    """Run the application on getUpdates as `run_polling` does, for as long as the block lasts.
+
+    Tests, benchmarks and the demo need the bot running inside an event loop they own;
+    `run_polling` owns its loop, so this does its steps (with the same start-up hooks) instead.
+    """
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.updater.start_polling(
+            poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        await application.start()
+        try:
+            yield application
+        finally:
+            if application.updater.running:
+                await application.updater.stop()
+            await application.stop()
+    finally:
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

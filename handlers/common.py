@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
@@ -60,6 +61,8 @@ class Turn:
     callback_answer: str | None = None
     # Take the keyboard off the message whose button was pressed, so it cannot be pressed again.
     close_pressed_keyboard: bool = False
+    # Or rewrite that message in place (paging, sub-menus).
+    replace_pressed: Reply | None = None
 
     @property
     def user_id(self) -> int:
@@ -76,6 +79,10 @@ class Turn:
     def tell(self, chat_id: int, language: str, key: str, **params: object) -> None:
         """Send a catalogue text to someone else, in their language."""
         self.replies.append(Reply(chat_id, Texts(language)(key, **params)))
+
+    def rewrite_pressed(self, text: Html, keyboard: InlineKeyboardMarkup | None) -> None:
+        """Replace the text and buttons of the message whose button was pressed."""
+        self.replace_pressed = Reply(self.chat_id, text, keyboard)
 
     def answer_button(self, key: str) -> None:
         """The short notice shown where the person pressed a button."""
@@ -121,16 +128,25 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
             await query.answer(turn.callback_answer)
         except BadRequest:
             log.info("callback query %s expired before it was answered", query.id)
-        if turn.close_pressed_keyboard and query.message is not None:
-            try:
+        try:
+            if turn.replace_pressed is not None:
+                await query.edit_message_text(turn.replace_pressed.text, parse_mode=ParseMode.HTML,
+                                              reply_markup=turn.replace_pressed.keyboard)
+            elif turn.close_pressed_keyboard and _has_keyboard(query.message):
                 await query.edit_message_reply_markup(reply_markup=None)
-            except BadRequest:
-                pass  # already closed, or too old to edit: either way it no longer offers choices
+        except BadRequest:
+            pass  # already changed, or too old to edit: either way it no longer offers stale choices
     for reply in turn.replies:
         try:
-            await context.bot.send_message(reply.chat_id, reply.text, reply_markup=reply.keyboard)
+            await context.bot.send_message(reply.chat_id, reply.text, parse_mode=ParseMode.HTML,
+                                           reply_markup=reply.keyboard)
         except Forbidden:
             # Someone else (a promoted person) blocked the bot; their seat stands regardless.
             log.info("a notice was not delivered: the recipient blocked the bot")
             if reply.chat_id == turn.chat_id:
                 return
+
+
+def _has_keyboard(message: object) -> bool:
+    # The pressed message comes with its current buttons; forged data may name one without any.
+    return isinstance(message, Message) and message.reply_markup is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -24,6 +25,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer()
         # The person's language lives in the database, which may be what failed.
-        await context.bot.send_message(update.effective_chat.id, Texts("id")("error"))
+        await context.bot.send_message(update.effective_chat.id, Texts("id")("error"), parse_mode=ParseMode.HTML)
     except TelegramError:
         log.warning("could not tell chat of update %s about the failure", update_id)

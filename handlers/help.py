@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
-from handlers.registration import resume
+from handlers.registration import resume, stale
 from handlers.texts import LANGUAGES, Texts
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -32,12 +32,14 @@ async def choose_language(update: Update, turn: Turn) -> None:
 async def on_language(update: Update, turn: Turn) -> None:
     """A language chosen."""
     action = cb.parse(update.callback_query.data)
+    if not isinstance(action, cb.SetLanguage) or action.language not in LANGUAGES:
+        await stale(turn)
+        return
     turn.close_pressed_keyboard = True
-    if isinstance(action, cb.SetLanguage) and action.language in LANGUAGES:
-        turn.conversation.language = action.language
-        turn.texts = Texts(action.language)
-        turn.say("language_set")
-        await resume(turn)
+    turn.conversation.language = action.language
+    turn.texts = Texts(action.language)
+    turn.say("language_set")
+    await resume(turn)
 
 
 def register_handlers(application: Application) -> None:

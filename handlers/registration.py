@@ -23,6 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
+from handlers.texts import Html
 from handlers.formatting import meeting_short_date, meeting_title, meeting_venue, meeting_when
 from handlers.views import describe_all, describe_registration
 from models.participant import get_participant, has_current_consent, record_consent, upsert_participant
@@ -120,10 +121,11 @@ def _say_with_current(turn: Turn, key: str, current: str | None, keyboard=None) 
 
 
 async def _prompt_consent(turn: Turn) -> None:
-    program_name = await turn.session.scalar(select(Program.name).order_by(Program.id).limit(1))
+    # The program of the deep-linked meeting, else the first one loaded.
+    query = select(Program.name).order_by(Program.id).limit(1)
     if turn.conversation.meeting_id is not None:
-        meeting = await turn.session.get(Meeting, turn.conversation.meeting_id)
-        program_name = meeting.program.name if meeting else program_name
+        query = query.join(Meeting).where(Meeting.id == turn.conversation.meeting_id)
+    program_name = await turn.session.scalar(query)
     keyboard = InlineKeyboardMarkup([[
         _button(turn.texts.label("agree"), cb.Consent(True)),
         _button(turn.texts.label("disagree"), cb.Consent(False)),
@@ -132,10 +134,10 @@ async def _prompt_consent(turn: Turn) -> None:
              retention_days=turn.settings.retention_days)
 
 
-async def _meetings_page(turn: Turn, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+async def _meetings_page(turn: Turn, page: int) -> tuple[Html, InlineKeyboardMarkup | None]:
     meetings = await open_meetings(turn.session, turn.now)
     if not meetings:
-        return "no_open_meetings", None
+        return turn.texts("no_open_meetings"), None
     pages = math.ceil(len(meetings) / MEETINGS_PER_PAGE)
     page = min(max(page, 0), pages - 1)
     rows = []
@@ -157,7 +159,7 @@ async def _meetings_page(turn: Turn, page: int) -> tuple[str, InlineKeyboardMark
 async def _prompt_meetings(turn: Turn, page: int) -> None:
     text, keyboard = await _meetings_page(turn, page)
     if keyboard is None:
-        turn.say(text)
+        turn.say_html(text)
         turn.conversation.clear_draft()
         return
     turn.say_html(text, keyboard)
@@ -202,7 +204,7 @@ async def _complete_draft(turn: Turn) -> Meeting | None:
     return await _chosen_meeting(turn)
 
 
-async def _summary(turn: Turn) -> tuple[str, InlineKeyboardMarkup] | None:
+async def _summary(turn: Turn) -> tuple[Html, InlineKeyboardMarkup] | None:
     conversation = turn.conversation
     meeting = await _complete_draft(turn)
     if meeting is None:
@@ -347,7 +349,7 @@ async def on_meeting_page(update: Update, turn: Turn) -> None:
         await stale(turn)
         return
     text, keyboard = await _meetings_page(turn, action.page)
-    await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    turn.rewrite_pressed(text, keyboard)
 
 
 @conversation_turn
@@ -398,13 +400,12 @@ async def on_summary(update: Update, turn: Turn) -> None:
     action = _action(update)
     step = current_step(turn)
     if isinstance(action, cb.Submit) and step is None:
-        turn.answer_button("already_submitted")  # a double tap on Kirim
-        turn.close_pressed_keyboard = True
+        # A double tap on Kirim: the first tap already closed this keyboard.
+        turn.answer_button("already_submitted")
         return
     if step is not Step.CONFIRM:
         await stale(turn)
         return
-    query = update.callback_query
     if isinstance(action, cb.Submit):
         turn.close_pressed_keyboard = True
         await _submit(turn)
@@ -416,11 +417,11 @@ async def on_summary(update: Update, turn: Turn) -> None:
         labels = [(turn.texts.label(f"field_{s.value}"), cb.EditField(s.value)) for s in EDITABLE]
         rows = [[_button(*labels[i]), _button(*labels[i + 1])] for i in range(0, len(labels), 2)]
         rows.append([_button(turn.texts.label("back"), cb.BackToSummary())])
-        await query.edit_message_text(turn.texts("choose_field"), reply_markup=InlineKeyboardMarkup(rows))
+        turn.rewrite_pressed(turn.texts("choose_field"), InlineKeyboardMarkup(rows))
     elif isinstance(action, cb.BackToSummary):
         summary = await _summary(turn)
         if summary is not None:
-            await query.edit_message_text(summary[0], reply_markup=summary[1])
+            turn.rewrite_pressed(*summary)
     elif isinstance(action, cb.EditField) and action.step in {s.value for s in EDITABLE}:
         turn.close_pressed_keyboard = True
         turn.conversation.reviewing = True

@@ -22,11 +22,12 @@ class Program(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
 
+    # Async sessions cannot lazy-load: every relationship here raises unless loaded explicitly.
     roles: Mapped[list[Role]] = relationship(
-        back_populates="program", order_by="Role.position", cascade="all, delete-orphan"
+        back_populates="program", order_by="Role.position", cascade="all, delete-orphan", lazy="raise"
     )
     meetings: Mapped[list[Meeting]] = relationship(
-        back_populates="program", cascade="all, delete-orphan"
+        back_populates="program", cascade="all, delete-orphan", lazy="raise"
     )
 
 
@@ -43,7 +44,7 @@ class Role(Base):
     seats: Mapped[int]
     position: Mapped[int] = mapped_column(default=0)
 
-    program: Mapped[Program] = relationship(back_populates="roles")
+    program: Mapped[Program] = relationship(back_populates="roles", lazy="raise")
 
 
 class Meeting(Base):
@@ -69,9 +70,9 @@ class Meeting(Base):
     registration_closes_at: Mapped[datetime | None]
     listed: Mapped[bool] = mapped_column(default=True)
 
-    program: Mapped[Program] = relationship(back_populates="meetings")
+    program: Mapped[Program] = relationship(back_populates="meetings", lazy="raise")
     quotas: Mapped[list[RoleQuota]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan"
+        back_populates="meeting", cascade="all, delete-orphan", lazy="raise"
     )
 
     @property
@@ -127,8 +128,8 @@ class RoleQuota(Base):
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"))
     seats: Mapped[int]
 
-    meeting: Mapped[Meeting] = relationship(back_populates="quotas")
-    role: Mapped[Role] = relationship()
+    meeting: Mapped[Meeting] = relationship(back_populates="quotas", lazy="raise")
+    role: Mapped[Role] = relationship(lazy="raise")
 
 
 async def open_meetings(session: AsyncSession, now: datetime) -> list[Meeting]:

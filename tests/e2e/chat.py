@@ -1,0 +1,54 @@
+"""Playing a participant through the registration conversation."""
+
+from __future__ import annotations
+
+from botapi_standin import StandinUser
+
+ANSWERS = {
+    "name": "Dra. Siti Rahma, M.Hum.",
+    "institution": "Dinas Perpustakaan & Arsip <Kab. Bengkulu>",
+    "position": "Kepala Bidang \"Layanan\" 📚",
+    "phone": "0812-3456-7890",
+}
+
+
+def buttons(message) -> list[str]:  # type: ignore[no-untyped-def]
+    """The labels of a message's inline buttons."""
+    markup = message.reply_markup or {}
+    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def consent_and_choose(user: StandinUser, meeting_code: str, role: str) -> None:
+    """/start with a meeting's deep link, agree, and pick the role; the name is asked next."""
+    await user.send_text(f"/start {meeting_code}")
+    consent = await user.next_message()
+    assert "Setuju" in " ".join(buttons(consent)), user.transcript()
+    await user.press(consent, text="Setuju")
+    roles = await user.next_message()
+    await user.press(roles, text=role)
+    while "nama lengkap" not in (await user.next_message()).plain_text:
+        pass
+
+
+async def type_details(user: StandinUser, **answers: str) -> None:
+    """Answer name, institution, position and phone; stops at the summary."""
+    values = {**ANSWERS, **answers}
+    await user.send_text(values["name"])
+    assert "instansi" in (await user.next_message()).plain_text
+    await user.send_text(values["institution"])
+    assert "jabatan" in (await user.next_message()).plain_text
+    await user.send_text(values["position"])
+    assert "nomor HP" in (await user.next_message()).plain_text
+    await user.send_text(values["phone"])
+    assert "Nomor tersimpan" in (await user.next_message()).plain_text
+
+
+async def register(user: StandinUser, meeting_code: str = "shm23-aceh", role: str = "Stakeholder Provinsi",
+                   **answers: str):  # type: ignore[no-untyped-def]
+    """A whole registration; returns the bot's final message."""
+    await consent_and_choose(user, meeting_code, role)
+    await type_details(user, **answers)
+    summary = await user.next_message()
+    assert "Periksa data" in summary.plain_text, user.transcript()
+    await user.press(summary, text="Kirim")
+    return await user.next_message()

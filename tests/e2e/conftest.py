@@ -1,0 +1,50 @@
+"""End-to-end fixtures: the real Application polling the loopback Bot API stand-in over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from bot.app import build_application, polling
+from bot.clock import FrozenClock
+from bot.settings import Settings
+from botapi_standin import BotApiStandin
+from tests.conftest import BEFORE_THE_ROUND
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandin]:
+    """A Bot API stand-in on a free loopback port."""
+    async with BotApiStandin(bot_username="shm_test_bot") as server:
+        yield server
+
+
+@dataclass
+class RunningBot:
+    """A bot under test and what it talks to."""
+
+    standin: BotApiStandin
+    clock: FrozenClock
+    settings: Settings
+
+
+def bot_settings(standin: BotApiStandin, db_url: str, **overrides: object) -> Settings:
+    """Settings pointing the bot at the stand-in and the test database."""
+    return Settings(bot_token=TOKEN, api_base_url=standin.base_url, database_url=db_url,
+                    rate_limit=False, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def bot(standin: BotApiStandin, db_url: str) -> AsyncIterator[RunningBot]:
+    """The bot, built by build_application and polling the stand-in, on each database engine."""
+    clock = FrozenClock(BEFORE_THE_ROUND)
+    settings = bot_settings(standin, db_url)
+    async with polling(build_application(settings, clock=clock), poll_timeout=1):
+        yield RunningBot(standin, clock, settings)
+    # Whatever a test did, the bot never sent Telegram anything it would refuse.
+    assert standin.errors == [], standin.errors
+    assert standin.warnings == [], standin.warnings

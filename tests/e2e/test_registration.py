@@ -1,0 +1,219 @@
+"""Registration through the Bot API stand-in, as participants would do it in Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import select
+
+from bot.database import create_engine, session_factory
+from models.participant import ConsentRecord, Participant
+from models.registration import Registration
+from tests.e2e.chat import ANSWERS, buttons, consent_and_choose, register, type_details
+
+
+async def _rows(bot, model):  # type: ignore[no-untyped-def]
+    engine = create_engine(bot.settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return list(await session.scalars(select(model)))
+    finally:
+        await engine.dispose()
+
+
+async def test_a_newcomer_registers_from_the_meeting_list(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(2001, "Siti")
+    await user.send_text("/start")
+    consent = await user.next_message()
+    for words in ("Tujuan", "Data yang disimpan", "365 hari", "UU No. 27 Tahun 2022", "/hapusdata"):
+        assert words in consent.plain_text
+    await user.press(consent, text="Setuju")
+    meetings = await user.next_message()
+    assert "halaman 1/5" in meetings.plain_text
+    assert buttons(meetings)[0] == "Gel. 1 · Bengkulu · 26 Jul 2023"
+    await user.press(meetings, text="Berikutnya")
+    await user.wait_for(lambda u: "halaman 2/5" in u.message(meetings.message_id).plain_text)
+    await user.press(meetings, text="Sebelumnya")
+    await user.wait_for(lambda u: "halaman 1/5" in u.message(meetings.message_id).plain_text)
+    await user.press(meetings, text="Bengkulu")
+    roles = await user.next_message()
+    assert "Rabu, 26 Juli 2023 pukul 09.00 WIB" in roles.plain_text
+    assert "Stakeholder Provinsi · sisa 18/18" in buttons(roles)
+    assert "Pemustaka yang terdampak TPBIS · sisa 1/1" in buttons(roles)
+    await user.press(roles, text="Stakeholder Provinsi")
+    assert "nama lengkap" in (await user.next_message()).plain_text
+    await type_details(user)
+    summary = await user.next_message()
+    # What people typed comes back exactly, escaped for Telegram's HTML.
+    assert ANSWERS["institution"] in summary.plain_text
+    assert "&lt;Kab. Bengkulu&gt;" in summary.text and "&amp;" in summary.text
+    assert ANSWERS["position"] in summary.plain_text and "+6281234567890" in summary.plain_text
+    await user.press(summary, text="Kirim")
+    done = await user.next_message()
+    assert "Pendaftaran berhasil" in done.plain_text
+    assert "Rabu, 26 Juli 2023 pukul 09.00 WIB" in done.plain_text
+    assert "Hotel Mercure Bengkulu, Bengkulu" in done.plain_text
+    # The keyboards of answered questions are gone, so they cannot be pressed again.
+    assert not buttons(user.message(summary.message_id)) and not buttons(user.message(roles.message_id))
+    [participant] = await _rows(bot, Participant)
+    assert (participant.full_name, participant.phone_e164) == (ANSWERS["name"], "+6281234567890")
+    [consent_record] = await _rows(bot, ConsentRecord)
+    assert consent_record.given and consent_record.telegram_user_id == 2001
+
+
+async def test_seats_count_down_fill_wait_and_pass_on(bot) -> None:  # type: ignore[no-untyped-def]
+    people = [bot.standin.user(3000 + n, f"User{n}") for n in range(4)]
+    seated, second, third, watcher = people
+    done = await register(seated, role="Tim Sinergi")
+    assert "Pendaftaran berhasil" in done.plain_text
+    # Another person watches the seats count down.
+    await watcher.send_text("/start shm23-aceh")
+    await watcher.press(await watcher.next_message(), text="Setuju")
+    roles = await watcher.next_message()
+    assert "Tim Sinergi Provinsi · sisa 4/5" in buttons(roles)
+    assert "Pemustaka yang terdampak TPBIS · sisa 1/1" in buttons(roles)
+    assert "Seat" not in done.plain_text
+    # The single Pemustaka seat: one seated, then the waiting list in order.
+    assert "Pendaftaran berhasil" in (await register(second, role="Pemustaka")).plain_text
+    await third.send_text("/start shm23-aceh")
+    await third.press(await third.next_message(), text="Setuju")
+    roles = await third.next_message()
+    assert "Pemustaka yang terdampak TPBIS · penuh (daftar tunggu)" in buttons(roles)
+    await third.press(roles, text="Pemustaka")
+    assert "sudah penuh" in (await third.next_message()).plain_text
+    assert "nama lengkap" in (await third.next_message()).plain_text
+    await type_details(third)
+    summary = await third.next_message()
+    assert "masuk daftar tunggu" in summary.plain_text
+    await third.press(summary, text="Kirim")
+    waiting = await third.next_message()
+    assert "daftar tunggu" in waiting.plain_text and "nomor 1" in waiting.plain_text
+    # The seated person cancels; the first person waiting is seated and told at once.
+    await second.send_text("/batal")
+    confirm = await second.next_message()
+    assert "Batalkan pendaftaran Anda untuk" in confirm.plain_text
+    await second.press(confirm, text="Ya, batalkan")
+    assert "telah dibatalkan" in (await second.next_message()).plain_text
+    promoted = await third.next_message()
+    assert "Kabar baik" in promoted.plain_text and "Pemustaka" in promoted.plain_text
+    await third.send_text("/status")
+    assert "kursi terkonfirmasi" in (await third.next_message()).plain_text
+    await second.send_text("/status")
+    assert "belum terdaftar" in (await second.next_message()).plain_text
+
+
+async def test_start_when_registered_shows_the_registration(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(4001)
+    await register(user)
+    await user.send_text("/start")
+    shown = await user.next_message()
+    assert "Aceh" in shown.plain_text and "kursi terkonfirmasi" in shown.plain_text
+    offer = await user.next_message()
+    await user.send_text("/start shm23-aceh")
+    assert "sudah terdaftar" in (await user.next_message()).plain_text
+    assert "Aceh" in (await user.next_message()).plain_text
+    # Another meeting: consent was given once and is not asked again.
+    await user.press(offer, text="Daftar pertemuan lain")
+    assert "Pilih pertemuan" in (await user.next_message()).plain_text
+    assert len(await _rows(bot, Registration)) == 1
+
+
+async def test_changing_a_detail_from_the_summary(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(4101)
+    await consent_and_choose(user, "shm23-aceh", "Stakeholder")
+    await type_details(user)
+    summary = await user.next_message()
+    await user.press(summary, text="Ubah")
+    await user.wait_for(lambda u: "Bagian mana" in u.message(summary.message_id).plain_text)
+    await user.press(summary, text="Nama")
+    ask = await user.next_message()
+    assert "Saat ini: " + ANSWERS["name"] in ask.plain_text
+    await user.send_text("Budi Santoso")
+    summary = await user.next_message()
+    assert "Budi Santoso" in summary.plain_text and ANSWERS["institution"] in summary.plain_text
+    await user.press(summary, text="Ubah")
+    await user.wait_for(lambda u: "Bagian mana" in u.message(summary.message_id).plain_text)
+    await user.press(summary, text="Peran")
+    roles = await user.next_message()
+    await user.press(roles, text="Tim Sinergi")
+    summary = await user.next_message()
+    assert "Tim Sinergi Provinsi" in summary.plain_text and "Budi Santoso" in summary.plain_text
+    await user.press(summary, text="Kirim")
+    assert "Pendaftaran berhasil" in (await user.next_message()).plain_text
+
+
+async def test_a_double_tap_on_kirim_registers_once(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(4201)
+    await consent_and_choose(user, "shm23-aceh", "Stakeholder")
+    await type_details(user)
+    summary = await user.next_message()
+    await asyncio.gather(user.press(summary, text="Kirim"), user.press(summary, text="Kirim"))
+    assert "Pendaftaran berhasil" in (await user.next_message()).plain_text
+    await user.wait_for(lambda u: len([a for a in u.callback_answers if a.data == "sk"]) == 2)
+    assert "sudah terkirim" in " ".join(a.text or "" for a in user.callback_answers if a.data == "sk")
+    await asyncio.sleep(0.2)
+    assert [m.plain_text for m in user.messages].count(user.messages[-1].plain_text) == 1
+    assert len(await _rows(bot, Registration)) == 1
+
+
+async def test_many_people_register_at_once(bot) -> None:  # type: ignore[no-untyped-def]
+    people = [bot.standin.user(5000 + n, f"P{n}") for n in range(20)]
+    finals = await asyncio.gather(*(register(p, role="Tim Sinergi", phone=f"0812{5000 + n:07d}")
+                                    for n, p in enumerate(people)))
+    seated = sum("Pendaftaran berhasil" in f.plain_text for f in finals)
+    waiting = sorted(int(f.plain_text.split("nomor ")[1].split()[0]) for f in finals if "daftar tunggu" in f.plain_text)
+    assert seated == 5 and waiting == list(range(1, 16))
+    rows = await _rows(bot, Registration)
+    assert len(rows) == 20 and len({r.participant_id for r in rows}) == 20
+
+
+async def test_cancel_leaves_the_conversation_and_forgets_the_draft(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(4301)
+    await consent_and_choose(user, "shm23-aceh", "Stakeholder")
+    await user.send_text("Nama Saya")
+    await user.next_message()
+    await user.send_text("/cancel")
+    assert "Pendaftaran dihentikan" in (await user.next_message()).plain_text
+    await user.send_text("/cancel")
+    assert "Tidak ada pendaftaran" in (await user.next_message()).plain_text
+    await user.send_text("/start")
+    assert "Pilih pertemuan" in (await user.next_message()).plain_text
+
+
+async def test_refusing_consent_keeps_nothing(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(4401)
+    await user.send_text("/start")
+    await user.press(await user.next_message(), text="Tidak")
+    assert "tidak ada data Anda yang kami simpan" in (await user.next_message()).plain_text
+    await user.send_text("Budi")
+    assert "/start" in (await user.next_message()).plain_text
+    assert await _rows(bot, Participant) == []
+
+
+async def test_english_on_request(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(4501)
+    await user.send_text("/bahasa")
+    await user.press(await user.next_message(), text="English")
+    assert "Language set to English" in (await user.next_message()).plain_text
+    await user.send_text("/start shm23-kalimantan-selatan")
+    await user.press(await user.next_message(), text="I agree")
+    roles = await user.next_message()
+    assert "Tuesday, 8 August 2023 at 09:00 WITA" in roles.plain_text
+    assert "Stakeholder Provinsi · 18/18 left" in buttons(roles)
+
+
+async def test_people_see_and_erase_their_data(bot) -> None:  # type: ignore[no-untyped-def]
+    owner, waiting = bot.standin.user(4601), bot.standin.user(4602)
+    await register(owner, role="Pemustaka")
+    await register(waiting, role="Pemustaka")
+    await owner.send_text("/datasaya")
+    mine = await owner.next_message()
+    assert ANSWERS["institution"] in mine.plain_text and "+6281234567890" in mine.plain_text
+    await owner.send_text("/hapusdata")
+    await owner.press(await owner.next_message(), text="Ya, hapus")
+    assert "telah dihapus" in (await owner.next_message()).plain_text
+    assert "Kabar baik" in (await waiting.next_message()).plain_text
+    participants = await _rows(bot, Participant)
+    assert [p.telegram_user_id for p in participants] == [4602]
+    consents = [c for c in await _rows(bot, ConsentRecord) if c.telegram_user_id == 4601]
+    assert [c.given for c in sorted(consents, key=lambda c: c.id)] == [True, False]
