@@ -19,7 +19,11 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # SQLite has one writer at a time. Queueing for a single pooled connection wakes the next
+        # transaction the moment the last one ends; SQLite's own busy handler polls in sleeps of
+        # up to 100 ms. Other processes on the same file still wait through busy_timeout.
+        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0,
+                                     pool_timeout=60)
         _serialise_sqlite_writes(engine)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)

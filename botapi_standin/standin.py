@@ -1,0 +1,174 @@
+"""BotApiStandin: the public entry point tying the core, the HTTP server and test users together."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from aiohttp import web
+
+from .core import StandinCore
+from .server import build_app
+from .state import CallRecord, WarningRecord, wait_until
+from .users import StandinUser
+
+
+class BotApiStandin:
+    """A loopback Telegram Bot API server with test users and fault injection."""
+
+    def __init__(
+        self,
+        bot_username: str = "shm_test_bot",
+        rate_limit_per_second: int | None = None,
+        *,
+        bot_first_name: str = "SHM Bot",
+        strict_html: bool = True,
+        first_update_id: int = 10001,
+    ) -> None:
+        self.core = StandinCore(bot_username=bot_username, bot_first_name=bot_first_name,
+                                rate_limit_per_second=rate_limit_per_second, strict_html=strict_html,
+                                first_update_id=first_update_id)
+        self._users: dict[int, StandinUser] = {}
+        self._runner: web.AppRunner | None = None
+        self.host = "127.0.0.1"
+        self.port = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Serve on host:port (port 0 picks a free port; read it back from .port)."""
+        # A short shutdown_timeout: stop() releases waiters first, so nothing should linger.
+        self._runner = web.AppRunner(build_app(self), shutdown_timeout=1.0, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        server = site._server  # the bound socket tells us the port actually chosen
+        self.host = host
+        self.port = server.sockets[0].getsockname()[1] if server and server.sockets else port
+
+    async def stop(self) -> None:
+        """Release long polls and delays, then shut the server down."""
+        self.core.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> "BotApiStandin":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # ------------------------------------------------------------------ addresses
+
+    @property
+    def url(self) -> str:
+        """Root URL of the server."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """Value for ApplicationBuilder().base_url(...): PTB appends <token>/<method>."""
+        return f"{self.url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """Value for ApplicationBuilder().base_file_url(...), for File.download_*."""
+        return f"{self.url}/file/bot"
+
+    @property
+    def control_url(self) -> str:
+        """Root of the control API."""
+        return f"{self.url}/_standin"
+
+    # ------------------------------------------------------------------ users
+
+    def user(self, user_id: int = 1001, first_name: str = "Siti", last_name: str | None = None,
+             username: str | None = None, language_code: str | None = "id") -> StandinUser:
+        """The test user with this id (created with its private chat on first call)."""
+        existing = self._users.get(user_id)
+        if existing is not None:
+            return existing
+        profile: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        for key, value in (("last_name", last_name), ("username", username), ("language_code", language_code)):
+            if value:
+                profile[key] = value
+        user = StandinUser(self.core, self.core.register_user(profile))
+        self._users[user_id] = user
+        return user
+
+    def get_user(self, user_id: int) -> StandinUser | None:
+        """The test user with this id if it exists."""
+        return self._users.get(user_id)
+
+    @property
+    def users(self) -> list[StandinUser]:
+        """All test users."""
+        return list(self._users.values())
+
+    # ------------------------------------------------------------------ faults
+
+    def fail_next(self, method: str, status: int = 429, retry_after: int = 2, description: str | None = None,
+                  times: int = 1) -> None:
+        """Refuse the next `times` calls of method ("*" = any) with status; 429 carries retry_after."""
+        self.core.faults.fail_next(method, status, retry_after, description, times)
+
+    def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
+        """Hold the next `times` calls of method for `seconds` before answering (they still take effect)."""
+        self.core.faults.delay_next(method, seconds, times)
+
+    # ------------------------------------------------------------------ records
+
+    @property
+    def calls(self) -> list[CallRecord]:
+        """Every Bot API request in arrival order."""
+        return self.core.calls
+
+    @property
+    def errors(self) -> list[CallRecord]:
+        """Every request answered with an error (status >= 400) and its description."""
+        return self.core.errors
+
+    @property
+    def warnings(self) -> list[WarningRecord]:
+        """Unknown parameters the bot sent (Telegram ignores them; usually typos)."""
+        return self.core.warnings
+
+    @property
+    def unimplemented(self) -> list[CallRecord]:
+        """Calls to spec methods the stand-in only acknowledged with result true."""
+        return self.core.unimplemented
+
+    @property
+    def rate_limited_count(self) -> int:
+        """How many 429s the rate limiter gave."""
+        return self.core.rate_limiter.refused
+
+    @property
+    def pending_updates(self) -> list[dict[str, Any]]:
+        """Updates not yet confirmed by getUpdates."""
+        return self.core.updates.pending
+
+    @property
+    def webhook(self) -> dict[str, Any] | None:
+        """The webhook parameters last set (None when polling)."""
+        return self.core.webhook
+
+    def calls_to(self, method: str) -> list[CallRecord]:
+        """Recorded calls of one method (case-insensitive)."""
+        lowered = method.lower()
+        return [c for c in self.core.calls if c.method.lower() == lowered]
+
+    async def wait_for(self, predicate: Callable[["BotApiStandin"], bool], timeout: float = 5.0) -> None:
+        """Wait until predicate(standin) holds; re-checked after every Bot API request is answered."""
+        if not await wait_until(self.core.activity, lambda: bool(predicate(self)), timeout):
+            raise AssertionError(f"stand-in condition not met within {timeout}s")
+
+    def assert_clean(self, allow_unimplemented: bool = False) -> None:
+        """Fail listing refused calls, warnings (and unimplemented methods unless allowed)."""
+        problems = [f"{r.method} -> {r.status} {r.description} params={r.params}" for r in self.errors]
+        problems += [str(w) for w in self.warnings]
+        if not allow_unimplemented:
+            problems += [f"{r.method} is not implemented by the stand-in" for r in self.unimplemented]
+        if problems:
+            raise AssertionError("Bot API stand-in saw problems:\n  " + "\n  ".join(problems))

@@ -1,0 +1,40 @@
+"""Fixtures: a running stand-in and a tiny python-telegram-bot Application polling it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from tests.standin.standin_helpers import BotUnderTest, add_demo_handlers, build_app
+
+from botapi_standin import BotApiStandin
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandin]:
+    """A started stand-in on a free port."""
+    server = BotApiStandin(bot_username="shm_test_bot")
+    await server.start(host="127.0.0.1", port=0)
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def bot(standin: BotApiStandin) -> AsyncIterator[BotUnderTest]:
+    """A polling PTB Application with the demo handlers; shut down cleanly afterwards."""
+    app = build_app(standin)
+    under_test = BotUnderTest(app)
+    add_demo_handlers(app, under_test)
+    await app.initialize()
+    await app.updater.start_polling(poll_interval=0, timeout=1)
+    await app.start()
+    try:
+        yield under_test
+    finally:
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
