@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.clock import Clock, SystemClock
 from bot.database import create_engine, migrate, session_factory
+from bot.scheduler import schedule_jobs
 from bot.settings import Settings
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import register_all
@@ -44,6 +45,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     application.bot_data["services"] = Services(settings, session_factory(engine), clock or SystemClock())
     application.bot_data["engine"] = engine
     register_all(application)
+    schedule_jobs(application)
     return application
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.conversation import Conversation
 from models.participant import Participant, get_participant, record_consent
+from models.program import Meeting
 from models.registration import Cancellation, Registration, cancel, registrations_of
 
 
@@ -30,3 +32,47 @@ async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: dat
         conversation.clear_draft()
     await record_consent(session, telegram_user_id, given=False, now=now)
     return cancellations
+
+
+# A registration left half-way holds what was typed so far; it is not kept for long.
+ABANDONED_DRAFT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    """What a retention run deleted."""
+
+    participants_erased: int
+    drafts_cleared: int
+
+
+async def purge_expired(session: AsyncSession, *, now: datetime, retention_days: int) -> PurgeReport:
+    """Delete personal data whose purpose has ended, as the consent text promises.
+
+    A person's details are kept until `retention_days` after the last of their meetings ended;
+    a meeting still to come or without a date keeps them. Drafts abandoned for
+    ABANDONED_DRAFT_DAYS are cleared.
+    """
+    cutoff = now - timedelta(days=retention_days)
+    meeting_end = func.coalesce(Meeting.ends_at, Meeting.starts_at)
+    still_needed = (
+        select(Registration.participant_id)
+        .join(Meeting, Meeting.id == Registration.meeting_id)
+        .where(or_(meeting_end.is_(None), meeting_end >= cutoff))
+    )
+    has_registrations = select(Registration.participant_id)
+    expired = list(await session.scalars(
+        select(Participant.id).where(Participant.id.in_(has_registrations),
+                                     Participant.id.not_in(still_needed))
+    ))
+    if expired:
+        await session.execute(delete(Registration).where(Registration.participant_id.in_(expired)))
+        await session.execute(delete(Participant).where(Participant.id.in_(expired)))
+    stale = list(await session.scalars(
+        select(Conversation).where(Conversation.step.is_not(None),
+                                   Conversation.updated_at < now - timedelta(days=ABANDONED_DRAFT_DAYS))
+    ))
+    for conversation in stale:
+        conversation.clear_draft()
+    await session.flush()
+    return PurgeReport(participants_erased=len(expired), drafts_cleared=len(stale))

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
+from telegram.ext import Application
 
 from bot.app import build_application, polling
 from bot.clock import FrozenClock
@@ -30,6 +31,7 @@ class RunningBot:
     standin: BotApiStandin
     clock: FrozenClock
     settings: Settings
+    application: Application
 
 
 def bot_settings(standin: BotApiStandin, db_url: str, **overrides: object) -> Settings:
@@ -43,8 +45,8 @@ async def bot(standin: BotApiStandin, db_url: str) -> AsyncIterator[RunningBot]:
     """The bot, built by build_application and polling the stand-in, on each database engine."""
     clock = FrozenClock(BEFORE_THE_ROUND)
     settings = bot_settings(standin, db_url)
-    async with polling(build_application(settings, clock=clock), poll_timeout=1):
-        yield RunningBot(standin, clock, settings)
+    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
+        yield RunningBot(standin, clock, settings, application)
     # Whatever a test did, the bot never sent Telegram anything it would refuse.
     assert standin.errors == [], standin.errors
     assert standin.warnings == [], standin.warnings

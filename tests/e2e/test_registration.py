@@ -217,3 +217,17 @@ async def test_people_see_and_erase_their_data(bot) -> None:  # type: ignore[no-
     assert [p.telegram_user_id for p in participants] == [4602]
     consents = [c for c in await _rows(bot, ConsentRecord) if c.telegram_user_id == 4601]
     assert [c.given for c in sorted(consents, key=lambda c: c.id)] == [True, False]
+
+
+async def test_the_daily_retention_job_erases_expired_details(bot) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from bot.scheduler import RETENTION_JOB
+    user = bot.standin.user(4701)
+    await register(user, meeting_code="shm23-bengkulu")
+    [job] = bot.application.job_queue.get_jobs_by_name(RETENTION_JOB)
+    await job.run(bot.application)
+    assert len(await _rows(bot, Participant)) == 1
+    bot.clock.advance(timedelta(days=366 + 30))
+    await job.run(bot.application)
+    assert await _rows(bot, Participant) == []

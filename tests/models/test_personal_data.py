@@ -1,0 +1,51 @@
+"""Retention: personal data goes when its purpose has ended, and not before."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from models.conversation import load_conversation
+from models.participant import Participant
+from models.personal_data import purge_expired
+from models.registration import Registration, cancel, register
+from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+
+
+async def test_details_are_kept_until_retention_after_the_last_meeting(sessions) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        await load_shipped_program(s)
+        bengkulu, role = await meeting_and_role(s, "shm23-bengkulu", "stakeholder")
+        aceh, _ = await meeting_and_role(s, "shm23-aceh", "stakeholder")
+        only_past, also_undated, cancelled = [await make_participant(s, n) for n in range(3)]
+        await register(s, participant=only_past, meeting=bengkulu, role=role, now=T0)
+        await register(s, participant=also_undated, meeting=bengkulu, role=role, now=T0)
+        await register(s, participant=also_undated, meeting=aceh, role=role, now=T0)
+        gone = await register(s, participant=cancelled, meeting=bengkulu, role=role, now=T0)
+        await cancel(s, gone.id, now=T0)
+    ended = bengkulu.ends_at
+    async with sessions() as s, s.begin():
+        early = await purge_expired(s, now=ended + timedelta(days=29), retention_days=30)
+        assert early.participants_erased == 0
+    async with sessions() as s, s.begin():
+        report = await purge_expired(s, now=ended + timedelta(days=31), retention_days=30)
+        assert report.participants_erased == 2
+    async with sessions() as s:
+        left = list(await s.scalars(select(Participant)))
+        assert [p.full_name for p in left] == ["Peserta 1"]
+        assert {r.participant_id for r in await s.scalars(select(Registration))} == {left[0].id}
+
+
+async def test_abandoned_drafts_are_cleared(sessions) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        draft = await load_conversation(s, 42, now=T0)
+        draft.step, draft.full_name, draft.updated_at = "institution", "Siti", T0
+        fresh = await load_conversation(s, 43, now=T0 + timedelta(days=20))
+        fresh.step, fresh.full_name = "institution", "Budi"
+    async with sessions() as s, s.begin():
+        report = await purge_expired(s, now=T0 + timedelta(days=31), retention_days=365)
+        assert report.drafts_cleared == 1
+    async with sessions() as s:
+        assert (await load_conversation(s, 42, now=T0)).full_name is None
+        assert (await load_conversation(s, 43, now=T0)).full_name == "Budi"
