@@ -15,3 +15,11 @@ async def test_migrated_schema_matches_the_models(engine) -> None:  # type: igno
 
     async with engine.connect() as connection:
         assert await connection.run_sync(diff) == []
+
+
+async def test_the_known_head_is_alembics_head(engine) -> None:  # type: ignore[no-untyped-def]
+    from alembic.script import ScriptDirectory
+
+    from bot.database import SCHEMA_HEAD, alembic_config, schema_version
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
+    assert await schema_version(engine) == SCHEMA_HEAD
