@@ -143,7 +143,7 @@ class StandinCore:
         try:
             result = await self._dispatch(token, method_name, raw_params, files, record)
         except ApiError as err:
-            record.status, record.description = err.status, err.description
+            record.status, record.description, record.injected = err.status, err.description, err.injected
             if err.description == TERMINATED and client_alive is not None:
                 # A poll whose client already went away (PTB cancelled it) is not the bot's error.
                 await asyncio.sleep(0.05)
@@ -175,6 +175,7 @@ class StandinCore:
             await self._sleep(delay)
         failure = self.faults.take_failure(method.name)
         if failure is not None:
+            failure.injected = True
             raise failure
         missing = self.spec.missing_required(method, params)
         if missing is not None:
@@ -230,7 +231,9 @@ class StandinCore:
         if chat is None:
             raise bad_request("chat not found")
         if sending and chat.blocked:
-            raise forbidden("bot was blocked by the user")
+            refusal = forbidden("bot was blocked by the user")
+            refusal.injected = True
+            raise refusal
         return chat
 
     # ------------------------------------------------------------------ simple methods

@@ -13,6 +13,9 @@ class ApiError(Exception):
         self.status = status
         self.description = description
         self.parameters = parameters
+        # Set when the test asked for this refusal (a fault, a user who blocked the bot), as
+        # opposed to the bot sending something Telegram refuses.
+        self.injected = False
 
     def to_payload(self) -> dict[str, Any]:
         """Return the JSON body Telegram would send for this error."""

@@ -130,6 +130,11 @@ class BotApiStandin:
         return self.core.errors
 
     @property
+    def bot_errors(self) -> list[CallRecord]:
+        """Refusals the bot caused: every error except the faults and blocks a test set up."""
+        return [record for record in self.core.errors if not record.injected]
+
+    @property
     def warnings(self) -> list[WarningRecord]:
         """Unknown parameters the bot sent (Telegram ignores them; usually typos)."""
         return self.core.warnings

@@ -60,11 +60,12 @@ class CallRecord:
     received_at: float
     description: str | None = None
     result: Any = None
+    injected: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-friendly view for the control API."""
         return {"method": self.method, "params": self.params, "status": self.status,
-                "received_at": self.received_at, "description": self.description}
+                "received_at": self.received_at, "description": self.description, "injected": self.injected}
 
 
 @dataclass(slots=True)

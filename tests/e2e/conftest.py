@@ -48,5 +48,5 @@ async def bot(standin: BotApiStandin, db_url: str) -> AsyncIterator[RunningBot]:
     async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
         yield RunningBot(standin, clock, settings, application)
     # Whatever a test did, the bot never sent Telegram anything it would refuse.
-    assert standin.errors == [], standin.errors
+    assert standin.bot_errors == [], standin.bot_errors
     assert standin.warnings == [], standin.warnings

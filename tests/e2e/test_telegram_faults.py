@@ -1,0 +1,87 @@
+"""Telegram answering 429, 5xx or not at all, and people who blocked the bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import build_application, polling
+from bot.clock import FrozenClock
+from tests.conftest import BEFORE_THE_ROUND
+from tests.e2e.chat import register
+from tests.e2e.conftest import RunningBot, bot_settings
+
+
+@pytest.fixture
+async def limited_bot(standin, db_url) -> AsyncIterator[RunningBot]:  # type: ignore[no-untyped-def]
+    """The bot as deployed: with python-telegram-bot's AIORateLimiter."""
+    clock = FrozenClock(BEFORE_THE_ROUND)
+    settings = bot_settings(standin, db_url)
+    settings = type(settings)(**{**settings.__dict__, "rate_limit": True})
+    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
+        yield RunningBot(standin, clock, settings, application)
+
+
+async def test_a_429_is_waited_out_and_the_answer_arrives(limited_bot) -> None:  # type: ignore[no-untyped-def]
+    user = limited_bot.standin.user(8001)
+    limited_bot.standin.fail_next("sendMessage", status=429, retry_after=1)
+    await user.send_text("/bantuan")
+    help_text = await user.next_message(timeout=10)
+    assert "/batal" in help_text.plain_text
+    refused = [c for c in limited_bot.standin.calls_to("sendMessage") if c.status == 429]
+    assert len(refused) == 1
+    assert len(user.messages) == 1  # sent once, after the wait; not twice
+
+
+async def test_a_server_error_gets_an_apology_and_nothing_is_lost(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(8002)
+    await user.send_text("/start shm23-aceh")
+    await user.press(await user.next_message(), text="Setuju")
+    await user.press(await user.next_message(), text="Stakeholder")
+    await user.next_message()
+    bot.standin.fail_next("sendMessage", status=502, description="Bad Gateway")
+    await user.send_text("Budi Santoso")
+    assert "terjadi gangguan" in (await user.next_message()).plain_text
+    # The name was stored before the reply failed: the next message answers the next step.
+    await user.send_text("Dinas Perpustakaan")
+    assert "jabatan" in (await user.next_message()).plain_text
+
+
+async def test_a_timeout_from_telegram_loses_no_step(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(8003)
+    await user.send_text("/start shm23-aceh")
+    await user.press(await user.next_message(), text="Setuju")
+    await user.press(await user.next_message(), text="Stakeholder")
+    await user.next_message()
+    # Telegram hangs past the client's timeout; the message may still be delivered late, as it can be.
+    bot.standin.delay_next("sendMessage", 7)
+    await user.send_text("Budi Santoso")
+    await user.wait_for(lambda u: any("terjadi gangguan" in m.plain_text for m in u.messages), timeout=15)
+    await user.send_text("Dinas Perpustakaan")
+    await user.wait_for(lambda u: any("jabatan" in m.plain_text for m in u.messages), timeout=15)
+
+
+async def test_a_promoted_person_who_blocked_the_bot_keeps_the_seat(bot) -> None:  # type: ignore[no-untyped-def]
+    seated, waiting = bot.standin.user(8101), bot.standin.user(8102)
+    await register(seated, role="Pemustaka")
+    await register(waiting, role="Pemustaka")
+    await waiting.block()
+    await seated.send_text("/batal")
+    await seated.press(await seated.next_message(), text="Ya, batalkan")
+    assert "telah dibatalkan" in (await seated.next_message()).plain_text
+    await bot.standin.wait_for(lambda s: any(c.status == 403 for c in s.calls_to("sendMessage")))
+    await waiting.unblock()
+    await waiting.send_text("/status")
+    assert "kursi terkonfirmasi" in (await waiting.next_message()).plain_text
+
+
+async def test_someone_who_blocked_the_bot_mid_registration_is_not_a_crash(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(8201)
+    await user.send_text("/start")
+    await user.next_message()
+    await user.block()
+    await user.unblock()
+    await user.send_text("/start")
+    assert "lanjutkan" in (await user.next_message()).plain_text
+    assert "Apakah Anda setuju" in (await user.next_message()).plain_text
