@@ -156,15 +156,15 @@ async def test_a_double_tap_on_kirim_registers_once(bot) -> None:  # type: ignor
     assert len(await _rows(bot, Registration)) == 1
 
 
-async def test_many_people_register_at_once(bot) -> None:  # type: ignore[no-untyped-def]
-    people = [bot.standin.user(5000 + n, f"P{n}") for n in range(20)]
-    finals = await asyncio.gather(*(register(p, role="Tim Sinergi", phone=f"0812{5000 + n:07d}")
+async def test_fifty_people_race_for_eighteen_stakeholder_seats(bot) -> None:  # type: ignore[no-untyped-def]
+    people = [bot.standin.user(5000 + n, f"P{n}") for n in range(50)]
+    finals = await asyncio.gather(*(register(p, role="Stakeholder", phone=f"0812{5000 + n:07d}")
                                     for n, p in enumerate(people)))
     seated = sum("Pendaftaran berhasil" in f.plain_text for f in finals)
     waiting = sorted(int(f.plain_text.split("nomor ")[1].split()[0]) for f in finals if "daftar tunggu" in f.plain_text)
-    assert seated == 5 and waiting == list(range(1, 16))
+    assert seated == 18 and waiting == list(range(1, 33))
     rows = await _rows(bot, Registration)
-    assert len(rows) == 20 and len({r.participant_id for r in rows}) == 20
+    assert len(rows) == 50 and len({r.participant_id for r in rows}) == 50
 
 
 async def test_cancel_leaves_the_conversation_and_forgets_the_draft(bot) -> None:  # type: ignore[no-untyped-def]
