@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
+from telegram import InlineKeyboardButton
+
 MAX_BYTES = 64
 
 
@@ -128,6 +130,11 @@ def pack(action: Action) -> str:
     if len(data.encode()) > MAX_BYTES or any(":" in p for p in parts[1:]):
         raise ValueError(f"callback data does not fit the schema: {data!r}")
     return data
+
+
+def button(label: str, action: Action) -> InlineKeyboardButton:
+    """An inline button that triggers the action."""
+    return InlineKeyboardButton(label, callback_data=pack(action))
 
 
 def parse(data: str | None) -> Action | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
@@ -14,14 +14,10 @@ from models.participant import get_participant
 from models.registration import Registration, RegistrationStatus, cancel, registrations_of
 
 
-def _button(label: str, action: cb.Action) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=cb.pack(action))
-
-
 def _confirm(turn: Turn, registration: Registration) -> None:
     keyboard = InlineKeyboardMarkup([[
-        _button(turn.texts.label("confirm_cancel"), cb.ConfirmCancel(registration.id)),
-        _button(turn.texts.label("keep"), cb.KeepRegistration(registration.id)),
+        cb.button(turn.texts.label("confirm_cancel"), cb.ConfirmCancel(registration.id)),
+        cb.button(turn.texts.label("keep"), cb.KeepRegistration(registration.id)),
     ]])
     turn.say("cancel_confirm", keyboard, meeting=meeting_title(registration.meeting),
              role=registration.role.name)
@@ -46,7 +42,7 @@ async def ask_which(update: Update, turn: Turn) -> None:
     elif len(registrations) == 1:
         _confirm(turn, registrations[0])
     else:
-        rows = [[_button(turn.texts.label("cancel_registration", meeting=meeting_title(r.meeting)),
+        rows = [[cb.button(turn.texts.label("cancel_registration", meeting=meeting_title(r.meeting)),
                          cb.AskCancel(r.id))] for r in registrations]
         turn.say("cancel_choose", InlineKeyboardMarkup(rows))
     await resume(turn)

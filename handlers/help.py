@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
@@ -23,8 +23,7 @@ async def show_help(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def choose_language(update: Update, turn: Turn) -> None:
     """/bahasa: offer the languages."""
-    rows = [[InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=cb.pack(cb.SetLanguage(code)))]
-            for code in LANGUAGES]
+    rows = [[cb.button(LANGUAGE_NAMES[code], cb.SetLanguage(code))] for code in LANGUAGES]
     turn.say("choose_language", InlineKeyboardMarkup(rows))
 
 

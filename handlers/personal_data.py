@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
@@ -31,8 +31,8 @@ async def show_my_data(update: Update, turn: Turn) -> None:
 async def ask_erase(update: Update, turn: Turn) -> None:
     """/hapusdata: ask before erasing."""
     keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton(turn.texts.label("confirm_erase"), callback_data=cb.pack(cb.ConfirmErase())),
-        InlineKeyboardButton(turn.texts.label("keep"), callback_data=cb.pack(cb.KeepData())),
+        cb.button(turn.texts.label("confirm_erase"), cb.ConfirmErase()),
+        cb.button(turn.texts.label("keep"), cb.KeepData()),
     ]])
     turn.say("erase_confirm", keyboard)
 

@@ -12,7 +12,6 @@ import math
 
 from sqlalchemy import select
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -75,10 +74,6 @@ def _advance(turn: Turn, done: Step) -> None:
     _go(turn, Step.CONFIRM if turn.conversation.reviewing else ORDER[ORDER.index(done) + 1])
 
 
-def _button(label: str, action: cb.Action) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=cb.pack(action))
-
-
 # Asking each step.
 
 async def prompt(turn: Turn, *, page: int = 0) -> None:
@@ -127,8 +122,8 @@ async def _prompt_consent(turn: Turn) -> None:
         query = query.join(Meeting).where(Meeting.id == turn.conversation.meeting_id)
     program_name = await turn.session.scalar(query)
     keyboard = InlineKeyboardMarkup([[
-        _button(turn.texts.label("agree"), cb.Consent(True)),
-        _button(turn.texts.label("disagree"), cb.Consent(False)),
+        cb.button(turn.texts.label("agree"), cb.Consent(True)),
+        cb.button(turn.texts.label("disagree"), cb.Consent(False)),
     ]])
     turn.say("consent", keyboard, program=program_name or "SHM",
              retention_days=turn.settings.retention_days)
@@ -145,12 +140,12 @@ async def _meetings_page(turn: Turn, page: int) -> tuple[Html, InlineKeyboardMar
         label_key = "meeting_wave" if meeting.wave else "meeting"
         label = turn.texts.label(label_key, province=meeting_title(meeting),
                                  date=meeting_short_date(meeting, turn.texts), wave=meeting.wave)
-        rows.append([_button(label, cb.ChooseMeeting(meeting.id))])
+        rows.append([cb.button(label, cb.ChooseMeeting(meeting.id))])
     paging = []
     if page > 0:
-        paging.append(_button(turn.texts.label("prev"), cb.MeetingPage(page - 1)))
+        paging.append(cb.button(turn.texts.label("prev"), cb.MeetingPage(page - 1)))
     if page < pages - 1:
-        paging.append(_button(turn.texts.label("next"), cb.MeetingPage(page + 1)))
+        paging.append(cb.button(turn.texts.label("next"), cb.MeetingPage(page + 1)))
     if paging:
         rows.append(paging)
     return turn.texts("choose_meeting", page=page + 1, pages=pages), InlineKeyboardMarkup(rows)
@@ -188,7 +183,7 @@ async def _prompt_roles(turn: Turn) -> None:
     for role in await availability(turn.session, meeting.id):
         label = (turn.texts.label("role_full", role=role.role.name) if role.full else
                  turn.texts.label("role", role=role.role.name, left=role.seats_left, seats=role.seats))
-        rows.append([_button(label, cb.ChooseRole(meeting.id, role.role.id))])
+        rows.append([cb.button(label, cb.ChooseRole(meeting.id, role.role.id))])
     turn.say("choose_role", InlineKeyboardMarkup(rows), meeting=meeting_title(meeting),
              when=meeting_when(meeting, turn.texts))
 
@@ -219,9 +214,9 @@ async def _summary(turn: Turn) -> tuple[Html, InlineKeyboardMarkup] | None:
         seat_note=turn.texts("summary_seat_full" if free.full else "summary_seat_free"),
     )
     keyboard = InlineKeyboardMarkup([[
-        _button(turn.texts.label("submit"), cb.Submit()),
-        _button(turn.texts.label("edit"), cb.EditMenu()),
-        _button(turn.texts.label("discard"), cb.Discard()),
+        cb.button(turn.texts.label("submit"), cb.Submit()),
+        cb.button(turn.texts.label("edit"), cb.EditMenu()),
+        cb.button(turn.texts.label("discard"), cb.Discard()),
     ]])
     return text, keyboard
 
@@ -284,7 +279,7 @@ async def start(update: Update, turn: Turn) -> None:
     registrations = await registrations_of(turn.session, participant.id) if participant else []
     if registrations:
         turn.say_html(await describe_all(turn.session, turn.texts, registrations))
-        keyboard = InlineKeyboardMarkup([[_button(turn.texts.label("register_more"), cb.RegisterAnother())]])
+        keyboard = InlineKeyboardMarkup([[cb.button(turn.texts.label("register_more"), cb.RegisterAnother())]])
         turn.say("start_registered", keyboard)
         return
     await _begin(turn, None)
@@ -415,8 +410,8 @@ async def on_summary(update: Update, turn: Turn) -> None:
         turn.say("draft_discarded")
     elif isinstance(action, cb.EditMenu):
         labels = [(turn.texts.label(f"field_{s.value}"), cb.EditField(s.value)) for s in EDITABLE]
-        rows = [[_button(*labels[i]), _button(*labels[i + 1])] for i in range(0, len(labels), 2)]
-        rows.append([_button(turn.texts.label("back"), cb.BackToSummary())])
+        rows = [[cb.button(*labels[i]), cb.button(*labels[i + 1])] for i in range(0, len(labels), 2)]
+        rows.append([cb.button(turn.texts.label("back"), cb.BackToSummary())])
         turn.rewrite_pressed(turn.texts("choose_field"), InlineKeyboardMarkup(rows))
     elif isinstance(action, cb.BackToSummary):
         summary = await _summary(turn)

@@ -9,7 +9,7 @@ import pytest
 from bot.app import build_application, polling
 from bot.clock import FrozenClock
 from tests.conftest import BEFORE_THE_ROUND
-from tests.e2e.chat import register
+from tests.e2e.chat import consent_and_choose, register
 from tests.e2e.conftest import RunningBot, bot_settings
 
 
@@ -36,10 +36,7 @@ async def test_a_429_is_waited_out_and_the_answer_arrives(limited_bot) -> None: 
 
 async def test_a_server_error_gets_an_apology_and_nothing_is_lost(bot) -> None:  # type: ignore[no-untyped-def]
     user = bot.standin.user(8002)
-    await user.send_text("/start shm23-aceh")
-    await user.press(await user.next_message(), text="Setuju")
-    await user.press(await user.next_message(), text="Stakeholder")
-    await user.next_message()
+    await consent_and_choose(user, "shm23-aceh", "Stakeholder")
     bot.standin.fail_next("sendMessage", status=502, description="Bad Gateway")
     await user.send_text("Budi Santoso")
     assert "terjadi gangguan" in (await user.next_message()).plain_text
@@ -50,10 +47,7 @@ async def test_a_server_error_gets_an_apology_and_nothing_is_lost(bot) -> None: 
 
 async def test_a_timeout_from_telegram_loses_no_step(bot) -> None:  # type: ignore[no-untyped-def]
     user = bot.standin.user(8003)
-    await user.send_text("/start shm23-aceh")
-    await user.press(await user.next_message(), text="Setuju")
-    await user.press(await user.next_message(), text="Stakeholder")
-    await user.next_message()
+    await consent_and_choose(user, "shm23-aceh", "Stakeholder")
     # Telegram hangs past the client's timeout; the message may still be delivered late, as it can be.
     bot.standin.delay_next("sendMessage", 7)
     await user.send_text("Budi Santoso")

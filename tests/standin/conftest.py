@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from tests.standin.standin_helpers import BotUnderTest, add_demo_handlers, build_app
 
+from bot.app import polling
 from botapi_standin import BotApiStandin
 
 
@@ -27,14 +28,5 @@ async def bot(standin: BotApiStandin) -> AsyncIterator[BotUnderTest]:
     app = build_app(standin)
     under_test = BotUnderTest(app)
     add_demo_handlers(app, under_test)
-    await app.initialize()
-    await app.updater.start_polling(poll_interval=0, timeout=1)
-    await app.start()
-    try:
+    async with polling(app, poll_timeout=1):
         yield under_test
-    finally:
-        if app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
