@@ -50,6 +50,7 @@ class ChooseRole(Action):
 @dataclass(frozen=True)
 class Submit(Action):
     tag = "sk"
+    meeting_id: int
 
 
 @dataclass(frozen=True)

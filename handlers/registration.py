@@ -22,8 +22,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
-from handlers.texts import Html
 from handlers.formatting import meeting_short_date, meeting_title, meeting_venue, meeting_when
+from handlers.texts import Html
 from handlers.views import describe_all, describe_registration
 from models.participant import get_participant, has_current_consent, record_consent, upsert_participant
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
@@ -43,7 +43,7 @@ MEETINGS_PER_PAGE = 8
 
 
 class Step(enum.StrEnum):
-    """The steps of a registration, in the order they are asked."""
+    """The steps of a registration, in the order they are asked (values are stored: keep them)."""
 
     CONSENT = "consent"
     MEETING = "meeting"
@@ -76,7 +76,7 @@ def _advance(turn: Turn, done: Step) -> None:
 
 # Asking each step.
 
-async def prompt(turn: Turn, *, page: int = 0) -> None:
+async def prompt(turn: Turn) -> None:
     """Ask the person for the current step."""
     step = current_step(turn)
     if step is None:
@@ -84,7 +84,7 @@ async def prompt(turn: Turn, *, page: int = 0) -> None:
     if step is Step.CONSENT:
         await _prompt_consent(turn)
     elif step is Step.MEETING:
-        await _prompt_meetings(turn, page)
+        await _prompt_meetings(turn)
     elif step is Step.ROLE:
         await _prompt_roles(turn)
     elif step in TYPED_STEPS:
@@ -111,7 +111,7 @@ async def resume(turn: Turn) -> None:
 def _say_with_current(turn: Turn, key: str, current: str | None, keyboard=None) -> None:  # type: ignore[no-untyped-def]
     text = turn.texts(key)
     if turn.conversation.reviewing and current:
-        text = type(text)(f"{text}\n{turn.texts('current_value', value=current)}")
+        text = Html(f"{text}\n{turn.texts('current_value', value=current)}")
     turn.say_html(text, keyboard)
 
 
@@ -151,8 +151,8 @@ async def _meetings_page(turn: Turn, page: int) -> tuple[Html, InlineKeyboardMar
     return turn.texts("choose_meeting", page=page + 1, pages=pages), InlineKeyboardMarkup(rows)
 
 
-async def _prompt_meetings(turn: Turn, page: int) -> None:
-    text, keyboard = await _meetings_page(turn, page)
+async def _prompt_meetings(turn: Turn) -> None:
+    text, keyboard = await _meetings_page(turn, 0)
     if keyboard is None:
         turn.say_html(text)
         turn.conversation.clear_draft()
@@ -171,7 +171,7 @@ async def _chosen_meeting(turn: Turn) -> Meeting | None:
     turn.conversation.meeting_id = None
     turn.conversation.role_id = None
     _go(turn, Step.MEETING)
-    await _prompt_meetings(turn, 0)
+    await _prompt_meetings(turn)
     return None
 
 
@@ -214,7 +214,7 @@ async def _summary(turn: Turn) -> tuple[Html, InlineKeyboardMarkup] | None:
         seat_note=turn.texts("summary_seat_full" if free.full else "summary_seat_free"),
     )
     keyboard = InlineKeyboardMarkup([[
-        cb.button(turn.texts.label("submit"), cb.Submit()),
+        cb.button(turn.texts.label("submit"), cb.Submit(meeting.id)),
         cb.button(turn.texts.label("edit"), cb.EditMenu()),
         cb.button(turn.texts.label("discard"), cb.Discard()),
     ]])
@@ -247,6 +247,12 @@ async def _begin(turn: Turn, meeting: Meeting | None) -> None:
     else:
         _go(turn, Step.ROLE if meeting else Step.MEETING)
     await prompt(turn)
+
+
+async def _holds(turn: Turn, meeting_id: int) -> bool:
+    """Whether the person holds a seat or waiting-list place at the meeting."""
+    participant = await get_participant(turn.session, turn.user_id)
+    return participant is not None and await live_registration(turn.session, participant.id, meeting_id) is not None
 
 
 async def _existing_registration(turn: Turn, meeting: Meeting) -> bool:
@@ -394,8 +400,8 @@ async def on_summary(update: Update, turn: Turn) -> None:
     """Kirim / Ubah / Batal on the summary, the field menu and its back button."""
     action = _action(update)
     step = current_step(turn)
-    if isinstance(action, cb.Submit) and step is None:
-        # A double tap on Kirim: the first tap already closed this keyboard.
+    if isinstance(action, cb.Submit) and step is None and await _holds(turn, action.meeting_id):
+        # A double tap on Kirim: the first tap registered and already closed this keyboard.
         turn.answer_button("already_submitted")
         return
     if step is not Step.CONFIRM:

@@ -147,10 +147,11 @@ async def test_a_double_tap_on_kirim_registers_once(bot) -> None:  # type: ignor
     await consent_and_choose(user, "shm23-aceh", "Stakeholder")
     await type_details(user)
     summary = await user.next_message()
+    kirim = summary.reply_markup["inline_keyboard"][0][0]["callback_data"]
     await asyncio.gather(user.press(summary, text="Kirim"), user.press(summary, text="Kirim"))
     assert "Pendaftaran berhasil" in (await user.next_message()).plain_text
-    await user.wait_for(lambda u: len([a for a in u.callback_answers if a.data == "sk"]) == 2)
-    assert "sudah terkirim" in " ".join(a.text or "" for a in user.callback_answers if a.data == "sk")
+    await user.wait_for(lambda u: len([a for a in u.callback_answers if a.data == kirim]) == 2)
+    assert "sudah terkirim" in " ".join(a.text or "" for a in user.callback_answers if a.data == kirim)
     await asyncio.sleep(0.2)
     assert [m.plain_text for m in user.messages].count(user.messages[-1].plain_text) == 1
     assert len(await _rows(bot, Registration)) == 1
@@ -170,10 +171,17 @@ async def test_fifty_people_race_for_eighteen_stakeholder_seats(bot) -> None:  #
 async def test_cancel_leaves_the_conversation_and_forgets_the_draft(bot) -> None:  # type: ignore[no-untyped-def]
     user = bot.standin.user(4301)
     await consent_and_choose(user, "shm23-aceh", "Stakeholder")
-    await user.send_text("Nama Saya")
-    await user.next_message()
+    await type_details(user)
+    summary = await user.next_message()
     await user.send_text("/cancel")
     assert "Pendaftaran dihentikan" in (await user.next_message()).plain_text
+    # Kirim on the abandoned summary registers nothing and says nothing was sent.
+    await user.press(summary, text="Kirim")
+    answer = await user.wait_callback_answer()
+    while not answer.data.startswith("sk"):
+        answer = await user.wait_callback_answer()
+    assert answer.text == "Tombol ini sudah tidak berlaku."
+    assert await _rows(bot, Registration) == []
     await user.send_text("/cancel")
     assert "Tidak ada pendaftaran" in (await user.next_message()).plain_text
     await user.send_text("/start")
