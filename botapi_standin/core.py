@@ -201,6 +201,15 @@ class StandinCore:
             self.chats[int(user["id"])] = chat
         return chat
 
+    def register_group(self, chat_id: int, title: str, member: dict[str, Any]) -> ChatState:
+        """Create (or return) a group chat with the bot, spoken in by one member."""
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            chat_obj = {"id": chat_id, "type": "group", "title": title}
+            chat = ChatState(user=member, chat=chat_obj, chat_instance=str(secrets.randbits(62)))
+            self.chats[chat_id] = chat
+        return chat
+
     def add_user_message(self, chat: ChatState, content: dict[str, Any]) -> dict[str, Any]:
         """Store a message the user sends and return it as a Bot API Message."""
         message = {"message_id": chat.take_message_id(), "from": chat.user, "chat": chat.chat, "date": chat.now(),

@@ -97,6 +97,14 @@ class BotApiStandin:
         self._users[user_id] = user
         return user
 
+    def group(self, chat_id: int = -100_200_300, title: str = "Grup PIC", member_id: int = 1001,
+              first_name: str = "Siti") -> StandinUser:
+        """A member speaking in a group chat with the bot (chat ids of groups are negative)."""
+        if chat_id >= 0:
+            raise ValueError("group chat ids are negative")
+        profile = {"id": member_id, "is_bot": False, "first_name": first_name}
+        return StandinUser(self.core, self.core.register_group(chat_id, title, profile))
+
     def get_user(self, user_id: int) -> StandinUser | None:
         """The test user with this id if it exists."""
         return self._users.get(user_id)

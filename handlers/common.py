@@ -22,6 +22,8 @@ from models.conversation import Conversation, claim_update, load_conversation
 log = logging.getLogger(__name__)
 
 Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+# Telegram's limit counts characters after entity parsing; the HTML source is longer, so this is safe.
+MESSAGE_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,14 @@ class Turn:
 
     def say(self, key: str, keyboard: Keyboard | None = None, **params: object) -> None:
         """Answer the person with a catalogue text."""
-        self.replies.append(Reply(self.chat_id, self.texts(key, **params), keyboard))
+        self.say_html(self.texts(key, **params), keyboard)
 
     def say_html(self, text: Html, keyboard: Keyboard | None = None) -> None:
-        """Answer the person with text composed from catalogue pieces."""
-        self.replies.append(Reply(self.chat_id, text, keyboard))
+        """Answer the person with text composed from catalogue pieces, split to fit Telegram."""
+        parts = split_message(text)
+        for part in parts[:-1]:
+            self.replies.append(Reply(self.chat_id, part))
+        self.replies.append(Reply(self.chat_id, parts[-1], keyboard))
 
     def tell(self, chat_id: int, language: str, key: str, **params: object) -> None:
         """Send a catalogue text to someone else, in their language."""
@@ -87,6 +92,23 @@ class Turn:
     def answer_button(self, key: str) -> None:
         """The short notice shown where the person pressed a button."""
         self.callback_answer = self.texts(key)
+
+
+def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
+    """The text in parts Telegram accepts, cut between paragraphs so no markup is split.
+
+    Catalogue texts fit one message; a list (every registration of a person) may not.
+    """
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    for paragraph in text.split("\n\n"):
+        if parts and len(parts[-1]) + 2 + len(paragraph) <= limit:
+            parts[-1] += "\n\n" + paragraph
+        else:
+            # Catalogue paragraphs are far below the limit; only a list has many of them.
+            parts.append(paragraph[:limit])
+    return [Html(part) for part in parts]
 
 
 TurnHandler = Callable[[Update, Turn], Awaitable[None]]

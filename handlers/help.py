@@ -1,14 +1,15 @@
-"""/bantuan and /bahasa: help, and the choice between Indonesian and English."""
+"""/bantuan and /bahasa: help, the choice between Indonesian and English, and commands in groups."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.registration import resume, stale
-from handlers.texts import LANGUAGES, Texts
+from handlers.texts import DEFAULT_LANGUAGE, LANGUAGES, Texts
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
@@ -18,6 +19,14 @@ async def show_help(update: Update, turn: Turn) -> None:
     """/bantuan: what the bot can do."""
     turn.say("help")
     await resume(turn)
+
+
+async def in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command in a group: registration is private, so point to the private chat."""
+    texts = Texts(DEFAULT_LANGUAGE)
+    link = InlineKeyboardButton(texts.label("private_chat"), url=f"https://t.me/{context.bot.username}?start")
+    await update.effective_message.reply_text(texts("group_redirect"), parse_mode=ParseMode.HTML,
+                                              reply_markup=InlineKeyboardMarkup([[link]]))
 
 
 @conversation_turn
@@ -47,3 +56,5 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler(["bantuan", "help"], show_help, filters=private))
     application.add_handler(CommandHandler(["bahasa", "language"], choose_language, filters=private))
     application.add_handler(CallbackQueryHandler(on_language, pattern=cb.matches(cb.SetLanguage)))
+    application.add_handler(CommandHandler(["start", "status", "batal", "bantuan", "help"], in_group,
+                                           filters=filters.ChatType.GROUPS))

@@ -126,6 +126,7 @@ TEXTS: dict[str, str] = {
     "idle_hint": "Type /start to register or /bantuan for help.",
     "choose_language": "Pilih bahasa / Choose a language:",
     "language_set": "Language set to English.",
+    "group_redirect": "Registration happens in a private chat with this bot, so that your details are not shown in the group. Press the button below to start.",
     "stale_button": "This button is no longer valid.",
     "error": "Sorry, something went wrong. Please try again shortly.",
     "date_tba": "date to be announced",
@@ -154,6 +155,7 @@ TEXTS: dict[str, str] = {
     "btn_cancel_registration": "Cancel: {meeting}",
     "btn_confirm_cancel": "Yes, cancel",
     "btn_keep": "No",
+    "btn_private_chat": "Register in a private chat",
     "btn_confirm_erase": "Yes, delete my data",
     # Descriptions in Telegram's command menu (plain text).
     "cmd_start": "Register for a meeting",

@@ -135,6 +135,7 @@ TEXTS: dict[str, str] = {
     "idle_hint": "Ketik /start untuk mendaftar atau /bantuan untuk bantuan.",
     "choose_language": "Pilih bahasa / Choose a language:",
     "language_set": "Bahasa diatur ke Bahasa Indonesia.",
+    "group_redirect": "Pendaftaran dilakukan lewat chat pribadi dengan bot ini, agar data Anda tidak terlihat di grup. Tekan tombol di bawah untuk memulai.",
     "stale_button": "Tombol ini sudah tidak berlaku.",
     "error": "Maaf, terjadi gangguan. Silakan coba lagi sebentar lagi.",
     "date_tba": "jadwal menyusul",
@@ -164,6 +165,7 @@ TEXTS: dict[str, str] = {
     "btn_cancel_registration": "Batalkan: {meeting}",
     "btn_confirm_cancel": "Ya, batalkan",
     "btn_keep": "Tidak",
+    "btn_private_chat": "Daftar lewat chat pribadi",
     "btn_confirm_erase": "Ya, hapus data saya",
     # Descriptions in Telegram's command menu (plain text).
     "cmd_start": "Daftar ke pertemuan",

@@ -172,3 +172,16 @@ async def test_every_text_fits_telegram(bot) -> None:  # type: ignore[no-untyped
         for key, template in catalogue.items():
             rendered = template.format(**{name: "&amp;" * 40 for name in placeholders(template)})
             assert len(rendered) < 4096, key
+
+
+async def test_commands_in_a_group_point_to_the_private_chat(bot) -> None:  # type: ignore[no-untyped-def]
+    member = bot.standin.group(-100_555, "PIC Jawa Barat", member_id=6201)
+    await member.send_text("/start@shm_test_bot")
+    answer = await member.next_message()
+    assert "chat pribadi" in answer.plain_text
+    [[link]] = answer.reply_markup["inline_keyboard"]
+    assert link["url"] == "https://t.me/shm_test_bot?start"
+    await member.send_text("Nama saya Budi")  # ordinary group talk is not answered
+    await member.send_text("/status")
+    assert "chat pribadi" in (await member.next_message()).plain_text
+    assert len(member.messages) == 2

@@ -239,3 +239,29 @@ async def test_the_daily_retention_job_erases_expired_details(bot) -> None:  # t
     bot.clock.advance(timedelta(days=366 + 30))
     await job.run(bot.application)
     assert await _rows(bot, Participant) == []
+
+
+async def test_a_long_status_is_split_into_messages_telegram_accepts(bot) -> None:  # type: ignore[no-untyped-def]
+    from models.program import Meeting, Role
+    from models.registration import register as claim
+    from tests.models.factories import make_participant
+    user = bot.standin.user(10_001)  # make_participant(s, 1) is Telegram user 10 001
+    await user.send_text("/bantuan")
+    await user.next_message()
+    engine = create_engine(bot.settings.database_url)
+    try:
+        async with session_factory(engine)() as s, s.begin():
+            person = await make_participant(s, 1)
+            role = await s.scalar(select(Role).where(Role.code == "stakeholder"))
+            meetings = list(await s.scalars(select(Meeting)))
+            for meeting in meetings:
+                if meeting.is_open_for_registration(bot.clock.now()):
+                    await claim(s, participant=person, meeting=meeting, role=role, now=bot.clock.now())
+    finally:
+        await engine.dispose()
+    await user.send_text("/status")
+    await user.wait_for(lambda u: sum("Aceh" in m.plain_text or "Papua" in m.plain_text for m in u.messages) >= 2)
+    await asyncio.sleep(0.3)
+    status = user.messages[1:]
+    assert len(status) >= 2 and all(len(m.plain_text) <= 4096 for m in status)
+    assert sum(m.plain_text.count("kursi terkonfirmasi") for m in status) == 38
