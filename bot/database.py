@@ -21,7 +21,10 @@ SCHEMA_HEAD = "0001"
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An engine for the URL; nothing connects until the first query."""
+    """An engine for the URL; nothing connects until the first query.
+
+    Statement parameters (names, phone numbers) are kept out of error messages and logs.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -30,10 +33,10 @@ def create_engine(url: str) -> AsyncEngine:
         # transaction the moment the last one ends; SQLite's own busy handler polls in sleeps of
         # up to 100 ms. Other processes on the same file still wait through busy_timeout.
         engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0,
-                                     pool_timeout=60)
+                                     pool_timeout=60, hide_parameters=True)
         _serialise_sqlite_writes(engine)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
 
 
 def _serialise_sqlite_writes(engine: AsyncEngine) -> None:

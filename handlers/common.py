@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.clock import Clock
@@ -158,15 +158,28 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
                 await query.edit_message_reply_markup(reply_markup=None)
         except BadRequest:
             pass  # already changed, or too old to edit: either way it no longer offers stale choices
+    # Every reply is tried: one that fails must not silence the notice to someone else.
+    failure: TelegramError | None = None
+    unreachable: set[int] = set()
     for reply in turn.replies:
+        if reply.chat_id in unreachable:
+            continue
         try:
             await context.bot.send_message(reply.chat_id, reply.text, parse_mode=ParseMode.HTML,
                                            reply_markup=reply.keyboard)
         except Forbidden:
-            # Someone else (a promoted person) blocked the bot; their seat stands regardless.
-            log.info("a notice was not delivered: the recipient blocked the bot")
-            if reply.chat_id == turn.chat_id:
-                return
+            # The recipient blocked the bot; what the update changed (a seat) stands regardless.
+            log.info("a message of update %s was not delivered: the recipient blocked the bot", update.update_id)
+            unreachable.add(reply.chat_id)
+        except TelegramError as error:
+            failure = failure or error
+    if failure is not None:
+        # The update's changes are committed; say something went wrong, in the person's language.
+        log.warning("update %s: a reply was not delivered (%s)", update.update_id, type(failure).__name__)
+        try:
+            await context.bot.send_message(turn.chat_id, turn.texts("error"), parse_mode=ParseMode.HTML)
+        except TelegramError:
+            log.warning("update %s: the apology was not delivered either", update.update_id)
 
 
 def _has_keyboard(message: object) -> bool:

@@ -1,4 +1,5 @@
-"""The last resort: log what failed (never who or what they typed) and apologise."""
+"""The last resort for a handler that failed before answering: log it (never who or what they
+typed) and apologise. Failures while delivering answers are handled in `handlers.common.deliver`."""
 
 from __future__ import annotations
 

@@ -79,3 +79,36 @@ async def test_someone_who_blocked_the_bot_mid_registration_is_not_a_crash(bot) 
     await user.send_text("/start")
     assert "lanjutkan" in (await user.next_message()).plain_text
     assert "Apakah Anda setuju" in (await user.next_message()).plain_text
+
+
+async def test_a_failed_reply_does_not_silence_the_promotion_notice(bot) -> None:  # type: ignore[no-untyped-def]
+    seated, waiting = bot.standin.user(8301), bot.standin.user(8302)
+    await register(seated, role="Pemustaka")
+    await register(waiting, role="Pemustaka")
+    await seated.send_text("/batal")
+    confirm = await seated.next_message()
+    bot.standin.fail_next("sendMessage", status=500, description="Internal Server Error")
+    await seated.press(confirm, text="Ya, batalkan")
+    assert "Kabar baik" in (await waiting.next_message()).plain_text
+    assert "terjadi gangguan" in (await seated.next_message()).plain_text
+    await seated.send_text("/status")
+    assert "belum terdaftar" in (await seated.next_message()).plain_text
+
+
+async def test_a_failing_database_gets_an_apology_and_an_answered_button(bot) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from bot.database import create_engine
+    user = bot.standin.user(8401)
+    await user.send_text("/start")
+    consent = await user.next_message()
+    engine = create_engine(bot.settings.database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("ALTER TABLE consent_record RENAME TO consent_record_gone"))
+    finally:
+        await engine.dispose()
+    await user.press(consent, text="Setuju")
+    assert "terjadi gangguan" in (await user.next_message()).plain_text
+    answers = [a for a in user.callback_answers if a.data == "c:1"]
+    assert len(answers) == 1  # the spinner stops; answered once
