@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.clock import Clock
@@ -99,16 +99,21 @@ def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
 
     Catalogue texts fit one message; a list (every registration of a person) may not.
     """
-    if len(text) <= limit:
+    if _telegram_length(text) <= limit:
         return [text]
     parts: list[str] = []
     for paragraph in text.split("\n\n"):
-        if parts and len(parts[-1]) + 2 + len(paragraph) <= limit:
+        if parts and _telegram_length(parts[-1]) + 2 + _telegram_length(paragraph) <= limit:
             parts[-1] += "\n\n" + paragraph
         else:
             # Catalogue paragraphs are far below the limit; only a list has many of them.
             parts.append(paragraph[:limit])
     return [Html(part) for part in parts]
+
+
+def _telegram_length(text: str) -> int:
+    # Telegram counts UTF-16 code units: an emoji outside the BMP counts twice.
+    return len(text.encode("utf-16-le")) // 2
 
 
 TurnHandler = Callable[[Update, Turn], Awaitable[None]]
@@ -146,18 +151,21 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
     """Send what the turn decided: the button notice, the closed keyboard and the replies."""
     query = update.callback_query
     if query is not None:
+        # Answering the press and closing its keyboard are courtesies: a failure there must not
+        # keep the replies from going out.
         try:
             await query.answer(turn.callback_answer)
-        except BadRequest:
-            log.info("callback query %s expired before it was answered", query.id)
+        except TelegramError as error:
+            log.info("update %s: the button press was not answered (%s)", update.update_id, type(error).__name__)
         try:
             if turn.replace_pressed is not None:
                 await query.edit_message_text(turn.replace_pressed.text, parse_mode=ParseMode.HTML,
                                               reply_markup=turn.replace_pressed.keyboard)
             elif turn.close_pressed_keyboard and _has_keyboard(query.message):
                 await query.edit_message_reply_markup(reply_markup=None)
-        except BadRequest:
-            pass  # already changed, or too old to edit: either way it no longer offers stale choices
+        except TelegramError as error:
+            # Already changed, or too old to edit: it may still show stale choices, which are refused.
+            log.info("update %s: the pressed message was not edited (%s)", update.update_id, type(error).__name__)
     # Every reply is tried: one that fails must not silence the notice to someone else.
     failure: TelegramError | None = None
     unreachable: set[int] = set()

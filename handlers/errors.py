@@ -22,9 +22,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
               exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    try:
-        if update.callback_query is not None:
+    if update.callback_query is not None:
+        try:
             await update.callback_query.answer()
+        except TelegramError:
+            log.info("update %s: the button press was not answered", update_id)
+    try:
         # The person's language lives in the database, which may be what failed.
         await context.bot.send_message(update.effective_chat.id, Texts("id")("error"), parse_mode=ParseMode.HTML)
     except TelegramError:

@@ -16,3 +16,9 @@ def test_long_lists_split_between_paragraphs() -> None:
     assert len(parts) > 1 and all(len(p) <= 1000 for p in parts)
     assert "\n\n".join(parts) == "\n\n".join(blocks)
     assert all(p.count("<b>") == p.count("</b>") for p in parts)
+
+
+def test_emoji_count_twice_as_telegram_counts() -> None:
+    text = Html("\n\n".join(["📚" * 300] * 4))  # 1,200 characters, 2,400 UTF-16 units
+    parts = split_message(text, limit=1300)
+    assert len(parts) == 2
