@@ -324,12 +324,20 @@ def _action(update: Update) -> cb.Action | None:
     return cb.parse(update.callback_query.data if update.callback_query else None)
 
 
+async def _pressed(update: Update, turn: Turn, step: Step, kind: type[cb.Action]) -> cb.Action | None:
+    """The pressed action if it answers the current step; otherwise it is answered as stale."""
+    action = _action(update)
+    if current_step(turn) is not step or not isinstance(action, kind):
+        await stale(turn)
+        return None
+    return action
+
+
 @conversation_turn
 async def on_consent(update: Update, turn: Turn) -> None:
     """Setuju / Tidak on the consent message."""
-    action = _action(update)
-    if current_step(turn) is not Step.CONSENT or not isinstance(action, cb.Consent):
-        await stale(turn)
+    action = await _pressed(update, turn, Step.CONSENT, cb.Consent)
+    if action is None:
         return
     turn.close_pressed_keyboard = True
     await record_consent(turn.session, turn.user_id, given=action.agree, now=turn.now)
@@ -345,9 +353,8 @@ async def on_consent(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def on_meeting_page(update: Update, turn: Turn) -> None:
     """Paging through the meeting list, in place."""
-    action = _action(update)
-    if current_step(turn) is not Step.MEETING or not isinstance(action, cb.MeetingPage):
-        await stale(turn)
+    action = await _pressed(update, turn, Step.MEETING, cb.MeetingPage)
+    if action is None:
         return
     text, keyboard = await _meetings_page(turn, action.page)
     turn.rewrite_pressed(text, keyboard)
@@ -356,9 +363,8 @@ async def on_meeting_page(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def on_meeting(update: Update, turn: Turn) -> None:
     """A meeting chosen from the list."""
-    action = _action(update)
-    if current_step(turn) is not Step.MEETING or not isinstance(action, cb.ChooseMeeting):
-        await stale(turn)
+    action = await _pressed(update, turn, Step.MEETING, cb.ChooseMeeting)
+    if action is None:
         return
     turn.close_pressed_keyboard = True
     meeting = await turn.session.get(Meeting, action.meeting_id)
@@ -379,9 +385,10 @@ async def on_meeting(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def on_role(update: Update, turn: Turn) -> None:
     """A role chosen for the meeting."""
-    action = _action(update)
-    if (current_step(turn) is not Step.ROLE or not isinstance(action, cb.ChooseRole)
-            or action.meeting_id != turn.conversation.meeting_id
+    action = await _pressed(update, turn, Step.ROLE, cb.ChooseRole)
+    if action is None:
+        return
+    if (action.meeting_id != turn.conversation.meeting_id
             or await quota_for(turn.session, action.meeting_id, action.role_id) is None):
         await stale(turn)
         return
