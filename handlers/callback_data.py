@@ -140,7 +140,8 @@ def button(label: str, action: Action) -> InlineKeyboardButton:
 
 def parse(data: str | None) -> Action | None:
     """The action behind button data, or None when it is unknown or malformed."""
-    if not data or len(data.encode()) > MAX_BYTES:
+    # Only ASCII: str.isdigit() and int() also take digits of other scripts.
+    if not data or len(data.encode()) > MAX_BYTES or not data.isascii():
         return None
     tag, *values = data.split(":")
     cls = ACTIONS.get(tag)
