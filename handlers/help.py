@@ -11,9 +11,6 @@ from handlers.common import Turn, conversation_turn
 from handlers.registration import resume, stale
 from handlers.texts import DEFAULT_LANGUAGE, LANGUAGES, Texts
 
-LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
-
-
 @conversation_turn
 async def show_help(update: Update, turn: Turn) -> None:
     """/bantuan: what the bot can do."""
@@ -32,7 +29,7 @@ async def in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @conversation_turn
 async def choose_language(update: Update, turn: Turn) -> None:
     """/bahasa: offer the languages."""
-    rows = [[cb.button(LANGUAGE_NAMES[code], cb.SetLanguage(code))] for code in LANGUAGES]
+    rows = [[cb.button(Texts(code).label("language_name"), cb.SetLanguage(code))] for code in LANGUAGES]
     turn.say("choose_language", InlineKeyboardMarkup(rows))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import math
 
-from sqlalchemy import select
 from telegram import (
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -27,7 +26,7 @@ from handlers.texts import Html
 from handlers.views import describe_all, describe_registration
 from models.participant import get_participant, has_current_consent, record_consent, upsert_participant
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
-from models.program import Meeting, Program, Role, meeting_by_code, open_meetings, quota_for
+from models.program import Meeting, Role, meeting_by_code, open_meetings, program_name_for, quota_for
 from models.registration import (
     AlreadyRegistered,
     RegistrationClosed,
@@ -116,16 +115,12 @@ def _say_with_current(turn: Turn, key: str, current: str | None, keyboard=None) 
 
 
 async def _prompt_consent(turn: Turn) -> None:
-    # The program of the deep-linked meeting, else the first one loaded.
-    query = select(Program.name).order_by(Program.id).limit(1)
-    if turn.conversation.meeting_id is not None:
-        query = query.join(Meeting).where(Meeting.id == turn.conversation.meeting_id)
-    program_name = await turn.session.scalar(query)
+    program_name = await program_name_for(turn.session, turn.conversation.meeting_id)
     keyboard = InlineKeyboardMarkup([[
         cb.button(turn.texts.label("agree"), cb.Consent(True)),
         cb.button(turn.texts.label("disagree"), cb.Consent(False)),
     ]])
-    turn.say("consent", keyboard, program=program_name or "SHM",
+    turn.say("consent", keyboard, program=program_name or turn.texts("program_unnamed"),
              retention_days=turn.settings.retention_days)
 
 

@@ -154,3 +154,11 @@ async def quota_for(session: AsyncSession, meeting_id: int, role_id: int) -> Rol
     return await session.scalar(
         select(RoleQuota).where(RoleQuota.meeting_id == meeting_id, RoleQuota.role_id == role_id)
     )
+
+
+async def program_name_for(session: AsyncSession, meeting_id: int | None) -> str | None:
+    """The name of the meeting's program; without a meeting, of the first program loaded."""
+    query = select(Program.name).order_by(Program.id).limit(1)
+    if meeting_id is not None:
+        query = query.join(Meeting).where(Meeting.id == meeting_id)
+    return await session.scalar(query)

@@ -127,6 +127,7 @@ TEXTS: dict[str, str] = {
     "choose_language": "Pilih bahasa / Choose a language:",
     "language_set": "Language set to English.",
     "group_redirect": "Registration happens in a private chat with this bot, so that your details are not shown in the group. Press the button below to start.",
+    "program_unnamed": "Stakeholder Meeting",
     "stale_button": "This button is no longer valid.",
     "error": "Sorry, something went wrong. Please try again shortly.",
     "date_tba": "date to be announced",
@@ -156,6 +157,8 @@ TEXTS: dict[str, str] = {
     "btn_confirm_cancel": "Yes, cancel",
     "btn_keep": "No",
     "btn_private_chat": "Register in a private chat",
+    # Each language is offered under its own name.
+    "btn_language_name": "English",
     "btn_confirm_erase": "Yes, delete my data",
     # Descriptions in Telegram's command menu (plain text).
     "cmd_start": "Register for a meeting",

@@ -136,6 +136,7 @@ TEXTS: dict[str, str] = {
     "choose_language": "Pilih bahasa / Choose a language:",
     "language_set": "Bahasa diatur ke Bahasa Indonesia.",
     "group_redirect": "Pendaftaran dilakukan lewat chat pribadi dengan bot ini, agar data Anda tidak terlihat di grup. Tekan tombol di bawah untuk memulai.",
+    "program_unnamed": "Stakeholder Meeting",
     "stale_button": "Tombol ini sudah tidak berlaku.",
     "error": "Maaf, terjadi gangguan. Silakan coba lagi sebentar lagi.",
     "date_tba": "jadwal menyusul",
@@ -166,6 +167,8 @@ TEXTS: dict[str, str] = {
     "btn_confirm_cancel": "Ya, batalkan",
     "btn_keep": "Tidak",
     "btn_private_chat": "Daftar lewat chat pribadi",
+    # Each language is offered under its own name.
+    "btn_language_name": "Bahasa Indonesia",
     "btn_confirm_erase": "Ya, hapus data saya",
     # Descriptions in Telegram's command menu (plain text).
     "cmd_start": "Daftar ke pertemuan",
