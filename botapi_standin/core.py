@@ -388,22 +388,20 @@ class StandinCore:
 
     async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
         """sendDocument (upload, file_id or URL)."""
-        chat = self._target_chat(params["chat_id"])
-        parsed = check_caption(params.get("caption"), params.get("parse_mode"), params.get("caption_entities"),
-                               strict_html=self.strict_html)
-        stored = self.files.from_input(params["document"], "document")
-        message = self._new_message(chat, "document", parsed, params, caption=params.get("caption"),
-                                    document=self.files.document(stored))
-        return self._store_bot_message(chat, message).to_api()
+        return self._send_media(params, "document", self.files.document)
 
     async def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         """sendPhoto (upload, file_id or URL)."""
+        return self._send_media(params, "photo", self.files.photo_sizes)
+
+    def _send_media(self, params: dict[str, Any], kind: str, describe: Callable[[Any], Any]) -> dict[str, Any]:
+        """A file message with an optional caption; `describe` makes its Document or PhotoSize list."""
         chat = self._target_chat(params["chat_id"])
         parsed = check_caption(params.get("caption"), params.get("parse_mode"), params.get("caption_entities"),
                                strict_html=self.strict_html)
-        stored = self.files.from_input(params["photo"], "photo")
-        message = self._new_message(chat, "photo", parsed, params, caption=params.get("caption"),
-                                    photo=self.files.photo_sizes(stored))
+        stored = self.files.from_input(params[kind], kind)
+        message = self._new_message(chat, kind, parsed, params, caption=params.get("caption"),
+                                    **{kind: describe(stored)})
         return self._store_bot_message(chat, message).to_api()
 
     # ------------------------------------------------------------------ editing and deleting

@@ -25,12 +25,10 @@ def build_app(standin: "BotApiStandin") -> web.Application:
     app.router.add_route("*", "/bot{token}/{method}", handle_bot_api)
     app.router.add_get("/file/bot{token}/{path:.+}", handle_file_download)
     control = [
-        web.post("/_standin/users/{id}/text", control_text),
-        web.post("/_standin/users/{id}/press", control_press),
-        web.post("/_standin/users/{id}/contact", control_contact),
-        web.post("/_standin/users/{id}/location", control_location),
-        web.post("/_standin/users/{id}/block", control_block),
-        web.post("/_standin/users/{id}/unblock", control_unblock),
+        # text {"text"}, press {"message_id", "text"|"data"}, contact {"phone_number", "own"},
+        # location {"latitude", "longitude"}, block, unblock: the user does it.
+        *(web.post(f"/_standin/users/{{id}}/{action}", partial(_run_user_action, action=action))
+          for action in USER_ACTIONS),
         web.get("/_standin/chats/{id}/messages", control_messages),
         web.get("/_standin/chats/{id}/callback_answers", control_callback_answers),
         web.get("/_standin/chats/{id}/transcript", control_transcript),
@@ -131,6 +129,9 @@ def _user_for(request: web.Request, body: dict[str, Any]) -> Any:
     return standin.user(int(request.match_info["id"]), **profile)
 
 
+USER_ACTIONS = ("text", "press", "contact", "location", "block", "unblock")
+
+
 async def _run_user_action(request: web.Request, action: str) -> web.Response:
     """Parse the body, perform one user action, return the enqueued update."""
     try:
@@ -153,36 +154,6 @@ async def _run_user_action(request: web.Request, action: str) -> web.Response:
     except (AssertionError, ValueError, BadBody) as exc:
         return _fail(str(exc))
     return _ok(update)
-
-
-async def control_text(request: web.Request) -> web.Response:
-    """POST {"text": ...}: the user sends a text message."""
-    return await _run_user_action(request, "text")
-
-
-async def control_press(request: web.Request) -> web.Response:
-    """POST {"message_id": N, "text"|"data": ...}: the user presses an inline button."""
-    return await _run_user_action(request, "press")
-
-
-async def control_contact(request: web.Request) -> web.Response:
-    """POST {"phone_number": ..., "own": true}: the user shares a contact."""
-    return await _run_user_action(request, "contact")
-
-
-async def control_location(request: web.Request) -> web.Response:
-    """POST {"latitude": ..., "longitude": ...}: the user sends a location."""
-    return await _run_user_action(request, "location")
-
-
-async def control_block(request: web.Request) -> web.Response:
-    """POST: the user blocks the bot."""
-    return await _run_user_action(request, "block")
-
-
-async def control_unblock(request: web.Request) -> web.Response:
-    """POST: the user unblocks the bot."""
-    return await _run_user_action(request, "unblock")
 
 
 def _known_user(request: web.Request) -> Any:
