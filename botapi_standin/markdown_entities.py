@@ -14,6 +14,11 @@ _TDLIB_NAMES = {
 }
 
 
+
+# Markers that open an entity, the two-character ones first so "__" is not read as "_" twice.
+OPENING_MARKERS = (("__", "underline"), ("||", "spoiler"), ("![", "custom_emoji"), ("_", "italic"),
+                   ("*", "bold"), ("~", "strikethrough"), ("[", "text_link"))
+
 @dataclass(slots=True)
 class _Open:
     """An entity whose closing marker has not been seen yet."""
@@ -146,27 +151,10 @@ def _markdown_v2_marker(text: str, i: int, b: _Builder, stack: list[_Open]) -> i
         if not (top and top.type in ("blockquote", "expandable_blockquote")):
             stack.append(_Open("blockquote", b.utf16, pos))
         return i + 1
-    if c == "_":
-        if nxt == "_":
-            stack.append(_Open("underline", b.utf16, pos))
-            return i + 2
-        stack.append(_Open("italic", b.utf16, pos))
-        return i + 1
-    if c == "*":
-        stack.append(_Open("bold", b.utf16, pos))
-        return i + 1
-    if c == "~":
-        stack.append(_Open("strikethrough", b.utf16, pos))
-        return i + 1
-    if c == "|" and nxt == "|":
-        stack.append(_Open("spoiler", b.utf16, pos))
-        return i + 2
-    if c == "[":
-        stack.append(_Open("text_link", b.utf16, pos))
-        return i + 1
-    if c == "!" and nxt == "[":
-        stack.append(_Open("custom_emoji", b.utf16, pos))
-        return i + 2
+    for marker, entity in OPENING_MARKERS:
+        if text.startswith(marker, i):
+            stack.append(_Open(entity, b.utf16, pos))
+            return i + len(marker)
     if c == "`":
         if text.startswith("```", i):
             end_of_line = text.find("\n", i + 3)

@@ -10,7 +10,6 @@ from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.notices import announce_promotion
 from handlers.registration import resume, stale
-from models.participant import get_participant
 from models.registration import Registration, RegistrationStatus, cancel, registrations_of
 
 
@@ -35,8 +34,7 @@ async def _own_live_registration(turn: Turn, registration_id: int) -> Registrati
 @conversation_turn
 async def ask_which(update: Update, turn: Turn) -> None:
     """/batal: confirm the only registration, or ask which one."""
-    participant = await get_participant(turn.session, turn.user_id)
-    registrations = await registrations_of(turn.session, participant.id) if participant else []
+    registrations = await registrations_of(turn.session, turn.user_id)
     if not registrations:
         turn.say("cancel_none")
     elif len(registrations) == 1:

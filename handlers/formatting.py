@@ -49,6 +49,12 @@ def meeting_venue(meeting: Meeting, texts: Texts) -> str:
     return f"{texts('venue_tba')} ({meeting.city})"
 
 
+def registration_details(meeting: Meeting, role_name: str, texts: Texts) -> dict[str, str]:
+    """What every message about a seat restates: meeting, role, local time and venue."""
+    return {"meeting": meeting_title(meeting), "role": role_name,
+            "when": meeting_when(meeting, texts), "venue": meeting_venue(meeting, texts)}
+
+
 def local_date(moment: datetime, texts: Texts) -> str:
     """A date as the user's language writes it."""
     return format_date(moment.date(), "d MMMM y", locale=BABEL_LOCALES[texts.language])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.common import Turn
-from handlers.formatting import meeting_title, meeting_venue, meeting_when
+from handlers.formatting import registration_details
 from handlers.texts import Texts
 from models.conversation import DEFAULT_LANGUAGE, Conversation
 from models.registration import Cancellation
@@ -17,9 +17,5 @@ async def announce_promotion(turn: Turn, cancellation: Cancellation) -> None:
     participant = promoted.participant
     conversation = await turn.session.get(Conversation, participant.telegram_user_id)
     language = conversation.language if conversation else DEFAULT_LANGUAGE
-    texts = Texts(language)
-    turn.tell(
-        participant.chat_id, language, "promoted",
-        meeting=meeting_title(promoted.meeting), role=promoted.role.name,
-        when=meeting_when(promoted.meeting, texts), venue=meeting_venue(promoted.meeting, texts),
-    )
+    details = registration_details(promoted.meeting, promoted.role.name, Texts(language))
+    turn.tell(participant.chat_id, language, "promoted", **details)

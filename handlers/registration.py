@@ -21,10 +21,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
-from handlers.formatting import meeting_short_date, meeting_title, meeting_venue, meeting_when
+from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
 from handlers.texts import Html
 from handlers.views import describe_all, describe_registration
-from models.participant import get_participant, has_current_consent, record_consent, upsert_participant
+from models.participant import has_current_consent, record_consent, upsert_participant
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting, Role, meeting_by_code, open_meetings, program_name_for, quota_for
 from models.registration import (
@@ -32,7 +32,7 @@ from models.registration import (
     RegistrationClosed,
     RegistrationStatus,
     availability,
-    live_registration,
+    registration_at,
     register,
     registrations_of,
     waitlist_position,
@@ -55,8 +55,11 @@ class Step(enum.StrEnum):
 
 
 ORDER = list(Step)
-TYPED_STEPS = {Step.NAME: "full_name", Step.INSTITUTION: "institution", Step.POSITION: "position"}
-EDITABLE = (Step.MEETING, Step.ROLE, Step.NAME, Step.INSTITUTION, Step.POSITION, Step.PHONE)
+# The draft field each step fills, in the order of the summary.
+FIELDS = {Step.MEETING: "meeting_id", Step.ROLE: "role_id", Step.NAME: "full_name",
+          Step.INSTITUTION: "institution", Step.POSITION: "position", Step.PHONE: "phone_e164"}
+TYPED_STEPS = (Step.NAME, Step.INSTITUTION, Step.POSITION)
+EDITABLE = tuple(FIELDS)
 
 
 def current_step(turn: Turn) -> Step | None:
@@ -87,7 +90,7 @@ async def prompt(turn: Turn) -> None:
     elif step is Step.ROLE:
         await _prompt_roles(turn)
     elif step in TYPED_STEPS:
-        current = getattr(turn.conversation, TYPED_STEPS[step])
+        current = getattr(turn.conversation, FIELDS[step])
         _say_with_current(turn, f"ask_{step.value}", current)
     elif step is Step.PHONE:
         keyboard = ReplyKeyboardMarkup(
@@ -223,12 +226,7 @@ async def _prompt_summary(turn: Turn) -> None:
 
 
 def _has(turn: Turn, step: Step) -> bool:
-    conversation = turn.conversation
-    return {
-        Step.MEETING: conversation.meeting_id, Step.ROLE: conversation.role_id,
-        Step.NAME: conversation.full_name, Step.INSTITUTION: conversation.institution,
-        Step.POSITION: conversation.position, Step.PHONE: conversation.phone_e164,
-    }[step] is not None
+    return getattr(turn.conversation, FIELDS[step]) is not None
 
 
 # Starting and leaving.
@@ -244,17 +242,10 @@ async def _begin(turn: Turn, meeting: Meeting | None) -> None:
     await prompt(turn)
 
 
-async def _holds(turn: Turn, meeting_id: int) -> bool:
-    """Whether the person holds a seat or waiting-list place at the meeting."""
-    participant = await get_participant(turn.session, turn.user_id)
-    return participant is not None and await live_registration(turn.session, participant.id, meeting_id) is not None
-
-
 async def _existing_registration(turn: Turn, meeting: Meeting) -> bool:
     """Show the person's registration for the meeting, if they hold one."""
-    participant = await get_participant(turn.session, turn.user_id)
-    registration = participant and await live_registration(turn.session, participant.id, meeting.id)
-    if not registration:
+    registration = await registration_at(turn.session, turn.user_id, meeting.id)
+    if registration is None:
         return False
     turn.say("already_registered", meeting=meeting_title(meeting))
     turn.say_html(await describe_registration(turn.session, turn.texts, registration))
@@ -276,8 +267,7 @@ async def start(update: Update, turn: Turn) -> None:
     if current_step(turn) is not None:
         await resume(turn)
         return
-    participant = await get_participant(turn.session, turn.user_id)
-    registrations = await registrations_of(turn.session, participant.id) if participant else []
+    registrations = await registrations_of(turn.session, turn.user_id)
     if registrations:
         turn.say_html(await describe_all(turn.session, turn.texts, registrations))
         keyboard = InlineKeyboardMarkup([[cb.button(turn.texts.label("register_more"), cb.RegisterAnother())]])
@@ -402,7 +392,8 @@ async def on_summary(update: Update, turn: Turn) -> None:
     """Kirim / Ubah / Batal on the summary, the field menu and its back button."""
     action = _action(update)
     step = current_step(turn)
-    if isinstance(action, cb.Submit) and step is None and await _holds(turn, action.meeting_id):
+    if (isinstance(action, cb.Submit) and step is None
+            and await registration_at(turn.session, turn.user_id, action.meeting_id) is not None):
         # A double tap on Kirim: the first tap registered and already closed this keyboard.
         turn.answer_button("already_submitted")
         return
@@ -459,9 +450,7 @@ async def _submit(turn: Turn) -> None:
         await _existing_registration(turn, meeting)
         return
     conversation.clear_draft()
-    details = {"meeting": meeting_title(meeting), "role": role.name,
-               "when": meeting_when(meeting, turn.texts),
-               "venue": meeting_venue(meeting, turn.texts)}
+    details = registration_details(meeting, role.name, turn.texts)
     if registration.status == RegistrationStatus.SEATED:
         turn.say("registered_seated", **details)
     else:
@@ -482,7 +471,7 @@ async def on_text(update: Update, turn: Turn) -> None:
             turn.say(f"invalid_{problem.problem.value}", max=MAX_TEXT_LENGTH)
             await prompt(turn)
             return
-        setattr(turn.conversation, TYPED_STEPS[step], value)
+        setattr(turn.conversation, FIELDS[step], value)
         _advance(turn, step)
         await prompt(turn)
     elif step is Step.PHONE:

@@ -8,15 +8,13 @@ from telegram.ext import Application, CommandHandler, filters
 from handlers.common import Turn, conversation_turn
 from handlers.registration import resume
 from handlers.views import describe_all
-from models.participant import get_participant
 from models.registration import registrations_of
 
 
 @conversation_turn
 async def show_status(update: Update, turn: Turn) -> None:
     """/status: list live registrations."""
-    participant = await get_participant(turn.session, turn.user_id)
-    registrations = await registrations_of(turn.session, participant.id) if participant else []
+    registrations = await registrations_of(turn.session, turn.user_id)
     if registrations:
         turn.say_html(await describe_all(turn.session, turn.texts, registrations))
     else:

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.formatting import meeting_title, meeting_venue, meeting_when
+from handlers.formatting import registration_details
 from handlers.texts import Html, Texts
 from models.registration import Registration, RegistrationStatus, waitlist_position
 
 
 async def describe_registration(session: AsyncSession, texts: Texts, registration: Registration) -> Html:
     """One registration as a status line: meeting, role, seat or waiting-list place, time, venue."""
-    meeting = registration.meeting
-    common = {
-        "meeting": meeting_title(meeting),
-        "role": registration.role.name,
-        "when": meeting_when(meeting, texts),
-        "venue": meeting_venue(meeting, texts),
-    }
+    common = registration_details(registration.meeting, registration.role.name, texts)
     if registration.status == RegistrationStatus.SEATED:
         return texts("status_seated", **common)
     return texts("status_waitlisted", position=await waitlist_position(session, registration), **common)

@@ -23,7 +23,7 @@ async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: dat
     cancellations: list[Cancellation] = []
     participant = await get_participant(session, telegram_user_id)
     if participant is not None:
-        for registration in await registrations_of(session, participant.id):
+        for registration in await registrations_of(session, telegram_user_id):
             cancellations.append(await cancel(session, registration.id, now=now))
         await session.execute(delete(Registration).where(Registration.participant_id == participant.id))
         await session.execute(delete(Participant).where(Participant.id == participant.id))

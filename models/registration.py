@@ -17,7 +17,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, and_, func, select, text, tuple_
+from sqlalchemy import Enum, ForeignKey, Index, Select, and_, func, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -203,7 +203,7 @@ async def cancel(session: AsyncSession, registration_id: int, *, now: datetime) 
     registration = await session.get(Registration, registration_id)
     if registration is None:
         raise RegistrationError(f"no registration {registration_id}")
-    await _lock_quota(session, registration.meeting_id, registration.role_id)
+    quota = await _lock_quota(session, registration.meeting_id, registration.role_id)
     await session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return Cancellation(registration, None)
@@ -211,14 +211,14 @@ async def cancel(session: AsyncSession, registration_id: int, *, now: datetime) 
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     await session.flush()
-    promoted = await _fill_freed_seat(session, registration, now) if was_seated else None
+    promoted = await _fill_freed_seat(session, quota, registration, now) if was_seated else None
     return Cancellation(registration, promoted)
 
 
 async def _fill_freed_seat(
-    session: AsyncSession, freed: Registration, now: datetime
+    session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime
 ) -> Registration | None:
-    quota = await _lock_quota(session, freed.meeting_id, freed.role_id)
+    """Seat the first person waiting for the role, if the quota (locked by the caller) allows."""
     if await _seated_count(session, freed.meeting_id, freed.role_id) >= quota.seats:
         return None
     first_waiting = await session.scalar(
@@ -265,15 +265,25 @@ async def availability(session: AsyncSession, meeting_id: int) -> list[RoleAvail
     ]
 
 
-async def registrations_of(session: AsyncSession, participant_id: int) -> list[Registration]:
-    """The person's live registrations, soonest meeting first."""
-    result = await session.scalars(
+def _live_of_user(telegram_user_id: int) -> Select[tuple[Registration]]:
+    return (
         select(Registration)
-        .join(Meeting)
-        .where(
-            Registration.participant_id == participant_id,
-            Registration.status != RegistrationStatus.CANCELLED,
-        )
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Participant.telegram_user_id == telegram_user_id,
+               Registration.status != RegistrationStatus.CANCELLED)
+    )
+
+
+async def registrations_of(session: AsyncSession, telegram_user_id: int) -> list[Registration]:
+    """The person's live registrations, soonest meeting first; none if they never registered."""
+    result = await session.scalars(
+        _live_of_user(telegram_user_id)
+        .join(Meeting, Meeting.id == Registration.meeting_id)
         .order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Registration.id)
     )
     return list(result)
+
+
+async def registration_at(session: AsyncSession, telegram_user_id: int, meeting_id: int) -> Registration | None:
+    """The person's seat or waiting-list place at the meeting, if any."""
+    return await session.scalar(_live_of_user(telegram_user_id).where(Registration.meeting_id == meeting_id))

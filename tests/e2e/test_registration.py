@@ -72,7 +72,6 @@ async def test_seats_count_down_fill_wait_and_pass_on(bot) -> None:  # type: ign
     roles = await watcher.next_message()
     assert "Tim Sinergi Provinsi · sisa 4/5" in buttons(roles)
     assert "Pemustaka yang terdampak TPBIS · sisa 1/1" in buttons(roles)
-    assert "Seat" not in done.plain_text
     # The single Pemustaka seat: one seated, then the waiting list in order.
     assert "Pendaftaran berhasil" in (await register(second, role="Pemustaka")).plain_text
     await third.send_text("/start shm23-aceh")
@@ -265,3 +264,55 @@ async def test_a_long_status_is_split_into_messages_telegram_accepts(bot) -> Non
     status = user.messages[1:]
     assert len(status) >= 2 and all(len(m.plain_text) <= 4096 for m in status)
     assert sum(m.plain_text.count("kursi terkonfirmasi") for m in status) == 38
+
+
+async def test_summary_batal_back_and_a_new_meeting(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(4801)
+    await consent_and_choose(user, "shm23-aceh", "Stakeholder")
+    await type_details(user)
+    summary = await user.next_message()
+    # Ubah, then « Kembali: the summary comes back in place, unchanged.
+    await user.press(summary, text="Ubah")
+    await user.wait_for(lambda u: "Bagian mana" in u.message(summary.message_id).plain_text)
+    await user.press(summary, text="Kembali")
+    await user.wait_for(lambda u: "Periksa data" in u.message(summary.message_id).plain_text)
+    # A different meeting: its roles are asked again, then straight back to the summary.
+    await user.press(summary, text="Ubah")
+    await user.wait_for(lambda u: "Bagian mana" in u.message(summary.message_id).plain_text)
+    await user.press(summary, text="Pertemuan")
+    meetings = await user.next_message()
+    await user.press(meetings, text="Bali")
+    roles = await user.next_message()
+    assert "Bali" in roles.plain_text
+    await user.press(roles, text="Tim Sinergi")
+    summary = await user.next_message()
+    assert "Bali" in summary.plain_text and "Tim Sinergi" in summary.plain_text
+    assert ANSWERS["name"] in summary.plain_text
+    # Batal on the summary forgets the draft and registers nothing.
+    await user.press(summary, text="Batal")
+    assert "telah dihapus" in (await user.next_message()).plain_text
+    await user.send_text("/start")
+    assert "Pilih pertemuan" in (await user.next_message()).plain_text
+    assert await _rows(bot, Registration) == []
+
+
+async def test_registration_closing_before_kirim(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(4901)
+    await consent_and_choose(user, "shm23-bengkulu", "Stakeholder")
+    await type_details(user)
+    summary = await user.next_message()
+    # The meeting starts while the summary is open: registration has closed.
+    engine = create_engine(bot.settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            from models.program import meeting_by_code
+            bengkulu = await meeting_by_code(session, "shm23-bengkulu")
+    finally:
+        await engine.dispose()
+    bot.clock.set(bengkulu.starts_at)
+    await user.press(summary, text="Kirim")
+    assert "sudah ditutup" in (await user.next_message()).plain_text
+    meetings = await user.next_message()
+    assert "Pilih pertemuan" in meetings.plain_text
+    assert not any("Bengkulu" in label for label in buttons(meetings))
+    assert await _rows(bot, Registration) == []
