@@ -11,6 +11,7 @@ import sys
 from telegram import Update
 
 from bot.app import build_application
+from bot.clock import SystemClock
 from bot.database import create_engine, migrate, session_factory
 from bot.settings import Settings, SettingsError
 from models.program_file import ProgramFileError, apply_program, read_program_file
@@ -29,12 +30,13 @@ async def _load_program(settings: Settings, path: str) -> int:
     try:
         await migrate(engine)
         async with session_factory(engine)() as session, session.begin():
-            report = await apply_program(session, spec)
+            report = await apply_program(session, spec, now=SystemClock().now())
     finally:
         await engine.dispose()
     print(f"program {report.program_code}: {len(report.created)} meetings created, "
           f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-          f"{len(report.unlisted)} unlisted" + (f" ({', '.join(report.unlisted)})" if report.unlisted else ""))
+          f"{len(report.unlisted)} unlisted" + (f" ({', '.join(report.unlisted)})" if report.unlisted else "")
+          + (f"; {report.people_notified} people will be told of changed dates or venues" if report.people_notified else ""))
     return 0
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import select
 from telegram import BotCommand, LinkPreviewOptions, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.clock import Clock, SystemClock
 from bot.database import create_engine, migrate, session_factory
+from bot.outbox import OutboxSender
+from bot.rate_limit import FloodLimiter
 from bot.scheduler import schedule_jobs
 from bot.settings import Settings
 from bot.update_processor import PerChatUpdateProcessor
@@ -39,10 +42,16 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .post_shutdown(_on_shutdown)
     )
     if settings.rate_limit:
-        # Waits out Telegram's 429s instead of failing; keeps the overall rate near 30/s.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # At most 30 messages in any second, as Telegram asks; a 429 is waited out and retried.
+        builder = builder.rate_limiter(FloodLimiter(max_retries=3))
     application = builder.build()
-    application.bot_data["services"] = Services(settings, session_factory(engine), clock or SystemClock())
+    clock = clock or SystemClock()
+    sessions = session_factory(engine)
+    outbox = OutboxSender(sessions, clock, lease=timedelta(seconds=settings.outbox_lease_seconds),
+                          poll_interval=timedelta(seconds=settings.outbox_poll_seconds))
+    outbox.attach(application)
+    application.bot_data["services"] = Services(settings, sessions, clock, outbox)
+    application.bot_data["outbox"] = outbox
     application.bot_data["engine"] = engine
     register_all(application)
     schedule_jobs(application)
@@ -54,11 +63,14 @@ async def _on_startup(application: Application) -> None:
     await migrate(application.bot_data["engine"])
     async with services.sessions() as session, session.begin():
         if await session.scalar(select(Program.id).limit(1)) is None:
-            report = await apply_program(session, read_program_file(services.settings.program_file))
+            report = await apply_program(session, read_program_file(services.settings.program_file),
+                                         now=services.clock.now())
             log.info("loaded program %s: %d meetings", report.program_code, len(report.created))
     for language in LANGUAGES:
         commands = [BotCommand(name, description) for name, description in Texts(language).commands()]
         await application.bot.set_my_commands(commands, language_code=None if language == "id" else language)
+    # Rebuild the schedule from the outbox: what fell due while the bot was down goes out now.
+    application.bot_data["outbox"].wake()
 
 
 async def _on_shutdown(application: Application) -> None:

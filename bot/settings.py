@@ -31,6 +31,10 @@ class Settings:
     concurrent_updates: int = 64
     rate_limit: bool = True
     log_level: str = "INFO"
+    # How long a claimed outbox message stays claimed: after it, a crashed sender's message is sent again.
+    outbox_lease_seconds: int = 120
+    # How often the outbox is checked for messages planned by another process (load-program, a second bot).
+    outbox_poll_seconds: int = 60
 
     @property
     def api_file_base_url(self) -> str:
@@ -60,6 +64,8 @@ class Settings:
             concurrent_updates=_positive_int(env, "CONCURRENT_UPDATES", 64),
             rate_limit=env.get("TELEGRAM_RATE_LIMIT", "on").lower() not in {"0", "off", "false", "no"},
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            outbox_lease_seconds=_positive_int(env, "OUTBOX_LEASE_SECONDS", 120),
+            outbox_poll_seconds=_positive_int(env, "OUTBOX_POLL_SECONDS", 60),
         )
 
 

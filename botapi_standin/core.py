@@ -170,10 +170,10 @@ class StandinCore:
         for name in unknown:
             self.warnings.append(WarningRecord(
                 method.name, name, f"{method.name}: unknown parameter {name!r} (Telegram silently ignores it)"))
-        delay = self.faults.take_delay(method.name)
+        delay = self.faults.take_delay(method.name, params.get("chat_id"))
         if delay:
             await self._sleep(delay)
-        failure = self.faults.take_failure(method.name)
+        failure = self.faults.take_failure(method.name, params.get("chat_id"))
         if failure is not None:
             failure.injected = True
             raise failure

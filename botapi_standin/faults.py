@@ -15,6 +15,7 @@ class _Failure:
 
     error: ApiError
     times: int
+    chat_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -23,6 +24,7 @@ class _Delay:
 
     seconds: float
     times: int
+    chat_id: int | None = None
 
 
 class FaultInjector:
@@ -33,39 +35,40 @@ class FaultInjector:
         self._delays: dict[str, deque[_Delay]] = {}
 
     def fail_next(
-        self, method: str, status: int = 429, retry_after: int = 2, description: str | None = None, times: int = 1
+        self, method: str, status: int = 429, retry_after: int = 2, description: str | None = None, times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next `times` calls of method fail with status (429 carries retry_after)."""
+        """Make the next `times` calls of method (to chat_id, if given) fail with status (429 carries retry_after)."""
         if status == 429:
             error = too_many_requests(retry_after)
             if description:
                 error.description = description
         else:
             error = ApiError(status, description or DEFAULT_DESCRIPTIONS.get(status, f"Error {status}"))
-        self._failures.setdefault(method.lower(), deque()).append(_Failure(error, times))
+        self._failures.setdefault(method.lower(), deque()).append(_Failure(error, times, chat_id))
 
-    def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
-        """Make the next `times` calls of method hang for `seconds` before being answered."""
-        self._delays.setdefault(method.lower(), deque()).append(_Delay(seconds, times))
+    def delay_next(self, method: str, seconds: float, times: int = 1, chat_id: int | None = None) -> None:
+        """Make the next `times` calls of method (to chat_id, if given) hang for `seconds` before being answered."""
+        self._delays.setdefault(method.lower(), deque()).append(_Delay(seconds, times, chat_id))
 
-    def take_failure(self, method: str) -> ApiError | None:
-        """Consume one queued failure for this method, if any."""
-        return _take(self._failures, method, lambda f: f.error)
+    def take_failure(self, method: str, chat_id: object = None) -> ApiError | None:
+        """Consume one queued failure for this method (and chat), if any."""
+        return _take(self._failures, method, chat_id, lambda f: f.error)
 
-    def take_delay(self, method: str) -> float:
-        """Consume one queued delay for this method; 0 if none."""
-        return _take(self._delays, method, lambda d: d.seconds) or 0.0
+    def take_delay(self, method: str, chat_id: object = None) -> float:
+        """Consume one queued delay for this method (and chat); 0 if none."""
+        return _take(self._delays, method, chat_id, lambda d: d.seconds) or 0.0
 
 
-def _take(queues: dict, method: str, value):  # type: ignore[no-untyped-def]
-    """Pop one use of the first queued entry for method or "*"."""
+def _take(queues: dict, method: str, chat_id: object, value):  # type: ignore[no-untyped-def]
+    """Use once the first queued entry for method or "*" that applies to the chat."""
     for key in (method.lower(), "*"):
-        queue = queues.get(key)
-        if queue:
-            entry = queue[0]
+        for entry in queues.get(key, ()):
+            if entry.chat_id is not None and str(entry.chat_id) != str(chat_id):
+                continue
             entry.times -= 1
             if entry.times <= 0:
-                queue.popleft()
+                queues[key].remove(entry)
             return value(entry)
     return None
 

@@ -117,13 +117,16 @@ class BotApiStandin:
     # ------------------------------------------------------------------ faults
 
     def fail_next(self, method: str, status: int = 429, retry_after: int = 2, description: str | None = None,
-                  times: int = 1) -> None:
-        """Refuse the next `times` calls of method ("*" = any) with status; 429 carries retry_after."""
-        self.core.faults.fail_next(method, status, retry_after, description, times)
+                  times: int = 1, chat_id: int | None = None) -> None:
+        """Refuse the next `times` calls of method ("*" = any; to chat_id only, if given) with status.
 
-    def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
-        """Hold the next `times` calls of method for `seconds` before answering (they still take effect)."""
-        self.core.faults.delay_next(method, seconds, times)
+        A 429 carries retry_after.
+        """
+        self.core.faults.fail_next(method, status, retry_after, description, times, chat_id)
+
+    def delay_next(self, method: str, seconds: float, times: int = 1, chat_id: int | None = None) -> None:
+        """Hold the next `times` calls of method (to chat_id, if given) for `seconds`; they still take effect."""
+        self.core.faults.delay_next(method, seconds, times, chat_id)
 
     # ------------------------------------------------------------------ records
 

@@ -254,11 +254,14 @@ class StandinUser:
 
     # ------------------------------------------------------------------ blocking
 
-    async def block(self) -> dict[str, Any]:
-        """Block the bot: later sends get 403; the bot receives my_chat_member member→kicked."""
+    async def block(self, *, notify: bool = True) -> dict[str, Any] | None:
+        """Block the bot: later sends get 403; the bot receives my_chat_member member→kicked.
+
+        notify=False: Telegram's my_chat_member update has not reached the bot (yet).
+        """
         self._chat.blocked = True
         self._chat.timeline.append(("event", "  (user blocked the bot)"))
-        return self._member_update("member", "kicked")
+        return self._member_update("member", "kicked") if notify else None
 
     async def unblock(self) -> dict[str, Any]:
         """Unblock the bot: the bot receives my_chat_member kicked→member."""

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import cancellation, help, personal_data, registration, status
+from handlers import (
+    attendance,
+    cancellation,
+    help,
+    personal_data,
+    reachability,
+    registration,
+    seat_offers,
+    status,
+)
 from handlers.errors import on_error
+
 
 def register_all(application: Application) -> None:
     """Add every handler; the catch-alls go last so that they only get what nobody else took."""
-    for module in (registration, status, cancellation, personal_data, help):
+    for module in (registration, status, cancellation, attendance, seat_offers, personal_data, reachability, help):
         module.register_handlers(application)
     registration.register_fallbacks(application)
     application.add_error_handler(on_error)

@@ -113,11 +113,43 @@ class SetLanguage(Action):
     language: str
 
 
+@dataclass(frozen=True)
+class Attendance(Action):
+    tag = "hd"
+    registration_id: int
+    attend: bool
+
+
+@dataclass(frozen=True)
+class ConfirmAbsence(Action):
+    tag = "hx"
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class KeepSeat(Action):
+    tag = "hk"
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class TakeSeat(Action):
+    tag = "oa"
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class ReleaseSeat(Action):
+    tag = "ol"
+    registration_id: int
+
+
 ACTIONS: dict[str, type[Action]] = {
     cls.tag: cls
     for cls in (Consent, MeetingPage, ChooseMeeting, ChooseRole, Submit, EditMenu, Discard,
                 EditField, BackToSummary, RegisterAnother, AskCancel, ConfirmCancel,
-                KeepRegistration, ConfirmErase, KeepData, SetLanguage)
+                KeepRegistration, ConfirmErase, KeepData, SetLanguage, Attendance, ConfirmAbsence,
+                KeepSeat, TakeSeat, ReleaseSeat)
 }
 
 

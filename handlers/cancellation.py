@@ -8,9 +8,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
-from handlers.notices import announce_promotion
 from handlers.registration import resume, stale
-from models.registration import Registration, RegistrationStatus, cancel, registrations_of
+from models.registration import Registration, RegistrationStatus, cancel, registration_of_user, registrations_of
 
 
 def _confirm(turn: Turn, registration: Registration) -> None:
@@ -23,10 +22,9 @@ def _confirm(turn: Turn, registration: Registration) -> None:
 
 
 async def _own_live_registration(turn: Turn, registration_id: int) -> Registration | None:
-    """The registration if it is the person's own and still live; never someone else's."""
-    registration = await turn.session.get(Registration, registration_id)
-    if (registration is None or registration.status == RegistrationStatus.CANCELLED
-            or registration.participant.telegram_user_id != turn.user_id):
+    """The registration if it is the person's own and still live."""
+    registration = await registration_of_user(turn.session, registration_id, turn.user_id)
+    if registration is None or registration.status == RegistrationStatus.CANCELLED:
         return None
     return registration
 
@@ -60,9 +58,8 @@ async def on_button(update: Update, turn: Turn) -> None:
     elif isinstance(action, cb.KeepRegistration):
         turn.say("cancel_kept")
     elif isinstance(action, cb.ConfirmCancel):
-        cancellation = await cancel(turn.session, registration.id, now=turn.now)
+        await cancel(turn.session, registration.id, now=turn.now)
         turn.say("cancel_done", meeting=meeting_title(registration.meeting))
-        await announce_promotion(turn, cancellation)
 
 
 def register_handlers(application: Application) -> None:

@@ -7,9 +7,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
@@ -18,12 +19,19 @@ from bot.clock import Clock
 from bot.settings import Settings
 from handlers.texts import Html, Texts
 from models.conversation import Conversation, claim_update, load_conversation
+from models.outbox import EARLIEST_PLANNED
 
 log = logging.getLogger(__name__)
 
 Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 # Telegram's limit counts characters after entity parsing; the HTML source is longer, so this is safe.
 MESSAGE_LIMIT = 4096
+
+
+class OutboxWaker(Protocol):
+    """Whoever sends the outbox: told when a transaction planned messages."""
+
+    def wake(self, due_at: datetime | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,16 @@ class Services:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
+    outbox: OutboxWaker
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file sent after a message, such as a meeting's calendar entry."""
+
+    filename: str
+    data: bytes
+    caption: Html
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -47,6 +65,7 @@ class Reply:
     chat_id: int
     text: Html
     keyboard: Keyboard | None = None
+    document: Document | None = None
 
 
 @dataclass
@@ -74,16 +93,12 @@ class Turn:
         """Answer the person with a catalogue text."""
         self.say_html(self.texts(key, **params), keyboard)
 
-    def say_html(self, text: Html, keyboard: Keyboard | None = None) -> None:
+    def say_html(self, text: Html, keyboard: Keyboard | None = None, document: Document | None = None) -> None:
         """Answer the person with text composed from catalogue pieces, split to fit Telegram."""
         parts = split_message(text)
         for part in parts[:-1]:
             self.replies.append(Reply(self.chat_id, part))
-        self.replies.append(Reply(self.chat_id, parts[-1], keyboard))
-
-    def tell(self, chat_id: int, language: str, key: str, **params: object) -> None:
-        """Send a catalogue text to someone else, in their language."""
-        self.replies.append(Reply(chat_id, Texts(language)(key, **params)))
+        self.replies.append(Reply(self.chat_id, parts[-1], keyboard, document))
 
     def rewrite_pressed(self, text: Html, keyboard: InlineKeyboardMarkup | None) -> None:
         """Replace the text and buttons of the message whose button was pressed."""
@@ -142,6 +157,9 @@ def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DE
             turn = Turn(session, conversation, now, Texts(conversation.language), chat.id, svc.settings)
             await handler(update, turn)
             conversation.updated_at = now
+        if EARLIEST_PLANNED in session.info:
+            # Messages to others (a seat offer, a promotion) wait in the outbox until it is woken.
+            svc.outbox.wake(session.info[EARLIEST_PLANNED])
         await deliver(update, context, turn)
 
     return wrapper
@@ -173,8 +191,7 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
         if reply.chat_id in unreachable:
             continue
         try:
-            await context.bot.send_message(reply.chat_id, reply.text, parse_mode=ParseMode.HTML,
-                                           reply_markup=reply.keyboard)
+            await send(context.bot, reply)
         except Forbidden:
             # The recipient blocked the bot; what the update changed (a seat) stands regardless.
             log.info("a message of update %s was not delivered: the recipient blocked the bot", update.update_id)
@@ -188,6 +205,15 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
             await context.bot.send_message(turn.chat_id, turn.texts("error"), parse_mode=ParseMode.HTML)
         except TelegramError:
             log.warning("update %s: the apology was not delivered either", update.update_id)
+
+
+async def send(bot: Bot, reply: Reply) -> None:
+    """Send a reply: its text, then its document if it has one."""
+    await bot.send_message(reply.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard)
+    if reply.document is not None:
+        document = reply.document
+        await bot.send_document(reply.chat_id, InputFile(document.data, filename=document.filename),
+                                caption=document.caption, parse_mode=ParseMode.HTML)
 
 
 def _has_keyboard(message: object) -> bool:

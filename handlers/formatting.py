@@ -21,15 +21,20 @@ def meeting_title(meeting: Meeting) -> str:
 
 def meeting_when(meeting: Meeting, texts: Texts) -> str:
     """'Selasa, 8 Agustus 2023 pukul 09.00 WIB', or 'jadwal menyusul'."""
-    start = meeting.local_start()
-    if start is None:
+    if meeting.starts_at is None:
         return texts("date_tba")
+    return local_moment(meeting.starts_at, meeting, texts)
+
+
+def local_moment(moment: datetime, meeting: Meeting, texts: Texts) -> str:
+    """A moment in the meeting's zone: 'Senin, 24 Juli 2023 pukul 09.00 WIB'."""
+    local = moment.astimezone(meeting.zone)
     locale = BABEL_LOCALES[texts.language]
     time_pattern = "HH.mm" if texts.language == "id" else "HH:mm"
     return texts(
         "at_time",
-        date=format_datetime(start, "EEEE, d MMMM y", locale=locale),
-        time=format_datetime(start, time_pattern, locale=locale),
+        date=format_datetime(local, "EEEE, d MMMM y", locale=locale),
+        time=format_datetime(local, time_pattern, locale=locale),
         zone=ZONE_ABBREVIATIONS[meeting.province.tz_name],
     )
 

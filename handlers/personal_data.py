@@ -8,7 +8,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import local_date
-from handlers.notices import announce_promotion
 from handlers.registration import resume
 from models.participant import get_participant
 from models.personal_data import erase_person
@@ -45,8 +44,7 @@ async def on_button(update: Update, turn: Turn) -> None:
         turn.say("erase_kept")
         await resume(turn)
         return
-    for cancellation in await erase_person(turn.session, turn.user_id, now=turn.now):
-        await announce_promotion(turn, cancellation)
+    await erase_person(turn.session, turn.user_id, now=turn.now)
     turn.say("erase_done", ReplyKeyboardRemove())
 
 

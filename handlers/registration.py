@@ -22,6 +22,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
+from handlers.planned_messages import seat_calendar
 from handlers.texts import Html
 from handlers.views import describe_all, describe_registration
 from models.participant import has_current_consent, record_consent, upsert_participant
@@ -452,7 +453,8 @@ async def _submit(turn: Turn) -> None:
     conversation.clear_draft()
     details = registration_details(meeting, role.name, turn.texts)
     if registration.status == RegistrationStatus.SEATED:
-        turn.say("registered_seated", **details)
+        turn.say_html(turn.texts("registered_seated", **details),
+                      document=await seat_calendar(turn.session, registration, turn.texts, turn.now))
     else:
         turn.say("registered_waitlisted", position=await waitlist_position(turn.session, registration), **details)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.formatting import registration_details
+from handlers.formatting import local_moment, registration_details
 from handlers.texts import Html, Texts
 from models.registration import Registration, RegistrationStatus, waitlist_position
 
@@ -13,7 +13,11 @@ async def describe_registration(session: AsyncSession, texts: Texts, registratio
     """One registration as a status line: meeting, role, seat or waiting-list place, time, venue."""
     common = registration_details(registration.meeting, registration.role.name, texts)
     if registration.status == RegistrationStatus.SEATED:
-        return texts("status_seated", **common)
+        line = texts("status_seated", **common)
+        return Html(line + "\n" + texts("attendance_confirmed_line")) if registration.attendance else line
+    if registration.status == RegistrationStatus.OFFERED:
+        return texts("status_offered", deadline=local_moment(registration.offered_until, registration.meeting, texts),  # type: ignore[arg-type]
+                     **common)
     return texts("status_waitlisted", position=await waitlist_position(session, registration), **common)
 
 

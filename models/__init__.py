@@ -4,9 +4,10 @@ from models.base import Base
 from models.conversation import Conversation
 from models.participant import ConsentRecord, Participant
 from models.program import Meeting, Program, Role, RoleQuota
+from models.outbox import OutboxMessage
 from models.registration import Registration, RegistrationStatus
 
 __all__ = [
-    "Base", "ConsentRecord", "Conversation", "Meeting", "Participant", "Program",
+    "Base", "ConsentRecord", "Conversation", "Meeting", "OutboxMessage", "Participant", "Program",
     "Registration", "RegistrationStatus", "Role", "RoleQuota",
 ]

@@ -28,6 +28,8 @@ class Participant(Base):
     phone_e164: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Set while the person has blocked the bot: nothing is sent to them until they unblock it.
+    unreachable_since: Mapped[datetime | None]
 
 
 class ConsentRecord(Base):
@@ -106,3 +108,15 @@ async def upsert_participant(
     participant.updated_at = now
     await session.flush()
     return participant
+
+
+async def set_reachable(session: AsyncSession, telegram_user_id: int, reachable: bool, *, now: datetime) -> bool:
+    """Record that the person blocked (or unblocked) the bot; False if they never registered."""
+    participant = await get_participant(session, telegram_user_id)
+    if participant is None:
+        return False
+    if not reachable and participant.unreachable_since is None:
+        participant.unreachable_since = now
+    elif reachable:
+        participant.unreachable_since = None
+    return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -21,6 +21,8 @@ class Program(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The program's reminder plan (`models.reminder_plan.ReminderPlan.to_json`); None means the defaults.
+    reminder_plan: Mapped[dict | None] = mapped_column(JSON)
 
     # Async sessions cannot lazy-load: every relationship here raises unless loaded explicitly.
     roles: Mapped[list[Role]] = relationship(

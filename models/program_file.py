@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.program import Meeting, Program, Role, RoleQuota
 from models.provinces import PROVINCES
 from models.registration import Registration
+from models.reminder_plan import ReminderPlan, parse_duration
+from models.schedule_changes import meeting_changed
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 ROLE_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -73,6 +75,7 @@ class ProgramSpec:
     name: str
     roles: list[RoleSpec]
     meetings: list[MeetingSpec]
+    reminder_plan: ReminderPlan = field(default_factory=ReminderPlan)
 
 
 @dataclass
@@ -84,6 +87,8 @@ class LoadReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     unlisted: list[str] = field(default_factory=list)
+    # People told that their meeting's date or venue changed.
+    people_notified: int = 0
 
 
 class _Reader:
@@ -187,7 +192,7 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
     top = reader.mapping(root, "(file)")
     if top is None:
         raise ProgramFileError(path, reader.problems)
-    reader.unknown_keys(top, {"program", "defaults", "roles", "meetings"}, "(file)")
+    reader.unknown_keys(top, {"program", "defaults", "reminders", "roles", "meetings"}, "(file)")
 
     program_node = top.get("program")
     program = reader.mapping(program_node, "program") if program_node is not None else None
@@ -205,6 +210,8 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
         reader.unknown_keys(defaults, {"start_time", "end_time"}, "defaults")
         default_start = reader.parsed(defaults, "start_time", "defaults", _parse_time, "a time like 09:00")
         default_end = reader.parsed(defaults, "end_time", "defaults", _parse_time, "a time like 16:00")
+
+    reminder_plan = _reminder_plan(reader, top["reminders"]) if "reminders" in top else ReminderPlan()
 
     roles: list[RoleSpec] = []
     for index, node in enumerate(reader.sequence(top.get("roles", yaml.SequenceNode("", [])), "roles")):
@@ -280,7 +287,44 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
     if reader.problems:
         raise ProgramFileError(path, sorted(reader.problems, key=lambda p: p.line))
     assert code is not None and name is not None
-    return ProgramSpec(code=code, name=name, roles=roles, meetings=meetings)
+    return ProgramSpec(code=code, name=name, roles=roles, meetings=meetings, reminder_plan=reminder_plan)
+
+
+def _reminder_plan(reader: _Reader, node: yaml.Node) -> ReminderPlan:
+    """The `reminders:` section; every field is optional and defaults to ReminderPlan's."""
+    defaults = ReminderPlan()
+    data = reader.mapping(node, "reminders")
+    if data is None:
+        return defaults
+    reader.unknown_keys(data, {"before", "waking_hours", "attendance_question", "attendance_nudge", "seat_hold"},
+                        "reminders")
+    offsets = defaults.reminders
+    if "before" in data:
+        parsed = []
+        for item in reader.sequence(data["before"], "reminders.before"):
+            try:
+                parsed.append(parse_duration(getattr(item, "value", "")))
+            except ValueError:
+                reader.fail(item, "reminders.before", f"expected a duration like 7d, 1d or 2h, got {getattr(item, 'value', '')!r}")
+        offsets = tuple(sorted(set(parsed), reverse=True))
+    durations = {}
+    for key in ("attendance_question", "attendance_nudge", "seat_hold"):
+        durations[key] = reader.parsed(data, key, "reminders", parse_duration, "a duration like 3d, 24h or 30m") \
+            or getattr(defaults, key)
+    waking_from, waking_until = defaults.waking_from, defaults.waking_until
+    hours = reader.text(data, "waking_hours", "reminders", required=False)
+    if hours is not None:
+        try:
+            start, end = (_parse_time(part.strip()) for part in hours.split("-"))
+            if end <= start:
+                raise ValueError(hours)
+            waking_from, waking_until = start, end
+        except ValueError:
+            reader.fail(data["waking_hours"], "reminders.waking_hours", f"expected local hours like 07:00-20:00, got {hours!r}")
+    if durations["attendance_nudge"] >= durations["attendance_question"]:
+        reader.fail(data.get("attendance_nudge", node), "reminders.attendance_nudge",
+                    "must come after (be shorter than) attendance_question")
+    return ReminderPlan(reminders=offsets, waking_from=waking_from, waking_until=waking_until, **durations)
 
 
 def read_program_file(path: str | Path) -> ProgramSpec:
@@ -293,14 +337,18 @@ def read_program_file(path: str | Path) -> ProgramSpec:
     return parse_program(source, str(path))
 
 
-async def apply_program(session: AsyncSession, spec: ProgramSpec) -> LoadReport:
-    """Bring the database in line with a validated program, keeping every registration."""
+async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: datetime) -> LoadReport:
+    """Bring the database in line with a validated program, keeping every registration.
+
+    People registered for a meeting whose date or venue changed are told, and their reminders move.
+    """
     report = LoadReport(program_code=spec.code)
     program = await session.scalar(select(Program).where(Program.code == spec.code))
     if program is None:
         program = Program(code=spec.code, name=spec.name)
         session.add(program)
     program.name = spec.name
+    program.reminder_plan = spec.reminder_plan.to_json()
     await session.flush()
 
     existing_roles = {r.code: r for r in await session.scalars(select(Role).where(Role.program_id == program.id))}
@@ -336,6 +384,7 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec) -> LoadReport:
             "registration_closes_at": meeting_spec.registration_closes_at, "listed": True,
         }
         changed = any(getattr(meeting, k, None) != v for k, v in values.items())
+        previous_start, previous_venue = meeting.starts_at, meeting.venue
         for key, value in values.items():
             setattr(meeting, key, value)
         await session.flush()
@@ -351,6 +400,8 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec) -> LoadReport:
                 changed = True
         if meeting.code not in report.created:
             (report.updated if changed else report.unchanged).append(meeting.code)
+            if meeting.starts_at != previous_start or meeting.venue != previous_venue:
+                report.people_notified += await meeting_changed(session, meeting, previous_start=previous_start, now=now)
     listed_codes = {m.code for m in spec.meetings}
     for code, meeting in existing_meetings.items():
         if code not in listed_codes and meeting.listed:

@@ -1,9 +1,11 @@
 """Registrations and the rules that keep every role within its quota.
 
 A person asks for a role at a meeting. If the role has a free seat they are seated; otherwise
-they join that role's waiting list, ordered by the time they asked. When a seated person
-cancels, the first person waiting for the same role takes the seat in the same transaction,
-so a freed seat is never lost and never given twice.
+they join that role's waiting list, ordered by the time they asked. When a seat is freed, the
+first person waiting for the same role gets it in the same transaction, so a freed seat is never
+lost and never given twice: weeks ahead it is given outright; from the attendance question on
+(see `models.reminder_plan`) it is offered and held for them until they take it, let it go or
+the hold lapses, and a held seat counts as taken.
 
 Claims for one role are serialised by locking its `RoleQuota` row (`SELECT … FOR UPDATE` on
 PostgreSQL; on SQLite every write transaction is `BEGIN IMMEDIATE`, see `bot.database`), and a
@@ -23,8 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.outbox import MessageKind
 from models.participant import Participant
 from models.program import Meeting, Role, RoleQuota
+from models.seat_schedule import notify, plan_of, plan_seat_messages, withdraw_seat_messages
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -32,6 +36,8 @@ class RegistrationStatus(enum.StrEnum):
 
     SEATED = "seated"
     WAITLISTED = "waitlisted"
+    # A freed seat held for this person until `offered_until`; they have not taken it yet.
+    OFFERED = "offered"
     CANCELLED = "cancelled"
 
 
@@ -63,6 +69,12 @@ class Registration(Base):
     queued_at: Mapped[datetime]
     seated_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # The answer to "will you attend?": True (Hadir), False (Tidak hadir) or None (no answer yet).
+    attendance: Mapped[bool | None]
+    attendance_at: Mapped[datetime | None]
+    offered_until: Mapped[datetime | None]
+    # Set when an offer lapsed unanswered: such people come after those never offered a seat.
+    offer_lapsed_at: Mapped[datetime | None]
 
     # Many-to-one and always wanted with the registration; async sessions cannot lazy-load.
     participant: Mapped[Participant] = relationship(lazy="joined", innerjoin=True)
@@ -98,10 +110,12 @@ class RoleAvailability:
     seats: int
     seated: int
     waitlisted: int
+    # Seats offered to someone from the waiting list and held for them.
+    held: int = 0
 
     @property
     def seats_left(self) -> int:
-        return max(self.seats - self.seated, 0)
+        return max(self.seats - self.seated - self.held, 0)
 
     @property
     def full(self) -> bool:
@@ -110,10 +124,14 @@ class RoleAvailability:
 
 @dataclass(frozen=True)
 class Cancellation:
-    """What a cancellation did: the registration it ended and whoever took the freed seat."""
+    """What a cancellation did: the registration it ended and who got the freed seat, if anyone.
+
+    `promoted` was given the seat outright; `offered` is holding it until they answer.
+    """
 
     registration: Registration
     promoted: Registration | None
+    offered: Registration | None = None
 
 
 async def _lock_quota(session: AsyncSession, meeting_id: int, role_id: int) -> RoleQuota:
@@ -127,12 +145,15 @@ async def _lock_quota(session: AsyncSession, meeting_id: int, role_id: int) -> R
     return quota
 
 
-async def _seated_count(session: AsyncSession, meeting_id: int, role_id: int) -> int:
+TAKES_A_SEAT = (RegistrationStatus.SEATED, RegistrationStatus.OFFERED)
+
+
+async def taken_count(session: AsyncSession, meeting_id: int, role_id: int) -> int:
     return await session.scalar(
         select(func.count()).where(
             Registration.meeting_id == meeting_id,
             Registration.role_id == role_id,
-            Registration.status == RegistrationStatus.SEATED,
+            Registration.status.in_(TAKES_A_SEAT),
         )
     ) or 0
 
@@ -165,12 +186,12 @@ async def register(
     existing = await live_registration(session, participant.id, meeting.id)
     if existing is not None:
         raise AlreadyRegistered(existing.id)
-    seated = await _seated_count(session, meeting.id, role.id)
-    has_seat = seated < quota.seats
+    taken = await taken_count(session, meeting.id, role.id)
+    has_seat = taken < quota.seats
     registration = Registration(
-        participant_id=participant.id,
-        meeting_id=meeting.id,
-        role_id=role.id,
+        participant=participant,
+        meeting=meeting,
+        role=role,
         status=RegistrationStatus.SEATED if has_seat else RegistrationStatus.WAITLISTED,
         queued_at=now,
         seated_at=now if has_seat else None,
@@ -181,6 +202,8 @@ async def register(
     except IntegrityError:
         # A claim for another role of the same meeting won the race for this person.
         raise AlreadyRegistered(None) from None
+    if has_seat:
+        await plan_seat_messages(session, registration, now=now)
     return registration
 
 
@@ -198,45 +221,82 @@ async def waitlist_position(session: AsyncSession, registration: Registration) -
     return (ahead or 0) + 1
 
 
-async def cancel(session: AsyncSession, registration_id: int, *, now: datetime) -> Cancellation:
-    """End a registration; a freed seat goes at once to the first person waiting for the role."""
+async def locked(session: AsyncSession, registration_id: int) -> tuple[Registration, RoleQuota] | None:
+    """The registration, fresh, with its role's quota locked: the start of every change to a seat."""
     registration = await session.get(Registration, registration_id)
     if registration is None:
-        raise RegistrationError(f"no registration {registration_id}")
+        return None
     quota = await _lock_quota(session, registration.meeting_id, registration.role_id)
     await session.refresh(registration)
+    return registration, quota
+
+
+async def cancel(session: AsyncSession, registration_id: int, *, now: datetime) -> Cancellation:
+    """End a registration; a freed seat goes at once to the first person waiting for the role."""
+    found = await locked(session, registration_id)
+    if found is None:
+        raise RegistrationError(f"no registration {registration_id}")
+    registration, quota = found
+    return await end_registration(session, registration, quota, now=now)
+
+
+async def end_registration(session: AsyncSession, registration: Registration, quota: RoleQuota, *,
+                           now: datetime) -> Cancellation:
+    """Cancel a registration whose quota the caller has locked, and pass its seat on."""
     if registration.status == RegistrationStatus.CANCELLED:
         return Cancellation(registration, None)
-    was_seated = registration.status == RegistrationStatus.SEATED
+    held_a_seat = registration.status in TAKES_A_SEAT
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
+    registration.offered_until = None
+    await withdraw_seat_messages(session, registration.id)
     await session.flush()
-    promoted = await _fill_freed_seat(session, quota, registration, now) if was_seated else None
-    return Cancellation(registration, promoted)
+    if not held_a_seat:
+        return Cancellation(registration, None)
+    return await pass_seat_on(session, quota, registration, now)
 
 
-async def _fill_freed_seat(
-    session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime
-) -> Registration | None:
-    """Seat the first person waiting for the role, if the quota (locked by the caller) allows."""
-    if await _seated_count(session, freed.meeting_id, freed.role_id) >= quota.seats:
-        return None
+async def pass_seat_on(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime) -> Cancellation:
+    """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows."""
+    if await taken_count(session, freed.meeting_id, freed.role_id) >= quota.seats:
+        return Cancellation(freed, None)
     first_waiting = await session.scalar(
         select(Registration)
         .where(
             Registration.meeting_id == freed.meeting_id,
             Registration.role_id == freed.role_id,
             Registration.status == RegistrationStatus.WAITLISTED,
+            # Someone whose offer just lapsed is not offered the same seat again at once.
+            Registration.id != freed.id,
         )
-        .order_by(Registration.queued_at, Registration.id)
+        .order_by(Registration.offer_lapsed_at.is_not(None), Registration.queued_at, Registration.id)
         .limit(1)
     )
     if first_waiting is None:
-        return None
-    first_waiting.status = RegistrationStatus.SEATED
-    first_waiting.seated_at = now
+        return Cancellation(freed, None)
+    meeting = first_waiting.meeting
+    rules = await plan_of(session, meeting)
+    if rules.offers_seats(now, meeting.starts_at):
+        hold_until = rules.hold_until(now, meeting.starts_at)  # type: ignore[arg-type]
+        if hold_until is None:
+            return Cancellation(freed, None)
+        first_waiting.status = RegistrationStatus.OFFERED
+        first_waiting.offered_until = hold_until
+        await session.flush()
+        await notify(session, first_waiting, MessageKind.SEAT_OFFER, now=now)
+        return Cancellation(freed, None, offered=first_waiting)
+    await give_seat(session, first_waiting, now=now, ask_attendance=True)
+    await notify(session, first_waiting, MessageKind.PROMOTED, now=now)
+    return Cancellation(freed, first_waiting)
+
+
+async def give_seat(session: AsyncSession, registration: Registration, *, now: datetime, ask_attendance: bool) -> None:
+    """Seat the person (the caller holds the quota lock) and plan their reminders."""
+    registration.status = RegistrationStatus.SEATED
+    registration.seated_at = now
+    registration.offered_until = None
     await session.flush()
-    return first_waiting
+    await plan_seat_messages(session, registration, now=now, ask_attendance=ask_attendance)
 
 
 async def availability(session: AsyncSession, meeting_id: int) -> list[RoleAvailability]:
@@ -248,20 +308,21 @@ async def availability(session: AsyncSession, meeting_id: int) -> list[RoleAvail
             func.count()
             .filter(Registration.status == RegistrationStatus.WAITLISTED)
             .label("waitlisted"),
+            func.count().filter(Registration.status == RegistrationStatus.OFFERED).label("held"),
         )
         .where(Registration.meeting_id == meeting_id)
         .group_by(Registration.role_id)
         .subquery()
     )
     rows = await session.execute(
-        select(Role, RoleQuota.seats, counts.c.seated, counts.c.waitlisted)
+        select(Role, RoleQuota.seats, counts.c.seated, counts.c.waitlisted, counts.c.held)
         .join(RoleQuota, and_(RoleQuota.role_id == Role.id, RoleQuota.meeting_id == meeting_id))
         .outerjoin(counts, counts.c.role_id == Role.id)
         .order_by(Role.position, Role.id)
     )
     return [
-        RoleAvailability(role=role, seats=seats, seated=seated or 0, waitlisted=waitlisted or 0)
-        for role, seats, seated, waitlisted in rows
+        RoleAvailability(role=role, seats=seats, seated=seated or 0, waitlisted=waitlisted or 0, held=held or 0)
+        for role, seats, seated, waitlisted, held in rows
     ]
 
 
@@ -287,3 +348,11 @@ async def registrations_of(session: AsyncSession, telegram_user_id: int) -> list
 async def registration_at(session: AsyncSession, telegram_user_id: int, meeting_id: int) -> Registration | None:
     """The person's seat or waiting-list place at the meeting, if any."""
     return await session.scalar(_live_of_user(telegram_user_id).where(Registration.meeting_id == meeting_id))
+
+
+async def registration_of_user(session: AsyncSession, registration_id: int, telegram_user_id: int) -> Registration | None:
+    """The registration if it belongs to the person; never someone else's (a forged button)."""
+    registration = await session.get(Registration, registration_id)
+    if registration is None or registration.participant.telegram_user_id != telegram_user_id:
+        return None
+    return registration

@@ -95,6 +95,58 @@ TEXTS: dict[str, str] = {
         "🎉 <b>Good news!</b> A seat came free and you are now registered for "
         "<b>{meeting}</b> ({role}).\n<b>Time:</b> {when}\n<b>Venue:</b> {venue}"
     ),
+    "reminder": (
+        "⏰ <b>Reminder:</b> <b>{meeting}</b> starts {lead}.\n"
+        "<b>Your role:</b> {role}\n<b>Time:</b> {when}\n<b>Venue:</b> {venue}\n\n"
+        "If you cannot come, type /batal so that someone else can have your seat."
+    ),
+    "lead_days": "in {n} days",
+    "lead_hours": "in {n} hours",
+    "lead_minutes": "in {n} minutes",
+    "attendance_question": (
+        "📋 <b>Attendance</b>\nWill you attend <b>{meeting}</b> as {role}?\n"
+        "<b>Time:</b> {when}\n<b>Venue:</b> {venue}\n\n"
+        "If you cannot come, your seat is offered to the next person on the waiting list."
+    ),
+    "attendance_nudge": (
+        "📋 We have not had your answer yet. Will you attend <b>{meeting}</b> tomorrow?\n"
+        "<b>Time:</b> {when}\n<b>Venue:</b> {venue}"
+    ),
+    "absence_confirm": (
+        "Are you sure you cannot attend <b>{meeting}</b>? Your seat will be released and offered to "
+        "the next person. This cannot be undone."
+    ),
+    "attendance_recorded": "Thank you, your attendance at <b>{meeting}</b> is recorded. See you there!",
+    "absence_recorded": "Thank you for letting us know. Your seat at <b>{meeting}</b> has been released.",
+    "absence_kept": "All right, your seat is kept. Please answer the attendance question above.",
+    "seat_offer": (
+        "🎟️ <b>A seat for you!</b> A {role} seat at <b>{meeting}</b> came free and we offer it to "
+        "you.\n<b>Time:</b> {when}\n<b>Venue:</b> {venue}\n\n"
+        "We hold it for you until <b>{deadline}</b>. Press <b>Take</b> if you will attend, or "
+        "<b>Release</b> if not (you leave the waiting list)."
+    ),
+    "seat_taken": (
+        "🎉 <b>Your seat is confirmed.</b>\n\n<b>Meeting:</b> {meeting}\n<b>Role:</b> {role}\n"
+        "<b>Time:</b> {when}\n<b>Venue:</b> {venue}"
+    ),
+    "seat_released": "All right, the seat at <b>{meeting}</b> goes to the next person and you have left the waiting list.",
+    "seat_too_late": (
+        "Sorry, the seat at <b>{meeting}</b> is no longer available to you: the offer ran out or the "
+        "seat was filled. You stay on the waiting list."
+    ),
+    "offer_lapsed": (
+        "The time to take the seat at <b>{meeting}</b> has run out, so it was offered to the next "
+        "person. You stay on the waiting list. If you still want to come, press the button below: "
+        "a seat that is still free becomes yours at once."
+    ),
+    "schedule_changed": (
+        "📅 <b>Schedule change:</b> {meeting}\n<b>Time:</b> {when}\n<b>Venue:</b> {venue}\n\n"
+        "Type /status to see your registrations."
+    ),
+    "calendar_caption": "📅 Add it to your calendar.",
+    "calendar_description": "Role: {role}",
+    "status_offered": "🎟️ <b>{meeting}</b>\n   {role} · seat offered, take it before {deadline}\n   {when}\n   {venue}",
+    "attendance_confirmed_line": "   attendance confirmed",
     "mydata_none": "We keep no personal data about you apart from your Telegram ID and consent record.",
     "mydata": (
         "The data we keep about you:\n\n"
@@ -159,6 +211,12 @@ TEXTS: dict[str, str] = {
     "btn_private_chat": "Register in a private chat",
     # Each language is offered under its own name.
     "btn_language_name": "English",
+    "btn_attend": "✅ Attending",
+    "btn_absent": "❌ Not attending",
+    "btn_confirm_absent": "Yes, I cannot attend",
+    "btn_take_seat": "✅ Take",
+    "btn_release_seat": "Release",
+    "btn_take_free_seat": "Take a seat if one is free",
     "btn_confirm_erase": "Yes, delete my data",
     # Descriptions in Telegram's command menu (plain text).
     "cmd_start": "Register for a meeting",

@@ -102,6 +102,59 @@ TEXTS: dict[str, str] = {
         "🎉 <b>Kabar baik!</b> Ada kursi kosong dan kini Anda terdaftar sebagai peserta "
         "<b>{meeting}</b> ({role}).\n<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}"
     ),
+    # Reminders, attendance and seat offers.
+    "reminder": (
+        "⏰ <b>Pengingat:</b> <b>{meeting}</b> dimulai {lead}.\n"
+        "<b>Peran Anda:</b> {role}\n<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}\n\n"
+        "Bila berhalangan, ketik /batal agar kursi Anda dapat dipakai orang lain."
+    ),
+    "lead_days": "{n} hari lagi",
+    "lead_hours": "{n} jam lagi",
+    "lead_minutes": "{n} menit lagi",
+    "attendance_question": (
+        "📋 <b>Konfirmasi kehadiran</b>\nApakah Anda akan hadir di <b>{meeting}</b> sebagai {role}?\n"
+        "<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}\n\n"
+        "Bila tidak dapat hadir, kursi Anda akan ditawarkan kepada orang berikutnya di daftar tunggu."
+    ),
+    "attendance_nudge": (
+        "📋 Kami belum menerima jawaban Anda. Apakah Anda akan hadir di <b>{meeting}</b> besok?\n"
+        "<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}"
+    ),
+    "absence_confirm": (
+        "Yakin tidak dapat hadir di <b>{meeting}</b>? Kursi Anda akan dilepas dan ditawarkan kepada "
+        "orang berikutnya. Ini tidak dapat dibatalkan."
+    ),
+    "attendance_recorded": "Terima kasih, kehadiran Anda di <b>{meeting}</b> tercatat. Sampai jumpa!",
+    "absence_recorded": "Terima kasih atas kabarnya. Kursi Anda di <b>{meeting}</b> telah dilepas.",
+    "absence_kept": "Baik, kursi Anda tetap tersimpan. Mohon jawab pertanyaan kehadiran di atas.",
+    "seat_offer": (
+        "🎟️ <b>Ada kursi untuk Anda!</b> Satu kursi {role} di <b>{meeting}</b> kosong dan kami "
+        "tawarkan kepada Anda.\n<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}\n\n"
+        "Kursi ini kami tahan sampai <b>{deadline}</b>. Tekan <b>Ambil</b> bila Anda akan hadir, "
+        "atau <b>Lepas</b> bila tidak (Anda keluar dari daftar tunggu)."
+    ),
+    "seat_taken": (
+        "🎉 <b>Kursi Anda terkonfirmasi.</b>\n\n<b>Pertemuan:</b> {meeting}\n<b>Peran:</b> {role}\n"
+        "<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}"
+    ),
+    "seat_released": "Baik, kursi di <b>{meeting}</b> diberikan kepada orang berikutnya dan Anda keluar dari daftar tunggu.",
+    "seat_too_late": (
+        "Maaf, kursi di <b>{meeting}</b> sudah tidak tersedia untuk Anda: waktu penawaran habis atau "
+        "kursi sudah terisi. Anda tetap di daftar tunggu."
+    ),
+    "offer_lapsed": (
+        "Waktu untuk mengambil kursi di <b>{meeting}</b> sudah habis, jadi kursi ditawarkan kepada "
+        "orang berikutnya. Anda tetap di daftar tunggu. Bila Anda masih ingin hadir, tekan tombol di "
+        "bawah: kursi yang masih kosong langsung menjadi milik Anda."
+    ),
+    "schedule_changed": (
+        "📅 <b>Perubahan jadwal:</b> {meeting}\n<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}\n\n"
+        "Ketik /status untuk melihat pendaftaran Anda."
+    ),
+    "calendar_caption": "📅 Simpan ke kalender Anda.",
+    "calendar_description": "Peran: {role}",
+    "status_offered": "🎟️ <b>{meeting}</b>\n   {role} · kursi ditawarkan, ambil sebelum {deadline}\n   {when}\n   {venue}",
+    "attendance_confirmed_line": "   kehadiran terkonfirmasi",
     # Personal data rights.
     "mydata_none": "Kami tidak menyimpan data pribadi Anda selain ID Telegram dan catatan persetujuan.",
     "mydata": (
@@ -169,6 +222,12 @@ TEXTS: dict[str, str] = {
     "btn_private_chat": "Daftar lewat chat pribadi",
     # Each language is offered under its own name.
     "btn_language_name": "Bahasa Indonesia",
+    "btn_attend": "✅ Hadir",
+    "btn_absent": "❌ Tidak hadir",
+    "btn_confirm_absent": "Ya, saya tidak hadir",
+    "btn_take_seat": "✅ Ambil",
+    "btn_release_seat": "Lepas",
+    "btn_take_free_seat": "Ambil kursi bila masih ada",
     "btn_confirm_erase": "Ya, hapus data saya",
     # Descriptions in Telegram's command menu (plain text).
     "cmd_start": "Daftar ke pertemuan",

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from botapi_standin import StandinUser
+from models.outbox import MessageKind, OutboxMessage
+from models.participant import Participant
+from models.registration import Registration
 
 ANSWERS = {
     "name": "Dra. Siti Rahma, M.Hum.",
@@ -52,3 +58,15 @@ async def register(user: StandinUser, meeting_code: str = "shm23-aceh", role: st
     assert "Periksa data" in summary.plain_text, user.transcript()
     await user.press(summary, text="Kirim")
     return await user.next_message()
+
+
+async def outbox_statuses(session: AsyncSession, telegram_user_id: int,
+                          kinds: tuple[MessageKind, ...] = (MessageKind.PROMOTED,)) -> list[str]:
+    """The statuses of the outbox messages of the given kinds planned for a person, oldest first."""
+    rows = await session.scalars(
+        select(OutboxMessage.status)
+        .join(Registration, Registration.id == OutboxMessage.registration_id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Participant.telegram_user_id == telegram_user_id, OutboxMessage.kind.in_(kinds))
+        .order_by(OutboxMessage.id))
+    return [status.value for status in rows]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application
 
 from bot.app import build_application, polling
@@ -14,6 +17,7 @@ from bot.settings import Settings
 from botapi_standin import BotApiStandin
 from tests.conftest import BEFORE_THE_ROUND
 
+T = TypeVar("T")
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 
 
@@ -32,6 +36,23 @@ class RunningBot:
     clock: FrozenClock
     settings: Settings
     application: Application
+
+    async def query(self, read: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Read the bot's database in a transaction of its own."""
+        async with self.application.bot_data["services"].sessions() as session, session.begin():
+            return await read(session)
+
+    async def eventually(self, read: Callable[[AsyncSession], Awaitable[T]], check: Callable[[T], bool],
+                         timeout: float = 5.0) -> T:
+        """Re-read the database until `check` holds for what was read; fail after `timeout` seconds."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            value = await self.query(read)
+            if check(value):
+                return value
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"database condition not met within {timeout}s: {value!r}")
+            await asyncio.sleep(0.05)
 
 
 def bot_settings(standin: BotApiStandin, db_url: str, **overrides: object) -> Settings:

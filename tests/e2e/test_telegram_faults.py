@@ -9,7 +9,8 @@ import pytest
 from bot.app import build_application, polling
 from bot.clock import FrozenClock
 from tests.conftest import BEFORE_THE_ROUND
-from tests.e2e.chat import consent_and_choose, register
+from models.participant import get_participant
+from tests.e2e.chat import consent_and_choose, outbox_statuses, register
 from tests.e2e.conftest import RunningBot, bot_settings
 
 
@@ -64,10 +65,28 @@ async def test_a_promoted_person_who_blocked_the_bot_keeps_the_seat(bot) -> None
     await seated.send_text("/batal")
     await seated.press(await seated.next_message(), text="Ya, batalkan")
     assert "telah dibatalkan" in (await seated.next_message()).plain_text
-    await bot.standin.wait_for(lambda s: any(c.status == 403 for c in s.calls_to("sendMessage")))
+    # The notice is not sent (or is refused) and the person is marked unreachable, not retried.
+    await bot.eventually(lambda s: outbox_statuses(s, 8102), lambda found: found == ["unreachable"])
+    assert [m for m in waiting.messages if "Kabar baik" in m.plain_text] == []
     await waiting.unblock()
     await waiting.send_text("/status")
     assert "kursi terkonfirmasi" in (await waiting.next_message()).plain_text
+    participant = await bot.query(lambda s: get_participant(s, 8102))
+    assert participant.unreachable_since is None
+
+
+async def test_a_403_while_sending_marks_the_person_unreachable(bot) -> None:  # type: ignore[no-untyped-def]
+    seated, waiting = bot.standin.user(8111), bot.standin.user(8112)
+    await register(seated, role="Pemustaka")
+    await register(waiting, role="Pemustaka")
+    # Blocked without Telegram's my_chat_member update having reached the bot yet.
+    await waiting.block(notify=False)
+    await seated.send_text("/batal")
+    await seated.press(await seated.next_message(), text="Ya, batalkan")
+    await bot.eventually(lambda s: outbox_statuses(s, 8112), lambda found: found == ["unreachable"])
+    participant = await bot.query(lambda s: get_participant(s, 8112))
+    assert participant.unreachable_since == bot.clock.now()
+    assert "telah dibatalkan" in (await seated.next_message()).plain_text
 
 
 async def test_someone_who_blocked_the_bot_mid_registration_is_not_a_crash(bot) -> None:  # type: ignore[no-untyped-def]

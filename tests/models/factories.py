@@ -18,7 +18,7 @@ T0 = datetime(2023, 7, 1, 3, 0, tzinfo=UTC)
 
 async def load_shipped_program(session: AsyncSession, path: Path = DEFAULT_PROGRAM_FILE) -> None:
     """Load the shipped 2023 program."""
-    await apply_program(session, read_program_file(path))
+    await apply_program(session, read_program_file(path), now=T0)
 
 
 async def meeting_and_role(session: AsyncSession, meeting_code: str, role_code: str) -> tuple[Meeting, Role]:

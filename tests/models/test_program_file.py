@@ -83,12 +83,12 @@ def test_broken_yaml_is_refused_with_its_line() -> None:
 
 async def test_loading_twice_changes_nothing_and_an_edit_keeps_registrations(sessions) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        first = await apply_program(s, parse_program(SMALL))
+        first = await apply_program(s, parse_program(SMALL), now=T0)
         assert sorted(first.created) == ["demo-aceh", "demo-bali"]
         meeting, role = await meeting_and_role(s, "demo-aceh", "stakeholder")
         await register(s, participant=await make_participant(s, 1), meeting=meeting, role=role, now=T0)
     async with sessions() as s, s.begin():
-        again = await apply_program(s, parse_program(SMALL))
+        again = await apply_program(s, parse_program(SMALL), now=T0)
         assert (again.created, again.updated, sorted(again.unchanged)) == ([], [], ["demo-aceh", "demo-bali"])
     moved = SMALL.replace("date: menyusul", "date: 2023-08-09\n    venue: Hotel Baru")
     moved = moved.replace("""  - code: demo-bali
@@ -99,7 +99,7 @@ async def test_loading_twice_changes_nothing_and_an_edit_keeps_registrations(ses
     start_time: "08:30"
 """, "")
     async with sessions() as s, s.begin():
-        report = await apply_program(s, parse_program(moved))
+        report = await apply_program(s, parse_program(moved), now=T0)
         assert (report.updated, report.unlisted) == (["demo-aceh"], ["demo-bali"])
     async with sessions() as s:
         aceh = await s.scalar(select(Meeting).where(Meeting.code == "demo-aceh"))

@@ -1,0 +1,220 @@
+"""The outbox sender: delivers due outbox rows, woken by the JobQueue (APScheduler) when they fall due.
+
+The database holds what is planned (`models.outbox`); the JobQueue holds only one wake-up, at
+the next due moment, rebuilt from the rows at start. A repeating sweep also picks up rows that
+another process planned (`python -m bot load-program`, a second bot on the same PostgreSQL).
+
+Sending respects Telegram's limits through the bot's rate limiter (`bot.rate_limit`). A person
+who blocked the bot is marked unreachable and not tried again; a 429 that gets through pauses
+the sender for its `retry_after`; timeouts and server errors are retried with growing pauses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.clock import Clock
+from handlers.common import Reply, send
+from handlers.planned_messages import render
+from handlers.texts import Texts
+from models.attendance import lapse_expired_offers, next_hold_expiry, reason_not_to_send
+from models.conversation import DEFAULT_LANGUAGE, Conversation
+from models.outbox import (
+    EARLIEST_PLANNED,
+    MAX_ATTEMPTS,
+    OutboxStatus,
+    claim_due,
+    mark_missed,
+    next_due_at,
+    record_outcome,
+)
+from models.participant import set_reachable
+
+log = logging.getLogger(__name__)
+
+WAKE_JOB = "outbox-wake"
+SWEEP_JOB = "outbox-sweep"
+# Messages claimed at once: also the most a crash can make a person receive twice.
+BATCH = 30
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The pause before trying a failed message again: 30 s, 1 min, 2 min … up to 30 min."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 30 * 60))
+
+
+@dataclass
+class SendReport:
+    """What one run of the sender did; for logs and benchmarks."""
+
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+    unreachable: int = 0
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    message_id: int
+    telegram_user_id: int
+    reply: Reply
+    attempts: int
+
+
+class OutboxSender:
+    """Sends the outbox. One run at a time per process; a wake during a run makes it go round again."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, *, lease: timedelta,
+                 poll_interval: timedelta) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._lease = lease
+        self._poll_interval = poll_interval
+        self._application: Application | None = None
+        self._running = False
+        self._again = False
+        self._wake_at: datetime | None = None
+        self.totals = SendReport()
+
+    def attach(self, application: Application) -> None:
+        """Use the application's bot and JobQueue; schedules the sweep."""
+        self._application = application
+        application.job_queue.run_repeating(self._job, interval=self._poll_interval, first=self._poll_interval,
+                                            name=SWEEP_JOB)
+        subscribe = getattr(self._clock, "subscribe", None)
+        if subscribe is not None:
+            # An injected clock moves without real time passing: check what fell due.
+            subscribe(lambda: self.wake())
+
+    def wake(self, due_at: datetime | None = None) -> None:
+        """Run at `due_at` (at once if it is None or past), unless a run is planned earlier already."""
+        application = self._application
+        if application is None or application.job_queue is None:
+            return
+        now = self._clock.now()
+        due_at = max(due_at or now, now)
+        if self._wake_at is not None and self._wake_at <= due_at and application.job_queue.get_jobs_by_name(WAKE_JOB):
+            return
+        for job in application.job_queue.get_jobs_by_name(WAKE_JOB):
+            job.schedule_removal()
+        self._wake_at = due_at
+        application.job_queue.run_once(self._job, when=(due_at - now).total_seconds(), name=WAKE_JOB)
+
+    async def _job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.run()
+
+    async def run(self) -> SendReport:
+        """Send everything due now; then plan the next wake-up."""
+        report = SendReport()
+        if self._running:
+            self._again = True
+            return report
+        self._running = True
+        self._wake_at = None
+        try:
+            while True:
+                self._again = False
+                await self._drain(report)
+                if not self._again:
+                    break
+        finally:
+            self._running = False
+        if report.sent or report.failed or report.unreachable:
+            log.info("outbox: %d sent, %d skipped, %d to retry, %d failed, %d unreachable",
+                     report.sent, report.skipped, report.retried, report.failed, report.unreachable)
+        await self._plan_next_wake()
+        return report
+
+    async def _plan_next_wake(self) -> None:
+        async with self._sessions() as session, session.begin():
+            moments = [m for m in (await next_due_at(session), await next_hold_expiry(session)) if m is not None]
+        if moments:
+            self.wake(min(moments))
+
+    async def _drain(self, report: SendReport) -> None:
+        while True:
+            outgoing, claimed = await self._claim(report)
+            if not claimed:
+                return
+            results = await asyncio.gather(*(self._send(item) for item in outgoing))
+            for outcome in results:
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                setattr(self.totals, outcome, getattr(self.totals, outcome) + 1)
+
+    async def _claim(self, report: SendReport) -> tuple[list[_Outgoing], int]:
+        """Claim a batch and render it; messages no longer wanted are recorded and dropped."""
+        outgoing: list[_Outgoing] = []
+        async with self._sessions() as session, session.begin():
+            now = self._clock.now()
+            await lapse_expired_offers(session, now=now)
+            report.skipped += await mark_missed(session, now)
+            claimed = await claim_due(session, now=now, lease=self._lease, limit=BATCH)
+            languages = await self._languages(session, [m.registration.participant.telegram_user_id for m in claimed])
+            for message in claimed:
+                registration = message.registration
+                reason = reason_not_to_send(message, registration, now)
+                if reason is not None:
+                    message.status, message.lease_until = reason, None
+                    report.skipped += 1
+                    continue
+                user_id = registration.participant.telegram_user_id
+                texts = Texts(languages.get(user_id, DEFAULT_LANGUAGE))
+                reply = await render(session, message, registration, texts, now)
+                outgoing.append(_Outgoing(message.id, user_id, reply, message.attempts))
+            wake_for = session.info.pop(EARLIEST_PLANNED, None)
+        if wake_for is not None:
+            # Lapsed holds offered seats to the next people: those offers are due at once.
+            self._again = True
+        return outgoing, len(claimed)
+
+    @staticmethod
+    async def _languages(session: AsyncSession, user_ids: list[int]) -> dict[int, str]:
+        if not user_ids:
+            return {}
+        rows = await session.execute(
+            select(Conversation.telegram_user_id, Conversation.language)
+            .where(Conversation.telegram_user_id.in_(set(user_ids))))
+        return {user_id: language for user_id, language in rows}
+
+    async def _send(self, item: _Outgoing) -> str:
+        """Send one message and record the outcome; returns the SendReport field to count it in."""
+        assert self._application is not None
+        retry_at: datetime | None = None
+        error: str | None = None
+        try:
+            await send(self._application.bot, item.reply)
+            status, outcome = OutboxStatus.SENT, "sent"
+        except Forbidden as exc:
+            status, outcome, error = OutboxStatus.UNREACHABLE, "unreachable", f"Forbidden: {exc.message}"
+        except RetryAfter as exc:
+            # The rate limiter already waited and retried; give Telegram the pause it asked for.
+            pause = exc.retry_after if isinstance(exc.retry_after, timedelta) else timedelta(seconds=exc.retry_after)
+            status, outcome, error = OutboxStatus.PENDING, "retried", "RetryAfter"
+            retry_at = self._clock.now() + pause
+        except BadRequest as exc:
+            status, outcome, error = OutboxStatus.FAILED, "failed", f"BadRequest: {exc.message}"
+        except TelegramError as exc:
+            # Timeouts and server errors: the message may or may not have arrived; try again later.
+            error = f"{type(exc).__name__}: {exc.message}"
+            if item.attempts >= MAX_ATTEMPTS:
+                status, outcome = OutboxStatus.FAILED, "failed"
+            else:
+                status, outcome = OutboxStatus.PENDING, "retried"
+                retry_at = self._clock.now() + retry_delay(item.attempts)
+        async with self._sessions() as session, session.begin():
+            now = self._clock.now()
+            await record_outcome(session, item.message_id, status, now=now, error=error, retry_at=retry_at)
+            if status == OutboxStatus.UNREACHABLE:
+                await set_reachable(session, item.telegram_user_id, False, now=now)
+        if error is not None:
+            log.info("outbox message %d: %s (%s)", item.message_id, status.value, error.split(":")[0])
+        return outcome

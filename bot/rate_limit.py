@@ -1,0 +1,273 @@
+"""A rate limiter that never sends more than N messages in any rolling second.
+
+Telegram allows about 30 messages per second overall and 20 per minute per group, and answers
+429 with ``retry_after`` above that. PTB's AIORateLimiter is a leaky bucket (aiolimiter): it lets
+a full burst through and then refills at the steady rate, so within one rolling second it can
+send close to twice the limit and a large fan-out runs into flood control. FloodLimiter keeps
+a sliding window of start times instead: a send may start only while fewer than the limit
+started within the last period (plus a small margin for clock and network jitter), so bursts up
+to the limit are still immediate but no rolling window ever holds more than the limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import logging
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+_Result = bool | dict[str, Any] | list[dict[str, Any]]
+_Callback = Callable[..., Coroutine[Any, Any, _Result]]
+
+# Leave idle group windows alone until there are this many, then drop the empty ones, so a bot
+# that has talked to thousands of groups does not keep a window per group forever.
+_GROUP_WINDOW_CACHE = 512
+
+
+def is_limited_method(endpoint: str) -> bool:
+    """Whether Telegram counts this Bot API method against the message flood limits.
+
+    PTB passes the Bot API method name ("sendMessage", "editMessageText", "forwardMessages").
+    This mirrors what the stand-in counts: sends, edits, copies and forwards; a chat action is
+    not a message.
+    """
+    lowered = endpoint.lower()
+    return (lowered.startswith(("send", "edit", "copymessage", "forwardmessage"))
+            and lowered != "sendchataction")
+
+
+def group_key(chat_id: object) -> int | str | None:
+    """The chat a group limit applies to, or None for a private chat or no chat at all.
+
+    Negative ids are groups, supergroups and channels; ``@username`` only names supergroups and
+    channels. An id given as a numeric string is the same chat as the number.
+    """
+    if isinstance(chat_id, bool) or chat_id is None:
+        return None
+    if isinstance(chat_id, int):
+        return chat_id if chat_id < 0 else None
+    if isinstance(chat_id, str):
+        if chat_id.startswith("@"):
+            return chat_id
+        try:
+            number = int(chat_id)
+        except ValueError:
+            return None
+        return number if number < 0 else None
+    return None
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """How long Telegram asked us to wait, without touching the deprecated int accessor.
+
+    Since PTB 22.2 ``RetryAfter.retry_after`` warns unless PTB_TIMEDELTA is set; the exception
+    always stores a timedelta in ``_retry_after``, so read that and fall back to the public
+    attribute only if a future PTB renames it.
+    """
+    value = getattr(exc, "_retry_after", None)
+    if value is None:
+        value = exc.retry_after
+    if isinstance(value, dtm.timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+class _SlidingWindow:
+    """Start times of the sends within the last period."""
+
+    __slots__ = ("max_rate", "period", "starts")
+
+    def __init__(self, max_rate: int, period: float) -> None:
+        self.max_rate = max_rate
+        self.period = period
+        self.starts: deque[float] = deque()
+
+    def _forget_old(self, now: float) -> None:
+        while self.starts and self.starts[0] <= now - self.period:
+            self.starts.popleft()
+
+    def wait_time(self, now: float) -> float:
+        """Seconds until one more send fits (0 if it fits now)."""
+        self._forget_old(now)
+        if len(self.starts) < self.max_rate:
+            return 0.0
+        # The window holds exactly max_rate here (only the lock holder appends after checking),
+        # so the next slot opens when the oldest start leaves it.
+        return self.starts[0] + self.period - now
+
+    def record(self, now: float) -> None:
+        self.starts.append(now)
+
+    def is_idle(self, now: float) -> bool:
+        self._forget_old(now)
+        return not self.starts
+
+
+class _GroupSlot:
+    """A group chat's window and the lock that queues its senders in order."""
+
+    __slots__ = ("lock", "window")
+
+    def __init__(self, max_rate: int, period: float) -> None:
+        self.lock = asyncio.Lock()
+        self.window = _SlidingWindow(max_rate, period)
+
+
+class FloodLimiter(BaseRateLimiter[int]):
+    """Throttles message sends to at most ``overall_max_rate`` per rolling ``period``.
+
+    Message methods (see :func:`is_limited_method`) wait their turn in FIFO order; group chats
+    additionally get ``group_max_rate`` per rolling ``group_period``. Every other endpoint
+    (getMe, answerCallbackQuery, setMyCommands, ...) is never delayed; PTB itself never passes
+    getUpdates through a rate limiter.
+
+    On a 429 all message sends pause until ``retry_after`` has passed and the refused request
+    is retried, at most ``max_retries`` times (``rate_limit_args`` overrides it per call; 0 means
+    no retry); after that the RetryAfter propagates.
+    """
+
+    __slots__ = (
+        "_group_max_rate",
+        "_group_period",
+        "_groups",
+        "_margin",
+        "_max_retries",
+        "_overall",
+        "_overall_lock",
+        "_paused_until",
+    )
+
+    def __init__(
+        self,
+        *,
+        overall_max_rate: int = 30,
+        period: float = 1.0,
+        margin: float = 0.05,
+        group_max_rate: int = 20,
+        group_period: float = 60.0,
+        max_retries: int = 3,
+    ) -> None:
+        if overall_max_rate < 1 or period <= 0:
+            raise ValueError("overall_max_rate must be >= 1 and period > 0")
+        if group_max_rate < 0 or group_period < 0 or margin < 0 or max_retries < 0:
+            raise ValueError("group_max_rate, group_period, margin and max_retries must be >= 0")
+        self._margin = margin
+        # The server's window is `period` measured at its end; widening ours by the margin keeps
+        # a send that reaches the server a little late from sharing a window with one that
+        # reached it early.
+        self._overall = _SlidingWindow(overall_max_rate, period + margin)
+        self._group_max_rate = group_max_rate
+        self._group_period = group_period + margin if group_max_rate and group_period else 0.0
+        self._groups: dict[int | str, _GroupSlot] = {}
+        self._max_retries = max_retries
+        # Created lazily: the limiter may be built outside the loop it will run in.
+        self._overall_lock: asyncio.Lock | None = None
+        # A deadline rather than an Event, so overlapping 429s extend the pause to the latest
+        # retry_after instead of the first one to expire releasing everybody.
+        self._paused_until = 0.0
+
+    async def initialize(self) -> None:
+        """Nothing to set up; the lock is created on first use in the running loop."""
+
+    async def shutdown(self) -> None:
+        """Forget the windows, so a restarted bot does not wait for sends of a previous run."""
+        self._overall.starts.clear()
+        self._groups.clear()
+        self._overall_lock = None
+        self._paused_until = 0.0
+
+    @property
+    def in_window(self) -> int:
+        """How many message sends the overall window currently holds (for tests and metrics)."""
+        return len(self._overall.starts)
+
+    async def process_request(
+        self,
+        callback: _Callback,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> _Result:
+        """Call ``callback`` when the flood limits allow it, retrying after 429s."""
+        max_retries = self._max_retries if rate_limit_args is None else rate_limit_args
+        limited = is_limited_method(endpoint)
+        group = group_key(data.get("chat_id")) if limited else None
+        attempt = 0
+        while True:
+            if limited:
+                await self._acquire(group)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt >= max_retries:
+                    log.warning("flood control: %s refused after %d retries", endpoint, max_retries)
+                    raise
+                attempt += 1
+                delay = retry_after_seconds(exc) + self._margin
+                loop = asyncio.get_running_loop()
+                if limited:
+                    # Flood control is bot-wide: every queued send would get the same answer.
+                    self._paused_until = max(self._paused_until, loop.time() + delay)
+                    log.info("flood control: %s got 429, pausing message sends for %.2f s "
+                             "(retry %d of %d)", endpoint, delay, attempt, max_retries)
+                else:
+                    # Not a message method: wait for this call only, leave the send queue running.
+                    log.info("flood control: %s got 429, retrying in %.2f s (retry %d of %d)",
+                             endpoint, delay, attempt, max_retries)
+                    await asyncio.sleep(delay)
+
+    async def _acquire(self, group: int | str | None) -> None:
+        """Wait until one more message send fits every window that applies, then count it."""
+        if group is not None and self._group_period:
+            slot = self._group_slot(group)
+            # Holding the group's lock while queueing for the overall one keeps that group's
+            # sends in order without making other chats wait behind a slow group.
+            async with slot.lock:
+                await self._acquire_overall(slot.window)
+        else:
+            await self._acquire_overall(None)
+
+    async def _acquire_overall(self, group_window: _SlidingWindow | None) -> None:
+        if self._overall_lock is None:
+            self._overall_lock = asyncio.Lock()
+        loop = asyncio.get_running_loop()
+        if group_window is not None:
+            # Waiting for the group outside the overall lock: other chats keep sending meanwhile.
+            while (wait := group_window.wait_time(loop.time())) > 0:
+                await asyncio.sleep(wait)
+        # asyncio.Lock wakes waiters first come, first served, so a long fan-out cannot starve
+        # a later reply and vice versa.
+        async with self._overall_lock:
+            while True:
+                now = loop.time()
+                wait = max(self._paused_until - now, self._overall.wait_time(now))
+                if wait <= 0:
+                    break
+                await asyncio.sleep(wait)
+            # Both windows only lose entries while we wait (we hold the group's lock), so the
+            # group check above still holds; stamp both with the same instant.
+            self._overall.record(now)
+            if group_window is not None:
+                group_window.record(now)
+
+    def _group_slot(self, group: int | str) -> _GroupSlot:
+        slot = self._groups.get(group)
+        if slot is not None:
+            return slot
+        if len(self._groups) >= _GROUP_WINDOW_CACHE:
+            now = asyncio.get_running_loop().time()
+            for key, other in list(self._groups.items()):
+                if not other.lock.locked() and other.window.is_idle(now):
+                    del self._groups[key]
+        slot = _GroupSlot(self._group_max_rate, self._group_period)
+        self._groups[group] = slot
+        return slot

@@ -1,0 +1,91 @@
+"""How the outbox's messages read: reminders, attendance questions, seat offers and notices.
+
+They are rendered when sent, not when planned, so they state the meeting as it is then and in
+the language the person uses then.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup
+
+from handlers import callback_data as cb
+from handlers.calendar_file import meeting_calendar
+from handlers.common import Document, Reply
+from handlers.formatting import local_moment, meeting_title, meeting_venue, registration_details
+from handlers.texts import Html, Texts
+from models.outbox import MessageKind, OutboxMessage
+from models.program import program_name_for
+from models.registration import Registration, RegistrationStatus
+from models.seat_schedule import plan_of
+
+
+def time_left(starts_at: datetime, now: datetime, texts: Texts) -> str:
+    """'3 hari lagi', '2 jam lagi' or '40 menit lagi', rounded to what a person would say."""
+    left = starts_at - now
+    if left >= timedelta(hours=23):
+        return texts("lead_days", n=max(1, round(left / timedelta(days=1))))
+    if left >= timedelta(minutes=90):
+        return texts("lead_hours", n=round(left / timedelta(hours=1)))
+    return texts("lead_minutes", n=max(1, round(left / timedelta(minutes=1))))
+
+
+def attendance_keyboard(registration: Registration, texts: Texts) -> InlineKeyboardMarkup:
+    """Hadir / Tidak hadir."""
+    return InlineKeyboardMarkup([[
+        cb.button(texts.label("attend"), cb.Attendance(registration.id, True)),
+        cb.button(texts.label("absent"), cb.Attendance(registration.id, False)),
+    ]])
+
+
+def attendance_question(registration: Registration, texts: Texts) -> Html:
+    """The question itself, also shown again when someone steps back from "Tidak hadir"."""
+    return texts("attendance_question", **registration_details(registration.meeting, registration.role.name, texts))
+
+
+async def seat_calendar(session: AsyncSession, registration: Registration, texts: Texts,
+                        now: datetime) -> Document | None:
+    """The meeting as a calendar file with an alarm; None while its date is to be announced."""
+    meeting = registration.meeting
+    if meeting.starts_at is None:
+        return None
+    program = await program_name_for(session, meeting.id) or texts("program_unnamed")
+    title = f"{program}: {meeting_title(meeting)}"
+    data = meeting_calendar(
+        uid=f"shm-bot-{meeting.code}-{registration.id}@shm-bot", title=title,
+        description=texts("calendar_description", role=registration.role.name),
+        location=meeting_venue(meeting, texts), starts_at=meeting.starts_at, ends_at=meeting.ends_at,
+        zone=meeting.zone, alarm_before=(await plan_of(session, meeting)).calendar_alarm, stamp=now)
+    return Document(f"{meeting.code}.ics", data, texts("calendar_caption"))
+
+
+async def render(session: AsyncSession, message: OutboxMessage, registration: Registration, texts: Texts,
+                 now: datetime) -> Reply:
+    """The message as the person will read it."""
+    meeting = registration.meeting
+    chat_id = registration.participant.chat_id
+    details = registration_details(meeting, registration.role.name, texts)
+    kind = message.kind
+    if kind == MessageKind.REMINDER:
+        return Reply(chat_id, texts("reminder", lead=time_left(meeting.starts_at, now, texts), **details))  # type: ignore[arg-type]
+    if kind == MessageKind.ATTENDANCE_QUESTION:
+        return Reply(chat_id, attendance_question(registration, texts), attendance_keyboard(registration, texts))
+    if kind == MessageKind.ATTENDANCE_NUDGE:
+        return Reply(chat_id, texts("attendance_nudge", **details), attendance_keyboard(registration, texts))
+    if kind == MessageKind.SEAT_OFFER:
+        keyboard = InlineKeyboardMarkup([[
+            cb.button(texts.label("take_seat"), cb.TakeSeat(registration.id)),
+            cb.button(texts.label("release_seat"), cb.ReleaseSeat(registration.id)),
+        ]])
+        deadline = local_moment(registration.offered_until, meeting, texts)  # type: ignore[arg-type]
+        return Reply(chat_id, texts("seat_offer", deadline=deadline, **details), keyboard)
+    if kind == MessageKind.OFFER_LAPSED:
+        keyboard = InlineKeyboardMarkup([[cb.button(texts.label("take_free_seat"), cb.TakeSeat(registration.id))]])
+        return Reply(chat_id, texts("offer_lapsed", **details), keyboard)
+    if kind == MessageKind.PROMOTED:
+        return Reply(chat_id, texts("promoted", **details), document=await seat_calendar(session, registration, texts, now))
+    seated = registration.status == RegistrationStatus.SEATED
+    document = await seat_calendar(session, registration, texts, now) if seated else None
+    return Reply(chat_id, texts("schedule_changed", **details), document=document)

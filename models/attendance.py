@@ -1,0 +1,184 @@
+"""Before the meeting: who will come, and seats of those who will not passed to those who will.
+
+Seated people are asked "Hadir / Tidak hadir". "Tidak hadir" ends the registration and frees
+the seat; from then on a freed seat is offered to the first person waiting for the role and
+held for them (see `models.reminder_plan`). They take it, let it go, or say nothing until the
+hold lapses; in the last two cases it is offered to the next person. A person whose offer
+lapsed stays on the waiting list behind those never offered a seat, and may still take a seat
+that is free when they come back.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.outbox import MessageKind, OutboxMessage, OutboxStatus, withdraw
+from models.registration import (
+    Cancellation,
+    Registration,
+    RegistrationStatus,
+    give_seat,
+    taken_count,
+    end_registration,
+    locked,
+    pass_seat_on,
+)
+from models.seat_schedule import notify
+
+
+class Outcome(enum.StrEnum):
+    """What an answer did."""
+
+    RECORDED = "recorded"
+    SEAT_FREED = "seat_freed"
+    SEATED = "seated"
+    RELEASED = "released"
+    # The offer had lapsed or the seat had gone; the person is (still) on the waiting list.
+    TOO_LATE = "too_late"
+    # Nothing to answer: the registration is not in a state this answer applies to.
+    NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer's outcome, the registration it was about and what happened to a freed seat."""
+
+    outcome: Outcome
+    registration: Registration | None
+    cancellation: Cancellation | None = None
+
+
+def _meeting_ahead(registration: Registration, now: datetime) -> bool:
+    starts_at = registration.meeting.starts_at
+    return starts_at is not None and now < starts_at
+
+
+async def answer_attendance(session: AsyncSession, registration_id: int, *, will_attend: bool,
+                            now: datetime) -> Answer:
+    """Record a seated person's "Hadir" or "Tidak hadir"; the latter frees their seat."""
+    found = await locked(session, registration_id)
+    if found is None:
+        return Answer(Outcome.NOT_APPLICABLE, None)
+    registration, quota = found
+    if registration.status != RegistrationStatus.SEATED or not _meeting_ahead(registration, now):
+        return Answer(Outcome.NOT_APPLICABLE, registration)
+    registration.attendance = will_attend
+    registration.attendance_at = now
+    await withdraw(session, registration.id, {MessageKind.ATTENDANCE_QUESTION, MessageKind.ATTENDANCE_NUDGE})
+    if will_attend:
+        return Answer(Outcome.RECORDED, registration)
+    cancellation = await end_registration(session, registration, quota, now=now)
+    return Answer(Outcome.SEAT_FREED, registration, cancellation)
+
+
+async def take_seat(session: AsyncSession, registration_id: int, *, now: datetime) -> Answer:
+    """"Ambil": take an offered seat while it is held, or a free seat after an offer lapsed."""
+    found = await locked(session, registration_id)
+    if found is None:
+        return Answer(Outcome.NOT_APPLICABLE, None)
+    registration, quota = found
+    if not _meeting_ahead(registration, now):
+        return Answer(Outcome.TOO_LATE, registration)
+    if registration.status == RegistrationStatus.OFFERED:
+        if registration.offered_until is not None and now < registration.offered_until:
+            await _take(session, registration, now)
+            return Answer(Outcome.SEATED, registration)
+        cancellation = await _lapse(session, registration, quota, now)
+        return Answer(Outcome.TOO_LATE, registration, cancellation)
+    if (registration.status == RegistrationStatus.WAITLISTED and registration.offer_lapsed_at is not None
+            and await taken_count(session, registration.meeting_id, registration.role_id) < quota.seats):
+        await _take(session, registration, now)
+        return Answer(Outcome.SEATED, registration)
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return Answer(Outcome.TOO_LATE, registration)
+    return Answer(Outcome.NOT_APPLICABLE, registration)
+
+
+async def _take(session: AsyncSession, registration: Registration, now: datetime) -> None:
+    # Taking a seat this close to the meeting is the answer to the attendance question.
+    registration.attendance = True
+    registration.attendance_at = now
+    registration.offer_lapsed_at = None
+    await withdraw(session, registration.id, {MessageKind.SEAT_OFFER, MessageKind.OFFER_LAPSED})
+    await give_seat(session, registration, now=now, ask_attendance=False)
+
+
+async def release_seat(session: AsyncSession, registration_id: int, *, now: datetime) -> Answer:
+    """"Lepas": decline an offered seat; it goes to the next person and this person leaves the list."""
+    found = await locked(session, registration_id)
+    if found is None:
+        return Answer(Outcome.NOT_APPLICABLE, None)
+    registration, quota = found
+    if registration.status not in (RegistrationStatus.OFFERED, RegistrationStatus.WAITLISTED):
+        return Answer(Outcome.NOT_APPLICABLE, registration)
+    cancellation = await end_registration(session, registration, quota, now=now)
+    return Answer(Outcome.RELEASED, registration, cancellation)
+
+
+async def _lapse(session: AsyncSession, registration: Registration, quota, now: datetime) -> Cancellation:  # type: ignore[no-untyped-def]
+    registration.status = RegistrationStatus.WAITLISTED
+    registration.offered_until = None
+    registration.offer_lapsed_at = now
+    await session.flush()
+    await notify(session, registration, MessageKind.OFFER_LAPSED, now=now)
+    return await pass_seat_on(session, quota, registration, now)
+
+
+async def lapse_expired_offers(session: AsyncSession, *, now: datetime) -> list[Cancellation]:
+    """Pass on every seat whose hold ran out; returns what happened to each."""
+    expired = list(await session.scalars(
+        select(Registration.id).where(Registration.status == RegistrationStatus.OFFERED,
+                                      Registration.offered_until <= now)
+    ))
+    outcomes = []
+    for registration_id in expired:
+        found = await locked(session, registration_id)
+        if found is None:
+            continue
+        registration, quota = found
+        # Taken or released while this run waited for the lock.
+        if registration.status == RegistrationStatus.OFFERED and registration.offered_until <= now:  # type: ignore[operator]
+            outcomes.append(await _lapse(session, registration, quota, now))
+    return outcomes
+
+
+async def next_hold_expiry(session: AsyncSession) -> datetime | None:
+    """When the next seat hold runs out."""
+    return await session.scalar(
+        select(Registration.offered_until).where(Registration.status == RegistrationStatus.OFFERED)
+        .order_by(Registration.offered_until).limit(1)
+    )
+
+
+def reason_not_to_send(message: OutboxMessage, registration: Registration, now: datetime) -> OutboxStatus | None:
+    """Why a due message should not go out after all, or None if it should.
+
+    Checked when the message is sent, not only when planned: the seat may have been cancelled,
+    the question answered or the offer taken in the meantime.
+    """
+    if registration.participant.unreachable_since is not None:
+        return OutboxStatus.UNREACHABLE
+    status = registration.status
+    kind = message.kind
+    if kind in (MessageKind.REMINDER, MessageKind.ATTENDANCE_QUESTION, MessageKind.ATTENDANCE_NUDGE):
+        if status != RegistrationStatus.SEATED or not _meeting_ahead(registration, now):
+            return OutboxStatus.OBSOLETE
+        if kind != MessageKind.REMINDER and registration.attendance is not None:
+            return OutboxStatus.OBSOLETE
+    elif kind == MessageKind.SEAT_OFFER:
+        if status != RegistrationStatus.OFFERED or registration.offered_until is None or registration.offered_until <= now:
+            return OutboxStatus.OBSOLETE
+    elif kind == MessageKind.PROMOTED:
+        if status != RegistrationStatus.SEATED:
+            return OutboxStatus.OBSOLETE
+    elif kind == MessageKind.OFFER_LAPSED:
+        if status != RegistrationStatus.WAITLISTED:
+            return OutboxStatus.OBSOLETE
+    elif status == RegistrationStatus.CANCELLED:
+        return OutboxStatus.OBSOLETE
+    return None

@@ -1,0 +1,198 @@
+"""The outbox: every message the bot plans to send on its own, as a row, sent at most once.
+
+Reminders, attendance questions, seat offers and notices to people other than the one the bot is
+answering are planned in the same transaction as the change that causes them, so a change is
+never without its message and a message never without its change. The sender claims due rows
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two bot processes never claim the same row) under a
+lease, sends them and records each one as sent. A process that dies after sending and before
+recording leaves its claimed rows leased; they are sent again when the lease runs out. That
+repeat is the only way a person gets a message twice.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Enum, ForeignKey, Index, String, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from models.base import Base
+
+# Where a session notes the earliest message it planned, so whoever commits it can wake the sender.
+EARLIEST_PLANNED = "outbox_earliest_planned"
+# Attempts after which a message that keeps failing (timeouts, server errors) is given up.
+MAX_ATTEMPTS = 6
+
+
+class MessageKind(enum.StrEnum):
+    """What a planned message says."""
+
+    REMINDER = "reminder"
+    ATTENDANCE_QUESTION = "attendance"
+    ATTENDANCE_NUDGE = "attendance_nudge"
+    SEAT_OFFER = "seat_offer"
+    OFFER_LAPSED = "offer_lapsed"
+    PROMOTED = "promoted"
+    SCHEDULE_CHANGED = "schedule_changed"
+
+
+class OutboxStatus(enum.StrEnum):
+    """Where a planned message stands."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    # Fell due while the bot was down and no longer makes sense (the meeting began, a later reminder is due).
+    MISSED = "missed"
+    # What it was about changed: the seat was cancelled, the question answered, the meeting moved.
+    OBSOLETE = "obsolete"
+    # The person blocked the bot.
+    UNREACHABLE = "unreachable"
+    # Failed MAX_ATTEMPTS times, or refused by Telegram for good.
+    FAILED = "failed"
+
+
+def _enum(cls: type[enum.StrEnum]) -> Enum:
+    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class OutboxMessage(Base):
+    """One message to one person about one registration, due at a moment in UTC."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Names the message for good (registration, kind, slot, meeting start), so planning twice adds nothing.
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[MessageKind] = mapped_column(_enum(MessageKind))
+    slot: Mapped[str] = mapped_column(String(40))
+    # Deleted with the registration: erasing a person's data erases what was planned for them.
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    due_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    # The error's kind and Telegram's description; never the message text.
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+    registration = relationship("Registration", lazy="raise")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A message to plan: what, about which registration, when, and until when it makes sense."""
+
+    kind: MessageKind
+    slot: str
+    due_at: datetime
+    expires_at: datetime | None = None
+
+
+async def plan(session: AsyncSession, registration_id: int, message: Planned, *, now: datetime,
+               key_suffix: str = "") -> OutboxMessage | None:
+    """Add the message unless the same one was planned before; returns it if added."""
+    key = f"{registration_id}:{message.kind.value}:{message.slot}:{key_suffix}"
+    exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
+    if exists is not None:
+        return None
+    row = OutboxMessage(dedupe_key=key, kind=message.kind, slot=message.slot, registration_id=registration_id,
+                        due_at=message.due_at, expires_at=message.expires_at, status=OutboxStatus.PENDING,
+                        attempts=0, created_at=now)
+    session.add(row)
+    earliest = session.info.get(EARLIEST_PLANNED)
+    if earliest is None or message.due_at < earliest:
+        session.info[EARLIEST_PLANNED] = message.due_at
+    return row
+
+
+async def withdraw(session: AsyncSession, registration_id: int, kinds: set[MessageKind] | None = None) -> int:
+    """Mark the registration's unsent messages (of the given kinds) obsolete; returns how many."""
+    query = update(OutboxMessage).where(
+        OutboxMessage.registration_id == registration_id,
+        OutboxMessage.status == OutboxStatus.PENDING,
+    )
+    if kinds:
+        query = query.where(OutboxMessage.kind.in_(kinds))
+    result = await session.execute(query.values(status=OutboxStatus.OBSOLETE).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def _claimable(now: datetime):  # type: ignore[no-untyped-def]
+    # Pending and due, or claimed by a sender whose lease ran out (it died mid-send).
+    return or_(
+        (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.due_at <= now),
+        (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.lease_until <= now),
+    )
+
+
+async def mark_missed(session: AsyncSession, now: datetime) -> int:
+    """Record as missed the due messages that no longer make sense; returns how many."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(_claimable(now), OutboxMessage.expires_at.is_not(None), OutboxMessage.expires_at <= now)
+        .values(status=OutboxStatus.MISSED, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+async def claim_due(session: AsyncSession, *, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
+    """Take up to `limit` due messages for sending, earliest first, under a lease.
+
+    On PostgreSQL rows another process is claiming are skipped, not waited for; on SQLite the
+    transaction holds the database's write lock, which serialises claims the same way.
+    """
+    ids = list(await session.scalars(
+        select(OutboxMessage.id)
+        .where(_claimable(now))
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ))
+    if not ids:
+        return []
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(status=OutboxStatus.SENDING, lease_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    rows = await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .options(selectinload(OutboxMessage.registration))
+        .execution_options(populate_existing=True)
+    )
+    return list(rows)
+
+
+async def record_outcome(session: AsyncSession, message_id: int, status: OutboxStatus, *, now: datetime,
+                         error: str | None = None, retry_at: datetime | None = None) -> None:
+    """Record what sending did: sent, given up, or back to pending to be tried again at `retry_at`."""
+    values: dict[str, object] = {"status": status, "lease_until": None}
+    if status == OutboxStatus.SENT:
+        values["sent_at"] = now
+    if error is not None:
+        values["last_error"] = error[:200]
+    if retry_at is not None:
+        values["due_at"] = retry_at
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def next_due_at(session: AsyncSession) -> datetime | None:
+    """When the next message falls due (or a lease runs out); None if nothing is waiting."""
+    pending = await session.scalar(
+        select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == OutboxStatus.PENDING))
+    leased = await session.scalar(
+        select(func.min(OutboxMessage.lease_until)).where(OutboxMessage.status == OutboxStatus.SENDING))
+    moments = [m for m in (pending, leased) if m is not None]
+    return min(moments) if moments else None
