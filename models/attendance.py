@@ -124,6 +124,7 @@ async def _lapse(session: AsyncSession, registration: Registration, quota, now: 
     registration.status = RegistrationStatus.WAITLISTED
     registration.offered_until = None
     registration.offer_lapsed_at = now
+    await withdraw(session, registration.id, {MessageKind.SEAT_OFFER})
     await session.flush()
     await notify(session, registration, MessageKind.OFFER_LAPSED, now=now)
     return await pass_seat_on(session, quota, registration, now)

@@ -55,6 +55,7 @@ async def plan_seat_messages(session: AsyncSession, registration: Registration, 
     question, nudge = rules.attendance_slots(meeting.starts_at, meeting.zone)
     if question.due_at <= now and not ask_late:
         # Seated after the question went out: registering this close to the day says they will come.
+        registration.attendance, registration.attendance_at = True, now
         return
     if question.due_at <= now:
         question = Slot(question.name, now, question.expires_at if question.expires_at > now else meeting.starts_at)

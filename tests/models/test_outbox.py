@@ -1,0 +1,128 @@
+"""The outbox: planned once, claimed once (also by two processes at a time), missed when stale."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.database import create_engine, session_factory
+from models.outbox import (
+    MessageKind,
+    OutboxMessage,
+    OutboxStatus,
+    Planned,
+    claim_due,
+    mark_missed,
+    next_due_at,
+    plan,
+    record_outcome,
+)
+from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+from models.registration import register
+
+LEASE = timedelta(minutes=2)
+
+
+@pytest.fixture
+async def registration_ids(sessions) -> list[int]:  # type: ignore[no-untyped-def]
+    """Forty seated people at an undated meeting (so nothing is planned for them yet)."""
+    async with sessions() as s, s.begin():
+        await load_shipped_program(s)
+        meeting, role = await meeting_and_role(s, "shm23-aceh", "stakeholder")
+        ids = []
+        for n in range(40):
+            registration = await register(s, participant=await make_participant(s, n), meeting=meeting, role=role,
+                                          now=T0)
+            ids.append(registration.id)
+        await s.flush()
+        assert await s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        return ids
+
+
+async def plan_reminders(sessions, registration_ids: list[int], due=T0, expires=None) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        for registration_id in registration_ids:
+            await plan(s, registration_id, Planned(MessageKind.REMINDER, "reminder-1d", due, expires), now=T0)
+
+
+async def test_planning_the_same_message_twice_adds_it_once(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+    await plan_reminders(sessions, registration_ids[:1])
+    await plan_reminders(sessions, registration_ids[:1])
+    async with sessions() as s, s.begin():
+        assert await s.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+        assert await next_due_at(s) == T0
+
+
+async def test_only_due_messages_are_claimed_and_a_claim_holds_until_its_lease_runs_out(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+    await plan_reminders(sessions, registration_ids[:2])
+    await plan_reminders(sessions, registration_ids[2:3], due=T0 + timedelta(hours=1))
+    async with sessions() as s, s.begin():
+        claimed = await claim_due(s, now=T0, lease=LEASE, limit=10)
+        assert [m.registration_id for m in claimed] == registration_ids[:2]
+        assert all(m.status == OutboxStatus.SENDING and m.attempts == 1 for m in claimed)
+        assert claimed[0].registration.id == registration_ids[0]  # loaded for rendering
+    async with sessions() as s, s.begin():
+        assert await claim_due(s, now=T0 + LEASE - timedelta(seconds=1), lease=LEASE, limit=10) == []
+        await record_outcome(s, claimed[0].id, OutboxStatus.SENT, now=T0)
+    async with sessions() as s, s.begin():
+        # The sender of the second message died: after the lease it is claimed again, and nothing else.
+        again = await claim_due(s, now=T0 + LEASE, lease=LEASE, limit=10)
+        assert [(m.id, m.attempts) for m in again] == [(claimed[1].id, 2)]
+
+
+async def test_a_message_that_no_longer_makes_sense_is_recorded_as_missed(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+    await plan_reminders(sessions, registration_ids[:3], due=T0, expires=T0 + timedelta(hours=2))
+    async with sessions() as s, s.begin():
+        assert await mark_missed(s, T0 + timedelta(hours=1)) == 0
+        assert await mark_missed(s, T0 + timedelta(hours=2)) == 3
+        assert await claim_due(s, now=T0 + timedelta(hours=2), lease=LEASE, limit=10) == []
+        statuses = set(await s.scalars(select(OutboxMessage.status)))
+        assert statuses == {OutboxStatus.MISSED}
+
+
+async def test_a_failed_message_waits_for_its_retry(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+    await plan_reminders(sessions, registration_ids[:1])
+    async with sessions() as s, s.begin():
+        (message,) = await claim_due(s, now=T0, lease=LEASE, limit=10)
+        await record_outcome(s, message.id, OutboxStatus.PENDING, now=T0, error="TimedOut: x" * 50,
+                             retry_at=T0 + timedelta(seconds=30))
+    async with sessions() as s, s.begin():
+        assert await claim_due(s, now=T0 + timedelta(seconds=29), lease=LEASE, limit=10) == []
+        (retried,) = await claim_due(s, now=T0 + timedelta(seconds=30), lease=LEASE, limit=10)
+        assert retried.attempts == 2 and len(retried.last_error) == 200
+
+
+async def test_two_senders_claiming_at_once_never_take_the_same_message(db_url, sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+    await plan_reminders(sessions, registration_ids)
+    engines = [create_engine(db_url) for _ in range(4)]
+    try:
+        async def sender(engine) -> list[int]:  # type: ignore[no-untyped-def]
+            taken: list[int] = []
+            while True:
+                async with session_factory(engine)() as s, s.begin():
+                    batch = await claim_due(s, now=T0, lease=LEASE, limit=3)
+                    # Hold the claim open a moment so the others run into it (PostgreSQL skips it).
+                    await asyncio.sleep(0.01)
+                if not batch:
+                    return taken
+                taken += [m.id for m in batch]
+                await asyncio.sleep(0.02)  # "sending" the batch
+
+        claims = await asyncio.gather(*(sender(engine) for engine in engines))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    every = [message_id for claim in claims for message_id in claim]
+    assert len(every) == len(set(every)) == 40
+    assert sum(1 for claim in claims if claim) >= 2  # they really ran side by side
+
+
+async def test_withdrawn_rows_are_not_claimed(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+    await plan_reminders(sessions, registration_ids[:2])
+    async with sessions() as s, s.begin():
+        await s.execute(update(OutboxMessage).values(status=OutboxStatus.OBSOLETE))
+        assert await claim_due(s, now=T0, lease=LEASE, limit=10) == []
+        assert await next_due_at(s) is None
