@@ -82,7 +82,7 @@ class OutboxSender:
         self._application: Application | None = None
         self._running = False
         self._again = False
-        self._wake_at: datetime | None = None
+        self._wake_at: float | None = None  # the event loop's time of the planned wake-up
         self.totals = SendReport()
 
     def attach(self, application: Application) -> None:
@@ -101,13 +101,15 @@ class OutboxSender:
         if application is None or application.job_queue is None:
             return
         now = self._clock.now()
-        due_at = max(due_at or now, now)
-        if self._wake_at is not None and self._wake_at <= due_at and application.job_queue.get_jobs_by_name(WAKE_JOB):
+        delay = max((due_at - now).total_seconds(), 0.0) if due_at is not None else 0.0
+        # Compared in real time: an injected clock may have jumped past a wake-up planned earlier.
+        wake_at = asyncio.get_running_loop().time() + delay
+        if self._wake_at is not None and self._wake_at <= wake_at and application.job_queue.get_jobs_by_name(WAKE_JOB):
             return
         for job in application.job_queue.get_jobs_by_name(WAKE_JOB):
             job.schedule_removal()
-        self._wake_at = due_at
-        application.job_queue.run_once(self._job, when=(due_at - now).total_seconds(), name=WAKE_JOB)
+        self._wake_at = wake_at
+        application.job_queue.run_once(self._job, when=delay, name=WAKE_JOB)
 
     async def _job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.run()

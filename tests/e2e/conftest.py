@@ -57,8 +57,8 @@ class RunningBot:
 
 def bot_settings(standin: BotApiStandin, db_url: str, **overrides: object) -> Settings:
     """Settings pointing the bot at the stand-in and the test database."""
-    return Settings(bot_token=TOKEN, api_base_url=standin.base_url, database_url=db_url,
-                    rate_limit=False, **overrides)  # type: ignore[arg-type]
+    values: dict[str, object] = {"rate_limit": False, **overrides}
+    return Settings(bot_token=TOKEN, api_base_url=standin.base_url, database_url=db_url, **values)  # type: ignore[arg-type]
 
 
 @pytest.fixture

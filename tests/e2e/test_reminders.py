@@ -1,0 +1,210 @@
+"""Reminders, the attendance question and seat offers, end to end through the Bot API stand-in.
+
+The bot's clock is a FrozenClock the tests move; moving it wakes the outbox sender as the
+JobQueue would when the moment comes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Calendar
+
+from bot.app import build_application, polling
+from bot.clock import FrozenClock
+from botapi_standin import BotApiStandin, StandinUser
+from models.outbox import MessageKind
+from models.registration import register as register_directly
+from tests.conftest import BEFORE_THE_ROUND
+from tests.e2e.chat import buttons, outbox_statuses, register
+from tests.e2e.conftest import RunningBot, bot_settings
+from tests.models.factories import make_participant, meeting_and_role
+
+# Bengkulu, wave 1: Rabu, 26 Juli 2023 pukul 09.00 WIB (02:00 UTC), Hotel Mercure Bengkulu.
+START = datetime(2023, 7, 26, 2, 0, tzinfo=UTC)
+BENGKULU = "shm23-bengkulu"
+
+
+def calendar_of(bot, message) -> Calendar:  # type: ignore[no-untyped-def]
+    """The .ics file a message carries, parsed."""
+    assert message.kind == "document" and message.document["file_name"].endswith(".ics"), message
+    return Calendar.from_ical(bot.standin.core.files.get(message.document["file_id"]).data)
+
+
+async def next_with(user: StandinUser, words: str, timeout: float = 5.0):  # type: ignore[no-untyped-def]
+    """The next message that contains `words`, skipping others."""
+    while True:
+        message = await user.next_message(timeout=timeout)
+        if words in message.plain_text:
+            return message
+
+
+async def test_a_seat_comes_with_a_calendar_file_in_the_meetings_own_zone(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(9001)
+    done = await register(user, BENGKULU, role="Pemustaka")
+    assert "Pendaftaran berhasil" in done.plain_text
+    event = calendar_of(bot, await user.next_message()).walk("VEVENT")[0]
+    assert event.decoded("dtstart").isoformat() == "2023-07-26T09:00:00+07:00"
+    assert str(event["dtstart"].params["TZID"]) == "Asia/Jakarta"
+    assert "Hotel Mercure Bengkulu" in str(event["location"])
+    assert event.walk("VALARM")[0].decoded("trigger") == -timedelta(hours=2)
+
+
+async def test_reminders_arrive_on_time_in_local_time_once_each(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(9002)
+    await register(user, BENGKULU, role="Pemustaka")
+    await user.next_message()  # the calendar file
+    bot.clock.set(START - timedelta(days=7, minutes=1))
+    bot.clock.set(START - timedelta(days=7))
+    week = await user.next_message()
+    assert "Pengingat" in week.plain_text and "7 hari lagi" in week.plain_text
+    assert "Rabu, 26 Juli 2023 pukul 09.00 WIB" in week.plain_text
+    assert "Hotel Mercure Bengkulu, Bengkulu" in week.plain_text
+    assert "Pemustaka yang terdampak TPBIS" in week.plain_text
+    # Moving on to the question: it asks, and "Hadir" is recorded.
+    bot.clock.set(START - timedelta(days=3))
+    question = await user.next_message()
+    assert "Apakah Anda akan hadir" in question.plain_text
+    assert buttons(question) == ["✅ Hadir", "❌ Tidak hadir"]
+    await user.press(question, text="Hadir")
+    assert "kehadiran Anda" in (await user.next_message()).plain_text
+    bot.clock.set(START - timedelta(days=1))
+    assert "1 hari lagi" in (await user.next_message()).plain_text  # and no second asking: answered
+    bot.clock.set(START - timedelta(hours=2))
+    assert "2 jam lagi" in (await user.next_message()).plain_text
+    bot.clock.set(START + timedelta(hours=1))
+    await bot.eventually(lambda s: outbox_statuses(s, 9002, tuple(MessageKind)),
+                         lambda found: found.count("sent") == 4 and "pending" not in found)
+    assert sum("Pengingat" in m.plain_text for m in user.messages) == 3
+
+
+async def test_tidak_hadir_moves_the_seat_through_the_waiting_list_with_holds(bot) -> None:  # type: ignore[no-untyped-def]
+    seated, first, second = (bot.standin.user(n) for n in (9101, 9102, 9103))
+    await register(seated, BENGKULU, role="Pemustaka")
+    await register(first, BENGKULU, role="Pemustaka")
+    await register(second, BENGKULU, role="Pemustaka")
+    bot.clock.set(START - timedelta(days=3))
+    question = await next_with(seated, "Apakah Anda akan hadir")
+    await seated.press(question, text="Tidak hadir")
+    # One tap gives nothing away: the question turns into a confirmation.
+    await seated.wait_for(lambda u: "Yakin tidak dapat hadir" in u.messages[-1].plain_text)
+    await seated.press(seated.messages[-1], text="Kembali")
+    await seated.wait_for(lambda u: "Apakah Anda akan hadir" in u.messages[-1].plain_text)
+    await seated.press(seated.messages[-1], text="Tidak hadir")
+    await seated.wait_for(lambda u: "Yakin tidak dapat hadir" in u.messages[-1].plain_text)
+    await seated.press(seated.messages[-1], text="Ya, saya tidak hadir")
+    assert "telah dilepas" in (await next_with(seated, "dilepas")).plain_text
+
+    offer = await next_with(first, "Ada kursi untuk Anda")
+    assert "Senin, 24 Juli 2023 pukul 09.00 WIB" in offer.plain_text  # held 24 hours, in local time
+    assert buttons(offer) == ["✅ Ambil", "Lepas"]
+    assert not any("Ada kursi" in m.plain_text for m in second.messages)
+
+    # Nobody answers for a day: the hold lapses and the seat is offered to the next person.
+    bot.clock.set(START - timedelta(days=2))
+    lapsed = await next_with(first, "sudah habis")
+    second_offer = await next_with(second, "Ada kursi untuk Anda")
+    await first.press(lapsed, text="Ambil kursi bila masih ada")
+    assert "tidak tersedia" in (await first.next_message()).plain_text
+    await first.press(offer, text="Ambil")  # the old offer's button: the seat is held for someone else
+    assert "tidak tersedia" in (await first.next_message()).plain_text
+    await second.press(second_offer, text="Ambil")
+    taken = await next_with(second, "Kursi Anda terkonfirmasi")
+    assert "Pemustaka" in taken.plain_text
+    assert calendar_of(bot, await second.next_message()).walk("VEVENT")
+    await second.send_text("/status")
+    assert "kursi terkonfirmasi" in (await second.next_message()).plain_text
+    await first.send_text("/status")
+    assert "daftar tunggu nomor 1" in (await first.next_message()).plain_text
+
+
+async def test_lepas_passes_the_seat_on_and_leaves_the_list(bot) -> None:  # type: ignore[no-untyped-def]
+    seated, first, second = (bot.standin.user(n) for n in (9201, 9202, 9203))
+    for user in (seated, first, second):
+        await register(user, BENGKULU, role="Pemustaka")
+    bot.clock.set(START - timedelta(days=3))
+    await seated.send_text("/batal")
+    await seated.press(await next_with(seated, "Batalkan pendaftaran"), text="Ya, batalkan")
+    offer = await next_with(first, "Ada kursi untuk Anda")
+    await first.press(offer, text="Lepas")
+    assert "keluar dari daftar tunggu" in (await first.next_message()).plain_text
+    await next_with(second, "Ada kursi untuk Anda")
+    await first.send_text("/status")
+    assert "belum terdaftar" in (await first.next_message()).plain_text
+
+
+async def test_what_fell_due_while_the_bot_was_down_is_sent_if_it_still_makes_sense(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+    user = standin.user(9301)
+    clock = FrozenClock(BEFORE_THE_ROUND)
+    settings = bot_settings(standin, db_url)
+    async with polling(build_application(settings, clock=clock), poll_timeout=1):
+        await register(user, BENGKULU, role="Pemustaka")
+        await user.next_message()
+    # While the bot is down the 7-day reminder and the question fall due, and lapse.
+    clock.set(START - timedelta(hours=12))
+    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
+        reminder = await next_with(user, "Pengingat")
+        assert "12 jam lagi" in reminder.plain_text
+        await next_with(user, "belum menerima jawaban")
+        running = RunningBot(standin, clock, settings, application)
+        statuses = await running.eventually(lambda s: outbox_statuses(s, 9301, tuple(MessageKind)),
+                                            lambda found: found.count("sent") == 2)
+        # Missed: the week reminder and the question; sent: the day reminder and the second asking.
+        assert sorted(statuses) == ["missed", "missed", "pending", "sent", "sent"]
+    assert sum("Pengingat" in m.plain_text for m in user.messages) == 1
+    assert standin.bot_errors == []
+
+
+async def seat_people(session, count: int) -> list[int]:  # type: ignore[no-untyped-def]
+    """Seat `count` people as Stakeholder Provinsi in Bengkulu directly; returns their Telegram ids."""
+    meeting, role = await meeting_and_role(session, BENGKULU, "stakeholder")
+    people = [await make_participant(session, n) for n in range(count)]
+    for person in people:
+        await register_directly(session, participant=person, meeting=meeting, role=role, now=BEFORE_THE_ROUND)
+    return [person.telegram_user_id for person in people]
+
+
+async def test_a_fan_out_rides_out_429s_server_errors_timeouts_and_blocked_people(db_url) -> None:  # type: ignore[no-untyped-def]
+    # Telegram's flood limit: more than 30 messages in a second are answered with 429.
+    async with BotApiStandin(bot_username="shm_test_bot", rate_limit_per_second=30) as standin:
+        await fan_out_through_faults(standin, db_url)
+
+
+async def fan_out_through_faults(standin: BotApiStandin, db_url: str) -> None:
+    clock = FrozenClock(BEFORE_THE_ROUND)
+    settings = bot_settings(standin, db_url, rate_limit=True)
+    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
+        running = RunningBot(standin, clock, settings, application)
+        ids = await running.query(lambda s: seat_people(s, 18))
+        users = {user_id: standin.user(user_id) for user_id in ids}
+        limited, failing, slow, blocked = ids[:4]
+        standin.fail_next("sendMessage", status=429, retry_after=1, chat_id=limited)
+        standin.fail_next("sendMessage", status=502, description="Bad Gateway", chat_id=failing)
+        standin.delay_next("sendMessage", 7, chat_id=slow)  # past the client's 5 s timeout
+        await users[blocked].block(notify=False)
+
+        clock.set(START - timedelta(days=7))
+        await running.eventually(lambda s: outbox_statuses(s, limited, (MessageKind.REMINDER,)),
+                                 lambda found: found[0] == "sent")
+        for user_id, user in users.items():
+            if user_id not in (failing, slow, blocked):
+                await user.wait_for(lambda u: any("Pengingat" in m.plain_text for m in u.messages))
+        # The 502 and the timeout are tried again after a pause; the blocked person is not.
+        await running.eventually(lambda s: outbox_statuses(s, slow, (MessageKind.REMINDER,)),
+                                 lambda found: found[0] == "pending", timeout=15)
+        clock.advance(timedelta(seconds=31))
+        for user_id in (failing, slow):
+            await users[user_id].wait_for(lambda u: any("Pengingat" in m.plain_text for m in u.messages), timeout=10)
+        week = lambda s, user_id: outbox_statuses(s, user_id, (MessageKind.REMINDER,))  # noqa: E731
+        assert [await running.query(lambda s, u=u: week(s, u)) for u in (limited, failing, slow, blocked)] == [
+            ["sent", "pending", "pending"], ["sent", "pending", "pending"], ["sent", "pending", "pending"],
+            ["unreachable", "pending", "pending"]]
+    reminders = {user_id: sum("Pengingat" in m.plain_text for m in user.messages) for user_id, user in users.items()}
+    assert reminders[blocked] == 0
+    assert [user_id for user_id, n in reminders.items() if n != 1 and user_id not in (slow, blocked)] == []
+    # A timed-out send may have arrived after all: Telegram gives no way to know, so it can come twice.
+    assert 1 <= reminders[slow] <= 2
+    assert standin.rate_limited_count == 0  # the flood limiter kept under 30 a second
+    assert len([c for c in standin.calls_to("sendMessage") if c.status == 429]) == 1  # the injected one, waited out
+    assert [c for c in standin.calls_to("sendMessage") if c.status == 403] != []
+    assert standin.bot_errors == []
