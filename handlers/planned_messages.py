@@ -26,10 +26,12 @@ def time_left(starts_at: datetime, now: datetime, texts: Texts) -> str:
     """'3 hari lagi', '2 jam lagi' or '40 menit lagi', rounded to what a person would say."""
     left = starts_at - now
     if left >= timedelta(hours=23):
-        return texts("lead_days", n=max(1, round(left / timedelta(days=1))))
-    if left >= timedelta(minutes=90):
-        return texts("lead_hours", n=round(left / timedelta(hours=1)))
-    return texts("lead_minutes", n=max(1, round(left / timedelta(minutes=1))))
+        unit, n = "day", max(1, round(left / timedelta(days=1)))
+    elif left >= timedelta(minutes=90):
+        unit, n = "hour", round(left / timedelta(hours=1))
+    else:
+        unit, n = "minute", max(1, round(left / timedelta(minutes=1)))
+    return texts(f"lead_{unit}") if n == 1 else texts(f"lead_{unit}s", n=n)
 
 
 def attendance_keyboard(registration: Registration, texts: Texts) -> InlineKeyboardMarkup:

@@ -103,6 +103,9 @@ TEXTS: dict[str, str] = {
     "lead_days": "in {n} days",
     "lead_hours": "in {n} hours",
     "lead_minutes": "in {n} minutes",
+    "lead_day": "in 1 day",
+    "lead_hour": "in 1 hour",
+    "lead_minute": "in 1 minute",
     "attendance_question": (
         "📋 <b>Attendance</b>\nWill you attend <b>{meeting}</b> as {role}?\n"
         "<b>Time:</b> {when}\n<b>Venue:</b> {venue}\n\n"

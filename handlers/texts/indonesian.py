@@ -111,6 +111,9 @@ TEXTS: dict[str, str] = {
     "lead_days": "{n} hari lagi",
     "lead_hours": "{n} jam lagi",
     "lead_minutes": "{n} menit lagi",
+    "lead_day": "1 hari lagi",
+    "lead_hour": "1 jam lagi",
+    "lead_minute": "1 menit lagi",
     "attendance_question": (
         "📋 <b>Konfirmasi kehadiran</b>\nApakah Anda akan hadir di <b>{meeting}</b> sebagai {role}?\n"
         "<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}\n\n"
