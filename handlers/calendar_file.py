@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
 
 PRODID = "-//shm-bot//TPBIS SHM//ID"
 # Meetings run a working day; when the program gives no end, this keeps the event from being zero-length.
@@ -22,6 +21,9 @@ def meeting_calendar(*, uid: str, title: str, description: str, location: str,
             raise ValueError(f"{name} must be timezone-aware")
     if ends_at is None:
         ends_at = starts_at + DEFAULT_DURATION
+
+    # Imported when first needed: icalendar costs 8.5 MB resident, and an idle bot stays under 100 MB.
+    from icalendar import Alarm, Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)

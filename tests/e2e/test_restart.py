@@ -1,4 +1,4 @@
-"""A real `python -m bot` process killed with SIGKILL mid-registration continues where it was."""
+"""A real `python -m bot` process killed with SIGKILL continues where it was: mid-registration, mid-fan-out."""
 
 from __future__ import annotations
 
@@ -7,13 +7,19 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from benchmarks.fanout import seed_fanout
 from bot.database import create_engine, session_factory
+from bot.outbox import BATCH
 from bot.settings import PROJECT_ROOT
+from botapi_standin import BotApiStandin
+from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import Participant
 from models.registration import Registration
 from tests.e2e.chat import ANSWERS
@@ -21,11 +27,14 @@ from tests.e2e.conftest import TOKEN
 
 
 @asynccontextmanager
-async def bot_process(standin, db_url: str) -> AsyncIterator[subprocess.Popen]:  # type: ignore[no-untyped-def]
-    """`python -m bot` pointed at the stand-in, running until it polls; killed on exit."""
+async def bot_process(standin, db_url: str, **settings: str) -> AsyncIterator[subprocess.Popen]:  # type: ignore[no-untyped-def]
+    """`python -m bot` pointed at the stand-in, running until it polls; killed on exit.
+
+    `settings` are further environment variables, such as OUTBOX_LEASE_SECONDS="3".
+    """
     polls_before = len(standin.calls_to("getUpdates"))
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TELEGRAM_BOT_TOKEN": TOKEN,
-           "TELEGRAM_API_BASE_URL": standin.base_url, "DATABASE_URL": db_url}
+           "TELEGRAM_API_BASE_URL": standin.base_url, "DATABASE_URL": db_url, **settings}
     process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -85,3 +94,81 @@ async def test_sigkill_in_the_middle_loses_nothing_and_repeats_nothing(standin, 
             assert len(list(await session.scalars(select(Registration)))) == 1
     finally:
         await engine.dispose()
+
+
+FANOUT_PEOPLE = 500
+# Telegram's flood limit; the stand-in answers 429 above it.
+TELEGRAM_PER_SECOND = 30
+
+
+def reminders_delivered(standin: BotApiStandin) -> Counter[int]:
+    """How many reminders each chat received (sendMessage answered 200)."""
+    return Counter(int(c.params["chat_id"]) for c in standin.calls_to("sendMessage")
+                   if c.status == 200 and "Pengingat" in str(c.params.get("text", "")))
+
+
+async def until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Wait for the condition, checked every 20 ms; fail after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{what} within {timeout} s")
+        await asyncio.sleep(0.02)
+
+
+async def test_sigkill_in_the_middle_of_a_fanout_loses_no_reminder_and_repeats_only_those_in_flight(db_url) -> None:  # type: ignore[no-untyped-def]
+    async with BotApiStandin(bot_username="shm_test_bot", rate_limit_per_second=TELEGRAM_PER_SECOND) as standin:
+        people = await seed_fanout(db_url, FANOUT_PEOPLE, datetime.now(UTC))
+        for user_id in people:
+            standin.user(user_id, f"P{user_id}")
+        engine = create_engine(db_url)
+        sessions = session_factory(engine)
+        try:
+            async with bot_process(standin, db_url, OUTBOX_LEASE_SECONDS="3") as process:
+                await until(lambda: reminders_delivered(standin).total() >= 200, 40, "200 reminders were not sent")
+                process.send_signal(signal.SIGKILL)
+                process.wait(10)
+            before_restart = reminders_delivered(standin)
+            async with sessions() as session:
+                # Claimed by the killed process and not recorded: sent again when their lease runs out.
+                in_flight = set(await session.scalars(
+                    select(Participant.chat_id)
+                    .join(Registration, Registration.participant_id == Participant.id)
+                    .join(OutboxMessage, OutboxMessage.registration_id == Registration.id)
+                    .where(OutboxMessage.status == OutboxStatus.SENDING)))
+            assert 150 <= before_restart.total() <= 250, before_restart.total()
+            assert 0 < len(in_flight) <= BATCH, in_flight
+
+            async with bot_process(standin, db_url, OUTBOX_LEASE_SECONDS="3"):
+                await until(lambda: len(reminders_delivered(standin)) == FANOUT_PEOPLE, 60,
+                            "not everybody got the reminder")
+
+                async def unsettled() -> int:
+                    async with sessions() as session:
+                        return await session.scalar(select(func.count()).where(
+                            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))) or 0
+
+                deadline = asyncio.get_running_loop().time() + 10
+                while await unsettled():
+                    assert asyncio.get_running_loop().time() < deadline, "the outbox did not settle within 10 s"
+                    await asyncio.sleep(0.1)
+                # Anything sent twice would have gone out by now: the lease was 3 s.
+                await asyncio.sleep(0.5)
+
+            delivered = reminders_delivered(standin)
+            twice = {chat for chat, n in delivered.items() if n == 2}
+            print("DEBUG", before_restart.total(), len(in_flight), len(twice), standin.rate_limited_count, [ (e.method, e.status) for e in standin.errors][:5])
+            assert set(delivered) == set(people), set(people) - set(delivered)
+            assert max(delivered.values()) <= 2, delivered.most_common(3)
+            assert len(twice) <= BATCH, len(twice)
+            # Only a message the killed process had claimed can arrive twice.
+            assert twice <= in_flight, twice - in_flight
+            async with sessions() as session:
+                statuses = {(kind, status): n for kind, status, n in await session.execute(
+                    select(OutboxMessage.kind, OutboxMessage.status, func.count())
+                    .group_by(OutboxMessage.kind, OutboxMessage.status))}
+        finally:
+            await engine.dispose()
+    # Every reminder that was due is recorded as sent; the rest are the plans seed_fanout dropped.
+    live = {key: n for key, n in statuses.items() if key[1] != OutboxStatus.OBSOLETE}
+    assert live == {(MessageKind.REMINDER, OutboxStatus.SENT): FANOUT_PEOPLE}, statuses
