@@ -174,7 +174,11 @@ class FloodLimiter(BaseRateLimiter[int]):
         self._paused_until = 0.0
 
     async def initialize(self) -> None:
-        """Nothing to set up; the lock is created on first use in the running loop."""
+        """Start as if the window were full: Telegram still counts what a previous run sent just before."""
+        # A process restarted right after a crash would otherwise burst into the old run's second
+        # and meet flood control (seen in the SIGKILL fan-out test: 20-30 429s).
+        loop = asyncio.get_running_loop()
+        self._paused_until = loop.time() + self._overall.period
 
     async def shutdown(self) -> None:
         """Forget the windows, so a restarted bot does not wait for sends of a previous run."""

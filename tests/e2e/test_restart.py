@@ -157,7 +157,6 @@ async def test_sigkill_in_the_middle_of_a_fanout_loses_no_reminder_and_repeats_o
 
             delivered = reminders_delivered(standin)
             twice = {chat for chat, n in delivered.items() if n == 2}
-            print("DEBUG", before_restart.total(), len(in_flight), len(twice), standin.rate_limited_count, [ (e.method, e.status) for e in standin.errors][:5])
             assert set(delivered) == set(people), set(people) - set(delivered)
             assert max(delivered.values()) <= 2, delivered.most_common(3)
             assert len(twice) <= BATCH, len(twice)
