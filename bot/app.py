@@ -51,7 +51,6 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
                           poll_interval=timedelta(seconds=settings.outbox_poll_seconds))
     outbox.attach(application)
     application.bot_data["services"] = Services(settings, sessions, clock, outbox)
-    application.bot_data["outbox"] = outbox
     application.bot_data["engine"] = engine
     register_all(application)
     schedule_jobs(application)
@@ -70,7 +69,7 @@ async def _on_startup(application: Application) -> None:
         commands = [BotCommand(name, description) for name, description in Texts(language).commands()]
         await application.bot.set_my_commands(commands, language_code=None if language == "id" else language)
     # Rebuild the schedule from the outbox: what fell due while the bot was down goes out now.
-    application.bot_data["outbox"].wake()
+    services.outbox.wake()
 
 
 async def _on_shutdown(application: Application) -> None:

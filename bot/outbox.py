@@ -5,14 +5,16 @@ the next due moment, rebuilt from the rows at start. A repeating sweep also pick
 another process planned (`python -m bot load-program`, a second bot on the same PostgreSQL).
 
 Sending respects Telegram's limits through the bot's rate limiter (`bot.rate_limit`). A person
-who blocked the bot is marked unreachable and not tried again; a 429 that gets through pauses
-the sender for its `retry_after`; timeouts and server errors are retried with growing pauses.
+who blocked the bot is marked unreachable and not tried again; a 429 that gets through the
+limiter's own retries puts the message back for its `retry_after`; timeouts and server errors are
+retried with growing pauses.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +24,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
+from bot.rate_limit import retry_after_seconds
 from handlers.common import Reply, send
 from handlers.planned_messages import render
 from handlers.texts import Texts
@@ -51,17 +54,6 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 30 * 60))
 
 
-@dataclass
-class SendReport:
-    """What one run of the sender did; for logs and benchmarks."""
-
-    sent: int = 0
-    skipped: int = 0
-    retried: int = 0
-    failed: int = 0
-    unreachable: int = 0
-
-
 @dataclass(frozen=True)
 class _Outgoing:
     message_id: int
@@ -83,7 +75,6 @@ class OutboxSender:
         self._running = False
         self._again = False
         self._wake_at: float | None = None  # the event loop's time of the planned wake-up
-        self.totals = SendReport()
 
     def attach(self, application: Application) -> None:
         """Use the application's bot and JobQueue; schedules the sweep."""
@@ -93,7 +84,7 @@ class OutboxSender:
         subscribe = getattr(self._clock, "subscribe", None)
         if subscribe is not None:
             # An injected clock moves without real time passing: check what fell due.
-            subscribe(lambda: self.wake())
+            subscribe(self.wake)
 
     def wake(self, due_at: datetime | None = None) -> None:
         """Run at `due_at` (at once if it is None or past), unless a run is planned earlier already."""
@@ -114,9 +105,9 @@ class OutboxSender:
     async def _job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.run()
 
-    async def run(self) -> SendReport:
-        """Send everything due now; then plan the next wake-up."""
-        report = SendReport()
+    async def run(self) -> Counter[OutboxStatus]:
+        """Send everything due now, then plan the next wake-up; returns how many rows ended how."""
+        report: Counter[OutboxStatus] = Counter()
         if self._running:
             self._again = True
             return report
@@ -130,9 +121,8 @@ class OutboxSender:
                     break
         finally:
             self._running = False
-        if report.sent or report.failed or report.unreachable:
-            log.info("outbox: %d sent, %d skipped, %d to retry, %d failed, %d unreachable",
-                     report.sent, report.skipped, report.retried, report.failed, report.unreachable)
+        if report:
+            log.info("outbox: %s", ", ".join(f"{n} {status.value}" for status, n in sorted(report.items())))
         await self._plan_next_wake()
         return report
 
@@ -142,23 +132,20 @@ class OutboxSender:
         if moments:
             self.wake(min(moments))
 
-    async def _drain(self, report: SendReport) -> None:
+    async def _drain(self, report: Counter[OutboxStatus]) -> None:
         while True:
             outgoing, claimed = await self._claim(report)
             if not claimed:
                 return
-            results = await asyncio.gather(*(self._send(item) for item in outgoing))
-            for outcome in results:
-                setattr(report, outcome, getattr(report, outcome) + 1)
-                setattr(self.totals, outcome, getattr(self.totals, outcome) + 1)
+            report.update(await asyncio.gather(*(self._send(item) for item in outgoing)))
 
-    async def _claim(self, report: SendReport) -> tuple[list[_Outgoing], int]:
+    async def _claim(self, report: Counter[OutboxStatus]) -> tuple[list[_Outgoing], int]:
         """Claim a batch and render it; messages no longer wanted are recorded and dropped."""
         outgoing: list[_Outgoing] = []
         async with self._sessions() as session, session.begin():
             now = self._clock.now()
             await lapse_expired_offers(session, now=now)
-            report.skipped += await mark_missed(session, now)
+            report[OutboxStatus.MISSED] += await mark_missed(session, now)
             claimed = await claim_due(session, now=now, lease=self._lease, limit=BATCH)
             languages = await self._languages(session, [m.registration.participant.telegram_user_id for m in claimed])
             for message in claimed:
@@ -166,16 +153,15 @@ class OutboxSender:
                 reason = reason_not_to_send(message, registration, now)
                 if reason is not None:
                     message.status, message.lease_until = reason, None
-                    report.skipped += 1
+                    report[reason] += 1
                     continue
                 user_id = registration.participant.telegram_user_id
                 texts = Texts(languages.get(user_id, DEFAULT_LANGUAGE))
                 reply = await render(session, message, registration, texts, now)
                 outgoing.append(_Outgoing(message.id, user_id, reply, message.attempts))
-            wake_for = session.info.pop(EARLIEST_PLANNED, None)
-        if wake_for is not None:
-            # Lapsed holds offered seats to the next people: those offers are due at once.
-            self._again = True
+            if EARLIEST_PLANNED in session.info:
+                # Lapsed holds offered seats to the next people: those offers are due at once.
+                self._again = True
         return outgoing, len(claimed)
 
     @staticmethod
@@ -187,30 +173,29 @@ class OutboxSender:
             .where(Conversation.telegram_user_id.in_(set(user_ids))))
         return {user_id: language for user_id, language in rows}
 
-    async def _send(self, item: _Outgoing) -> str:
-        """Send one message and record the outcome; returns the SendReport field to count it in."""
+    async def _send(self, item: _Outgoing) -> OutboxStatus:
+        """Send one message and record the outcome (PENDING: to be tried again)."""
         assert self._application is not None
         retry_at: datetime | None = None
         error: str | None = None
         try:
             await send(self._application.bot, item.reply)
-            status, outcome = OutboxStatus.SENT, "sent"
+            status = OutboxStatus.SENT
         except Forbidden as exc:
-            status, outcome, error = OutboxStatus.UNREACHABLE, "unreachable", f"Forbidden: {exc.message}"
+            status, error = OutboxStatus.UNREACHABLE, f"Forbidden: {exc.message}"
         except RetryAfter as exc:
-            # The rate limiter already waited and retried; give Telegram the pause it asked for.
-            pause = exc.retry_after if isinstance(exc.retry_after, timedelta) else timedelta(seconds=exc.retry_after)
-            status, outcome, error = OutboxStatus.PENDING, "retried", "RetryAfter"
-            retry_at = self._clock.now() + pause
+            # The rate limiter waited and retried already; this row waits the pause Telegram asked for.
+            status, error = OutboxStatus.PENDING, "RetryAfter"
+            retry_at = self._clock.now() + timedelta(seconds=retry_after_seconds(exc))
         except BadRequest as exc:
-            status, outcome, error = OutboxStatus.FAILED, "failed", f"BadRequest: {exc.message}"
+            status, error = OutboxStatus.FAILED, f"BadRequest: {exc.message}"
         except TelegramError as exc:
             # Timeouts and server errors: the message may or may not have arrived; try again later.
             error = f"{type(exc).__name__}: {exc.message}"
             if item.attempts >= MAX_ATTEMPTS:
-                status, outcome = OutboxStatus.FAILED, "failed"
+                status = OutboxStatus.FAILED
             else:
-                status, outcome = OutboxStatus.PENDING, "retried"
+                status = OutboxStatus.PENDING
                 retry_at = self._clock.now() + retry_delay(item.attempts)
         async with self._sessions() as session, session.begin():
             now = self._clock.now()
@@ -219,4 +204,4 @@ class OutboxSender:
                 await set_reachable(session, item.telegram_user_id, False, now=now)
         if error is not None:
             log.info("outbox message %d: %s (%s)", item.message_id, status.value, error.split(":")[0])
-        return outcome
+        return status

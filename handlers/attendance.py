@@ -10,8 +10,8 @@ from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.planned_messages import attendance_keyboard, attendance_question
 from handlers.registration import stale
-from models.attendance import Outcome, answer_attendance
-from models.registration import RegistrationStatus, registration_of_user
+from models.attendance import Outcome, answer_attendance, holds_seat_ahead
+from models.registration import registration_of_user
 
 
 @conversation_turn
@@ -19,7 +19,7 @@ async def on_button(update: Update, turn: Turn) -> None:
     """Hadir, Tidak hadir, its confirmation, and the step back from it."""
     action = cb.parse(update.callback_query.data)
     registration = await registration_of_user(turn.session, getattr(action, "registration_id", 0), turn.user_id)
-    if registration is None or registration.status != RegistrationStatus.SEATED:
+    if registration is None or not holds_seat_ahead(registration, turn.now):
         await stale(turn)
         return
     meeting = meeting_title(registration.meeting)

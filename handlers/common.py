@@ -89,9 +89,10 @@ class Turn:
     def user_id(self) -> int:
         return self.conversation.telegram_user_id
 
-    def say(self, key: str, keyboard: Keyboard | None = None, **params: object) -> None:
-        """Answer the person with a catalogue text."""
-        self.say_html(self.texts(key, **params), keyboard)
+    def say(self, key: str, keyboard: Keyboard | None = None, *, document: Document | None = None,
+            **params: object) -> None:
+        """Answer the person with a catalogue text (and a file after it)."""
+        self.say_html(self.texts(key, **params), keyboard, document)
 
     def say_html(self, text: Html, keyboard: Keyboard | None = None, document: Document | None = None) -> None:
         """Answer the person with text composed from catalogue pieces, split to fit Telegram."""

@@ -53,11 +53,11 @@ async def seat_calendar(session: AsyncSession, registration: Registration, texts
     meeting = registration.meeting
     if meeting.starts_at is None:
         return None
-    program = await program_name_for(session, meeting.id) or texts("program_unnamed")
-    title = f"{program}: {meeting_title(meeting)}"
+    program = await program_name_for(session, meeting.id) or texts.plain("program_unnamed")
     data = meeting_calendar(
-        uid=f"shm-bot-{meeting.code}-{registration.id}@shm-bot", title=title,
-        description=texts("calendar_description", role=registration.role.name),
+        uid=f"shm-bot-{meeting.code}-{registration.id}@shm-bot",
+        title=texts.plain("calendar_title", program=program, meeting=meeting_title(meeting)),
+        description=texts.plain("calendar_description", role=registration.role.name),
         location=meeting_venue(meeting, texts), starts_at=meeting.starts_at, ends_at=meeting.ends_at,
         zone=meeting.zone, alarm_before=(await plan_of(session, meeting)).calendar_alarm, stamp=now)
     return Document(f"{meeting.code}.ics", data, texts("calendar_caption"))
@@ -88,6 +88,9 @@ async def render(session: AsyncSession, message: OutboxMessage, registration: Re
         return Reply(chat_id, texts("offer_lapsed", **details), keyboard)
     if kind == MessageKind.PROMOTED:
         return Reply(chat_id, texts("promoted", **details), document=await seat_calendar(session, registration, texts, now))
-    seated = registration.status == RegistrationStatus.SEATED
-    document = await seat_calendar(session, registration, texts, now) if seated else None
-    return Reply(chat_id, texts("schedule_changed", **details), document=document)
+    if kind == MessageKind.SCHEDULE_CHANGED:
+        # Only a seat gets the new calendar entry; someone waiting has nothing to put in a calendar yet.
+        seated = registration.status == RegistrationStatus.SEATED
+        document = await seat_calendar(session, registration, texts, now) if seated else None
+        return Reply(chat_id, texts("schedule_changed", **details), document=document)
+    raise ValueError(f"no text for outbox messages of kind {kind}")

@@ -31,8 +31,8 @@ async def on_button(update: Update, turn: Turn) -> None:
         return
     turn.close_pressed_keyboard = True
     if answer.outcome == Outcome.SEATED:
-        turn.say_html(turn.texts("seat_taken", **registration_details(registration.meeting, registration.role.name, turn.texts)),
-                      document=await seat_calendar(turn.session, registration, turn.texts, turn.now))
+        turn.say("seat_taken", document=await seat_calendar(turn.session, registration, turn.texts, turn.now),
+                 **registration_details(registration.meeting, registration.role.name, turn.texts))
     elif answer.outcome == Outcome.RELEASED:
         turn.say("seat_released", meeting=meeting_title(registration.meeting))
     else:

@@ -18,15 +18,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus, withdraw
+from models.program import RoleQuota
 from models.registration import (
     Cancellation,
     Registration,
     RegistrationStatus,
-    give_seat,
-    taken_count,
     end_registration,
+    give_seat,
     locked,
     pass_seat_on,
+    taken_count,
 )
 from models.seat_schedule import notify
 
@@ -58,6 +59,11 @@ def _meeting_ahead(registration: Registration, now: datetime) -> bool:
     return starts_at is not None and now < starts_at
 
 
+def holds_seat_ahead(registration: Registration, now: datetime) -> bool:
+    """Seated at a meeting that has not begun: reminded, and still able to say Hadir or Tidak hadir."""
+    return registration.status == RegistrationStatus.SEATED and _meeting_ahead(registration, now)
+
+
 async def answer_attendance(session: AsyncSession, registration_id: int, *, will_attend: bool,
                             now: datetime) -> Answer:
     """Record a seated person's "Hadir" or "Tidak hadir"; the latter frees their seat."""
@@ -65,7 +71,7 @@ async def answer_attendance(session: AsyncSession, registration_id: int, *, will
     if found is None:
         return Answer(Outcome.NOT_APPLICABLE, None)
     registration, quota = found
-    if registration.status != RegistrationStatus.SEATED or not _meeting_ahead(registration, now):
+    if not holds_seat_ahead(registration, now):
         return Answer(Outcome.NOT_APPLICABLE, registration)
     registration.attendance = will_attend
     registration.attendance_at = now
@@ -120,7 +126,7 @@ async def release_seat(session: AsyncSession, registration_id: int, *, now: date
     return Answer(Outcome.RELEASED, registration, cancellation)
 
 
-async def _lapse(session: AsyncSession, registration: Registration, quota, now: datetime) -> Cancellation:  # type: ignore[no-untyped-def]
+async def _lapse(session: AsyncSession, registration: Registration, quota: RoleQuota, now: datetime) -> Cancellation:
     registration.status = RegistrationStatus.WAITLISTED
     registration.offered_until = None
     registration.offer_lapsed_at = now
@@ -167,7 +173,7 @@ def reason_not_to_send(message: OutboxMessage, registration: Registration, now: 
     status = registration.status
     kind = message.kind
     if kind in (MessageKind.REMINDER, MessageKind.ATTENDANCE_QUESTION, MessageKind.ATTENDANCE_NUDGE):
-        if status != RegistrationStatus.SEATED or not _meeting_ahead(registration, now):
+        if not holds_seat_ahead(registration, now):
             return OutboxStatus.OBSOLETE
         if kind != MessageKind.REMINDER and registration.attendance is not None:
             return OutboxStatus.OBSOLETE

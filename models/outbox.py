@@ -12,7 +12,6 @@ repeat is the only way a person gets a message twice.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Enum, ForeignKey, Index, String, func, or_, select, update
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from models.base import Base
+from models.reminder_plan import Slot
 
 # Where a session notes the earliest message it planned, so whoever commits it can wake the sender.
 EARLIEST_PLANNED = "outbox_earliest_planned"
@@ -85,30 +85,20 @@ class OutboxMessage(Base):
     registration = relationship("Registration", lazy="raise")
 
 
-@dataclass(frozen=True)
-class Planned:
-    """A message to plan: what, about which registration, when, and until when it makes sense."""
-
-    kind: MessageKind
-    slot: str
-    due_at: datetime
-    expires_at: datetime | None = None
-
-
-async def plan(session: AsyncSession, registration_id: int, message: Planned, *, now: datetime,
+async def plan(session: AsyncSession, registration_id: int, kind: MessageKind, slot: Slot, *, now: datetime,
                key_suffix: str = "") -> OutboxMessage | None:
     """Add the message unless the same one was planned before; returns it if added."""
-    key = f"{registration_id}:{message.kind.value}:{message.slot}:{key_suffix}"
+    key = f"{registration_id}:{kind.value}:{slot.name}:{key_suffix}"
     exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
     if exists is not None:
         return None
-    row = OutboxMessage(dedupe_key=key, kind=message.kind, slot=message.slot, registration_id=registration_id,
-                        due_at=message.due_at, expires_at=message.expires_at, status=OutboxStatus.PENDING,
+    row = OutboxMessage(dedupe_key=key, kind=kind, slot=slot.name, registration_id=registration_id,
+                        due_at=slot.due_at, expires_at=slot.expires_at, status=OutboxStatus.PENDING,
                         attempts=0, created_at=now)
     session.add(row)
     earliest = session.info.get(EARLIEST_PLANNED)
-    if earliest is None or message.due_at < earliest:
-        session.info[EARLIEST_PLANNED] = message.due_at
+    if earliest is None or slot.due_at < earliest:
+        session.info[EARLIEST_PLANNED] = slot.due_at
     return row
 
 

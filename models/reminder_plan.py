@@ -38,11 +38,11 @@ def format_duration(value: timedelta) -> str:
 
 @dataclass(frozen=True)
 class Slot:
-    """One planned message: its name in the plan, when it is due and until when it still makes sense."""
+    """One message in a plan: its name, when it is due and until when it still makes sense (None: always)."""
 
     name: str
     due_at: datetime
-    expires_at: datetime
+    expires_at: datetime | None = None
 
 
 @dataclass(frozen=True)

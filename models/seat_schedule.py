@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.outbox import MessageKind, Planned, plan, withdraw
+from models.outbox import MessageKind, plan, withdraw
 from models.program import Meeting, Program
 from models.reminder_plan import ReminderPlan, Slot
 
@@ -48,8 +48,7 @@ async def plan_seat_messages(session: AsyncSession, registration: Registration, 
     key = start_key(meeting)
     for slot in rules.reminder_slots(meeting.starts_at, meeting.zone):
         if slot.due_at > now:
-            await plan(session, registration.id, Planned(MessageKind.REMINDER, slot.name, slot.due_at, slot.expires_at),
-                       now=now, key_suffix=key)
+            await plan(session, registration.id, MessageKind.REMINDER, slot, now=now, key_suffix=key)
     if not ask_attendance or registration.attendance is not None:
         return
     question, nudge = rules.attendance_slots(meeting.starts_at, meeting.zone)
@@ -58,12 +57,11 @@ async def plan_seat_messages(session: AsyncSession, registration: Registration, 
         registration.attendance, registration.attendance_at = True, now
         return
     if question.due_at <= now:
-        question = Slot(question.name, now, question.expires_at if question.expires_at > now else meeting.starts_at)
-    await plan(session, registration.id, Planned(MessageKind.ATTENDANCE_QUESTION, question.name, question.due_at,
-                                                 question.expires_at), now=now, key_suffix=key)
+        # Asked at once; it lapses when the second asking is due, or at the start if that has passed too.
+        question = Slot(question.name, now, nudge.due_at if nudge.due_at > now else meeting.starts_at)
+    await plan(session, registration.id, MessageKind.ATTENDANCE_QUESTION, question, now=now, key_suffix=key)
     if nudge.due_at > question.due_at:
-        await plan(session, registration.id, Planned(MessageKind.ATTENDANCE_NUDGE, nudge.name, nudge.due_at,
-                                                     nudge.expires_at), now=now, key_suffix=key)
+        await plan(session, registration.id, MessageKind.ATTENDANCE_NUDGE, nudge, now=now, key_suffix=key)
 
 
 async def withdraw_seat_messages(session: AsyncSession, registration_id: int) -> None:
@@ -74,4 +72,4 @@ async def withdraw_seat_messages(session: AsyncSession, registration_id: int) ->
 async def notify(session: AsyncSession, registration: Registration, kind: MessageKind, *, now: datetime,
                  slot: str | None = None) -> None:
     """Plan a message to send at once, such as the news that a seat is now theirs."""
-    await plan(session, registration.id, Planned(kind, slot or now.strftime("%Y%m%dT%H%M%S.%f"), now), now=now)
+    await plan(session, registration.id, kind, Slot(slot or now.strftime("%Y%m%dT%H%M%S.%f"), now), now=now)

@@ -41,7 +41,11 @@ class Texts:
 
     def label(self, key: str, **params: object) -> str:
         """A button label: plain text, nothing escaped."""
-        return self._catalogue[LABEL_PREFIX + key].format(**params)
+        return self.plain(LABEL_PREFIX + key, **params)
+
+    def plain(self, key: str, **params: object) -> str:
+        """A text shown outside a Telegram message (a label, a calendar entry): nothing escaped."""
+        return self._catalogue[key].format(**params)
 
     def commands(self) -> list[tuple[str, str]]:
         """The command menu: (command, description) in catalogue order."""

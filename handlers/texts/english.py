@@ -147,6 +147,7 @@ TEXTS: dict[str, str] = {
         "Type /status to see your registrations."
     ),
     "calendar_caption": "📅 Add it to your calendar.",
+    "calendar_title": "{program}: {meeting}",
     "calendar_description": "Role: {role}",
     "status_offered": "🎟️ <b>{meeting}</b>\n   {role} · seat offered, take it before {deadline}\n   {when}\n   {venue}",
     "attendance_confirmed_line": "   attendance confirmed",

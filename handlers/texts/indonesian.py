@@ -155,6 +155,7 @@ TEXTS: dict[str, str] = {
         "Ketik /status untuk melihat pendaftaran Anda."
     ),
     "calendar_caption": "📅 Simpan ke kalender Anda.",
+    "calendar_title": "{program}: {meeting}",
     "calendar_description": "Peran: {role}",
     "status_offered": "🎟️ <b>{meeting}</b>\n   {role} · kursi ditawarkan, ambil sebelum {deadline}\n   {when}\n   {venue}",
     "attendance_confirmed_line": "   kehadiran terkonfirmasi",

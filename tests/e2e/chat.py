@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botapi_standin import StandinUser
+from botapi_standin import BotMessage, StandinUser
 from models.outbox import MessageKind, OutboxMessage
 from models.participant import Participant
 from models.registration import Registration
@@ -18,22 +18,23 @@ ANSWERS = {
 }
 
 
-def buttons(message) -> list[str]:  # type: ignore[no-untyped-def]
-    """The labels of a message's inline buttons."""
-    markup = message.reply_markup or {}
-    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+async def next_with(user: StandinUser, words: str, timeout: float = 5.0) -> BotMessage:
+    """The next message that contains `words`, passing over the ones before it."""
+    while True:
+        message = await user.next_message(timeout=timeout)
+        if words in message.plain_text:
+            return message
 
 
 async def consent_and_choose(user: StandinUser, meeting_code: str, role: str) -> None:
     """/start with a meeting's deep link, agree, and pick the role; the name is asked next."""
     await user.send_text(f"/start {meeting_code}")
     consent = await user.next_message()
-    assert "Setuju" in " ".join(buttons(consent)), user.transcript()
+    assert "Setuju" in " ".join(consent.button_texts), user.transcript()
     await user.press(consent, text="Setuju")
     roles = await user.next_message()
     await user.press(roles, text=role)
-    while "nama lengkap" not in (await user.next_message()).plain_text:
-        pass
+    await next_with(user, "nama lengkap")
 
 
 async def type_details(user: StandinUser, **answers: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.chat import ANSWERS, buttons, consent_and_choose, type_details
+from tests.e2e.chat import ANSWERS, consent_and_choose, register, type_details
 
 
 async def _at_name_step(bot, user_id: int):  # type: ignore[no-untyped-def]
@@ -76,7 +76,7 @@ async def test_text_where_a_button_is_expected(bot) -> None:  # type: ignore[no-
     await user.send_text("ya saya setuju")
     assert "pilih dengan tombol" in (await user.next_message()).plain_text
     again = await user.next_message()
-    assert "Setuju" in " ".join(buttons(again))
+    assert "Setuju" in " ".join(again.button_texts)
     await user.press(again, text="Setuju")
     meetings = await user.next_message()
     await user.send_sticker()
@@ -89,7 +89,7 @@ async def test_text_where_a_button_is_expected(bot) -> None:  # type: ignore[no-
         answer = await user.wait_callback_answer()
     assert answer.text == "Tombol ini sudah tidak berlaku."
     assert "Pilih pertemuan" in (await user.next_message()).plain_text
-    assert buttons(meetings)
+    assert meetings.button_texts
 
 
 async def test_old_and_forged_buttons(bot) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +111,6 @@ async def test_old_and_forged_buttons(bot) -> None:  # type: ignore[no-untyped-d
 
 
 async def test_someone_elses_registration_cannot_be_cancelled(bot) -> None:  # type: ignore[no-untyped-def]
-    from tests.e2e.chat import register
     owner, intruder = bot.standin.user(6101), bot.standin.user(6102)
     await register(owner)
     await register(intruder, role="Tim Sinergi")

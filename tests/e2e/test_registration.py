@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.database import create_engine, session_factory
 from models.participant import ConsentRecord, Participant
 from models.registration import Registration
-from tests.e2e.chat import ANSWERS, buttons, consent_and_choose, register, type_details
+from tests.e2e.chat import ANSWERS, consent_and_choose, register, type_details
 
 
 async def _rows(bot, model):  # type: ignore[no-untyped-def]
@@ -30,7 +30,7 @@ async def test_a_newcomer_registers_from_the_meeting_list(bot) -> None:  # type:
     await user.press(consent, text="Setuju")
     meetings = await user.next_message()
     assert "halaman 1/5" in meetings.plain_text
-    assert buttons(meetings)[0] == "Gel. 1 · Bengkulu · 26 Jul 2023"
+    assert meetings.button_texts[0] == "Gel. 1 · Bengkulu · 26 Jul 2023"
     await user.press(meetings, text="Berikutnya")
     await user.wait_for(lambda u: "halaman 2/5" in u.message(meetings.message_id).plain_text)
     await user.press(meetings, text="Sebelumnya")
@@ -38,8 +38,8 @@ async def test_a_newcomer_registers_from_the_meeting_list(bot) -> None:  # type:
     await user.press(meetings, text="Bengkulu")
     roles = await user.next_message()
     assert "Rabu, 26 Juli 2023 pukul 09.00 WIB" in roles.plain_text
-    assert "Stakeholder Provinsi · sisa 18/18" in buttons(roles)
-    assert "Pemustaka yang terdampak TPBIS · sisa 1/1" in buttons(roles)
+    assert "Stakeholder Provinsi · sisa 18/18" in roles.button_texts
+    assert "Pemustaka yang terdampak TPBIS · sisa 1/1" in roles.button_texts
     await user.press(roles, text="Stakeholder Provinsi")
     assert "nama lengkap" in (await user.next_message()).plain_text
     await type_details(user)
@@ -54,7 +54,7 @@ async def test_a_newcomer_registers_from_the_meeting_list(bot) -> None:  # type:
     assert "Rabu, 26 Juli 2023 pukul 09.00 WIB" in done.plain_text
     assert "Hotel Mercure Bengkulu, Bengkulu" in done.plain_text
     # The keyboards of answered questions are gone, so they cannot be pressed again.
-    assert not buttons(user.message(summary.message_id)) and not buttons(user.message(roles.message_id))
+    assert not user.message(summary.message_id).button_texts and not user.message(roles.message_id).button_texts
     [participant] = await _rows(bot, Participant)
     assert (participant.full_name, participant.phone_e164) == (ANSWERS["name"], "+6281234567890")
     [consent_record] = await _rows(bot, ConsentRecord)
@@ -70,14 +70,14 @@ async def test_seats_count_down_fill_wait_and_pass_on(bot) -> None:  # type: ign
     await watcher.send_text("/start shm23-aceh")
     await watcher.press(await watcher.next_message(), text="Setuju")
     roles = await watcher.next_message()
-    assert "Tim Sinergi Provinsi · sisa 4/5" in buttons(roles)
-    assert "Pemustaka yang terdampak TPBIS · sisa 1/1" in buttons(roles)
+    assert "Tim Sinergi Provinsi · sisa 4/5" in roles.button_texts
+    assert "Pemustaka yang terdampak TPBIS · sisa 1/1" in roles.button_texts
     # The single Pemustaka seat: one seated, then the waiting list in order.
     assert "Pendaftaran berhasil" in (await register(second, role="Pemustaka")).plain_text
     await third.send_text("/start shm23-aceh")
     await third.press(await third.next_message(), text="Setuju")
     roles = await third.next_message()
-    assert "Pemustaka yang terdampak TPBIS · penuh (daftar tunggu)" in buttons(roles)
+    assert "Pemustaka yang terdampak TPBIS · penuh (daftar tunggu)" in roles.button_texts
     await third.press(roles, text="Pemustaka")
     assert "sudah penuh" in (await third.next_message()).plain_text
     assert "nama lengkap" in (await third.next_message()).plain_text
@@ -206,7 +206,7 @@ async def test_english_on_request(bot) -> None:  # type: ignore[no-untyped-def]
     await user.press(await user.next_message(), text="I agree")
     roles = await user.next_message()
     assert "Tuesday, 8 August 2023 at 09:00 WITA" in roles.plain_text
-    assert "Stakeholder Provinsi · 18/18 left" in buttons(roles)
+    assert "Stakeholder Provinsi · 18/18 left" in roles.button_texts
 
 
 async def test_people_see_and_erase_their_data(bot) -> None:  # type: ignore[no-untyped-def]
@@ -314,5 +314,5 @@ async def test_registration_closing_before_kirim(bot) -> None:  # type: ignore[n
     assert "sudah ditutup" in (await user.next_message()).plain_text
     meetings = await user.next_message()
     assert "Pilih pertemuan" in meetings.plain_text
-    assert not any("Bengkulu" in label for label in buttons(meetings))
+    assert not any("Bengkulu" in label for label in meetings.button_texts)
     assert await _rows(bot, Registration) == []

@@ -12,11 +12,13 @@ from icalendar import Calendar
 
 from bot.app import build_application, polling
 from bot.clock import FrozenClock
-from botapi_standin import BotApiStandin, StandinUser
+from botapi_standin import BotApiStandin
+from bot.settings import DEFAULT_PROGRAM_FILE
 from models.outbox import MessageKind
+from models.program_file import apply_program, parse_program
 from models.registration import register as register_directly
 from tests.conftest import BEFORE_THE_ROUND
-from tests.e2e.chat import buttons, outbox_statuses, register
+from tests.e2e.chat import next_with, outbox_statuses, register
 from tests.e2e.conftest import RunningBot, bot_settings
 from tests.models.factories import make_participant, meeting_and_role
 
@@ -29,14 +31,6 @@ def calendar_of(bot, message) -> Calendar:  # type: ignore[no-untyped-def]
     """The .ics file a message carries, parsed."""
     assert message.kind == "document" and message.document["file_name"].endswith(".ics"), message
     return Calendar.from_ical(bot.standin.core.files.get(message.document["file_id"]).data)
-
-
-async def next_with(user: StandinUser, words: str, timeout: float = 5.0):  # type: ignore[no-untyped-def]
-    """The next message that contains `words`, skipping others."""
-    while True:
-        message = await user.next_message(timeout=timeout)
-        if words in message.plain_text:
-            return message
 
 
 async def test_a_seat_comes_with_a_calendar_file_in_the_meetings_own_zone(bot) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +59,7 @@ async def test_reminders_arrive_on_time_in_local_time_once_each(bot) -> None:  #
     bot.clock.set(START - timedelta(days=3))
     question = await user.next_message()
     assert "Apakah Anda akan hadir" in question.plain_text
-    assert buttons(question) == ["✅ Hadir", "❌ Tidak hadir"]
+    assert question.button_texts == ["✅ Hadir", "❌ Tidak hadir"]
     await user.press(question, text="Hadir")
     assert "kehadiran Anda" in (await user.next_message()).plain_text
     bot.clock.set(START - timedelta(days=1))
@@ -97,7 +91,7 @@ async def test_tidak_hadir_moves_the_seat_through_the_waiting_list_with_holds(bo
 
     offer = await next_with(first, "Ada kursi untuk Anda")
     assert "Senin, 24 Juli 2023 pukul 09.00 WIB" in offer.plain_text  # held 24 hours, in local time
-    assert buttons(offer) == ["✅ Ambil", "Lepas"]
+    assert offer.button_texts == ["✅ Ambil", "Lepas"]
     assert not any("Ada kursi" in m.plain_text for m in second.messages)
 
     # Nobody answers for a day: the hold lapses and the seat is offered to the next person.
@@ -131,6 +125,30 @@ async def test_lepas_passes_the_seat_on_and_leaves_the_list(bot) -> None:  # typ
     await next_with(second, "Ada kursi untuk Anda")
     await first.send_text("/status")
     assert "belum terdaftar" in (await first.next_message()).plain_text
+
+
+async def test_a_moved_meeting_is_announced_with_a_new_calendar_file_and_reminded_at_its_new_time(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(9401)
+    await register(user, BENGKULU, role="Pemustaka")
+    await user.next_message()  # the first calendar file
+    await user.send_text("/bahasa")
+    await user.press(await user.next_message(), text="English")
+    await user.next_message()
+    # The organisers move Bengkulu a week later and load the edited program file.
+    source = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8").replace(
+        "26 July 2023\n    date: 2023-07-26", "26 July 2023\n    date: 2023-08-02")
+    await bot.query(lambda s: apply_program(s, parse_program(source), now=bot.clock.now()))
+    bot.clock.advance(timedelta(seconds=1))  # the sweep would find it; moving the clock wakes the sender now
+    moved = await next_with(user, "Schedule change")
+    assert "Wednesday, 2 August 2023 at 09:00 WIB" in moved.plain_text
+    event = calendar_of(bot, await user.next_message()).walk("VEVENT")[0]
+    assert event.decoded("dtstart").isoformat() == "2023-08-02T09:00:00+07:00"
+    # The old date's week reminder never comes; the new one does, in English.
+    bot.clock.set(START - timedelta(days=7))
+    bot.clock.set(START)  # a week before the new date
+    week = await next_with(user, "Reminder")
+    assert "in 7 days" in week.plain_text and "Wednesday, 2 August 2023 at 09:00 WIB" in week.plain_text
+    assert sum("Reminder" in m.plain_text for m in user.messages) == 1
 
 
 async def test_what_fell_due_while_the_bot_was_down_is_sent_if_it_still_makes_sense(standin, db_url) -> None:  # type: ignore[no-untyped-def]

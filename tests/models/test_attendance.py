@@ -19,8 +19,7 @@ from models.attendance import (
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import set_reachable
 from models.program import Meeting
-from models.program_file import apply_program, parse_program, read_program_file
-from models.reminder_plan import ReminderPlan
+from models.program_file import apply_program, parse_program
 from models.registration import Registration, RegistrationStatus, availability, cancel, register
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
@@ -81,8 +80,8 @@ async def test_weeks_ahead_a_freed_seat_is_given_outright_and_announced(sessions
         outcome = await cancel(s, seated.id, now=T0 + timedelta(days=1))
         assert outcome.promoted is waiting and outcome.offered is None
         assert waiting.status == RegistrationStatus.SEATED
-        assert ("promoted", ) == tuple(k for k, _ in await planned(s, waiting.id))[:1]
-        assert ("reminder", "reminder-7d") in await planned(s, waiting.id)
+        kinds = [kind for kind, _ in await planned(s, waiting.id)]
+        assert kinds[0] == "promoted" and kinds.count("reminder") == 3
 
 
 async def test_tidak_hadir_offers_the_seat_with_a_hold_and_ambil_takes_it(sessions, program) -> None:  # type: ignore[no-untyped-def]
@@ -129,12 +128,12 @@ async def test_a_lapsed_hold_passes_the_seat_on_and_it_is_never_held_twice(sessi
         # The first person comes back too late: the seat is held for the second.
         late = await take_seat(s, first.id, now=lapsed_at + timedelta(minutes=5))
         assert late.outcome == Outcome.TOO_LATE and first.status == RegistrationStatus.WAITLISTED
-        # The second lets it go: nobody else has not been offered it, so it stays free...
+        # The second lets it go: the first, still waiting, is offered it again; one hold at a time.
         released = await release_seat(s, second.id, now=lapsed_at + timedelta(hours=1))
         assert released.outcome == Outcome.RELEASED and second.status == RegistrationStatus.CANCELLED
-        assert released.cancellation.offered is first  # ...or rather goes back to the first, who still waits
-        counts = await s.scalar(select(Registration.id).where(Registration.status == RegistrationStatus.OFFERED))
-        assert counts == first.id
+        assert released.cancellation.offered is first
+        held = list(await s.scalars(select(Registration.id).where(Registration.status == RegistrationStatus.OFFERED)))
+        assert held == [first.id]
 
 
 async def test_after_a_lapse_with_nobody_else_waiting_the_person_may_still_take_the_free_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]
@@ -213,6 +212,3 @@ async def test_a_date_announced_later_plans_the_reminders_then(sessions, program
 def read_program_file_text() -> str:
     return DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8")
 
-
-def test_the_shipped_program_file_has_the_default_plan() -> None:
-    assert read_program_file(DEFAULT_PROGRAM_FILE).reminder_plan == ReminderPlan()

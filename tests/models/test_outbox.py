@@ -13,15 +13,15 @@ from models.outbox import (
     MessageKind,
     OutboxMessage,
     OutboxStatus,
-    Planned,
     claim_due,
     mark_missed,
     next_due_at,
     plan,
     record_outcome,
 )
-from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 from models.registration import register
+from models.reminder_plan import Slot
+from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 LEASE = timedelta(minutes=2)
 
@@ -45,7 +45,7 @@ async def registration_ids(sessions) -> list[int]:  # type: ignore[no-untyped-de
 async def plan_reminders(sessions, registration_ids: list[int], due=T0, expires=None) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         for registration_id in registration_ids:
-            await plan(s, registration_id, Planned(MessageKind.REMINDER, "reminder-1d", due, expires), now=T0)
+            await plan(s, registration_id, MessageKind.REMINDER, Slot("reminder-1d", due, expires), now=T0)
 
 
 async def test_planning_the_same_message_twice_adds_it_once(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]

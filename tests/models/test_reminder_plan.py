@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from models.program_file import ProgramFileError, parse_program
+from bot.settings import DEFAULT_PROGRAM_FILE
+from models.program_file import ProgramFileError, parse_program, read_program_file
 from models.reminder_plan import ReminderPlan, format_duration, parse_duration
 
 WIB, WITA, WIT = ZoneInfo("Asia/Jakarta"), ZoneInfo("Asia/Makassar"), ZoneInfo("Asia/Jayapura")
@@ -108,6 +109,10 @@ def test_durations_and_stored_plans_round_trip() -> None:
                           attendance_nudge=timedelta(days=2), seat_hold=timedelta(hours=12))
     assert ReminderPlan.from_json(custom.to_json()) == custom
     assert ReminderPlan.from_json(None) == ReminderPlan()
+
+
+def test_the_shipped_program_file_spells_out_the_default_plan() -> None:
+    assert read_program_file(DEFAULT_PROGRAM_FILE).reminder_plan == ReminderPlan()
 
 
 PROGRAM = """
