@@ -213,10 +213,13 @@ async def fan_out_through_faults(standin: BotApiStandin, db_url: str) -> None:
         clock.advance(timedelta(seconds=31))
         for user_id in (failing, slow):
             await users[user_id].wait_for(lambda u: any("Pengingat" in m.plain_text for m in u.messages), timeout=10)
-        week = lambda s, user_id: outbox_statuses(s, user_id, (MessageKind.REMINDER,))  # noqa: E731
-        assert [await running.query(lambda s, u=u: week(s, u)) for u in (limited, failing, slow, blocked)] == [
-            ["sent", "pending", "pending"], ["sent", "pending", "pending"], ["sent", "pending", "pending"],
-            ["unreachable", "pending", "pending"]]
+        # The stand-in has the message a moment before the bot has recorded it: wait for the record.
+        async def week_statuses(session) -> list[list[str]]:  # type: ignore[no-untyped-def]
+            return [await outbox_statuses(session, user_id, (MessageKind.REMINDER,))
+                    for user_id in (limited, failing, slow, blocked)]
+
+        expected = [["sent", "pending", "pending"]] * 3 + [["unreachable", "pending", "pending"]]
+        assert await running.eventually(week_statuses, lambda found: found == expected) == expected
     reminders = {user_id: sum("Pengingat" in m.plain_text for m in user.messages) for user_id, user in users.items()}
     assert reminders[blocked] == 0
     assert [user_id for user_id, n in reminders.items() if n != 1 and user_id not in (slow, blocked)] == []
