@@ -27,12 +27,14 @@ from bot.clock import Clock
 from bot.rate_limit import retry_after_seconds
 from handlers.common import Reply, send
 from handlers.planned_messages import render
+from handlers.staff_messages import render_staff
 from handlers.texts import Texts
 from models.attendance import lapse_expired_offers, next_hold_expiry, reason_not_to_send
 from models.conversation import DEFAULT_LANGUAGE, Conversation
 from models.outbox import (
     EARLIEST_PLANNED,
     MAX_ATTEMPTS,
+    OutboxMessage,
     OutboxStatus,
     claim_due,
     mark_missed,
@@ -47,6 +49,14 @@ WAKE_JOB = "outbox-wake"
 SWEEP_JOB = "outbox-sweep"
 # Messages claimed at once: also the most a crash can make a person receive twice.
 BATCH = 30
+
+
+def _recipient(message: OutboxMessage) -> int:
+    """The Telegram user the message goes to."""
+    if message.registration is not None:
+        return message.registration.participant.telegram_user_id
+    assert message.recipient_user_id is not None, f"outbox message {message.id} has no recipient"
+    return message.recipient_user_id
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -147,17 +157,24 @@ class OutboxSender:
             await lapse_expired_offers(session, now=now)
             report[OutboxStatus.MISSED] += await mark_missed(session, now)
             claimed = await claim_due(session, now=now, lease=self._lease, limit=BATCH)
-            languages = await self._languages(session, [m.registration.participant.telegram_user_id for m in claimed])
+            languages = await self._languages(session, [_recipient(m) for m in claimed])
             for message in claimed:
-                registration = message.registration
-                reason = reason_not_to_send(message, registration, now)
-                if reason is not None:
+                user_id = _recipient(message)
+                texts = Texts(languages.get(user_id, DEFAULT_LANGUAGE))
+                reply: Reply | None = None
+                if message.registration is None:
+                    # A PIC's or organizer's message: its renderer knows whether it is still wanted.
+                    reply = await render_staff(session, message, texts, now)
+                    reason = OutboxStatus.OBSOLETE if reply is None else None
+                else:
+                    reason = reason_not_to_send(message, message.registration, now)
+                    if reason is None:
+                        reply = await render(session, message, message.registration, texts, now)
+                if reason is not None or reply is None:
+                    reason = reason or OutboxStatus.OBSOLETE
                     message.status, message.lease_until = reason, None
                     report[reason] += 1
                     continue
-                user_id = registration.participant.telegram_user_id
-                texts = Texts(languages.get(user_id, DEFAULT_LANGUAGE))
-                reply = await render(session, message, registration, texts, now)
                 outgoing.append(_Outgoing(message.id, user_id, reply, message.attempts))
             if EARLIEST_PLANNED in session.info:
                 # Lapsed holds offered seats to the next people: those offers are due at once.

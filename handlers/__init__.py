@@ -12,6 +12,7 @@ from handlers import (
     reachability,
     registration,
     seat_offers,
+    staff,
     status,
 )
 from handlers.errors import on_error
@@ -19,7 +20,8 @@ from handlers.errors import on_error
 
 def register_all(application: Application) -> None:
     """Add every handler; the catch-alls go last so that they only get what nobody else took."""
-    for module in (registration, status, cancellation, attendance, seat_offers, personal_data, reachability, help):
+    for module in (registration, status, cancellation, attendance, seat_offers, personal_data, reachability, help,
+                   staff):
         module.register_handlers(application)
     registration.register_fallbacks(application)
     application.add_error_handler(on_error)

@@ -15,11 +15,20 @@ from telegram import InlineKeyboardButton
 MAX_BYTES = 64
 
 
+ACTIONS: dict[str, type[Action]] = {}
+
+
 @dataclass(frozen=True)
 class Action:
-    """Base of every button action."""
+    """Base of every button action; each subclass is registered under its tag."""
 
     tag: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.tag in ACTIONS:
+            raise ValueError(f"callback tag {cls.tag!r} is used by {ACTIONS[cls.tag].__name__} already")
+        ACTIONS[cls.tag] = cls
 
 
 @dataclass(frozen=True)
@@ -144,13 +153,20 @@ class ReleaseSeat(Action):
     registration_id: int
 
 
-ACTIONS: dict[str, type[Action]] = {
-    cls.tag: cls
-    for cls in (Consent, MeetingPage, ChooseMeeting, ChooseRole, Submit, EditMenu, Discard,
-                EditField, BackToSummary, RegisterAnother, AskCancel, ConfirmCancel,
-                KeepRegistration, ConfirmErase, KeepData, SetLanguage, Attendance, ConfirmAbsence,
-                KeepSeat, TakeSeat, ReleaseSeat)
-}
+@dataclass(frozen=True)
+class StaffPick(Action):
+    """A meeting chosen for a staff command (`handlers.staff`); authorised again when pressed."""
+
+    tag = "sp"
+    command: str
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class StaffPage(Action):
+    tag = "sg"
+    command: str
+    page: int
 
 
 def pack(action: Action) -> str:

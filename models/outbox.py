@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import Enum, ForeignKey, Index, String, func, or_, select, update
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
@@ -37,6 +37,18 @@ class MessageKind(enum.StrEnum):
     OFFER_LAPSED = "offer_lapsed"
     PROMOTED = "promoted"
     SCHEDULE_CHANGED = "schedule_changed"
+    # A PIC's or organizer's message, set by `announcement_id`: to every participant of a meeting.
+    ANNOUNCEMENT = "announcement"
+    # To staff (`recipient_*`, no registration): a PIC's digest of quota alerts for one meeting.
+    PIC_ALERTS = "pic_alerts"
+    # To staff: an organizer's daily national digest.
+    NATIONAL_DIGEST = "national_digest"
+    # To staff: how many participants an announcement reached, once its fan-out is done.
+    ANNOUNCEMENT_REPORT = "announcement_report"
+
+
+# Kinds addressed to a PIC or organizer rather than to a registration.
+STAFF_KINDS = frozenset({MessageKind.PIC_ALERTS, MessageKind.NATIONAL_DIGEST, MessageKind.ANNOUNCEMENT_REPORT})
 
 
 class OutboxStatus(enum.StrEnum):
@@ -60,7 +72,12 @@ def _enum(cls: type[enum.StrEnum]) -> Enum:
 
 
 class OutboxMessage(Base):
-    """One message to one person about one registration, due at a moment in UTC."""
+    """One message to one person, due at a moment in UTC.
+
+    A participant's message is about a registration; a PIC's or organizer's (`STAFF_KINDS`) is
+    addressed by Telegram user and chat instead, and `subject_id` names what it is about (a
+    meeting for alerts, an announcement for its report).
+    """
 
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_message_due", "status", "due_at"),)
@@ -71,7 +88,10 @@ class OutboxMessage(Base):
     kind: Mapped[MessageKind] = mapped_column(_enum(MessageKind))
     slot: Mapped[str] = mapped_column(String(40))
     # Deleted with the registration: erasing a person's data erases what was planned for them.
-    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    recipient_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    recipient_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    subject_id: Mapped[int | None]
     due_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
@@ -86,19 +106,34 @@ class OutboxMessage(Base):
 
 
 async def plan(session: AsyncSession, registration_id: int, kind: MessageKind, slot: Slot, *, now: datetime,
-               key_suffix: str = "") -> OutboxMessage | None:
+               key_suffix: str = "", subject_id: int | None = None) -> OutboxMessage | None:
     """Add the message unless the same one was planned before; returns it if added."""
     key = f"{registration_id}:{kind.value}:{slot.name}:{key_suffix}"
-    exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key))
+    return await _add(session, OutboxMessage(
+        dedupe_key=key, kind=kind, slot=slot.name, registration_id=registration_id, subject_id=subject_id,
+        due_at=slot.due_at, expires_at=slot.expires_at, status=OutboxStatus.PENDING, attempts=0, created_at=now))
+
+
+async def plan_for_staff(session: AsyncSession, *, user_id: int, chat_id: int, kind: MessageKind, slot: Slot,
+                         now: datetime, subject_id: int | None, key_suffix: str = "") -> OutboxMessage | None:
+    """Add a message to a PIC or organizer unless the same one was planned before."""
+    if kind not in STAFF_KINDS:
+        raise ValueError(f"{kind} is not addressed to staff")
+    key = f"u{user_id}:{kind.value}:{subject_id}:{slot.name}:{key_suffix}"
+    return await _add(session, OutboxMessage(
+        dedupe_key=key, kind=kind, slot=slot.name, recipient_user_id=user_id, recipient_chat_id=chat_id,
+        subject_id=subject_id, due_at=slot.due_at, expires_at=slot.expires_at, status=OutboxStatus.PENDING,
+        attempts=0, created_at=now))
+
+
+async def _add(session: AsyncSession, row: OutboxMessage) -> OutboxMessage | None:
+    exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == row.dedupe_key))
     if exists is not None:
         return None
-    row = OutboxMessage(dedupe_key=key, kind=kind, slot=slot.name, registration_id=registration_id,
-                        due_at=slot.due_at, expires_at=slot.expires_at, status=OutboxStatus.PENDING,
-                        attempts=0, created_at=now)
     session.add(row)
     earliest = session.info.get(EARLIEST_PLANNED)
-    if earliest is None or slot.due_at < earliest:
-        session.info[EARLIEST_PLANNED] = slot.due_at
+    if earliest is None or row.due_at < earliest:
+        session.info[EARLIEST_PLANNED] = row.due_at
     return row
 
 

@@ -231,4 +231,7 @@ TEXTS: dict[str, str] = {
     "cmd_hapusdata": "Delete my personal data",
     "cmd_bahasa": "Change language",
     "cmd_bantuan": "Help",
+    # ---- Staff (PICs and organizers). Each feature adds its keys in its own block below.
+    "staff_not_allowed": "Sorry, this command is only for the organizers and the PICs of the meeting concerned.",
+    "staff_choose_meeting": "Choose a meeting (page {page}/{pages}):",
 }

@@ -242,4 +242,7 @@ TEXTS: dict[str, str] = {
     "cmd_hapusdata": "Hapus data pribadi saya",
     "cmd_bahasa": "Ganti bahasa",
     "cmd_bantuan": "Bantuan",
+    # ---- Staff (PICs and organizers). Each feature adds its keys in its own block below.
+    "staff_not_allowed": "Maaf, perintah ini hanya untuk panitia dan PIC pertemuan yang bersangkutan.",
+    "staff_choose_meeting": "Pilih pertemuan (halaman {page}/{pages}):",
 }

@@ -1,0 +1,121 @@
+"""What every PIC and organizer command shares: who may act, and on which meeting.
+
+Staff commands (`/rekap`, `/peserta`, `/ekspor`, `/umumkan` …) act on one meeting. A PIC of a
+single meeting gets it at once; an organizer or a PIC of several is shown a chooser whose
+buttons carry `StaffPick(command, meeting_id)`. Every step re-checks on the server that the
+presser may manage the meeting the button names: a forged or stale button for another province
+is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import select
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from handlers import callback_data as cb
+from handlers.common import Turn, conversation_turn
+from handlers.formatting import meeting_title
+from models.program import Meeting
+from models.staff import Authority, authority_of
+
+# A staff command's work once its meeting is known and allowed.
+StaffAction = Callable[[Turn, Meeting, Authority], Awaitable[None]]
+COMMANDS: dict[str, StaffAction] = {}
+# Meetings per chooser page: 33 provinces in three pages of buttons.
+PAGE = 12
+
+
+def staff_command(code: str) -> Callable[[StaffAction], StaffAction]:
+    """Register a command's meeting action under a short code used in `StaffPick` buttons."""
+
+    def register(action: StaffAction) -> StaffAction:
+        if code in COMMANDS:
+            raise ValueError(f"staff command {code!r} is registered twice")
+        COMMANDS[code] = action
+        return action
+
+    return register
+
+
+async def authority(turn: Turn) -> Authority:
+    """The person's standing as staff, read in the update's transaction."""
+    return await authority_of(turn.session, turn.user_id, turn.settings.admin_ids)
+
+
+def refuse(turn: Turn) -> None:
+    """Say the person may not do this; a pressed button is closed."""
+    turn.close_pressed_keyboard = True
+    turn.answer_button("staff_not_allowed")
+    turn.say("staff_not_allowed")
+
+
+async def managed_meeting(turn: Turn, who: Authority, meeting_id: int) -> Meeting | None:
+    """The meeting if the person may manage it; otherwise None, and the refusal is said."""
+    meeting = await turn.session.get(Meeting, meeting_id) if who.may_manage(meeting_id) else None
+    if meeting is None:
+        refuse(turn)
+    return meeting
+
+
+async def run_for_meeting(turn: Turn, code: str, *, page: int = 0, rewrite: bool = False) -> None:
+    """Run a staff command: at once on a PIC's only meeting, else after the meeting is chosen."""
+    who = await authority(turn)
+    if not who.is_staff:
+        refuse(turn)
+        return
+    if not who.is_admin and len(who.pic_meeting_ids) == 1:
+        meeting = await managed_meeting(turn, who, next(iter(who.pic_meeting_ids)))
+        if meeting is not None:
+            await COMMANDS[code](turn, meeting, who)
+        return
+    query = select(Meeting).where(Meeting.listed.is_(True))
+    if not who.is_admin:
+        query = query.where(Meeting.id.in_(who.pic_meeting_ids))
+    meetings = sorted(await turn.session.scalars(query), key=lambda m: m.province.name)
+    pages = max((len(meetings) + PAGE - 1) // PAGE, 1)
+    page = min(max(page, 0), pages - 1)
+    shown = meetings[page * PAGE:(page + 1) * PAGE]
+    rows = [[cb.button(meeting_title(m), cb.StaffPick(code, m.id))] for m in shown]
+    nav = []
+    if page > 0:
+        nav.append(cb.button(turn.texts.label("prev"), cb.StaffPage(code, page - 1)))
+    if page < pages - 1:
+        nav.append(cb.button(turn.texts.label("next"), cb.StaffPage(code, page + 1)))
+    if nav:
+        rows.append(nav)
+    text = turn.texts("staff_choose_meeting", page=page + 1, pages=pages)
+    if rewrite:
+        turn.rewrite_pressed(text, InlineKeyboardMarkup(rows))
+    else:
+        turn.say_html(text, InlineKeyboardMarkup(rows))
+
+
+@conversation_turn
+async def on_pick(update: Update, turn: Turn) -> None:
+    """A meeting chosen for a staff command, or a page of the chooser."""
+    action = cb.parse(update.callback_query.data)
+    if isinstance(action, cb.StaffPage) and action.command in COMMANDS:
+        who = await authority(turn)
+        if not who.is_staff:
+            refuse(turn)
+            return
+        await run_for_meeting(turn, action.command, page=action.page, rewrite=True)
+        return
+    if not isinstance(action, cb.StaffPick) or action.command not in COMMANDS:
+        turn.answer_button("stale_button")
+        turn.close_pressed_keyboard = True
+        return
+    who = await authority(turn)
+    meeting = await managed_meeting(turn, who, action.meeting_id)
+    if meeting is None:
+        return
+    turn.close_pressed_keyboard = True
+    await COMMANDS[action.command](turn, meeting, who)
+
+
+def register_handlers(application: Application) -> None:
+    """Add the meeting chooser's buttons."""
+    application.add_handler(CallbackQueryHandler(on_pick, pattern=cb.matches(cb.StaffPick, cb.StaffPage)))
