@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.database import create_engine, session_factory
 from models.audit import AuditEntry
 from models.registration import cancel, register
 from models.staff import (
@@ -156,3 +158,30 @@ async def test_a_fasilitator_registrant_is_made_pic_with_one_tap(sessions, progr
             [people[1].telegram_user_id, people[2].telegram_user_id]))) is None
         assert (await audit_actions(s))[-1] == (
             "pic_granted", {"assignment_id": grant.assignment.id, "via": "registration", "registration_id": regs[0].id})
+
+
+async def test_of_many_people_opening_one_link_at_once_exactly_one_becomes_pic(engine, program) -> None:  # type: ignore[no-untyped-def]
+    sessions = session_factory(engine)
+    async with sessions() as s, s.begin():
+        aceh, _ = await meeting_and_role(s, "shm23-aceh", "fasilitator")
+        token = (await create_invite(s, meeting_id=aceh.id, created_by=ADMIN, now=T0)).token
+    # Each opener on a connection of their own, as concurrent updates would be.
+    own_engines = [create_engine(str(engine.url.render_as_string(hide_password=False))) for _ in range(4)]
+
+    async def open_link(user: int) -> str:
+        async with session_factory(own_engines[user % 4])() as s, s.begin():
+            try:
+                await redeem(s, token, user)
+            except InviteRefused as refused:
+                return refused.problem.value
+            return "granted"
+
+    try:
+        outcomes = await asyncio.gather(*(open_link(user) for user in range(8_000, 8_012)))
+    finally:
+        for own in own_engines:
+            await own.dispose()
+    assert sorted(outcomes) == ["granted"] + ["used"] * 11
+    async with sessions() as s:
+        pics = await pics_of(s, aceh.id)
+        assert [p.telegram_user_id for p in pics] == [8_000 + outcomes.index("granted")]
