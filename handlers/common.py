@@ -197,6 +197,9 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
         except TelegramError as error:
             # Already changed, or too old to edit: it may still show stale choices, which are refused.
             log.info("update %s: the pressed message was not edited (%s)", update.update_id, type(error).__name__)
+    # Menus first: whoever reads a reply (a new PIC's welcome) finds the commands it names.
+    for chat_id, commands in turn.menus.items():
+        await set_chat_menu(context.bot, chat_id, commands)
     # Every reply is tried: one that fails must not silence the notice to someone else.
     failure: TelegramError | None = None
     unreachable: set[int] = set()
@@ -211,8 +214,6 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
             unreachable.add(reply.chat_id)
         except TelegramError as error:
             failure = failure or error
-    for chat_id, commands in turn.menus.items():
-        await set_chat_menu(context.bot, chat_id, commands)
     if failure is not None:
         # The update's changes are committed; say something went wrong, in the person's language.
         log.warning("update %s: a reply was not delivered (%s)", update.update_id, type(failure).__name__)

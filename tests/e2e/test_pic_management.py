@@ -215,6 +215,15 @@ async def test_organizers_have_the_staff_commands_in_their_menu(bot: RunningBot)
     assert "start" in everyone and not {"rekap", "pic"} & set(everyone)
 
 
+async def test_a_staff_menu_follows_the_language_the_organizer_chooses(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    await admin.send_text("/bahasa")
+    await admin.press(await admin.next_message(), text="English")
+    await next_with(admin, "Language set to English")
+    commands = await bot.application.bot.get_my_commands(scope=BotCommandScopeChat(ADMIN))
+    assert {c.command: c.description for c in commands}["pic"] == "Manage the PICs of a meeting"
+
+
 @pytest.fixture
 def probe() -> Iterator[list[int]]:
     """A staff command that PICs may run, recording the meetings it ran on."""
