@@ -5,12 +5,15 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
+    announcements,
     attendance,
     cancellation,
     help,
     personal_data,
+    program_upload,
     reachability,
     registration,
+    roster,
     seat_offers,
     staff,
     status,
@@ -21,7 +24,7 @@ from handlers.errors import on_error
 def register_all(application: Application) -> None:
     """Add every handler; the catch-alls go last so that they only get what nobody else took."""
     for module in (registration, status, cancellation, attendance, seat_offers, personal_data, reachability, help,
-                   staff):
+                   staff, announcements, roster, program_upload):
         module.register_handlers(application)
     registration.register_fallbacks(application)
     application.add_error_handler(on_error)
