@@ -78,10 +78,10 @@ async def on_button(update: Update, turn: Turn) -> None:
     action = cb.parse(update.callback_query.data)
     assert isinstance(action, cb.AnnounceSend | cb.AnnounceDrop)
     who = await authority(turn)
-    turn.close_pressed_keyboard = True
     try:
         if isinstance(action, cb.AnnounceDrop):
             await discard_announcement(turn.session, action.announcement_id, who)
+            turn.close_pressed_keyboard = True
             turn.say("announce_dropped")
             return
         announcement = await confirm_announcement(turn.session, action.announcement_id, who, now=turn.now)
@@ -89,10 +89,13 @@ async def on_button(update: Update, turn: Turn) -> None:
         if error.problem is AnnouncementProblem.NOT_YOURS:
             refuse(turn)
         elif error.problem is AnnouncementProblem.ALREADY_SENT:
+            # A double tap: the first one sent it and closed the keyboard.
             turn.answer_button("announce_already_sent")
         else:
+            turn.close_pressed_keyboard = True
             turn.say(f"announce_{error.problem.value}", max=MAX_BODY_LENGTH)
         return
+    turn.close_pressed_keyboard = True
     turn.answer_button("announce_sending")
     turn.say("announce_sending_notice", recipients=announcement.recipients)
 

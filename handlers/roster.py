@@ -135,11 +135,15 @@ async def on_button(update: Update, turn: Turn) -> None:
         if found is None:
             return
         registration, meeting = found
-        role = await turn.session.get(Role, action.role_id)
-        if role is None or role.program_id != meeting.program_id:
+        target = next((a for a in await availability(turn.session, meeting.id) if a.role.id == action.role_id), None)
+        if target is None:
             turn.answer_button("stale_button")
             return
         turn.close_pressed_keyboard = True
+        if target.full:
+            _refused(turn, RosterError(RosterProblem.ROLE_FULL, target))
+            return
+        role = target.role
         _await_reason(turn, MOVE, meeting.id, registration.id)
         turn.conversation.role_id = role.id
         turn.say("roster_move_reason", name=registration.participant.full_name, role=role.name)
