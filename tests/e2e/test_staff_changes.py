@@ -242,3 +242,29 @@ async def test_only_an_organizer_loads_a_program_file_sent_as_a_document(standin
         entries = await running.query(lambda s: audit_of(s, "program_loaded"))
         assert [(e.actor_user_id, e.details["updated"]) for e in entries] == [(ADMIN, 1)]
     assert standin.bot_errors == [] and standin.warnings == []
+
+
+async def test_a_too_long_announcement_is_refused_at_input_and_a_cancelled_one_sends_nothing(bot) -> None:  # type: ignore[no-untyped-def]
+    async def setup(session):  # type: ignore[no-untyped-def]
+        await make_pic(session, PIC, BENGKULU)
+        return (await seat(session, 1, "stakeholder")).participant.telegram_user_id
+
+    participant = bot.standin.user(await bot.query(setup))
+    pic = bot.standin.user(PIC)
+    await pic.send_text("/umumkan")
+    await pic.next_message()
+    await pic.send_text("x" * 3501)
+    assert "terlalu panjang (paling banyak 3500 karakter)" in (await pic.next_message()).plain_text
+    await pic.send_text("/cancel")
+    assert "Tidak ada yang diubah atau dikirim" in (await pic.next_message()).plain_text
+    await pic.send_text("Info yang tidak jadi")
+    assert "Ketik /start" in (await pic.next_message()).plain_text
+
+    await pic.send_text("/umumkan")
+    await pic.next_message()
+    await pic.send_text("Info yang tidak jadi")
+    await pic.next_message()
+    await pic.press(await pic.next_message(), text="Batal")
+    assert "tidak ada yang dikirim" in (await pic.next_message()).plain_text
+    assert await bot.query(lambda s: s.scalar(select(Announcement.id))) is None
+    assert count_with(participant, "Info yang tidak jadi") == 0
