@@ -1,4 +1,4 @@
-"""/pindah, /tambah, /keluarkan: a PIC's or organizer's changes to a meeting's roster, each with a reason.
+"""/ubah (or directly /pindah, /tambah, /keluarkan): a PIC's or organizer's changes to a meeting's roster, each with a reason.
 
 On a phone a participant is picked from the roster with buttons (a page at a time), a role with
 buttons, and the reason is typed last: typing it makes the change. Every button and the typed
@@ -56,6 +56,14 @@ async def _show_roster(turn: Turn, op: str, meeting: Meeting) -> None:
     turn.conversation.clear_draft()
     text, keyboard = await _roster_page(turn, op, meeting, 0)
     turn.say_html(text, keyboard)  # type: ignore[arg-type]
+
+
+@staff_command("ubah")
+async def menu(turn: Turn, meeting: Meeting, who: Authority) -> None:
+    """/ubah: the three changes as buttons; each runs its own command on this meeting."""
+    rows = [[cb.button(turn.texts.label(f"roster_menu_{code}"), cb.StaffPick(code, meeting.id))]
+            for code in ("pindah", "tambah", "keluarkan")]
+    turn.say("roster_menu", InlineKeyboardMarkup(rows), meeting=meeting_title(meeting))
 
 
 @staff_command("pindah")
@@ -324,8 +332,8 @@ async def on_add_reason(turn: Turn, text: str) -> None:
 
 
 def register_handlers(application: Application) -> None:
-    """Add /pindah, /tambah, /keluarkan and their buttons."""
-    for code in ("pindah", "tambah", "keluarkan"):
+    """Add /ubah, /pindah, /tambah, /keluarkan and their buttons."""
+    for code in ("ubah", "pindah", "tambah", "keluarkan"):
         application.add_handler(CommandHandler(code, _command(code), filters=filters.ChatType.PRIVATE))
     application.add_handler(CallbackQueryHandler(
         on_button, pattern=cb.matches(cb.RosterPage, cb.RosterPick, cb.RosterMoveTo)))

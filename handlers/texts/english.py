@@ -310,6 +310,10 @@ TEXTS: dict[str, str] = {
         "ℹ️ The organizers removed you from the participants of <b>{meeting}</b> ({role}). "
         "If this is a mistake, contact your meeting's PIC."
     ),
+    "roster_menu": "Change the participants of <b>{meeting}</b>: every change needs a reason and is kept in the audit log.",
+    "btn_roster_menu_pindah": "🔀 Change role",
+    "btn_roster_menu_tambah": "➕ Add participant",
+    "btn_roster_menu_keluarkan": "➖ Remove participant",
     "program_not_yaml": "A program file must be a YAML file (.yaml or .yml).",
     "program_too_big": "The file is too large (at most {max_kb} KB).",
     "program_download_failed": "The file could not be downloaded from Telegram. Please send it again.",

@@ -322,6 +322,10 @@ TEXTS: dict[str, str] = {
         "ℹ️ Panitia mengeluarkan Anda dari daftar peserta <b>{meeting}</b> ({role}). "
         "Jika ini keliru, hubungi PIC pertemuan Anda."
     ),
+    "roster_menu": "Ubah daftar peserta <b>{meeting}</b>: setiap perubahan perlu alasan dan dicatat di log audit.",
+    "btn_roster_menu_pindah": "🔀 Pindah peran",
+    "btn_roster_menu_tambah": "➕ Tambah peserta",
+    "btn_roster_menu_keluarkan": "➖ Keluarkan peserta",
     "program_not_yaml": "File program harus berupa file YAML (.yaml atau .yml).",
     "program_too_big": "File terlalu besar (paling besar {max_kb} KB).",
     "program_download_failed": "File tidak dapat diunduh dari Telegram. Coba kirim lagi.",

@@ -175,8 +175,9 @@ async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(
     await pic.send_text("Mendaftar lewat formulir kertas")
     assert "Budi Santoso ditambahkan sebagai Pemustaka" in (await pic.next_message()).plain_text
 
-    await pic.send_text("/keluarkan")
-    roster = await pic.next_message()
+    await pic.send_text("/ubah")
+    await pic.press(await pic.next_message(), text="Keluarkan peserta")
+    roster = await next_with(pic, "Keluarkan peserta — pilih")
     await pic.press(roster, text="Budi Santoso")
     await next_with(pic, "Ketik alasannya")
     await pic.send_text("Tidak jadi ikut (telepon)")
