@@ -29,6 +29,7 @@ from handlers.common import Reply, send
 from handlers.planned_messages import render
 from handlers.staff_messages import render_staff
 from handlers.texts import Texts
+from models.announcement import report_finished
 from models.attendance import lapse_expired_offers, next_hold_expiry, reason_not_to_send
 from models.conversation import DEFAULT_LANGUAGE, languages_of
 from models.outbox import (
@@ -155,6 +156,7 @@ class OutboxSender:
         async with self._sessions() as session, session.begin():
             now = self._clock.now()
             await lapse_expired_offers(session, now=now)
+            await report_finished(session, now=now)
             report[OutboxStatus.MISSED] += await mark_missed(session, now)
             claimed = await claim_due(session, now=now, lease=self._lease, limit=BATCH)
             languages = await languages_of(session, [_recipient(m) for m in claimed])
@@ -177,7 +179,8 @@ class OutboxSender:
                     continue
                 outgoing.append(_Outgoing(message.id, user_id, reply, message.attempts))
             if EARLIEST_PLANNED in session.info:
-                # Lapsed holds offered seats to the next people: those offers are due at once.
+                # Lapsed holds offered seats to the next people, finished announcements are reported:
+                # those messages are due at once.
                 self._again = True
         return outgoing, len(claimed)
 

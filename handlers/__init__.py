@@ -5,13 +5,16 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
+    announcements,
     attendance,
     cancellation,
     help,
     personal_data,
     pic_management,
+    program_upload,
     reachability,
     registration,
+    roster,
     seat_offers,
     staff,
     status,
@@ -22,7 +25,7 @@ from handlers.errors import on_error
 def register_all(application: Application) -> None:
     """Add every handler; the catch-alls go last so that they only get what nobody else took."""
     for module in (registration, status, cancellation, attendance, seat_offers, personal_data, reachability, help,
-                   staff, pic_management):
+                   staff, pic_management, announcements, roster, program_upload):
         module.register_handlers(application)
     registration.register_fallbacks(application)
     application.add_error_handler(on_error)

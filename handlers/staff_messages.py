@@ -7,10 +7,27 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common import Reply
+from handlers.formatting import meeting_title
 from handlers.texts import Texts
+from models.announcement import Announcement, delivery_of
 from models.outbox import MessageKind, OutboxMessage
+from models.program import Meeting
 
 
 async def render_staff(session: AsyncSession, message: OutboxMessage, texts: Texts, now: datetime) -> Reply | None:
     """The message as the PIC or organizer will read it; None when there is nothing (left) to say."""
+    assert message.recipient_chat_id is not None, f"staff message {message.id} has no chat"
+    if message.kind == MessageKind.ANNOUNCEMENT_REPORT:
+        return await _announcement_report(session, message.recipient_chat_id, message.subject_id, texts)
     raise ValueError(f"no text for staff messages of kind {MessageKind(message.kind)}")
+
+
+async def _announcement_report(session: AsyncSession, chat_id: int, announcement_id: int | None,
+                               texts: Texts) -> Reply | None:
+    announcement = await session.get(Announcement, announcement_id)
+    if announcement is None:
+        return None
+    meeting = await session.get(Meeting, announcement.meeting_id)
+    delivery = await delivery_of(session, announcement)
+    return Reply(chat_id, texts("announce_report", meeting=meeting_title(meeting), received=delivery.received,
+                                recipients=delivery.recipients, blocked=delivery.blocked, failed=delivery.failed))

@@ -36,6 +36,8 @@ class Conversation(Base):
     institution: Mapped[str | None] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))
     phone_e164: Mapped[str | None] = mapped_column(String(20))
+    # What a staff step is about (the registration a PIC is moving or removing).
+    subject_id: Mapped[int | None]
     updated_at: Mapped[datetime]
 
     def clear_draft(self) -> None:
@@ -48,6 +50,7 @@ class Conversation(Base):
         self.institution = None
         self.position = None
         self.phone_e164 = None
+        self.subject_id = None
 
 
 async def load_conversation(

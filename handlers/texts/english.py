@@ -274,4 +274,92 @@ TEXTS: dict[str, str] = {
     "btn_pic_make": "Make PIC: {name}",
     "btn_pic_invite": "Create an invite link",
     "btn_pic_invite_withdraw": "Withdraw invite {number}",
+    # ---- announcements, roster changes, program upload
+    "staff_step_left": "Stopped. Nothing was changed or sent.",
+    "announcement": "📢 <b>Announcement — {meeting}</b>\n\n{body}",
+    "announce_ask": (
+        "Type the announcement for every participant of <b>{meeting}</b> (at most {max} characters). "
+        "You will see a preview before it is sent. Type /cancel to stop."
+    ),
+    "announce_empty": "The announcement can't be empty. Type its text, or /cancel to stop.",
+    "announce_too_long": "The announcement is too long (at most {max} characters). Shorten it and send it again.",
+    "announce_no_recipients": "This meeting has no participants who can be reached on Telegram yet.",
+    "announce_preview": "Preview: {recipients} participants will receive the message below exactly like this.",
+    "btn_announce_send": "📤 Send to {n} participants",
+    "btn_announce_drop": "Cancel",
+    "announce_dropped": "Announcement cancelled; nothing was sent.",
+    "announce_already_sent": "This announcement was sent already.",
+    "announce_sending": "Sending…",
+    "announce_sending_notice": (
+        "📤 The announcement is being sent to {recipients} participants. You will be told how many received it."
+    ),
+    "announce_report": (
+        "📊 The announcement for <b>{meeting}</b> was received by <b>{received} of {recipients}</b> participants "
+        "({blocked} blocked the bot, {failed} not delivered)."
+    ),
+    "btn_roster_person_seated": "{name} — {role}",
+    "btn_roster_person_waiting": "⏳ {name} — {role}",
+    "roster_empty": "<b>{meeting}</b> has no participants yet.",
+    "roster_pick_mv": "Change role — choose a participant of <b>{meeting}</b> (page {page}/{pages}; ⏳ = waiting list):",
+    "roster_pick_rm": "Remove — choose a participant of <b>{meeting}</b> (page {page}/{pages}; ⏳ = waiting list):",
+    "roster_move_choose_role": "Move <b>{name}</b> (now {role}) to the role:",
+    "roster_move_reason": (
+        "Move <b>{name}</b> to <b>{role}</b>. Type the reason (required, kept in the audit log); "
+        "the change is made when the reason is sent. /cancel to stop."
+    ),
+    "roster_remove_reason": (
+        "Remove <b>{name}</b> ({role}) from <b>{meeting}</b>? Type the reason (required, kept in the audit log); "
+        "they are removed when the reason is sent. /cancel to stop."
+    ),
+    "roster_add_ask": (
+        "Add a participant of <b>{meeting}</b> who registered another way (paper form, phone call). "
+        "Send their details in one message, four lines:\n\nFull name\nInstitution\nPosition\nMobile number\n\n"
+        "/cancel to stop."
+    ),
+    "roster_add_four_lines": "Please send exactly four lines: full name, institution, position, mobile number.",
+    "roster_add_bad_line": "Line {line} is not right yet:",
+    "roster_add_choose_role": (
+        "<b>Name:</b> {name}\n<b>Institution:</b> {institution}\n<b>Position:</b> {position}\n<b>Mobile:</b> {phone}\n\n"
+        "Choose their role. By choosing you confirm that this person agreed to the use of their data for "
+        "registration (on a form or by phone), as this bot's privacy notice describes."
+    ),
+    "roster_add_reason": (
+        "Add <b>{name}</b> as <b>{role}</b>. Type the reason (required, kept in the audit log); "
+        "they are added when the reason is sent. /cancel to stop."
+    ),
+    "roster_role_full": (
+        "The role <b>{role}</b> is full ({taken} of {seats} seats taken, {waiting} waiting). Nothing was changed."
+    ),
+    "roster_not_found": "That registration is no longer active. Nothing was changed.",
+    "roster_same_role": "The participant is in that role already. Nothing was changed.",
+    "roster_unknown_role": "That role does not exist at this meeting. Nothing was changed.",
+    "roster_closed": "Registration for this meeting has closed. Nothing was changed.",
+    "roster_moved": "✅ <b>{name}</b> is now registered as <b>{role}</b> at {meeting}. Kept in the audit log.",
+    "roster_removed": "✅ <b>{name}</b> ({role}) was removed from {meeting}. Kept in the audit log.",
+    "roster_added_seated": "✅ <b>{name}</b> was added as <b>{role}</b> at {meeting} and has a seat.",
+    "roster_added_waiting": (
+        "✅ <b>{name}</b> was added as <b>{role}</b> at {meeting}; the role is full, so they are on the waiting list."
+    ),
+    "roster_seat_given": "The freed seat went to <b>{name}</b> from the waiting list.",
+    "roster_seat_offered": "The freed seat was offered to <b>{name}</b> from the waiting list.",
+    "roster_moved_notice": (
+        "ℹ️ The organizers changed your role at <b>{meeting}</b> to <b>{role}</b>. Your seat is recorded.\n"
+        "<b>Time:</b> {when}\n<b>Venue:</b> {venue}"
+    ),
+    "roster_removed_notice": (
+        "ℹ️ The organizers removed you from the participants of <b>{meeting}</b> ({role}). "
+        "If this is a mistake, contact your meeting's PIC."
+    ),
+    "roster_menu": "Change the participants of <b>{meeting}</b>: every change needs a reason and is kept in the audit log.",
+    "btn_roster_menu_pindah": "🔀 Change role",
+    "btn_roster_menu_tambah": "➕ Add participant",
+    "btn_roster_menu_keluarkan": "➖ Remove participant",
+    "program_not_yaml": "A program file must be a YAML file (.yaml or .yml).",
+    "program_too_big": "The file is too large (at most {max_kb} KB).",
+    "program_download_failed": "The file could not be downloaded from Telegram. Please send it again.",
+    "program_invalid": "❌ The program file was not loaded; nothing changed.\n\n<pre>{problems}</pre>",
+    "program_loaded": (
+        "✅ Program <b>{program}</b> loaded: {created} meetings created, {updated} updated, {unchanged} unchanged, "
+        "{unlisted} unlisted ({unlisted_codes}). {notified} people will be told of changed dates or venues."
+    ),
 }

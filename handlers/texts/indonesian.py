@@ -285,4 +285,93 @@ TEXTS: dict[str, str] = {
     "btn_pic_make": "Jadikan PIC: {name}",
     "btn_pic_invite": "Buat tautan undangan",
     "btn_pic_invite_withdraw": "Batalkan undangan {number}",
+    # ---- announcements, roster changes, program upload
+    "staff_step_left": "Dihentikan. Tidak ada yang diubah atau dikirim.",
+    "announcement": "📢 <b>Pengumuman — {meeting}</b>\n\n{body}",
+    "announce_ask": (
+        "Ketik pengumuman untuk semua peserta <b>{meeting}</b> (paling banyak {max} karakter). "
+        "Anda akan melihat pratinjaunya sebelum dikirim. Ketik /cancel untuk batal."
+    ),
+    "announce_empty": "Pengumuman tidak boleh kosong. Ketik teksnya, atau /cancel untuk batal.",
+    "announce_too_long": "Pengumuman terlalu panjang (paling banyak {max} karakter). Persingkat lalu kirim lagi.",
+    "announce_no_recipients": "Pertemuan ini belum punya peserta yang dapat dihubungi lewat Telegram.",
+    "announce_preview": "Pratinjau: pesan di bawah ini akan diterima {recipients} peserta persis seperti ini.",
+    "btn_announce_send": "📤 Kirim ke {n} peserta",
+    "btn_announce_drop": "Batal",
+    "announce_dropped": "Pengumuman dibatalkan; tidak ada yang dikirim.",
+    "announce_already_sent": "Pengumuman ini sudah dikirim.",
+    "announce_sending": "Sedang dikirim…",
+    "announce_sending_notice": (
+        "📤 Pengumuman sedang dikirim ke {recipients} peserta. Anda akan diberi tahu berapa yang menerimanya."
+    ),
+    "announce_report": (
+        "📊 Pengumuman untuk <b>{meeting}</b> diterima oleh <b>{received} dari {recipients}</b> peserta "
+        "({blocked} memblokir bot, {failed} gagal terkirim)."
+    ),
+    "btn_roster_person_seated": "{name} — {role}",
+    "btn_roster_person_waiting": "⏳ {name} — {role}",
+    "roster_empty": "Belum ada peserta di <b>{meeting}</b>.",
+    "roster_pick_mv": "Pindah peran — pilih peserta <b>{meeting}</b> (halaman {page}/{pages}; ⏳ = daftar tunggu):",
+    "roster_pick_rm": "Keluarkan peserta — pilih peserta <b>{meeting}</b> (halaman {page}/{pages}; ⏳ = daftar tunggu):",
+    "roster_move_choose_role": "Pindahkan <b>{name}</b> (kini {role}) ke peran:",
+    "roster_move_reason": (
+        "Pindahkan <b>{name}</b> ke <b>{role}</b>. Ketik alasannya (wajib, dicatat di log audit); "
+        "perubahan dilakukan begitu alasan terkirim. /cancel untuk batal."
+    ),
+    "roster_remove_reason": (
+        "Keluarkan <b>{name}</b> ({role}) dari <b>{meeting}</b>? Ketik alasannya (wajib, dicatat di log audit); "
+        "peserta dikeluarkan begitu alasan terkirim. /cancel untuk batal."
+    ),
+    "roster_add_ask": (
+        "Tambah peserta <b>{meeting}</b> yang mendaftar lewat jalur lain (formulir kertas, telepon). "
+        "Kirim datanya dalam satu pesan, empat baris:\n\nNama lengkap\nInstansi\nJabatan\nNomor HP\n\n"
+        "/cancel untuk batal."
+    ),
+    "roster_add_four_lines": "Mohon kirim tepat empat baris: nama lengkap, instansi, jabatan, nomor HP.",
+    "roster_add_bad_line": "Baris {line} belum benar:",
+    "roster_add_choose_role": (
+        "<b>Nama:</b> {name}\n<b>Instansi:</b> {institution}\n<b>Jabatan:</b> {position}\n<b>Nomor HP:</b> {phone}\n\n"
+        "Pilih perannya. Dengan memilih, Anda menyatakan bahwa orang ini telah menyetujui pemakaian datanya "
+        "untuk pendaftaran (di formulir atau lewat telepon), sesuai pemberitahuan privasi bot ini."
+    ),
+    "roster_add_reason": (
+        "Tambahkan <b>{name}</b> sebagai <b>{role}</b>. Ketik alasannya (wajib, dicatat di log audit); "
+        "peserta ditambahkan begitu alasan terkirim. /cancel untuk batal."
+    ),
+    "roster_role_full": (
+        "Peran <b>{role}</b> sudah penuh ({taken} dari {seats} kursi terisi, {waiting} menunggu). "
+        "Tidak ada yang diubah."
+    ),
+    "roster_not_found": "Pendaftaran itu sudah tidak aktif. Tidak ada yang diubah.",
+    "roster_same_role": "Peserta sudah berada di peran itu. Tidak ada yang diubah.",
+    "roster_unknown_role": "Peran itu tidak ada di pertemuan ini. Tidak ada yang diubah.",
+    "roster_closed": "Pendaftaran pertemuan ini sudah ditutup. Tidak ada yang diubah.",
+    "roster_moved": "✅ <b>{name}</b> kini terdaftar sebagai <b>{role}</b> di {meeting}. Tercatat di log audit.",
+    "roster_removed": "✅ <b>{name}</b> ({role}) dikeluarkan dari {meeting}. Tercatat di log audit.",
+    "roster_added_seated": "✅ <b>{name}</b> ditambahkan sebagai <b>{role}</b> di {meeting} dan mendapat kursi.",
+    "roster_added_waiting": (
+        "✅ <b>{name}</b> ditambahkan sebagai <b>{role}</b> di {meeting}; peran itu penuh, jadi ia masuk daftar tunggu."
+    ),
+    "roster_seat_given": "Kursi yang kosong diberikan kepada <b>{name}</b> dari daftar tunggu.",
+    "roster_seat_offered": "Kursi yang kosong ditawarkan kepada <b>{name}</b> dari daftar tunggu.",
+    "roster_moved_notice": (
+        "ℹ️ Panitia mengubah peran Anda di <b>{meeting}</b> menjadi <b>{role}</b>. Kursi Anda tercatat.\n"
+        "<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}"
+    ),
+    "roster_removed_notice": (
+        "ℹ️ Panitia mengeluarkan Anda dari daftar peserta <b>{meeting}</b> ({role}). "
+        "Jika ini keliru, hubungi PIC pertemuan Anda."
+    ),
+    "roster_menu": "Ubah daftar peserta <b>{meeting}</b>: setiap perubahan perlu alasan dan dicatat di log audit.",
+    "btn_roster_menu_pindah": "🔀 Pindah peran",
+    "btn_roster_menu_tambah": "➕ Tambah peserta",
+    "btn_roster_menu_keluarkan": "➖ Keluarkan peserta",
+    "program_not_yaml": "File program harus berupa file YAML (.yaml atau .yml).",
+    "program_too_big": "File terlalu besar (paling besar {max_kb} KB).",
+    "program_download_failed": "File tidak dapat diunduh dari Telegram. Coba kirim lagi.",
+    "program_invalid": "❌ File program tidak dimuat; tidak ada yang berubah.\n\n<pre>{problems}</pre>",
+    "program_loaded": (
+        "✅ Program <b>{program}</b> dimuat: {created} pertemuan baru, {updated} diperbarui, {unchanged} tetap, "
+        "{unlisted} disembunyikan ({unlisted_codes}). {notified} orang akan diberi tahu perubahan tanggal atau tempat."
+    ),
 }
