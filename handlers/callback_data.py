@@ -169,6 +169,15 @@ class StaffPage(Action):
     page: int
 
 
+@dataclass(frozen=True)
+class RosterPage(Action):
+    """A page of a meeting's roster (`/peserta`); the presser is authorised again."""
+
+    tag = "rpg"
+    meeting_id: int
+    page: int
+
+
 def pack(action: Action) -> str:
     """The button data for an action."""
     parts = [action.tag]
