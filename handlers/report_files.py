@@ -29,6 +29,10 @@ COLUMNS = ("meeting", "name", "institution", "position", "phone", "role", "statu
 TYPED_COLUMNS = {"name", "institution", "position"}
 EXCEL_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_COLUMN_WIDTH = 50
+# The chart: phone-width, one row per province.
+CHART_WIDTH_INCHES = 7.0
+CHART_ROW_INCHES = 0.26
+CHART_DPI = 130
 
 
 def status_label(row: RosterRow, texts: Texts) -> str:
@@ -132,7 +136,11 @@ def roster_xlsx(rows: Sequence[RosterRow], texts: Texts) -> bytes:
 
 
 def national_chart(recaps: Sequence[MeetingRecap], texts: Texts, *, title: str) -> bytes:
-    """A heatmap of seats taken per province and role, at-risk provinces marked in red; PNG bytes."""
+    """A heatmap of seats taken per province and role, at-risk provinces marked in red; PNG bytes.
+
+    Each province's seats taken of its total stand at the right of its row. Cells carry no
+    numbers: drawing some 300 labels would take most of the half second the chart may use.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import LinearSegmentedColormap
     from matplotlib.figure import Figure
@@ -145,30 +153,36 @@ def national_chart(recaps: Sequence[MeetingRecap], texts: Texts, *, title: str) 
         by_code = {r.role_code: r for r in recap.roles}
         fill.append([(by_code[c].seated + by_code[c].held) / by_code[c].seats
                      if c in by_code and by_code[c].seats else float("nan") for c in roles])
-    figure = Figure(figsize=(7.2, 1.9 + 0.27 * max(len(recaps), 1)), dpi=150, layout="constrained")
+    # Fixed margins in inches: a layout engine would draw the figure twice.
+    height = 1.6 + CHART_ROW_INCHES * max(len(recaps), 1)
+    figure = Figure(figsize=(CHART_WIDTH_INCHES, height), dpi=CHART_DPI)
+    figure.subplots_adjust(left=2.0 / CHART_WIDTH_INCHES, right=1 - 0.7 / CHART_WIDTH_INCHES,
+                           top=1 - 0.6 / height, bottom=1.0 / height)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     colours = LinearSegmentedColormap.from_list("fill", ["#d7301f", "#fdcc8a", "#1a9850"])
-    image = axes.imshow(fill or [[float("nan")]], cmap=colours, vmin=0, vmax=1, aspect="auto")
-    for y, recap in enumerate(recaps):
-        by_code = {r.role_code: r for r in recap.roles}
-        for x, code in enumerate(roles):
-            if code in by_code:
-                role = by_code[code]
-                axes.text(x, y, f"{role.seated + role.held}/{role.seats}", ha="center", va="center", fontsize=6.5)
-    axes.set_xticks(range(len(roles)), roles, rotation=40, ha="right", fontsize=7.5)
+    axes.imshow(fill or [[float("nan")]], cmap=colours, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    # White lines between cells, so neighbouring cells of one colour stay apart.
+    rows, columns = len(fill), len(roles)
+    axes.hlines([y - 0.5 for y in range(1, rows)], -0.5, columns - 0.5, color="white", linewidth=1)
+    axes.vlines([x - 0.5 for x in range(1, columns)], -0.5, rows - 0.5, color="white", linewidth=1)
+    # Labels are placed as plain texts: matplotlib's tick objects cost more than the whole heatmap.
+    axes.set_xticks([])
+    axes.set_yticks([])
+    left = axes.get_yaxis_transform()
     marker = texts.plain("report_chart_at_risk_marker")
-    axes.set_yticks(range(len(recaps)),
-                    [f"{marker} {r.province_name}" if r.at_risk else r.province_name for r in recaps], fontsize=7.5)
-    for label, recap in zip(axes.get_yticklabels(), recaps, strict=True):
-        if recap.at_risk:
-            label.set_color("#b30000")
-            label.set_fontweight("bold")
-    axes.tick_params(length=0)
-    axes.set_title(title, fontsize=9)
-    bar = figure.colorbar(image, ax=axes, shrink=0.5, pad=0.02)
-    bar.set_label(texts.plain("report_chart_fill"), fontsize=7.5)
-    bar.ax.tick_params(labelsize=7)
+    for y, recap in enumerate(recaps):
+        style = {"color": "#b30000", "fontweight": "bold"} if recap.at_risk else {}
+        name = f"{marker} {recap.province_name}" if recap.at_risk else recap.province_name
+        axes.text(-0.02, y, name, transform=left, ha="right", va="center", fontsize=8, **style)
+        axes.text(1.02, y, f"{recap.total('seated') + recap.total('held')}/{recap.total('seats')}", transform=left,
+                  ha="left", va="center", fontsize=8, **style)
+    below = axes.get_xaxis_transform()
+    for x, code in enumerate(roles):
+        axes.text(x, -0.01, code, transform=below, rotation=40, ha="right", va="top", fontsize=8,
+                  rotation_mode="anchor")
+    axes.set_title(f"{title}\n{texts.plain('report_chart_legend')}", fontsize=9)
     out = io.BytesIO()
-    figure.savefig(out, format="png")
+    # Fast compression: the chart is sent once and Telegram recompresses photos anyway.
+    figure.savefig(out, format="png", pil_kwargs={"compress_level": 1})
     return out.getvalue()

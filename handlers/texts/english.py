@@ -275,6 +275,6 @@ TEXTS: dict[str, str] = {
     "report_national_no_risk": "No meeting is at risk.",
     "report_national_caption": "Seats taken per province and role; red = at risk.",
     "report_chart_title": "Seats taken per province and role",
-    "report_chart_fill": "Seats taken",
+    "report_chart_legend": "red = empty · yellow = half · green = full; right: seats taken",
     "report_chart_at_risk_marker": "(!)",
 }

@@ -286,6 +286,6 @@ TEXTS: dict[str, str] = {
     "report_national_no_risk": "Tidak ada pertemuan yang berisiko.",
     "report_national_caption": "Keterisian kursi per provinsi dan peran; merah = berisiko.",
     "report_chart_title": "Keterisian kursi per provinsi dan peran",
-    "report_chart_fill": "Kursi terisi",
+    "report_chart_legend": "merah = kosong · kuning = setengah · hijau = penuh; kanan: kursi terisi",
     "report_chart_at_risk_marker": "(!)",
 }
