@@ -189,7 +189,8 @@ async def on_export_all(update: Update, turn: Turn) -> None:
 async def on_page(update: Update, turn: Turn) -> None:
     """Another page of a roster; the presser must still manage that meeting."""
     action = cb.parse(update.callback_query.data)
-    assert isinstance(action, cb.RosterPage)
+    if not isinstance(action, cb.RosterPage):
+        return
     meeting = await managed_meeting(turn, await authority(turn), action.meeting_id)
     if meeting is not None:
         await show_roster_page(turn, meeting, action.page, rewrite=True)
