@@ -15,6 +15,7 @@ from handlers import (
     reachability,
     registration,
     roster,
+    reports,
     seat_offers,
     staff,
     status,
@@ -25,7 +26,7 @@ from handlers.errors import on_error
 def register_all(application: Application) -> None:
     """Add every handler; the catch-alls go last so that they only get what nobody else took."""
     for module in (registration, status, cancellation, attendance, seat_offers, personal_data, reachability, help,
-                   staff, pic_management, announcements, roster, program_upload):
+                   staff, pic_management, announcements, roster, program_upload, reports):
         module.register_handlers(application)
     registration.register_fallbacks(application)
     application.add_error_handler(on_error)

@@ -217,6 +217,10 @@ class RosterPage(Action):
 
     tag = "rp"
     op: str
+class RosterPage(Action):
+    """A page of a meeting's roster (`/peserta`); the presser is authorised again."""
+
+    tag = "rpg"
     meeting_id: int
     page: int
 

@@ -61,6 +61,8 @@ class Document:
     filename: str
     data: bytes
     caption: Html
+    # Sent as a photo, shown inline (a chart), rather than as a file to download.
+    photo: bool = False
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -76,6 +78,8 @@ class Reply:
     text: Html
     keyboard: Keyboard | None = None
     document: Document | None = None
+    # Files sent after `document` (an export in two formats).
+    more_documents: tuple[Document, ...] = ()
 
 
 @dataclass
@@ -102,16 +106,17 @@ class Turn:
         return self.conversation.telegram_user_id
 
     def say(self, key: str, keyboard: Keyboard | None = None, *, document: Document | None = None,
-            **params: object) -> None:
-        """Answer the person with a catalogue text (and a file after it)."""
-        self.say_html(self.texts(key, **params), keyboard, document)
+            more_documents: tuple[Document, ...] = (), **params: object) -> None:
+        """Answer the person with a catalogue text (and files after it)."""
+        self.say_html(self.texts(key, **params), keyboard, document, more_documents)
 
-    def say_html(self, text: Html, keyboard: Keyboard | None = None, document: Document | None = None) -> None:
+    def say_html(self, text: Html, keyboard: Keyboard | None = None, document: Document | None = None,
+                 more_documents: tuple[Document, ...] = ()) -> None:
         """Answer the person with text composed from catalogue pieces, split to fit Telegram."""
         parts = split_message(text)
         for part in parts[:-1]:
             self.replies.append(Reply(self.chat_id, part))
-        self.replies.append(Reply(self.chat_id, parts[-1], keyboard, document))
+        self.replies.append(Reply(self.chat_id, parts[-1], keyboard, document, more_documents))
 
     def rewrite_pressed(self, text: Html, keyboard: InlineKeyboardMarkup | None) -> None:
         """Replace the text and buttons of the message whose button was pressed."""
@@ -127,11 +132,11 @@ def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
 
     Catalogue texts fit one message; a list (every registration of a person) may not.
     """
-    if _telegram_length(text) <= limit:
+    if telegram_length(text) <= limit:
         return [text]
     parts: list[str] = []
     for paragraph in text.split("\n\n"):
-        if parts and _telegram_length(parts[-1]) + 2 + _telegram_length(paragraph) <= limit:
+        if parts and telegram_length(parts[-1]) + 2 + telegram_length(paragraph) <= limit:
             parts[-1] += "\n\n" + paragraph
         else:
             # Catalogue paragraphs are far below the limit; only a list has many of them.
@@ -139,7 +144,7 @@ def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
     return [Html(part) for part in parts]
 
 
-def _telegram_length(text: str) -> int:
+def telegram_length(text: str) -> int:
     # Telegram counts UTF-16 code units: an emoji outside the BMP counts twice.
     return len(text.encode("utf-16-le")) // 2
 
@@ -224,12 +229,16 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
 
 
 async def send(bot: Bot, reply: Reply) -> None:
-    """Send a reply: its text, then its document if it has one."""
+    """Send a reply: its text, then its files if it has any."""
     await bot.send_message(reply.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard)
-    if reply.document is not None:
-        document = reply.document
-        await bot.send_document(reply.chat_id, InputFile(document.data, filename=document.filename),
-                                caption=document.caption, parse_mode=ParseMode.HTML)
+    for document in (reply.document, *reply.more_documents):
+        if document is None:
+            continue
+        file = InputFile(document.data, filename=document.filename)
+        if document.photo:
+            await bot.send_photo(reply.chat_id, file, caption=document.caption, parse_mode=ParseMode.HTML)
+        else:
+            await bot.send_document(reply.chat_id, file, caption=document.caption, parse_mode=ParseMode.HTML)
 
 
 async def set_chat_menu(bot: Bot, chat_id: int, commands: list[tuple[str, str]] | None) -> None:
