@@ -217,7 +217,12 @@ class RosterPage(Action):
 
     tag = "rp"
     op: str
-class RosterPage(Action):
+    meeting_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class RosterListPage(Action):
     """A page of a meeting's roster (`/peserta`); the presser is authorised again."""
 
     tag = "rpg"

@@ -114,9 +114,9 @@ async def show_roster_page(turn: Turn, meeting: Meeting, page: int, *, rewrite: 
                                       pages=len(pages)), *pages[page]]))
     nav = []
     if page > 0:
-        nav.append(cb.button(turn.texts.label("prev"), cb.RosterPage(meeting.id, page - 1)))
+        nav.append(cb.button(turn.texts.label("prev"), cb.RosterListPage(meeting.id, page - 1)))
     if page < len(pages) - 1:
-        nav.append(cb.button(turn.texts.label("next"), cb.RosterPage(meeting.id, page + 1)))
+        nav.append(cb.button(turn.texts.label("next"), cb.RosterListPage(meeting.id, page + 1)))
     keyboard = InlineKeyboardMarkup([nav]) if nav else None
     if rewrite:
         turn.rewrite_pressed(text, keyboard)
@@ -189,7 +189,7 @@ async def on_export_all(update: Update, turn: Turn) -> None:
 async def on_page(update: Update, turn: Turn) -> None:
     """Another page of a roster; the presser must still manage that meeting."""
     action = cb.parse(update.callback_query.data)
-    if not isinstance(action, cb.RosterPage):
+    if not isinstance(action, cb.RosterListPage):
         return
     meeting = await managed_meeting(turn, await authority(turn), action.meeting_id)
     if meeting is not None:
@@ -202,4 +202,4 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler(["rekap", "peserta", "ekspor"], on_command, filters=private))
     application.add_handler(CommandHandler("rekap_nasional", on_national, filters=private))
     application.add_handler(CommandHandler("ekspor_semua", on_export_all, filters=private))
-    application.add_handler(CallbackQueryHandler(on_page, pattern=cb.matches(cb.RosterPage)))
+    application.add_handler(CallbackQueryHandler(on_page, pattern=cb.matches(cb.RosterListPage)))

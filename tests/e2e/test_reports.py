@@ -239,7 +239,7 @@ async def test_participants_and_other_provinces_pics_are_refused(bot) -> None:  
     own = await pic.next_message()
     assert "Peserta Bengkulu" in own.plain_text and f"{LONG} 050" in own.plain_text
     aceh = await meeting_id(bot, "shm23-aceh")
-    for forged in (cb.StaffPick("ekspor", aceh), cb.StaffPick("peserta", aceh), cb.RosterPage(aceh, 1)):
+    for forged in (cb.StaffPick("ekspor", aceh), cb.StaffPick("peserta", aceh), cb.RosterListPage(aceh, 1)):
         await pic.press_forged(own, cb.pack(forged))
         refusal = await pic.next_message()
         assert "hanya untuk panitia" in refusal.plain_text
