@@ -174,8 +174,7 @@ function drawReplyKeyboard(markup) {
   box.hidden = false;
   box.innerHTML = rows.map((row) => `<div class="kb-row">${row.map((button) => {
     const b = typeof button === "string" ? {text: button} : button;
-    const icon = b.request_contact ? "📱 " : b.request_location ? "📍 " : "";
-    return `<button type="button" class="reply-btn" data-text="${esc(b.text)}">${icon}${esc(b.text)}</button>`;
+    return `<button type="button" class="reply-btn" data-text="${esc(b.text)}">${esc(b.text)}</button>`;
   }).join("")}</div>`).join("");
 }
 
@@ -291,6 +290,7 @@ async function refreshUsers() {
     state.bot = session.bot;
     state.users = session.users;
     $("bot-name").textContent = session.bot.first_name + (session.bot.username ? ` (@${session.bot.username})` : "");
+    $("bot-avatar").textContent = initials({first_name: session.bot.first_name});
     if (state.current === null && state.users.length) select(state.users[0].id);
     else drawUsers();
   } catch (error) { /* the server may be restarting */ }
