@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -130,11 +131,16 @@ class Demo:
 
 
 async def serve(host: str, port: int) -> None:
-    """Run the demo until interrupted."""
+    """Run the demo until Ctrl+C or SIGTERM; then stop cleanly and delete its database."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     with tempfile.TemporaryDirectory(prefix="shm-bot-demo-") as directory:
         async with Demo(Path(directory), host=host, port=port) as demo:
             print(f"shm-bot demo: open {demo.url} in a browser (Ctrl+C stops it; nothing is kept)", flush=True)
-            await asyncio.Event().wait()
+            await stop.wait()
+    print("shm-bot demo: stopped", flush=True)
 
 
 def main(host: str = "127.0.0.1", port: int = 8080) -> int:
@@ -142,8 +148,6 @@ def main(host: str = "127.0.0.1", port: int = 8080) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         asyncio.run(serve(host, port))
-    except KeyboardInterrupt:
-        pass
     except OSError as error:
         print(f"shm-bot demo: cannot listen on {host}:{port}: {error.strerror}", flush=True)
         return 1
