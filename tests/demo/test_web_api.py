@@ -144,6 +144,8 @@ async def test_fast_forward_brings_the_reminder_and_the_attendance_question(
     assert datetime.fromisoformat(moved["now"]) >= datetime.fromisoformat(jumps["pengingat 7 hari"]["to"])
     view = await until(http, SITI, lambda v: "Pengingat" in last_bot(v)["text"])
     assert "7 hari lagi" in last_bot(view)["text"] and "Harris Festival Citylink" in last_bot(view)["text"]
+    assert last_bot(view)["date"] >= int(datetime.fromisoformat(jumps["pengingat 7 hari"]["to"]).timestamp()), \
+        "messages are dated by the bot's clock"
     await post(http, "/_demo/clock", {"to": jumps["pertanyaan Hadir / Tidak hadir"]["to"]})
     view = await until(http, SITI, lambda v: "Konfirmasi kehadiran" in last_bot(v)["text"])
     assert "Hadir" in str(last_bot(view)["inline_keyboard"])
