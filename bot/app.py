@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import register_all
 from handlers.common import Services
+from handlers.pic_management import set_admin_menus
 from handlers.texts import LANGUAGES, Texts
 from models.program import Program
 from models.program_file import apply_program, read_program_file
@@ -68,6 +69,7 @@ async def _on_startup(application: Application) -> None:
     for language in LANGUAGES:
         commands = [BotCommand(name, description) for name, description in Texts(language).commands()]
         await application.bot.set_my_commands(commands, language_code=None if language == "id" else language)
+    await set_admin_menus(application.bot, services.sessions, services.settings.admin_ids)
     # Rebuild the schedule from the outbox: what fell due while the bot was down goes out now.
     services.outbox.wake()
 

@@ -30,7 +30,7 @@ from handlers.planned_messages import render
 from handlers.staff_messages import render_staff
 from handlers.texts import Texts
 from models.attendance import lapse_expired_offers, next_hold_expiry, reason_not_to_send
-from models.conversation import DEFAULT_LANGUAGE, Conversation
+from models.conversation import DEFAULT_LANGUAGE, languages_of
 from models.outbox import (
     EARLIEST_PLANNED,
     MAX_ATTEMPTS,
@@ -157,7 +157,7 @@ class OutboxSender:
             await lapse_expired_offers(session, now=now)
             report[OutboxStatus.MISSED] += await mark_missed(session, now)
             claimed = await claim_due(session, now=now, lease=self._lease, limit=BATCH)
-            languages = await self._languages(session, [_recipient(m) for m in claimed])
+            languages = await languages_of(session, [_recipient(m) for m in claimed])
             for message in claimed:
                 user_id = _recipient(message)
                 texts = Texts(languages.get(user_id, DEFAULT_LANGUAGE))
@@ -180,15 +180,6 @@ class OutboxSender:
                 # Lapsed holds offered seats to the next people: those offers are due at once.
                 self._again = True
         return outgoing, len(claimed)
-
-    @staticmethod
-    async def _languages(session: AsyncSession, user_ids: list[int]) -> dict[int, str]:
-        if not user_ids:
-            return {}
-        rows = await session.execute(
-            select(Conversation.telegram_user_id, Conversation.language)
-            .where(Conversation.telegram_user_id.in_(set(user_ids))))
-        return {user_id: language for user_id, language in rows}
 
     async def _send(self, item: _Outgoing) -> OutboxStatus:
         """Send one message and record the outcome (PENDING: to be tried again)."""

@@ -9,6 +9,7 @@ from handlers import (
     cancellation,
     help,
     personal_data,
+    pic_management,
     reachability,
     registration,
     seat_offers,
@@ -21,7 +22,7 @@ from handlers.errors import on_error
 def register_all(application: Application) -> None:
     """Add every handler; the catch-alls go last so that they only get what nobody else took."""
     for module in (registration, status, cancellation, attendance, seat_offers, personal_data, reachability, help,
-                   staff):
+                   staff, pic_management):
         module.register_handlers(application)
     registration.register_fallbacks(application)
     application.add_error_handler(on_error)

@@ -169,6 +169,32 @@ class StaffPage(Action):
     page: int
 
 
+@dataclass(frozen=True)
+class PicInvite(Action):
+    """Create an invite link for the meeting (organizers only, checked when pressed)."""
+
+    tag = "pci"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class PicWithdrawInvite(Action):
+    tag = "pcw"
+    invite_id: int
+
+
+@dataclass(frozen=True)
+class PicRevoke(Action):
+    tag = "pcr"
+    assignment_id: int
+
+
+@dataclass(frozen=True)
+class PicFromRegistration(Action):
+    tag = "pcm"
+    registration_id: int
+
+
 def pack(action: Action) -> str:
     """The button data for an action."""
     parts = [action.tag]

@@ -10,7 +10,17 @@ from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
@@ -84,6 +94,8 @@ class Turn:
     close_pressed_keyboard: bool = False
     # Or rewrite that message in place (paging, sub-menus).
     replace_pressed: Reply | None = None
+    # Command menus of single chats, set after the commit: chat id -> (command, description), or None for the default.
+    menus: dict[int, list[tuple[str, str]] | None] = field(default_factory=dict)
 
     @property
     def user_id(self) -> int:
@@ -185,6 +197,9 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
         except TelegramError as error:
             # Already changed, or too old to edit: it may still show stale choices, which are refused.
             log.info("update %s: the pressed message was not edited (%s)", update.update_id, type(error).__name__)
+    # Menus first: whoever reads a reply (a new PIC's welcome) finds the commands it names.
+    for chat_id, commands in turn.menus.items():
+        await set_chat_menu(context.bot, chat_id, commands)
     # Every reply is tried: one that fails must not silence the notice to someone else.
     failure: TelegramError | None = None
     unreachable: set[int] = set()
@@ -215,6 +230,19 @@ async def send(bot: Bot, reply: Reply) -> None:
         document = reply.document
         await bot.send_document(reply.chat_id, InputFile(document.data, filename=document.filename),
                                 caption=document.caption, parse_mode=ParseMode.HTML)
+
+
+async def set_chat_menu(bot: Bot, chat_id: int, commands: list[tuple[str, str]] | None) -> None:
+    """Give one chat its own command menu, or (None) return it to the menu everyone has."""
+    scope = BotCommandScopeChat(chat_id)
+    try:
+        if commands is None:
+            await bot.delete_my_commands(scope=scope)
+        else:
+            await bot.set_my_commands([BotCommand(name, text) for name, text in commands], scope=scope)
+    except TelegramError as error:
+        # Only the menu is off: every staff command is authorised on the server when it is used.
+        log.info("the command menu of a chat was not set (%s)", type(error).__name__)
 
 
 def _has_keyboard(message: object) -> bool:

@@ -22,6 +22,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
+from handlers.pic_management import open_invite
 from handlers.planned_messages import seat_calendar
 from handlers.texts import Html
 from handlers.views import describe_all, describe_registration
@@ -38,6 +39,7 @@ from models.registration import (
     registrations_of,
     waitlist_position,
 )
+from models.staff import is_invite_token
 
 MEETINGS_PER_PAGE = 8
 
@@ -258,6 +260,9 @@ async def start(update: Update, turn: Turn) -> None:
     """/start [meeting-code]: begin, resume, or show what the person holds already."""
     payload = update.message.text.split(maxsplit=1)[1].strip() if " " in update.message.text else ""
     meeting = await meeting_by_code(turn.session, payload) if payload else None
+    if meeting is None and is_invite_token(payload):
+        await open_invite(turn, update.effective_user, payload)
+        return
     if payload and meeting is None:
         turn.say("unknown_meeting_link")
     if meeting is not None:
