@@ -115,7 +115,7 @@ def chat_view(standin: "BotApiStandin", user: "StandinUser") -> dict[str, Any]:
     return {"version": chat_version(standin, chat), "user": user_summary(user), "items": items,
             "reply_keyboard": chat.reply_keyboard,
             "callback_answers": [answer.to_json() for answer in chat.callback_answers],
-            "commands": _commands(standin, user.user.get("language_code")),
+            "commands": _commands(standin, chat.chat_id, user.user.get("language_code")),
             "problems": standin.core.problems}
 
 
@@ -157,9 +157,13 @@ def _media_label(message: BotMessage) -> str:
     return "🖼" if message.photo else ""
 
 
-def _commands(standin: "BotApiStandin", language: str | None) -> list[dict[str, Any]]:
-    """The command menu Telegram would show this user: their language's list, else the default one."""
+def _commands(standin: "BotApiStandin", chat_id: int, language: str | None) -> list[dict[str, Any]]:
+    """The command menu Telegram shows in this chat: the narrowest scope set, in the user's language first."""
     commands = standin.core.commands
-    default_scope = json.dumps({"type": "default"}, sort_keys=True)
-    return commands.get((default_scope, language or ""), commands.get((default_scope, ""), []))
-
+    for scope in ({"type": "chat", "chat_id": chat_id}, {"type": "chat", "chat_id": str(chat_id)},
+                  {"type": "all_private_chats"}, {"type": "default"}):
+        key = json.dumps(scope, sort_keys=True)
+        for code in dict.fromkeys((language or "", "")):
+            if (key, code) in commands:
+                return commands[(key, code)]
+    return []

@@ -22,7 +22,10 @@ from bot.app import build_application, polling
 from bot.clock import OffsetClock
 from bot.settings import Settings
 from botapi_standin import BotApiStandin
-from demo.seed import ADMIN, USERS, seed_staff, upcoming_meetings, write_program
+from demo.seed import ADMIN, PIC, USERS, seed_staff, upcoming_meetings, write_program
+from handlers.common import set_chat_menu
+from handlers.pic_management import staff_menu
+from handlers.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +77,12 @@ class Demo:
                               note=user.note)
         try:
             self.application = build_application(self.settings(), clock=self.clock)
-            await self._stack.enter_async_context(polling(self.application, poll_timeout=10))
+            # A short long poll: stopping waits for the one under way.
+            await self._stack.enter_async_context(polling(self.application, poll_timeout=2))
             async with self.sessions() as session, session.begin():
-                await seed_staff(session, self.clock.now())
+                pic = await seed_staff(session, self.clock.now())
+            # As when an organizer grants it: the PIC's chat gets the staff commands in its menu.
+            await set_chat_menu(self.application.bot, PIC.id, staff_menu(Texts(PIC.language_code), pic))
         except BaseException:
             await self._stack.aclose()
             raise

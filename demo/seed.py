@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.program import Meeting
 from models.provinces import PROVINCES
-from models.staff import PicAssignment
+from models.staff import Authority, PicAssignment
 
 PROGRAM_CODE = "shm-demo"
 
@@ -95,14 +95,15 @@ def write_program(directory: Path, now: datetime) -> Path:
     return path
 
 
-async def seed_staff(session: AsyncSession, now: datetime) -> None:
-    """Make the demo's PIC a PIC of their meeting (the admin is one by the bot's settings)."""
+async def seed_staff(session: AsyncSession, now: datetime) -> Authority:
+    """Make the demo's PIC a PIC of their meeting (the admin is one by the bot's settings); returns their authority."""
     meeting_id = await session.scalar(select(Meeting.id).where(Meeting.code == PIC_MEETING))
     if meeting_id is None:
         raise RuntimeError(f"the demo program has no meeting {PIC_MEETING}")
     session.add(PicAssignment(meeting_id=meeting_id, telegram_user_id=PIC.id, chat_id=PIC.id,
                               display_name=f"{PIC.first_name} {PIC.last_name}", granted_via="invite",
                               granted_by=ADMIN.id, granted_at=now))
+    return Authority(PIC.id, is_admin=False, pic_meeting_ids=frozenset({meeting_id}))
 
 
 async def upcoming_meetings(session: AsyncSession, now: datetime) -> list[Meeting]:

@@ -113,6 +113,18 @@ async def test_the_switcher_lists_participants_a_pic_and_an_admin_who_are_staff(
     assert meeting.code == PIC_MEETING and assignment.revoked_at is None
 
 
+async def test_each_chat_shows_its_own_command_menu(http: aiohttp.ClientSession) -> None:
+    admin = await get(http, f"/_standin/web/chats/{ADMIN.id}")
+    pic = await get(http, f"/_standin/web/chats/{PIC.id}")
+    participant = await get(http, f"/_standin/web/chats/{SITI}")
+    english = await get(http, f"/_standin/web/chats/{USERS[2].id}")
+    assert "start" in {c["command"] for c in participant["commands"]}
+    assert {c["command"] for c in admin["commands"]} > {c["command"] for c in participant["commands"]}, \
+        "the organizer's menu adds the staff commands"
+    assert {"rekap", "peserta"} <= {c["command"] for c in pic["commands"]} < {c["command"] for c in admin["commands"]}
+    assert english["commands"] != participant["commands"], "the English menu is in English"
+
+
 async def test_the_demo_program_is_open_days_ahead_in_three_zones(demo: Demo) -> None:
     now = demo.clock.now()
     async with demo.sessions() as db:
