@@ -92,6 +92,10 @@ function time(unix) {
   return new Date(unix * 1000).toLocaleTimeString("id-ID", {hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta"});
 }
 
+function dayOf(unix) {
+  return new Date(unix * 1000).toLocaleDateString("id-ID", {weekday: "long", day: "numeric", month: "long", timeZone: "Asia/Jakarta"});
+}
+
 function fullName(user) { return [user.first_name, user.last_name].filter(Boolean).join(" "); }
 
 function initials(user) { return (user.first_name || "?").slice(0, 1) + (user.last_name || "").slice(0, 1); }
@@ -123,7 +127,13 @@ function drawChat(view) {
   if (!view.items.length) {
     box.innerHTML = `<div class="empty">Belum ada pesan. Kirim <b>/start</b> untuk mulai.</div>`;
   } else {
-    box.innerHTML = view.items.map(drawItem).join("");
+    let day = "";
+    box.innerHTML = view.items.map((item) => {
+      const itemDay = item.date ? dayOf(item.date) : day;
+      const separator = itemDay !== day ? `<div class="day"><span>${esc(itemDay)}</span></div>` : "";
+      day = itemDay;
+      return separator + drawItem(item);
+    }).join("");
   }
   drawReplyKeyboard(view.reply_keyboard);
   drawProblems(view.problems);

@@ -88,6 +88,16 @@ async def test_a_participant_registers_through_the_page_and_the_seat_count_falls
     assert await page.locator(".row.user .bubble", has_text="<Kota Bandung>").count() == 1
     await page.screenshot(path=str(tmp_path / "registered.png"))
 
+    # Fast-forward: the 7-day reminder arrives, dated by the bot's clock.
+    await page.locator("#clock-jumps button", has_text="ke 7 hari sebelum").click()
+    await bot_said(page, "7 hari lagi")
+    assert await page.locator("#clock-jumps button", has_text="ke 7 hari sebelum").is_disabled()
+    await page.screenshot(path=str(tmp_path / "reminder.png"))
+    # A /command in the bot's text is tappable, as in Telegram's apps.
+    await page.locator(".row.bot a.command", has_text="/status").last.click()
+    await page.locator(".row.user .bubble", has_text="/status").wait_for()
+    await page.locator(".day").first.wait_for()
+
     # Another participant sees one seat fewer in the same role.
     await page.locator('.chat-item[data-user-id="1002"]').click()
     await say(page, "/start")

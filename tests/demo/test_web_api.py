@@ -144,6 +144,10 @@ async def test_a_registration_through_the_routes_ends_with_a_downloadable_calend
         assert response.headers["Content-Disposition"] == f'attachment; filename="{document["file_name"]}"'
         assert (await response.read()).startswith(b"BEGIN:VCALENDAR")
     assert view["reply_keyboard"] is None, "the share-number keyboard is gone after the number was shared"
+    seated = next(item for item in view["items"] if "/status" in item.get("text", "") and item["side"] == "bot")
+    commands = [seated["text"][e["offset"]:e["offset"] + e["length"]] for e in seated["entities"]
+                if e["type"] == "bot_command"]
+    assert commands == ["/status", "/batal"], "the page makes the /commands in the bot's text tappable"
     assert demo.standin.core.problems == []
 
 
