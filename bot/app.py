@@ -13,6 +13,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.clock import Clock, SystemClock
 from bot.database import create_engine, migrate, session_factory
+from bot.file_worker import FileWorker
 from bot.outbox import OutboxSender
 from bot.rate_limit import FloodLimiter
 from bot.scheduler import schedule_jobs
@@ -51,7 +52,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     outbox = OutboxSender(sessions, clock, lease=timedelta(seconds=settings.outbox_lease_seconds),
                           poll_interval=timedelta(seconds=settings.outbox_poll_seconds))
     outbox.attach(application)
-    application.bot_data["services"] = Services(settings, sessions, clock, outbox)
+    application.bot_data["services"] = Services(settings, sessions, clock, outbox, FileWorker())
     application.bot_data["engine"] = engine
     register_all(application)
     schedule_jobs(application)
@@ -75,6 +76,7 @@ async def _on_startup(application: Application) -> None:
 
 
 async def _on_shutdown(application: Application) -> None:
+    application.bot_data["services"].files.stop()
     await application.bot_data["engine"].dispose()
 
 

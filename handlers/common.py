@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import (
@@ -32,6 +32,7 @@ from models.conversation import Conversation, claim_update, load_conversation
 from models.outbox import EARLIEST_PLANNED
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 # Telegram's limit counts characters after entity parsing; the HTML source is longer, so this is safe.
@@ -44,6 +45,12 @@ class OutboxWaker(Protocol):
     def wake(self, due_at: datetime | None = None) -> None: ...
 
 
+class FileRunner(Protocol):
+    """Where heavy files (Excel, charts) are built: `bot.file_worker.FileWorker`, out of the bot's process."""
+
+    async def run(self, function: Callable[..., T], /, *args: object, **kwargs: object) -> T: ...
+
+
 @dataclass(frozen=True)
 class Services:
     """What handlers need from the application, kept in bot_data."""
@@ -52,6 +59,7 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     outbox: OutboxWaker
+    files: FileRunner
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class Turn:
     texts: Texts
     chat_id: int
     settings: Settings
+    files: FileRunner
     replies: list[Reply] = field(default_factory=list)
     callback_answer: str | None = None
     # Take the keyboard off the message whose button was pressed, so it cannot be pressed again.
@@ -172,7 +181,7 @@ def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DE
             if not claim_update(conversation, update.update_id):
                 log.info("update %s was applied before; skipped", update.update_id)
                 return
-            turn = Turn(session, conversation, now, Texts(conversation.language), chat.id, svc.settings)
+            turn = Turn(session, conversation, now, Texts(conversation.language), chat.id, svc.settings, svc.files)
             await handler(update, turn)
             conversation.updated_at = now
         if EARLIEST_PLANNED in session.info:

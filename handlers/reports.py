@@ -139,7 +139,8 @@ async def participants(turn: Turn, meeting: Meeting, who: Authority) -> None:
 async def send_export(turn: Turn, rows: list[RosterRow], name: str, what: str, meeting_id: int | None) -> None:
     """The roster as Excel and CSV documents, written down in the audit log."""
     texts = turn.texts
-    xlsx, csv = await asyncio.gather(asyncio.to_thread(roster_xlsx, rows, texts),
+    # Excel in the file worker, the CSV (plain Python) in a thread meanwhile.
+    xlsx, csv = await asyncio.gather(turn.files.run(roster_xlsx, rows, texts),
                                      asyncio.to_thread(roster_csv, rows, texts))
     stem = f"peserta-{name}-{turn.now:%Y%m%d}"
     await record_audit(turn.session, actor_user_id=turn.user_id, action="roster_export", now=turn.now,
@@ -169,8 +170,7 @@ async def on_national(update: Update, turn: Turn) -> None:
         refuse(turn)
         return
     recaps = await national_recap(turn.session, now=turn.now)
-    chart = await asyncio.to_thread(national_chart, recaps, turn.texts,
-                                    title=turn.texts.plain("report_chart_title"))
+    chart = await turn.files.run(national_chart, recaps, turn.texts, title=turn.texts.plain("report_chart_title"))
     turn.say_html(national_text(recaps, turn.texts),
                   document=Document("rekap-nasional.png", chart, turn.texts("report_national_caption"), photo=True))
 

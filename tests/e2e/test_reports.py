@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
@@ -210,6 +211,8 @@ async def test_the_organizer_gets_the_national_recap_as_table_and_chart(bot) -> 
     # Width and height from the PNG header: legible on a phone, within Telegram's photo limits.
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert 800 <= width <= 2000 and width + height <= 10_000
+    # Built in the file worker: the bot's own process (this one) never loads the charting library.
+    assert "matplotlib" not in sys.modules
 
     # An organizer chooses the meeting for a PIC's command.
     await admin.send_text("/rekap")
