@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -32,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text
 
 from benchmarks.fanout import seed_fanout
-from benchmarks.reminders import drop_schema
+from benchmarks.harness import benchmark_database
 from bot.database import create_engine, session_factory
 from bot.file_worker import FileWorker
 from bot.settings import database_url
@@ -88,12 +87,7 @@ async def timed(runs: int, work: Callable[[], Awaitable[object]]) -> tuple[float
 
 
 async def main(url: str | None, runs: int, waiting: int, drop: bool) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        url = url or f"sqlite:///{scratch}/bench.sqlite3"
-        if drop:
-            if not url.startswith("postgres"):
-                raise SystemExit("--drop-schema is for PostgreSQL databases")
-            await drop_schema(url)
+    async with benchmark_database(url, drop=drop) as url:
         # The meetings start a day after the reminder moment: within the at-risk window.
         now = datetime.now(UTC).replace(microsecond=0)
         started = time.perf_counter()
