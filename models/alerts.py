@@ -399,3 +399,25 @@ async def national_standing(session: AsyncSession, *, now: datetime) -> list[Mee
         standings.append(MeetingStanding(meeting, fills, behind))  # type: ignore[arg-type]
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(standings, key=lambda s: (not s.behind, s.meeting.starts_at or far, s.meeting.province_code))
+
+
+async def names_of(session: AsyncSession, registration_ids: set[int]) -> dict[int, str]:
+    """The registered names behind registration ids, for staff to read; erased ones are missing."""
+    from models.participant import Participant
+    from models.registration import Registration
+
+    if not registration_ids:
+        return {}
+    rows = await session.execute(
+        select(Registration.id, Participant.full_name).join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.id.in_(registration_ids)))
+    return dict(rows.tuples().all())
+
+
+async def role_names(session: AsyncSession, role_ids: set[int]) -> dict[int, str]:
+    """Role names by id."""
+    from models.program import Role
+
+    if not role_ids:
+        return {}
+    return dict((await session.execute(select(Role.id, Role.name).where(Role.id.in_(role_ids)))).tuples().all())
