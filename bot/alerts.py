@@ -41,10 +41,12 @@ class AlertWatch:
     def attach(self, application: Application) -> None:
         """Check every CHECK_INTERVAL, at start, and whenever an injected clock moves."""
         self._application = application
-        application.job_queue.run_repeating(self._job, interval=CHECK_INTERVAL, first=0, name=CHECK_JOB)
+        application.job_queue.run_repeating(self._job, interval=CHECK_INTERVAL, first=CHECK_INTERVAL, name=CHECK_JOB)
         subscribe = getattr(self._clock, "subscribe", None)
         if subscribe is not None:
             subscribe(self.wake)
+        # The first check runs once the JobQueue starts, after the database is migrated.
+        self.wake()
 
     def wake(self) -> None:
         """Check at once (one pending check is enough)."""

@@ -411,7 +411,7 @@ async def names_of(session: AsyncSession, registration_ids: set[int]) -> dict[in
     rows = await session.execute(
         select(Registration.id, Participant.full_name).join(Participant, Participant.id == Registration.participant_id)
         .where(Registration.id.in_(registration_ids)))
-    return dict(rows.tuples().all())
+    return {registration_id: name for registration_id, name in rows}
 
 
 async def role_names(session: AsyncSession, role_ids: set[int]) -> dict[int, str]:
@@ -420,4 +420,5 @@ async def role_names(session: AsyncSession, role_ids: set[int]) -> dict[int, str
 
     if not role_ids:
         return {}
-    return dict((await session.execute(select(Role.id, Role.name).where(Role.id.in_(role_ids)))).tuples().all())
+    rows = await session.execute(select(Role.id, Role.name).where(Role.id.in_(role_ids)))
+    return {role_id: name for role_id, name in rows}
