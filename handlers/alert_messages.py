@@ -16,6 +16,8 @@ from models.outbox import OutboxMessage
 
 # Room left under Telegram's 4096 characters for the closing "… and N more" line.
 BUDGET = 3900
+# Names listed in one line of a digest; the rest are counted.
+NAMES_SHOWN = 15
 # Digest sections, most pressing first.
 ORDER = (AlertKind.UNCONFIRMED, AlertKind.LAGGING, AlertKind.FULL, AlertKind.THRESHOLD, AlertKind.SEAT_FREED,
          AlertKind.WAITLIST_GREW, AlertKind.UNREACHABLE)
@@ -49,6 +51,12 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
     def name(registration_id: int | None) -> str:
         return names.get(registration_id or 0) or texts.plain("alerts_erased")
 
+    def listed(registration_ids: list[int]) -> str:
+        shown = [name(i) for i in registration_ids[:NAMES_SHOWN]]
+        if len(registration_ids) > NAMES_SHOWN:
+            shown.append(texts.plain("alerts_more_names", count=len(registration_ids) - NAMES_SHOWN))
+        return ", ".join(shown)
+
     def fills(summary: list[list[int]]) -> Html:
         return Html(", ".join(texts("alerts_role_fill", role=roles.get(r, "?"), taken=t, seats=s) for r, t, s in summary))
 
@@ -63,7 +71,7 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
             continue
         if kind == AlertKind.UNCONFIRMED:
             ids = group[-1].details["registration_ids"]
-            lines.append(texts("alerts_unconfirmed", count=len(ids), names=", ".join(name(i) for i in ids)))
+            lines.append(texts("alerts_unconfirmed", count=len(ids), names=listed(ids)))
         elif kind == AlertKind.LAGGING:
             for alert in group:
                 days = max((starts_at - alert.created_at).days, 0) if starts_at else 0
@@ -85,11 +93,11 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
                 per_role[alert.role_id or 0].append(alert)
             for role_id, joined in per_role.items():
                 lines.append(texts("alerts_waitlist", role=roles.get(role_id, "?"), added=len(joined),
-                                   names=", ".join(name(a.details["registration_id"]) for a in joined),
+                                   names=listed([a.details["registration_id"] for a in joined]),
                                    waiting=joined[-1].details["waiting"]))
         elif kind == AlertKind.UNREACHABLE:
             lines.append(texts("alerts_unreachable", count=len(group),
-                               names=", ".join(name(a.details["registration_id"]) for a in group)))
+                               names=listed([a.details["registration_id"] for a in group])))
     head = [texts("alerts_title", meeting=meeting_title(digest.meeting), when=meeting_when(digest.meeting, texts))]
     return Reply(message.recipient_chat_id or 0, _fit(head, lines, "alerts_more", texts))
 

@@ -238,6 +238,7 @@ TEXTS: dict[str, str] = {
     "alerts_title": "🔔 <b>Quota alerts: {meeting}</b>\n{when}",
     "alerts_more": "… and {count} more alerts.",
     "alerts_erased": "(data deleted)",
+    "alerts_more_names": "and {count} others",
     "alerts_role_fill": "{role} {taken}/{seats}",
     "alerts_unconfirmed": "⏰ <b>Meeting tomorrow</b>: {count} participants have not answered Attending / Not attending: {names}.",
     "alerts_lagging": "⚠️ <b>Registration is behind</b>, {days} days to go: {roles}.",

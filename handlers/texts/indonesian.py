@@ -249,6 +249,7 @@ TEXTS: dict[str, str] = {
     "alerts_title": "🔔 <b>Pemberitahuan kuota: {meeting}</b>\n{when}",
     "alerts_more": "… dan {count} pemberitahuan lain.",
     "alerts_erased": "(data dihapus)",
+    "alerts_more_names": "dan {count} lainnya",
     "alerts_role_fill": "{role} {taken}/{seats}",
     "alerts_unconfirmed": "⏰ <b>Pertemuan besok</b>: {count} peserta belum menjawab Hadir / Tidak hadir: {names}.",
     "alerts_lagging": "⚠️ <b>Pendaftaran tertinggal</b>, {days} hari lagi: {roles}.",
