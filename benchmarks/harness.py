@@ -7,12 +7,17 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import text
+
+from bot.database import create_engine
+from bot.settings import database_url
 from botapi_standin import BotApiStandin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,3 +104,28 @@ class LoadFigures:
 
 
 HEADER = f"{'':<14} {'updates':>7} {'updates/s':>10} {'CPU ms/u':>9} {'p50 ms':>8} {'p95 ms':>8}"
+
+
+@asynccontextmanager
+async def benchmark_database(url: str | None, *, drop: bool) -> AsyncIterator[str]:
+    """The database to seed: the given URL (its public schema emptied first when `drop`), else a scratch SQLite file."""
+    with tempfile.TemporaryDirectory() as scratch:
+        if url is None:
+            yield f"sqlite:///{scratch}/bench.sqlite3"
+            return
+        if drop:
+            if not url.startswith("postgres"):
+                raise SystemExit("--drop-schema is for PostgreSQL databases")
+            await drop_schema(url)
+        yield url
+
+
+async def drop_schema(url: str) -> None:
+    """Empty a PostgreSQL database's public schema."""
+    engine = create_engine(database_url(url))
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()

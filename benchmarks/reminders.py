@@ -38,7 +38,7 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from benchmarks.fanout import seed_fanout
-from benchmarks.harness import ROOT, TOKEN, bot_process, cpu_seconds, resident_mb
+from benchmarks.harness import ROOT, TOKEN, benchmark_database, bot_process, cpu_seconds, resident_mb
 from bot.database import create_engine
 from bot.rate_limit import FloodLimiter
 from bot.settings import database_url
@@ -84,17 +84,6 @@ async def outbox_unsettled(url: str) -> int:
             return await connection.scalar(
                 select(func.count()).select_from(OutboxMessage.__table__)
                 .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))) or 0
-    finally:
-        await engine.dispose()
-
-
-async def drop_schema(url: str) -> None:
-    """Empty a PostgreSQL database's public schema."""
-    engine = create_engine(database_url(url))
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
     finally:
         await engine.dispose()
 
@@ -147,15 +136,20 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def run_baseline(texts: dict[int, str], scratch: str) -> tuple[Delivery, float]:
+async def run_baseline(texts: dict[int, str]) -> tuple[Delivery, float]:
     """The same sendMessage calls (person, text) made at once by a bare bot in a process of its own.
 
     Returns what was delivered and the sender's CPU seconds. A process of its own, as the bot
     has, so the stand-in does not share an event loop with the sender it times.
     """
     people = list(texts)
-    path = Path(scratch) / "baseline.json"
-    path.write_text(json.dumps({str(k): v for k, v in texts.items()}))
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "baseline.json"
+        path.write_text(json.dumps({str(k): v for k, v in texts.items()}))
+        return await _run_baseline_from(path, people)
+
+
+async def _run_baseline_from(path: Path, people: list[int]) -> tuple[Delivery, float]:
     async with BotApiStandin(bot_username="shm_test_bot", rate_limit_per_second=TELEGRAM_PER_SECOND) as standin:
         for user_id in people:
             standin.user(user_id, f"P{user_id}")
@@ -170,14 +164,9 @@ async def run_baseline(texts: dict[int, str], scratch: str) -> tuple[Delivery, f
 
 
 async def main(people: int, url: str | None, lead: float, drop: bool) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        url = url or f"sqlite:///{scratch}/bench.sqlite3"
-        if drop:
-            if not url.startswith("postgres"):
-                raise SystemExit("--drop-schema is for PostgreSQL databases")
-            await drop_schema(url)
+    async with benchmark_database(url, drop=drop) as url:
         shm, texts, cpu, rss, seed_seconds, late = await run_bot(url, people, lead)
-        baseline, baseline_cpu = await run_baseline(texts, scratch)
+    baseline, baseline_cpu = await run_baseline(texts)
     floor = people / TELEGRAM_PER_SECOND
     print(f"reminder fan-out benchmark: {people} people, one reminder each due at the same instant,"
           f" database {url.split(':')[0]}, stand-in limit {TELEGRAM_PER_SECOND} msg/s (429 above)")

@@ -1,4 +1,5 @@
-"""Entry point: `python -m bot` runs the bot; `python -m bot load-program FILE` loads a program."""
+"""Entry point: `python -m bot` runs the bot; `python -m bot load-program FILE` loads a program;
+`python -m bot demo` runs it against a local Bot API emulator with a web chat page."""
 
 from __future__ import annotations
 
@@ -40,6 +41,16 @@ async def _load_program(settings: Settings, path: str) -> int:
     return 0
 
 
+def _demo(host: str, port: int) -> int:
+    # Imported here only: the bot under `python -m bot` imports nothing of the emulator.
+    try:
+        from demo.app import main as demo_main
+    except ModuleNotFoundError as error:
+        print(f"shm-bot: the demo needs {error.name}: pip install -e '.[demo]'", file=sys.stderr)
+        return 2
+    return demo_main(host, port)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="shm-bot: meeting registration on Telegram")
@@ -47,7 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="run the bot (the default)")
     load = commands.add_parser("load-program", help="load or update a program file")
     load.add_argument("file")
+    demo = commands.add_parser("demo", help="try the bot without Telegram: a local chat page in the browser")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8080)
     args = parser.parse_args(argv)
+
+    if args.command == "demo":
+        return _demo(args.host, args.port)
 
     try:
         settings = Settings.from_env(os.environ, require_token=args.command != "load-program")

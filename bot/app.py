@@ -14,6 +14,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from bot.alerts import AlertWatch
 from bot.clock import Clock, SystemClock
 from bot.database import create_engine, migrate, session_factory
+from bot.file_worker import FileWorker
 from bot.outbox import OutboxSender
 from bot.rate_limit import FloodLimiter
 from bot.scheduler import schedule_jobs
@@ -21,6 +22,7 @@ from bot.settings import Settings
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import register_all
 from handlers.common import Services
+from handlers.pic_management import set_admin_menus
 from handlers.texts import LANGUAGES, Texts
 from models.program import Program
 from models.program_file import apply_program, read_program_file
@@ -52,7 +54,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
                           poll_interval=timedelta(seconds=settings.outbox_poll_seconds))
     outbox.attach(application)
     AlertWatch(sessions, clock, outbox, settings.admin_ids).attach(application)
-    application.bot_data["services"] = Services(settings, sessions, clock, outbox)
+    application.bot_data["services"] = Services(settings, sessions, clock, outbox, FileWorker())
     application.bot_data["engine"] = engine
     register_all(application)
     schedule_jobs(application)
@@ -70,11 +72,13 @@ async def _on_startup(application: Application) -> None:
     for language in LANGUAGES:
         commands = [BotCommand(name, description) for name, description in Texts(language).commands()]
         await application.bot.set_my_commands(commands, language_code=None if language == "id" else language)
+    await set_admin_menus(application.bot, services.sessions, services.settings.admin_ids)
     # Rebuild the schedule from the outbox: what fell due while the bot was down goes out now.
     services.outbox.wake()
 
 
 async def _on_shutdown(application: Application) -> None:
+    application.bot_data["services"].files.stop()
     await application.bot_data["engine"].dispose()
 
 

@@ -29,8 +29,9 @@ from handlers.common import Reply, send
 from handlers.planned_messages import render
 from handlers.staff_messages import render_staff
 from handlers.texts import Texts
+from models.announcement import report_finished
 from models.attendance import lapse_expired_offers, next_hold_expiry, reason_not_to_send
-from models.conversation import DEFAULT_LANGUAGE, Conversation
+from models.conversation import DEFAULT_LANGUAGE, languages_of
 from models.outbox import (
     EARLIEST_PLANNED,
     MAX_ATTEMPTS,
@@ -155,9 +156,10 @@ class OutboxSender:
         async with self._sessions() as session, session.begin():
             now = self._clock.now()
             await lapse_expired_offers(session, now=now)
+            await report_finished(session, now=now)
             report[OutboxStatus.MISSED] += await mark_missed(session, now)
             claimed = await claim_due(session, now=now, lease=self._lease, limit=BATCH)
-            languages = await self._languages(session, [_recipient(m) for m in claimed])
+            languages = await languages_of(session, [_recipient(m) for m in claimed])
             for message in claimed:
                 user_id = _recipient(message)
                 texts = Texts(languages.get(user_id, DEFAULT_LANGUAGE))
@@ -177,18 +179,10 @@ class OutboxSender:
                     continue
                 outgoing.append(_Outgoing(message.id, user_id, reply, message.attempts))
             if EARLIEST_PLANNED in session.info:
-                # Lapsed holds offered seats to the next people: those offers are due at once.
+                # Lapsed holds offered seats to the next people, finished announcements are reported:
+                # those messages are due at once.
                 self._again = True
         return outgoing, len(claimed)
-
-    @staticmethod
-    async def _languages(session: AsyncSession, user_ids: list[int]) -> dict[int, str]:
-        if not user_ids:
-            return {}
-        rows = await session.execute(
-            select(Conversation.telegram_user_id, Conversation.language)
-            .where(Conversation.telegram_user_id.in_(set(user_ids))))
-        return {user_id: language for user_id, language in rows}
 
     async def _send(self, item: _Outgoing) -> OutboxStatus:
         """Send one message and record the outcome (PENDING: to be tried again)."""

@@ -48,7 +48,8 @@ class Settings:
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
         if require_token and not token:
             raise SettingsError(
-                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token"
+                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token "
+                "(or try the bot without one: python -m bot demo)"
             )
         if token and not TOKEN_PATTERN.match(token):
             raise SettingsError(

@@ -17,6 +17,7 @@ async def _serve(args: argparse.Namespace) -> None:
     print(f"Bot API stand-in listening; base_url = {standin.base_url}", flush=True)
     print(f"base_file_url = {standin.base_file_url}", flush=True)
     print(f"control API   = {standin.control_url}", flush=True)
+    print(f"web chat      = {standin.url}/", flush=True)
     try:
         await asyncio.Event().wait()
     finally:

@@ -51,11 +51,13 @@ class StandinCore:
         strict_html: bool = True,
         first_update_id: int = 10001,
         spec: BotApiSpec | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.spec = spec or load_spec()
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
         self.bot_id = 0
+        self.clock = clock  # Unix time of message dates: the demo moves it with the bot's clock
         self.strict_html = strict_html
         self.calls: list[CallRecord] = []
         self.errors: list[CallRecord] = []
@@ -150,6 +152,7 @@ class StandinCore:
                 if not client_alive():
                     return err.status, err.to_payload()
             self.errors.append(record)
+            self._show_in_chat(record)
             return err.status, err.to_payload()
         record.status, record.result = 200, result
         return 200, {"ok": True, "result": result}
@@ -187,6 +190,26 @@ class StandinCore:
         self.rate_limiter.check(method.name, time.monotonic())
         return await handler(params)
 
+    def _show_in_chat(self, record: CallRecord) -> None:
+        """Put a refusal the bot caused into the chat it was meant for, where a person would miss a message."""
+        if record.injected:
+            return
+        chat_id = record.params.get("chat_id")
+        if isinstance(chat_id, str) and _INT_RE.match(chat_id):
+            chat_id = int(chat_id)
+        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        if chat is not None:
+            chat.timeline.append(("error", record))
+            chat.signal.notify()
+
+    @property
+    def problems(self) -> list[str]:
+        """What the bot did wrong, one line each: refusals it caused, unknown parameters, unimplemented methods."""
+        lines = [f"{r.method} -> {r.status} {r.description}" for r in self.errors if not r.injected]
+        lines += [str(w) for w in self.warnings]
+        lines += [f"{r.method} is not implemented by the stand-in" for r in self.unimplemented]
+        return lines
+
     # ------------------------------------------------------------------ chats and users (for users.py)
 
     def register_user(self, user: dict[str, Any]) -> ChatState:
@@ -197,7 +220,7 @@ class StandinCore:
             for key in ("last_name", "username"):
                 if user.get(key):
                     chat_obj[key] = user[key]
-            chat = ChatState(user=user, chat=chat_obj, chat_instance=str(secrets.randbits(62)))
+            chat = ChatState(user=user, chat=chat_obj, chat_instance=str(secrets.randbits(62)), clock=self.clock)
             self.chats[int(user["id"])] = chat
         return chat
 
@@ -206,7 +229,7 @@ class StandinCore:
         chat = self.chats.get(chat_id)
         if chat is None:
             chat_obj = {"id": chat_id, "type": "group", "title": title}
-            chat = ChatState(user=member, chat=chat_obj, chat_instance=str(secrets.randbits(62)))
+            chat = ChatState(user=member, chat=chat_obj, chat_instance=str(secrets.randbits(62)), clock=self.clock)
             self.chats[chat_id] = chat
         return chat
 
@@ -216,6 +239,7 @@ class StandinCore:
                    **content}
         chat.messages_by_id[message["message_id"]] = message
         chat.timeline.append(("user", message))
+        chat.signal.notify()
         return message
 
     def enqueue(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .spec import UploadedFile
+from .webchat import add_webchat_routes
 
 if TYPE_CHECKING:
     from .standin import BotApiStandin
@@ -25,7 +26,8 @@ def build_app(standin: "BotApiStandin") -> web.Application:
     app.router.add_route("*", "/bot{token}/{method}", handle_bot_api)
     app.router.add_get("/file/bot{token}/{path:.+}", handle_file_download)
     control = [
-        # text {"text"}, press {"message_id", "text"|"data"}, contact {"phone_number", "own"},
+        # text {"text"}, press {"message_id", "text"|"data"}, tap {"text"} (a reply-keyboard button),
+        # contact {"phone_number", "own"},
         # location {"latitude", "longitude"}, block, unblock: the user does it.
         *(web.post(f"/_standin/users/{{id}}/{action}", partial(_run_user_action, action=action))
           for action in USER_ACTIONS),
@@ -37,6 +39,7 @@ def build_app(standin: "BotApiStandin") -> web.Application:
         web.post("/_standin/faults", control_faults),
     ]
     app.router.add_routes(control)
+    add_webchat_routes(app, STANDIN_KEY)
     return app
 
 
@@ -129,7 +132,7 @@ def _user_for(request: web.Request, body: dict[str, Any]) -> Any:
     return standin.user(int(request.match_info["id"]), **profile)
 
 
-USER_ACTIONS = ("text", "press", "contact", "location", "block", "unblock")
+USER_ACTIONS = ("text", "press", "tap", "contact", "location", "block", "unblock")
 
 
 async def _run_user_action(request: web.Request, action: str) -> web.Response:
@@ -141,6 +144,8 @@ async def _run_user_action(request: web.Request, action: str) -> web.Response:
             update = await user.send_text(str(body["text"]))
         elif action == "press":
             update = await user.press(int(body["message_id"]), text=body.get("text"), data=body.get("data"))
+        elif action == "tap":
+            update = await user.tap_keyboard(str(body["text"]))
         elif action == "contact":
             update = await user.share_contact(str(body["phone_number"]), own=bool(body.get("own", True)))
         elif action == "location":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, Callable
 
 from aiohttp import web
@@ -23,10 +24,11 @@ class BotApiStandin:
         bot_first_name: str = "SHM Bot",
         strict_html: bool = True,
         first_update_id: int = 10001,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.core = StandinCore(bot_username=bot_username, bot_first_name=bot_first_name,
                                 rate_limit_per_second=rate_limit_per_second, strict_html=strict_html,
-                                first_update_id=first_update_id)
+                                first_update_id=first_update_id, clock=clock)
         self._users: dict[int, StandinUser] = {}
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
@@ -34,10 +36,14 @@ class BotApiStandin:
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        """Serve on host:port (port 0 picks a free port; read it back from .port)."""
+    async def start(self, host: str = "127.0.0.1", port: int = 0,
+                    extend: Callable[[web.Application], None] | None = None) -> None:
+        """Serve on host:port (port 0 picks a free port; read it back from .port); `extend` adds routes."""
+        app = build_app(self)
+        if extend is not None:
+            extend(app)
         # A short shutdown_timeout: stop() releases waiters first, so nothing should linger.
-        self._runner = web.AppRunner(build_app(self), shutdown_timeout=1.0, access_log=None)
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
@@ -84,8 +90,11 @@ class BotApiStandin:
     # ------------------------------------------------------------------ users
 
     def user(self, user_id: int = 1001, first_name: str = "Siti", last_name: str | None = None,
-             username: str | None = None, language_code: str | None = "id") -> StandinUser:
-        """The test user with this id (created with its private chat on first call)."""
+             username: str | None = None, language_code: str | None = "id", note: str | None = None) -> StandinUser:
+        """The test user with this id (created with its private chat on first call).
+
+        `note` says who the user plays (the web chat shows it in its user switcher).
+        """
         existing = self._users.get(user_id)
         if existing is not None:
             return existing
@@ -93,7 +102,7 @@ class BotApiStandin:
         for key, value in (("last_name", last_name), ("username", username), ("language_code", language_code)):
             if value:
                 profile[key] = value
-        user = StandinUser(self.core, self.core.register_user(profile))
+        user = StandinUser(self.core, self.core.register_user(profile), note=note)
         self._users[user_id] = user
         return user
 

@@ -247,11 +247,12 @@ class ChatState:
     next_message_id: int = 1
     bot_messages: list[BotMessage] = field(default_factory=list)
     messages_by_id: dict[int, BotMessage | dict[str, Any]] = field(default_factory=dict)
-    timeline: list[tuple[str, Any]] = field(default_factory=list)  # ("user"|"bot"|"event", item)
+    timeline: list[tuple[str, Any]] = field(default_factory=list)  # ("user"|"bot"|"event"|"error", item)
     reply_keyboard: dict[str, Any] | None = None
     callback_answers: list[CallbackAnswer] = field(default_factory=list)
     chat_actions: list[str] = field(default_factory=list)
     signal: Signal = field(default_factory=Signal)
+    clock: Callable[[], float] = field(default=time.time, repr=False)  # Unix time, movable in the demo
 
     @property
     def chat_id(self) -> int:
@@ -266,4 +267,4 @@ class ChatState:
 
     def now(self) -> int:
         """Unix time for message dates."""
-        return int(time.time())
+        return int(self.clock())

@@ -24,9 +24,10 @@ def bot_command_entities(text: str) -> list[dict[str, Any]]:
 class StandinUser:
     """One Telegram user in a private chat with the bot."""
 
-    def __init__(self, core: StandinCore, chat: ChatState) -> None:
+    def __init__(self, core: StandinCore, chat: ChatState, note: str | None = None) -> None:
         self._core = core
         self._chat = chat
+        self.note = note
         self._next_index = 0  # next_message() cursor into the bot's messages
         self._next_answer = 0  # wait_callback_answer() cursor
 
@@ -92,6 +93,8 @@ class StandinUser:
                 lines.append(item.describe())
             elif side == "user":
                 lines.append(_describe_user_message(item))
+            elif side == "error":
+                lines.append(f"! refused {item.method}: {item.status} {item.description}")
             else:
                 lines.append(item)
         return "\n".join(lines)

@@ -5,12 +5,17 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
+    announcements,
     attendance,
     cancellation,
     help,
     personal_data,
+    pic_management,
+    program_upload,
     reachability,
     registration,
+    roster,
+    reports,
     seat_offers,
     staff,
     status,
@@ -21,7 +26,7 @@ from handlers.errors import on_error
 def register_all(application: Application) -> None:
     """Add every handler; the catch-alls go last so that they only get what nobody else took."""
     for module in (registration, status, cancellation, attendance, seat_offers, personal_data, reachability, help,
-                   staff):
+                   staff, pic_management, announcements, roster, program_upload, reports):
         module.register_handlers(application)
     registration.register_fallbacks(application)
     application.add_error_handler(on_error)

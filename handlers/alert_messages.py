@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common import Reply, _telegram_length
+from handlers.common import Reply, telegram_length
 from handlers.formatting import local_date, meeting_short_date, meeting_title, meeting_when
 from handlers.texts import Html, Texts
 from models.alert_rules import NATIONAL_ZONE
@@ -27,7 +27,7 @@ def _fit(head: list[str], lines: list[str], more: str, texts: Texts) -> Html:
     """Head and as many lines as fit in one message; the rest summed up as `more`."""
     text = "\n".join(head)
     for index, line in enumerate(lines):
-        if _telegram_length(f"{text}\n{line}") > BUDGET:
+        if telegram_length(f"{text}\n{line}") > BUDGET:
             return Html(f"{text}\n{texts(more, count=len(lines) - index)}")
         text = f"{text}\n{line}"
     return Html(text)

@@ -169,6 +169,88 @@ class StaffPage(Action):
     page: int
 
 
+@dataclass(frozen=True)
+class PicInvite(Action):
+    """Create an invite link for the meeting (organizers only, checked when pressed)."""
+
+    tag = "pci"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class PicWithdrawInvite(Action):
+    tag = "pcw"
+    invite_id: int
+
+
+@dataclass(frozen=True)
+class PicRevoke(Action):
+    tag = "pcr"
+    assignment_id: int
+
+
+@dataclass(frozen=True)
+class PicFromRegistration(Action):
+    tag = "pcm"
+    registration_id: int
+
+
+# ---- announcements and roster changes
+
+@dataclass(frozen=True)
+class AnnounceSend(Action):
+    """Send a previewed announcement; authorised again when pressed, sent once."""
+
+    tag = "as"
+    announcement_id: int
+
+
+@dataclass(frozen=True)
+class AnnounceDrop(Action):
+    tag = "ad"
+    announcement_id: int
+
+
+@dataclass(frozen=True)
+class RosterPage(Action):
+    """A page of a meeting's roster to pick a participant from, for a change (`op`)."""
+
+    tag = "rp"
+    op: str
+    meeting_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class RosterListPage(Action):
+    """A page of a meeting's roster (`/peserta`); the presser is authorised again."""
+
+    tag = "rpg"
+    meeting_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class RosterPick(Action):
+    tag = "rk"
+    op: str
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class RosterMoveTo(Action):
+    tag = "rm"
+    registration_id: int
+    role_id: int
+
+
+@dataclass(frozen=True)
+class RosterAddRole(Action):
+    tag = "ra"
+    meeting_id: int
+    role_id: int
+
+
 def pack(action: Action) -> str:
     """The button data for an action."""
     parts = [action.tag]

@@ -7,10 +7,20 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
@@ -22,6 +32,7 @@ from models.conversation import Conversation, claim_update, load_conversation
 from models.outbox import EARLIEST_PLANNED
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 # Telegram's limit counts characters after entity parsing; the HTML source is longer, so this is safe.
@@ -34,6 +45,12 @@ class OutboxWaker(Protocol):
     def wake(self, due_at: datetime | None = None) -> None: ...
 
 
+class FileRunner(Protocol):
+    """Where heavy files (Excel, charts) are built: `bot.file_worker.FileWorker`, out of the bot's process."""
+
+    async def run(self, function: Callable[..., T], /, *args: object, **kwargs: object) -> T: ...
+
+
 @dataclass(frozen=True)
 class Services:
     """What handlers need from the application, kept in bot_data."""
@@ -42,6 +59,7 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     outbox: OutboxWaker
+    files: FileRunner
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,8 @@ class Document:
     filename: str
     data: bytes
     caption: Html
+    # Sent as a photo, shown inline (a chart), rather than as a file to download.
+    photo: bool = False
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -66,6 +86,8 @@ class Reply:
     text: Html
     keyboard: Keyboard | None = None
     document: Document | None = None
+    # Files sent after `document` (an export in two formats).
+    more_documents: tuple[Document, ...] = ()
 
 
 @dataclass
@@ -78,28 +100,32 @@ class Turn:
     texts: Texts
     chat_id: int
     settings: Settings
+    files: FileRunner
     replies: list[Reply] = field(default_factory=list)
     callback_answer: str | None = None
     # Take the keyboard off the message whose button was pressed, so it cannot be pressed again.
     close_pressed_keyboard: bool = False
     # Or rewrite that message in place (paging, sub-menus).
     replace_pressed: Reply | None = None
+    # Command menus of single chats, set after the commit: chat id -> (command, description), or None for the default.
+    menus: dict[int, list[tuple[str, str]] | None] = field(default_factory=dict)
 
     @property
     def user_id(self) -> int:
         return self.conversation.telegram_user_id
 
     def say(self, key: str, keyboard: Keyboard | None = None, *, document: Document | None = None,
-            **params: object) -> None:
-        """Answer the person with a catalogue text (and a file after it)."""
-        self.say_html(self.texts(key, **params), keyboard, document)
+            more_documents: tuple[Document, ...] = (), **params: object) -> None:
+        """Answer the person with a catalogue text (and files after it)."""
+        self.say_html(self.texts(key, **params), keyboard, document, more_documents)
 
-    def say_html(self, text: Html, keyboard: Keyboard | None = None, document: Document | None = None) -> None:
+    def say_html(self, text: Html, keyboard: Keyboard | None = None, document: Document | None = None,
+                 more_documents: tuple[Document, ...] = ()) -> None:
         """Answer the person with text composed from catalogue pieces, split to fit Telegram."""
         parts = split_message(text)
         for part in parts[:-1]:
             self.replies.append(Reply(self.chat_id, part))
-        self.replies.append(Reply(self.chat_id, parts[-1], keyboard, document))
+        self.replies.append(Reply(self.chat_id, parts[-1], keyboard, document, more_documents))
 
     def rewrite_pressed(self, text: Html, keyboard: InlineKeyboardMarkup | None) -> None:
         """Replace the text and buttons of the message whose button was pressed."""
@@ -115,11 +141,11 @@ def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
 
     Catalogue texts fit one message; a list (every registration of a person) may not.
     """
-    if _telegram_length(text) <= limit:
+    if telegram_length(text) <= limit:
         return [text]
     parts: list[str] = []
     for paragraph in text.split("\n\n"):
-        if parts and _telegram_length(parts[-1]) + 2 + _telegram_length(paragraph) <= limit:
+        if parts and telegram_length(parts[-1]) + 2 + telegram_length(paragraph) <= limit:
             parts[-1] += "\n\n" + paragraph
         else:
             # Catalogue paragraphs are far below the limit; only a list has many of them.
@@ -127,7 +153,7 @@ def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
     return [Html(part) for part in parts]
 
 
-def _telegram_length(text: str) -> int:
+def telegram_length(text: str) -> int:
     # Telegram counts UTF-16 code units: an emoji outside the BMP counts twice.
     return len(text.encode("utf-16-le")) // 2
 
@@ -155,7 +181,7 @@ def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DE
             if not claim_update(conversation, update.update_id):
                 log.info("update %s was applied before; skipped", update.update_id)
                 return
-            turn = Turn(session, conversation, now, Texts(conversation.language), chat.id, svc.settings)
+            turn = Turn(session, conversation, now, Texts(conversation.language), chat.id, svc.settings, svc.files)
             await handler(update, turn)
             conversation.updated_at = now
         if EARLIEST_PLANNED in session.info:
@@ -185,6 +211,9 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
         except TelegramError as error:
             # Already changed, or too old to edit: it may still show stale choices, which are refused.
             log.info("update %s: the pressed message was not edited (%s)", update.update_id, type(error).__name__)
+    # Menus first: whoever reads a reply (a new PIC's welcome) finds the commands it names.
+    for chat_id, commands in turn.menus.items():
+        await set_chat_menu(context.bot, chat_id, commands)
     # Every reply is tried: one that fails must not silence the notice to someone else.
     failure: TelegramError | None = None
     unreachable: set[int] = set()
@@ -209,12 +238,29 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
 
 
 async def send(bot: Bot, reply: Reply) -> None:
-    """Send a reply: its text, then its document if it has one."""
+    """Send a reply: its text, then its files if it has any."""
     await bot.send_message(reply.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard)
-    if reply.document is not None:
-        document = reply.document
-        await bot.send_document(reply.chat_id, InputFile(document.data, filename=document.filename),
-                                caption=document.caption, parse_mode=ParseMode.HTML)
+    for document in (reply.document, *reply.more_documents):
+        if document is None:
+            continue
+        file = InputFile(document.data, filename=document.filename)
+        if document.photo:
+            await bot.send_photo(reply.chat_id, file, caption=document.caption, parse_mode=ParseMode.HTML)
+        else:
+            await bot.send_document(reply.chat_id, file, caption=document.caption, parse_mode=ParseMode.HTML)
+
+
+async def set_chat_menu(bot: Bot, chat_id: int, commands: list[tuple[str, str]] | None) -> None:
+    """Give one chat its own command menu, or (None) return it to the menu everyone has."""
+    scope = BotCommandScopeChat(chat_id)
+    try:
+        if commands is None:
+            await bot.delete_my_commands(scope=scope)
+        else:
+            await bot.set_my_commands([BotCommand(name, text) for name, text in commands], scope=scope)
+    except TelegramError as error:
+        # Only the menu is off: every staff command is authorised on the server when it is used.
+        log.info("the command menu of a chat was not set (%s)", type(error).__name__)
 
 
 def _has_keyboard(message: object) -> bool:

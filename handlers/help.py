@@ -8,7 +8,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
+from handlers.pic_management import staff_menu
 from handlers.registration import resume, stale
+from handlers.staff import authority
 from handlers.texts import DEFAULT_LANGUAGE, LANGUAGES, Texts
 
 @conversation_turn
@@ -44,6 +46,10 @@ async def on_language(update: Update, turn: Turn) -> None:
     turn.conversation.language = action.language
     turn.texts = Texts(action.language)
     turn.say("language_set")
+    who = await authority(turn)
+    if who.is_staff:
+        # A chat's own menu is not chosen by language: it is set again in the new one.
+        turn.menus[turn.chat_id] = staff_menu(turn.texts, who)
     await resume(turn)
 
 

@@ -16,8 +16,9 @@ from handlers.calendar_file import meeting_calendar
 from handlers.common import Document, Reply
 from handlers.formatting import local_moment, meeting_title, meeting_venue, registration_details
 from handlers.texts import Html, Texts
+from models.announcement import Announcement
 from models.outbox import MessageKind, OutboxMessage
-from models.program import program_name_for
+from models.program import Meeting, program_name_for
 from models.registration import Registration, RegistrationStatus
 from models.seat_schedule import plan_of
 
@@ -63,9 +64,14 @@ async def seat_calendar(session: AsyncSession, registration: Registration, texts
     return Document(f"{meeting.code}.ics", data, texts("calendar_caption"))
 
 
+def announcement_text(texts: Texts, meeting: Meeting, body: str) -> Html:
+    """An announcement as participants read it; its author sees the same in the preview."""
+    return texts("announcement", meeting=meeting_title(meeting), body=body)
+
+
 async def render(session: AsyncSession, message: OutboxMessage, registration: Registration, texts: Texts,
-                 now: datetime) -> Reply:
-    """The message as the person will read it."""
+                 now: datetime) -> Reply | None:
+    """The message as the person will read it; None when there is nothing (left) to say."""
     meeting = registration.meeting
     chat_id = registration.participant.chat_id
     details = registration_details(meeting, registration.role.name, texts)
@@ -93,4 +99,11 @@ async def render(session: AsyncSession, message: OutboxMessage, registration: Re
         seated = registration.status == RegistrationStatus.SEATED
         document = await seat_calendar(session, registration, texts, now) if seated else None
         return Reply(chat_id, texts("schedule_changed", **details), document=document)
+    if kind == MessageKind.ANNOUNCEMENT:
+        announcement = await session.get(Announcement, message.subject_id)
+        return None if announcement is None else Reply(chat_id, announcement_text(texts, meeting, announcement.body))
+    if kind == MessageKind.MOVED:
+        return Reply(chat_id, texts("roster_moved_notice", **details))
+    if kind == MessageKind.REMOVED:
+        return Reply(chat_id, texts("roster_removed_notice", **details))
     raise ValueError(f"no text for outbox messages of kind {kind}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Awaitable, Callable
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -22,6 +23,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
+from handlers.pic_management import open_invite
 from handlers.planned_messages import seat_calendar
 from handlers.texts import Html
 from handlers.views import describe_all, describe_registration
@@ -38,6 +40,7 @@ from models.registration import (
     registrations_of,
     waitlist_position,
 )
+from models.staff import is_invite_token
 
 MEETINGS_PER_PAGE = 8
 
@@ -63,9 +66,27 @@ TYPED_STEPS = (Step.NAME, Step.INSTITUTION, Step.POSITION)
 EDITABLE = tuple(FIELDS)
 
 
+# Steps other conversations own (a staff command waiting for typed text): step value -> its reader.
+TypedStepReader = Callable[[Turn, str], Awaitable[None]]
+OTHER_TEXT_STEPS: dict[str, TypedStepReader] = {}
+
+
+def text_step(value: str) -> Callable[[TypedStepReader], TypedStepReader]:
+    """Route text typed while the conversation is at step `value` to the decorated reader."""
+
+    def register(reader: TypedStepReader) -> TypedStepReader:
+        if value in OTHER_TEXT_STEPS or value in Step._value2member_map_:
+            raise ValueError(f"step {value!r} is taken")
+        OTHER_TEXT_STEPS[value] = reader
+        return reader
+
+    return register
+
+
 def current_step(turn: Turn) -> Step | None:
-    """The step the person is at, or None outside a registration."""
-    return Step(turn.conversation.step) if turn.conversation.step else None
+    """The registration step the person is at, or None outside a registration."""
+    step = turn.conversation.step
+    return Step(step) if step in Step._value2member_map_ else None
 
 
 def _go(turn: Turn, step: Step | None) -> None:
@@ -258,6 +279,9 @@ async def start(update: Update, turn: Turn) -> None:
     """/start [meeting-code]: begin, resume, or show what the person holds already."""
     payload = update.message.text.split(maxsplit=1)[1].strip() if " " in update.message.text else ""
     meeting = await meeting_by_code(turn.session, payload) if payload else None
+    if meeting is None and is_invite_token(payload):
+        await open_invite(turn, update.effective_user, payload)
+        return
     if payload and meeting is None:
         turn.say("unknown_meeting_link")
     if meeting is not None:
@@ -280,6 +304,10 @@ async def start(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def leave(update: Update, turn: Turn) -> None:
     """/cancel: stop the registration in progress and forget what was typed."""
+    if turn.conversation.step in OTHER_TEXT_STEPS:
+        turn.conversation.clear_draft()
+        turn.say("staff_step_left")
+        return
     if current_step(turn) is None:
         turn.say("nothing_to_leave")
         return
@@ -464,6 +492,10 @@ async def _submit(turn: Turn) -> None:
 @conversation_turn
 async def on_text(update: Update, turn: Turn) -> None:
     """Text typed by the person: the answer to a typed step, or a misplaced message."""
+    reader = OTHER_TEXT_STEPS.get(turn.conversation.step or "")
+    if reader is not None:
+        await reader(turn, update.message.text)
+        return
     step = current_step(turn)
     text = update.message.text
     if step in TYPED_STEPS:
@@ -512,7 +544,7 @@ async def _take_phone(turn: Turn, raw: str) -> None:
 async def on_other_message(update: Update, turn: Turn) -> None:
     """Stickers, photos, voice, locations, files: never an answer to any step."""
     step = current_step(turn)
-    if step in TYPED_STEPS or step is Step.PHONE:
+    if step in TYPED_STEPS or step is Step.PHONE or turn.conversation.step in OTHER_TEXT_STEPS:
         turn.say("not_text")
     elif step is not None:
         turn.say("use_buttons")

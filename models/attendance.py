@@ -168,10 +168,16 @@ def reason_not_to_send(message: OutboxMessage, registration: Registration, now: 
     Checked when the message is sent, not only when planned: the seat may have been cancelled,
     the question answered or the offer taken in the meantime.
     """
+    if registration.participant.chat_id is None:
+        # Added by a PIC without a Telegram account: there is nobody to send it to.
+        return OutboxStatus.OBSOLETE
     if registration.participant.unreachable_since is not None:
         return OutboxStatus.UNREACHABLE
     status = registration.status
     kind = message.kind
+    if kind == MessageKind.REMOVED:
+        # The one message about a registration that has ended.
+        return None if status == RegistrationStatus.CANCELLED else OutboxStatus.OBSOLETE
     if kind in (MessageKind.REMINDER, MessageKind.ATTENDANCE_QUESTION, MessageKind.ATTENDANCE_NUDGE):
         if not holds_seat_ahead(registration, now):
             return OutboxStatus.OBSOLETE

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,6 +36,8 @@ class Conversation(Base):
     institution: Mapped[str | None] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))
     phone_e164: Mapped[str | None] = mapped_column(String(20))
+    # What a staff step is about (the registration a PIC is moving or removing).
+    subject_id: Mapped[int | None]
     updated_at: Mapped[datetime]
 
     def clear_draft(self) -> None:
@@ -48,6 +50,7 @@ class Conversation(Base):
         self.institution = None
         self.position = None
         self.phone_e164 = None
+        self.subject_id = None
 
 
 async def load_conversation(
@@ -74,3 +77,13 @@ def claim_update(conversation: Conversation, update_id: int) -> bool:
         return False
     conversation.last_update_id = update_id
     return True
+
+
+async def languages_of(session: AsyncSession, telegram_user_ids: list[int]) -> dict[int, str]:
+    """The chosen language of each of these users who ever wrote to the bot."""
+    if not telegram_user_ids:
+        return {}
+    rows = await session.execute(
+        select(Conversation.telegram_user_id, Conversation.language)
+        .where(Conversation.telegram_user_id.in_(set(telegram_user_ids))))
+    return {user_id: language for user_id, language in rows}

@@ -39,6 +39,9 @@ class MessageKind(enum.StrEnum):
     SCHEDULE_CHANGED = "schedule_changed"
     # A PIC's or organizer's message, set by `announcement_id`: to every participant of a meeting.
     ANNOUNCEMENT = "announcement"
+    # A PIC or organizer moved the person to another role, or took them off the roster.
+    MOVED = "moved"
+    REMOVED = "removed"
     # To staff (`recipient_*`, no registration): a PIC's digest of quota alerts for one meeting.
     PIC_ALERTS = "pic_alerts"
     # To staff: an organizer's daily national digest.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String, select
+from sqlalchemy import BigInteger, ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,13 +16,17 @@ CONSENT_TEXT_VERSION = "2026-11-v1"
 
 
 class Participant(Base):
-    """One Telegram user who registered for a meeting, with the details they typed last."""
+    """One person registered for a meeting, with the details they typed (or a PIC typed) last.
+
+    Someone a PIC added by hand (a paper form, a phone call) has no Telegram account: no user or
+    chat id, and nothing is sent to them.
+    """
 
     __tablename__ = "participant"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
     full_name: Mapped[str] = mapped_column(String(200))
     institution: Mapped[str] = mapped_column(String(200))
     position: Mapped[str] = mapped_column(String(200))
@@ -38,15 +42,20 @@ class ConsentRecord(Base):
 
     UU PDP (UU No. 27/2022) asks that explicit consent for a stated purpose be given before any
     personal data is collected, and that proof of it be kept. Records are appended, never edited.
+    Consent given offline (a paper form, a phone call) to a PIC who then added the person names
+    the participant and the PIC who recorded it instead of a Telegram user.
     """
 
     __tablename__ = "consent_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     text_version: Mapped[str] = mapped_column(String(32))
     given: Mapped[bool]
     decided_at: Mapped[datetime]
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    # The PIC or organizer who confirmed consent given offline.
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
 async def record_consent(
@@ -59,6 +68,16 @@ async def record_consent(
         given=given,
         decided_at=now,
     )
+    session.add(record)
+    await session.flush()
+    return record
+
+
+async def record_offline_consent(session: AsyncSession, participant: Participant, *, recorded_by: int,
+                                 now: datetime) -> ConsentRecord:
+    """Append the consent a PIC confirms the person gave offline, under the current text version."""
+    record = ConsentRecord(participant_id=participant.id, recorded_by=recorded_by,
+                           text_version=CONSENT_TEXT_VERSION, given=True, decided_at=now)
     session.add(record)
     await session.flush()
     return record

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import String, cast, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.conversation import Conversation
 from models.participant import Participant, get_participant, record_consent
 from models.program import Meeting
 from models.registration import Cancellation, Registration, cancel, registrations_of
+from models.staff import PicAssignment
 
 
 async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> list[Cancellation]:
@@ -19,6 +20,8 @@ async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: dat
 
     The consent record stays: the law asks that proof of consent be kept, and it holds no
     more than the Telegram id, the text version and the time. A withdrawal is appended to it.
+    A PIC keeps their function (it is their job, not their registration), but the name their
+    assignment shows in organizers' lists is replaced by a neutral label.
     """
     cancellations: list[Cancellation] = []
     participant = await get_participant(session, telegram_user_id)
@@ -27,6 +30,10 @@ async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: dat
             cancellations.append(await cancel(session, registration.id, now=now))
         await session.execute(delete(Registration).where(Registration.participant_id == participant.id))
         await session.execute(delete(Participant).where(Participant.id == participant.id))
+    await session.execute(
+        update(PicAssignment).where(PicAssignment.telegram_user_id == telegram_user_id)
+        .values(display_name=literal("PIC #").concat(cast(PicAssignment.id, String)))
+        .execution_options(synchronize_session=False))
     conversation = await session.get(Conversation, telegram_user_id)
     if conversation is not None:
         conversation.clear_draft()

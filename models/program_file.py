@@ -377,10 +377,19 @@ def read_program_file(path: str | Path) -> ProgramSpec:
     """Read and validate a program file from disk."""
     path = Path(path)
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise ProgramFileError(str(path), [Problem(1, "(file)", f"cannot be read: {exc}")]) from None
-    return parse_program(source, str(path))
+    return read_program_bytes(data, str(path))
+
+
+def read_program_bytes(data: bytes, name: str) -> ProgramSpec:
+    """Validate a program file's contents (from disk, or sent to the bot as a document)."""
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProgramFileError(name, [Problem(1, "(file)", f"cannot be read: {exc}")]) from None
+    return parse_program(source, name)
 
 
 async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: datetime) -> LoadReport:

@@ -12,15 +12,21 @@ the server: the meeting id in a button is only a claim.
 
 from __future__ import annotations
 
+import enum
+import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, select, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models.audit import record_audit
 from models.base import Base
-from models.program import Meeting
+from models.participant import Participant
+from models.program import Meeting, Role
+from models.registration import Registration, RegistrationStatus
 
 
 class PicInvite(Base):
@@ -99,4 +105,184 @@ async def pics_of(session: AsyncSession, meeting_id: int) -> list[PicAssignment]
         select(PicAssignment)
         .where(PicAssignment.meeting_id == meeting_id, PicAssignment.revoked_at.is_(None))
         .order_by(PicAssignment.granted_at, PicAssignment.id))
+    return list(result)
+
+
+# Managing PICs: invites, grants and revocations. Each change is written to the audit log.
+
+# Marks a deep-link payload as an invite rather than a meeting code; token_urlsafe adds only A-Za-z0-9_-.
+INVITE_PREFIX = "pic-"
+INVITE_LIFETIME = timedelta(days=7)
+# The role whose registrants an organizer may make PIC with one tap (Fasilitator Daerah / PIC Provinsi).
+FACILITATOR_ROLE = "fasilitator"
+
+
+class InviteProblem(enum.StrEnum):
+    """Why an invite link makes nobody PIC."""
+
+    UNKNOWN = "unknown"
+    USED = "used"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+class InviteRefused(Exception):
+    """The invite cannot be redeemed."""
+
+    def __init__(self, problem: InviteProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+class NotFacilitator(Exception):
+    """The registration is not a live Fasilitator Daerah registration."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """The outcome of making someone PIC: their live assignment, and whether they already were."""
+
+    assignment: PicAssignment
+    already: bool
+
+
+def is_invite_token(payload: str) -> bool:
+    """Whether a /start payload looks like an invite token."""
+    return payload.startswith(INVITE_PREFIX)
+
+
+async def create_invite(session: AsyncSession, *, meeting_id: int, created_by: int, now: datetime,
+                        lifetime: timedelta | None = INVITE_LIFETIME) -> PicInvite:
+    """A fresh one-time invite for the meeting."""
+    invite = PicInvite(token=INVITE_PREFIX + secrets.token_urlsafe(24), meeting_id=meeting_id, created_by=created_by,
+                       created_at=now, expires_at=now + lifetime if lifetime else None)
+    session.add(invite)
+    await session.flush()
+    await record_audit(session, actor_user_id=created_by, action="pic_invite_created", now=now,
+                       meeting_id=meeting_id, details={"invite_id": invite.id})
+    return invite
+
+
+async def _live_assignment(session: AsyncSession, meeting_id: int, telegram_user_id: int) -> PicAssignment | None:
+    return await session.scalar(select(PicAssignment).where(
+        PicAssignment.meeting_id == meeting_id, PicAssignment.telegram_user_id == telegram_user_id,
+        PicAssignment.revoked_at.is_(None)))
+
+
+async def _grant(session: AsyncSession, *, meeting_id: int, telegram_user_id: int, chat_id: int, display_name: str,
+                 via: str, granted_by: int, now: datetime, details: dict) -> Grant:
+    """Make the person PIC of the meeting unless they are already; a concurrent grant counts as already."""
+    existing = await _live_assignment(session, meeting_id, telegram_user_id)
+    if existing is not None:
+        return Grant(existing, already=True)
+    assignment = PicAssignment(meeting_id=meeting_id, telegram_user_id=telegram_user_id, chat_id=chat_id,
+                               display_name=display_name[:200], granted_via=via, granted_by=granted_by,
+                               granted_at=now)
+    try:
+        async with session.begin_nested():
+            session.add(assignment)
+    except IntegrityError:
+        # Another update made them PIC between the check and the insert (the live index is unique).
+        existing = await _live_assignment(session, meeting_id, telegram_user_id)
+        assert existing is not None
+        return Grant(existing, already=True)
+    await record_audit(session, actor_user_id=granted_by, action="pic_granted", now=now, meeting_id=meeting_id,
+                       details={"assignment_id": assignment.id, "via": via, **details})
+    return Grant(assignment, already=False)
+
+
+async def redeem_invite(session: AsyncSession, token: str, *, telegram_user_id: int, chat_id: int,
+                        display_name: str, now: datetime) -> Grant:
+    """Make whoever opened the invite link PIC of its meeting; the link then works for nobody else.
+
+    Opening one's own used link again, or an invite to a meeting one is PIC of already, changes
+    nothing (and leaves the invite for someone else). Raises InviteRefused otherwise.
+    """
+    invite = await session.scalar(select(PicInvite).where(PicInvite.token == token))
+    if invite is None:
+        raise InviteRefused(InviteProblem.UNKNOWN)
+    existing = await _live_assignment(session, invite.meeting_id, telegram_user_id)
+    if invite.used_by is not None:
+        if invite.used_by == telegram_user_id and existing is not None:
+            return Grant(existing, already=True)
+        raise InviteRefused(InviteProblem.USED)
+    if invite.revoked_at is not None:
+        raise InviteRefused(InviteProblem.REVOKED)
+    if invite.expires_at is not None and invite.expires_at <= now:
+        raise InviteRefused(InviteProblem.EXPIRED)
+    if existing is not None:
+        return Grant(existing, already=True)
+    # One conditional update claims the invite, so of two people opening it at once only one wins.
+    claimed = await session.execute(
+        update(PicInvite)
+        .where(PicInvite.id == invite.id, PicInvite.used_by.is_(None), PicInvite.revoked_at.is_(None))
+        .values(used_by=telegram_user_id, used_at=now)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise InviteRefused(InviteProblem.USED)
+    await session.refresh(invite)
+    return await _grant(session, meeting_id=invite.meeting_id, telegram_user_id=telegram_user_id, chat_id=chat_id,
+                        display_name=display_name, via="invite", granted_by=invite.created_by, now=now,
+                        details={"invite_id": invite.id})
+
+
+async def grant_from_registration(session: AsyncSession, registration_id: int, *, granted_by: int,
+                                  now: datetime) -> Grant:
+    """Make a Fasilitator Daerah registrant PIC of the meeting they registered for."""
+    registration = await session.get(Registration, registration_id)
+    if (registration is None or registration.role.code != FACILITATOR_ROLE
+            or registration.status == RegistrationStatus.CANCELLED):
+        raise NotFacilitator(registration_id)
+    person = registration.participant
+    return await _grant(session, meeting_id=registration.meeting_id, telegram_user_id=person.telegram_user_id,
+                        chat_id=person.chat_id, display_name=person.full_name, via="registration",
+                        granted_by=granted_by, now=now, details={"registration_id": registration.id})
+
+
+async def revoke_pic(session: AsyncSession, assignment_id: int, *, revoked_by: int, now: datetime) -> PicAssignment | None:
+    """End a PIC's assignment; None when it is unknown or revoked already."""
+    assignment = await session.get(PicAssignment, assignment_id)
+    if assignment is None or assignment.revoked_at is not None:
+        return None
+    assignment.revoked_at, assignment.revoked_by = now, revoked_by
+    await session.flush()
+    await record_audit(session, actor_user_id=revoked_by, action="pic_revoked", now=now,
+                       meeting_id=assignment.meeting_id, details={"assignment_id": assignment.id})
+    return assignment
+
+
+async def revoke_invite(session: AsyncSession, invite_id: int, *, revoked_by: int, now: datetime) -> PicInvite | None:
+    """Withdraw an unused invite; None when it is unknown, used or revoked already."""
+    invite = await session.get(PicInvite, invite_id)
+    if invite is None or invite.used_by is not None or invite.revoked_at is not None:
+        return None
+    invite.revoked_at = now
+    await session.flush()
+    await record_audit(session, actor_user_id=revoked_by, action="pic_invite_revoked", now=now,
+                       meeting_id=invite.meeting_id, details={"invite_id": invite.id})
+    return invite
+
+
+async def open_invites(session: AsyncSession, meeting_id: int, now: datetime) -> list[PicInvite]:
+    """The meeting's invites that could still make someone PIC, oldest first."""
+    result = await session.scalars(
+        select(PicInvite)
+        .where(PicInvite.meeting_id == meeting_id, PicInvite.used_by.is_(None), PicInvite.revoked_at.is_(None),
+               or_(PicInvite.expires_at.is_(None), PicInvite.expires_at > now))
+        .order_by(PicInvite.created_at, PicInvite.id))
+    return list(result)
+
+
+async def facilitators_not_pic(session: AsyncSession, meeting_id: int) -> list[Registration]:
+    """The meeting's live Fasilitator Daerah registrations whose person is not (yet) its PIC."""
+    live_pics = select(PicAssignment.telegram_user_id).where(
+        PicAssignment.meeting_id == meeting_id, PicAssignment.revoked_at.is_(None))
+    result = await session.scalars(
+        select(Registration)
+        .join(Role, Role.id == Registration.role_id)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.meeting_id == meeting_id, Role.code == FACILITATOR_ROLE,
+               Registration.status != RegistrationStatus.CANCELLED,
+               Participant.telegram_user_id.not_in(live_pics))
+        .order_by(Registration.queued_at, Registration.id))
     return list(result)

@@ -13,6 +13,9 @@ DEFAULT_LANGUAGE = "id"
 # Labels and command descriptions are user-facing too but are never parsed as HTML.
 LABEL_PREFIX = "btn_"
 COMMAND_PREFIX = "cmd_"
+# Commands shown in the menus of PICs and organizers only, and of organizers only.
+STAFF_COMMAND_PREFIX = "staffcmd_"
+ADMIN_COMMAND_PREFIX = "admincmd_"
 
 
 class Html(str):
@@ -49,5 +52,11 @@ class Texts:
 
     def commands(self) -> list[tuple[str, str]]:
         """The command menu: (command, description) in catalogue order."""
-        return [(key[len(COMMAND_PREFIX):], text) for key, text in self._catalogue.items()
-                if key.startswith(COMMAND_PREFIX)]
+        return self._commands(COMMAND_PREFIX)
+
+    def staff_commands(self, *, admin: bool) -> list[tuple[str, str]]:
+        """The commands a PIC (or, with admin, an organizer) has besides everyone's."""
+        return self._commands(STAFF_COMMAND_PREFIX) + (self._commands(ADMIN_COMMAND_PREFIX) if admin else [])
+
+    def _commands(self, prefix: str) -> list[tuple[str, str]]:
+        return [(key[len(prefix):], text) for key, text in self._catalogue.items() if key.startswith(prefix)]

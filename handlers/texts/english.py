@@ -234,6 +234,177 @@ TEXTS: dict[str, str] = {
     # ---- Staff (PICs and organizers). Each feature adds its keys in its own block below.
     "staff_not_allowed": "Sorry, this command is only for the organizers and the PICs of the meeting concerned.",
     "staff_choose_meeting": "Choose a meeting (page {page}/{pages}):",
+    # ---- PIC management (/pic, invite links, staff command menus)
+    "staffcmd_rekap": "Quota summary of the meeting",
+    "staffcmd_peserta": "Participants of the meeting",
+    "staffcmd_ekspor": "Export the participant list",
+    "staffcmd_umumkan": "Send an announcement to participants",
+    "staffcmd_ubah": "Change the participant list",
+    "admincmd_rekap_nasional": "National summary of all provinces",
+    "admincmd_pic": "Manage the PICs of a meeting",
+    "pic_panel_title": "<b>PICs of {meeting}</b>",
+    "pic_panel_no_pics": "No PIC yet.",
+    "pic_panel_pics": "Current PICs:",
+    "pic_panel_pic": "• {name} — since {since}, {via}",
+    "pic_via_invite": "through an invite link",
+    "pic_via_registration": "from a Fasilitator Daerah registration",
+    "pic_panel_invites": "Unused invite links:",
+    "pic_panel_invite": "{number}. valid until {until}",
+    "pic_panel_invite_lasting": "{number}. without time limit",
+    "pic_panel_candidates": "Registered Fasilitator Daerah who are not PIC yet:",
+    "pic_panel_candidate": "• {name}",
+    "pic_panel_hint": "Use the buttons below to create an invite link, make a Fasilitator Daerah PIC, or revoke a PIC.",
+    "pic_invite_link": ("PIC invite link for <b>{meeting}</b>, single use, valid until {until}:\n{link}\n\n"
+                        "Send it only to the future PIC: the first person to open it becomes PIC of this meeting."),
+    "pic_welcome": "You are now a PIC of <b>{meeting}</b>. Commands you can use:\n{commands}",
+    "pic_already": "You are already a PIC of <b>{meeting}</b>.",
+    "pic_invite_unknown": "This PIC invite link is not known. Please ask the organizers for a new one.",
+    "pic_invite_used": "This PIC invite link has been used already. Each link works once; please ask the organizers for a new one.",
+    "pic_invite_revoked": "The organizers have withdrawn this PIC invite link.",
+    "pic_invite_expired": "This PIC invite link has expired. Please ask the organizers for a new one.",
+    "pic_granted_done": "{name} is now a PIC of <b>{meeting}</b>.",
+    "pic_grant_already": "{name} is a PIC of <b>{meeting}</b> already.",
+    "pic_grant_not_eligible": "This registration is no longer a live Fasilitator Daerah registration.",
+    "pic_revoked_done": "{name} is no longer a PIC of <b>{meeting}</b>.",
+    "pic_revoked_notice": "You are no longer a PIC of <b>{meeting}</b>. Thank you for your help.",
+    "pic_revoke_stale": "This PIC was revoked already.",
+    "pic_invite_withdrawn": "Invite link withdrawn.",
+    "pic_invite_withdraw_stale": "This invite link has been used or withdrawn already.",
+    "btn_pic_revoke": "Revoke: {name}",
+    "btn_pic_make": "Make PIC: {name}",
+    "btn_pic_invite": "Create an invite link",
+    "btn_pic_invite_withdraw": "Withdraw invite {number}",
+    # ---- announcements, roster changes, program upload
+    "staff_step_left": "Stopped. Nothing was changed or sent.",
+    "announcement": "📢 <b>Announcement — {meeting}</b>\n\n{body}",
+    "announce_ask": (
+        "Type the announcement for every participant of <b>{meeting}</b> (at most {max} characters). "
+        "You will see a preview before it is sent. Type /cancel to stop."
+    ),
+    "announce_empty": "The announcement can't be empty. Type its text, or /cancel to stop.",
+    "announce_too_long": "The announcement is too long (at most {max} characters). Shorten it and send it again.",
+    "announce_no_recipients": "This meeting has no participants who can be reached on Telegram yet.",
+    "announce_preview": "Preview: {recipients} participants will receive the message below exactly like this.",
+    "btn_announce_send": "📤 Send to {n} participants",
+    "btn_announce_drop": "Cancel",
+    "announce_dropped": "Announcement cancelled; nothing was sent.",
+    "announce_already_sent": "This announcement was sent already.",
+    "announce_sending": "Sending…",
+    "announce_sending_notice": (
+        "📤 The announcement is being sent to {recipients} participants. You will be told how many received it."
+    ),
+    "announce_report": (
+        "📊 The announcement for <b>{meeting}</b> was received by <b>{received} of {recipients}</b> participants "
+        "({blocked} blocked the bot, {failed} not delivered)."
+    ),
+    "btn_roster_person_seated": "{name} — {role}",
+    "btn_roster_person_waiting": "⏳ {name} — {role}",
+    "roster_empty": "<b>{meeting}</b> has no participants yet.",
+    "roster_pick_mv": "Change role — choose a participant of <b>{meeting}</b> (page {page}/{pages}; ⏳ = waiting list):",
+    "roster_pick_rm": "Remove — choose a participant of <b>{meeting}</b> (page {page}/{pages}; ⏳ = waiting list):",
+    "roster_move_choose_role": "Move <b>{name}</b> (now {role}) to the role:",
+    "roster_move_reason": (
+        "Move <b>{name}</b> to <b>{role}</b>. Type the reason (required, kept in the audit log); "
+        "the change is made when the reason is sent. /cancel to stop."
+    ),
+    "roster_remove_reason": (
+        "Remove <b>{name}</b> ({role}) from <b>{meeting}</b>? Type the reason (required, kept in the audit log); "
+        "they are removed when the reason is sent. /cancel to stop."
+    ),
+    "roster_add_ask": (
+        "Add a participant of <b>{meeting}</b> who registered another way (paper form, phone call). "
+        "Send their details in one message, four lines:\n\nFull name\nInstitution\nPosition\nMobile number\n\n"
+        "/cancel to stop."
+    ),
+    "roster_add_four_lines": "Please send exactly four lines: full name, institution, position, mobile number.",
+    "roster_add_bad_line": "Line {line} is not right yet:",
+    "roster_add_choose_role": (
+        "<b>Name:</b> {name}\n<b>Institution:</b> {institution}\n<b>Position:</b> {position}\n<b>Mobile:</b> {phone}\n\n"
+        "Choose their role. By choosing you confirm that this person agreed to the use of their data for "
+        "registration (on a form or by phone), as this bot's privacy notice describes."
+    ),
+    "roster_add_reason": (
+        "Add <b>{name}</b> as <b>{role}</b>. Type the reason (required, kept in the audit log); "
+        "they are added when the reason is sent. /cancel to stop."
+    ),
+    "roster_role_full": (
+        "The role <b>{role}</b> is full ({taken} of {seats} seats taken, {waiting} waiting). Nothing was changed."
+    ),
+    "roster_not_found": "That registration is no longer active. Nothing was changed.",
+    "roster_same_role": "The participant is in that role already. Nothing was changed.",
+    "roster_unknown_role": "That role does not exist at this meeting. Nothing was changed.",
+    "roster_closed": "Registration for this meeting has closed. Nothing was changed.",
+    "roster_moved": "✅ <b>{name}</b> is now registered as <b>{role}</b> at {meeting}. Kept in the audit log.",
+    "roster_removed": "✅ <b>{name}</b> ({role}) was removed from {meeting}. Kept in the audit log.",
+    "roster_added_seated": "✅ <b>{name}</b> was added as <b>{role}</b> at {meeting} and has a seat.",
+    "roster_added_waiting": (
+        "✅ <b>{name}</b> was added as <b>{role}</b> at {meeting}; the role is full, so they are on the waiting list."
+    ),
+    "roster_seat_given": "The freed seat went to <b>{name}</b> from the waiting list.",
+    "roster_seat_offered": "The freed seat was offered to <b>{name}</b> from the waiting list.",
+    "roster_moved_notice": (
+        "ℹ️ The organizers changed your role at <b>{meeting}</b> to <b>{role}</b>. Your seat is recorded.\n"
+        "<b>Time:</b> {when}\n<b>Venue:</b> {venue}"
+    ),
+    "roster_removed_notice": (
+        "ℹ️ The organizers removed you from the participants of <b>{meeting}</b> ({role}). "
+        "If this is a mistake, contact your meeting's PIC."
+    ),
+    "roster_menu": "Change the participants of <b>{meeting}</b>: every change needs a reason and is kept in the audit log.",
+    "btn_roster_menu_pindah": "🔀 Change role",
+    "btn_roster_menu_tambah": "➕ Add participant",
+    "btn_roster_menu_keluarkan": "➖ Remove participant",
+    "program_not_yaml": "A program file must be a YAML file (.yaml or .yml).",
+    "program_too_big": "The file is too large (at most {max_kb} KB).",
+    "program_download_failed": "The file could not be downloaded from Telegram. Please send it again.",
+    "program_invalid": "❌ The program file was not loaded; nothing changed.\n\n<pre>{problems}</pre>",
+    "program_loaded": (
+        "✅ Program <b>{program}</b> loaded: {created} meetings created, {updated} updated, {unchanged} unchanged, "
+        "{unlisted} unlisted ({unlisted_codes}). {notified} people will be told of changed dates or venues."
+    ),
+    # ---- Reports (/rekap, /peserta, /ekspor, /rekap_nasional, /ekspor_semua)
+    "report_recap": "<b>Recap {meeting}</b>\n{when}\n\n<pre>{table}</pre>\n{legend}\n\n{risk}",
+    "report_recap_columns": "Role|Seats|Taken|Conf|Wait|Held|Free",
+    "report_recap_total": "TOTAL",
+    "report_recap_legend": ("Taken = seated; Conf = said they will attend; Wait = waiting list; "
+                            "Held = seat offered and held; Free = empty seats."),
+    "report_risk_none": "No role is lagging.",
+    "report_risk_roles": "⚠️ At risk: roles {roles} still lack participants.",
+    "report_roster_head": "<b>Participants {meeting}</b> · {count} people · page {page}/{pages}",
+    "report_roster_empty": "Nobody has registered for {meeting} yet.",
+    "report_roster_role": "\n<u>{role}</u>",
+    "report_roster_line": "{number}. <b>{name}</b> — {institution}, {position} · {phone} · {status}",
+    "report_status_seated": "Seated",
+    "report_status_offered": "Offered a seat",
+    "report_status_waitlisted": "Waiting list",
+    "report_attendance_yes": "Attending",
+    "report_attendance_no": "Not attending",
+    "report_attendance_none": "No answer yet",
+    "report_waiting_place": "Waiting list no. {place}",
+    "report_column_meeting": "Meeting",
+    "report_column_name": "Name",
+    "report_column_institution": "Institution",
+    "report_column_position": "Position",
+    "report_column_phone": "Phone",
+    "report_column_role": "Role",
+    "report_column_status": "Status",
+    "report_column_waitlist_position": "Waiting no.",
+    "report_column_attendance": "Confirmation",
+    "report_column_registered_at": "Registered at (local time)",
+    "report_sheet_title": "Participants",
+    "report_export_ready": ("Participants of {meeting}: {count} people, as Excel and CSV.\n"
+                            "It holds personal data: keep it safe and do not share it."),
+    "report_export_all": "the whole program",
+    "report_export_xlsx": "Excel",
+    "report_export_csv": "CSV (UTF-8, semicolon-separated)",
+    "report_national": "<b>National recap</b> · {meetings} meetings · {taken}/{seats} seats taken\n\n<pre>{table}</pre>\n{risk}",
+    "report_national_columns": "Province|Taken|Wait|",
+    "report_national_risk": "⚠️ At risk ({count}): {meetings}",
+    "report_national_no_risk": "No meeting is at risk.",
+    "report_national_caption": "Seats taken per province and role; red = at risk.",
+    "report_chart_title": "Seats taken per province and role",
+    "report_chart_legend": "red = empty · yellow = half · green = full; right: seats taken",
+    "report_chart_at_risk_marker": "(!)",
     # ---- alerts (PIC digests, organizers' national digest)
     "alerts_title": "🔔 <b>Quota alerts: {meeting}</b>\n{when}",
     "alerts_more": "… and {count} more alerts.",

@@ -245,6 +245,178 @@ TEXTS: dict[str, str] = {
     # ---- Staff (PICs and organizers). Each feature adds its keys in its own block below.
     "staff_not_allowed": "Maaf, perintah ini hanya untuk panitia dan PIC pertemuan yang bersangkutan.",
     "staff_choose_meeting": "Pilih pertemuan (halaman {page}/{pages}):",
+    # ---- PIC management (/pic, invite links, staff command menus)
+    "staffcmd_rekap": "Rekap kuota pertemuan",
+    "staffcmd_peserta": "Daftar peserta pertemuan",
+    "staffcmd_ekspor": "Ekspor daftar peserta",
+    "staffcmd_umumkan": "Kirim pengumuman ke peserta",
+    "staffcmd_ubah": "Ubah daftar peserta",
+    "admincmd_rekap_nasional": "Rekap nasional semua provinsi",
+    "admincmd_pic": "Kelola PIC pertemuan",
+    "pic_panel_title": "<b>PIC {meeting}</b>",
+    "pic_panel_no_pics": "Belum ada PIC.",
+    "pic_panel_pics": "PIC aktif:",
+    "pic_panel_pic": "• {name} — sejak {since}, {via}",
+    "pic_via_invite": "lewat tautan undangan",
+    "pic_via_registration": "dari pendaftaran Fasilitator Daerah",
+    "pic_panel_invites": "Tautan undangan yang belum dipakai:",
+    "pic_panel_invite": "{number}. berlaku sampai {until}",
+    "pic_panel_invite_lasting": "{number}. tanpa batas waktu",
+    "pic_panel_candidates": "Fasilitator Daerah terdaftar yang belum menjadi PIC:",
+    "pic_panel_candidate": "• {name}",
+    "pic_panel_hint": "Tekan tombol di bawah untuk membuat tautan undangan, menjadikan Fasilitator Daerah PIC, atau mencabut PIC.",
+    "pic_invite_link": ("Tautan undangan PIC untuk <b>{meeting}</b>, sekali pakai, berlaku sampai {until}:\n{link}\n\n"
+                        "Kirimkan hanya kepada calon PIC: orang pertama yang membukanya menjadi PIC pertemuan ini."),
+    "pic_welcome": "Anda sekarang PIC untuk <b>{meeting}</b>. Perintah yang dapat Anda pakai:\n{commands}",
+    "pic_already": "Anda sudah menjadi PIC untuk <b>{meeting}</b>.",
+    "pic_invite_unknown": "Tautan undangan PIC ini tidak dikenal. Mintalah tautan baru kepada panitia.",
+    "pic_invite_used": "Tautan undangan PIC ini sudah dipakai. Setiap tautan hanya berlaku sekali; mintalah tautan baru kepada panitia.",
+    "pic_invite_revoked": "Tautan undangan PIC ini sudah dibatalkan oleh panitia.",
+    "pic_invite_expired": "Tautan undangan PIC ini sudah kedaluwarsa. Mintalah tautan baru kepada panitia.",
+    "pic_granted_done": "{name} sekarang PIC untuk <b>{meeting}</b>.",
+    "pic_grant_already": "{name} sudah menjadi PIC untuk <b>{meeting}</b>.",
+    "pic_grant_not_eligible": "Pendaftaran ini bukan lagi pendaftaran Fasilitator Daerah yang aktif.",
+    "pic_revoked_done": "{name} tidak lagi menjadi PIC untuk <b>{meeting}</b>.",
+    "pic_revoked_notice": "Anda tidak lagi menjadi PIC untuk <b>{meeting}</b>. Terima kasih atas bantuan Anda.",
+    "pic_revoke_stale": "PIC ini sudah dicabut sebelumnya.",
+    "pic_invite_withdrawn": "Tautan undangan dibatalkan.",
+    "pic_invite_withdraw_stale": "Tautan undangan ini sudah dipakai atau dibatalkan.",
+    "btn_pic_revoke": "Cabut: {name}",
+    "btn_pic_make": "Jadikan PIC: {name}",
+    "btn_pic_invite": "Buat tautan undangan",
+    "btn_pic_invite_withdraw": "Batalkan undangan {number}",
+    # ---- announcements, roster changes, program upload
+    "staff_step_left": "Dihentikan. Tidak ada yang diubah atau dikirim.",
+    "announcement": "📢 <b>Pengumuman — {meeting}</b>\n\n{body}",
+    "announce_ask": (
+        "Ketik pengumuman untuk semua peserta <b>{meeting}</b> (paling banyak {max} karakter). "
+        "Anda akan melihat pratinjaunya sebelum dikirim. Ketik /cancel untuk batal."
+    ),
+    "announce_empty": "Pengumuman tidak boleh kosong. Ketik teksnya, atau /cancel untuk batal.",
+    "announce_too_long": "Pengumuman terlalu panjang (paling banyak {max} karakter). Persingkat lalu kirim lagi.",
+    "announce_no_recipients": "Pertemuan ini belum punya peserta yang dapat dihubungi lewat Telegram.",
+    "announce_preview": "Pratinjau: pesan di bawah ini akan diterima {recipients} peserta persis seperti ini.",
+    "btn_announce_send": "📤 Kirim ke {n} peserta",
+    "btn_announce_drop": "Batal",
+    "announce_dropped": "Pengumuman dibatalkan; tidak ada yang dikirim.",
+    "announce_already_sent": "Pengumuman ini sudah dikirim.",
+    "announce_sending": "Sedang dikirim…",
+    "announce_sending_notice": (
+        "📤 Pengumuman sedang dikirim ke {recipients} peserta. Anda akan diberi tahu berapa yang menerimanya."
+    ),
+    "announce_report": (
+        "📊 Pengumuman untuk <b>{meeting}</b> diterima oleh <b>{received} dari {recipients}</b> peserta "
+        "({blocked} memblokir bot, {failed} gagal terkirim)."
+    ),
+    "btn_roster_person_seated": "{name} — {role}",
+    "btn_roster_person_waiting": "⏳ {name} — {role}",
+    "roster_empty": "Belum ada peserta di <b>{meeting}</b>.",
+    "roster_pick_mv": "Pindah peran — pilih peserta <b>{meeting}</b> (halaman {page}/{pages}; ⏳ = daftar tunggu):",
+    "roster_pick_rm": "Keluarkan peserta — pilih peserta <b>{meeting}</b> (halaman {page}/{pages}; ⏳ = daftar tunggu):",
+    "roster_move_choose_role": "Pindahkan <b>{name}</b> (kini {role}) ke peran:",
+    "roster_move_reason": (
+        "Pindahkan <b>{name}</b> ke <b>{role}</b>. Ketik alasannya (wajib, dicatat di log audit); "
+        "perubahan dilakukan begitu alasan terkirim. /cancel untuk batal."
+    ),
+    "roster_remove_reason": (
+        "Keluarkan <b>{name}</b> ({role}) dari <b>{meeting}</b>? Ketik alasannya (wajib, dicatat di log audit); "
+        "peserta dikeluarkan begitu alasan terkirim. /cancel untuk batal."
+    ),
+    "roster_add_ask": (
+        "Tambah peserta <b>{meeting}</b> yang mendaftar lewat jalur lain (formulir kertas, telepon). "
+        "Kirim datanya dalam satu pesan, empat baris:\n\nNama lengkap\nInstansi\nJabatan\nNomor HP\n\n"
+        "/cancel untuk batal."
+    ),
+    "roster_add_four_lines": "Mohon kirim tepat empat baris: nama lengkap, instansi, jabatan, nomor HP.",
+    "roster_add_bad_line": "Baris {line} belum benar:",
+    "roster_add_choose_role": (
+        "<b>Nama:</b> {name}\n<b>Instansi:</b> {institution}\n<b>Jabatan:</b> {position}\n<b>Nomor HP:</b> {phone}\n\n"
+        "Pilih perannya. Dengan memilih, Anda menyatakan bahwa orang ini telah menyetujui pemakaian datanya "
+        "untuk pendaftaran (di formulir atau lewat telepon), sesuai pemberitahuan privasi bot ini."
+    ),
+    "roster_add_reason": (
+        "Tambahkan <b>{name}</b> sebagai <b>{role}</b>. Ketik alasannya (wajib, dicatat di log audit); "
+        "peserta ditambahkan begitu alasan terkirim. /cancel untuk batal."
+    ),
+    "roster_role_full": (
+        "Peran <b>{role}</b> sudah penuh ({taken} dari {seats} kursi terisi, {waiting} menunggu). "
+        "Tidak ada yang diubah."
+    ),
+    "roster_not_found": "Pendaftaran itu sudah tidak aktif. Tidak ada yang diubah.",
+    "roster_same_role": "Peserta sudah berada di peran itu. Tidak ada yang diubah.",
+    "roster_unknown_role": "Peran itu tidak ada di pertemuan ini. Tidak ada yang diubah.",
+    "roster_closed": "Pendaftaran pertemuan ini sudah ditutup. Tidak ada yang diubah.",
+    "roster_moved": "✅ <b>{name}</b> kini terdaftar sebagai <b>{role}</b> di {meeting}. Tercatat di log audit.",
+    "roster_removed": "✅ <b>{name}</b> ({role}) dikeluarkan dari {meeting}. Tercatat di log audit.",
+    "roster_added_seated": "✅ <b>{name}</b> ditambahkan sebagai <b>{role}</b> di {meeting} dan mendapat kursi.",
+    "roster_added_waiting": (
+        "✅ <b>{name}</b> ditambahkan sebagai <b>{role}</b> di {meeting}; peran itu penuh, jadi ia masuk daftar tunggu."
+    ),
+    "roster_seat_given": "Kursi yang kosong diberikan kepada <b>{name}</b> dari daftar tunggu.",
+    "roster_seat_offered": "Kursi yang kosong ditawarkan kepada <b>{name}</b> dari daftar tunggu.",
+    "roster_moved_notice": (
+        "ℹ️ Panitia mengubah peran Anda di <b>{meeting}</b> menjadi <b>{role}</b>. Kursi Anda tercatat.\n"
+        "<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}"
+    ),
+    "roster_removed_notice": (
+        "ℹ️ Panitia mengeluarkan Anda dari daftar peserta <b>{meeting}</b> ({role}). "
+        "Jika ini keliru, hubungi PIC pertemuan Anda."
+    ),
+    "roster_menu": "Ubah daftar peserta <b>{meeting}</b>: setiap perubahan perlu alasan dan dicatat di log audit.",
+    "btn_roster_menu_pindah": "🔀 Pindah peran",
+    "btn_roster_menu_tambah": "➕ Tambah peserta",
+    "btn_roster_menu_keluarkan": "➖ Keluarkan peserta",
+    "program_not_yaml": "File program harus berupa file YAML (.yaml atau .yml).",
+    "program_too_big": "File terlalu besar (paling besar {max_kb} KB).",
+    "program_download_failed": "File tidak dapat diunduh dari Telegram. Coba kirim lagi.",
+    "program_invalid": "❌ File program tidak dimuat; tidak ada yang berubah.\n\n<pre>{problems}</pre>",
+    "program_loaded": (
+        "✅ Program <b>{program}</b> dimuat: {created} pertemuan baru, {updated} diperbarui, {unchanged} tetap, "
+        "{unlisted} disembunyikan ({unlisted_codes}). {notified} orang akan diberi tahu perubahan tanggal atau tempat."
+    ),
+    # ---- Reports (/rekap, /peserta, /ekspor, /rekap_nasional, /ekspor_semua)
+    "report_recap": "<b>Rekap {meeting}</b>\n{when}\n\n<pre>{table}</pre>\n{legend}\n\n{risk}",
+    "report_recap_columns": "Peran|Kuota|Isi|Hadir|Tunggu|Tawar|Sisa",
+    "report_recap_total": "TOTAL",
+    "report_recap_legend": ("Isi = dapat kursi; Hadir = sudah menyatakan hadir; Tunggu = daftar tunggu; "
+                            "Tawar = kursi sedang ditawarkan; Sisa = kursi kosong."),
+    "report_risk_none": "Tidak ada peran yang tertinggal.",
+    "report_risk_roles": "⚠️ Berisiko: peran {roles} masih kurang peserta.",
+    "report_roster_head": "<b>Peserta {meeting}</b> · {count} orang · halaman {page}/{pages}",
+    "report_roster_empty": "Belum ada peserta terdaftar di {meeting}.",
+    "report_roster_role": "\n<u>{role}</u>",
+    "report_roster_line": "{number}. <b>{name}</b> — {institution}, {position} · {phone} · {status}",
+    "report_status_seated": "Dapat kursi",
+    "report_status_offered": "Ditawari kursi",
+    "report_status_waitlisted": "Daftar tunggu",
+    "report_attendance_yes": "Hadir",
+    "report_attendance_no": "Tidak hadir",
+    "report_attendance_none": "Belum menjawab",
+    "report_waiting_place": "Daftar tunggu no. {place}",
+    "report_column_meeting": "Pertemuan",
+    "report_column_name": "Nama",
+    "report_column_institution": "Instansi",
+    "report_column_position": "Jabatan",
+    "report_column_phone": "Nomor HP",
+    "report_column_role": "Peran",
+    "report_column_status": "Status",
+    "report_column_waitlist_position": "No. tunggu",
+    "report_column_attendance": "Konfirmasi",
+    "report_column_registered_at": "Waktu daftar (waktu setempat)",
+    "report_sheet_title": "Peserta",
+    "report_export_ready": ("Daftar peserta {meeting}: {count} orang, sebagai Excel dan CSV.\n"
+                            "Berisi data pribadi: simpan dengan aman dan jangan dibagikan."),
+    "report_export_all": "seluruh program",
+    "report_export_xlsx": "Excel",
+    "report_export_csv": "CSV (UTF-8, pemisah titik koma)",
+    "report_national": "<b>Rekap nasional</b> · {meetings} pertemuan · {taken}/{seats} kursi terisi\n\n<pre>{table}</pre>\n{risk}",
+    "report_national_columns": "Provinsi|Isi|Tunggu|",
+    "report_national_risk": "⚠️ Berisiko ({count}): {meetings}",
+    "report_national_no_risk": "Tidak ada pertemuan yang berisiko.",
+    "report_national_caption": "Keterisian kursi per provinsi dan peran; merah = berisiko.",
+    "report_chart_title": "Keterisian kursi per provinsi dan peran",
+    "report_chart_legend": "merah = kosong · kuning = setengah · hijau = penuh; kanan: kursi terisi",
+    "report_chart_at_risk_marker": "(!)",
     # ---- alerts (PIC digests, organizers' national digest)
     "alerts_title": "🔔 <b>Pemberitahuan kuota: {meeting}</b>\n{when}",
     "alerts_more": "… dan {count} pemberitahuan lain.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -61,13 +62,20 @@ def bot_settings(standin: BotApiStandin, db_url: str, **overrides: object) -> Se
     return Settings(bot_token=TOKEN, api_base_url=standin.base_url, database_url=db_url, **values)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-async def bot(standin: BotApiStandin, db_url: str) -> AsyncIterator[RunningBot]:
-    """The bot, built by build_application and polling the stand-in, on each database engine."""
+@asynccontextmanager
+async def running_bot(standin: BotApiStandin, db_url: str, **overrides: object) -> AsyncIterator[RunningBot]:
+    """The bot with these settings (admin_ids=… for organizers), polling the stand-in."""
     clock = FrozenClock(BEFORE_THE_ROUND)
-    settings = bot_settings(standin, db_url)
+    settings = bot_settings(standin, db_url, **overrides)
     async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
         yield RunningBot(standin, clock, settings, application)
     # Whatever a test did, the bot never sent Telegram anything it would refuse.
     assert standin.bot_errors == [], standin.bot_errors
     assert standin.warnings == [], standin.warnings
+
+
+@pytest.fixture
+async def bot(standin: BotApiStandin, db_url: str) -> AsyncIterator[RunningBot]:
+    """The bot, built by build_application and polling the stand-in, on each database engine."""
+    async with running_bot(standin, db_url) as running:
+        yield running

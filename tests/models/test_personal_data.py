@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from models.conversation import load_conversation
 from models.participant import Participant
-from models.personal_data import purge_expired
+from models.personal_data import erase_person, purge_expired
 from models.registration import Registration, cancel, register
+from models.staff import PicAssignment, grant_from_registration
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 
@@ -49,3 +50,22 @@ async def test_abandoned_drafts_are_cleared(sessions) -> None:  # type: ignore[n
     async with sessions() as s:
         assert (await load_conversation(s, 42, now=T0)).full_name is None
         assert (await load_conversation(s, 43, now=T0)).full_name == "Budi"
+
+
+async def test_erasing_a_pic_keeps_the_function_but_not_the_name(sessions) -> None:  # type: ignore[no-untyped-def]
+    """A PIC made from their registration who erases their data stays PIC under a neutral label."""
+    async with sessions() as session, session.begin():
+        await load_shipped_program(session)
+        meeting, role = await meeting_and_role(session, "shm23-aceh", "fasilitator")
+        person = await make_participant(session, 1)
+        registration = await register(session, participant=person, meeting=meeting, role=role, now=T0)
+        grant = await grant_from_registration(session, registration.id, granted_by=1, now=T0)
+        assignment_id = grant.assignment.id
+        assert grant.assignment.display_name == "Peserta 1"
+    async with sessions() as session, session.begin():
+        await erase_person(session, person.telegram_user_id, now=T0 + timedelta(hours=1))
+    async with sessions() as session, session.begin():
+        assignment = await session.get(PicAssignment, assignment_id)
+        assert assignment is not None and assignment.revoked_at is None
+        assert assignment.display_name == f"PIC #{assignment_id}"
+        assert await session.scalar(select(Participant).where(Participant.full_name == "Peserta 1")) is None

@@ -93,6 +93,19 @@ def upgrade() -> None:
                existing_type=sa.INTEGER(),
                nullable=True)
 
+    # ---- roster: people added by a PIC without Telegram; offline consent; a staff step's subject
+    with op.batch_alter_table('participant', schema=None) as batch_op:
+        batch_op.alter_column('telegram_user_id', existing_type=sa.BigInteger(), nullable=True)
+        batch_op.alter_column('chat_id', existing_type=sa.BigInteger(), nullable=True)
+    with op.batch_alter_table('consent_record', schema=None) as batch_op:
+        batch_op.alter_column('telegram_user_id', existing_type=sa.BigInteger(), nullable=True)
+        batch_op.add_column(sa.Column('participant_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('recorded_by', sa.BigInteger(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_consent_record_participant_id_participant'), 'participant',
+                                    ['participant_id'], ['id'], ondelete='SET NULL')
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('subject_id', sa.Integer(), nullable=True))
+
     # ---- alerts
     with op.batch_alter_table('program', schema=None) as batch_op:
         batch_op.add_column(sa.Column('alert_rules', sa.JSON(), nullable=True))
@@ -144,6 +157,18 @@ def downgrade() -> None:
     op.drop_table('alert')
     with op.batch_alter_table('program', schema=None) as batch_op:
         batch_op.drop_column('alert_rules')
+
+    # ---- roster
+    with op.batch_alter_table('conversation', schema=None) as batch_op:
+        batch_op.drop_column('subject_id')
+    with op.batch_alter_table('consent_record', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_consent_record_participant_id_participant'), type_='foreignkey')
+        batch_op.drop_column('recorded_by')
+        batch_op.drop_column('participant_id')
+        batch_op.alter_column('telegram_user_id', existing_type=sa.BigInteger(), nullable=False)
+    with op.batch_alter_table('participant', schema=None) as batch_op:
+        batch_op.alter_column('chat_id', existing_type=sa.BigInteger(), nullable=False)
+        batch_op.alter_column('telegram_user_id', existing_type=sa.BigInteger(), nullable=False)
 
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.alter_column('registration_id',

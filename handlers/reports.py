@@ -1,0 +1,205 @@
+"""Reports for PICs and organizers: /rekap, /peserta, /ekspor, and for organizers /rekap_nasional, /ekspor_semua.
+
+A PIC sees their own meeting; an organizer chooses one (`handlers.staff`). Rosters and exports
+hold personal data, so every step, page buttons included, checks on the server that the person
+may manage the meeting, and every export is written to the audit log (who, which meeting, how
+many rows; no names).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from handlers import callback_data as cb
+from handlers.common import MESSAGE_LIMIT, Document, Turn, telegram_length, conversation_turn
+from handlers.formatting import meeting_title, meeting_when
+from handlers.report_files import attendance_label, national_chart, roster_csv, roster_xlsx, status_label
+from handlers.staff import authority, managed_meeting, refuse, run_for_meeting, staff_command
+from handlers.texts import Html, Texts
+from models.audit import record_audit
+from models.program import Meeting
+from models.registration import RegistrationStatus
+from models.reports import MeetingRecap, RosterRow, listed_meetings, meeting_recap, national_recap, roster
+from models.staff import Authority
+
+# Room left on a roster page for its heading and Telegram's counting of what the HTML becomes.
+ROSTER_PAGE_BUDGET = MESSAGE_LIMIT - 400
+# Province names are cut to keep the national table narrow enough for a phone.
+PROVINCE_WIDTH = 16
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    """Plain monospace columns: the first left-aligned, the others right-aligned."""
+    cells = [header, *[[str(value) for value in row] for row in rows]]
+    widths = [max(len(row[n]) for row in cells) for n in range(len(header))]
+    lines = [" ".join([row[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True))])
+             for row in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def recap_text(recap: MeetingRecap, meeting: Meeting, texts: Texts) -> Html:
+    """/rekap: the meeting's roles as a monospace table, with the roles that put it at risk."""
+    counts = ("seats", "seated", "confirmed", "waitlisted", "held", "free")
+    rows = [[role.role_code, *(getattr(role, name) for name in counts)] for role in recap.roles]
+    rows.append([texts.plain("report_recap_total"), *(recap.total(name) for name in counts)])
+    body = table(texts.plain("report_recap_columns").split("|"), rows)
+    risk = (texts("report_risk_roles", roles=", ".join(recap.lagging_role_codes)) if recap.at_risk
+            else texts("report_risk_none"))
+    return texts("report_recap", meeting=meeting_title(meeting), when=meeting_when(meeting, texts),
+                 table=body, legend=texts("report_recap_legend"), risk=risk)
+
+
+def national_text(recaps: list[MeetingRecap], texts: Texts) -> Html:
+    """/rekap_nasional: one line per meeting (taken/seats, waiting), at-risk ones marked and named."""
+    marker = texts.plain("report_chart_at_risk_marker")
+    rows = [[recap.province_name[:PROVINCE_WIDTH],
+             f"{recap.total('seated') + recap.total('held')}/{recap.total('seats')}",
+             recap.total("waitlisted"), marker if recap.at_risk else ""] for recap in recaps]
+    body = table(texts.plain("report_national_columns").split("|"), rows)
+    at_risk = [recap.province_name for recap in recaps if recap.at_risk]
+    risk = (texts("report_national_risk", count=len(at_risk), meetings=", ".join(at_risk)) if at_risk
+            else texts("report_national_no_risk"))
+    return texts("report_national", meetings=len(recaps),
+                 taken=sum(r.total("seated") + r.total("held") for r in recaps),
+                 seats=sum(r.total("seats") for r in recaps), table=body, risk=risk)
+
+
+def roster_line(number: int, row: RosterRow, texts: Texts) -> Html:
+    """One person on a roster page: name, institution, position, phone and where they stand."""
+    if row.status == RegistrationStatus.WAITLISTED:
+        status = texts.plain("report_waiting_place", place=row.waitlist_position)
+    elif row.status == RegistrationStatus.SEATED:
+        status = f"{status_label(row, texts)}, {attendance_label(row, texts)}"
+    else:
+        status = status_label(row, texts)
+    return texts("report_roster_line", number=number, name=row.full_name, institution=row.institution,
+                 position=row.position, phone=row.phone_e164, status=status)
+
+
+def roster_pages(rows: list[RosterRow], texts: Texts) -> list[list[Html]]:
+    """The roster's lines cut into pages that fit a message; a page starting mid-role repeats its heading."""
+    pages: list[list[Html]] = [[]]
+    used, role = 0, None
+    for number, row in enumerate(rows, 1):
+        heading = texts("report_roster_role", role=row.role_name)
+        block = [heading] if row.role_code != role else []
+        block.append(roster_line(number, row, texts))
+        cost = sum(telegram_length(part) + 1 for part in block)
+        if pages[-1] and used + cost > ROSTER_PAGE_BUDGET:
+            pages.append([])
+            used = 0
+            if block[0] is not heading:
+                block.insert(0, heading)
+                cost += telegram_length(heading) + 1
+        pages[-1].extend(block)
+        used += cost
+        role = row.role_code
+    return pages
+
+
+async def show_roster_page(turn: Turn, meeting: Meeting, page: int, *, rewrite: bool) -> None:
+    """A page of the meeting's roster with buttons to the pages beside it."""
+    rows = await roster(turn.session, [meeting])
+    title = meeting_title(meeting)
+    if not rows:
+        turn.say("report_roster_empty", meeting=title)
+        return
+    pages = roster_pages(rows, turn.texts)
+    page = min(max(page, 0), len(pages) - 1)
+    text = Html("\n".join([turn.texts("report_roster_head", meeting=title, count=len(rows), page=page + 1,
+                                      pages=len(pages)), *pages[page]]))
+    nav = []
+    if page > 0:
+        nav.append(cb.button(turn.texts.label("prev"), cb.RosterListPage(meeting.id, page - 1)))
+    if page < len(pages) - 1:
+        nav.append(cb.button(turn.texts.label("next"), cb.RosterListPage(meeting.id, page + 1)))
+    keyboard = InlineKeyboardMarkup([nav]) if nav else None
+    if rewrite:
+        turn.rewrite_pressed(text, keyboard)
+    else:
+        turn.say_html(text, keyboard)
+
+
+@staff_command("rekap")
+async def recap(turn: Turn, meeting: Meeting, who: Authority) -> None:
+    """The meeting's recap per role."""
+    turn.say_html(recap_text(await meeting_recap(turn.session, meeting, now=turn.now), meeting, turn.texts))
+
+
+@staff_command("peserta")
+async def participants(turn: Turn, meeting: Meeting, who: Authority) -> None:
+    """The first page of the meeting's roster."""
+    await show_roster_page(turn, meeting, 0, rewrite=False)
+
+
+async def send_export(turn: Turn, rows: list[RosterRow], name: str, what: str, meeting_id: int | None) -> None:
+    """The roster as Excel and CSV documents, written down in the audit log."""
+    texts = turn.texts
+    # Excel in the file worker, the CSV (plain Python) in a thread meanwhile.
+    xlsx, csv = await asyncio.gather(turn.files.run(roster_xlsx, rows, texts),
+                                     asyncio.to_thread(roster_csv, rows, texts))
+    stem = f"peserta-{name}-{turn.now:%Y%m%d}"
+    await record_audit(turn.session, actor_user_id=turn.user_id, action="roster_export", now=turn.now,
+                       meeting_id=meeting_id, details={"rows": len(rows), "scope": name})
+    turn.say("report_export_ready", meeting=what, count=len(rows),
+             document=Document(f"{stem}.xlsx", xlsx, texts("report_export_xlsx")),
+             more_documents=(Document(f"{stem}.csv", csv, texts("report_export_csv")),))
+
+
+@staff_command("ekspor")
+async def export(turn: Turn, meeting: Meeting, who: Authority) -> None:
+    """The meeting's roster as files."""
+    await send_export(turn, await roster(turn.session, [meeting]), meeting.code, meeting_title(meeting), meeting.id)
+
+
+@conversation_turn
+async def on_command(update: Update, turn: Turn) -> None:
+    """/rekap, /peserta, /ekspor: on the PIC's meeting, or the one an organizer chooses."""
+    command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
+    await run_for_meeting(turn, command)
+
+
+@conversation_turn
+async def on_national(update: Update, turn: Turn) -> None:
+    """/rekap_nasional (organizers): every meeting as a table and as a chart."""
+    if not (await authority(turn)).is_admin:
+        refuse(turn)
+        return
+    recaps = await national_recap(turn.session, now=turn.now)
+    chart = await turn.files.run(national_chart, recaps, turn.texts, title=turn.texts.plain("report_chart_title"))
+    turn.say_html(national_text(recaps, turn.texts),
+                  document=Document("rekap-nasional.png", chart, turn.texts("report_national_caption"), photo=True))
+
+
+@conversation_turn
+async def on_export_all(update: Update, turn: Turn) -> None:
+    """/ekspor_semua (organizers): the roster of every listed meeting as files."""
+    if not (await authority(turn)).is_admin:
+        refuse(turn)
+        return
+    rows = await roster(turn.session, await listed_meetings(turn.session))
+    await send_export(turn, rows, "semua", turn.texts.plain("report_export_all"), None)
+
+
+@conversation_turn
+async def on_page(update: Update, turn: Turn) -> None:
+    """Another page of a roster; the presser must still manage that meeting."""
+    action = cb.parse(update.callback_query.data)
+    if not isinstance(action, cb.RosterListPage):
+        return
+    meeting = await managed_meeting(turn, await authority(turn), action.meeting_id)
+    if meeting is not None:
+        await show_roster_page(turn, meeting, action.page, rewrite=True)
+
+
+def register_handlers(application: Application) -> None:
+    """Add the report commands and the roster's page buttons."""
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler(["rekap", "peserta", "ekspor"], on_command, filters=private))
+    application.add_handler(CommandHandler("rekap_nasional", on_national, filters=private))
+    application.add_handler(CommandHandler("ekspor_semua", on_export_all, filters=private))
+    application.add_handler(CallbackQueryHandler(on_page, pattern=cb.matches(cb.RosterListPage)))

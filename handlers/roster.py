@@ -1,0 +1,340 @@
+"""/ubah (or directly /pindah, /tambah, /keluarkan): a PIC's or organizer's changes to a meeting's roster, each with a reason.
+
+On a phone a participant is picked from the roster with buttons (a page at a time), a role with
+buttons, and the reason is typed last: typing it makes the change. Every button and the typed
+reason re-check on the server that the person may manage the meeting concerned.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from handlers import callback_data as cb
+from handlers.common import Turn, conversation_turn
+from handlers.formatting import meeting_title
+from handlers.registration import text_step
+from handlers.staff import authority, managed_meeting, run_for_meeting, staff_command
+from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
+from models.program import Meeting, Role
+from models.registration import TAKES_A_SEAT, Cancellation, Registration, RegistrationStatus, availability
+from models.roster import MAX_REASON_LENGTH, RosterError, RosterProblem, add, live_roster, move, remove
+from models.staff import Authority
+
+# Participants per roster page: 30 seats and their waiting lists in a few pages.
+PAGE = 10
+MOVE, REMOVE = "mv", "rm"
+ADD_DETAILS, ADD_ROLE = "roster_add_details", "roster_add_role"
+REASON_STEPS = {"mv": "roster_move_reason", "rm": "roster_remove_reason", "add": "roster_add_reason"}
+
+
+def _label(turn: Turn, registration: Registration) -> str:
+    status = "seated" if registration.status in TAKES_A_SEAT else "waiting"
+    return turn.texts.label(f"roster_person_{status}", name=registration.participant.full_name,
+                            role=registration.role.name)
+
+
+async def _roster_page(turn: Turn, op: str, meeting: Meeting, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    people = await live_roster(turn.session, meeting.id)
+    if not people:
+        return turn.texts("roster_empty", meeting=meeting_title(meeting)), None
+    pages = (len(people) + PAGE - 1) // PAGE
+    page = min(max(page, 0), pages - 1)
+    rows = [[cb.button(_label(turn, r), cb.RosterPick(op, r.id))] for r in people[page * PAGE:(page + 1) * PAGE]]
+    nav = []
+    if page > 0:
+        nav.append(cb.button(turn.texts.label("prev"), cb.RosterPage(op, meeting.id, page - 1)))
+    if page < pages - 1:
+        nav.append(cb.button(turn.texts.label("next"), cb.RosterPage(op, meeting.id, page + 1)))
+    if nav:
+        rows.append(nav)
+    text = turn.texts(f"roster_pick_{op}", meeting=meeting_title(meeting), page=page + 1, pages=pages)
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def _show_roster(turn: Turn, op: str, meeting: Meeting) -> None:
+    turn.conversation.clear_draft()
+    text, keyboard = await _roster_page(turn, op, meeting, 0)
+    turn.say_html(text, keyboard)  # type: ignore[arg-type]
+
+
+@staff_command("ubah")
+async def menu(turn: Turn, meeting: Meeting, who: Authority) -> None:
+    """/ubah: the three changes as buttons; each runs its own command on this meeting."""
+    rows = [[cb.button(turn.texts.label(f"roster_menu_{code}"), cb.StaffPick(code, meeting.id))]
+            for code in ("pindah", "tambah", "keluarkan")]
+    turn.say("roster_menu", InlineKeyboardMarkup(rows), meeting=meeting_title(meeting))
+
+
+@staff_command("pindah")
+async def pick_to_move(turn: Turn, meeting: Meeting, who: Authority) -> None:
+    """The roster, to pick whom to move."""
+    await _show_roster(turn, MOVE, meeting)
+
+
+@staff_command("keluarkan")
+async def pick_to_remove(turn: Turn, meeting: Meeting, who: Authority) -> None:
+    """The roster, to pick whom to remove."""
+    await _show_roster(turn, REMOVE, meeting)
+
+
+@staff_command("tambah")
+async def ask_details(turn: Turn, meeting: Meeting, who: Authority) -> None:
+    """Ask for the new participant's details, one per line."""
+    turn.conversation.clear_draft()
+    turn.conversation.step = ADD_DETAILS
+    turn.conversation.meeting_id = meeting.id
+    turn.say("roster_add_ask", meeting=meeting_title(meeting))
+
+
+def _command(code: str):  # type: ignore[no-untyped-def]
+    @conversation_turn
+    async def handler(update: Update, turn: Turn) -> None:
+        await run_for_meeting(turn, code)
+
+    handler.__doc__ = f"/{code}: a roster change on the PIC's meeting, or one chosen."
+    return handler
+
+
+async def _managed_registration(turn: Turn, registration_id: int) -> tuple[Registration, Meeting] | None:
+    """The live registration and its meeting if the person may manage it; else the refusal is said."""
+    registration = await turn.session.get(Registration, registration_id)
+    if registration is None:
+        turn.answer_button("stale_button")
+        turn.close_pressed_keyboard = True
+        return None
+    meeting = await managed_meeting(turn, await authority(turn), registration.meeting_id)
+    if meeting is None:
+        return None
+    if registration.status == RegistrationStatus.CANCELLED:
+        turn.close_pressed_keyboard = True
+        turn.say("roster_not_found")
+        return None
+    return registration, meeting
+
+
+@conversation_turn
+async def on_button(update: Update, turn: Turn) -> None:
+    """Paging the roster, picking a participant, and picking the role to move them to."""
+    action = cb.parse(update.callback_query.data)
+    if isinstance(action, cb.RosterPage) and action.op in (MOVE, REMOVE):
+        meeting = await managed_meeting(turn, await authority(turn), action.meeting_id)
+        if meeting is not None:
+            turn.rewrite_pressed(*await _roster_page(turn, action.op, meeting, action.page))  # type: ignore[arg-type]
+        return
+    if isinstance(action, cb.RosterPick) and action.op in (MOVE, REMOVE):
+        found = await _managed_registration(turn, action.registration_id)
+        if found is None:
+            return
+        registration, meeting = found
+        turn.close_pressed_keyboard = True
+        if action.op == REMOVE:
+            _await_reason(turn, REMOVE, meeting.id, registration.id)
+            turn.say("roster_remove_reason", name=registration.participant.full_name, role=registration.role.name,
+                     meeting=meeting_title(meeting))
+            return
+        rows = [[cb.button(_role_label(turn, a), cb.RosterMoveTo(registration.id, a.role.id))]
+                for a in await availability(turn.session, meeting.id) if a.role.id != registration.role_id]
+        turn.say("roster_move_choose_role", InlineKeyboardMarkup(rows), name=registration.participant.full_name,
+                 role=registration.role.name)
+        return
+    if isinstance(action, cb.RosterMoveTo):
+        found = await _managed_registration(turn, action.registration_id)
+        if found is None:
+            return
+        registration, meeting = found
+        target = next((a for a in await availability(turn.session, meeting.id) if a.role.id == action.role_id), None)
+        if target is None:
+            turn.answer_button("stale_button")
+            return
+        turn.close_pressed_keyboard = True
+        if target.full:
+            _refused(turn, RosterError(RosterProblem.ROLE_FULL, target))
+            return
+        role = target.role
+        _await_reason(turn, MOVE, meeting.id, registration.id)
+        turn.conversation.role_id = role.id
+        turn.say("roster_move_reason", name=registration.participant.full_name, role=role.name)
+        return
+    turn.answer_button("stale_button")
+    turn.close_pressed_keyboard = True
+
+
+def _role_label(turn: Turn, role) -> str:  # type: ignore[no-untyped-def]
+    if role.full:
+        return turn.texts.label("role_full", role=role.role.name)
+    return turn.texts.label("role", role=role.role.name, left=role.seats_left, seats=role.seats)
+
+
+def _await_reason(turn: Turn, op: str, meeting_id: int, subject_id: int | None) -> None:
+    turn.conversation.clear_draft()
+    turn.conversation.step = REASON_STEPS[op]
+    turn.conversation.meeting_id = meeting_id
+    turn.conversation.subject_id = subject_id
+
+
+@text_step(ADD_DETAILS)
+async def on_details(turn: Turn, text: str) -> None:
+    """Name, institution, position and phone, one per line."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) != 4:
+        turn.say("roster_add_four_lines")
+        return
+    conversation = turn.conversation
+    for number, (field, raw) in enumerate(zip(("full_name", "institution", "position"), lines, strict=False), 1):
+        try:
+            setattr(conversation, field, clean_text(raw))
+        except InvalidDetail as problem:
+            turn.say("roster_add_bad_line", line=number)
+            turn.say(f"invalid_{problem.problem.value}", max=MAX_TEXT_LENGTH)
+            return
+    try:
+        conversation.phone_e164 = normalise_phone(lines[3])
+    except InvalidDetail as problem:
+        turn.say("roster_add_bad_line", line=4)
+        turn.say(f"invalid_{problem.problem.value}")
+        return
+    meeting = await managed_meeting(turn, await authority(turn), conversation.meeting_id or 0)
+    if meeting is None:
+        conversation.clear_draft()
+        return
+    conversation.step = ADD_ROLE
+    rows = [[cb.button(_role_label(turn, a), cb.RosterAddRole(meeting.id, a.role.id))]
+            for a in await availability(turn.session, meeting.id)]
+    turn.say("roster_add_choose_role", InlineKeyboardMarkup(rows), name=conversation.full_name,
+             institution=conversation.institution, position=conversation.position, phone=conversation.phone_e164)
+
+
+@text_step(ADD_ROLE)
+async def on_text_at_role(turn: Turn, text: str) -> None:
+    """Text where a role button is expected."""
+    turn.say("use_buttons")
+
+
+@conversation_turn
+async def on_add_role(update: Update, turn: Turn) -> None:
+    """The new participant's role; the reason is asked next."""
+    action = cb.parse(update.callback_query.data)
+    assert isinstance(action, cb.RosterAddRole)
+    conversation = turn.conversation
+    meeting = await managed_meeting(turn, await authority(turn), action.meeting_id)
+    if meeting is None:
+        return
+    turn.close_pressed_keyboard = True
+    if conversation.step != ADD_ROLE or conversation.meeting_id != meeting.id:
+        turn.answer_button("stale_button")
+        return
+    role = await turn.session.get(Role, action.role_id)
+    if role is None or role.program_id != meeting.program_id:
+        turn.answer_button("stale_button")
+        return
+    conversation.step = REASON_STEPS["add"]
+    conversation.role_id = role.id
+    turn.say("roster_add_reason", name=conversation.full_name, role=role.name)
+
+
+async def _reason(turn: Turn, text: str) -> tuple[str, Meeting] | None:
+    """The typed reason and the meeting, re-authorised; None when refused (and said)."""
+    try:
+        reason = clean_text(text, max_length=MAX_REASON_LENGTH)
+    except InvalidDetail as problem:
+        turn.say(f"invalid_{problem.problem.value}", max=MAX_REASON_LENGTH)
+        return None
+    meeting = await managed_meeting(turn, await authority(turn), turn.conversation.meeting_id or 0)
+    if meeting is None:
+        turn.conversation.clear_draft()
+        return None
+    return reason, meeting
+
+
+def _refused(turn: Turn, error: RosterError) -> None:
+    turn.conversation.clear_draft()
+    if error.role is not None:
+        role = error.role
+        turn.say("roster_role_full", role=role.role.name, seats=role.seats, taken=role.seated + role.held,
+                 waiting=role.waitlisted)
+    else:
+        turn.say(f"roster_{error.problem.value}")
+
+
+def _seat_passed(turn: Turn, cancellation: Cancellation) -> None:
+    if cancellation.promoted is not None:
+        turn.say("roster_seat_given", name=cancellation.promoted.participant.full_name)
+    elif cancellation.offered is not None:
+        turn.say("roster_seat_offered", name=cancellation.offered.participant.full_name)
+
+
+@text_step(REASON_STEPS[MOVE])
+async def on_move_reason(turn: Turn, text: str) -> None:
+    """The reason for a move: typing it makes the move."""
+    found = await _reason(turn, text)
+    if found is None:
+        return
+    reason, meeting = found
+    conversation = turn.conversation
+    try:
+        vacated = await move(turn.session, meeting_id=meeting.id, registration_id=conversation.subject_id or 0,
+                             role_id=conversation.role_id or 0, actor_user_id=turn.user_id, reason=reason,
+                             now=turn.now)
+    except RosterError as error:
+        _refused(turn, error)
+        return
+    conversation.clear_draft()
+    moved = vacated.registration
+    turn.say("roster_moved", name=moved.participant.full_name, role=moved.role.name, meeting=meeting_title(meeting))
+    _seat_passed(turn, vacated)
+
+
+@text_step(REASON_STEPS[REMOVE])
+async def on_remove_reason(turn: Turn, text: str) -> None:
+    """The reason for a removal: typing it removes the participant."""
+    found = await _reason(turn, text)
+    if found is None:
+        return
+    reason, meeting = found
+    try:
+        cancellation = await remove(turn.session, meeting_id=meeting.id,
+                                    registration_id=turn.conversation.subject_id or 0,
+                                    actor_user_id=turn.user_id, reason=reason, now=turn.now)
+    except RosterError as error:
+        _refused(turn, error)
+        return
+    turn.conversation.clear_draft()
+    removed = cancellation.registration
+    turn.say("roster_removed", name=removed.participant.full_name, role=removed.role.name,
+             meeting=meeting_title(meeting))
+    _seat_passed(turn, cancellation)
+
+
+@text_step(REASON_STEPS["add"])
+async def on_add_reason(turn: Turn, text: str) -> None:
+    """The reason for an addition: typing it adds the participant."""
+    found = await _reason(turn, text)
+    if found is None:
+        return
+    reason, meeting = found
+    c = turn.conversation
+    if None in (c.full_name, c.institution, c.position, c.phone_e164, c.role_id):
+        _refused(turn, RosterError(RosterProblem.NOT_FOUND))
+        return
+    try:
+        registration = await add(turn.session, meeting=meeting, role_id=c.role_id, full_name=c.full_name,  # type: ignore[arg-type]
+                                 institution=c.institution, position=c.position,  # type: ignore[arg-type]
+                                 phone_e164=c.phone_e164, actor_user_id=turn.user_id, reason=reason,  # type: ignore[arg-type]
+                                 now=turn.now)
+    except RosterError as error:
+        _refused(turn, error)
+        return
+    c.clear_draft()
+    seated = registration.status == RegistrationStatus.SEATED
+    turn.say("roster_added_seated" if seated else "roster_added_waiting", name=registration.participant.full_name,
+             role=registration.role.name, meeting=meeting_title(meeting))
+
+
+def register_handlers(application: Application) -> None:
+    """Add /ubah, /pindah, /tambah, /keluarkan and their buttons."""
+    for code in ("ubah", "pindah", "tambah", "keluarkan"):
+        application.add_handler(CommandHandler(code, _command(code), filters=filters.ChatType.PRIVATE))
+    application.add_handler(CallbackQueryHandler(
+        on_button, pattern=cb.matches(cb.RosterPage, cb.RosterPick, cb.RosterMoveTo)))
+    application.add_handler(CallbackQueryHandler(on_add_role, pattern=cb.matches(cb.RosterAddRole)))

@@ -1,0 +1,169 @@
+"""Changes a PIC or organizer makes to a meeting's roster by hand, each with a reason in the audit log.
+
+- Move: a person goes to another role with a free seat; a seat they held in the old role passes
+  to the first person waiting for it, as on a cancellation. A full target role is refused (the
+  PIC sees its seats): jumping its waiting list would be unfair to those on it.
+- Add: someone who registered another way (a paper form, a phone call), possibly without a
+  Telegram account, with the consent the PIC confirms they gave offline. They are seated or put
+  on the waiting list exactly as a registration through the bot would be.
+- Remove: the registration is cancelled and its seat passes on; the person is told if they can be.
+
+Audit entries carry ids and role codes only, never names or phone numbers.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.audit import record_audit
+from models.outbox import MessageKind
+from models.participant import Participant, record_offline_consent
+from models.program import Meeting, Role, RoleQuota
+from models.registration import (
+    TAKES_A_SEAT,
+    Cancellation,
+    Registration,
+    RegistrationClosed,
+    RegistrationStatus,
+    RoleAvailability,
+    UnknownQuota,
+    _lock_quota,
+    availability,
+    end_registration,
+    give_seat,
+    locked,
+    pass_seat_on,
+    register,
+    taken_count,
+)
+from models.seat_schedule import notify, withdraw_seat_messages
+
+MAX_REASON_LENGTH = 500
+
+
+class RosterProblem(enum.StrEnum):
+    """Why a roster change was refused; each has a text in the catalogue."""
+
+    # Not a live registration of this meeting (cancelled meanwhile, or a forged id).
+    NOT_FOUND = "not_found"
+    SAME_ROLE = "same_role"
+    UNKNOWN_ROLE = "unknown_role"
+    ROLE_FULL = "role_full"
+    CLOSED = "closed"
+
+
+class RosterError(ValueError):
+    """A roster change the rules refuse; `role` says how full a full target role is."""
+
+    def __init__(self, problem: RosterProblem, role: RoleAvailability | None = None) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.role = role
+
+
+async def live_roster(session: AsyncSession, meeting_id: int) -> list[Registration]:
+    """The meeting's live registrations: by role in the program's order, seats first, then the waiting list."""
+    result = await session.scalars(
+        select(Registration).join(Role, Role.id == Registration.role_id)
+        .where(Registration.meeting_id == meeting_id, Registration.status != RegistrationStatus.CANCELLED)
+        .order_by(Role.position, Role.id, Registration.status.in_(TAKES_A_SEAT).desc(),
+                  Registration.queued_at, Registration.id))
+    return list(result)
+
+
+async def _role_state(session: AsyncSession, meeting_id: int, role_id: int) -> RoleAvailability:
+    return next(a for a in await availability(session, meeting_id) if a.role.id == role_id)
+
+
+async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, role_id: int, actor_user_id: int,
+               reason: str, now: datetime) -> Cancellation:
+    """Seat the person in another role with a free seat; what happened to the seat they left is returned."""
+    registration = await session.get(Registration, registration_id)
+    if registration is None or registration.meeting_id != meeting_id:
+        raise RosterError(RosterProblem.NOT_FOUND)
+    if registration.role_id == role_id:
+        raise RosterError(RosterProblem.SAME_ROLE)
+    # Both quotas, lowest role id first, so two moves in opposite directions cannot deadlock.
+    quotas: dict[int, RoleQuota] = {}
+    try:
+        for locked_role in sorted({registration.role_id, role_id}):
+            quotas[locked_role] = await _lock_quota(session, meeting_id, locked_role)
+    except UnknownQuota:
+        raise RosterError(RosterProblem.UNKNOWN_ROLE) from None
+    await session.refresh(registration)
+    old_role_id, old_status = registration.role_id, registration.status
+    if old_status == RegistrationStatus.CANCELLED or old_role_id not in quotas:
+        raise RosterError(RosterProblem.NOT_FOUND)
+    if await taken_count(session, meeting_id, role_id) >= quotas[role_id].seats:
+        raise RosterError(RosterProblem.ROLE_FULL, await _role_state(session, meeting_id, role_id))
+    vacated = Cancellation(registration, None)
+    if old_status in TAKES_A_SEAT:
+        # Off the old role's seats first, so its first waiting person gets the one left behind.
+        registration.status = RegistrationStatus.WAITLISTED
+        await session.flush()
+        vacated = await pass_seat_on(session, quotas[old_role_id], registration, now)
+    await withdraw_seat_messages(session, registration.id)
+    registration.role = await session.get(Role, role_id)  # type: ignore[assignment]
+    registration.offer_lapsed_at = None
+    await give_seat(session, registration, now=now, ask_attendance=registration.attendance is None)
+    await notify(session, registration, MessageKind.MOVED, now=now)
+    old_role = await session.get(Role, old_role_id)
+    await record_audit(session, actor_user_id=actor_user_id, action="move", now=now, meeting_id=meeting_id,
+                       registration_id=registration.id, reason=reason,
+                       details={"from_role": old_role.code if old_role else None, "to_role": registration.role.code,
+                                "from_status": old_status.value,
+                                "seat_passed_to": _passed_to(vacated)})
+    return vacated
+
+
+async def remove(session: AsyncSession, *, meeting_id: int, registration_id: int, actor_user_id: int, reason: str,
+                 now: datetime) -> Cancellation:
+    """Cancel the registration; its seat passes on and the person is told."""
+    found = await locked(session, registration_id)
+    if found is None or found[0].meeting_id != meeting_id or found[0].status == RegistrationStatus.CANCELLED:
+        raise RosterError(RosterProblem.NOT_FOUND)
+    registration, quota = found
+    old_status = registration.status
+    cancellation = await end_registration(session, registration, quota, now=now)
+    await notify(session, registration, MessageKind.REMOVED, now=now)
+    await record_audit(session, actor_user_id=actor_user_id, action="remove", now=now, meeting_id=meeting_id,
+                       registration_id=registration.id, reason=reason,
+                       details={"role": registration.role.code, "from_status": old_status.value,
+                                "seat_passed_to": _passed_to(cancellation)})
+    return cancellation
+
+
+async def add(session: AsyncSession, *, meeting: Meeting, role_id: int, full_name: str, institution: str,
+              position: str, phone_e164: str, actor_user_id: int, reason: str, now: datetime) -> Registration:
+    """Register someone who registered another way, with the consent the PIC says they gave offline."""
+    role = await session.get(Role, role_id)
+    if role is None or role.program_id != meeting.program_id:
+        raise RosterError(RosterProblem.UNKNOWN_ROLE)
+    try:
+        # A refused registration leaves no participant behind.
+        async with session.begin_nested():
+            participant = Participant(telegram_user_id=None, chat_id=None, full_name=full_name,
+                                      institution=institution, position=position, phone_e164=phone_e164,
+                                      created_at=now, updated_at=now)
+            session.add(participant)
+            await session.flush()
+            registration = await register(session, participant=participant, meeting=meeting, role=role, now=now)
+    except RegistrationClosed:
+        raise RosterError(RosterProblem.CLOSED) from None
+    except UnknownQuota:
+        raise RosterError(RosterProblem.UNKNOWN_ROLE) from None
+    await record_offline_consent(session, participant, recorded_by=actor_user_id, now=now)
+    await record_audit(session, actor_user_id=actor_user_id, action="add", now=now, meeting_id=meeting.id,
+                       registration_id=registration.id, reason=reason,
+                       details={"role": role.code, "status": registration.status.value, "consent": "offline"})
+    return registration
+
+
+def _passed_to(cancellation: Cancellation) -> int | None:
+    """The registration that got or was offered the freed seat, by id."""
+    heir = cancellation.promoted or cancellation.offered
+    return heir.id if heir is not None else None

@@ -1,0 +1,221 @@
+"""The JSON routes the web chat page uses, driven over HTTP as the page does (no browser)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+import struct
+import zlib
+from typing import Any
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+from telegram.error import BadRequest
+
+from demo.app import Demo
+from demo.seed import ADMIN, PIC, PIC_MEETING, USERS
+from models.program import Meeting
+from models.staff import PicAssignment
+
+SITI = USERS[0].id
+
+
+async def get(http: aiohttp.ClientSession, path: str) -> Any:
+    async with http.get(path) as response:
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+
+async def post(http: aiohttp.ClientSession, path: str, body: dict[str, Any], status: int = 200) -> Any:
+    async with http.post(path, json=body) as response:
+        assert response.status == status, await response.text()
+        return await response.json()
+
+
+async def chat_after(http: aiohttp.ClientSession, user_id: int, version: str) -> dict[str, Any]:
+    """The chat once it differs from `version`, as the page's long poll reads it."""
+    for _ in range(20):
+        view = await get(http, f"/_standin/web/chats/{user_id}?since={version}&timeout=5")
+        if view["version"] != version:
+            return view
+    raise AssertionError(f"chat {user_id} did not change from {version}")
+
+
+async def until(http: aiohttp.ClientSession, user_id: int, check) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Follow the chat's long poll until `check(view)` holds."""
+    view = await get(http, f"/_standin/web/chats/{user_id}")
+    while not check(view):
+        view = await chat_after(http, user_id, view["version"])
+    return view
+
+
+def last_bot(view: dict[str, Any]) -> dict[str, Any]:
+    """The bot's newest message (an empty one before the bot said anything)."""
+    said = [item for item in view["items"] if item["side"] == "bot"]
+    return said[-1] if said else {"text": "", "inline_keyboard": None}
+
+
+def button(item: dict[str, Any], words: str) -> str:
+    """The callback data of the inline button whose text contains `words`."""
+    matches = [b["callback_data"] for row in item["inline_keyboard"] or [] for b in row if words in b["text"]]
+    assert len(matches) == 1, (words, item["inline_keyboard"])
+    return matches[0]
+
+
+async def register_over_http(http: aiohttp.ClientSession, user_id: int) -> dict[str, Any]:
+    """Siti's registration through the page's routes; returns the chat at the end."""
+    actions = f"/_standin/users/{user_id}"
+    await post(http, f"{actions}/text", {"text": "/start"})
+    view = await until(http, user_id, lambda v: "Setuju" in str(last_bot(v)["inline_keyboard"]))
+    await post(http, f"{actions}/press", {"message_id": last_bot(view)["message_id"],
+                                          "data": button(last_bot(view), "Setuju")})
+    view = await until(http, user_id, lambda v: "Jawa Barat" in str(last_bot(v)["inline_keyboard"]))
+    await post(http, f"{actions}/press", {"message_id": last_bot(view)["message_id"],
+                                          "data": button(last_bot(view), "Jawa Barat")})
+    view = await until(http, user_id, lambda v: "Stakeholder Provinsi" in str(last_bot(v)["inline_keyboard"]))
+    await post(http, f"{actions}/press", {"message_id": last_bot(view)["message_id"],
+                                          "data": button(last_bot(view), "Stakeholder Provinsi")})
+    for answer in ("Siti Rahma", "Dinas Perpustakaan Kota Bandung", "Pustakawan"):
+        await until(http, user_id, lambda v: v["items"][-1]["side"] == "bot")
+        await post(http, f"{actions}/text", {"text": answer})
+    view = await until(http, user_id, lambda v: v["reply_keyboard"] is not None)
+    share = view["reply_keyboard"]["keyboard"][0][0]
+    assert share["request_contact"] is True
+    await post(http, f"{actions}/tap", {"text": share["text"]})
+    view = await until(http, user_id, lambda v: last_bot(v)["inline_keyboard"]
+                       and "Kirim" in str(last_bot(v)["inline_keyboard"]))
+    contact = [item for item in view["items"] if "contact" in item]
+    assert contact and contact[0]["contact"]["user_id"] == user_id, "the share button sends the user's own number"
+    await post(http, f"{actions}/press", {"message_id": last_bot(view)["message_id"],
+                                          "data": button(last_bot(view), "Kirim")})
+    return await until(http, user_id, lambda v: any("document" in item for item in v["items"]))
+
+
+async def test_the_page_and_its_assets_are_served(http: aiohttp.ClientSession) -> None:
+    async with http.get("/") as response:
+        assert response.status == 200
+        assert "chat.js" in await response.text()
+    for asset, kind in (("chat.js", "javascript"), ("chat.css", "text/css")):
+        async with http.get(f"/_standin/web/static/{asset}") as response:
+            assert response.status == 200 and kind in response.content_type
+
+
+async def test_the_switcher_lists_participants_a_pic_and_an_admin_who_are_staff(
+        demo: Demo, http: aiohttp.ClientSession) -> None:
+    session = await get(http, "/_standin/web/session")
+    assert [user["id"] for user in session["users"]] == [user.id for user in USERS]
+    assert {user["note"] for user in session["users"]} >= {"peserta", PIC.note, ADMIN.note}
+    assert session["bot"]["username"] == "shm_demo_bot" and session["problems"] == []
+    assert ADMIN.id in demo.application.bot_data["services"].settings.admin_ids
+    async with demo.sessions() as db:
+        assignment = await db.scalar(select(PicAssignment).where(PicAssignment.telegram_user_id == PIC.id))
+        meeting = await db.get(Meeting, assignment.meeting_id)
+    assert meeting.code == PIC_MEETING and assignment.revoked_at is None
+
+
+async def test_each_chat_shows_its_own_command_menu(http: aiohttp.ClientSession) -> None:
+    admin = await get(http, f"/_standin/web/chats/{ADMIN.id}")
+    pic = await get(http, f"/_standin/web/chats/{PIC.id}")
+    participant = await get(http, f"/_standin/web/chats/{SITI}")
+    english = await get(http, f"/_standin/web/chats/{USERS[2].id}")
+    assert "start" in {c["command"] for c in participant["commands"]}
+    assert {c["command"] for c in admin["commands"]} > {c["command"] for c in participant["commands"]}, \
+        "the organizer's menu adds the staff commands"
+    assert {"rekap", "peserta"} <= {c["command"] for c in pic["commands"]} < {c["command"] for c in admin["commands"]}
+    assert english["commands"] != participant["commands"], "the English menu is in English"
+
+
+async def test_the_demo_program_is_open_days_ahead_in_three_zones(demo: Demo) -> None:
+    now = demo.clock.now()
+    async with demo.sessions() as db:
+        meetings = list(await db.scalars(select(Meeting).order_by(Meeting.code)))
+    dated = [m for m in meetings if m.starts_at is not None]
+    assert {m.province.zone_abbreviation for m in dated} == {"WIB", "WITA", "WIT"}
+    assert all(timedelta(days=7) < m.starts_at - now < timedelta(days=13) for m in dated)
+    assert all(m.is_open_for_registration(now) for m in meetings)
+
+
+async def test_a_registration_through_the_routes_ends_with_a_downloadable_calendar_file(
+        demo: Demo, http: aiohttp.ClientSession) -> None:
+    view = await register_over_http(http, SITI)
+    document = next(item["document"] for item in view["items"] if "document" in item)
+    async with http.get(document["url"]) as response:
+        assert response.status == 200
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{document["file_name"]}"'
+        assert (await response.read()).startswith(b"BEGIN:VCALENDAR")
+    assert view["reply_keyboard"] is None, "the share-number keyboard is gone after the number was shared"
+    seated = next(item for item in view["items"] if "/status" in item.get("text", "") and item["side"] == "bot")
+    commands = [seated["text"][e["offset"]:e["offset"] + e["length"]] for e in seated["entities"]
+                if e["type"] == "bot_command"]
+    assert commands == ["/status", "/batal"], "the page makes the /commands in the bot's text tappable"
+    assert demo.standin.core.problems == []
+
+
+async def test_fast_forward_brings_the_reminder_and_the_attendance_question(
+        demo: Demo, http: aiohttp.ClientSession) -> None:
+    await register_over_http(http, SITI)
+    clock = await get(http, "/_demo/clock")
+    jumps = {jump["title"]: jump for jump in clock.get("jumps", []) if "title" in jump}
+    moved = await post(http, "/_demo/clock", {"to": jumps["pengingat 7 hari"]["to"]})
+    assert datetime.fromisoformat(moved["now"]) >= datetime.fromisoformat(jumps["pengingat 7 hari"]["to"])
+    view = await until(http, SITI, lambda v: "Pengingat" in last_bot(v)["text"])
+    assert "7 hari lagi" in last_bot(view)["text"] and "Harris Festival Citylink" in last_bot(view)["text"]
+    assert last_bot(view)["date"] >= int(datetime.fromisoformat(jumps["pengingat 7 hari"]["to"]).timestamp()), \
+        "messages are dated by the bot's clock"
+    await post(http, "/_demo/clock", {"to": jumps["pertanyaan Hadir / Tidak hadir"]["to"]})
+    view = await until(http, SITI, lambda v: "Konfirmasi kehadiran" in last_bot(v)["text"])
+    assert "Hadir" in str(last_bot(view)["inline_keyboard"])
+    assert demo.standin.core.problems == []
+
+
+async def test_the_clock_moves_by_steps_and_never_back(demo: Demo, http: aiohttp.ClientSession) -> None:
+    start = demo.clock.now()
+    moved = await post(http, "/_demo/clock", {"seconds": 3600})
+    assert moved["offset_seconds"] == 3600
+    assert demo.clock.now() - start >= timedelta(hours=1)
+    refused = await post(http, "/_demo/clock", {"to": start.isoformat()}, status=400)
+    assert "forward" in refused["description"]
+    passed = [jump for jump in moved["jumps"] if "to" in jump]
+    await post(http, "/_demo/clock", {"to": passed[-1]["to"]})
+    after = await get(http, "/_demo/clock")
+    assert not any(jump.get("to") == passed[-1]["to"] for jump in after["jumps"]), \
+        "once a meeting started, the moves aim at the next one"
+
+
+async def test_what_telegram_would_refuse_shows_in_the_chat_and_the_problem_list(
+        demo: Demo, http: aiohttp.ClientSession) -> None:
+    await post(http, f"/_standin/users/{SITI}/text", {"text": "/bantuan"})
+    view = await until(http, SITI, lambda v: any(item["side"] == "bot" for item in v["items"]))
+    with pytest.raises(BadRequest):
+        await demo.application.bot.send_message(SITI, "<b>unclosed", parse_mode="HTML")
+    with pytest.raises(BadRequest):
+        await demo.application.bot.send_message(SITI, "x" * 4097)
+    view = await until(http, SITI, lambda v: len(v["problems"]) == 2)
+    errors = [item for item in view["items"] if item["side"] == "error"]
+    assert [error["method"] for error in errors] == ["sendMessage", "sendMessage"]
+    assert all(error["status"] == 400 for error in errors)
+    assert "too long" in errors[1]["description"]
+    session = await get(http, "/_standin/web/session")
+    assert session["problems"] == view["problems"]
+
+
+async def test_photos_are_served_for_the_page(demo: Demo, http: aiohttp.ClientSession) -> None:
+    await demo.application.bot.send_photo(SITI, photo=CHART, caption="<b>Rekap</b> nasional", parse_mode="HTML")
+    view = await until(http, SITI, lambda v: any("photo" in item for item in v["items"]))
+    item = next(item for item in view["items"] if "photo" in item)
+    assert item["text"] == "Rekap nasional" and item["entities"][0]["type"] == "bold"
+    async with http.get(item["photo"]["url"]) as response:
+        assert response.status == 200 and await response.read() == CHART
+        assert response.headers["Content-Disposition"].startswith("inline")
+
+
+def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A PNG of one colour, so that the page shows a picture one can see."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+CHART = png(240, 120, (51, 144, 236))

@@ -1,0 +1,253 @@
+"""Organizers manage PICs through the bot; every staff button is authorised again on the server."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from sqlalchemy import func, select
+from telegram import BotCommandScopeChat
+
+from botapi_standin import BotApiStandin, BotMessage, StandinUser
+from handlers import callback_data as cb
+from handlers.staff import COMMANDS
+from handlers.texts import Html
+from models.audit import AuditEntry
+from models.participant import Participant
+from models.program import meeting_by_code
+from models.registration import Registration
+from models.staff import PicAssignment, PicInvite, authority_of, pics_of
+from tests.e2e.chat import next_with, register
+from tests.e2e.conftest import RunningBot, running_bot
+
+ADMIN = 4_242
+LINK = re.compile(r"https://t\.me/shm_test_bot\?start=(pic-[A-Za-z0-9_-]+)")
+
+
+@pytest.fixture
+async def bot(standin: BotApiStandin, db_url: str) -> AsyncIterator[RunningBot]:
+    """The bot with one organizer, who has talked to it before."""
+    standin.user(ADMIN, first_name="Panitia")
+    async with running_bot(standin, db_url, admin_ids=frozenset({ADMIN})) as running:
+        yield running
+
+
+async def meeting_id(bot: RunningBot, code: str) -> int:
+    meeting = await bot.query(lambda s: meeting_by_code(s, code))
+    assert meeting is not None
+    return meeting.id
+
+
+async def menu_of(bot: RunningBot, chat_id: int) -> list[str]:
+    """The commands in one chat's own menu, as Telegram holds them."""
+    commands = await bot.application.bot.get_my_commands(scope=BotCommandScopeChat(chat_id))
+    return [c.command for c in commands]
+
+
+async def open_panel(admin: StandinUser, province: str) -> BotMessage:
+    """/pic, then the meeting from the chooser."""
+    await admin.send_text("/pic")
+    chooser = await next_with(admin, "Pilih pertemuan")
+    await admin.press(chooser, text=province)
+    return await next_with(admin, "PIC ")
+
+
+async def invite_link(admin: StandinUser, province: str) -> str:
+    """A fresh invite link for the province's meeting, as the organizer receives it."""
+    panel = await open_panel(admin, province)
+    await admin.press(panel, text="Buat tautan undangan")
+    message = await next_with(admin, "Tautan undangan PIC")
+    match = LINK.search(message.plain_text)
+    assert match, message.plain_text
+    return match.group(1)
+
+
+async def make_pic(admin: StandinUser, user: StandinUser, province: str) -> None:
+    """The user becomes PIC through an invite link."""
+    token = await invite_link(admin, province)
+    await user.send_text(f"/start {token}")
+    await next_with(user, "Anda sekarang PIC")
+
+
+async def press_and_answer(user: StandinUser, message: BotMessage, action: cb.Action) -> str | None:
+    """Send the action's data from the message; the notice the bot shows where it was pressed."""
+    data = cb.pack(action)
+    answered = len(user.callback_answers)
+    await user.press_forged(message, data)
+    await user.wait_for(lambda u: any(a.data == data for a in u.callback_answers[answered:]))
+    return next(a.text for a in user.callback_answers[answered:] if a.data == data)
+
+
+async def audit_count(bot: RunningBot) -> int:
+    return await bot.query(lambda s: s.scalar(select(func.count(AuditEntry.id))))
+
+
+async def test_an_invite_link_makes_its_first_opener_pic_and_refuses_the_next(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    alice = bot.standin.user(601, first_name="Rahmat", last_name="Hidayat")
+    bob = bot.standin.user(602, first_name="Budi")
+    aceh = await meeting_id(bot, "shm23-aceh")
+
+    panel = await open_panel(admin, "Aceh")
+    assert "Belum ada PIC" in panel.plain_text
+    token = await invite_link(admin, "Aceh")
+    assert len(f"/start {token}") <= 64 + 7
+
+    await alice.send_text(f"/start {token}")
+    welcome = await next_with(alice, "Anda sekarang PIC")
+    assert "Aceh" in welcome.plain_text and "/rekap" in welcome.plain_text and "/umumkan" in welcome.plain_text
+    menu = await menu_of(bot, alice.id)
+    assert {"start", "rekap", "peserta", "ekspor", "umumkan"} <= set(menu) and "pic" not in menu
+
+    await bob.send_text(f"/start {token}")
+    assert "sudah dipakai" in (await bob.next_message()).plain_text
+    await alice.send_text(f"/start {token}")
+    assert "sudah menjadi PIC" in (await alice.next_message()).plain_text
+
+    pics = await bot.query(lambda s: pics_of(s, aceh))
+    assert [(p.telegram_user_id, p.display_name, p.granted_via) for p in pics] == [(601, "Rahmat Hidayat", "invite")]
+    assert not (await bot.query(lambda s: authority_of(s, bob.id, frozenset()))).is_staff
+    assert await menu_of(bot, bob.id) == []
+    # An unknown token with the invite prefix is answered as an invite, not as a meeting code.
+    await bob.send_text("/start pic-not-a-real-token")
+    assert "tidak dikenal" in (await bob.next_message()).plain_text
+
+
+async def test_the_organizer_lists_and_revokes_a_pic_who_is_told(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    alice = bot.standin.user(601, first_name="Rahmat", last_name="Hidayat")
+    await make_pic(admin, alice, "Aceh")
+    unused = await invite_link(admin, "Aceh")
+
+    panel = await open_panel(admin, "Aceh")
+    assert "Rahmat Hidayat" in panel.plain_text and "lewat tautan undangan" in panel.plain_text
+    assert "Tautan undangan yang belum dipakai" in panel.plain_text
+    await admin.press(panel, text="Cabut: Rahmat Hidayat")
+    assert "Rahmat Hidayat tidak lagi menjadi PIC" in (await next_with(admin, "tidak lagi")).plain_text
+    assert "Anda tidak lagi menjadi PIC untuk Aceh" in (await alice.next_message()).plain_text
+    await admin.wait_for(lambda u: "Belum ada PIC" in u.message(panel.message_id).plain_text)
+    assert await menu_of(bot, alice.id) == []
+    assert not (await bot.query(lambda s: authority_of(s, alice.id, frozenset()))).is_staff
+    assignment = await bot.query(lambda s: s.scalar(select(PicAssignment)))
+    assert (assignment.revoked_by, assignment.revoked_at) == (ADMIN, bot.clock.now())
+    revoked = await bot.query(lambda s: s.scalar(select(AuditEntry).where(AuditEntry.action == "pic_revoked")))
+    assert (revoked.actor_user_id, revoked.details) == (ADMIN, {"assignment_id": assignment.id})
+
+    # Pressing revoke again (an old panel, or a double tap) is answered, and changes nothing.
+    before = await audit_count(bot)
+    assert await press_and_answer(admin, panel, cb.PicRevoke(assignment.id)) == "PIC ini sudah dicabut sebelumnya."
+    assert await audit_count(bot) == before
+
+    # The unused invite is withdrawn from the panel and no longer works.
+    await admin.press(admin.message(panel.message_id), text="Batalkan undangan 1")
+    await admin.wait_for(lambda u: "belum dipakai" not in u.message(panel.message_id).plain_text)
+    await alice.send_text(f"/start {unused}")
+    assert "dibatalkan oleh panitia" in (await alice.next_message()).plain_text
+
+
+async def test_a_registered_fasilitator_is_made_pic_with_one_tap(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    carol = bot.standin.user(603, first_name="Carol")
+    stakeholder = bot.standin.user(604, first_name="Dewi")
+    await register(carol, "shm23-aceh", role="Fasilitator Daerah")
+    await register(stakeholder, "shm23-aceh", role="Stakeholder Provinsi", name="Dewi Lestari")
+
+    panel = await open_panel(admin, "Aceh")
+    assert "Fasilitator Daerah terdaftar yang belum menjadi PIC" in panel.plain_text
+    assert "Dewi Lestari" not in panel.plain_text
+    await admin.press(panel, text="Jadikan PIC")
+    assert "sekarang PIC untuk Aceh" in (await next_with(admin, "sekarang PIC")).plain_text
+    welcome = await next_with(carol, "Anda sekarang PIC")
+    assert "/peserta" in welcome.plain_text
+    assert "rekap" in await menu_of(bot, carol.id)
+    await admin.wait_for(lambda u: "Cabut: Dra. Siti Rahma" in " ".join(u.message(panel.message_id).button_texts))
+
+    aceh = await meeting_id(bot, "shm23-aceh")
+    pics = await bot.query(lambda s: pics_of(s, aceh))
+    assert [(p.telegram_user_id, p.granted_via, p.granted_by) for p in pics] == [(603, "registration", ADMIN)]
+    # The stakeholder's registration cannot be made PIC, even by an organizer with forged data.
+    dewi_registration = await bot.query(lambda s: s.scalar(
+        select(Registration.id).join(Participant).where(Participant.telegram_user_id == stakeholder.id)))
+    answer = await press_and_answer(admin, panel, cb.PicFromRegistration(dewi_registration))
+    assert "bukan lagi pendaftaran Fasilitator" in answer
+    assert [p.telegram_user_id for p in await bot.query(lambda s: pics_of(s, aceh))] == [603]
+
+
+async def test_a_pic_cannot_manage_pics_nor_reach_another_province(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    alice = bot.standin.user(601, first_name="Rahmat")
+    erik = bot.standin.user(605, first_name="Erik")
+    await make_pic(admin, alice, "Aceh")
+    await make_pic(admin, erik, "Bengkulu")
+    await register(bot.standin.user(606, first_name="Fajar"), "shm23-bengkulu", role="Fasilitator Daerah")
+    aceh, bengkulu = await meeting_id(bot, "shm23-aceh"), await meeting_id(bot, "shm23-bengkulu")
+    erik_assignment = await bot.query(lambda s: s.scalar(select(PicAssignment.id).where(
+        PicAssignment.telegram_user_id == erik.id)))
+    fajar_registration = await bot.query(lambda s: s.scalar(select(Registration.id)))
+    before = (await audit_count(bot), await bot.query(lambda s: s.scalar(select(func.count(PicInvite.id)))))
+
+    await alice.send_text("/pic")
+    assert "hanya untuk panitia" in (await alice.next_message()).plain_text
+    welcome = next(m for m in alice.messages if "Anda sekarang PIC" in m.plain_text)
+    for forged in (cb.StaffPick("pic", bengkulu), cb.StaffPick("pic", aceh), cb.PicRevoke(erik_assignment),
+                   cb.PicFromRegistration(fajar_registration), cb.PicInvite(aceh), cb.PicInvite(bengkulu)):
+        await alice.press_forged(welcome, cb.pack(forged))
+        assert "hanya untuk panitia" in (await alice.next_message()).plain_text, forged
+
+    assert (await audit_count(bot), await bot.query(lambda s: s.scalar(select(func.count(PicInvite.id))))) == before
+    assert [p.telegram_user_id for p in await bot.query(lambda s: pics_of(s, bengkulu))] == [erik.id]
+    assert [p.telegram_user_id for p in await bot.query(lambda s: pics_of(s, aceh))] == [alice.id]
+
+
+async def test_a_participant_typing_pic_is_refused(bot: RunningBot) -> None:
+    dewi = bot.standin.user(604, first_name="Dewi")
+    await register(dewi, "shm23-aceh")
+    await dewi.send_text("/pic")
+    assert "hanya untuk panitia" in (await dewi.next_message()).plain_text
+    assert await menu_of(bot, dewi.id) == []
+
+
+async def test_organizers_have_the_staff_commands_in_their_menu(bot: RunningBot) -> None:
+    admin_menu = await menu_of(bot, ADMIN)
+    assert {"start", "rekap", "peserta", "ekspor", "umumkan", "ubah", "rekap_nasional", "pic"} <= set(admin_menu)
+    everyone = [c.command for c in await bot.application.bot.get_my_commands()]
+    assert "start" in everyone and not {"rekap", "pic"} & set(everyone)
+
+
+async def test_a_staff_menu_follows_the_language_the_organizer_chooses(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    await admin.send_text("/bahasa")
+    await admin.press(await admin.next_message(), text="English")
+    await next_with(admin, "Language set to English")
+    commands = await bot.application.bot.get_my_commands(scope=BotCommandScopeChat(ADMIN))
+    assert {c.command: c.description for c in commands}["pic"] == "Manage the PICs of a meeting"
+
+
+@pytest.fixture
+def probe() -> Iterator[list[int]]:
+    """A staff command that PICs may run, recording the meetings it ran on."""
+    ran: list[int] = []
+
+    async def action(turn, meeting, who) -> None:  # type: ignore[no-untyped-def]
+        ran.append(meeting.id)
+        turn.say_html(Html(f"probe {meeting.code}"))
+
+    COMMANDS["probe"] = action
+    yield ran
+    del COMMANDS["probe"]
+
+
+async def test_the_shared_guard_refuses_a_forged_meeting_choice_for_another_province(
+        bot: RunningBot, probe: list[int]) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    alice = bot.standin.user(601, first_name="Rahmat")
+    await make_pic(admin, alice, "Aceh")
+    aceh, bengkulu = await meeting_id(bot, "shm23-aceh"), await meeting_id(bot, "shm23-bengkulu")
+    welcome = next(m for m in alice.messages if "Anda sekarang PIC" in m.plain_text)
+
+    await alice.press_forged(welcome, cb.pack(cb.StaffPick("probe", bengkulu)))
+    assert "hanya untuk panitia" in (await alice.next_message()).plain_text
+    await alice.press_forged(welcome, cb.pack(cb.StaffPick("probe", aceh)))
+    assert (await alice.next_message()).plain_text == "probe shm23-aceh"
+    assert probe == [aceh]

@@ -1,0 +1,251 @@
+"""Reports through the real bot: /rekap, /peserta, /ekspor for PICs, /rekap_nasional and /ekspor_semua for organizers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.app import build_application, polling
+from bot.clock import FrozenClock
+from handlers import callback_data as cb
+from handlers.common import MESSAGE_LIMIT
+from models.audit import AuditEntry
+from models.participant import upsert_participant
+from models.program import Meeting
+from models.registration import register as claim
+from models.staff import PicAssignment
+from tests.conftest import BEFORE_THE_ROUND
+from tests.e2e.conftest import RunningBot, bot_settings
+from tests.models.factories import meeting_and_role
+
+ADMIN = 7001
+ACEH_PIC = 7002
+BENGKULU_PIC = 7003
+PARTICIPANT = 7004
+# The longest name a participant may type, with characters HTML must escape.
+LONG = "Dr. Siti & <Rahmawati>"
+# A name a spreadsheet would run as a formula.
+FORMULA = '=HYPERLINK("http://x","klik")'
+
+
+@pytest.fixture
+async def bot(standin, db_url) -> AsyncIterator[RunningBot]:  # type: ignore[no-untyped-def]
+    """The bot with one organizer."""
+    clock = FrozenClock(BEFORE_THE_ROUND)
+    settings = bot_settings(standin, db_url, admin_ids=frozenset({ADMIN}))
+    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
+        yield RunningBot(standin, clock, settings, application)
+    assert standin.bot_errors == [], standin.bot_errors
+    assert standin.warnings == [], standin.warnings
+
+
+def long_name(n: int) -> str:
+    return f"{LONG} {n:03d} " + "Kusumawardhani " * 7
+
+
+async def seed(bot: RunningBot, meeting_code: str, roles: dict[str, int], first: int) -> None:
+    """People registered for the meeting's roles, one minute apart, with the longest details allowed."""
+
+    async def write(session) -> None:  # type: ignore[no-untyped-def]
+        n = first
+        for role_code, count in roles.items():
+            meeting, role = await meeting_and_role(session, meeting_code, role_code)
+            for _ in range(count):
+                moment = BEFORE_THE_ROUND + timedelta(minutes=n - first)
+                person = await upsert_participant(
+                    session, telegram_user_id=100_000 + n, chat_id=100_000 + n, full_name=long_name(n)[:120],
+                    institution=("Dinas Perpustakaan & Kearsipan <Kabupaten> " * 3)[:120],
+                    position=("Kepala Bidang \"Layanan\" " * 5)[:120], phone_e164=f"+62812{n:07d}", now=moment)
+                await claim(session, participant=person, meeting=meeting, role=role, now=moment)
+                n += 1
+
+    await bot.query(write)
+
+
+async def make_pic(bot: RunningBot, user_id: int, meeting_code: str) -> None:
+    async def write(session) -> None:  # type: ignore[no-untyped-def]
+        meeting = await session.scalar(select(Meeting).where(Meeting.code == meeting_code))
+        session.add(PicAssignment(meeting_id=meeting.id, telegram_user_id=user_id, chat_id=user_id,
+                                  display_name="PIC", granted_via="invite", granted_by=ADMIN,
+                                  granted_at=BEFORE_THE_ROUND))
+
+    await bot.query(write)
+
+
+async def meeting_id(bot: RunningBot, code: str) -> int:
+    return await bot.query(lambda s: s.scalar(select(Meeting.id).where(Meeting.code == code)))
+
+
+def file_of(bot: RunningBot, message) -> bytes:  # type: ignore[no-untyped-def]
+    item = message.document if message.kind == "document" else message.photo[-1]
+    return bot.standin.core.files.get(item["file_id"]).data
+
+
+def table_rows(text: str) -> dict[str, list[str]]:
+    """The monospace table of a recap, by its first column."""
+    return {line.split()[0]: line.split()[1:] for line in text.splitlines() if line.strip()}
+
+
+# Aceh's date is not announced, so these seats plan no reminders: the tests' clock stays put.
+ACEH_ROLES = {"tim_sinergi": 7, "stakeholder": 20, "fasilitator": 2, "rm_desa": 1, "rm_dispusip": 1,
+              "rm_bappeda": 1, "rm_dpmpd": 1, "pemustaka": 1}
+
+
+async def test_a_pic_reads_the_recap_and_pages_through_the_roster(bot) -> None:  # type: ignore[no-untyped-def]
+    await seed(bot, "shm23-aceh", ACEH_ROLES, first=0)
+    await make_pic(bot, ACEH_PIC, "shm23-aceh")
+    pic = bot.standin.user(ACEH_PIC)
+    await pic.send_text("/rekap")
+    recap = await pic.next_message()
+    rows = table_rows(recap.plain_text.split("\n\n")[1])
+    # Quota, taken, confirmed, waiting, held, free.
+    assert rows["tim_sinergi"] == ["5", "5", "0", "2", "0", "0"]
+    assert rows["stakeholder"] == ["18", "18", "0", "2", "0", "0"]
+    assert rows["pemustaka"] == ["1", "1", "0", "0", "0", "0"]
+    assert rows["TOTAL"] == ["30", "30", "0", "4", "0", "0"]
+    assert any(e["type"] == "pre" for e in recap.entities)
+
+    await pic.send_text("/peserta")
+    page = await pic.next_message()
+    seen: list[str] = []
+    pages = 0
+    while True:
+        pages += 1
+        assert len(page.plain_text) <= MESSAGE_LIMIT and len(page.text) <= MESSAGE_LIMIT
+        seen.extend(line for line in page.plain_text.splitlines() if LONG in line)
+        if not any("»" in label for label in page.button_texts):
+            break
+        await pic.press(page, text="»")
+        await pic.wait_for(lambda u, p=page, before=page.edited: u.message(p.message_id).edited > before)
+        page = pic.message(page.message_id)
+    # 34 people with 120-character name, institution and position: several pages, everyone once, in order.
+    assert pages >= 3
+    assert [line.split(".")[0] for line in seen] == [str(n) for n in range(1, 35)]
+    assert "Daftar tunggu no. 2" in seen[6] and "Dapat kursi, Belum menjawab" in seen[0]
+    await pic.press(page, text="«")
+    await pic.wait_for(lambda u, p=page, before=page.edited: u.message(p.message_id).edited > before)
+    assert f"halaman {pages - 1}/{pages}" in pic.message(page.message_id).plain_text
+
+
+async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:  # type: ignore[no-untyped-def]
+    await seed(bot, "shm23-aceh", {"pemustaka": 3, "tim_sinergi": 2}, first=0)
+    await seed(bot, "shm23-bengkulu", {"pemustaka": 1}, first=50)
+
+    async def formula_name(session) -> None:  # type: ignore[no-untyped-def]
+        person = await upsert_participant(session, telegram_user_id=200_001, chat_id=200_001,
+                                          full_name=FORMULA, institution="@Dinas",
+                                          position="-Kepala", phone_e164="+6281299990000", now=BEFORE_THE_ROUND)
+        meeting, role = await meeting_and_role(session, "shm23-aceh", "stakeholder")
+        await claim(session, participant=person, meeting=meeting, role=role,
+                    now=BEFORE_THE_ROUND + timedelta(hours=1))
+
+    await bot.query(formula_name)
+    await make_pic(bot, ACEH_PIC, "shm23-aceh")
+    pic = bot.standin.user(ACEH_PIC)
+    await pic.send_text("/ekspor")
+    notice = await pic.next_message()
+    assert "6 orang" in notice.plain_text and "data pribadi" in notice.plain_text
+    xlsx_message, csv_message = await pic.next_message(), await pic.next_message()
+    assert xlsx_message.document["file_name"].endswith(".xlsx")
+    assert csv_message.document["file_name"].endswith(".csv")
+
+    sheet = load_workbook(io.BytesIO(file_of(bot, xlsx_message))).active
+    assert sheet.freeze_panes == "A2"
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert cells[0] == ["Pertemuan", "Nama", "Instansi", "Jabatan", "Nomor HP", "Peran", "Status", "No. tunggu",
+                        "Konfirmasi", "Waktu daftar (waktu setempat)"]
+    # Program order of roles: Tim Sinergi, Stakeholder, then Pemustaka (one seated, two waiting).
+    assert [(r[1], r[4], r[5], r[6], r[7], r[8]) for r in cells[1:]] == [
+        (long_name(3)[:120], "+628120000003", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
+        (long_name(4)[:120], "+628120000004", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
+        (FORMULA, "+6281299990000", "Stakeholder Provinsi", "Dapat kursi", None, "Belum menjawab"),
+        (long_name(0)[:120], "+628120000000", "Pemustaka yang terdampak TPBIS", "Dapat kursi", None, "Belum menjawab"),
+        (long_name(1)[:120], "+628120000001", "Pemustaka yang terdampak TPBIS", "Daftar tunggu", 1, None),
+        (long_name(2)[:120], "+628120000002", "Pemustaka yang terdampak TPBIS", "Daftar tunggu", 2, None),
+    ]
+    assert {r[0] for r in cells[1:]} == {"Aceh"}
+    # Registered at 03:00 UTC: 10:00 in Aceh (WIB), stored as a plain Excel date.
+    assert cells[4][9] == datetime(2023, 7, 1, 10, 0)
+    # The formula-like name is text, not a formula.
+    assert sheet.cell(row=4, column=2).data_type == "s"
+
+    raw = file_of(bot, csv_message)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    parsed = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert parsed[0] == cells[0]
+    assert len(parsed) == len(cells) and [row[4] for row in parsed[1:]] == [row[4] for row in cells[1:]]
+    assert parsed[4][9] == "2023-07-01 10:00 WIB"
+    assert parsed[3][1:4] == ["'" + FORMULA, "'@Dinas", "'-Kepala"]
+
+    # The organizer's whole-program export has both meetings.
+    admin = bot.standin.user(ADMIN)
+    await admin.send_text("/ekspor_semua")
+    await admin.next_message()
+    everything = load_workbook(io.BytesIO(file_of(bot, await admin.next_message()))).active
+    meetings = [row[0] for row in everything.iter_rows(min_row=2, values_only=True)]
+    assert meetings == ["Aceh"] * 6 + ["Bengkulu"]
+    await admin.next_message()  # the CSV
+    audit = await bot.query(lambda s: s.execute(select(AuditEntry.actor_user_id, AuditEntry.details)))
+    assert sorted((actor, details["rows"]) for actor, details in audit) == [(ADMIN, 7), (ACEH_PIC, 6)]
+
+
+async def test_the_organizer_gets_the_national_recap_as_table_and_chart(bot) -> None:  # type: ignore[no-untyped-def]
+    await seed(bot, "shm23-aceh", {"stakeholder": 20}, first=0)
+    admin = bot.standin.user(ADMIN)
+    await admin.send_text("/rekap_nasional")
+    table = await admin.next_message()
+    assert "38 pertemuan · 18/1140 kursi terisi" in table.plain_text
+    rows = table_rows(table.plain_text.split("\n\n")[1])
+    assert rows["Aceh"] == ["18/30", "2"] and rows["Bengkulu"] == ["0/30", "0"]
+    chart = await admin.next_message()
+    assert chart.kind == "photo" and "merah = berisiko" in chart.plain_text
+    png = file_of(bot, chart)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 20_000
+    # Width and height from the PNG header: legible on a phone, within Telegram's photo limits.
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert 800 <= width <= 2000 and width + height <= 10_000
+    # Built in the file worker: the bot's own process (this one) never loads the charting library.
+    assert "matplotlib" not in sys.modules
+
+    # An organizer chooses the meeting for a PIC's command.
+    await admin.send_text("/rekap")
+    chooser = await admin.next_message()
+    assert "Pilih pertemuan" in chooser.plain_text
+    await admin.press(chooser, text="Aceh")
+    recap = await admin.next_message()
+    assert table_rows(recap.plain_text.split("\n\n")[1])["stakeholder"] == ["18", "18", "0", "2", "0", "0"]
+
+
+async def test_participants_and_other_provinces_pics_are_refused(bot) -> None:  # type: ignore[no-untyped-def]
+    await seed(bot, "shm23-aceh", {"stakeholder": 20}, first=0)
+    await seed(bot, "shm23-bengkulu", {"pemustaka": 1}, first=50)
+    await make_pic(bot, ACEH_PIC, "shm23-aceh")
+    await make_pic(bot, BENGKULU_PIC, "shm23-bengkulu")
+    participant = bot.standin.user(PARTICIPANT)
+    for command in ("/rekap", "/peserta", "/ekspor", "/rekap_nasional", "/ekspor_semua"):
+        await participant.send_text(command)
+        assert "hanya untuk panitia" in (await participant.next_message()).plain_text
+    # A PIC is not an organizer.
+    pic = bot.standin.user(BENGKULU_PIC)
+    for command in ("/rekap_nasional", "/ekspor_semua"):
+        await pic.send_text(command)
+        assert "hanya untuk panitia" in (await pic.next_message()).plain_text
+    # Forged buttons naming Aceh, pressed by Bengkulu's PIC, show nothing of Aceh.
+    await pic.send_text("/peserta")
+    own = await pic.next_message()
+    assert "Peserta Bengkulu" in own.plain_text and f"{LONG} 050" in own.plain_text
+    aceh = await meeting_id(bot, "shm23-aceh")
+    for forged in (cb.StaffPick("ekspor", aceh), cb.StaffPick("peserta", aceh), cb.RosterListPage(aceh, 1)):
+        await pic.press_forged(own, cb.pack(forged))
+        refusal = await pic.next_message()
+        assert "hanya untuk panitia" in refusal.plain_text
+    assert not any(m.kind == "document" for m in pic.messages)
+    assert all(f"{LONG} 000" not in m.plain_text for m in pic.messages)
+    assert "Peserta Bengkulu" in pic.message(own.message_id).plain_text

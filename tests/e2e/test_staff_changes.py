@@ -1,0 +1,271 @@
+"""PICs and organizers at work, end to end: /umumkan, roster changes with reasons, program upload."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import build_application, polling
+from bot.clock import FrozenClock
+from bot.settings import DEFAULT_PROGRAM_FILE
+from botapi_standin import StandinUser
+from models.announcement import Announcement, draft_announcement
+from models.audit import AuditEntry
+from models.outbox import MessageKind, OutboxMessage, OutboxStatus
+from models.participant import ConsentRecord, Participant
+from models.program import Meeting
+from models.program_file import ProgramFileError, parse_program
+from models.registration import Registration, RegistrationStatus, cancel
+from models.registration import register as register_directly
+from models.staff import PicAssignment
+from tests.conftest import BEFORE_THE_ROUND
+from tests.e2e.chat import next_with
+from tests.e2e.conftest import RunningBot, bot_settings
+from tests.models.factories import make_participant, meeting_and_role
+
+BENGKULU = "shm23-bengkulu"
+ACEH = "shm23-aceh"
+PIC = 7001
+ADMIN = 7100
+
+
+async def make_pic(session, user_id: int, meeting_code: str) -> None:  # type: ignore[no-untyped-def]
+    """Appoint a PIC directly, as an accepted invite would."""
+    meeting = await session.scalar(select(Meeting).where(Meeting.code == meeting_code))
+    session.add(PicAssignment(meeting_id=meeting.id, telegram_user_id=user_id, chat_id=user_id,
+                              display_name=f"PIC {user_id}", granted_via="invite", granted_by=ADMIN,
+                              granted_at=BEFORE_THE_ROUND))
+
+
+async def seat(session, n: int, role_code: str, meeting_code: str = BENGKULU) -> Registration:  # type: ignore[no-untyped-def]
+    """Participant n registered directly (seated, or waiting when the role is full)."""
+    meeting, role = await meeting_and_role(session, meeting_code, role_code)
+    person = await make_participant(session, n)
+    return await register_directly(session, participant=person, meeting=meeting, role=role, now=BEFORE_THE_ROUND)
+
+
+def count_with(user: StandinUser, words: str) -> int:
+    return sum(words in m.plain_text for m in user.messages)
+
+
+async def audit_of(session, action: str) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+    return list(await session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+
+
+async def test_an_announcement_reaches_every_live_participant_once_and_its_author_learns_how_many(bot) -> None:  # type: ignore[no-untyped-def]
+    async def setup(session):  # type: ignore[no-untyped-def]
+        await make_pic(session, PIC, BENGKULU)
+        ids = [(await seat(session, n, role)).participant.telegram_user_id
+               for n, role in enumerate(["stakeholder", "stakeholder", "pemustaka", "pemustaka", "stakeholder"])]
+        gone = await session.scalar(select(Registration).join(Participant).where(Participant.telegram_user_id == ids[4]))
+        await cancel(session, gone.id, now=BEFORE_THE_ROUND)
+        return ids
+
+    ids = await bot.query(setup)
+    users = [bot.standin.user(i) for i in ids]
+    await users[1].block(notify=False)
+    pic = bot.standin.user(PIC)
+
+    await pic.send_text("/umumkan")
+    assert "Ketik pengumuman" in (await pic.next_message()).plain_text
+    await pic.send_text("Rapat <b>pindah</b> ke Aula & mulai 08.00")
+    assert "4 peserta" in (await pic.next_message()).plain_text
+    preview = await pic.next_message()
+    assert "Rapat <b>pindah</b> ke Aula & mulai 08.00" in preview.plain_text, pic.transcript()
+    send = preview.find_button(text="Kirim ke 4 peserta")["callback_data"]
+    await pic.press(preview, data=send)
+    await pic.press_forged(preview, send)  # a double tap
+    await next_with(pic, "sedang dikirim")
+    report = await next_with(pic, "diterima oleh")
+    assert "diterima oleh 3 dari 4 peserta (1 memblokir bot, 0 gagal terkirim)" in report.plain_text, report.plain_text
+
+    for user in (users[0], users[2], users[3]):
+        assert count_with(user, "Rapat <b>pindah</b> ke Aula") == 1, user.transcript()
+        assert user.messages[-1].plain_text == preview.plain_text
+    assert count_with(users[4], "Rapat") == 0
+    assert count_with(pic, "diterima oleh") == 1
+    rows = await bot.query(lambda s: s.scalars(select(OutboxMessage.status).where(
+        OutboxMessage.kind == MessageKind.ANNOUNCEMENT)))
+    assert sorted(r.value for r in rows) == ["sent", "sent", "sent", "unreachable"]
+
+
+async def test_another_provinces_announcement_cannot_be_sent_with_a_forged_button(bot) -> None:  # type: ignore[no-untyped-def]
+    async def setup(session):  # type: ignore[no-untyped-def]
+        await make_pic(session, PIC, BENGKULU)
+        await make_pic(session, 7002, ACEH)
+        await seat(session, 1, "stakeholder", ACEH)
+        aceh = await session.scalar(select(Meeting).where(Meeting.code == ACEH))
+        return (await draft_announcement(session, meeting_id=aceh.id, author_user_id=7002, author_chat_id=7002,
+                                         body="Info Aceh", now=BEFORE_THE_ROUND)).id
+
+    announcement_id = await bot.query(setup)
+    pic = bot.standin.user(PIC)
+    await pic.send_text("/umumkan")
+    asked = await pic.next_message()
+    assert "belum punya peserta" in asked.plain_text
+    await pic.press_forged(asked, f"as:{announcement_id}")
+    assert "hanya untuk panitia dan PIC" in (await pic.next_message()).plain_text
+    confirmed = await bot.query(lambda s: s.scalar(
+        select(Announcement.confirmed_at).where(Announcement.id == announcement_id)))
+    assert confirmed is None
+    assert await bot.query(lambda s: s.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.kind == MessageKind.ANNOUNCEMENT))) is None
+
+
+async def test_a_move_to_a_full_role_is_refused_and_a_move_passes_the_freed_seat_on(bot) -> None:  # type: ignore[no-untyped-def]
+    async def setup(session):  # type: ignore[no-untyped-def]
+        await make_pic(session, PIC, BENGKULU)
+        moving = await seat(session, 1, "pemustaka")
+        waiting = await seat(session, 2, "pemustaka")
+        await seat(session, 3, "rm_desa")
+        return moving.participant.telegram_user_id, waiting.participant.telegram_user_id, moving.id
+
+    moving_id, waiting_id, registration_id = await bot.query(setup)
+    moving, waiting = bot.standin.user(moving_id), bot.standin.user(waiting_id)
+    pic = bot.standin.user(PIC)
+
+    await pic.send_text("/pindah")
+    roster = await pic.next_message()
+    assert "⏳ Peserta 2 — Pemustaka" in roster.button_texts[2], roster.button_texts
+    await pic.press(roster, text="Peserta 1 — Pemustaka")
+    roles = await next_with(pic, "ke peran")
+    await pic.press(roles, text="Perwakilan Desa")
+    refused = await next_with(pic, "sudah penuh")
+    assert "1 dari 1 kursi terisi" in refused.plain_text
+
+    await pic.send_text("/pindah")
+    await pic.press(await pic.next_message(), text="Peserta 1 — Pemustaka")
+    await pic.press(await next_with(pic, "ke peran"), text="Stakeholder Provinsi")
+    await next_with(pic, "Ketik alasannya")
+    await pic.send_text("Salah pilih peran saat mendaftar")
+    done = await pic.next_message()
+    assert "Peserta 1 kini terdaftar sebagai Stakeholder Provinsi" in done.plain_text, pic.transcript()
+    assert "diberikan kepada Peserta 2" in (await pic.next_message()).plain_text
+    await next_with(waiting, "Kabar baik")
+    await next_with(moving, "mengubah peran Anda")
+
+    entries = await bot.query(lambda s: audit_of(s, "move"))
+    assert [(e.actor_user_id, e.registration_id, e.reason) for e in entries] == [
+        (PIC, registration_id, "Salah pilih peran saat mendaftar")]
+    assert entries[0].details["from_role"] == "pemustaka" and entries[0].details["to_role"] == "stakeholder"
+    statuses = await bot.query(lambda s: s.execute(select(Participant.telegram_user_id, Registration.status)
+                                                   .join(Registration).order_by(Participant.id)))
+    assert [(u, st.value) for u, st in statuses][:2] == [(moving_id, "seated"), (waiting_id, "seated")]
+
+
+async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(bot) -> None:  # type: ignore[no-untyped-def]
+    async def setup(session):  # type: ignore[no-untyped-def]
+        await make_pic(session, PIC, BENGKULU)
+        return (await seat(session, 1, "stakeholder")).participant.telegram_user_id
+
+    removed_id = await bot.query(setup)
+    pic = bot.standin.user(PIC)
+
+    await pic.send_text("/tambah")
+    assert "empat baris" in (await pic.next_message()).plain_text
+    await pic.send_text("Budi Santoso\nBappeda Kota Bengkulu\n0812")
+    assert "tepat empat baris" in (await pic.next_message()).plain_text
+    await pic.send_text("Budi Santoso\nBappeda Kota Bengkulu\nKepala Bidang\n12345")
+    assert "Baris 4" in (await pic.next_message()).plain_text
+    assert "Nomor telepon tidak valid" in (await pic.next_message()).plain_text
+    await pic.send_text("Budi Santoso\nBappeda & Kota <Bengkulu>\nKepala Bidang\n0813-1111-2222")
+    roles = await pic.next_message()
+    assert "+6281311112222" in roles.plain_text and "Bappeda & Kota <Bengkulu>" in roles.plain_text
+    await pic.press(roles, text="Pemustaka")
+    await next_with(pic, "Ketik alasannya")
+    await pic.send_text("Mendaftar lewat formulir kertas")
+    assert "Budi Santoso ditambahkan sebagai Pemustaka" in (await pic.next_message()).plain_text
+
+    await pic.send_text("/ubah")
+    await pic.press(await pic.next_message(), text="Keluarkan peserta")
+    roster = await next_with(pic, "Keluarkan peserta — pilih")
+    await pic.press(roster, text="Budi Santoso")
+    await next_with(pic, "Ketik alasannya")
+    await pic.send_text("Tidak jadi ikut (telepon)")
+    assert "Budi Santoso (Pemustaka yang terdampak TPBIS) dikeluarkan" in (await pic.next_message()).plain_text
+    await pic.send_text("/keluarkan")
+    await pic.press(await pic.next_message(), text="Peserta 1")
+    await next_with(pic, "Ketik alasannya")
+    await pic.send_text("Ganti orang dari instansi")
+    await next_with(pic, "dikeluarkan")
+    await next_with(bot.standin.user(removed_id), "mengeluarkan Anda")
+
+    async def read(session):  # type: ignore[no-untyped-def]
+        budi = await session.scalar(select(Participant).where(Participant.full_name == "Budi Santoso"))
+        consent = await session.scalar(select(ConsentRecord).where(ConsentRecord.participant_id == budi.id))
+        removed = await session.scalar(select(OutboxMessage.status).join(Registration).where(
+            Registration.participant_id == budi.id, OutboxMessage.kind == MessageKind.REMOVED))
+        return budi, consent, removed, await audit_of(session, "add"), await audit_of(session, "remove")
+
+    budi, consent, removed, added, removals = await bot.eventually(read, lambda r: r[2] != OutboxStatus.PENDING)
+    assert budi.telegram_user_id is None and budi.chat_id is None and budi.institution == "Bappeda & Kota <Bengkulu>"
+    assert consent.given and consent.recorded_by == PIC and consent.telegram_user_id is None
+    # Nobody to tell: the notice is dropped, not sent.
+    assert removed == OutboxStatus.OBSOLETE
+    assert [(e.reason, e.details) for e in added] == [
+        ("Mendaftar lewat formulir kertas", {"role": "pemustaka", "status": "seated", "consent": "offline"})]
+    assert [e.reason for e in removals] == ["Tidak jadi ikut (telepon)", "Ganti orang dari instansi"]
+    assert all(e.actor_user_id == PIC for e in added + removals)
+    assert "Budi" not in str([e.details for e in added + removals])
+
+
+async def test_only_an_organizer_loads_a_program_file_sent_as_a_document(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+    settings = bot_settings(standin, db_url, admin_ids=frozenset({ADMIN}))
+    clock = FrozenClock(BEFORE_THE_ROUND)
+    shipped = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8")
+    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
+        running = RunningBot(standin, clock, settings, application)
+        admin, someone = standin.user(ADMIN), standin.user(9005)
+
+        broken = shipped.replace('province: "17"', 'province: "99"', 1)
+        try:
+            parse_program(broken, "program.yaml")
+            raise AssertionError("the broken program parsed")
+        except ProgramFileError as error:
+            expected = str(error)
+        await admin.send_document("program.yaml", broken.encode())
+        refused = await admin.next_message()
+        assert "tidak dimuat" in refused.plain_text and expected in refused.plain_text, refused.plain_text
+        assert "program.yaml:" in expected
+
+        await admin.send_document("program.pdf", b"%PDF-1.4")
+        assert "harus berupa file YAML" in (await admin.next_message()).plain_text
+
+        moved = shipped.replace("Hotel Mercure Bengkulu", "Hotel Santika Bengkulu")
+        await admin.send_document("program.yaml", moved.encode())
+        loaded = await admin.next_message()
+        assert "0 pertemuan baru, 1 diperbarui" in loaded.plain_text, loaded.plain_text
+
+        await someone.send_document("program.yaml", broken.replace("Bengkulu", "Nowhere").encode())
+        assert "Ketik /start" in (await someone.next_message()).plain_text
+
+        venue = await running.query(lambda s: s.scalar(select(Meeting.venue).where(Meeting.code == BENGKULU)))
+        assert venue == "Hotel Santika Bengkulu"
+        entries = await running.query(lambda s: audit_of(s, "program_loaded"))
+        assert [(e.actor_user_id, e.details["updated"]) for e in entries] == [(ADMIN, 1)]
+    assert standin.bot_errors == [] and standin.warnings == []
+
+
+async def test_a_too_long_announcement_is_refused_at_input_and_a_cancelled_one_sends_nothing(bot) -> None:  # type: ignore[no-untyped-def]
+    async def setup(session):  # type: ignore[no-untyped-def]
+        await make_pic(session, PIC, BENGKULU)
+        return (await seat(session, 1, "stakeholder")).participant.telegram_user_id
+
+    participant = bot.standin.user(await bot.query(setup))
+    pic = bot.standin.user(PIC)
+    await pic.send_text("/umumkan")
+    await pic.next_message()
+    await pic.send_text("x" * 3501)
+    assert "terlalu panjang (paling banyak 3500 karakter)" in (await pic.next_message()).plain_text
+    await pic.send_text("/cancel")
+    assert "Tidak ada yang diubah atau dikirim" in (await pic.next_message()).plain_text
+    await pic.send_text("Info yang tidak jadi")
+    assert "Ketik /start" in (await pic.next_message()).plain_text
+
+    await pic.send_text("/umumkan")
+    await pic.next_message()
+    await pic.send_text("Info yang tidak jadi")
+    await pic.next_message()
+    await pic.press(await pic.next_message(), text="Batal")
+    assert "tidak ada yang dikirim" in (await pic.next_message()).plain_text
+    assert await bot.query(lambda s: s.scalar(select(Announcement.id))) is None
+    assert count_with(participant, "Info yang tidak jadi") == 0

@@ -1,0 +1,124 @@
+"""Recaps, rosters and the national recap, on both databases, with an injected clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event, select, update
+
+from models.attendance import answer_attendance
+from models.program import Meeting
+from models.registration import Registration, RegistrationStatus, cancel, register
+from models.reports import listed_meetings, meeting_recap, national_recap, roster
+from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+
+# Six days before Bengkulu's meeting (26 July 2023, 09:00 WIB): inside the 14-day at-risk window.
+NEAR_BENGKULU = datetime(2023, 7, 20, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def program(sessions):  # type: ignore[no-untyped-def]
+    async with sessions() as session, session.begin():
+        await load_shipped_program(session)
+
+
+async def fill(s, meeting_code: str, role_code: str, people: range, start: datetime) -> list[Registration]:  # type: ignore[no-untyped-def]
+    meeting, role = await meeting_and_role(s, meeting_code, role_code)
+    return [await register(s, participant=await make_participant(s, n), meeting=meeting, role=role,
+                           now=start + timedelta(minutes=i)) for i, n in enumerate(people)]
+
+
+async def test_meeting_recap_counts_every_role(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        # Tim Sinergi: 5 seats, 7 people: 5 seated and 2 waiting; one seat cancelled promotes the first.
+        sinergi = await fill(s, "shm23-aceh", "tim_sinergi", range(7), T0)
+        await cancel(s, sinergi[0].id, now=T0 + timedelta(hours=1))
+        await fill(s, "shm23-aceh", "stakeholder", range(10, 13), T0)
+        meeting, _ = await meeting_and_role(s, "shm23-aceh", "tim_sinergi")
+        # Two of the seated say they will come, one says not (Aceh's date is not set: no reminders).
+        await s.execute(update(Registration).where(Registration.id.in_([sinergi[1].id, sinergi[2].id]))
+                        .values(attendance=True))
+        await s.execute(update(Registration).where(Registration.id == sinergi[3].id).values(attendance=False))
+        recap = await meeting_recap(s, meeting, now=T0)
+    roles = {r.role_code: r for r in recap.roles}
+    assert [r.role_code for r in recap.roles][:3] == ["tim_sinergi", "stakeholder", "fasilitator"]
+    sinergi_row = roles["tim_sinergi"]
+    assert (sinergi_row.seats, sinergi_row.seated, sinergi_row.confirmed, sinergi_row.waitlisted,
+            sinergi_row.held, sinergi_row.free) == (5, 5, 2, 1, 0, 0)
+    assert (roles["stakeholder"].seated, roles["stakeholder"].free) == (3, 15)
+    assert (roles["pemustaka"].seats, roles["pemustaka"].seated, roles["pemustaka"].free) == (1, 0, 1)
+    assert (recap.total("seats"), recap.total("seated"), recap.total("waitlisted")) == (30, 8, 1)
+    # An undated meeting is never at risk.
+    assert not recap.at_risk
+
+
+async def test_offered_seats_are_held_and_at_risk_follows_the_alert_rule(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        # The attendance question has gone out (3 days before): a freed seat is offered, not given.
+        regs = await fill(s, "shm23-bengkulu", "fasilitator", range(4), T0)
+        late = datetime(2023, 7, 24, 3, 0, tzinfo=UTC)
+        await answer_attendance(s, regs[0].id, will_attend=False, now=late)
+        meeting, _ = await meeting_and_role(s, "shm23-bengkulu", "fasilitator")
+        far = await meeting_recap(s, meeting, now=T0)
+        near = await meeting_recap(s, meeting, now=late)
+    fasilitator = {r.role_code: r for r in near.roles}["fasilitator"]
+    assert (fasilitator.seated, fasilitator.held, fasilitator.waitlisted, fasilitator.free) == (1, 1, 1, 0)
+    # Three weeks ahead nothing is at risk; within 14 days every empty role lags, the held seat counts as taken.
+    assert not far.at_risk
+    assert "fasilitator" not in near.lagging_role_codes
+    assert {"stakeholder", "tim_sinergi", "pemustaka", "rm_desa"} <= set(near.lagging_role_codes)
+
+
+async def test_roster_orders_roles_status_and_queue_in_local_time(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        await fill(s, "shm23-aceh", "pemustaka", range(3), T0)
+        await fill(s, "shm23-aceh", "tim_sinergi", range(10, 12), T0 + timedelta(hours=2))
+        cancelled = await fill(s, "shm23-aceh", "stakeholder", range(20, 21), T0)
+        await cancel(s, cancelled[0].id, now=T0 + timedelta(hours=3))
+        # Another meeting's people are not on this roster.
+        await fill(s, "shm23-bengkulu", "pemustaka", range(30, 32), T0)
+        meeting, _ = await meeting_and_role(s, "shm23-aceh", "pemustaka")
+        rows = await roster(s, [meeting])
+    assert [(r.role_code, r.status, r.waitlist_position, r.full_name) for r in rows] == [
+        ("tim_sinergi", RegistrationStatus.SEATED, None, "Peserta 10"),
+        ("tim_sinergi", RegistrationStatus.SEATED, None, "Peserta 11"),
+        ("pemustaka", RegistrationStatus.SEATED, None, "Peserta 0"),
+        ("pemustaka", RegistrationStatus.WAITLISTED, 1, "Peserta 1"),
+        ("pemustaka", RegistrationStatus.WAITLISTED, 2, "Peserta 2"),
+    ]
+    first = rows[2]
+    assert (first.institution, first.position, first.phone_e164, first.province_name) == (
+        "Dinas Perpustakaan & Arsip", "Kepala Bidang", "+628120000000", "Aceh")
+    # Aceh is WIB: 03:00 UTC is 10:00 local.
+    assert first.registered_at.utcoffset() == timedelta(hours=7)
+    assert (first.registered_at.hour, first.registered_at.minute) == (10, 0)
+
+
+async def test_national_recap_reads_every_meeting_in_few_queries(sessions, engine, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        await fill(s, "shm23-bengkulu", "stakeholder", range(20), NEAR_BENGKULU - timedelta(days=10))
+        await fill(s, "shm23-aceh", "pemustaka", range(100, 102), T0)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with sessions() as s, s.begin():
+            recaps = await national_recap(s, now=NEAR_BENGKULU)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    async with sessions() as s:
+        listed = await s.scalar(select(Meeting.id).where(Meeting.listed.is_(True)).limit(1))
+        assert listed is not None
+        expected = [m.code for m in await listed_meetings(s)]
+    assert [r.meeting_code for r in recaps] == expected and len(recaps) == 38
+    # Meetings, quotas and counts: no query per meeting (BEGIN IMMEDIATE may add one on SQLite).
+    assert len([q for q in statements if q.lstrip().upper().startswith("SELECT")]) == 3
+    by_code = {r.meeting_code: r for r in recaps}
+    bengkulu = by_code["shm23-bengkulu"]
+    assert (bengkulu.total("seated"), bengkulu.total("waitlisted")) == (18, 2)
+    assert bengkulu.at_risk and "stakeholder" not in bengkulu.lagging_role_codes
+    assert by_code["shm23-aceh"].total("waitlisted") == 1 and not by_code["shm23-aceh"].at_risk
