@@ -54,6 +54,8 @@ class AlertKind(enum.StrEnum):
     UNREACHABLE = "unreachable"
 
 
+# How late a check may come and still plan that day's national digest.
+NATIONAL_GRACE = timedelta(hours=1)
 # Sent at once, even in the quiet hours: the meeting is tomorrow.
 URGENT_KINDS = frozenset({AlertKind.UNCONFIRMED})
 
@@ -274,11 +276,12 @@ async def joined_waitlist(session: AsyncSession, registration: Registration, *, 
 
 
 async def seat_freed(session: AsyncSession, freed: Registration, outcome: Cancellation, *, now: datetime) -> None:
-    """A seat was freed (cancelled, "Tidak hadir", an offer released or lapsed): say why and where it went."""
+    """A seat was freed (cancelled, "Tidak hadir", an offer released or lapsed, a move): say why and where it went."""
     from models.registration import RegistrationStatus
 
     if freed.status == RegistrationStatus.WAITLISTED:
-        cause = "lapsed"
+        # Off the seat and still live: an offer that just lapsed, or a move to another role by staff.
+        cause = "lapsed" if freed.offer_lapsed_at == now else "moved"
     elif freed.attendance is False:
         cause = "absent"
     else:
@@ -316,7 +319,7 @@ def role_summary(fills: list[RoleAvailability]) -> list[list[int]]:
 
 
 async def check_time_alerts(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int] = frozenset()) -> None:
-    """Record the alerts that time brings (lagging, unconfirmed a day before), plan untaken digests and today's national digest."""
+    """Record the alerts that time brings (lagging, unconfirmed a day before), plan untaken digests and the next national digest."""
     from models.registration import Registration, RegistrationStatus, availability
 
     meetings = await session.scalars(
@@ -351,18 +354,24 @@ async def national_rules(session: AsyncSession) -> AlertRules:
 
 
 async def plan_national_digest(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int]) -> None:
-    """Plan today's national digest for every organizer once its time (WIB) has come; one per organizer per day."""
+    """Plan the national digests (WIB) due within a day for every organizer; one per organizer per day.
+
+    Planned a day ahead, so a digest whose moment passed while the bot was down goes out at start
+    (until the next one is due); a check up to NATIONAL_GRACE late still plans that day's. A bot
+    started later in the day for the first time sends its first digest the next morning.
+    """
     rules = await national_rules(session)
     local = now.astimezone(NATIONAL_ZONE)
-    moment = datetime.combine(local.date(), rules.national_digest_at, NATIONAL_ZONE)
-    if now < moment:
-        return
-    slot = Slot(f"national-{local.date():%Y%m%d}", moment.astimezone(now.tzinfo),
-                (moment + timedelta(days=1)).astimezone(now.tzinfo))
-    for user_id in sorted(admin_ids):
-        # Organizers talk to the bot in private chats, whose id is the user's.
-        await plan_for_staff(session, user_id=user_id, chat_id=user_id, kind=MessageKind.NATIONAL_DIGEST,
-                             slot=slot, now=now, subject_id=None)
+    for day in (local.date(), local.date() + timedelta(days=1)):
+        moment = datetime.combine(day, rules.national_digest_at, NATIONAL_ZONE)
+        if not moment - timedelta(days=1) <= now < moment + NATIONAL_GRACE:
+            continue
+        slot = Slot(f"national-{day:%Y%m%d}", moment.astimezone(now.tzinfo),
+                    (moment + timedelta(days=1)).astimezone(now.tzinfo))
+        for user_id in sorted(admin_ids):
+            # Organizers talk to the bot in private chats, whose id is the user's.
+            await plan_for_staff(session, user_id=user_id, chat_id=user_id, kind=MessageKind.NATIONAL_DIGEST,
+                                 slot=slot, now=now, subject_id=None)
 
 
 @dataclass(frozen=True)

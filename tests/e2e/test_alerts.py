@@ -196,12 +196,13 @@ async def test_lagging_fires_once_on_the_configured_day(bot) -> None:  # type: i
 
 async def test_organizers_get_a_daily_national_digest_with_meetings_at_risk_first(standin, db_url) -> None:  # type: ignore[no-untyped-def]
     admin = standin.user(6001, first_name="Panitia")
-    clock = FrozenClock(BEFORE_THE_ROUND)  # Saturday 1 July, 10:00 WIB: today's digest is due
+    clock = FrozenClock(BEFORE_THE_ROUND)  # Saturday 1 July, 10:00 WIB: the first digest is tomorrow's
     settings = bot_settings(standin, db_url, admin_ids=frozenset({6001}))
     async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
         bot = RunningBot(standin, clock, settings, application)
+        clock.set(datetime(2023, 7, 2, 1, 0, tzinfo=UTC))  # Sunday, 08:00 WIB
         first = (await next_with(admin, "Ringkasan nasional")).plain_text
-        assert "1 Juli 2023" in first and "Tidak ada pertemuan yang berisiko" in first
+        assert "2 Juli 2023" in first and "Tidak ada pertemuan yang berisiko" in first
         assert "Total 38 pertemuan: 0/1140 kursi terisi" in first
         await seat_directly(bot, "stakeholder", range(12))
         clock.set(datetime(2023, 7, 13, 0, 0, tzinfo=UTC))  # 07:00 WIB: not yet

@@ -163,13 +163,13 @@ async def test_a_revoked_pic_gets_nothing(sessions, program) -> None:  # type: i
 async def test_the_national_digest_is_planned_once_a_day_per_organizer(sessions, program) -> None:  # type: ignore[no-untyped-def]
     morning = datetime(2023, 7, 2, 0, 30, tzinfo=UTC)  # 07:30 WIB
     async with sessions() as s, s.begin():
-        await check_time_alerts(s, now=morning, admin_ids=frozenset({1, 2}))
-        assert await s.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == MessageKind.NATIONAL_DIGEST)) is None
-        for later in (timedelta(minutes=30), timedelta(hours=5)):
+        for later in (timedelta(0), timedelta(minutes=20), timedelta(minutes=30), timedelta(hours=5)):
             await check_time_alerts(s, now=morning + later, admin_ids=frozenset({1, 2}))
         rows = list(await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.NATIONAL_DIGEST)))
-        assert sorted(r.recipient_user_id for r in rows) == [1, 2]
-        assert {r.due_at for r in rows} == {datetime(2023, 7, 2, 1, 0, tzinfo=UTC)}  # 08:00 WIB
+        # 08:00 WIB today, planned ahead, then tomorrow's once today's moment has come.
+        assert sorted((r.due_at, r.recipient_user_id) for r in rows) == [
+            (datetime(2023, 7, 2, 1, 0, tzinfo=UTC), 1), (datetime(2023, 7, 2, 1, 0, tzinfo=UTC), 2),
+            (datetime(2023, 7, 3, 1, 0, tzinfo=UTC), 1), (datetime(2023, 7, 3, 1, 0, tzinfo=UTC), 2)]
 
 
 def test_the_alerts_section_is_read_and_checked_with_line_numbers() -> None:
@@ -198,3 +198,18 @@ def test_the_threshold_mark_and_quiet_hours() -> None:
     assert rules.outside_quiet_hours(early, zone) == datetime(2023, 7, 10, 23, 0, tzinfo=UTC)
     noon = datetime(2023, 7, 10, 4, 0, tzinfo=UTC)
     assert rules.outside_quiet_hours(noon, zone) == noon
+
+
+async def test_a_move_by_staff_reports_the_seat_left_behind_and_the_role_it_fills(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    from models.roster import move
+
+    async with sessions() as s, s.begin():
+        seated = await fill(s, "stakeholder", 18)
+        (waiting,) = await fill(s, "stakeholder", 1, first=30)
+        _, pemustaka = await meeting_and_role(s, BENGKULU, "pemustaka")
+        await move(s, meeting_id=seated[0].meeting_id, registration_id=seated[0].id, role_id=pemustaka.id,
+                   actor_user_id=PIC, reason="salah pilih peran", now=T0)
+        found = await alerts(s)
+        freed = [d for k, d in found if k == "seat_freed"]
+        assert [(d["cause"], d["fate"], d["to_registration_id"]) for d in freed] == [("moved", "promoted", waiting.id)]
+        assert found[-1] == ("full", {"taken": 1, "seats": 1})
