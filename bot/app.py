@@ -11,6 +11,7 @@ from sqlalchemy import select
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
+from bot.alerts import AlertWatch
 from bot.clock import Clock, SystemClock
 from bot.database import create_engine, migrate, session_factory
 from bot.file_worker import FileWorker
@@ -52,6 +53,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     outbox = OutboxSender(sessions, clock, lease=timedelta(seconds=settings.outbox_lease_seconds),
                           poll_interval=timedelta(seconds=settings.outbox_poll_seconds))
     outbox.attach(application)
+    AlertWatch(sessions, clock, outbox, settings.admin_ids).attach(application)
     application.bot_data["services"] = Services(settings, sessions, clock, outbox, FileWorker())
     application.bot_data["engine"] = engine
     register_all(application)

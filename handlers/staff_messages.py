@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.alert_messages import render_national_digest, render_pic_alerts
 from handlers.common import Reply
 from handlers.formatting import meeting_title
 from handlers.texts import Texts
@@ -19,6 +20,10 @@ async def render_staff(session: AsyncSession, message: OutboxMessage, texts: Tex
     assert message.recipient_chat_id is not None, f"staff message {message.id} has no chat"
     if message.kind == MessageKind.ANNOUNCEMENT_REPORT:
         return await _announcement_report(session, message.recipient_chat_id, message.subject_id, texts)
+    if message.kind == MessageKind.PIC_ALERTS:
+        return await render_pic_alerts(session, message, texts, now)
+    if message.kind == MessageKind.NATIONAL_DIGEST:
+        return await render_national_digest(session, message, texts, now)
     raise ValueError(f"no text for staff messages of kind {MessageKind(message.kind)}")
 
 

@@ -1,5 +1,6 @@
 """SQLAlchemy models of shm-bot and the domain rules that go with them (quotas, programs)."""
 
+from models.alerts import Alert, AlertDelivery
 from models.announcement import Announcement
 from models.audit import AuditEntry
 from models.base import Base
@@ -11,7 +12,7 @@ from models.registration import Registration, RegistrationStatus
 from models.staff import PicAssignment, PicInvite
 
 __all__ = [
-    "Announcement", "AuditEntry", "PicAssignment", "PicInvite",
+    "Alert", "AlertDelivery", "Announcement", "AuditEntry", "PicAssignment", "PicInvite",
     "Base", "ConsentRecord", "Conversation", "Meeting", "OutboxMessage", "Participant", "Program",
     "Registration", "RegistrationStatus", "Role", "RoleQuota",
 ]

@@ -10,14 +10,26 @@ Alerts are gathered for `digest_window` into one message, and held during `quiet
 meeting's own zone until morning; the 1-day-before alerts are not held.
 
 One rule serves the PICs' alerts, the organizers' national digest and `/rekap_nasional`.
+A program stores its rules (`Program.alert_rules`, from the program file's `alerts:` section);
+`rules_of` reads them for a meeting.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.program import Meeting, Program
+from models.reminder_plan import format_duration, parse_duration
+
+# The organizers' national digest is timed in Jakarta (WIB), where they sit.
+NATIONAL_ZONE = ZoneInfo("Asia/Jakarta")
 
 
 class RoleFill(Protocol):
@@ -43,6 +55,8 @@ class AlertRules:
     quiet_end: time = time(7, 0)
     lagging_days: int = 14
     lagging_fill: float = 0.5
+    # Local time (WIB) of the organizers' daily national digest.
+    national_digest_at: time = time(8, 0)
 
     def is_quiet(self, local: datetime) -> bool:
         """Whether a moment (in the meeting's zone) falls in the quiet hours."""
@@ -50,6 +64,54 @@ class AlertRules:
         if self.quiet_start <= self.quiet_end:
             return self.quiet_start <= moment < self.quiet_end
         return moment >= self.quiet_start or moment < self.quiet_end
+
+    def outside_quiet_hours(self, moment: datetime, zone: ZoneInfo) -> datetime:
+        """`moment`, or the end of the quiet hours it falls in (in `zone`), in `moment`'s zone."""
+        local = moment.astimezone(zone)
+        if not self.is_quiet(local):
+            return moment
+        morning = datetime.combine(local.date(), self.quiet_end, zone)
+        if morning <= local:
+            morning = datetime.combine(local.date() + timedelta(days=1), self.quiet_end, zone)
+        return morning.astimezone(moment.tzinfo)
+
+    def threshold_seats(self, seats: int) -> int:
+        """How many seats taken make a role reach the threshold (at least one)."""
+        # Rounded first so that 0.8 x 5 counts as 4, not 4.000000000000001.
+        return max(math.ceil(round(self.threshold * seats, 6)), 1)
+
+    def to_json(self) -> dict[str, object]:
+        """The rules as stored with the program."""
+        return {
+            "threshold": self.threshold,
+            "digest_window": format_duration(self.digest_window),
+            "quiet_hours": f"{self.quiet_start:%H:%M}-{self.quiet_end:%H:%M}",
+            "lagging_days": self.lagging_days,
+            "lagging_fill": self.lagging_fill,
+            "national_digest_at": f"{self.national_digest_at:%H:%M}",
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object] | None) -> AlertRules:
+        """The stored rules; the defaults where nothing is stored."""
+        if not data:
+            return cls()
+        start, end = str(data["quiet_hours"]).split("-")
+        return cls(
+            threshold=float(data["threshold"]),  # type: ignore[arg-type]
+            digest_window=parse_duration(str(data["digest_window"])),
+            quiet_start=time.fromisoformat(start),
+            quiet_end=time.fromisoformat(end),
+            lagging_days=int(data["lagging_days"]),  # type: ignore[call-overload]
+            lagging_fill=float(data["lagging_fill"]),  # type: ignore[arg-type]
+            national_digest_at=time.fromisoformat(str(data["national_digest_at"])),
+        )
+
+
+async def rules_of(session: AsyncSession, meeting: Meeting) -> AlertRules:
+    """The alert rules of the meeting's program."""
+    program = await session.get(Program, meeting.program_id)
+    return AlertRules.from_json(program.alert_rules if program else None)
 
 
 def role_lagging(fill: RoleFill, rules: AlertRules) -> bool:

@@ -134,10 +134,15 @@ async def _add(session: AsyncSession, row: OutboxMessage) -> OutboxMessage | Non
     if exists is not None:
         return None
     session.add(row)
-    earliest = session.info.get(EARLIEST_PLANNED)
-    if earliest is None or row.due_at < earliest:
-        session.info[EARLIEST_PLANNED] = row.due_at
+    note_planned(session, row.due_at)
     return row
+
+
+def note_planned(session: AsyncSession, due_at: datetime) -> None:
+    """Note a message due at `due_at`, so whoever commits the session wakes the sender in time."""
+    earliest = session.info.get(EARLIEST_PLANNED)
+    if earliest is None or due_at < earliest:
+        session.info[EARLIEST_PLANNED] = due_at
 
 
 async def withdraw(session: AsyncSession, registration_id: int, kinds: set[MessageKind] | None = None) -> int:

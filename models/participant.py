@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models import alerts
 from models.base import Base
 
 # Bump when the consent text changes in substance: people are asked again under the new version.
@@ -136,6 +137,7 @@ async def set_reachable(session: AsyncSession, telegram_user_id: int, reachable:
         return False
     if not reachable and participant.unreachable_since is None:
         participant.unreachable_since = now
+        await alerts.participant_unreachable(session, participant, now=now)
     elif reachable:
         participant.unreachable_since = None
     return True

@@ -23,6 +23,8 @@ class Program(Base):
     name: Mapped[str] = mapped_column(String(200))
     # The program's reminder plan (`models.reminder_plan.ReminderPlan.to_json`); None means the defaults.
     reminder_plan: Mapped[dict | None] = mapped_column(JSON)
+    # The program's alert rules (`models.alert_rules.AlertRules.to_json`); None means the defaults.
+    alert_rules: Mapped[dict | None] = mapped_column(JSON)
 
     # Async sessions cannot lazy-load: every relationship here raises unless loaded explicitly.
     roles: Mapped[list[Role]] = relationship(

@@ -17,6 +17,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.alert_rules import AlertRules
 from models.program import Meeting, Program, Role, RoleQuota
 from models.provinces import PROVINCES
 from models.registration import Registration
@@ -76,6 +77,7 @@ class ProgramSpec:
     roles: list[RoleSpec]
     meetings: list[MeetingSpec]
     reminder_plan: ReminderPlan = field(default_factory=ReminderPlan)
+    alert_rules: AlertRules = field(default_factory=AlertRules)
 
 
 @dataclass
@@ -192,7 +194,7 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
     top = reader.mapping(root, "(file)")
     if top is None:
         raise ProgramFileError(path, reader.problems)
-    reader.unknown_keys(top, {"program", "defaults", "reminders", "roles", "meetings"}, "(file)")
+    reader.unknown_keys(top, {"program", "defaults", "reminders", "alerts", "roles", "meetings"}, "(file)")
 
     program_node = top.get("program")
     program = reader.mapping(program_node, "program") if program_node is not None else None
@@ -212,6 +214,7 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
         default_end = reader.parsed(defaults, "end_time", "defaults", _parse_time, "a time like 16:00")
 
     reminder_plan = _reminder_plan(reader, top["reminders"]) if "reminders" in top else ReminderPlan()
+    alert_rules = _alert_rules(reader, top["alerts"]) if "alerts" in top else AlertRules()
 
     roles: list[RoleSpec] = []
     for index, node in enumerate(reader.sequence(top.get("roles", yaml.SequenceNode("", [])), "roles")):
@@ -287,7 +290,8 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
     if reader.problems:
         raise ProgramFileError(path, sorted(reader.problems, key=lambda p: p.line))
     assert code is not None and name is not None
-    return ProgramSpec(code=code, name=name, roles=roles, meetings=meetings, reminder_plan=reminder_plan)
+    return ProgramSpec(code=code, name=name, roles=roles, meetings=meetings, reminder_plan=reminder_plan,
+                       alert_rules=alert_rules)
 
 
 def _reminder_plan(reader: _Reader, node: yaml.Node) -> ReminderPlan:
@@ -327,6 +331,48 @@ def _reminder_plan(reader: _Reader, node: yaml.Node) -> ReminderPlan:
     return ReminderPlan(reminders=offsets, waking_from=waking_from, waking_until=waking_until, **durations)
 
 
+def _parse_share(raw: str) -> float:
+    """'80%' or '0.8' as a fraction from 0 (exclusive) to 1."""
+    value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    if not 0 < value <= 1:
+        raise ValueError(raw)
+    return value
+
+
+def _parse_hours(raw: str) -> tuple[time, time]:
+    """'21:00-07:00' as its two ends; the span may run past midnight but not be empty."""
+    start, end = (_parse_time(part.strip()) for part in raw.split("-"))
+    if start == end:
+        raise ValueError(raw)
+    return start, end
+
+
+def _alert_rules(reader: _Reader, node: yaml.Node) -> AlertRules:
+    """The `alerts:` section; every field is optional and defaults to AlertRules'."""
+    defaults = AlertRules()
+    data = reader.mapping(node, "alerts")
+    if data is None:
+        return defaults
+    reader.unknown_keys(data, {"threshold", "digest_window", "quiet_hours", "lagging_days", "lagging_fill",
+                               "national_digest"}, "alerts")
+    share = "a share like 80% or 0.8"
+    threshold = reader.parsed(data, "threshold", "alerts", _parse_share, share)
+    lagging_fill = reader.parsed(data, "lagging_fill", "alerts", _parse_share, share)
+    window = reader.parsed(data, "digest_window", "alerts", parse_duration, "a duration like 10m or 1h")
+    quiet = reader.parsed(data, "quiet_hours", "alerts", _parse_hours, "local hours like 21:00-07:00")
+    digest_at = reader.parsed(data, "national_digest", "alerts", _parse_time, "a WIB time like 08:00")
+    lagging_days = reader.integer(data, "lagging_days", "alerts", required=False, minimum=1, maximum=365)
+    return AlertRules(
+        threshold=defaults.threshold if threshold is None else threshold,
+        digest_window=window or defaults.digest_window,
+        quiet_start=quiet[0] if quiet else defaults.quiet_start,
+        quiet_end=quiet[1] if quiet else defaults.quiet_end,
+        lagging_days=lagging_days or defaults.lagging_days,
+        lagging_fill=defaults.lagging_fill if lagging_fill is None else lagging_fill,
+        national_digest_at=digest_at or defaults.national_digest_at,
+    )
+
+
 def read_program_file(path: str | Path) -> ProgramSpec:
     """Read and validate a program file from disk."""
     path = Path(path)
@@ -358,6 +404,7 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
         session.add(program)
     program.name = spec.name
     program.reminder_plan = spec.reminder_plan.to_json()
+    program.alert_rules = spec.alert_rules.to_json()
     await session.flush()
 
     existing_roles = {r.code: r for r in await session.scalars(select(Role).where(Role.program_id == program.id))}

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models import alerts
 from models.base import Base
 from models.outbox import MessageKind
 from models.participant import Participant
@@ -204,6 +205,9 @@ async def register(
         raise AlreadyRegistered(None) from None
     if has_seat:
         await plan_seat_messages(session, registration, now=now)
+        await alerts.seat_taken(session, registration, now=now)
+    else:
+        await alerts.joined_waitlist(session, registration, now=now)
     return registration
 
 
@@ -257,7 +261,13 @@ async def end_registration(session: AsyncSession, registration: Registration, qu
 
 
 async def pass_seat_on(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime) -> Cancellation:
-    """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows."""
+    """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows; PICs are told."""
+    outcome = await _give_or_offer(session, quota, freed, now)
+    await alerts.seat_freed(session, freed, outcome, now=now)
+    return outcome
+
+
+async def _give_or_offer(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime) -> Cancellation:
     if await taken_count(session, freed.meeting_id, freed.role_id) >= quota.seats:
         return Cancellation(freed, None)
     first_waiting = await session.scalar(
@@ -297,6 +307,7 @@ async def give_seat(session: AsyncSession, registration: Registration, *, now: d
     registration.offered_until = None
     await session.flush()
     await plan_seat_messages(session, registration, now=now, ask_attendance=ask_attendance)
+    await alerts.seat_taken(session, registration, now=now)
 
 
 async def availability(session: AsyncSession, meeting_id: int) -> list[RoleAvailability]:

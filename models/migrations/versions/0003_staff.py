@@ -106,9 +106,58 @@ def upgrade() -> None:
     with op.batch_alter_table('conversation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('subject_id', sa.Integer(), nullable=True))
 
+    # ---- alerts
+    with op.batch_alter_table('program', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('alert_rules', sa.JSON(), nullable=True))
+
+    op.create_table('alert',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('threshold', 'full', 'seat_freed', 'waitlist_grew', 'lagging', 'unconfirmed', 'unreachable', name='alertkind', native_enum=False, length=24), nullable=False),
+    sa.Column('role_id', sa.Integer(), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=160), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('urgent', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_alert_meeting_id_meeting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['role_id'], ['role.id'], name=op.f('fk_alert_role_id_role'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alert')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_alert_dedupe_key'))
+    )
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alert_meeting_id'), ['meeting_id'], unique=False)
+
+    op.create_table('alert_delivery',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alert_id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('telegram_user_id', sa.BigInteger(), nullable=False),
+    sa.Column('outbox_message_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['alert_id'], ['alert.id'], name=op.f('fk_alert_delivery_alert_id_alert'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_alert_delivery_meeting_id_meeting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['outbox_message_id'], ['outbox_message.id'], name=op.f('fk_alert_delivery_outbox_message_id_outbox_message'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_delivery'))
+    )
+    with op.batch_alter_table('alert_delivery', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alert_delivery_alert_id'), ['alert_id'], unique=False)
+        batch_op.create_index('ix_alert_delivery_pending', ['telegram_user_id', 'meeting_id', 'outbox_message_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    # ---- alerts
+    with op.batch_alter_table('alert_delivery', schema=None) as batch_op:
+        batch_op.drop_index('ix_alert_delivery_pending')
+        batch_op.drop_index(batch_op.f('ix_alert_delivery_alert_id'))
+
+    op.drop_table('alert_delivery')
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alert_meeting_id'))
+
+    op.drop_table('alert')
+    with op.batch_alter_table('program', schema=None) as batch_op:
+        batch_op.drop_column('alert_rules')
+
     # ---- roster
     with op.batch_alter_table('conversation', schema=None) as batch_op:
         batch_op.drop_column('subject_id')

@@ -1,0 +1,433 @@
+"""Quota alerts to a meeting's PICs: recorded once with the change that causes them, sent as digests.
+
+An alert is a row, added in the same transaction as the roster change it is about (a seat taken,
+freed or passed on, a longer waiting list, a person who blocked the bot), so it is never lost and
+never doubled: its `dedupe_key` names it for good. Time-based alerts (a lagging meeting, seated
+people who have not confirmed a day before) are found by `check_time_alerts`, which the bot runs
+every few minutes and whenever its clock is moved; their keys make each fire once per meeting date.
+
+Threshold and full alerts fire once per crossing: a role that fills up is reported once, and is
+reported again only after a seat was left empty below the mark (a seat passed straight on to the
+waiting list does not count as a drop).
+
+Every live PIC of the meeting gets a delivery of each alert, and ONE pending outbox row
+(`PIC_ALERTS`) per meeting gathers them: the first alert opens a `digest_window`, later ones join
+it; a window that ends in the quiet hours (the meeting's zone) waits until they end. Urgent alerts
+(the 1-day-before ones) bring the digest forward to now, night or not. The digest, when rendered,
+takes every delivery not yet covered by another message; so nothing is sent twice, and an alert
+recorded while a digest was in flight waits for the next one (`check_time_alerts` plans it).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, BigInteger, Boolean, Enum, ForeignKey, Index, String, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.alert_rules import NATIONAL_ZONE, AlertRules, lagging_roles, rules_of
+from models.base import Base
+from models.outbox import MessageKind, OutboxMessage, OutboxStatus, note_planned, plan_for_staff
+from models.program import Meeting, Program, RoleQuota
+from models.reminder_plan import Slot
+from models.seat_schedule import plan_of, start_key
+from models.staff import PicAssignment, pics_of
+
+if TYPE_CHECKING:
+    from models.participant import Participant
+    from models.registration import Cancellation, Registration, RoleAvailability
+
+
+class AlertKind(enum.StrEnum):
+    """What an alert reports."""
+
+    THRESHOLD = "threshold"
+    FULL = "full"
+    SEAT_FREED = "seat_freed"
+    WAITLIST_GREW = "waitlist_grew"
+    LAGGING = "lagging"
+    UNCONFIRMED = "unconfirmed"
+    UNREACHABLE = "unreachable"
+
+
+# How late a check may come and still plan that day's national digest.
+NATIONAL_GRACE = timedelta(hours=1)
+# Sent at once, even in the quiet hours: the meeting is tomorrow.
+URGENT_KINDS = frozenset({AlertKind.UNCONFIRMED})
+
+
+class SeatFate(enum.StrEnum):
+    """What happened to a freed seat."""
+
+    PROMOTED = "promoted"
+    OFFERED = "offered"
+    VACANT = "vacant"
+
+
+class Alert(Base):
+    """One thing a meeting's PICs should know, recorded once."""
+
+    __tablename__ = "alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[AlertKind] = mapped_column(
+        Enum(AlertKind, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e]))
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"))
+    # Names the alert for good (meeting, kind, role, crossing or registration), so recording twice adds nothing.
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    # Counts, registration ids and codes; never names or phone numbers.
+    details: Mapped[dict] = mapped_column(JSON)
+    urgent: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime]
+
+
+class AlertDelivery(Base):
+    """One alert for one PIC; `outbox_message_id` is the digest that carries it (None: not yet taken)."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (Index("ix_alert_delivery_pending", "telegram_user_id", "meeting_id", "outbox_message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
+
+
+# ---------------------------------------------------------------- recording and planning digests
+
+
+async def record_alert(session: AsyncSession, meeting: Meeting, kind: AlertKind, *, key: str, now: datetime,
+                       role_id: int | None = None, details: dict | None = None) -> Alert | None:
+    """Record an alert unless the same one was recorded before, and plan it for every live PIC."""
+    key = f"m{meeting.id}:{kind.value}:{key}"
+    if await session.scalar(select(Alert.id).where(Alert.dedupe_key == key)) is not None:
+        return None
+    alert = Alert(meeting_id=meeting.id, kind=kind, role_id=role_id, dedupe_key=key, details=details or {},
+                  urgent=kind in URGENT_KINDS, created_at=now)
+    session.add(alert)
+    await session.flush()
+    pics = await pics_of(session, meeting.id)
+    if pics:
+        rules = await rules_of(session, meeting)
+        for pic in pics:
+            session.add(AlertDelivery(alert_id=alert.id, meeting_id=meeting.id, telegram_user_id=pic.telegram_user_id))
+            await _plan_digest(session, pic, meeting, rules, now=now, urgent=alert.urgent)
+    return alert
+
+
+def digest_due(rules: AlertRules, meeting: Meeting, now: datetime, *, urgent: bool) -> datetime:
+    """When a digest opened now goes: at once if urgent, else at the window's end, after the quiet hours."""
+    if urgent:
+        return now
+    return rules.outside_quiet_hours(now + rules.digest_window, meeting.zone)
+
+
+async def _plan_digest(session: AsyncSession, pic: PicAssignment, meeting: Meeting, rules: AlertRules, *,
+                       now: datetime, urgent: bool) -> None:
+    """Open the PIC's digest window for the meeting, or join the open one (bringing it forward if urgent)."""
+    pending = await session.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == MessageKind.PIC_ALERTS, OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.recipient_user_id == pic.telegram_user_id, OutboxMessage.subject_id == meeting.id)
+        .order_by(OutboxMessage.due_at).limit(1))
+    if pending is not None:
+        if urgent and pending.due_at > now:
+            pending.due_at = now
+            note_planned(session, now)
+        return
+    due = digest_due(rules, meeting, now, urgent=urgent)
+    await plan_for_staff(session, user_id=pic.telegram_user_id, chat_id=pic.chat_id, kind=MessageKind.PIC_ALERTS,
+                         slot=Slot(f"alerts-{now:%Y%m%dT%H%M%S.%f}", due), now=now, subject_id=meeting.id)
+
+
+async def plan_untaken_digests(session: AsyncSession, *, now: datetime) -> None:
+    """Plan a digest for every live PIC with alerts no message carries and none pending to carry them.
+
+    An alert recorded while the PIC's digest was being sent joined nothing; this picks it up.
+    """
+    pending = (
+        select(OutboxMessage.id).where(
+            OutboxMessage.kind == MessageKind.PIC_ALERTS, OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.recipient_user_id == AlertDelivery.telegram_user_id,
+            OutboxMessage.subject_id == AlertDelivery.meeting_id)
+        .exists())
+    rows = await session.execute(
+        select(PicAssignment, Alert.urgent)
+        .join(AlertDelivery, and_(AlertDelivery.telegram_user_id == PicAssignment.telegram_user_id,
+                                  AlertDelivery.meeting_id == PicAssignment.meeting_id))
+        .join(Alert, Alert.id == AlertDelivery.alert_id)
+        .where(PicAssignment.revoked_at.is_(None), AlertDelivery.outbox_message_id.is_(None),
+               Alert.created_at >= PicAssignment.granted_at, ~pending)
+        .order_by(Alert.urgent.desc()))
+    seen: set[int] = set()
+    for pic, urgent in rows:
+        if pic.id in seen:
+            continue
+        seen.add(pic.id)
+        meeting = await session.get(Meeting, pic.meeting_id)
+        assert meeting is not None
+        await _plan_digest(session, pic, meeting, await rules_of(session, meeting), now=now, urgent=urgent)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one PIC's digest message says: the meeting and its alerts, oldest first."""
+
+    meeting: Meeting
+    alerts: list[Alert]
+
+
+async def take_digest(session: AsyncSession, message: OutboxMessage) -> Digest | None:
+    """The alerts a PIC_ALERTS message carries, now marked as carried by it; None if obsolete.
+
+    A message tried again carries what it took the first time and whatever came since. A PIC
+    whose assignment was revoked gets nothing; a PIC appointed again gets nothing from before.
+    """
+    assignment = await session.scalar(
+        select(PicAssignment).where(
+            PicAssignment.telegram_user_id == message.recipient_user_id,
+            PicAssignment.meeting_id == message.subject_id, PicAssignment.revoked_at.is_(None)))
+    if assignment is None:
+        return None
+    rows = list(await session.execute(
+        select(AlertDelivery, Alert).join(Alert, Alert.id == AlertDelivery.alert_id)
+        .where(AlertDelivery.telegram_user_id == assignment.telegram_user_id,
+               AlertDelivery.meeting_id == assignment.meeting_id,
+               or_(AlertDelivery.outbox_message_id.is_(None), AlertDelivery.outbox_message_id == message.id),
+               Alert.created_at >= assignment.granted_at)
+        .order_by(Alert.id)))
+    if not rows:
+        return None
+    for delivery, _ in rows:
+        delivery.outbox_message_id = message.id
+    meeting = await session.get(Meeting, assignment.meeting_id)
+    assert meeting is not None
+    return Digest(meeting, [alert for _, alert in rows])
+
+
+# ---------------------------------------------------------------- hooks called by the roster's domain
+
+
+async def _role_fill(session: AsyncSession, meeting_id: int, role_id: int) -> tuple[int, int, int]:
+    """Seats, seats taken (seated or held) and people waiting for one role."""
+    from models.registration import TAKES_A_SEAT, Registration, RegistrationStatus
+
+    seats = await session.scalar(
+        select(RoleQuota.seats).where(RoleQuota.meeting_id == meeting_id, RoleQuota.role_id == role_id)) or 0
+    counts = await session.execute(
+        select(func.count().filter(Registration.status.in_(TAKES_A_SEAT)),
+               func.count().filter(Registration.status == RegistrationStatus.WAITLISTED))
+        .where(Registration.meeting_id == meeting_id, Registration.role_id == role_id))
+    taken, waiting = counts.one()
+    return seats, taken or 0, waiting or 0
+
+
+async def _armed(session: AsyncSession, meeting_id: int, role_id: int, kind: AlertKind, mark: int) -> tuple[bool, int]:
+    """Whether a crossing alert may fire (never fired, or a seat was left empty below `mark` since), and its number."""
+    history = await session.scalars(
+        select(Alert).where(Alert.meeting_id == meeting_id, Alert.role_id == role_id,
+                            Alert.kind.in_((AlertKind.THRESHOLD, AlertKind.FULL, AlertKind.SEAT_FREED)))
+        .order_by(Alert.id))
+    armed, crossings = True, 0
+    for alert in history:
+        if alert.kind == kind or alert.kind == AlertKind.FULL:
+            # Full covers the threshold too: a role that filled has passed it.
+            armed = False
+            crossings += alert.kind == kind
+        elif (alert.kind == AlertKind.SEAT_FREED and alert.details.get("fate") == SeatFate.VACANT
+              and alert.details.get("taken", 0) < mark):
+            armed = True
+    return armed, crossings
+
+
+async def seat_taken(session: AsyncSession, registration: Registration, *, now: datetime) -> None:
+    """A seat of the role was taken: report the role reaching the threshold or becoming full, once per crossing."""
+    meeting = registration.meeting
+    seats, taken, _ = await _role_fill(session, meeting.id, registration.role_id)
+    if seats == 0:
+        return
+    rules = await rules_of(session, meeting)
+    details = {"taken": taken, "seats": seats}
+    if taken >= seats:
+        armed, crossings = await _armed(session, meeting.id, registration.role_id, AlertKind.FULL, seats)
+        if armed:
+            await record_alert(session, meeting, AlertKind.FULL, key=f"r{registration.role_id}:{crossings + 1}",
+                               now=now, role_id=registration.role_id, details=details)
+        return
+    mark = rules.threshold_seats(seats)
+    if taken >= mark:
+        armed, crossings = await _armed(session, meeting.id, registration.role_id, AlertKind.THRESHOLD, mark)
+        if armed:
+            await record_alert(session, meeting, AlertKind.THRESHOLD, key=f"r{registration.role_id}:{crossings + 1}",
+                               now=now, role_id=registration.role_id, details=details)
+
+
+async def joined_waitlist(session: AsyncSession, registration: Registration, *, now: datetime) -> None:
+    """The role's waiting list grew by this registration."""
+    _, _, waiting = await _role_fill(session, registration.meeting_id, registration.role_id)
+    await record_alert(session, registration.meeting, AlertKind.WAITLIST_GREW, key=f"g{registration.id}", now=now,
+                       role_id=registration.role_id, details={"registration_id": registration.id, "waiting": waiting})
+
+
+async def seat_freed(session: AsyncSession, freed: Registration, outcome: Cancellation, *, now: datetime) -> None:
+    """A seat was freed (cancelled, "Tidak hadir", an offer released or lapsed, a move): say why and where it went."""
+    from models.registration import RegistrationStatus
+
+    if freed.status == RegistrationStatus.WAITLISTED:
+        # Off the seat and still live: an offer that just lapsed, or a move to another role by staff.
+        cause = "lapsed" if freed.offer_lapsed_at == now else "moved"
+    elif freed.attendance is False:
+        cause = "absent"
+    else:
+        cause = "cancelled"
+    receiver = outcome.promoted or outcome.offered
+    fate = SeatFate.PROMOTED if outcome.promoted else SeatFate.OFFERED if outcome.offered else SeatFate.VACANT
+    seats, taken, waiting = await _role_fill(session, freed.meeting_id, freed.role_id)
+    await record_alert(
+        session, freed.meeting, AlertKind.SEAT_FREED, key=f"f{freed.id}:{now:%Y%m%dT%H%M%S.%f}", now=now,
+        role_id=freed.role_id,
+        details={"registration_id": freed.id, "cause": cause, "fate": fate.value,
+                 "to_registration_id": receiver.id if receiver else None,
+                 "taken": taken, "seats": seats, "waiting": waiting})
+
+
+async def participant_unreachable(session: AsyncSession, participant: Participant, *, now: datetime) -> None:
+    """The person blocked the bot: tell the PICs of every meeting they hold a live registration for."""
+    from models.registration import Registration, RegistrationStatus
+
+    registrations = await session.scalars(
+        select(Registration).where(Registration.participant_id == participant.id,
+                                   Registration.status != RegistrationStatus.CANCELLED))
+    for registration in registrations:
+        await record_alert(session, registration.meeting, AlertKind.UNREACHABLE,
+                           key=f"u{registration.id}:{now:%Y%m%dT%H%M%S.%f}", now=now,
+                           details={"registration_id": registration.id, "status": registration.status.value})
+
+
+# ---------------------------------------------------------------- time-based alerts and the national digest
+
+
+def role_summary(fills: list[RoleAvailability]) -> list[list[int]]:
+    """Roles as [role id, seats taken, seats] for an alert's details."""
+    return [[fill.role.id, fill.seated + fill.held, fill.seats] for fill in fills]
+
+
+async def check_time_alerts(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int] = frozenset()) -> None:
+    """Record the alerts that time brings (lagging, unconfirmed a day before), plan untaken digests and the next national digest."""
+    from models.registration import Registration, RegistrationStatus, availability
+
+    meetings = await session.scalars(
+        select(Meeting).where(Meeting.listed.is_(True), Meeting.starts_at > now).order_by(Meeting.starts_at))
+    for meeting in meetings:
+        assert meeting.starts_at is not None
+        rules = await rules_of(session, meeting)
+        key = start_key(meeting)
+        if meeting.starts_at - now <= timedelta(days=rules.lagging_days):
+            behind = lagging_roles(await availability(session, meeting.id), meeting.starts_at, now, rules)
+            if behind:
+                await record_alert(session, meeting, AlertKind.LAGGING, key=key, now=now,
+                                   details={"roles": role_summary(behind)})  # type: ignore[arg-type]
+        _, nudge = (await plan_of(session, meeting)).attendance_slots(meeting.starts_at, meeting.zone)
+        if now >= nudge.due_at:
+            unconfirmed = list(await session.scalars(
+                select(Registration.id).where(
+                    Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.SEATED,
+                    Registration.attendance.is_(None)).order_by(Registration.id)))
+            if unconfirmed:
+                await record_alert(session, meeting, AlertKind.UNCONFIRMED, key=key, now=now,
+                                   details={"registration_ids": unconfirmed})
+    await plan_untaken_digests(session, now=now)
+    if admin_ids:
+        await plan_national_digest(session, now=now, admin_ids=admin_ids)
+
+
+async def national_rules(session: AsyncSession) -> AlertRules:
+    """The rules of the first program loaded: its national digest time serves every program."""
+    stored = await session.scalar(select(Program.alert_rules).order_by(Program.id).limit(1))
+    return AlertRules.from_json(stored)
+
+
+async def plan_national_digest(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int]) -> None:
+    """Plan the national digests (WIB) due within a day for every organizer; one per organizer per day.
+
+    Planned a day ahead, so a digest whose moment passed while the bot was down goes out at start
+    (until the next one is due); a check up to NATIONAL_GRACE late still plans that day's. A bot
+    started later in the day for the first time sends its first digest the next morning.
+    """
+    rules = await national_rules(session)
+    local = now.astimezone(NATIONAL_ZONE)
+    for day in (local.date(), local.date() + timedelta(days=1)):
+        moment = datetime.combine(day, rules.national_digest_at, NATIONAL_ZONE)
+        if not moment - timedelta(days=1) <= now < moment + NATIONAL_GRACE:
+            continue
+        slot = Slot(f"national-{day:%Y%m%d}", moment.astimezone(now.tzinfo),
+                    (moment + timedelta(days=1)).astimezone(now.tzinfo))
+        for user_id in sorted(admin_ids):
+            # Organizers talk to the bot in private chats, whose id is the user's.
+            await plan_for_staff(session, user_id=user_id, chat_id=user_id, kind=MessageKind.NATIONAL_DIGEST,
+                                 slot=slot, now=now, subject_id=None)
+
+
+@dataclass(frozen=True)
+class MeetingStanding:
+    """One meeting in the national digest: its roles' fill and those that put it at risk."""
+
+    meeting: Meeting
+    fills: list[RoleAvailability]
+    behind: list[RoleAvailability]
+
+    @property
+    def seats(self) -> int:
+        return sum(fill.seats for fill in self.fills)
+
+    @property
+    def taken(self) -> int:
+        return sum(fill.seated + fill.held for fill in self.fills)
+
+    @property
+    def waiting(self) -> int:
+        return sum(fill.waitlisted for fill in self.fills)
+
+
+async def national_standing(session: AsyncSession, *, now: datetime) -> list[MeetingStanding]:
+    """Every listed meeting still ahead (or undated): at-risk ones first, soonest first within each group."""
+    from models.registration import availability
+
+    meetings = await session.scalars(
+        select(Meeting).where(Meeting.listed.is_(True), or_(Meeting.starts_at.is_(None), Meeting.starts_at > now)))
+    standings = []
+    for meeting in meetings:
+        fills = await availability(session, meeting.id)
+        behind = lagging_roles(fills, meeting.starts_at, now, await rules_of(session, meeting))
+        standings.append(MeetingStanding(meeting, fills, behind))  # type: ignore[arg-type]
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    return sorted(standings, key=lambda s: (not s.behind, s.meeting.starts_at or far, s.meeting.province_code))
+
+
+async def names_of(session: AsyncSession, registration_ids: set[int]) -> dict[int, str]:
+    """The registered names behind registration ids, for staff to read; erased ones are missing."""
+    from models.participant import Participant
+    from models.registration import Registration
+
+    if not registration_ids:
+        return {}
+    rows = await session.execute(
+        select(Registration.id, Participant.full_name).join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.id.in_(registration_ids)))
+    return {registration_id: name for registration_id, name in rows}
+
+
+async def role_names(session: AsyncSession, role_ids: set[int]) -> dict[int, str]:
+    """Role names by id."""
+    from models.program import Role
+
+    if not role_ids:
+        return {}
+    rows = await session.execute(select(Role.id, Role.name).where(Role.id.in_(role_ids)))
+    return {role_id: name for role_id, name in rows}

@@ -1,0 +1,224 @@
+"""Quota alerts to PICs and the organizers' national digest, end to end through the Bot API stand-in.
+
+The clock is a FrozenClock: moving it runs the alert watch and wakes the outbox sender, as the
+JobQueue would when the moment comes. A PIC is made by inserting a `PicAssignment` directly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.app import build_application, polling
+from bot.clock import FrozenClock
+from botapi_standin import StandinUser
+from models.alerts import Alert, AlertKind
+from models.outbox import MessageKind, OutboxMessage
+from models.program import Meeting
+from models.registration import register as register_directly
+from models.staff import PicAssignment
+from tests.conftest import BEFORE_THE_ROUND
+from tests.e2e.chat import next_with, register
+from tests.e2e.conftest import RunningBot, bot_settings
+from tests.models.factories import make_participant, meeting_and_role
+
+# Bengkulu, wave 1: Rabu, 26 Juli 2023 pukul 09.00 WIB (02:00 UTC).
+START = datetime(2023, 7, 26, 2, 0, tzinfo=UTC)
+BENGKULU = "shm23-bengkulu"
+WINDOW = timedelta(minutes=10)
+PIC_ID = 7001
+
+
+async def make_pic(bot: RunningBot, user_id: int = PIC_ID, meeting_code: str = BENGKULU) -> StandinUser:
+    """A Telegram user made PIC of the meeting, as the invite flow would."""
+    async def add(session) -> None:  # type: ignore[no-untyped-def]
+        meeting = await session.scalar(select(Meeting).where(Meeting.code == meeting_code))
+        session.add(PicAssignment(meeting_id=meeting.id, telegram_user_id=user_id, chat_id=user_id,
+                                  display_name="PIC", granted_via="invite", granted_by=1, granted_at=bot.clock.now()))
+
+    await bot.query(add)
+    return bot.standin.user(user_id, first_name="Pak PIC")
+
+
+async def seat_directly(bot: RunningBot, role_code: str, numbers: range) -> list[int]:
+    """Register people numbered `numbers` for a role in Bengkulu without chatting; returns their registration ids."""
+    async def add(session) -> list[int]:  # type: ignore[no-untyped-def]
+        meeting, role = await meeting_and_role(session, BENGKULU, role_code)
+        found = []
+        for n in numbers:
+            person = await make_participant(session, n)
+            found.append((await register_directly(session, participant=person, meeting=meeting, role=role,
+                                                  now=bot.clock.now())).id)
+        return found
+
+    ids = await bot.query(add)
+    for n in numbers:
+        bot.standin.user(10_000 + n)  # their chats exist: reminders reach them
+    return ids
+
+
+async def alert_count(bot: RunningBot, kind: AlertKind) -> int:
+    async def count(session) -> int:  # type: ignore[no-untyped-def]
+        meeting = await session.scalar(select(Meeting).where(Meeting.code == BENGKULU))
+        return await session.scalar(select(func.count()).where(Alert.meeting_id == meeting.id, Alert.kind == kind))
+
+    return await bot.query(count)
+
+
+def digests(user: StandinUser) -> list[str]:
+    return [m.plain_text for m in user.messages if "Pemberitahuan kuota" in m.plain_text]
+
+
+async def test_threshold_full_and_waitlist_fire_once_each_and_arrive_as_one_digest(bot) -> None:  # type: ignore[no-untyped-def]
+    pic = await make_pic(bot)
+    await seat_directly(bot, "tim_sinergi", range(3))
+    fourth, fifth, sixth = (bot.standin.user(n) for n in (8001, 8002, 8003))
+    for user in (fourth, fifth, sixth):
+        await register(user, BENGKULU, role="Tim Sinergi Provinsi")
+    assert pic.messages == []  # gathered for the digest window
+    bot.clock.advance(WINDOW)
+    digest = await next_with(pic, "Pemberitahuan kuota")
+    text = digest.plain_text
+    assert "Bengkulu" in text and "Rabu, 26 Juli 2023 pukul 09.00 WIB" in text
+    assert "Tim Sinergi Provinsi sudah terisi 4 dari 5 kursi" in text
+    assert "Tim Sinergi Provinsi penuh (5/5)" in text
+    assert "Daftar tunggu Tim Sinergi Provinsi bertambah 1 orang (Dra. Siti Rahma, M.Hum.); kini 1 menunggu" in text
+    # Another person waits: a new digest says only that.
+    await register(bot.standin.user(8004), BENGKULU, role="Tim Sinergi Provinsi")
+    bot.clock.advance(WINDOW)
+    later = await next_with(pic, "Pemberitahuan kuota")
+    assert "bertambah 1 orang" in later.plain_text and "kini 2 menunggu" in later.plain_text
+    assert "penuh" not in later.plain_text and "sudah terisi" not in later.plain_text
+    assert len(digests(pic)) == 2
+    assert await alert_count(bot, AlertKind.FULL) == 1 and await alert_count(bot, AlertKind.THRESHOLD) == 1
+    # Participants hear nothing of the alerts.
+    assert not any("Pemberitahuan kuota" in m.plain_text for m in fourth.messages + sixth.messages)
+
+
+async def test_a_cancelled_seat_is_reported_with_who_got_it(bot) -> None:  # type: ignore[no-untyped-def]
+    pic = await make_pic(bot)
+    seated = bot.standin.user(8101)
+    await register(seated, BENGKULU, role="Pemustaka", name="Budi Santoso")
+    await seat_directly(bot, "pemustaka", range(1, 2))  # Peserta 1 waits
+    await seated.send_text("/batal")
+    await seated.press(await next_with(seated, "Batalkan pendaftaran"), text="Ya, batalkan")
+    await next_with(seated, "telah dibatalkan")
+    bot.clock.advance(WINDOW)
+    digest = (await next_with(pic, "Pemberitahuan kuota")).plain_text
+    assert "Budi Santoso membatalkan kursi Pemustaka yang terdampak TPBIS" in digest
+    assert "kursi diberikan kepada Peserta 1 dari daftar tunggu" in digest
+    assert "Pemustaka yang terdampak TPBIS penuh (1/1)" in digest and "Daftar tunggu Pemustaka yang terdampak TPBIS bertambah 1 orang (Peserta 1)" in digest
+    assert await alert_count(bot, AlertKind.FULL) == 1  # the seat passed straight on: not full "again"
+
+
+async def test_tidak_hadir_offers_the_seat_and_a_lapsed_hold_is_reported(bot) -> None:  # type: ignore[no-untyped-def]
+    seated = bot.standin.user(8201)
+    await register(seated, BENGKULU, role="Pemustaka", name="Budi Santoso")
+    await seat_directly(bot, "pemustaka", range(2, 3))  # Peserta 2 waits
+    pic = await make_pic(bot)
+    bot.clock.set(START - timedelta(days=3))
+    question = await next_with(seated, "Apakah Anda akan hadir")
+    await seated.press(question, text="Tidak hadir")
+    await seated.wait_for(lambda u: "Yakin tidak dapat hadir" in u.messages[-1].plain_text)
+    await seated.press(seated.messages[-1], text="Ya, saya tidak hadir")
+    await next_with(seated, "dilepas")
+    bot.clock.advance(WINDOW)
+    digest = (await next_with(pic, "Pemberitahuan kuota")).plain_text
+    assert "Budi Santoso menjawab Tidak hadir (Pemustaka yang terdampak TPBIS); kursi ditawarkan kepada Peserta 2" in digest
+    assert "Pendaftaran tertinggal" in digest  # 3 days before, the meeting lags too
+    # Nobody answers the offer for a day: the hold lapses, and nobody else is waiting.
+    bot.clock.set(START - timedelta(days=2))
+    await next_with(bot.standin.user(10_002), "sudah habis")
+    bot.clock.advance(WINDOW)
+    lapsed = (await next_with(pic, "Pemberitahuan kuota")).plain_text
+    assert "Tawaran kursi Pemustaka yang terdampak TPBIS untuk Peserta 2 habis waktunya; tidak ada yang menunggu, kursi kosong (0/1)" in lapsed
+    assert "Pendaftaran tertinggal" not in lapsed  # lagging fired once
+
+
+async def test_at_night_alerts_wait_for_the_morning_but_the_day_before_alert_does_not(bot) -> None:  # type: ignore[no-untyped-def]
+    pic = await make_pic(bot)
+    night = datetime(2023, 7, 5, 16, 0, tzinfo=UTC)  # 23:00 WIB, three weeks ahead
+    bot.clock.set(night)
+    silent = bot.standin.user(8301)
+    await register(silent, BENGKULU, role="Pemustaka", name="Budi Santoso")
+
+    async def pending_digest(session):  # type: ignore[no-untyped-def]
+        return await session.scalar(select(OutboxMessage.due_at).where(
+            OutboxMessage.kind == MessageKind.PIC_ALERTS, OutboxMessage.status == "pending"))
+
+    # Held until the quiet hours end: 07:00 WIB the next morning.
+    assert await bot.eventually(pending_digest, lambda due: due is not None) == datetime(2023, 7, 6, 0, 0, tzinfo=UTC)
+    bot.clock.advance(timedelta(hours=7, minutes=59))  # 06:59 WIB
+    bot.clock.advance(timedelta(minutes=1))  # 07:00 WIB
+    morning = await next_with(pic, "Pemberitahuan kuota")
+    assert "Pemustaka yang terdampak TPBIS penuh (1/1)" in morning.plain_text
+    # The day before the meeting at 23:00 WIB, the participant has not confirmed: the PIC hears at once.
+    bot.clock.set(datetime(2023, 7, 25, 16, 0, tzinfo=UTC))
+    urgent = await next_with(pic, "Pertemuan besok")
+    assert "1 peserta belum menjawab Hadir / Tidak hadir: Budi Santoso" in urgent.plain_text
+    assert bot.clock.now() == datetime(2023, 7, 25, 16, 0, tzinfo=UTC)  # nobody waited for the morning
+    assert len(digests(pic)) == 2
+
+
+async def test_a_participant_who_blocks_the_bot_is_reported_unreachable(bot) -> None:  # type: ignore[no-untyped-def]
+    pic = await make_pic(bot)
+    user = bot.standin.user(8401)
+    await register(user, BENGKULU, role="Stakeholder Provinsi", name="Budi Santoso")
+    await user.block()
+    await bot.eventually(lambda s: alert_count_in(s, AlertKind.UNREACHABLE), lambda n: n == 1)
+    bot.clock.advance(WINDOW)
+    digest = (await next_with(pic, "Pemberitahuan kuota")).plain_text
+    assert "1 peserta memblokir bot dan tidak dapat dihubungi: Budi Santoso" in digest
+
+
+async def alert_count_in(session, kind: AlertKind) -> int:  # type: ignore[no-untyped-def]
+    return await session.scalar(select(func.count()).where(Alert.kind == kind))
+
+
+async def test_lagging_fires_once_on_the_configured_day(bot) -> None:  # type: ignore[no-untyped-def]
+    pic = await make_pic(bot)
+    await seat_directly(bot, "stakeholder", range(3))
+    bot.clock.set(START - timedelta(days=14, minutes=1))
+    bot.clock.set(START - timedelta(days=14))  # Wednesday 12 July, 09:00 WIB
+    await bot.eventually(lambda s: alert_count_in(s, AlertKind.LAGGING), lambda n: n == 2)  # Bengkulu, Jawa Tengah
+    bot.clock.advance(WINDOW)
+    digest = (await next_with(pic, "Pemberitahuan kuota")).plain_text
+    assert "Pendaftaran tertinggal, 14 hari lagi" in digest
+    assert "Stakeholder Provinsi 3/18" in digest and "Perwakilan Desa (Role Model) 0/1" in digest
+    bot.clock.set(START - timedelta(days=13))
+    await seat_directly(bot, "pemustaka", range(10, 11))
+    bot.clock.advance(WINDOW)
+    later = (await next_with(pic, "Pemberitahuan kuota")).plain_text
+    assert "Pemustaka yang terdampak TPBIS penuh" in later and "tertinggal" not in later
+    assert await alert_count(bot, AlertKind.LAGGING) == 1
+
+
+async def test_organizers_get_a_daily_national_digest_with_meetings_at_risk_first(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+    admin = standin.user(6001, first_name="Panitia")
+    clock = FrozenClock(BEFORE_THE_ROUND)  # Saturday 1 July, 10:00 WIB: the first digest is tomorrow's
+    settings = bot_settings(standin, db_url, admin_ids=frozenset({6001}))
+    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
+        bot = RunningBot(standin, clock, settings, application)
+        clock.set(datetime(2023, 7, 2, 1, 0, tzinfo=UTC))  # Sunday, 08:00 WIB
+        first = (await next_with(admin, "Ringkasan nasional")).plain_text
+        assert "2 Juli 2023" in first and "Tidak ada pertemuan yang berisiko" in first
+        assert "Total 38 pertemuan: 0/1140 kursi terisi" in first
+        await seat_directly(bot, "stakeholder", range(12))
+        clock.set(datetime(2023, 7, 13, 0, 0, tzinfo=UTC))  # 07:00 WIB: not yet
+        clock.set(datetime(2023, 7, 13, 1, 0, tzinfo=UTC))  # 08:00 WIB
+        second = (await next_with(admin, "Ringkasan nasional")).plain_text
+        assert "13 Juli 2023" in second and "Berisiko (2)" in second
+        risky, others = second.split("Lainnya")
+        # Bengkulu and Jawa Tengah meet in 13 days; Bengkulu's stakeholders are 12/18, its single seats empty.
+        assert "Bengkulu, 26 Jul 2023: Tim Sinergi Provinsi 0/5" in risky and "Jawa Tengah" in risky
+        assert "Stakeholder Provinsi" not in risky.split("Jawa Tengah")[0]
+        assert "Aceh" in others and "Bengkulu" not in others
+        assert len(second) < 4096
+        # Later that day nothing more; the next morning the next one.
+        clock.advance(timedelta(hours=6))
+        clock.set(datetime(2023, 7, 14, 1, 0, tzinfo=UTC))
+        third = (await next_with(admin, "Ringkasan nasional")).plain_text
+        assert "14 Juli 2023" in third
+    assert sum("Ringkasan nasional" in m.plain_text for m in admin.messages) == 3
+    assert standin.bot_errors == [] and standin.warnings == []

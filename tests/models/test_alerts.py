@@ -1,0 +1,215 @@
+"""PIC alerts: recorded once with the change, gathered per PIC into digests, time-based checks, rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from models.alert_rules import AlertRules
+from models.alerts import Alert, AlertDelivery, AlertKind, check_time_alerts, national_standing, take_digest
+from models.attendance import answer_attendance, lapse_expired_offers
+from models.outbox import MessageKind, OutboxMessage, OutboxStatus
+from models.participant import set_reachable
+from models.program_file import ProgramFileError, parse_program
+from models.registration import cancel, register
+from models.staff import PicAssignment
+from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+
+BENGKULU = "shm23-bengkulu"  # Wednesday 26 July 2023, 09:00 WIB (02:00 UTC)
+START = datetime(2023, 7, 26, 2, 0, tzinfo=UTC)
+PIC = 777
+
+
+@pytest.fixture
+async def program(sessions):  # type: ignore[no-untyped-def]
+    async with sessions() as session, session.begin():
+        await load_shipped_program(session)
+        meeting, _ = await meeting_and_role(session, BENGKULU, "pemustaka")
+        session.add(PicAssignment(meeting_id=meeting.id, telegram_user_id=PIC, chat_id=PIC, display_name="PIC",
+                                  granted_via="invite", granted_by=1, granted_at=T0 - timedelta(days=1)))
+
+
+async def fill(session, role_code: str, people: int, *, now=T0, first: int = 0):  # type: ignore[no-untyped-def]
+    meeting, role = await meeting_and_role(session, BENGKULU, role_code)
+    return [await register(session, participant=await make_participant(session, n), meeting=meeting, role=role,
+                           now=now) for n in range(first, first + people)]
+
+
+async def alerts(session) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
+    """Bengkulu's alerts, oldest first."""
+    meeting, _ = await meeting_and_role(session, BENGKULU, "pemustaka")
+    found = await session.scalars(select(Alert).where(Alert.meeting_id == meeting.id).order_by(Alert.id))
+    return [(a.kind.value, a.details) for a in found]
+
+
+async def digests(session) -> list[OutboxMessage]:  # type: ignore[no-untyped-def]
+    return list(await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.PIC_ALERTS).order_by(OutboxMessage.id)))
+
+
+async def test_threshold_and_full_fire_once_per_crossing(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        seated = await fill(s, "stakeholder", 19)
+        kinds = [kind for kind, _ in await alerts(s)]
+        # 15 of 18 is the 80% mark; 16 and 17 say nothing; 18 is full; the 19th waits.
+        assert kinds == ["threshold", "full", "waitlist_grew"]
+        assert (await alerts(s))[0][1] == {"taken": 15, "seats": 18}
+        # A seat passed straight to the waiting list is no drop: full is not said again.
+        await cancel(s, seated[0].id, now=T0)
+        # A seat left empty below full re-arms it; the next registration fills the role again.
+        await cancel(s, seated[1].id, now=T0)
+        await fill(s, "stakeholder", 1, first=50)
+        kinds = [kind for kind, _ in await alerts(s)]
+        assert kinds == ["threshold", "full", "waitlist_grew", "seat_freed", "seat_freed", "full"]
+        freed = [details for kind, details in await alerts(s) if kind == "seat_freed"]
+        assert freed[0]["fate"] == "promoted" and freed[0]["to_registration_id"] == seated[18].id
+        assert freed[0]["cause"] == "cancelled"
+        assert freed[1]["fate"] == "vacant" and freed[1]["taken"] == 17
+
+
+async def test_alerts_within_the_window_share_one_digest_and_a_digest_carries_them_once(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        await fill(s, "pemustaka", 3)
+        rows = await digests(s)
+        assert len(rows) == 1 and rows[0].recipient_user_id == PIC
+        assert rows[0].due_at == T0 + timedelta(minutes=10)
+        assert len(list(await s.scalars(select(AlertDelivery)))) == 3
+        digest = await take_digest(s, rows[0])
+        assert digest is not None and [a.kind for a in digest.alerts] == ["full", "waitlist_grew", "waitlist_grew"]
+        # Tried again (a timeout), the same message carries the same alerts.
+        again = await take_digest(s, rows[0])
+        assert again is not None and len(again.alerts) == 3
+        rows[0].status = OutboxStatus.SENT
+        # A later alert opens a new window; the alerts already carried are not in it.
+        await fill(s, "pemustaka", 1, now=T0 + timedelta(hours=1), first=10)
+        rows = await digests(s)
+        assert len(rows) == 2
+        later = await take_digest(s, rows[1])
+        assert later is not None and [a.kind for a in later.alerts] == ["waitlist_grew"]
+
+
+async def test_quiet_hours_hold_a_digest_until_morning_in_the_meetings_zone(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    night = datetime(2023, 7, 10, 16, 0, tzinfo=UTC)  # 23:00 WIB
+    async with sessions() as s, s.begin():
+        await fill(s, "pemustaka", 1, now=night)
+        (row,) = await digests(s)
+        assert row.due_at == datetime(2023, 7, 11, 0, 0, tzinfo=UTC)  # 07:00 WIB
+
+
+async def test_the_unconfirmed_alert_a_day_before_goes_at_once_even_at_night(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        seated = await fill(s, "stakeholder", 3)
+    # Someone answers; the others do not. The day before, at 23:00 WIB:
+    async with sessions() as s, s.begin():
+        await answer_attendance(s, seated[0].id, will_attend=True, now=START - timedelta(days=3))
+    night = datetime(2023, 7, 25, 16, 0, tzinfo=UTC)  # 23:00 WIB, 25 July
+    async with sessions() as s, s.begin():
+        for _ in range(2):
+            await check_time_alerts(s, now=night)
+        unconfirmed = [d for k, d in await alerts(s) if k == "unconfirmed"]
+        assert unconfirmed == [{"registration_ids": [seated[1].id, seated[2].id]}]
+        rows = [r for r in await digests(s) if r.status == OutboxStatus.PENDING]
+        # The digest already waiting for the morning (the lagging alert) is brought forward to now.
+        assert [r.due_at for r in rows] == [night]
+
+
+async def test_lagging_fires_once_from_the_configured_day(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        await fill(s, "stakeholder", 3)
+        await check_time_alerts(s, now=START - timedelta(days=15))
+        assert [k for k, _ in await alerts(s) if k == "lagging"] == []
+        await check_time_alerts(s, now=START - timedelta(days=14))
+        await check_time_alerts(s, now=START - timedelta(days=13))
+        lagging = [d for k, d in await alerts(s) if k == "lagging"]
+        assert len(lagging) == 1
+        # Every role is behind: 3 of 18 stakeholders, and each empty single seat.
+        assert len(lagging[0]["roles"]) == 8 and [3, 18] in [r[1:] for r in lagging[0]["roles"]]
+        standing = await national_standing(s, now=START - timedelta(days=13))
+        assert standing[0].meeting.code == BENGKULU and standing[0].behind
+        assert not any(st.behind for st in standing[1:] if st.meeting.starts_at and st.meeting.starts_at > START)
+
+
+async def test_tidak_hadir_and_a_lapsed_hold_report_where_the_seat_went(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        seated, waiting = await fill(s, "pemustaka", 2)
+    async with sessions() as s, s.begin():
+        await answer_attendance(s, seated.id, will_attend=False, now=START - timedelta(days=3))
+        await lapse_expired_offers(s, now=START - timedelta(days=2))
+        freed = [d for k, d in await alerts(s) if k == "seat_freed"]
+        assert [(d["cause"], d["fate"]) for d in freed] == [("absent", "offered"), ("lapsed", "vacant")]
+        assert freed[0]["to_registration_id"] == waiting.id
+
+
+async def test_blocking_the_bot_alerts_the_meetings_of_the_person(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        (seated,) = await fill(s, "pemustaka", 1)
+        await set_reachable(s, seated.participant.telegram_user_id, False, now=T0)
+        await set_reachable(s, seated.participant.telegram_user_id, False, now=T0 + timedelta(hours=1))
+        assert [d for k, d in await alerts(s) if k == "unreachable"] == [
+            {"registration_id": seated.id, "status": "seated"}]
+
+
+async def test_a_revoked_pic_gets_nothing(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        await fill(s, "pemustaka", 1)
+        (row,) = await digests(s)
+        pic = await s.scalar(select(PicAssignment))
+        pic.revoked_at, pic.revoked_by = T0, 1
+        assert await take_digest(s, row) is None
+
+
+async def test_the_national_digest_is_planned_once_a_day_per_organizer(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    morning = datetime(2023, 7, 2, 0, 30, tzinfo=UTC)  # 07:30 WIB
+    async with sessions() as s, s.begin():
+        for later in (timedelta(0), timedelta(minutes=20), timedelta(minutes=30), timedelta(hours=5)):
+            await check_time_alerts(s, now=morning + later, admin_ids=frozenset({1, 2}))
+        rows = list(await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.NATIONAL_DIGEST)))
+        # 08:00 WIB today, planned ahead, then tomorrow's once today's moment has come.
+        assert sorted((r.due_at, r.recipient_user_id) for r in rows) == [
+            (datetime(2023, 7, 2, 1, 0, tzinfo=UTC), 1), (datetime(2023, 7, 2, 1, 0, tzinfo=UTC), 2),
+            (datetime(2023, 7, 3, 1, 0, tzinfo=UTC), 1), (datetime(2023, 7, 3, 1, 0, tzinfo=UTC), 2)]
+
+
+def test_the_alerts_section_is_read_and_checked_with_line_numbers() -> None:
+    base = "program: {code: demo, name: Demo}\nroles:\n  - {code: pemustaka, name: Pemustaka, seats: 1}\n"
+    spec = parse_program(base + "alerts:\n  threshold: 75%\n  quiet_hours: \"22:00-06:00\"\n  lagging_days: 10\n"
+                                "  digest_window: 30m\n  national_digest: \"07:30\"\n")
+    assert spec.alert_rules == AlertRules(threshold=0.75, quiet_start=time(22), quiet_end=time(6), lagging_days=10,
+                                          digest_window=timedelta(minutes=30), national_digest_at=time(7, 30))
+    assert AlertRules.from_json(spec.alert_rules.to_json()) == spec.alert_rules
+    assert parse_program(base).alert_rules == AlertRules()
+    with pytest.raises(ProgramFileError) as error:
+        parse_program(base + "alerts:\n  threshold: 180%\n  quiet_hours: nachts\n  lagging_days: 0\n  sound: yes\n")
+    message = str(error.value)
+    assert "<program>:5: alerts.threshold: expected a share like 80% or 0.8, got '180%'" in message
+    assert "<program>:6: alerts.quiet_hours" in message and "<program>:7: alerts.lagging_days" in message
+    assert "<program>:8: alerts.sound: unknown field" in message
+
+
+def test_the_threshold_mark_and_quiet_hours() -> None:
+    rules = AlertRules()
+    assert [rules.threshold_seats(n) for n in (1, 2, 5, 18)] == [1, 2, 4, 15]
+    zone = __import__("zoneinfo").ZoneInfo("Asia/Makassar")
+    evening = datetime(2023, 7, 10, 14, 0, tzinfo=UTC)  # 22:00 WITA
+    assert rules.outside_quiet_hours(evening, zone) == datetime(2023, 7, 10, 23, 0, tzinfo=UTC)  # 07:00 WITA
+    early = datetime(2023, 7, 10, 21, 0, tzinfo=UTC)  # 05:00 WITA, 11 July
+    assert rules.outside_quiet_hours(early, zone) == datetime(2023, 7, 10, 23, 0, tzinfo=UTC)
+    noon = datetime(2023, 7, 10, 4, 0, tzinfo=UTC)
+    assert rules.outside_quiet_hours(noon, zone) == noon
+
+
+async def test_a_move_by_staff_reports_the_seat_left_behind_and_the_role_it_fills(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    from models.roster import move
+
+    async with sessions() as s, s.begin():
+        seated = await fill(s, "stakeholder", 18)
+        (waiting,) = await fill(s, "stakeholder", 1, first=30)
+        _, pemustaka = await meeting_and_role(s, BENGKULU, "pemustaka")
+        await move(s, meeting_id=seated[0].meeting_id, registration_id=seated[0].id, role_id=pemustaka.id,
+                   actor_user_id=PIC, reason="salah pilih peran", now=T0)
+        found = await alerts(s)
+        freed = [d for k, d in found if k == "seat_freed"]
+        assert [(d["cause"], d["fate"], d["to_registration_id"]) for d in freed] == [("moved", "promoted", waiting.id)]
+        assert found[-1] == ("full", {"taken": 1, "seats": 1})
