@@ -219,3 +219,24 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 
 
 CHART = png(240, 120, (51, 144, 236))
+
+
+async def test_the_organizers_chart_and_the_pics_excel_export_reach_the_page(
+        demo: Demo, http: aiohttp.ClientSession) -> None:
+    """Issue 4's files in the demo: /rekap_nasional's chart shows, /ekspor's Excel file downloads."""
+    await post(http, f"/_standin/users/{ADMIN.id}/text", {"text": "/rekap_nasional"})
+    view = await until(http, ADMIN.id, lambda v: any("photo" in item for item in v["items"]))
+    photo = next(item["photo"] for item in view["items"] if "photo" in item)
+    async with http.get(photo["url"]) as response:
+        assert response.status == 200 and (await response.read()).startswith(b"\x89PNG\r\n\x1a\n")
+
+    await post(http, f"/_standin/users/{PIC.id}/text", {"text": "/ekspor"})
+    view = await until(http, PIC.id, lambda v: sum("document" in item for item in v["items"]) >= 2)
+    names = [item["document"]["file_name"] for item in view["items"] if "document" in item]
+    assert any(name.endswith(".xlsx") for name in names) and any(name.endswith(".csv") for name in names)
+    xlsx = next(item["document"] for item in view["items"] if "document" in item
+                and item["document"]["file_name"].endswith(".xlsx"))
+    async with http.get(xlsx["url"]) as response:
+        # An xlsx file is a zip archive.
+        assert response.status == 200 and (await response.read()).startswith(b"PK\x03\x04")
+    assert (await get(http, "/_standin/web/session"))["problems"] == []
