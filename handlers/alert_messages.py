@@ -11,8 +11,9 @@ from handlers.common import Reply, telegram_length
 from handlers.formatting import local_date, meeting_short_date, meeting_title, meeting_when
 from handlers.texts import Html, Texts
 from models.alert_rules import NATIONAL_ZONE
-from models.alerts import Alert, AlertKind, national_standing, names_of, role_names, take_digest
+from models.alerts import Alert, AlertKind, names_of, role_names, take_digest
 from models.outbox import OutboxMessage
+from models.reports import meetings_ahead
 
 # Room left under Telegram's 4096 characters for the closing "… and N more" line.
 BUDGET = 3900
@@ -104,23 +105,23 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
 
 async def render_national_digest(session: AsyncSession, message: OutboxMessage, texts: Texts,
                                  now: datetime) -> Reply | None:
-    """An organizer's daily summary: meetings at risk first, then the others, then totals."""
-    standings = await national_standing(session, now=now)
-    at_risk = [s for s in standings if s.behind]
+    """An organizer's daily summary of the meetings still ahead: at risk first, then the others, then totals."""
+    ahead = await meetings_ahead(session, now=now)
+    at_risk = [r for r in ahead if r.at_risk]
     head = [texts("national_title", date=local_date(now.astimezone(NATIONAL_ZONE), texts)),
-            texts("national_totals", meetings=len(standings), taken=sum(s.taken for s in standings),
-                  seats=sum(s.seats for s in standings), waiting=sum(s.waiting for s in standings),
+            texts("national_totals", meetings=len(ahead), taken=sum(r.total("taken") for r in ahead),
+                  seats=sum(r.total("seats") for r in ahead), waiting=sum(r.total("waitlisted") for r in ahead),
                   at_risk=len(at_risk)),
             ""]
     lines: list[str] = [texts("national_at_risk", count=len(at_risk)) if at_risk else texts("national_none_at_risk")]
-    for standing in at_risk:
-        roles = ", ".join(texts("alerts_role_fill", role=f.role.name, taken=f.seated + f.held, seats=f.seats)
-                          for f in standing.behind)
-        lines.append(texts("national_risk_line", meeting=meeting_title(standing.meeting),
-                           date=meeting_short_date(standing.meeting, texts), roles=Html(roles)))
-    others = [s for s in standings if not s.behind]
+    for recap in at_risk:
+        roles = ", ".join(texts("alerts_role_fill", role=f.role.name, taken=f.taken, seats=f.seats)
+                          for f in recap.behind)
+        lines.append(texts("national_risk_line", meeting=meeting_title(recap.meeting),
+                           date=meeting_short_date(recap.meeting, texts), roles=Html(roles)))
+    others = [r for r in ahead if not r.at_risk]
     if others:
         lines.append(texts("national_others"))
-    lines += [texts("national_line", meeting=meeting_title(s.meeting), date=meeting_short_date(s.meeting, texts),
-                    taken=s.taken, seats=s.seats, waiting=s.waiting) for s in others]
+    lines += [texts("national_line", meeting=meeting_title(r.meeting), date=meeting_short_date(r.meeting, texts),
+                    taken=r.total("taken"), seats=r.total("seats"), waiting=r.total("waitlisted")) for r in others]
     return Reply(message.recipient_chat_id or 0, _fit(head, lines, "national_more", texts))

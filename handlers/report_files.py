@@ -147,11 +147,11 @@ def national_chart(recaps: Sequence[MeetingRecap], texts: Texts, *, title: str) 
 
     roles: list[str] = []
     for recap in recaps:
-        roles.extend(r.role_code for r in recap.roles if r.role_code not in roles)
+        roles.extend(r.role.code for r in recap.roles if r.role.code not in roles)
     fill: list[list[float]] = []
     for recap in recaps:
-        by_code = {r.role_code: r for r in recap.roles}
-        fill.append([(by_code[c].seated + by_code[c].held) / by_code[c].seats
+        by_code = {r.role.code: r for r in recap.roles}
+        fill.append([by_code[c].taken / by_code[c].seats
                      if c in by_code and by_code[c].seats else float("nan") for c in roles])
     # Fixed margins in inches: a layout engine would draw the figure twice.
     height = 1.6 + CHART_ROW_INCHES * max(len(recaps), 1)
@@ -175,7 +175,7 @@ def national_chart(recaps: Sequence[MeetingRecap], texts: Texts, *, title: str) 
         style = {"color": "#b30000", "fontweight": "bold"} if recap.at_risk else {}
         name = f"{marker} {recap.province_name}" if recap.at_risk else recap.province_name
         axes.text(-0.02, y, name, transform=left, ha="right", va="center", fontsize=8, **style)
-        axes.text(1.02, y, f"{recap.total('seated') + recap.total('held')}/{recap.total('seats')}", transform=left,
+        axes.text(1.02, y, f"{recap.total('taken')}/{recap.total('seats')}", transform=left,
                   ha="left", va="center", fontsize=8, **style)
     below = axes.get_xaxis_transform()
     for x, code in enumerate(roles):

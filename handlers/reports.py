@@ -43,8 +43,8 @@ def table(header: list[str], rows: list[list[object]]) -> str:
 
 def recap_text(recap: MeetingRecap, meeting: Meeting, texts: Texts) -> Html:
     """/rekap: the meeting's roles as a monospace table, with the roles that put it at risk."""
-    counts = ("seats", "seated", "confirmed", "waitlisted", "held", "free")
-    rows = [[role.role_code, *(getattr(role, name) for name in counts)] for role in recap.roles]
+    counts = ("seats", "seated", "confirmed", "waitlisted", "held", "seats_left")
+    rows = [[role.role.code, *(getattr(role, name) for name in counts)] for role in recap.roles]
     rows.append([texts.plain("report_recap_total"), *(recap.total(name) for name in counts)])
     body = table(texts.plain("report_recap_columns").split("|"), rows)
     risk = (texts("report_risk_roles", roles=", ".join(recap.lagging_role_codes)) if recap.at_risk
@@ -57,14 +57,14 @@ def national_text(recaps: list[MeetingRecap], texts: Texts) -> Html:
     """/rekap_nasional: one line per meeting (taken/seats, waiting), at-risk ones marked and named."""
     marker = texts.plain("report_chart_at_risk_marker")
     rows = [[recap.province_name[:PROVINCE_WIDTH],
-             f"{recap.total('seated') + recap.total('held')}/{recap.total('seats')}",
+             f"{recap.total('taken')}/{recap.total('seats')}",
              recap.total("waitlisted"), marker if recap.at_risk else ""] for recap in recaps]
     body = table(texts.plain("report_national_columns").split("|"), rows)
     at_risk = [recap.province_name for recap in recaps if recap.at_risk]
     risk = (texts("report_national_risk", count=len(at_risk), meetings=", ".join(at_risk)) if at_risk
-            else texts("report_national_no_risk"))
+            else texts("national_none_at_risk"))
     return texts("report_national", meetings=len(recaps),
-                 taken=sum(r.total("seated") + r.total("held") for r in recaps),
+                 taken=sum(r.total("taken") for r in recaps),
                  seats=sum(r.total("seats") for r in recaps), table=body, risk=risk)
 
 
@@ -106,7 +106,7 @@ async def show_roster_page(turn: Turn, meeting: Meeting, page: int, *, rewrite: 
     rows = await roster(turn.session, [meeting])
     title = meeting_title(meeting)
     if not rows:
-        turn.say("report_roster_empty", meeting=title)
+        turn.say("roster_empty", meeting=title)
         return
     pages = roster_pages(rows, turn.texts)
     page = min(max(page, 0), len(pages) - 1)

@@ -251,7 +251,7 @@ def _refused(turn: Turn, error: RosterError) -> None:
     turn.conversation.clear_draft()
     if error.role is not None:
         role = error.role
-        turn.say("roster_role_full", role=role.role.name, seats=role.seats, taken=role.seated + role.held,
+        turn.say("roster_role_full", role=role.role.name, seats=role.seats, taken=role.taken,
                  waiting=role.waitlisted)
     else:
         turn.say(f"roster_{error.problem.value}")

@@ -11,38 +11,30 @@ meeting's own zone until morning; the 1-day-before alerts are not held.
 
 One rule serves the PICs' alerts, the organizers' national digest and `/rekap_nasional`.
 A program stores its rules (`Program.alert_rules`, from the program file's `alerts:` section);
-`rules_of` reads them for a meeting.
+`rules_of` reads them for a meeting, `rules_by_program` for many.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.program import Meeting, Program
 from models.reminder_plan import format_duration, parse_duration
 
+if TYPE_CHECKING:
+    # At run time `models.registration` imports this module (through `models.alerts`).
+    from models.registration import RoleAvailability
+
 # The organizers' national digest is timed in Jakarta (WIB), where they sit.
 NATIONAL_ZONE = ZoneInfo("Asia/Jakarta")
-
-
-class RoleFill(Protocol):
-    """How full one role is (`models.registration.RoleAvailability` is one)."""
-
-    @property
-    def seats(self) -> int: ...
-
-    @property
-    def seated(self) -> int: ...
-
-    @property
-    def held(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -114,16 +106,21 @@ async def rules_of(session: AsyncSession, meeting: Meeting) -> AlertRules:
     return AlertRules.from_json(program.alert_rules if program else None)
 
 
-def role_lagging(fill: RoleFill, rules: AlertRules) -> bool:
+async def rules_by_program(session: AsyncSession, program_ids: Iterable[int]) -> dict[int, AlertRules]:
+    """The alert rules of each program, in one query."""
+    rows = await session.execute(select(Program.id, Program.alert_rules).where(Program.id.in_(set(program_ids))))
+    return {program_id: AlertRules.from_json(stored) for program_id, stored in rows}
+
+
+def role_lagging(fill: RoleAvailability, rules: AlertRules) -> bool:
     """Whether one role is behind: a single seat still empty, or under the lagging fill."""
-    taken = fill.seated + fill.held
     if fill.seats == 1:
-        return taken == 0
-    return fill.seats > 0 and taken < fill.seats * rules.lagging_fill
+        return fill.taken == 0
+    return fill.seats > 0 and fill.taken < fill.seats * rules.lagging_fill
 
 
-def lagging_roles(fills: Sequence[RoleFill], starts_at: datetime | None, now: datetime,
-                  rules: AlertRules) -> list[RoleFill]:
+def lagging_roles(fills: Sequence[RoleAvailability], starts_at: datetime | None, now: datetime,
+                  rules: AlertRules) -> list[RoleAvailability]:
     """The roles that put a meeting at risk now: none until it is `lagging_days` away or nearer."""
     if starts_at is None or now >= starts_at or starts_at - now > timedelta(days=rules.lagging_days):
         return []

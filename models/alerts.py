@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, Boolean, Enum, ForeignKey, Index, String, and_, func, or_, select
+from sqlalchemy import JSON, BigInteger, Boolean, Enum, ForeignKey, Index, String, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.alert_rules import NATIONAL_ZONE, AlertRules, lagging_roles, rules_of
 from models.base import Base
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus, note_planned, plan_for_staff
-from models.program import Meeting, Program, RoleQuota
+from models.program import Meeting, Program
 from models.reminder_plan import Slot
 from models.seat_schedule import plan_of, start_key
 from models.staff import PicAssignment, pics_of
@@ -214,20 +214,6 @@ async def take_digest(session: AsyncSession, message: OutboxMessage) -> Digest |
 # ---------------------------------------------------------------- hooks called by the roster's domain
 
 
-async def _role_fill(session: AsyncSession, meeting_id: int, role_id: int) -> tuple[int, int, int]:
-    """Seats, seats taken (seated or held) and people waiting for one role."""
-    from models.registration import TAKES_A_SEAT, Registration, RegistrationStatus
-
-    seats = await session.scalar(
-        select(RoleQuota.seats).where(RoleQuota.meeting_id == meeting_id, RoleQuota.role_id == role_id)) or 0
-    counts = await session.execute(
-        select(func.count().filter(Registration.status.in_(TAKES_A_SEAT)),
-               func.count().filter(Registration.status == RegistrationStatus.WAITLISTED))
-        .where(Registration.meeting_id == meeting_id, Registration.role_id == role_id))
-    taken, waiting = counts.one()
-    return seats, taken or 0, waiting or 0
-
-
 async def _armed(session: AsyncSession, meeting_id: int, role_id: int, kind: AlertKind, mark: int) -> tuple[bool, int]:
     """Whether a crossing alert may fire (never fired, or a seat was left empty below `mark` since), and its number."""
     history = await session.scalars(
@@ -248,8 +234,11 @@ async def _armed(session: AsyncSession, meeting_id: int, role_id: int, kind: Ale
 
 async def seat_taken(session: AsyncSession, registration: Registration, *, now: datetime) -> None:
     """A seat of the role was taken: report the role reaching the threshold or becoming full, once per crossing."""
+    from models.registration import role_availability
+
     meeting = registration.meeting
-    seats, taken, _ = await _role_fill(session, meeting.id, registration.role_id)
+    fill = await role_availability(session, meeting.id, registration.role_id)
+    seats, taken = fill.seats, fill.taken
     if seats == 0:
         return
     rules = await rules_of(session, meeting)
@@ -270,14 +259,17 @@ async def seat_taken(session: AsyncSession, registration: Registration, *, now: 
 
 async def joined_waitlist(session: AsyncSession, registration: Registration, *, now: datetime) -> None:
     """The role's waiting list grew by this registration."""
-    _, _, waiting = await _role_fill(session, registration.meeting_id, registration.role_id)
+    from models.registration import role_availability
+
+    fill = await role_availability(session, registration.meeting_id, registration.role_id)
     await record_alert(session, registration.meeting, AlertKind.WAITLIST_GREW, key=f"g{registration.id}", now=now,
-                       role_id=registration.role_id, details={"registration_id": registration.id, "waiting": waiting})
+                       role_id=registration.role_id,
+                       details={"registration_id": registration.id, "waiting": fill.waitlisted})
 
 
 async def seat_freed(session: AsyncSession, freed: Registration, outcome: Cancellation, *, now: datetime) -> None:
     """A seat was freed (cancelled, "Tidak hadir", an offer released or lapsed, a move): say why and where it went."""
-    from models.registration import RegistrationStatus
+    from models.registration import RegistrationStatus, role_availability
 
     if freed.status == RegistrationStatus.WAITLISTED:
         # Off the seat and still live: an offer that just lapsed, or a move to another role by staff.
@@ -288,13 +280,13 @@ async def seat_freed(session: AsyncSession, freed: Registration, outcome: Cancel
         cause = "cancelled"
     receiver = outcome.promoted or outcome.offered
     fate = SeatFate.PROMOTED if outcome.promoted else SeatFate.OFFERED if outcome.offered else SeatFate.VACANT
-    seats, taken, waiting = await _role_fill(session, freed.meeting_id, freed.role_id)
+    fill = await role_availability(session, freed.meeting_id, freed.role_id)
     await record_alert(
         session, freed.meeting, AlertKind.SEAT_FREED, key=f"f{freed.id}:{now:%Y%m%dT%H%M%S.%f}", now=now,
         role_id=freed.role_id,
         details={"registration_id": freed.id, "cause": cause, "fate": fate.value,
                  "to_registration_id": receiver.id if receiver else None,
-                 "taken": taken, "seats": seats, "waiting": waiting})
+                 "taken": fill.taken, "seats": fill.seats, "waiting": fill.waitlisted})
 
 
 async def participant_unreachable(session: AsyncSession, participant: Participant, *, now: datetime) -> None:
@@ -315,7 +307,7 @@ async def participant_unreachable(session: AsyncSession, participant: Participan
 
 def role_summary(fills: list[RoleAvailability]) -> list[list[int]]:
     """Roles as [role id, seats taken, seats] for an alert's details."""
-    return [[fill.role.id, fill.seated + fill.held, fill.seats] for fill in fills]
+    return [[fill.role.id, fill.taken, fill.seats] for fill in fills]
 
 
 async def check_time_alerts(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int] = frozenset()) -> None:
@@ -372,42 +364,6 @@ async def plan_national_digest(session: AsyncSession, *, now: datetime, admin_id
             # Organizers talk to the bot in private chats, whose id is the user's.
             await plan_for_staff(session, user_id=user_id, chat_id=user_id, kind=MessageKind.NATIONAL_DIGEST,
                                  slot=slot, now=now, subject_id=None)
-
-
-@dataclass(frozen=True)
-class MeetingStanding:
-    """One meeting in the national digest: its roles' fill and those that put it at risk."""
-
-    meeting: Meeting
-    fills: list[RoleAvailability]
-    behind: list[RoleAvailability]
-
-    @property
-    def seats(self) -> int:
-        return sum(fill.seats for fill in self.fills)
-
-    @property
-    def taken(self) -> int:
-        return sum(fill.seated + fill.held for fill in self.fills)
-
-    @property
-    def waiting(self) -> int:
-        return sum(fill.waitlisted for fill in self.fills)
-
-
-async def national_standing(session: AsyncSession, *, now: datetime) -> list[MeetingStanding]:
-    """Every listed meeting still ahead (or undated): at-risk ones first, soonest first within each group."""
-    from models.registration import availability
-
-    meetings = await session.scalars(
-        select(Meeting).where(Meeting.listed.is_(True), or_(Meeting.starts_at.is_(None), Meeting.starts_at > now)))
-    standings = []
-    for meeting in meetings:
-        fills = await availability(session, meeting.id)
-        behind = lagging_roles(fills, meeting.starts_at, now, await rules_of(session, meeting))
-        standings.append(MeetingStanding(meeting, fills, behind))  # type: ignore[arg-type]
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    return sorted(standings, key=lambda s: (not s.behind, s.meeting.starts_at or far, s.meeting.province_code))
 
 
 async def names_of(session: AsyncSession, registration_ids: set[int]) -> dict[int, str]:

@@ -16,6 +16,7 @@ for different roles race.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -113,10 +114,17 @@ class RoleAvailability:
     waitlisted: int
     # Seats offered to someone from the waiting list and held for them.
     held: int = 0
+    # Seated people who said they will attend.
+    confirmed: int = 0
+
+    @property
+    def taken(self) -> int:
+        """Seats nobody else can have: seated or held for someone."""
+        return self.seated + self.held
 
     @property
     def seats_left(self) -> int:
-        return max(self.seats - self.seated - self.held, 0)
+        return max(self.seats - self.taken, 0)
 
     @property
     def full(self) -> bool:
@@ -310,31 +318,51 @@ async def give_seat(session: AsyncSession, registration: Registration, *, now: d
     await alerts.seat_taken(session, registration, now=now)
 
 
-async def availability(session: AsyncSession, meeting_id: int) -> list[RoleAvailability]:
-    """Seats, seated and waiting people of every role at the meeting, in the program's order."""
+async def availabilities(session: AsyncSession, meeting_ids: Iterable[int]) -> dict[int, list[RoleAvailability]]:
+    """Per meeting: seats, seated, confirmed, waiting and held people of every role, in the program's order.
+
+    One query whatever the number of meetings: recaps, alerts and the roster all count with it.
+    """
+    ids = list(meeting_ids)
+    status = Registration.status
     counts = (
         select(
+            Registration.meeting_id,
             Registration.role_id,
-            func.count().filter(Registration.status == RegistrationStatus.SEATED).label("seated"),
-            func.count()
-            .filter(Registration.status == RegistrationStatus.WAITLISTED)
-            .label("waitlisted"),
-            func.count().filter(Registration.status == RegistrationStatus.OFFERED).label("held"),
+            func.count().filter(status == RegistrationStatus.SEATED).label("seated"),
+            func.count().filter(status == RegistrationStatus.SEATED, Registration.attendance.is_(True))
+            .label("confirmed"),
+            func.count().filter(status == RegistrationStatus.WAITLISTED).label("waitlisted"),
+            func.count().filter(status == RegistrationStatus.OFFERED).label("held"),
         )
-        .where(Registration.meeting_id == meeting_id)
-        .group_by(Registration.role_id)
+        .where(Registration.meeting_id.in_(ids), status != RegistrationStatus.CANCELLED)
+        .group_by(Registration.meeting_id, Registration.role_id)
         .subquery()
     )
     rows = await session.execute(
-        select(Role, RoleQuota.seats, counts.c.seated, counts.c.waitlisted, counts.c.held)
-        .join(RoleQuota, and_(RoleQuota.role_id == Role.id, RoleQuota.meeting_id == meeting_id))
-        .outerjoin(counts, counts.c.role_id == Role.id)
-        .order_by(Role.position, Role.id)
+        select(RoleQuota.meeting_id, Role, RoleQuota.seats, counts.c.seated, counts.c.confirmed,
+               counts.c.waitlisted, counts.c.held)
+        .join(Role, Role.id == RoleQuota.role_id)
+        .outerjoin(counts, and_(counts.c.meeting_id == RoleQuota.meeting_id, counts.c.role_id == RoleQuota.role_id))
+        .where(RoleQuota.meeting_id.in_(ids))
+        .order_by(RoleQuota.meeting_id, Role.position, Role.id)
     )
-    return [
-        RoleAvailability(role=role, seats=seats, seated=seated or 0, waitlisted=waitlisted or 0, held=held or 0)
-        for role, seats, seated, waitlisted, held in rows
-    ]
+    result: dict[int, list[RoleAvailability]] = {meeting_id: [] for meeting_id in ids}
+    for meeting_id, role, seats, seated, confirmed, waitlisted, held in rows:
+        result[meeting_id].append(RoleAvailability(role=role, seats=seats, seated=seated or 0,
+                                                   waitlisted=waitlisted or 0, held=held or 0,
+                                                   confirmed=confirmed or 0))
+    return result
+
+
+async def availability(session: AsyncSession, meeting_id: int) -> list[RoleAvailability]:
+    """How full every role of the meeting is, in the program's order."""
+    return (await availabilities(session, [meeting_id]))[meeting_id]
+
+
+async def role_availability(session: AsyncSession, meeting_id: int, role_id: int) -> RoleAvailability:
+    """How full one role of the meeting is (the role has a quota there)."""
+    return next(a for a in await availability(session, meeting_id) if a.role.id == role_id)
 
 
 def _live_of_user(telegram_user_id: int) -> Select[tuple[Registration]]:

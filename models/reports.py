@@ -1,8 +1,8 @@
 """What PICs and organizers read about meetings: recaps per role, rosters and the national recap.
 
 Every function reads in a few queries whatever the number of meetings (no query per meeting or
-per person) and returns plain dataclasses, so a report can be rendered outside the session (in a
-worker thread, for a chart or a spreadsheet). Rosters carry personal data: they are for a
+per person) and returns dataclasses of rows loaded in full (nothing left to load lazily), so a
+report can be rendered outside the session (in the file worker, for a chart or a spreadsheet). Rosters carry personal data: they are for a
 meeting's PICs and the organizers only, which the handlers check.
 """
 
@@ -13,51 +13,49 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.alert_rules import AlertRules, lagging_roles
+from models.alert_rules import lagging_roles, rules_by_program
 from models.participant import Participant
-from models.program import Meeting, Role, RoleQuota
-from models.registration import Registration, RegistrationStatus
-
-
-@dataclass(frozen=True)
-class RoleRecap:
-    """One role at one meeting: its quota and where its people stand."""
-
-    role_code: str
-    role_name: str
-    seats: int
-    seated: int
-    # Seated people who said they will attend.
-    confirmed: int
-    waitlisted: int
-    # Seats offered to someone waiting and held for them.
-    held: int
-
-    @property
-    def free(self) -> int:
-        return max(self.seats - self.seated - self.held, 0)
+from models.program import Meeting, Role
+from models.registration import Registration, RegistrationStatus, RoleAvailability, availabilities
 
 
 @dataclass(frozen=True)
 class MeetingRecap:
-    """A meeting's roles, and those that put it at risk now (`models.alert_rules`)."""
+    """A meeting's roles, and those that put it at risk now by its program's rules (`models.alert_rules`)."""
 
-    meeting_id: int
-    meeting_code: str
-    province_name: str
-    starts_at: datetime | None
-    roles: list[RoleRecap]
-    lagging_role_codes: list[str]
+    meeting: Meeting
+    roles: list[RoleAvailability]
+    behind: list[RoleAvailability]
+
+    @property
+    def meeting_id(self) -> int:
+        return self.meeting.id
+
+    @property
+    def meeting_code(self) -> str:
+        return self.meeting.code
+
+    @property
+    def province_name(self) -> str:
+        return self.meeting.province.name
+
+    @property
+    def starts_at(self) -> datetime | None:
+        return self.meeting.starts_at
+
+    @property
+    def lagging_role_codes(self) -> list[str]:
+        return [role.role.code for role in self.behind]
 
     @property
     def at_risk(self) -> bool:
-        return bool(self.lagging_role_codes)
+        return bool(self.behind)
 
     def total(self, name: str) -> int:
-        """The sum over roles of one count ("seats", "seated", "free" …)."""
+        """The sum over roles of one count ("seats", "taken", "seats_left" …)."""
         return sum(getattr(role, name) for role in self.roles)
 
 
@@ -87,52 +85,16 @@ class RosterRow:
 _STATUS_ORDER = {RegistrationStatus.SEATED: 0, RegistrationStatus.OFFERED: 1, RegistrationStatus.WAITLISTED: 2}
 
 
-def _counts() -> Select:
-    """Per meeting and role: seated, confirmed, waiting and held registrations."""
-    status = Registration.status
-    return (
-        select(
-            Registration.meeting_id,
-            Registration.role_id,
-            func.count().filter(status == RegistrationStatus.SEATED).label("seated"),
-            func.count().filter(status == RegistrationStatus.SEATED, Registration.attendance.is_(True))
-            .label("confirmed"),
-            func.count().filter(status == RegistrationStatus.WAITLISTED).label("waitlisted"),
-            func.count().filter(status == RegistrationStatus.OFFERED).label("held"),
-        )
-        .where(status != RegistrationStatus.CANCELLED)
-        .group_by(Registration.meeting_id, Registration.role_id)
-    )
+async def _recaps(session: AsyncSession, meetings: list[Meeting], now: datetime) -> list[MeetingRecap]:
+    roles = await availabilities(session, [m.id for m in meetings])
+    rules = await rules_by_program(session, {m.program_id for m in meetings})
+    return [MeetingRecap(m, roles[m.id], lagging_roles(roles[m.id], m.starts_at, now, rules[m.program_id]))
+            for m in meetings]
 
 
-async def _recaps(session: AsyncSession, meetings: list[Meeting], now: datetime,
-                  rules: AlertRules) -> list[MeetingRecap]:
-    ids = [m.id for m in meetings]
-    quotas = await session.execute(
-        select(RoleQuota.meeting_id, Role.id, Role.code, Role.name, RoleQuota.seats)
-        .join(Role, Role.id == RoleQuota.role_id)
-        .where(RoleQuota.meeting_id.in_(ids))
-        .order_by(RoleQuota.meeting_id, Role.position, Role.id)
-    )
-    counts = {(row.meeting_id, row.role_id): row
-              for row in await session.execute(_counts().where(Registration.meeting_id.in_(ids)))}
-    roles: dict[int, list[RoleRecap]] = defaultdict(list)
-    for meeting_id, role_id, code, name, seats in quotas:
-        row = counts.get((meeting_id, role_id))
-        roles[meeting_id].append(RoleRecap(
-            code, name, seats, row.seated if row else 0, row.confirmed if row else 0,
-            row.waitlisted if row else 0, row.held if row else 0))
-    return [
-        MeetingRecap(m.id, m.code, m.province.name, m.starts_at, roles[m.id],
-                     [r.role_code for r in lagging_roles(roles[m.id], m.starts_at, now, rules)])
-        for m in meetings
-    ]
-
-
-async def meeting_recap(session: AsyncSession, meeting: Meeting, *, now: datetime,
-                        rules: AlertRules = AlertRules()) -> MeetingRecap:
+async def meeting_recap(session: AsyncSession, meeting: Meeting, *, now: datetime) -> MeetingRecap:
     """The meeting's roles in the program's order with quota, seated, confirmed, waiting, held and free."""
-    return (await _recaps(session, [meeting], now, rules))[0]
+    return (await _recaps(session, [meeting], now))[0]
 
 
 async def listed_meetings(session: AsyncSession) -> list[Meeting]:
@@ -141,10 +103,17 @@ async def listed_meetings(session: AsyncSession) -> list[Meeting]:
     return sorted(meetings, key=lambda m: (m.province.name, m.code))
 
 
-async def national_recap(session: AsyncSession, *, now: datetime,
-                         rules: AlertRules = AlertRules()) -> list[MeetingRecap]:
+async def national_recap(session: AsyncSession, *, now: datetime) -> list[MeetingRecap]:
     """Every listed meeting's recap, in province order, in three queries."""
-    return await _recaps(session, await listed_meetings(session), now, rules)
+    return await _recaps(session, await listed_meetings(session), now)
+
+
+async def meetings_ahead(session: AsyncSession, *, now: datetime) -> list[MeetingRecap]:
+    """The national recap of the meetings still ahead (or undated): at-risk ones first, soonest first in each group."""
+    far = datetime.max.replace(tzinfo=now.tzinfo)
+    ahead = [recap for recap in await national_recap(session, now=now)
+             if recap.starts_at is None or recap.starts_at > now]
+    return sorted(ahead, key=lambda r: (not r.at_risk, r.starts_at or far, r.meeting.province_code))
 
 
 async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[RosterRow]:

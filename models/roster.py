@@ -32,12 +32,12 @@ from models.registration import (
     RoleAvailability,
     UnknownQuota,
     _lock_quota,
-    availability,
     end_registration,
     give_seat,
     locked,
     pass_seat_on,
     register,
+    role_availability,
     taken_count,
 )
 from models.seat_schedule import notify, withdraw_seat_messages
@@ -75,10 +75,6 @@ async def live_roster(session: AsyncSession, meeting_id: int) -> list[Registrati
     return list(result)
 
 
-async def _role_state(session: AsyncSession, meeting_id: int, role_id: int) -> RoleAvailability:
-    return next(a for a in await availability(session, meeting_id) if a.role.id == role_id)
-
-
 async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, role_id: int, actor_user_id: int,
                reason: str, now: datetime) -> Cancellation:
     """Seat the person in another role with a free seat; what happened to the seat they left is returned."""
@@ -99,7 +95,7 @@ async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, 
     if old_status == RegistrationStatus.CANCELLED or old_role_id not in quotas:
         raise RosterError(RosterProblem.NOT_FOUND)
     if await taken_count(session, meeting_id, role_id) >= quotas[role_id].seats:
-        raise RosterError(RosterProblem.ROLE_FULL, await _role_state(session, meeting_id, role_id))
+        raise RosterError(RosterProblem.ROLE_FULL, await role_availability(session, meeting_id, role_id))
     vacated = Cancellation(registration, None)
     if old_status in TAKES_A_SEAT:
         # Off the old role's seats first, so its first waiting person gets the one left behind.

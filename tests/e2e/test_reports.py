@@ -6,7 +6,7 @@ import csv
 import io
 import sys
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -14,14 +14,17 @@ from sqlalchemy import select
 
 from bot.app import build_application, polling
 from bot.clock import FrozenClock
+from bot.settings import DEFAULT_PROGRAM_FILE
 from handlers import callback_data as cb
 from handlers.common import MESSAGE_LIMIT
 from models.audit import AuditEntry
 from models.participant import upsert_participant
+from models.program_file import apply_program, parse_program
 from models.program import Meeting
 from models.registration import register as claim
 from models.staff import PicAssignment
 from tests.conftest import BEFORE_THE_ROUND
+from tests.e2e.chat import next_with
 from tests.e2e.conftest import RunningBot, bot_settings
 from tests.models.factories import meeting_and_role
 
@@ -221,6 +224,25 @@ async def test_the_organizer_gets_the_national_recap_as_table_and_chart(bot) -> 
     await admin.press(chooser, text="Aceh")
     recap = await admin.next_message()
     assert table_rows(recap.plain_text.split("\n\n")[1])["stakeholder"] == ["18", "18", "0", "2", "0", "0"]
+
+
+async def test_the_programs_alert_rules_put_the_same_meetings_at_risk_in_recaps_and_digest(bot) -> None:  # type: ignore[no-untyped-def]
+    # The organizers look 30 days ahead (the shipped file says 14): on 2 July, Bengkulu (26 July) is at risk.
+    source = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8").replace("lagging_days: 14", "lagging_days: 30")
+    await bot.query(lambda s: apply_program(s, parse_program(source), now=bot.clock.now()))
+    await make_pic(bot, BENGKULU_PIC, "shm23-bengkulu")
+    bot.clock.set(datetime(2023, 7, 2, 1, 0, tzinfo=UTC))  # Sunday, 08:00 WIB: the national digest goes
+    admin = bot.standin.user(ADMIN)
+    risky = (await next_with(admin, "Ringkasan nasional")).plain_text.split("Lainnya")[0]
+    await admin.send_text("/rekap_nasional")
+    table = (await next_with(admin, "Rekap nasional")).plain_text
+    await admin.next_message()  # the chart
+    count, names = table.split("Berisiko (")[1].split("): ")
+    assert f"Berisiko ({count})" in risky and "Bengkulu" in names
+    assert all(name in risky for name in names.split(", "))
+    pic = bot.standin.user(BENGKULU_PIC)
+    await pic.send_text("/rekap")
+    assert "Berisiko: peran" in (await next_with(pic, "Rekap Bengkulu")).plain_text
 
 
 async def test_participants_and_other_provinces_pics_are_refused(bot) -> None:  # type: ignore[no-untyped-def]

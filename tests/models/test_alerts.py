@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from models.alert_rules import AlertRules
-from models.alerts import Alert, AlertDelivery, AlertKind, check_time_alerts, national_standing, take_digest
+from models.alerts import Alert, AlertDelivery, AlertKind, check_time_alerts, take_digest
 from models.attendance import answer_attendance, lapse_expired_offers
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import set_reachable
 from models.program_file import ProgramFileError, parse_program
 from models.registration import cancel, register
+from models.reports import meetings_ahead
 from models.staff import PicAssignment
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
@@ -126,9 +127,9 @@ async def test_lagging_fires_once_from_the_configured_day(sessions, program) -> 
         assert len(lagging) == 1
         # Every role is behind: 3 of 18 stakeholders, and each empty single seat.
         assert len(lagging[0]["roles"]) == 8 and [3, 18] in [r[1:] for r in lagging[0]["roles"]]
-        standing = await national_standing(s, now=START - timedelta(days=13))
-        assert standing[0].meeting.code == BENGKULU and standing[0].behind
-        assert not any(st.behind for st in standing[1:] if st.meeting.starts_at and st.meeting.starts_at > START)
+        ahead = await meetings_ahead(s, now=START - timedelta(days=13))
+        assert ahead[0].meeting_code == BENGKULU and ahead[0].at_risk
+        assert not any(r.at_risk for r in ahead[1:] if r.starts_at and r.starts_at > START)
 
 
 async def test_tidak_hadir_and_a_lapsed_hold_report_where_the_seat_went(sessions, program) -> None:  # type: ignore[no-untyped-def]

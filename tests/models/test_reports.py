@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, select, update
 
+from models.alert_rules import AlertRules
 from models.attendance import answer_attendance
-from models.program import Meeting
+from models.program import Meeting, Program
 from models.registration import Registration, RegistrationStatus, cancel, register
 from models.reports import listed_meetings, meeting_recap, national_recap, roster
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
@@ -41,13 +42,13 @@ async def test_meeting_recap_counts_every_role(sessions, program) -> None:  # ty
                         .values(attendance=True))
         await s.execute(update(Registration).where(Registration.id == sinergi[3].id).values(attendance=False))
         recap = await meeting_recap(s, meeting, now=T0)
-    roles = {r.role_code: r for r in recap.roles}
-    assert [r.role_code for r in recap.roles][:3] == ["tim_sinergi", "stakeholder", "fasilitator"]
+    roles = {r.role.code: r for r in recap.roles}
+    assert [r.role.code for r in recap.roles][:3] == ["tim_sinergi", "stakeholder", "fasilitator"]
     sinergi_row = roles["tim_sinergi"]
     assert (sinergi_row.seats, sinergi_row.seated, sinergi_row.confirmed, sinergi_row.waitlisted,
-            sinergi_row.held, sinergi_row.free) == (5, 5, 2, 1, 0, 0)
-    assert (roles["stakeholder"].seated, roles["stakeholder"].free) == (3, 15)
-    assert (roles["pemustaka"].seats, roles["pemustaka"].seated, roles["pemustaka"].free) == (1, 0, 1)
+            sinergi_row.held, sinergi_row.seats_left) == (5, 5, 2, 1, 0, 0)
+    assert (roles["stakeholder"].seated, roles["stakeholder"].seats_left) == (3, 15)
+    assert (roles["pemustaka"].seats, roles["pemustaka"].seated, roles["pemustaka"].seats_left) == (1, 0, 1)
     assert (recap.total("seats"), recap.total("seated"), recap.total("waitlisted")) == (30, 8, 1)
     # An undated meeting is never at risk.
     assert not recap.at_risk
@@ -62,12 +63,23 @@ async def test_offered_seats_are_held_and_at_risk_follows_the_alert_rule(session
         meeting, _ = await meeting_and_role(s, "shm23-bengkulu", "fasilitator")
         far = await meeting_recap(s, meeting, now=T0)
         near = await meeting_recap(s, meeting, now=late)
-    fasilitator = {r.role_code: r for r in near.roles}["fasilitator"]
-    assert (fasilitator.seated, fasilitator.held, fasilitator.waitlisted, fasilitator.free) == (1, 1, 1, 0)
+    fasilitator = {r.role.code: r for r in near.roles}["fasilitator"]
+    assert (fasilitator.seated, fasilitator.held, fasilitator.waitlisted, fasilitator.seats_left) == (1, 1, 1, 0)
+    assert (fasilitator.taken, near.total("taken")) == (2, 2)
     # Three weeks ahead nothing is at risk; within 14 days every empty role lags, the held seat counts as taken.
     assert not far.at_risk
     assert "fasilitator" not in near.lagging_role_codes
     assert {"stakeholder", "tim_sinergi", "pemustaka", "rm_desa"} <= set(near.lagging_role_codes)
+
+
+async def test_recaps_follow_the_programs_alert_rules(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        # This program looks 30 days ahead (the default is 14): Bengkulu, 25 days away, is at risk already.
+        await s.execute(update(Program).values(alert_rules=AlertRules(lagging_days=30).to_json()))
+        meeting, _ = await meeting_and_role(s, "shm23-bengkulu", "stakeholder")
+        recap = await meeting_recap(s, meeting, now=T0)
+        national = {r.meeting_code: r for r in await national_recap(s, now=T0)}
+    assert recap.at_risk and national["shm23-bengkulu"].lagging_role_codes == recap.lagging_role_codes
 
 
 async def test_roster_orders_roles_status_and_queue_in_local_time(sessions, program) -> None:  # type: ignore[no-untyped-def]
