@@ -7,7 +7,6 @@ from sqlalchemy import select
 from bot.app import build_application, polling
 from bot.clock import FrozenClock
 from bot.settings import DEFAULT_PROGRAM_FILE
-from botapi_standin import StandinUser
 from handlers import callback_data as cb
 from models.announcement import Announcement, draft_announcement
 from models.audit import AuditEntry
@@ -19,7 +18,7 @@ from models.registration import Registration, RegistrationStatus, cancel
 from models.registration import register as register_directly
 from models.staff import PicInvite, create_invite, revoke_pic
 from tests.conftest import BEFORE_THE_ROUND
-from tests.e2e.chat import next_with
+from tests.e2e.chat import count_with, next_with
 from tests.e2e.conftest import RunningBot, bot_settings
 from tests.models.factories import make_pic, seat
 
@@ -27,10 +26,6 @@ BENGKULU = "shm23-bengkulu"
 ACEH = "shm23-aceh"
 PIC = 7001
 ADMIN = 7100
-
-
-def count_with(user: StandinUser, words: str) -> int:
-    return sum(words in m.plain_text for m in user.messages)
 
 
 async def audit_of(session, action: str) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
