@@ -7,7 +7,7 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botapi_standin import BotMessage, StandinUser
+from botapi_standin import BotApiStandin, BotMessage, StandinUser
 from models.outbox import MessageKind, OutboxMessage
 from models.participant import Participant
 from models.registration import Registration
@@ -38,6 +38,12 @@ async def none_yet(user: StandinUser, words: str, wait: float = 0.5) -> None:
     before = count_with(user, words)
     await asyncio.sleep(wait)
     assert count_with(user, words) == before, user.transcript()
+
+
+def bytes_of(standin: BotApiStandin, message: BotMessage) -> bytes:
+    """The file a document or photo message carries, as the stand-in holds it."""
+    item = message.document if message.kind == "document" else message.photo[-1]
+    return standin.core.files.get(item["file_id"]).data
 
 
 async def consent_and_choose(user: StandinUser, meeting_code: str, role: str) -> None:

@@ -11,17 +11,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.app import build_application, polling
-from bot.clock import FrozenClock
 from botapi_standin import StandinUser
 from models.alerts import Alert, AlertKind
 from models.outbox import MessageKind, OutboxMessage
 from models.program import Meeting
 from models.registration import register as register_directly
-from models.staff import PicAssignment
-from tests.conftest import BEFORE_THE_ROUND
 from tests.e2e.chat import count_with, next_with, none_yet, register
-from tests.e2e.conftest import RunningBot, bot_settings
+from tests.e2e.conftest import RunningBot, running_bot
+from tests.models import factories
 from tests.models.factories import make_participant, meeting_and_role
 
 # Bengkulu, wave 1: Rabu, 26 Juli 2023 pukul 09.00 WIB (02:00 UTC).
@@ -33,12 +30,7 @@ PIC_ID = 7001
 
 async def make_pic(bot: RunningBot, user_id: int = PIC_ID, meeting_code: str = BENGKULU) -> StandinUser:
     """A Telegram user made PIC of the meeting, as the invite flow would."""
-    async def add(session) -> None:  # type: ignore[no-untyped-def]
-        meeting = await session.scalar(select(Meeting).where(Meeting.code == meeting_code))
-        session.add(PicAssignment(meeting_id=meeting.id, telegram_user_id=user_id, chat_id=user_id,
-                                  display_name="PIC", granted_via="invite", granted_by=1, granted_at=bot.clock.now()))
-
-    await bot.query(add)
+    await bot.query(lambda s: factories.make_pic(s, meeting_code, user_id, bot.clock.now()))
     return bot.standin.user(user_id, first_name="Pak PIC")
 
 
@@ -195,10 +187,9 @@ async def test_lagging_fires_once_on_the_configured_day(bot) -> None:  # type: i
 
 async def test_organizers_get_a_daily_national_digest_with_meetings_at_risk_first(standin, db_url) -> None:  # type: ignore[no-untyped-def]
     admin = standin.user(6001, first_name="Panitia")
-    clock = FrozenClock(BEFORE_THE_ROUND)  # Saturday 1 July, 10:00 WIB: the first digest is tomorrow's
-    settings = bot_settings(standin, db_url, admin_ids=frozenset({6001}))
-    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
-        bot = RunningBot(standin, clock, settings, application)
+    # Saturday 1 July, 10:00 WIB: the first digest is tomorrow's.
+    async with running_bot(standin, db_url, admin_ids=frozenset({6001})) as bot:
+        clock = bot.clock
         clock.set(datetime(2023, 7, 2, 1, 0, tzinfo=UTC))  # Sunday, 08:00 WIB
         first = (await next_with(admin, "Ringkasan nasional")).plain_text
         assert "2 Juli 2023" in first and "Tidak ada pertemuan yang berisiko" in first
@@ -220,5 +211,4 @@ async def test_organizers_get_a_daily_national_digest_with_meetings_at_risk_firs
         clock.set(datetime(2023, 7, 14, 1, 0, tzinfo=UTC))
         third = (await next_with(admin, "Ringkasan nasional")).plain_text
         assert "14 Juli 2023" in third
-    assert sum("Ringkasan nasional" in m.plain_text for m in admin.messages) == 3
-    assert standin.bot_errors == [] and standin.warnings == []
+    assert count_with(admin, "Ringkasan nasional") == 3

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import build_application, polling
-from bot.clock import FrozenClock
 from bot.settings import DEFAULT_PROGRAM_FILE
 from handlers import callback_data as cb
 from models.announcement import Announcement, draft_announcement
@@ -15,11 +13,10 @@ from models.participant import ConsentRecord, Participant
 from models.program import Meeting, Role, meeting_by_code
 from models.program_file import ProgramFileError, parse_program
 from models.registration import Registration, RegistrationStatus, cancel
-from models.registration import register as register_directly
 from models.staff import PicInvite, create_invite, revoke_pic
 from tests.conftest import BEFORE_THE_ROUND
 from tests.e2e.chat import count_with, next_with
-from tests.e2e.conftest import RunningBot, bot_settings
+from tests.e2e.conftest import running_bot
 from tests.models.factories import make_pic, seat
 
 BENGKULU = "shm23-bengkulu"
@@ -275,11 +272,8 @@ async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(
 
 
 async def test_only_an_organizer_loads_a_program_file_sent_as_a_document(standin, db_url) -> None:  # type: ignore[no-untyped-def]
-    settings = bot_settings(standin, db_url, admin_ids=frozenset({ADMIN}))
-    clock = FrozenClock(BEFORE_THE_ROUND)
     shipped = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8")
-    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
-        running = RunningBot(standin, clock, settings, application)
+    async with running_bot(standin, db_url, admin_ids=frozenset({ADMIN})) as running:
         admin, someone = standin.user(ADMIN), standin.user(9005)
 
         broken = shipped.replace('province: "17"', 'province: "99"', 1)
@@ -308,7 +302,6 @@ async def test_only_an_organizer_loads_a_program_file_sent_as_a_document(standin
         assert venue == "Hotel Santika Bengkulu"
         entries = await running.query(lambda s: audit_of(s, "program_loaded"))
         assert [(e.actor_user_id, e.details["updated"]) for e in entries] == [(ADMIN, 1)]
-    assert standin.bot_errors == [] and standin.warnings == []
 
 
 async def test_a_too_long_announcement_is_refused_at_input_and_a_cancelled_one_sends_nothing(bot) -> None:  # type: ignore[no-untyped-def]
