@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botapi_standin import BotMessage, StandinUser
+from botapi_standin import BotApiStandin, BotMessage, StandinUser
 from models.outbox import MessageKind, OutboxMessage
 from models.participant import Participant
 from models.registration import Registration
@@ -24,6 +26,24 @@ async def next_with(user: StandinUser, words: str, timeout: float = 5.0) -> BotM
         message = await user.next_message(timeout=timeout)
         if words in message.plain_text:
             return message
+
+
+def count_with(user: StandinUser, words: str) -> int:
+    """How many of the bot's messages to the user contain `words`."""
+    return sum(words in m.plain_text for m in user.messages)
+
+
+async def none_yet(user: StandinUser, words: str, wait: float = 0.5) -> None:
+    """No message with `words` comes in `wait` seconds: the bot acts on a moment within milliseconds."""
+    before = count_with(user, words)
+    await asyncio.sleep(wait)
+    assert count_with(user, words) == before, user.transcript()
+
+
+def bytes_of(standin: BotApiStandin, message: BotMessage) -> bytes:
+    """The file a document or photo message carries, as the stand-in holds it."""
+    item = message.document if message.kind == "document" else message.photo[-1]
+    return standin.core.files.get(item["file_id"]).data
 
 
 async def consent_and_choose(user: StandinUser, meeting_code: str, role: str) -> None:

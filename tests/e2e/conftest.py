@@ -63,9 +63,11 @@ def bot_settings(standin: BotApiStandin, db_url: str, **overrides: object) -> Se
 
 
 @asynccontextmanager
-async def running_bot(standin: BotApiStandin, db_url: str, **overrides: object) -> AsyncIterator[RunningBot]:
-    """The bot with these settings (admin_ids=… for organizers), polling the stand-in."""
-    clock = FrozenClock(BEFORE_THE_ROUND)
+async def running_bot(standin: BotApiStandin, db_url: str, clock: FrozenClock | None = None,
+                      **overrides: object) -> AsyncIterator[RunningBot]:
+    """The bot with these settings (admin_ids=… for organizers), polling the stand-in; pass `clock` to keep
+    one clock across a restart."""
+    clock = clock or FrozenClock(BEFORE_THE_ROUND)
     settings = bot_settings(standin, db_url, **overrides)
     async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
         yield RunningBot(standin, clock, settings, application)

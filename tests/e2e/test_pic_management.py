@@ -251,3 +251,28 @@ async def test_the_shared_guard_refuses_a_forged_meeting_choice_for_another_prov
     await alice.press_forged(welcome, cb.pack(cb.StaffPick("probe", aceh)))
     assert (await alice.next_message()).plain_text == "probe shm23-aceh"
     assert probe == [aceh]
+
+
+async def test_the_organizer_pages_through_every_meeting_in_the_chooser(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    await admin.send_text("/rekap")
+    chooser = await next_with(admin, "Pilih pertemuan")
+    seen: list[str] = []
+    for page in range(1, 5):
+        shown = admin.message(chooser.message_id)
+        assert f"halaman {page}/4" in shown.plain_text, shown.plain_text
+        meetings = [label for label in shown.button_texts if "»" not in label and "«" not in label]
+        # 38 meetings, 12 to a page.
+        assert len(meetings) == (12 if page < 4 else 2), meetings
+        seen += meetings
+        if page < 4:
+            await admin.press(shown, text="»")
+            await admin.wait_for(lambda u, n=page + 1: f"halaman {n}/4" in u.message(chooser.message_id).plain_text)
+    assert len(set(seen)) == 38
+    assert not any("»" in label for label in admin.message(chooser.message_id).button_texts)
+    await admin.press(chooser, text="«")
+    await admin.wait_for(lambda u: "halaman 3/4" in u.message(chooser.message_id).plain_text)
+    # A meeting from a later page runs the command like one from the first.
+    await admin.press(chooser, text=seen[24])
+    recap = await admin.next_message()
+    assert seen[24].split()[0] in recap.plain_text, recap.plain_text

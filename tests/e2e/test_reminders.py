@@ -18,7 +18,7 @@ from models.outbox import MessageKind
 from models.program_file import apply_program, parse_program
 from models.registration import register as register_directly
 from tests.conftest import BEFORE_THE_ROUND
-from tests.e2e.chat import next_with, outbox_statuses, register
+from tests.e2e.chat import bytes_of, next_with, none_yet, outbox_statuses, register
 from tests.e2e.conftest import RunningBot, bot_settings
 from tests.models.factories import make_participant, meeting_and_role
 
@@ -30,7 +30,7 @@ BENGKULU = "shm23-bengkulu"
 def calendar_of(bot, message) -> Calendar:  # type: ignore[no-untyped-def]
     """The .ics file a message carries, parsed."""
     assert message.kind == "document" and message.document["file_name"].endswith(".ics"), message
-    return Calendar.from_ical(bot.standin.core.files.get(message.document["file_id"]).data)
+    return Calendar.from_ical(bytes_of(bot.standin, message))
 
 
 async def test_a_seat_comes_with_a_calendar_file_in_the_meetings_own_zone(bot) -> None:  # type: ignore[no-untyped-def]
@@ -49,6 +49,8 @@ async def test_reminders_arrive_on_time_in_local_time_once_each(bot) -> None:  #
     await register(user, BENGKULU, role="Pemustaka")
     await user.next_message()  # the calendar file
     bot.clock.set(START - timedelta(days=7, minutes=1))
+    await none_yet(user, "Pengingat")
+    assert "sent" not in await bot.query(lambda s: outbox_statuses(s, 9002, (MessageKind.REMINDER,)))
     bot.clock.set(START - timedelta(days=7))
     week = await user.next_message()
     assert "Pengingat" in week.plain_text and "7 hari lagi" in week.plain_text

@@ -4,47 +4,25 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.app import build_application, polling
-from bot.clock import FrozenClock
 from bot.settings import DEFAULT_PROGRAM_FILE
-from botapi_standin import StandinUser
+from handlers import callback_data as cb
 from models.announcement import Announcement, draft_announcement
 from models.audit import AuditEntry
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import ConsentRecord, Participant
-from models.program import Meeting
+from models.program import Meeting, Role, meeting_by_code
 from models.program_file import ProgramFileError, parse_program
 from models.registration import Registration, RegistrationStatus, cancel
-from models.registration import register as register_directly
-from models.staff import PicAssignment
+from models.staff import PicInvite, create_invite, revoke_pic
 from tests.conftest import BEFORE_THE_ROUND
-from tests.e2e.chat import next_with
-from tests.e2e.conftest import RunningBot, bot_settings
-from tests.models.factories import make_participant, meeting_and_role
+from tests.e2e.chat import count_with, next_with
+from tests.e2e.conftest import running_bot
+from tests.models.factories import make_pic, seat
 
 BENGKULU = "shm23-bengkulu"
 ACEH = "shm23-aceh"
 PIC = 7001
 ADMIN = 7100
-
-
-async def make_pic(session, user_id: int, meeting_code: str) -> None:  # type: ignore[no-untyped-def]
-    """Appoint a PIC directly, as an accepted invite would."""
-    meeting = await session.scalar(select(Meeting).where(Meeting.code == meeting_code))
-    session.add(PicAssignment(meeting_id=meeting.id, telegram_user_id=user_id, chat_id=user_id,
-                              display_name=f"PIC {user_id}", granted_via="invite", granted_by=ADMIN,
-                              granted_at=BEFORE_THE_ROUND))
-
-
-async def seat(session, n: int, role_code: str, meeting_code: str = BENGKULU) -> Registration:  # type: ignore[no-untyped-def]
-    """Participant n registered directly (seated, or waiting when the role is full)."""
-    meeting, role = await meeting_and_role(session, meeting_code, role_code)
-    person = await make_participant(session, n)
-    return await register_directly(session, participant=person, meeting=meeting, role=role, now=BEFORE_THE_ROUND)
-
-
-def count_with(user: StandinUser, words: str) -> int:
-    return sum(words in m.plain_text for m in user.messages)
 
 
 async def audit_of(session, action: str) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
@@ -53,8 +31,8 @@ async def audit_of(session, action: str) -> list[AuditEntry]:  # type: ignore[no
 
 async def test_an_announcement_reaches_every_live_participant_once_and_its_author_learns_how_many(bot) -> None:  # type: ignore[no-untyped-def]
     async def setup(session):  # type: ignore[no-untyped-def]
-        await make_pic(session, PIC, BENGKULU)
-        ids = [(await seat(session, n, role)).participant.telegram_user_id
+        await make_pic(session, BENGKULU, PIC)
+        ids = [(await seat(session, BENGKULU, role, n)).participant.telegram_user_id
                for n, role in enumerate(["stakeholder", "stakeholder", "pemustaka", "pemustaka", "stakeholder"])]
         gone = await session.scalar(select(Registration).join(Participant).where(Participant.telegram_user_id == ids[4]))
         await cancel(session, gone.id, now=BEFORE_THE_ROUND)
@@ -90,9 +68,9 @@ async def test_an_announcement_reaches_every_live_participant_once_and_its_autho
 
 async def test_another_provinces_announcement_cannot_be_sent_with_a_forged_button(bot) -> None:  # type: ignore[no-untyped-def]
     async def setup(session):  # type: ignore[no-untyped-def]
-        await make_pic(session, PIC, BENGKULU)
-        await make_pic(session, 7002, ACEH)
-        await seat(session, 1, "stakeholder", ACEH)
+        await make_pic(session, BENGKULU, PIC)
+        await make_pic(session, ACEH, 7002)
+        await seat(session, ACEH, "stakeholder", 1)
         aceh = await session.scalar(select(Meeting).where(Meeting.code == ACEH))
         return (await draft_announcement(session, meeting_id=aceh.id, author_user_id=7002, author_chat_id=7002,
                                          body="Info Aceh", now=BEFORE_THE_ROUND)).id
@@ -102,7 +80,7 @@ async def test_another_provinces_announcement_cannot_be_sent_with_a_forged_butto
     await pic.send_text("/umumkan")
     asked = await pic.next_message()
     assert "belum punya peserta" in asked.plain_text
-    await pic.press_forged(asked, f"as:{announcement_id}")
+    await pic.press_forged(asked, cb.pack(cb.AnnounceSend(announcement_id)))
     assert "hanya untuk panitia dan PIC" in (await pic.next_message()).plain_text
     confirmed = await bot.query(lambda s: s.scalar(
         select(Announcement.confirmed_at).where(Announcement.id == announcement_id)))
@@ -111,12 +89,97 @@ async def test_another_provinces_announcement_cannot_be_sent_with_a_forged_butto
         OutboxMessage.kind == MessageKind.ANNOUNCEMENT))) is None
 
 
+async def unchanged_state(session) -> tuple[list, ...]:  # type: ignore[no-untyped-def]
+    """What a refused staff button must leave as it was."""
+    async def rows(*columns):  # type: ignore[no-untyped-def]
+        return [tuple(row) for row in await session.execute(select(*columns).order_by(columns[0]))]
+
+    return (await rows(Registration.id, Registration.role_id, Registration.status),
+            await rows(Announcement.id, Announcement.confirmed_at), await rows(PicInvite.id, PicInvite.revoked_at),
+            await rows(AuditEntry.id), await rows(OutboxMessage.id))
+
+
+async def test_forged_staff_buttons_naming_another_provinces_people_are_refused(bot) -> None:  # type: ignore[no-untyped-def]
+    async def setup(session):  # type: ignore[no-untyped-def]
+        await make_pic(session, BENGKULU, PIC)
+        await make_pic(session, ACEH, 7002)
+        await seat(session, BENGKULU, "stakeholder", 1)
+        aceh_seated = await seat(session, ACEH, "pemustaka", 2)
+        await seat(session, ACEH, "pemustaka", 3)  # waits
+        aceh = await meeting_by_code(session, ACEH)
+        announcement = await draft_announcement(session, meeting_id=aceh.id, author_user_id=7002, author_chat_id=7002,
+                                                body="Info Aceh", now=BEFORE_THE_ROUND)
+        invite = await create_invite(session, meeting_id=aceh.id, created_by=ADMIN, now=BEFORE_THE_ROUND)
+        stakeholder = await session.scalar(select(Role.id).where(Role.code == "stakeholder"))
+        return aceh.id, aceh_seated.id, stakeholder, announcement.id, invite.id
+
+    aceh, registration, stakeholder, announcement, invite = await bot.query(setup)
+    before = await bot.query(unchanged_state)
+    pic = bot.standin.user(PIC)
+    # Bengkulu's PIC at their own roster; the forged data is sent from it.
+    await pic.send_text("/keluarkan")
+    own = await pic.next_message()
+    assert "Peserta 1" in " ".join(own.button_texts), pic.transcript()
+    for forged in (cb.RosterPage("rm", aceh, 0), cb.RosterPage("mv", aceh, 1), cb.RosterPick("rm", registration),
+                   cb.RosterPick("mv", registration), cb.RosterMoveTo(registration, stakeholder),
+                   cb.AnnounceDrop(announcement), cb.AnnounceSend(announcement), cb.PicWithdrawInvite(invite)):
+        await pic.press_forged(own, cb.pack(forged))
+        assert "hanya untuk panitia" in (await pic.next_message()).plain_text, forged
+    # No removal was left waiting for its reason: typing one removes nobody.
+    await pic.send_text("Tidak jadi ikut")
+    await pic.next_message()
+    # Mid-way through adding someone to Bengkulu, a role button naming Aceh is refused too.
+    await pic.send_text("/tambah")
+    await pic.next_message()
+    await pic.send_text("Budi Santoso\nBappeda Kota Bengkulu\nKepala Bidang\n0813-1111-2222")
+    roles = await pic.next_message()
+    await pic.press_forged(roles, cb.pack(cb.RosterAddRole(aceh, stakeholder)))
+    assert "hanya untuk panitia" in (await pic.next_message()).plain_text
+    await pic.send_text("Mendaftar lewat formulir kertas")
+    await pic.next_message()
+
+    assert await bot.query(unchanged_state) == before
+    # Nothing of Aceh's roster was shown.
+    assert not any("Peserta 2" in m.plain_text + " ".join(m.button_texts) for m in pic.messages), pic.transcript()
+
+
+async def test_a_revoked_pics_old_buttons_are_refused(bot) -> None:  # type: ignore[no-untyped-def]
+    async def setup(session):  # type: ignore[no-untyped-def]
+        assignment = await make_pic(session, BENGKULU, PIC)
+        for n in range(11):
+            await seat(session, BENGKULU, "stakeholder", n)
+        return assignment.id
+
+    assignment = await bot.query(setup)
+    pic = bot.standin.user(PIC)
+    await pic.send_text("/keluarkan")
+    roster = await pic.next_message()
+    assert "halaman 1/2" in roster.plain_text, roster.plain_text
+    pick = roster.find_button(text="Peserta 0")["callback_data"]
+    await pic.send_text("/umumkan")
+    await next_with(pic, "Ketik pengumuman")
+    await pic.send_text("Rapat pindah ke Aula")
+    preview = await next_with(pic, "Rapat pindah ke Aula")
+    await bot.query(lambda s: revoke_pic(s, assignment, revoked_by=ADMIN, now=bot.clock.now()))
+    before = await bot.query(unchanged_state)
+
+    await pic.press(roster, text="»")
+    assert "hanya untuk panitia" in (await pic.next_message()).plain_text
+    assert "halaman 1/2" in pic.message(roster.message_id).plain_text
+    await pic.press_forged(roster, pick)
+    assert "hanya untuk panitia" in (await pic.next_message()).plain_text
+    await pic.press(preview, text="Kirim ke 11 peserta")
+    assert "hanya untuk panitia" in (await pic.next_message()).plain_text
+    assert await bot.query(unchanged_state) == before
+    assert await bot.query(lambda s: s.scalar(select(Announcement.confirmed_at))) is None
+
+
 async def test_a_move_to_a_full_role_is_refused_and_a_move_passes_the_freed_seat_on(bot) -> None:  # type: ignore[no-untyped-def]
     async def setup(session):  # type: ignore[no-untyped-def]
-        await make_pic(session, PIC, BENGKULU)
-        moving = await seat(session, 1, "pemustaka")
-        waiting = await seat(session, 2, "pemustaka")
-        await seat(session, 3, "rm_desa")
+        await make_pic(session, BENGKULU, PIC)
+        moving = await seat(session, BENGKULU, "pemustaka", 1)
+        waiting = await seat(session, BENGKULU, "pemustaka", 2)
+        await seat(session, BENGKULU, "rm_desa", 3)
         return moving.participant.telegram_user_id, waiting.participant.telegram_user_id, moving.id
 
     moving_id, waiting_id, registration_id = await bot.query(setup)
@@ -154,8 +217,8 @@ async def test_a_move_to_a_full_role_is_refused_and_a_move_passes_the_freed_seat
 
 async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(bot) -> None:  # type: ignore[no-untyped-def]
     async def setup(session):  # type: ignore[no-untyped-def]
-        await make_pic(session, PIC, BENGKULU)
-        return (await seat(session, 1, "stakeholder")).participant.telegram_user_id
+        await make_pic(session, BENGKULU, PIC)
+        return (await seat(session, BENGKULU, "stakeholder", 1)).participant.telegram_user_id
 
     removed_id = await bot.query(setup)
     pic = bot.standin.user(PIC)
@@ -209,11 +272,8 @@ async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(
 
 
 async def test_only_an_organizer_loads_a_program_file_sent_as_a_document(standin, db_url) -> None:  # type: ignore[no-untyped-def]
-    settings = bot_settings(standin, db_url, admin_ids=frozenset({ADMIN}))
-    clock = FrozenClock(BEFORE_THE_ROUND)
     shipped = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8")
-    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
-        running = RunningBot(standin, clock, settings, application)
+    async with running_bot(standin, db_url, admin_ids=frozenset({ADMIN})) as running:
         admin, someone = standin.user(ADMIN), standin.user(9005)
 
         broken = shipped.replace('province: "17"', 'province: "99"', 1)
@@ -242,13 +302,12 @@ async def test_only_an_organizer_loads_a_program_file_sent_as_a_document(standin
         assert venue == "Hotel Santika Bengkulu"
         entries = await running.query(lambda s: audit_of(s, "program_loaded"))
         assert [(e.actor_user_id, e.details["updated"]) for e in entries] == [(ADMIN, 1)]
-    assert standin.bot_errors == [] and standin.warnings == []
 
 
 async def test_a_too_long_announcement_is_refused_at_input_and_a_cancelled_one_sends_nothing(bot) -> None:  # type: ignore[no-untyped-def]
     async def setup(session):  # type: ignore[no-untyped-def]
-        await make_pic(session, PIC, BENGKULU)
-        return (await seat(session, 1, "stakeholder")).participant.telegram_user_id
+        await make_pic(session, BENGKULU, PIC)
+        return (await seat(session, BENGKULU, "stakeholder", 1)).participant.telegram_user_id
 
     participant = bot.standin.user(await bot.query(setup))
     pic = bot.standin.user(PIC)

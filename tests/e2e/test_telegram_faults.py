@@ -6,22 +6,16 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import build_application, polling
-from bot.clock import FrozenClock
-from tests.conftest import BEFORE_THE_ROUND
 from models.participant import get_participant
 from tests.e2e.chat import consent_and_choose, outbox_statuses, register
-from tests.e2e.conftest import RunningBot, bot_settings
+from tests.e2e.conftest import RunningBot, running_bot
 
 
 @pytest.fixture
 async def limited_bot(standin, db_url) -> AsyncIterator[RunningBot]:  # type: ignore[no-untyped-def]
     """The bot as deployed: with python-telegram-bot's AIORateLimiter."""
-    clock = FrozenClock(BEFORE_THE_ROUND)
-    settings = bot_settings(standin, db_url)
-    settings = type(settings)(**{**settings.__dict__, "rate_limit": True})
-    async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
-        yield RunningBot(standin, clock, settings, application)
+    async with running_bot(standin, db_url, rate_limit=True) as running:
+        yield running
 
 
 async def test_a_429_is_waited_out_and_the_answer_arrives(limited_bot) -> None:  # type: ignore[no-untyped-def]

@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import DEFAULT_PROGRAM_FILE
 from models.participant import Participant, upsert_participant
-from models.program import Meeting, Role
+from models.program import Meeting, Role, meeting_by_code
 from models.program_file import apply_program, read_program_file
+from models.registration import Registration, register
+from models.staff import PicAssignment
 
 T0 = datetime(2023, 7, 1, 3, 0, tzinfo=UTC)
 
@@ -36,3 +38,21 @@ async def make_participant(session: AsyncSession, n: int) -> Participant:
         institution="Dinas Perpustakaan & Arsip", position="Kepala Bidang",
         phone_e164=f"+62812{n:07d}", now=T0 + timedelta(seconds=n),
     )
+
+
+async def seat(session: AsyncSession, meeting_code: str, role_code: str, n: int, now: datetime = T0) -> Registration:
+    """Participant n registered directly for the role (seated, or waiting when it is full)."""
+    meeting, role = await meeting_and_role(session, meeting_code, role_code)
+    person = await make_participant(session, n)
+    return await register(session, participant=person, meeting=meeting, role=role, now=now)
+
+
+async def make_pic(session: AsyncSession, meeting_code: str, user_id: int, now: datetime = T0) -> PicAssignment:
+    """A PIC of the meeting appointed directly, as an accepted invite would."""
+    meeting = await meeting_by_code(session, meeting_code)
+    assert meeting is not None
+    assignment = PicAssignment(meeting_id=meeting.id, telegram_user_id=user_id, chat_id=user_id,
+                               display_name=f"PIC {user_id}", granted_via="invite", granted_by=1, granted_at=now)
+    session.add(assignment)
+    await session.flush()
+    return assignment
