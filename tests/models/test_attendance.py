@@ -196,6 +196,20 @@ async def test_a_moved_meeting_tells_everyone_and_moves_the_reminders(sessions, 
         assert len(await planned(s, seated.id, OutboxStatus.OBSOLETE)) == 5
 
 
+async def test_a_meeting_moved_and_moved_back_has_its_reminders_again(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        (seated,) = await fill(s, "pemustaka", 1)
+        before = await planned(s, seated.id)
+        original = read_program_file_text()
+        moved = original.replace("26 July 2023\n    date: 2023-07-26", "26 July 2023\n    date: 2023-08-02")
+        assert moved != original
+        await apply_program(s, parse_program(moved), now=T0 + timedelta(days=1))
+        await apply_program(s, parse_program(original), now=T0 + timedelta(days=2))
+        # The first date's reminders and questions are pending again (under their old keys), not lost.
+        assert [m for m in await planned(s, seated.id) if m[0] != "schedule_changed"] == before
+        assert len(before) == 5
+
+
 async def test_a_date_announced_later_plans_the_reminders_then(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         (seated,) = await fill(s, "pemustaka", 1, meeting_code="shm23-aceh")
