@@ -19,7 +19,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Select, and_, func, select, text, tuple_
+from sqlalchemy import Enum, ForeignKey, Index, Select, and_, func, or_, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -81,6 +81,11 @@ class Registration(Base):
     participant: Mapped[Participant] = relationship(lazy="joined", innerjoin=True)
     meeting: Mapped[Meeting] = relationship(lazy="joined", innerjoin=True)
     role: Mapped[Role] = relationship(lazy="joined", innerjoin=True)
+
+
+# The waiting list's one order, in which seats are passed on and places shown: people whose offer
+# lapsed unanswered after those never offered a seat, then by the moment they asked.
+WAITLIST_ORDER = (Registration.offer_lapsed_at.is_not(None), Registration.queued_at, Registration.id)
 
 
 class RegistrationError(Exception):
@@ -212,14 +217,18 @@ async def register(
 
 
 async def waitlist_position(session: AsyncSession, registration: Registration) -> int:
-    """1 for the first person waiting for the role, 2 for the next, and so on."""
+    """1 for the first person waiting for the role, 2 for the next, and so on (in WAITLIST_ORDER)."""
+    earlier = tuple_(Registration.queued_at, Registration.id) < tuple_(registration.queued_at, registration.id)
+    never_lapsed = Registration.offer_lapsed_at.is_(None)
+    # Ahead in WAITLIST_ORDER: of the same kind (lapsed or not) and earlier, or never offered a seat
+    # when this person's offer lapsed.
+    ahead_of_me = or_(never_lapsed, earlier) if registration.offer_lapsed_at is not None else and_(never_lapsed, earlier)
     ahead = await session.scalar(
         select(func.count()).where(
             Registration.meeting_id == registration.meeting_id,
             Registration.role_id == registration.role_id,
             Registration.status == RegistrationStatus.WAITLISTED,
-            tuple_(Registration.queued_at, Registration.id)
-            < tuple_(registration.queued_at, registration.id),
+            ahead_of_me,
         )
     )
     return (ahead or 0) + 1
@@ -279,7 +288,7 @@ async def _give_or_offer(session: AsyncSession, quota: RoleQuota, freed: Registr
             # Someone whose offer just lapsed is not offered the same seat again at once.
             Registration.id != freed.id,
         )
-        .order_by(Registration.offer_lapsed_at.is_not(None), Registration.queued_at, Registration.id)
+        .order_by(*WAITLIST_ORDER)
         .limit(1)
     )
     if first_waiting is None:

@@ -25,6 +25,7 @@ from models.participant import Participant, record_offline_consent
 from models.program import Meeting, Role, RoleQuota
 from models.registration import (
     TAKES_A_SEAT,
+    WAITLIST_ORDER,
     Cancellation,
     Registration,
     RegistrationClosed,
@@ -70,8 +71,7 @@ async def live_roster(session: AsyncSession, meeting_id: int) -> list[Registrati
     result = await session.scalars(
         select(Registration).join(Role, Role.id == Registration.role_id)
         .where(Registration.meeting_id == meeting_id, Registration.status != RegistrationStatus.CANCELLED)
-        .order_by(Role.position, Role.id, Registration.status.in_(TAKES_A_SEAT).desc(),
-                  Registration.queued_at, Registration.id))
+        .order_by(Role.position, Role.id, Registration.status.in_(TAKES_A_SEAT).desc(), *WAITLIST_ORDER))
     return list(result)
 
 

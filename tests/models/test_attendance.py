@@ -20,7 +20,9 @@ from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import set_reachable
 from models.program import Meeting
 from models.program_file import apply_program, parse_program
-from models.registration import Registration, RegistrationStatus, availability, cancel, register
+from models.registration import Registration, RegistrationStatus, availability, cancel, register, waitlist_position
+from models.reports import roster
+from models.roster import live_roster
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 # Bengkulu, wave 1: Wednesday 26 July 2023, 09:00 WIB.
@@ -134,6 +136,23 @@ async def test_a_lapsed_hold_passes_the_seat_on_and_it_is_never_held_twice(sessi
         assert released.cancellation.offered is first
         held = list(await s.scalars(select(Registration.id).where(Registration.status == RegistrationStatus.OFFERED)))
         assert held == [first.id]
+
+
+async def test_after_a_lapse_status_the_roster_and_the_next_offer_share_one_waiting_order(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        seated, first, second, third = await fill(s, "pemustaka", 4)
+        await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
+        await lapse_expired_offers(s, now=QUESTION_TIME + timedelta(days=1))
+        assert (first.status, second.status) == (RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
+        # The first let their offer lapse: they now wait behind the third, who was never offered a seat.
+        assert [await waitlist_position(s, r) for r in (third, first)] == [1, 2]
+        rows = [row for row in await roster(s, [seated.meeting]) if row.role_code == "pemustaka"]
+        assert [(row.registration_id, row.waitlist_position) for row in rows] == [
+            (second.id, None), (third.id, 1), (first.id, 2)]
+        assert [r.id for r in await live_roster(s, seated.meeting_id) if r.role.code == "pemustaka"] == [
+            second.id, third.id, first.id]
+        released = await release_seat(s, second.id, now=QUESTION_TIME + timedelta(days=1, hours=1))
+        assert released.cancellation.offered is third
 
 
 async def test_after_a_lapse_with_nobody_else_waiting_the_person_may_still_take_the_free_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]
