@@ -60,6 +60,22 @@ NATIONAL_GRACE = timedelta(hours=1)
 URGENT_KINDS = frozenset({AlertKind.UNCONFIRMED})
 
 
+class FreedBy(enum.StrEnum):
+    """Why a seat was freed, as the caller that freed it knows (an alert's `cause`)."""
+
+    # The person cancelled (or erased their data).
+    CANCELLED = "cancelled"
+    # "Tidak hadir".
+    ABSENT = "absent"
+    # "Lepas": an offered seat declined.
+    RELEASED = "released"
+    # An offered seat not taken in time.
+    LAPSED = "lapsed"
+    # A PIC or organizer moved the person to another role, or took them off the roster.
+    MOVED = "moved"
+    REMOVED = "removed"
+
+
 class SeatFate(enum.StrEnum):
     """What happened to a freed seat."""
 
@@ -275,24 +291,16 @@ async def joined_waitlist(session: AsyncSession, registration: Registration, *, 
                        role_id=registration.role_id, details={"registration_id": registration.id, "waiting": waiting})
 
 
-async def seat_freed(session: AsyncSession, freed: Registration, outcome: Cancellation, *, now: datetime) -> None:
-    """A seat was freed (cancelled, "Tidak hadir", an offer released or lapsed, a move): say why and where it went."""
-    from models.registration import RegistrationStatus
-
-    if freed.status == RegistrationStatus.WAITLISTED:
-        # Off the seat and still live: an offer that just lapsed, or a move to another role by staff.
-        cause = "lapsed" if freed.offer_lapsed_at == now else "moved"
-    elif freed.attendance is False:
-        cause = "absent"
-    else:
-        cause = "cancelled"
+async def seat_freed(session: AsyncSession, freed: Registration, outcome: Cancellation, *, cause: FreedBy,
+                     now: datetime) -> None:
+    """A seat was freed by `freed` for `cause`: say why and where it went."""
     receiver = outcome.promoted or outcome.offered
     fate = SeatFate.PROMOTED if outcome.promoted else SeatFate.OFFERED if outcome.offered else SeatFate.VACANT
     seats, taken, waiting = await _role_fill(session, freed.meeting_id, freed.role_id)
     await record_alert(
         session, freed.meeting, AlertKind.SEAT_FREED, key=f"f{freed.id}:{now:%Y%m%dT%H%M%S.%f}", now=now,
         role_id=freed.role_id,
-        details={"registration_id": freed.id, "cause": cause, "fate": fate.value,
+        details={"registration_id": freed.id, "cause": cause.value, "fate": fate.value,
                  "to_registration_id": receiver.id if receiver else None,
                  "taken": taken, "seats": seats, "waiting": waiting})
 

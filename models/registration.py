@@ -250,12 +250,12 @@ async def cancel(session: AsyncSession, registration_id: int, *, now: datetime) 
     if found is None:
         raise RegistrationError(f"no registration {registration_id}")
     registration, quota = found
-    return await end_registration(session, registration, quota, now=now)
+    return await end_registration(session, registration, quota, now=now, cause=alerts.FreedBy.CANCELLED)
 
 
 async def end_registration(session: AsyncSession, registration: Registration, quota: RoleQuota, *,
-                           now: datetime) -> Cancellation:
-    """Cancel a registration whose quota the caller has locked, and pass its seat on."""
+                           now: datetime, cause: alerts.FreedBy) -> Cancellation:
+    """Cancel a registration whose quota the caller has locked, and pass its seat on; `cause` is told to PICs."""
     if registration.status == RegistrationStatus.CANCELLED:
         return Cancellation(registration, None)
     held_a_seat = registration.status in TAKES_A_SEAT
@@ -266,13 +266,14 @@ async def end_registration(session: AsyncSession, registration: Registration, qu
     await session.flush()
     if not held_a_seat:
         return Cancellation(registration, None)
-    return await pass_seat_on(session, quota, registration, now)
+    return await pass_seat_on(session, quota, registration, now, cause=cause)
 
 
-async def pass_seat_on(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime) -> Cancellation:
-    """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows; PICs are told."""
+async def pass_seat_on(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime, *,
+                       cause: alerts.FreedBy) -> Cancellation:
+    """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows; PICs are told why."""
     outcome = await _give_or_offer(session, quota, freed, now)
-    await alerts.seat_freed(session, freed, outcome, now=now)
+    await alerts.seat_freed(session, freed, outcome, cause=cause, now=now)
     return outcome
 
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.alerts import FreedBy
 from models.audit import record_audit
 from models.outbox import MessageKind
 from models.participant import Participant, record_offline_consent
@@ -105,7 +106,7 @@ async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, 
         # Off the old role's seats first, so its first waiting person gets the one left behind.
         registration.status = RegistrationStatus.WAITLISTED
         await session.flush()
-        vacated = await pass_seat_on(session, quotas[old_role_id], registration, now)
+        vacated = await pass_seat_on(session, quotas[old_role_id], registration, now, cause=FreedBy.MOVED)
     await withdraw_seat_messages(session, registration.id)
     registration.role = await session.get(Role, role_id)  # type: ignore[assignment]
     registration.offer_lapsed_at = None
@@ -128,7 +129,7 @@ async def remove(session: AsyncSession, *, meeting_id: int, registration_id: int
         raise RosterError(RosterProblem.NOT_FOUND)
     registration, quota = found
     old_status = registration.status
-    cancellation = await end_registration(session, registration, quota, now=now)
+    cancellation = await end_registration(session, registration, quota, now=now, cause=FreedBy.REMOVED)
     await notify(session, registration, MessageKind.REMOVED, now=now)
     await record_audit(session, actor_user_id=actor_user_id, action="remove", now=now, meeting_id=meeting_id,
                        registration_id=registration.id, reason=reason,

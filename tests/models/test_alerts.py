@@ -142,6 +142,23 @@ async def test_tidak_hadir_and_a_lapsed_hold_report_where_the_seat_went(sessions
         assert freed[0]["to_registration_id"] == waiting.id
 
 
+async def test_the_cause_of_a_freed_seat_is_the_one_its_caller_gives(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    from models.attendance import release_seat
+    from models.roster import remove
+
+    async with sessions() as s, s.begin():
+        seated, first, second, third = await fill(s, "pemustaka", 4)
+    async with sessions() as s, s.begin():
+        await answer_attendance(s, seated.id, will_attend=False, now=START - timedelta(days=3))
+        await release_seat(s, first.id, now=START - timedelta(days=3))
+        await lapse_expired_offers(s, now=START - timedelta(days=2))
+        await remove(s, meeting_id=third.meeting_id, registration_id=third.id, actor_user_id=PIC,
+                     reason="tidak memenuhi syarat", now=START - timedelta(days=2))
+        freed = [d for k, d in await alerts(s) if k == "seat_freed"]
+        assert [(d["registration_id"], d["cause"]) for d in freed] == [
+            (seated.id, "absent"), (first.id, "released"), (second.id, "lapsed"), (third.id, "removed")]
+
+
 async def test_blocking_the_bot_alerts_the_meetings_of_the_person(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         (seated,) = await fill(s, "pemustaka", 1)
