@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, Boolean, Enum, ForeignKey, Index, String, and_, func, or_, select
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, String, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -98,8 +99,11 @@ class Alert(Base):
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
     # Counts, registration ids and codes; never names or phone numbers.
     details: Mapped[dict] = mapped_column(JSON)
-    urgent: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime]
+
+    @property
+    def urgent(self) -> bool:
+        return self.kind in URGENT_KINDS
 
 
 class AlertDelivery(Base):
@@ -125,9 +129,14 @@ async def record_alert(session: AsyncSession, meeting: Meeting, kind: AlertKind,
     if await session.scalar(select(Alert.id).where(Alert.dedupe_key == key)) is not None:
         return None
     alert = Alert(meeting_id=meeting.id, kind=kind, role_id=role_id, dedupe_key=key, details=details or {},
-                  urgent=kind in URGENT_KINDS, created_at=now)
-    session.add(alert)
-    await session.flush()
+                  created_at=now)
+    try:
+        # In a savepoint: two checks at once (two processes, the periodic check and a wake) may both
+        # find no alert; the loser's insert fails on the unique key and must not undo its transaction.
+        async with session.begin_nested():
+            session.add(alert)
+    except IntegrityError:
+        return None
     pics = await pics_of(session, meeting.id)
     if pics:
         rules = await rules_of(session, meeting)
@@ -174,13 +183,13 @@ async def plan_untaken_digests(session: AsyncSession, *, now: datetime) -> None:
             OutboxMessage.subject_id == AlertDelivery.meeting_id)
         .exists())
     rows = await session.execute(
-        select(PicAssignment, Alert.urgent)
+        select(PicAssignment, Alert.kind.in_(URGENT_KINDS))
         .join(AlertDelivery, and_(AlertDelivery.telegram_user_id == PicAssignment.telegram_user_id,
                                   AlertDelivery.meeting_id == PicAssignment.meeting_id))
         .join(Alert, Alert.id == AlertDelivery.alert_id)
         .where(PicAssignment.revoked_at.is_(None), AlertDelivery.outbox_message_id.is_(None),
                Alert.created_at >= PicAssignment.granted_at, ~pending)
-        .order_by(Alert.urgent.desc()))
+        .order_by(Alert.kind.in_(URGENT_KINDS).desc()))
     seen: set[int] = set()
     for pic, urgent in rows:
         if pic.id in seen:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from models.alert_rules import AlertRules
-from models.alerts import Alert, AlertDelivery, AlertKind, check_time_alerts, national_standing, take_digest
+from models.alerts import (
+    Alert,
+    AlertDelivery,
+    AlertKind,
+    check_time_alerts,
+    national_standing,
+    record_alert,
+    take_digest,
+)
 from models.attendance import answer_attendance, lapse_expired_offers
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import set_reachable
@@ -157,6 +166,27 @@ async def test_the_cause_of_a_freed_seat_is_the_one_its_caller_gives(sessions, p
         freed = [d for k, d in await alerts(s) if k == "seat_freed"]
         assert [(d["registration_id"], d["cause"]) for d in freed] == [
             (seated.id, "absent"), (first.id, "released"), (second.id, "lapsed"), (third.id, "removed")]
+
+
+async def test_two_checks_recording_one_alert_at_once_record_it_once_and_both_commit(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async def record(s, key: str) -> Alert | None:  # type: ignore[no-untyped-def]
+        meeting, _ = await meeting_and_role(s, BENGKULU, "pemustaka")
+        return await record_alert(s, meeting, AlertKind.LAGGING, key=key, now=T0)
+
+    async def second() -> tuple[Alert | None, Alert | None]:
+        async with sessions() as s, s.begin():
+            return await record(s, "same"), await record(s, "other")
+
+    async with sessions() as s, s.begin():
+        assert await record(s, "same") is not None
+        # The second check runs while the first is uncommitted: on PostgreSQL it finds no alert and
+        # its insert waits on the unique key (on SQLite its transaction waits for the first).
+        racing = asyncio.create_task(second())
+        await asyncio.sleep(0.5)
+    same, other = await asyncio.wait_for(racing, timeout=30)
+    assert same is None and other is not None
+    async with sessions() as s, s.begin():
+        assert sorted(a.dedupe_key.rsplit(":", 1)[1] for a in await s.scalars(select(Alert))) == ["other", "same"]
 
 
 async def test_blocking_the_bot_alerts_the_meetings_of_the_person(sessions, program) -> None:  # type: ignore[no-untyped-def]
