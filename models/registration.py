@@ -272,42 +272,50 @@ async def end_registration(session: AsyncSession, registration: Registration, qu
 async def pass_seat_on(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime, *,
                        cause: alerts.FreedBy) -> Cancellation:
     """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows; PICs are told why."""
-    outcome = await _give_or_offer(session, quota, freed, now)
+    # Someone whose offer just lapsed is not offered the same seat again at once.
+    promoted, offered = await _give_or_offer(session, quota, now, passed_over=freed.id)
+    outcome = Cancellation(freed, promoted, offered)
     await alerts.seat_freed(session, freed, outcome, cause=cause, now=now)
     return outcome
 
 
-async def _give_or_offer(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime) -> Cancellation:
-    if await taken_count(session, freed.meeting_id, freed.role_id) >= quota.seats:
-        return Cancellation(freed, None)
-    first_waiting = await session.scalar(
-        select(Registration)
-        .where(
-            Registration.meeting_id == freed.meeting_id,
-            Registration.role_id == freed.role_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            # Someone whose offer just lapsed is not offered the same seat again at once.
-            Registration.id != freed.id,
-        )
-        .order_by(*WAITLIST_ORDER)
-        .limit(1)
+async def seat_waiting(session: AsyncSession, quota: RoleQuota, *, now: datetime) -> int:
+    """Pass the free seats of a quota (locked) that was just raised to the people waiting; returns how many."""
+    passed = 0
+    while any(await _give_or_offer(session, quota, now)):
+        passed += 1
+    return passed
+
+
+async def _give_or_offer(session: AsyncSession, quota: RoleQuota, now: datetime, *, passed_over: int | None = None,
+                         ) -> tuple[Registration | None, Registration | None]:
+    """Give (weeks ahead) or offer a free seat of the quota to the first person waiting: (promoted, offered)."""
+    if await taken_count(session, quota.meeting_id, quota.role_id) >= quota.seats:
+        return None, None
+    waiting = select(Registration).where(
+        Registration.meeting_id == quota.meeting_id,
+        Registration.role_id == quota.role_id,
+        Registration.status == RegistrationStatus.WAITLISTED,
     )
+    if passed_over is not None:
+        waiting = waiting.where(Registration.id != passed_over)
+    first_waiting = await session.scalar(waiting.order_by(*WAITLIST_ORDER).limit(1))
     if first_waiting is None:
-        return Cancellation(freed, None)
+        return None, None
     meeting = first_waiting.meeting
     rules = await plan_of(session, meeting)
     if rules.offers_seats(now, meeting.starts_at):
         hold_until = rules.hold_until(now, meeting.starts_at)  # type: ignore[arg-type]
         if hold_until is None:
-            return Cancellation(freed, None)
+            return None, None
         first_waiting.status = RegistrationStatus.OFFERED
         first_waiting.offered_until = hold_until
         await session.flush()
         await notify(session, first_waiting, MessageKind.SEAT_OFFER, now=now)
-        return Cancellation(freed, None, offered=first_waiting)
+        return None, first_waiting
     await give_seat(session, first_waiting, now=now, ask_attendance=True)
     await notify(session, first_waiting, MessageKind.PROMOTED, now=now)
-    return Cancellation(freed, first_waiting)
+    return first_waiting, None
 
 
 async def give_seat(session: AsyncSession, registration: Registration, *, now: datetime, ask_attendance: bool) -> None:

@@ -229,6 +229,27 @@ async def test_a_meeting_moved_and_moved_back_has_its_reminders_again(sessions, 
         assert len(before) == 5
 
 
+async def test_raising_a_quota_passes_the_new_seats_to_those_waiting_in_order(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        seated, first, second, third = await fill(s, "pemustaka", 4)
+        one_seat = "{code: pemustaka, name: Pemustaka yang terdampak TPBIS, seats: 1}"
+        original = read_program_file_text()
+        assert one_seat in original
+        # Weeks ahead the new seats are given outright, with a notice and the seat's messages.
+        raised = original.replace(one_seat, one_seat.replace("seats: 1", "seats: 3"))
+        await apply_program(s, parse_program(raised), now=T0 + timedelta(days=1))
+        assert [r.status for r in (seated, first, second, third)] == [RegistrationStatus.SEATED] * 3 + [
+            RegistrationStatus.WAITLISTED]
+        assert [k for k, _ in await planned(s, first.id)] == [
+            "promoted", "reminder", "attendance", "reminder", "attendance_nudge", "reminder"]
+        # Close to the meeting a new seat is offered and held.
+        raised_again = original.replace(one_seat, one_seat.replace("seats: 1", "seats: 4"))
+        await apply_program(s, parse_program(raised_again), now=QUESTION_TIME)
+        assert third.status == RegistrationStatus.OFFERED
+        assert third.offered_until == QUESTION_TIME + timedelta(hours=24)
+        assert [k for k, _ in await planned(s, third.id)] == ["seat_offer"]
+
+
 async def test_a_date_announced_later_plans_the_reminders_then(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         (seated,) = await fill(s, "pemustaka", 1, meeting_code="shm23-aceh")
