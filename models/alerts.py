@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, Boolean, Enum, ForeignKey, Index, String, and_, or_, select
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, String, and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,6 +61,22 @@ NATIONAL_GRACE = timedelta(hours=1)
 URGENT_KINDS = frozenset({AlertKind.UNCONFIRMED})
 
 
+class FreedBy(enum.StrEnum):
+    """Why a seat was freed, as the caller that freed it knows (an alert's `cause`)."""
+
+    # The person cancelled (or erased their data).
+    CANCELLED = "cancelled"
+    # "Tidak hadir".
+    ABSENT = "absent"
+    # "Lepas": an offered seat declined.
+    RELEASED = "released"
+    # An offered seat not taken in time.
+    LAPSED = "lapsed"
+    # A PIC or organizer moved the person to another role, or took them off the roster.
+    MOVED = "moved"
+    REMOVED = "removed"
+
+
 class SeatFate(enum.StrEnum):
     """What happened to a freed seat."""
 
@@ -82,8 +99,11 @@ class Alert(Base):
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
     # Counts, registration ids and codes; never names or phone numbers.
     details: Mapped[dict] = mapped_column(JSON)
-    urgent: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime]
+
+    @property
+    def urgent(self) -> bool:
+        return self.kind in URGENT_KINDS
 
 
 class AlertDelivery(Base):
@@ -109,9 +129,14 @@ async def record_alert(session: AsyncSession, meeting: Meeting, kind: AlertKind,
     if await session.scalar(select(Alert.id).where(Alert.dedupe_key == key)) is not None:
         return None
     alert = Alert(meeting_id=meeting.id, kind=kind, role_id=role_id, dedupe_key=key, details=details or {},
-                  urgent=kind in URGENT_KINDS, created_at=now)
-    session.add(alert)
-    await session.flush()
+                  created_at=now)
+    try:
+        # In a savepoint: two checks at once (two processes, the periodic check and a wake) may both
+        # find no alert; the loser's insert fails on the unique key and must not undo its transaction.
+        async with session.begin_nested():
+            session.add(alert)
+    except IntegrityError:
+        return None
     pics = await pics_of(session, meeting.id)
     if pics:
         rules = await rules_of(session, meeting)
@@ -158,13 +183,13 @@ async def plan_untaken_digests(session: AsyncSession, *, now: datetime) -> None:
             OutboxMessage.subject_id == AlertDelivery.meeting_id)
         .exists())
     rows = await session.execute(
-        select(PicAssignment, Alert.urgent)
+        select(PicAssignment, Alert.kind.in_(URGENT_KINDS))
         .join(AlertDelivery, and_(AlertDelivery.telegram_user_id == PicAssignment.telegram_user_id,
                                   AlertDelivery.meeting_id == PicAssignment.meeting_id))
         .join(Alert, Alert.id == AlertDelivery.alert_id)
         .where(PicAssignment.revoked_at.is_(None), AlertDelivery.outbox_message_id.is_(None),
                Alert.created_at >= PicAssignment.granted_at, ~pending)
-        .order_by(Alert.urgent.desc()))
+        .order_by(Alert.kind.in_(URGENT_KINDS).desc()))
     seen: set[int] = set()
     for pic, urgent in rows:
         if pic.id in seen:
@@ -267,24 +292,18 @@ async def joined_waitlist(session: AsyncSession, registration: Registration, *, 
                        details={"registration_id": registration.id, "waiting": fill.waitlisted})
 
 
-async def seat_freed(session: AsyncSession, freed: Registration, outcome: Cancellation, *, now: datetime) -> None:
-    """A seat was freed (cancelled, "Tidak hadir", an offer released or lapsed, a move): say why and where it went."""
-    from models.registration import RegistrationStatus, role_availability
+async def seat_freed(session: AsyncSession, freed: Registration, outcome: Cancellation, *, cause: FreedBy,
+                     now: datetime) -> None:
+    """A seat was freed by `freed` for `cause`: say why and where it went."""
+    from models.registration import role_availability
 
-    if freed.status == RegistrationStatus.WAITLISTED:
-        # Off the seat and still live: an offer that just lapsed, or a move to another role by staff.
-        cause = "lapsed" if freed.offer_lapsed_at == now else "moved"
-    elif freed.attendance is False:
-        cause = "absent"
-    else:
-        cause = "cancelled"
     receiver = outcome.promoted or outcome.offered
     fate = SeatFate.PROMOTED if outcome.promoted else SeatFate.OFFERED if outcome.offered else SeatFate.VACANT
     fill = await role_availability(session, freed.meeting_id, freed.role_id)
     await record_alert(
         session, freed.meeting, AlertKind.SEAT_FREED, key=f"f{freed.id}:{now:%Y%m%dT%H%M%S.%f}", now=now,
         role_id=freed.role_id,
-        details={"registration_id": freed.id, "cause": cause, "fate": fate.value,
+        details={"registration_id": freed.id, "cause": cause.value, "fate": fate.value,
                  "to_registration_id": receiver.id if receiver else None,
                  "taken": fill.taken, "seats": fill.seats, "waiting": fill.waitlisted})
 

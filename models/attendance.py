@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.alerts import FreedBy
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus, withdraw
 from models.program import RoleQuota
 from models.registration import (
@@ -78,7 +79,7 @@ async def answer_attendance(session: AsyncSession, registration_id: int, *, will
     await withdraw(session, registration.id, {MessageKind.ATTENDANCE_QUESTION, MessageKind.ATTENDANCE_NUDGE})
     if will_attend:
         return Answer(Outcome.RECORDED, registration)
-    cancellation = await end_registration(session, registration, quota, now=now)
+    cancellation = await end_registration(session, registration, quota, now=now, cause=FreedBy.ABSENT)
     return Answer(Outcome.SEAT_FREED, registration, cancellation)
 
 
@@ -122,7 +123,7 @@ async def release_seat(session: AsyncSession, registration_id: int, *, now: date
     registration, quota = found
     if registration.status not in (RegistrationStatus.OFFERED, RegistrationStatus.WAITLISTED):
         return Answer(Outcome.NOT_APPLICABLE, registration)
-    cancellation = await end_registration(session, registration, quota, now=now)
+    cancellation = await end_registration(session, registration, quota, now=now, cause=FreedBy.RELEASED)
     return Answer(Outcome.RELEASED, registration, cancellation)
 
 
@@ -133,7 +134,7 @@ async def _lapse(session: AsyncSession, registration: Registration, quota: RoleQ
     await withdraw(session, registration.id, {MessageKind.SEAT_OFFER})
     await session.flush()
     await notify(session, registration, MessageKind.OFFER_LAPSED, now=now)
-    return await pass_seat_on(session, quota, registration, now)
+    return await pass_seat_on(session, quota, registration, now, cause=FreedBy.LAPSED)
 
 
 async def lapse_expired_offers(session: AsyncSession, *, now: datetime) -> list[Cancellation]:

@@ -110,7 +110,7 @@ class OutboxMessage(Base):
 
 async def plan(session: AsyncSession, registration_id: int, kind: MessageKind, slot: Slot, *, now: datetime,
                key_suffix: str = "", subject_id: int | None = None) -> OutboxMessage | None:
-    """Add the message unless the same one was planned before; returns it if added."""
+    """Add the message unless the same one is planned or was sent; returns it if added (or revived)."""
     key = f"{registration_id}:{kind.value}:{slot.name}:{key_suffix}"
     return await _add(session, OutboxMessage(
         dedupe_key=key, kind=kind, slot=slot.name, registration_id=registration_id, subject_id=subject_id,
@@ -119,7 +119,7 @@ async def plan(session: AsyncSession, registration_id: int, kind: MessageKind, s
 
 async def plan_for_staff(session: AsyncSession, *, user_id: int, chat_id: int, kind: MessageKind, slot: Slot,
                          now: datetime, subject_id: int | None, key_suffix: str = "") -> OutboxMessage | None:
-    """Add a message to a PIC or organizer unless the same one was planned before."""
+    """Add a message to a PIC or organizer unless the same one is planned or was sent."""
     if kind not in STAFF_KINDS:
         raise ValueError(f"{kind} is not addressed to staff")
     key = f"u{user_id}:{kind.value}:{subject_id}:{slot.name}:{key_suffix}"
@@ -130,12 +130,24 @@ async def plan_for_staff(session: AsyncSession, *, user_id: int, chat_id: int, k
 
 
 async def _add(session: AsyncSession, row: OutboxMessage) -> OutboxMessage | None:
-    exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == row.dedupe_key))
-    if exists is not None:
+    # Fresh from the database: `withdraw` marks rows obsolete in bulk, behind the identity map's back.
+    existing = await session.scalar(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key == row.dedupe_key)
+        .execution_options(populate_existing=True))
+    if existing is None:
+        session.add(row)
+        note_planned(session, row.due_at)
+        return row
+    if existing.status != OutboxStatus.OBSOLETE:
+        # Pending, in flight or over (sent, missed, failed …): planned once means sent at most once.
         return None
-    session.add(row)
-    note_planned(session, row.due_at)
-    return row
+    # Withdrawn and planned again (a seat moved away and back, a meeting moved and moved back): the
+    # same message is wanted after all, so it is planned anew under its old key.
+    existing.status, existing.attempts = OutboxStatus.PENDING, 0
+    existing.due_at, existing.expires_at, existing.subject_id = row.due_at, row.expires_at, row.subject_id
+    existing.lease_until = existing.sent_at = existing.last_error = None
+    note_planned(session, existing.due_at)
+    return existing
 
 
 def note_planned(session: AsyncSession, due_at: datetime) -> None:

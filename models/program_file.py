@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.alert_rules import AlertRules
 from models.program import Meeting, Program, Role, RoleQuota
 from models.provinces import PROVINCES
-from models.registration import Registration
+from models.registration import Registration, _lock_quota, seat_waiting
 from models.reminder_plan import ReminderPlan, parse_duration
 from models.schedule_changes import meeting_changed
 
@@ -396,6 +396,7 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
     """Bring the database in line with a validated program, keeping every registration.
 
     People registered for a meeting whose date or venue changed are told, and their reminders move.
+    A raised quota passes its new seats to the people waiting, as freed seats are.
     """
     report = LoadReport(program_code=spec.code)
     program = await session.scalar(select(Program).where(Program.code == spec.code))
@@ -452,8 +453,16 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
                 session.add(RoleQuota(meeting_id=meeting.id, role_id=role.id, seats=seats))
                 changed = True
             elif quota.seats != seats:
+                raised = seats > quota.seats
+                if raised:
+                    # Under the quota's lock, as every seat change: a claim racing the raise counts right.
+                    quota = await _lock_quota(session, meeting.id, role.id)
                 quota.seats = seats
                 changed = True
+                if raised:
+                    await session.flush()
+                    # The new seats go to those waiting, in order, as a freed seat would.
+                    await seat_waiting(session, quota, now=now)
         if meeting.code not in report.created:
             (report.updated if changed else report.unchanged).append(meeting.code)
             if meeting.starts_at != previous_start or meeting.venue != previous_venue:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Select, and_, func, select, text, tuple_
+from sqlalchemy import Enum, ForeignKey, Index, Select, and_, func, or_, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -82,6 +82,11 @@ class Registration(Base):
     participant: Mapped[Participant] = relationship(lazy="joined", innerjoin=True)
     meeting: Mapped[Meeting] = relationship(lazy="joined", innerjoin=True)
     role: Mapped[Role] = relationship(lazy="joined", innerjoin=True)
+
+
+# The waiting list's one order, in which seats are passed on and places shown: people whose offer
+# lapsed unanswered after those never offered a seat, then by the moment they asked.
+WAITLIST_ORDER = (Registration.offer_lapsed_at.is_not(None), Registration.queued_at, Registration.id)
 
 
 class RegistrationError(Exception):
@@ -220,14 +225,18 @@ async def register(
 
 
 async def waitlist_position(session: AsyncSession, registration: Registration) -> int:
-    """1 for the first person waiting for the role, 2 for the next, and so on."""
+    """1 for the first person waiting for the role, 2 for the next, and so on (in WAITLIST_ORDER)."""
+    earlier = tuple_(Registration.queued_at, Registration.id) < tuple_(registration.queued_at, registration.id)
+    never_lapsed = Registration.offer_lapsed_at.is_(None)
+    # Ahead in WAITLIST_ORDER: of the same kind (lapsed or not) and earlier, or never offered a seat
+    # when this person's offer lapsed.
+    ahead_of_me = or_(never_lapsed, earlier) if registration.offer_lapsed_at is not None else and_(never_lapsed, earlier)
     ahead = await session.scalar(
         select(func.count()).where(
             Registration.meeting_id == registration.meeting_id,
             Registration.role_id == registration.role_id,
             Registration.status == RegistrationStatus.WAITLISTED,
-            tuple_(Registration.queued_at, Registration.id)
-            < tuple_(registration.queued_at, registration.id),
+            ahead_of_me,
         )
     )
     return (ahead or 0) + 1
@@ -249,12 +258,12 @@ async def cancel(session: AsyncSession, registration_id: int, *, now: datetime) 
     if found is None:
         raise RegistrationError(f"no registration {registration_id}")
     registration, quota = found
-    return await end_registration(session, registration, quota, now=now)
+    return await end_registration(session, registration, quota, now=now, cause=alerts.FreedBy.CANCELLED)
 
 
 async def end_registration(session: AsyncSession, registration: Registration, quota: RoleQuota, *,
-                           now: datetime) -> Cancellation:
-    """Cancel a registration whose quota the caller has locked, and pass its seat on."""
+                           now: datetime, cause: alerts.FreedBy) -> Cancellation:
+    """Cancel a registration whose quota the caller has locked, and pass its seat on; `cause` is told to PICs."""
     if registration.status == RegistrationStatus.CANCELLED:
         return Cancellation(registration, None)
     held_a_seat = registration.status in TAKES_A_SEAT
@@ -265,47 +274,56 @@ async def end_registration(session: AsyncSession, registration: Registration, qu
     await session.flush()
     if not held_a_seat:
         return Cancellation(registration, None)
-    return await pass_seat_on(session, quota, registration, now)
+    return await pass_seat_on(session, quota, registration, now, cause=cause)
 
 
-async def pass_seat_on(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime) -> Cancellation:
-    """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows; PICs are told."""
-    outcome = await _give_or_offer(session, quota, freed, now)
-    await alerts.seat_freed(session, freed, outcome, now=now)
+async def pass_seat_on(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime, *,
+                       cause: alerts.FreedBy) -> Cancellation:
+    """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows; PICs are told why."""
+    # Someone whose offer just lapsed is not offered the same seat again at once.
+    promoted, offered = await _give_or_offer(session, quota, now, passed_over=freed.id)
+    outcome = Cancellation(freed, promoted, offered)
+    await alerts.seat_freed(session, freed, outcome, cause=cause, now=now)
     return outcome
 
 
-async def _give_or_offer(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime) -> Cancellation:
-    if await taken_count(session, freed.meeting_id, freed.role_id) >= quota.seats:
-        return Cancellation(freed, None)
-    first_waiting = await session.scalar(
-        select(Registration)
-        .where(
-            Registration.meeting_id == freed.meeting_id,
-            Registration.role_id == freed.role_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            # Someone whose offer just lapsed is not offered the same seat again at once.
-            Registration.id != freed.id,
-        )
-        .order_by(Registration.offer_lapsed_at.is_not(None), Registration.queued_at, Registration.id)
-        .limit(1)
+async def seat_waiting(session: AsyncSession, quota: RoleQuota, *, now: datetime) -> int:
+    """Pass the free seats of a quota (locked) that was just raised to the people waiting; returns how many."""
+    passed = 0
+    while any(await _give_or_offer(session, quota, now)):
+        passed += 1
+    return passed
+
+
+async def _give_or_offer(session: AsyncSession, quota: RoleQuota, now: datetime, *, passed_over: int | None = None,
+                         ) -> tuple[Registration | None, Registration | None]:
+    """Give (weeks ahead) or offer a free seat of the quota to the first person waiting: (promoted, offered)."""
+    if await taken_count(session, quota.meeting_id, quota.role_id) >= quota.seats:
+        return None, None
+    waiting = select(Registration).where(
+        Registration.meeting_id == quota.meeting_id,
+        Registration.role_id == quota.role_id,
+        Registration.status == RegistrationStatus.WAITLISTED,
     )
+    if passed_over is not None:
+        waiting = waiting.where(Registration.id != passed_over)
+    first_waiting = await session.scalar(waiting.order_by(*WAITLIST_ORDER).limit(1))
     if first_waiting is None:
-        return Cancellation(freed, None)
+        return None, None
     meeting = first_waiting.meeting
     rules = await plan_of(session, meeting)
     if rules.offers_seats(now, meeting.starts_at):
         hold_until = rules.hold_until(now, meeting.starts_at)  # type: ignore[arg-type]
         if hold_until is None:
-            return Cancellation(freed, None)
+            return None, None
         first_waiting.status = RegistrationStatus.OFFERED
         first_waiting.offered_until = hold_until
         await session.flush()
         await notify(session, first_waiting, MessageKind.SEAT_OFFER, now=now)
-        return Cancellation(freed, None, offered=first_waiting)
+        return None, first_waiting
     await give_seat(session, first_waiting, now=now, ask_attendance=True)
     await notify(session, first_waiting, MessageKind.PROMOTED, now=now)
-    return Cancellation(freed, first_waiting)
+    return first_waiting, None
 
 
 async def give_seat(session: AsyncSession, registration: Registration, *, now: datetime, ask_attendance: bool) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.alert_rules import lagging_roles, rules_by_program
 from models.participant import Participant
 from models.program import Meeting, Role
-from models.registration import Registration, RegistrationStatus, RoleAvailability, availabilities
+from models.registration import WAITLIST_ORDER, Registration, RegistrationStatus, RoleAvailability, availabilities
 
 
 @dataclass(frozen=True)
@@ -121,19 +121,19 @@ async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[Ros
     by_id = {m.id: m for m in meetings}
     rows = await session.execute(
         select(Registration.id, Registration.meeting_id, Registration.status, Registration.queued_at,
-               Registration.attendance, Registration.offer_lapsed_at, Role.code, Role.name, Role.position,
+               Registration.attendance, Role.code, Role.name, Role.position,
                Participant.full_name, Participant.institution, Participant.position.label("job"),
                Participant.phone_e164)
         .join(Role, Role.id == Registration.role_id)
         .join(Participant, Participant.id == Registration.participant_id)
         .where(Registration.meeting_id.in_(list(by_id)), Registration.status != RegistrationStatus.CANCELLED)
+        .order_by(*WAITLIST_ORDER)
     )
     rank = {meeting_id: n for n, meeting_id in enumerate(by_id)}
 
     def key(row) -> tuple:  # type: ignore[no-untyped-def]
-        # The waiting list's order is the one `models.registration.pass_seat_on` gives seats in.
-        return (rank[row.meeting_id], row.position, row.code, _STATUS_ORDER[row.status],
-                row.offer_lapsed_at is not None, row.queued_at, row.id)
+        # A stable sort: within a status the query's WAITLIST_ORDER stands, the one seats are passed on in.
+        return (rank[row.meeting_id], row.position, row.code, _STATUS_ORDER[row.status])
 
     result: list[RosterRow] = []
     waiting: dict[tuple[int, str], int] = defaultdict(int)

@@ -19,12 +19,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.alerts import FreedBy
 from models.audit import record_audit
 from models.outbox import MessageKind
 from models.participant import Participant, record_offline_consent
 from models.program import Meeting, Role, RoleQuota
 from models.registration import (
     TAKES_A_SEAT,
+    WAITLIST_ORDER,
     Cancellation,
     Registration,
     RegistrationClosed,
@@ -70,8 +72,7 @@ async def live_roster(session: AsyncSession, meeting_id: int) -> list[Registrati
     result = await session.scalars(
         select(Registration).join(Role, Role.id == Registration.role_id)
         .where(Registration.meeting_id == meeting_id, Registration.status != RegistrationStatus.CANCELLED)
-        .order_by(Role.position, Role.id, Registration.status.in_(TAKES_A_SEAT).desc(),
-                  Registration.queued_at, Registration.id))
+        .order_by(Role.position, Role.id, Registration.status.in_(TAKES_A_SEAT).desc(), *WAITLIST_ORDER))
     return list(result)
 
 
@@ -101,7 +102,7 @@ async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, 
         # Off the old role's seats first, so its first waiting person gets the one left behind.
         registration.status = RegistrationStatus.WAITLISTED
         await session.flush()
-        vacated = await pass_seat_on(session, quotas[old_role_id], registration, now)
+        vacated = await pass_seat_on(session, quotas[old_role_id], registration, now, cause=FreedBy.MOVED)
     await withdraw_seat_messages(session, registration.id)
     registration.role = await session.get(Role, role_id)  # type: ignore[assignment]
     registration.offer_lapsed_at = None
@@ -124,7 +125,7 @@ async def remove(session: AsyncSession, *, meeting_id: int, registration_id: int
         raise RosterError(RosterProblem.NOT_FOUND)
     registration, quota = found
     old_status = registration.status
-    cancellation = await end_registration(session, registration, quota, now=now)
+    cancellation = await end_registration(session, registration, quota, now=now, cause=FreedBy.REMOVED)
     await notify(session, registration, MessageKind.REMOVED, now=now)
     await record_audit(session, actor_user_id=actor_user_id, action="remove", now=now, meeting_id=meeting_id,
                        registration_id=registration.id, reason=reason,

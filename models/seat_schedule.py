@@ -7,7 +7,7 @@ person who takes a seat two days before the meeting gets no "in a week" reminder
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,8 +29,9 @@ async def plan_of(session: AsyncSession, meeting: Meeting) -> ReminderPlan:
 
 
 def start_key(meeting: Meeting) -> str:
-    # A moved meeting gets its messages anew: they are keyed by the start they announce.
-    return meeting.starts_at.strftime("%Y%m%dT%H%MZ") if meeting.starts_at else "tba"
+    # A moved meeting gets its messages anew: they are keyed by the start they announce. In UTC, as
+    # the database returns it: a meeting just set from the program file holds a local time.
+    return meeting.starts_at.astimezone(UTC).strftime("%Y%m%dT%H%MZ") if meeting.starts_at else "tba"
 
 
 async def plan_seat_messages(session: AsyncSession, registration: Registration, *, now: datetime,

@@ -135,7 +135,7 @@ class InviteRefused(Exception):
 
 
 class NotFacilitator(Exception):
-    """The registration is not a live Fasilitator Daerah registration."""
+    """The registration is not a live Fasilitator Daerah registration of someone on Telegram."""
 
 
 @dataclass(frozen=True)
@@ -182,9 +182,11 @@ async def _grant(session: AsyncSession, *, meeting_id: int, telegram_user_id: in
         async with session.begin_nested():
             session.add(assignment)
     except IntegrityError:
-        # Another update made them PIC between the check and the insert (the live index is unique).
+        # Another update made them PIC between the check and the insert (the live index is unique);
+        # any other refusal of the insert is a bug to surface, not a grant.
         existing = await _live_assignment(session, meeting_id, telegram_user_id)
-        assert existing is not None
+        if existing is None:
+            raise
         return Grant(existing, already=True)
     await record_audit(session, actor_user_id=granted_by, action="pic_granted", now=now, meeting_id=meeting_id,
                        details={"assignment_id": assignment.id, "via": via, **details})
@@ -234,6 +236,10 @@ async def grant_from_registration(session: AsyncSession, registration_id: int, *
             or registration.status == RegistrationStatus.CANCELLED):
         raise NotFacilitator(registration_id)
     person = registration.participant
+    if person.telegram_user_id is None or person.chat_id is None:
+        # Added by hand without a Telegram account: nobody could use the PIC's commands. The panel
+        # does not offer them (`facilitators_not_pic`); only a forged button gets here.
+        raise NotFacilitator(registration_id)
     return await _grant(session, meeting_id=registration.meeting_id, telegram_user_id=person.telegram_user_id,
                         chat_id=person.chat_id, display_name=person.full_name, via="registration",
                         granted_by=granted_by, now=now, details={"registration_id": registration.id})
@@ -274,7 +280,7 @@ async def open_invites(session: AsyncSession, meeting_id: int, now: datetime) ->
 
 
 async def facilitators_not_pic(session: AsyncSession, meeting_id: int) -> list[Registration]:
-    """The meeting's live Fasilitator Daerah registrations whose person is not (yet) its PIC."""
+    """The meeting's live Fasilitator Daerah registrations whose person is on Telegram and not (yet) its PIC."""
     live_pics = select(PicAssignment.telegram_user_id).where(
         PicAssignment.meeting_id == meeting_id, PicAssignment.revoked_at.is_(None))
     result = await session.scalars(
@@ -283,6 +289,7 @@ async def facilitators_not_pic(session: AsyncSession, meeting_id: int) -> list[R
         .join(Participant, Participant.id == Registration.participant_id)
         .where(Registration.meeting_id == meeting_id, Role.code == FACILITATOR_ROLE,
                Registration.status != RegistrationStatus.CANCELLED,
-               Participant.telegram_user_id.not_in(live_pics))
+               # Explicitly: NULL NOT IN (an empty list) is true, so with no PIC yet they would be listed.
+               Participant.telegram_user_id.is_not(None), Participant.telegram_user_id.not_in(live_pics))
         .order_by(Registration.queued_at, Registration.id))
     return list(result)

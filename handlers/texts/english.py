@@ -417,6 +417,8 @@ TEXTS: dict[str, str] = {
     "alerts_cause_absent": "{name} answered Not attending ({role})",
     "alerts_cause_lapsed": "The {role} seat offered to {name} was not taken in time",
     "alerts_cause_moved": "{name} was moved out of {role}",
+    "alerts_cause_released": "{name} declined the {role} seat offered to them",
+    "alerts_cause_removed": "{name} was removed from {role} by staff",
     "alerts_fate_promoted": "🔄 {cause}; the seat went to {name} from the waiting list.",
     "alerts_fate_offered": "🔄 {cause}; the seat is offered to {name} (awaiting an answer).",
     "alerts_fate_vacant": "🔄 {cause}; nobody is waiting, the seat is empty ({taken}/{seats}).",

@@ -429,6 +429,8 @@ TEXTS: dict[str, str] = {
     "alerts_cause_absent": "{name} menjawab Tidak hadir ({role})",
     "alerts_cause_lapsed": "Tawaran kursi {role} untuk {name} habis waktunya",
     "alerts_cause_moved": "{name} dipindahkan dari {role}",
+    "alerts_cause_released": "{name} melepas tawaran kursi {role}",
+    "alerts_cause_removed": "{name} dikeluarkan dari {role} oleh panitia/PIC",
     "alerts_fate_promoted": "🔄 {cause}; kursi diberikan kepada {name} dari daftar tunggu.",
     "alerts_fate_offered": "🔄 {cause}; kursi ditawarkan kepada {name} (menunggu jawaban).",
     "alerts_fate_vacant": "🔄 {cause}; tidak ada yang menunggu, kursi kosong ({taken}/{seats}).",

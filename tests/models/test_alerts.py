@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from models.alert_rules import AlertRules
-from models.alerts import Alert, AlertDelivery, AlertKind, check_time_alerts, take_digest
+from models.alerts import Alert, AlertDelivery, AlertKind, check_time_alerts, record_alert, take_digest
 from models.attendance import answer_attendance, lapse_expired_offers
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import set_reachable
@@ -141,6 +142,44 @@ async def test_tidak_hadir_and_a_lapsed_hold_report_where_the_seat_went(sessions
         freed = [d for k, d in await alerts(s) if k == "seat_freed"]
         assert [(d["cause"], d["fate"]) for d in freed] == [("absent", "offered"), ("lapsed", "vacant")]
         assert freed[0]["to_registration_id"] == waiting.id
+
+
+async def test_the_cause_of_a_freed_seat_is_the_one_its_caller_gives(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    from models.attendance import release_seat
+    from models.roster import remove
+
+    async with sessions() as s, s.begin():
+        seated, first, second, third = await fill(s, "pemustaka", 4)
+    async with sessions() as s, s.begin():
+        await answer_attendance(s, seated.id, will_attend=False, now=START - timedelta(days=3))
+        await release_seat(s, first.id, now=START - timedelta(days=3))
+        await lapse_expired_offers(s, now=START - timedelta(days=2))
+        await remove(s, meeting_id=third.meeting_id, registration_id=third.id, actor_user_id=PIC,
+                     reason="tidak memenuhi syarat", now=START - timedelta(days=2))
+        freed = [d for k, d in await alerts(s) if k == "seat_freed"]
+        assert [(d["registration_id"], d["cause"]) for d in freed] == [
+            (seated.id, "absent"), (first.id, "released"), (second.id, "lapsed"), (third.id, "removed")]
+
+
+async def test_two_checks_recording_one_alert_at_once_record_it_once_and_both_commit(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async def record(s, key: str) -> Alert | None:  # type: ignore[no-untyped-def]
+        meeting, _ = await meeting_and_role(s, BENGKULU, "pemustaka")
+        return await record_alert(s, meeting, AlertKind.LAGGING, key=key, now=T0)
+
+    async def second() -> tuple[Alert | None, Alert | None]:
+        async with sessions() as s, s.begin():
+            return await record(s, "same"), await record(s, "other")
+
+    async with sessions() as s, s.begin():
+        assert await record(s, "same") is not None
+        # The second check runs while the first is uncommitted: on PostgreSQL it finds no alert and
+        # its insert waits on the unique key (on SQLite its transaction waits for the first).
+        racing = asyncio.create_task(second())
+        await asyncio.sleep(0.5)
+    same, other = await asyncio.wait_for(racing, timeout=30)
+    assert same is None and other is not None
+    async with sessions() as s, s.begin():
+        assert sorted(a.dedupe_key.rsplit(":", 1)[1] for a in await s.scalars(select(Alert))) == ["other", "same"]
 
 
 async def test_blocking_the_bot_alerts_the_meetings_of_the_person(sessions, program) -> None:  # type: ignore[no-untyped-def]

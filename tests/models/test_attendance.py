@@ -20,7 +20,9 @@ from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import set_reachable
 from models.program import Meeting
 from models.program_file import apply_program, parse_program
-from models.registration import Registration, RegistrationStatus, availability, cancel, register
+from models.registration import Registration, RegistrationStatus, availability, cancel, register, waitlist_position
+from models.reports import roster
+from models.roster import live_roster
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 # Bengkulu, wave 1: Wednesday 26 July 2023, 09:00 WIB.
@@ -136,6 +138,23 @@ async def test_a_lapsed_hold_passes_the_seat_on_and_it_is_never_held_twice(sessi
         assert held == [first.id]
 
 
+async def test_after_a_lapse_status_the_roster_and_the_next_offer_share_one_waiting_order(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        seated, first, second, third = await fill(s, "pemustaka", 4)
+        await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
+        await lapse_expired_offers(s, now=QUESTION_TIME + timedelta(days=1))
+        assert (first.status, second.status) == (RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
+        # The first let their offer lapse: they now wait behind the third, who was never offered a seat.
+        assert [await waitlist_position(s, r) for r in (third, first)] == [1, 2]
+        rows = [row for row in await roster(s, [seated.meeting]) if row.role_code == "pemustaka"]
+        assert [(row.registration_id, row.waitlist_position) for row in rows] == [
+            (second.id, None), (third.id, 1), (first.id, 2)]
+        assert [r.id for r in await live_roster(s, seated.meeting_id) if r.role.code == "pemustaka"] == [
+            second.id, third.id, first.id]
+        released = await release_seat(s, second.id, now=QUESTION_TIME + timedelta(days=1, hours=1))
+        assert released.cancellation.offered is third
+
+
 async def test_after_a_lapse_with_nobody_else_waiting_the_person_may_still_take_the_free_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         seated, first = await fill(s, "pemustaka", 2)
@@ -194,6 +213,41 @@ async def test_a_moved_meeting_tells_everyone_and_moves_the_reminders(sessions, 
         assert "schedule_changed" in [k for k, _ in await planned(s, waiting.id)]
         # The two attendance messages went with "Hadir", the three old reminders with the move.
         assert len(await planned(s, seated.id, OutboxStatus.OBSOLETE)) == 5
+
+
+async def test_a_meeting_moved_and_moved_back_has_its_reminders_again(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        (seated,) = await fill(s, "pemustaka", 1)
+        before = await planned(s, seated.id)
+        original = read_program_file_text()
+        moved = original.replace("26 July 2023\n    date: 2023-07-26", "26 July 2023\n    date: 2023-08-02")
+        assert moved != original
+        await apply_program(s, parse_program(moved), now=T0 + timedelta(days=1))
+        await apply_program(s, parse_program(original), now=T0 + timedelta(days=2))
+        # The first date's reminders and questions are pending again (under their old keys), not lost.
+        assert [m for m in await planned(s, seated.id) if m[0] != "schedule_changed"] == before
+        assert len(before) == 5
+
+
+async def test_raising_a_quota_passes_the_new_seats_to_those_waiting_in_order(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        seated, first, second, third = await fill(s, "pemustaka", 4)
+        one_seat = "{code: pemustaka, name: Pemustaka yang terdampak TPBIS, seats: 1}"
+        original = read_program_file_text()
+        assert one_seat in original
+        # Weeks ahead the new seats are given outright, with a notice and the seat's messages.
+        raised = original.replace(one_seat, one_seat.replace("seats: 1", "seats: 3"))
+        await apply_program(s, parse_program(raised), now=T0 + timedelta(days=1))
+        assert [r.status for r in (seated, first, second, third)] == [RegistrationStatus.SEATED] * 3 + [
+            RegistrationStatus.WAITLISTED]
+        assert [k for k, _ in await planned(s, first.id)] == [
+            "promoted", "reminder", "attendance", "reminder", "attendance_nudge", "reminder"]
+        # Close to the meeting a new seat is offered and held.
+        raised_again = original.replace(one_seat, one_seat.replace("seats: 1", "seats: 4"))
+        await apply_program(s, parse_program(raised_again), now=QUESTION_TIME)
+        assert third.status == RegistrationStatus.OFFERED
+        assert third.offered_until == QUESTION_TIME + timedelta(hours=24)
+        assert [k for k, _ in await planned(s, third.id)] == ["seat_offer"]
 
 
 async def test_a_date_announced_later_plans_the_reminders_then(sessions, program) -> None:  # type: ignore[no-untyped-def]

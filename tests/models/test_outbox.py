@@ -18,6 +18,7 @@ from models.outbox import (
     next_due_at,
     plan,
     record_outcome,
+    withdraw,
 )
 from models.registration import register
 from models.reminder_plan import Slot
@@ -54,6 +55,31 @@ async def test_planning_the_same_message_twice_adds_it_once(sessions, registrati
     async with sessions() as s, s.begin():
         assert await s.scalar(select(func.count()).select_from(OutboxMessage)) == 1
         assert await next_due_at(s) == T0
+
+
+async def test_a_withdrawn_message_planned_again_is_revived_and_a_sent_one_never(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+    withdrawn, sent = registration_ids[:2]
+    await plan_reminders(sessions, [withdrawn, sent])
+    async with sessions() as s, s.begin():
+        claimed = {m.registration_id: m for m in await claim_due(s, now=T0, lease=LEASE, limit=10)}
+        await record_outcome(s, claimed[sent].id, OutboxStatus.SENT, now=T0)
+        # A try that timed out, to be tried again; then the seat goes and the message is withdrawn.
+        await record_outcome(s, claimed[withdrawn].id, OutboxStatus.PENDING, now=T0, error="TimedOut",
+                             retry_at=T0 + timedelta(minutes=1))
+        assert await withdraw(s, withdrawn) == 1
+    later, expires = T0 + timedelta(days=1), T0 + timedelta(days=2)
+    async with sessions() as s, s.begin():
+        revived = await plan(s, withdrawn, MessageKind.REMINDER, Slot("reminder-1d", later, expires), now=later)
+        assert revived is not None
+        assert await plan(s, sent, MessageKind.REMINDER, Slot("reminder-1d", later, expires), now=later) is None
+    async with sessions() as s, s.begin():
+        rows = {m.registration_id: m for m in await s.scalars(select(OutboxMessage))}
+        assert len(rows) == 2
+        again = rows[withdrawn]
+        assert (again.status, again.due_at, again.expires_at, again.attempts) == (
+            OutboxStatus.PENDING, later, expires, 0)
+        assert (again.lease_until, again.sent_at, again.last_error) == (None, None, None)
+        assert (rows[sent].status, rows[sent].due_at) == (OutboxStatus.SENT, T0)
 
 
 async def test_only_due_messages_are_claimed_and_a_claim_holds_until_its_lease_runs_out(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]

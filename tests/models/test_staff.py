@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.database import create_engine, session_factory
 from models.audit import AuditEntry
 from models.registration import cancel, register
+from models.roster import add
 from models.staff import (
     INVITE_PREFIX,
     InviteProblem,
@@ -158,6 +159,19 @@ async def test_a_fasilitator_registrant_is_made_pic_with_one_tap(sessions, progr
             [people[1].telegram_user_id, people[2].telegram_user_id]))) is None
         assert (await audit_actions(s))[-1] == (
             "pic_granted", {"assignment_id": grant.assignment.id, "via": "registration", "registration_id": regs[0].id})
+
+
+async def test_a_fasilitator_added_by_hand_without_telegram_is_neither_offered_nor_made_pic(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        aceh, fasilitator = await meeting_and_role(s, "shm23-aceh", "fasilitator")
+        added = await add(s, meeting=aceh, role_id=fasilitator.id, full_name="Ibu Tanpa Telegram",
+                          institution="Dinas Perpustakaan", position="Pustakawan", phone_e164="+6281200000001",
+                          actor_user_id=ADMIN, reason="formulir kertas", now=T0)
+        # No PIC yet, so the not-yet-PIC filter compares with an empty list.
+        assert await facilitators_not_pic(s, aceh.id) == []
+        with pytest.raises(NotFacilitator):
+            await grant_from_registration(s, added.id, granted_by=ADMIN, now=T0)
+        assert await s.scalar(select(PicAssignment.id)) is None
 
 
 async def test_of_many_people_opening_one_link_at_once_exactly_one_becomes_pic(engine, program) -> None:  # type: ignore[no-untyped-def]

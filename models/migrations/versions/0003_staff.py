@@ -117,7 +117,6 @@ def upgrade() -> None:
     sa.Column('role_id', sa.Integer(), nullable=True),
     sa.Column('dedupe_key', sa.String(length=160), nullable=False),
     sa.Column('details', sa.JSON(), nullable=False),
-    sa.Column('urgent', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_alert_meeting_id_meeting'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['role_id'], ['role.id'], name=op.f('fk_alert_role_id_role'), ondelete='CASCADE'),
