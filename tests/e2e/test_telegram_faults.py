@@ -16,7 +16,7 @@ from tests.e2e.conftest import RunningBot, bot_settings
 
 @pytest.fixture
 async def limited_bot(standin, db_url) -> AsyncIterator[RunningBot]:  # type: ignore[no-untyped-def]
-    """The bot as deployed: with python-telegram-bot's AIORateLimiter."""
+    """The bot as deployed: with its flood limiter (`bot.rate_limit.FloodLimiter`)."""
     clock = FrozenClock(BEFORE_THE_ROUND)
     settings = bot_settings(standin, db_url)
     settings = type(settings)(**{**settings.__dict__, "rate_limit": True})
