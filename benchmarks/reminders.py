@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from telegram.constants import ParseMode
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest

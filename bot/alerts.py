@@ -18,7 +18,6 @@ from telegram.ext import Application, ContextTypes
 from bot.clock import Clock
 from handlers.common import OutboxWaker
 from models.alerts import check_time_alerts
-from models.outbox import EARLIEST_PLANNED
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +36,14 @@ class AlertWatch:
         self._outbox = outbox
         self._admin_ids = admin_ids
         self._application: Application | None = None
+        self._running = False
+        self._again = False
 
     def attach(self, application: Application) -> None:
         """Check every CHECK_INTERVAL, at start, and whenever an injected clock moves."""
         self._application = application
         application.job_queue.run_repeating(self._job, interval=CHECK_INTERVAL, first=CHECK_INTERVAL, name=CHECK_JOB)
-        subscribe = getattr(self._clock, "subscribe", None)
-        if subscribe is not None:
-            subscribe(self.wake)
+        self._clock.subscribe(self.wake)
         # The first check runs once the JobQueue starts, after the database is migrated.
         self.wake()
 
@@ -59,8 +58,23 @@ class AlertWatch:
         await self.run()
 
     async def run(self) -> None:
-        """One check; the outbox is woken for whatever it planned."""
-        async with self._sessions() as session, session.begin():
-            await check_time_alerts(session, now=self._clock.now(), admin_ids=self._admin_ids)
-        if EARLIEST_PLANNED in session.info:
-            self._outbox.wake(session.info[EARLIEST_PLANNED])
+        """One check, again if asked for during it; the outbox is woken for whatever it planned.
+
+        One at a time: the repeating job and a clock jump may coincide, and two checks at once
+        would race on the same dedupe keys. A check asked for meanwhile may concern a later moment
+        (the clock jumped), so it is not dropped but run after.
+        """
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        try:
+            while True:
+                self._again = False
+                async with self._sessions() as session, session.begin():
+                    await check_time_alerts(session, now=self._clock.now(), admin_ids=self._admin_ids)
+                self._outbox.wake_for(session)
+                if not self._again:
+                    break
+        finally:
+            self._running = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy import select
@@ -83,16 +83,21 @@ async def _on_shutdown(application: Application) -> None:
 
 
 @asynccontextmanager
-async def polling(application: Application, *, poll_timeout: int = 10) -> AsyncIterator[Application]:
+async def polling(application: Application, *, poll_timeout: int = 10,
+                  before_start: Callable[[Application], Awaitable[None]] | None = None) -> AsyncIterator[Application]:
     """Run the application on getUpdates as `run_polling` does, for as long as the block lasts.
 
     Tests, benchmarks and the demo need the bot running inside an event loop they own;
     `run_polling` owns its loop, so this does its steps (with the same start-up hooks) instead.
+    `before_start` runs once the database is migrated and the program loaded, before any update or
+    job (the first alert check among them) runs: what it writes is there for them.
     """
     await application.initialize()
     try:
         if application.post_init is not None:
             await application.post_init(application)
+        if before_start is not None:
+            await before_start(application)
         await application.updater.start_polling(
             poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
         await application.start()

@@ -12,12 +12,18 @@ class Clock(Protocol):
 
     def now(self) -> datetime: ...
 
+    def subscribe(self, callback: Callable[[], None]) -> None:
+        """Call `callback` whenever the clock jumps (time passing by itself is no jump)."""
+
 
 class SystemClock:
     """The real time."""
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def subscribe(self, callback: Callable[[], None]) -> None:
+        """The real time never jumps: nobody is ever told."""
 
 
 class _MovableClock:

@@ -46,11 +46,14 @@ class FileWorker:
         self._busy += 1
         try:
             for attempt in (1, 2):
+                pool = self._executor()
                 try:
-                    return await loop.run_in_executor(self._executor(), functools.partial(function, *args, **kwargs))
+                    return await loop.run_in_executor(pool, functools.partial(function, *args, **kwargs))
                 except BrokenProcessPool:
                     log.warning("the file worker died; %s", "starting another" if attempt == 1 else "giving up")
-                    self._discard()
+                    # Every job queued on the dead worker lands here; the first one replaces it, and the
+                    # others must not discard that replacement, on which the first one's retry already runs.
+                    self._discard(pool)
                     if attempt == 2:
                         raise
             raise AssertionError("unreachable")
@@ -65,7 +68,10 @@ class FileWorker:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         return self._pool
 
-    def _discard(self) -> None:
+    def _discard(self, pool: ProcessPoolExecutor | None = None) -> None:
+        """Shut the current worker down; given `pool`, only if that is still the current one."""
+        if pool is not None and pool is not self._pool:
+            return
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)

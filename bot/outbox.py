@@ -18,7 +18,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
@@ -92,10 +91,8 @@ class OutboxSender:
         self._application = application
         application.job_queue.run_repeating(self._job, interval=self._poll_interval, first=self._poll_interval,
                                             name=SWEEP_JOB)
-        subscribe = getattr(self._clock, "subscribe", None)
-        if subscribe is not None:
-            # An injected clock moves without real time passing: check what fell due.
-            subscribe(self.wake)
+        # An injected clock moves without real time passing: check what fell due.
+        self._clock.subscribe(self.wake)
 
     def wake(self, due_at: datetime | None = None) -> None:
         """Run at `due_at` (at once if it is None or past), unless a run is planned earlier already."""
@@ -112,6 +109,11 @@ class OutboxSender:
             job.schedule_removal()
         self._wake_at = wake_at
         application.job_queue.run_once(self._job, when=delay, name=WAKE_JOB)
+
+    def wake_for(self, session: AsyncSession) -> None:
+        """Wake in time for what the session's (committed) transaction planned, if it planned anything."""
+        if EARLIEST_PLANNED in session.info:
+            self.wake(session.info[EARLIEST_PLANNED])
 
     async def _job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.run()

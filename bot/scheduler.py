@@ -1,4 +1,8 @@
-"""Recurring jobs on python-telegram-bot's JobQueue (APScheduler)."""
+"""The retention job on python-telegram-bot's JobQueue (APScheduler).
+
+The other recurring jobs are registered by whoever runs them, in their `attach()`: the outbox
+sweep and wake-ups in `bot.outbox.OutboxSender`, the alert check in `bot.alerts.AlertWatch`.
+"""
 
 from __future__ import annotations
 

@@ -188,12 +188,3 @@ class BotApiStandin:
         """Wait until predicate(standin) holds; re-checked after every Bot API request is answered."""
         if not await wait_until(self.core.activity, lambda: bool(predicate(self)), timeout):
             raise AssertionError(f"stand-in condition not met within {timeout}s")
-
-    def assert_clean(self, allow_unimplemented: bool = False) -> None:
-        """Fail listing refused calls, warnings (and unimplemented methods unless allowed)."""
-        problems = [f"{r.method} -> {r.status} {r.description} params={r.params}" for r in self.errors]
-        problems += [str(w) for w in self.warnings]
-        if not allow_unimplemented:
-            problems += [f"{r.method} is not implemented by the stand-in" for r in self.unimplemented]
-        if problems:
-            raise AssertionError("Bot API stand-in saw problems:\n  " + "\n  ".join(problems))

@@ -20,27 +20,50 @@ from telegram.ext import Application
 
 from bot.app import build_application, polling
 from bot.clock import OffsetClock
-from bot.settings import Settings
+from bot.settings import Settings, database_url
 from botapi_standin import BotApiStandin
 from demo.seed import ADMIN, PIC, USERS, seed_staff, upcoming_meetings, write_program
 from handlers.common import set_chat_menu
 from handlers.pic_management import staff_menu
 from handlers.texts import Texts
+from models.program import Meeting
+from models.reminder_plan import parse_duration
+from models.seat_schedule import plan_of
 
 log = logging.getLogger(__name__)
 
 # Shaped like a real token (the emulator checks the shape); it opens nothing anywhere.
 DEMO_TOKEN = "700000001:DEMO-local-emulator-token-not-a-secret"
 BOT_USERNAME = "shm_demo_bot"
-# How the fast-forward buttons are offered: steps, and moments before the next meeting.
+# How the fast-forward buttons are offered: steps, and the moments the next meeting's plan sends something.
 STEPS = (("+1 jam", timedelta(hours=1)), ("+1 hari", timedelta(days=1)))
-BEFORE_MEETING = (
-    ("7 hari sebelum", timedelta(days=7), "pengingat 7 hari"),
-    ("3 hari sebelum", timedelta(days=3), "pertanyaan Hadir / Tidak hadir"),
-    ("1 hari sebelum", timedelta(days=1), "pengingat 1 hari dan tanya ulang kehadiran"),
-    ("2 jam sebelum", timedelta(hours=2), "pengingat 2 jam"),
-    ("mulai", timedelta(0), "pertemuan dimulai; pendaftaran tutup"),
-)
+# What each planned moment brings, as the page's button says it (reminders are named by their offset).
+SLOT_TITLES = {"attendance": "pertanyaan Hadir / Tidak hadir", "attendance-nudge": "tanya ulang kehadiran"}
+STARTS_TITLE = "pertemuan dimulai; pendaftaran tutup"
+
+
+def _span(value: timedelta) -> str:
+    """A duration as the page says it: 7 hari, 14 jam, 30 menit."""
+    minutes = int(value.total_seconds()) // 60
+    if minutes % (24 * 60) == 0:
+        return f"{minutes // (24 * 60)} hari"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} jam"
+    return f"{minutes} menit"
+
+
+async def meeting_moments(session: AsyncSession, meeting: Meeting) -> list[tuple[datetime, str]]:
+    """The moments the meeting's plan sends something (after waking-hours shifts), soonest first, with what."""
+    assert meeting.starts_at is not None
+    rules = await plan_of(session, meeting)
+    titles: dict[datetime, list[str]] = {}
+    for slot in rules.reminder_slots(meeting.starts_at, meeting.zone):
+        offset = parse_duration(slot.name.removeprefix("reminder-"))
+        titles.setdefault(slot.due_at, []).append(f"pengingat {_span(offset)}")
+    for slot in rules.attendance_slots(meeting.starts_at, meeting.zone):
+        titles.setdefault(slot.due_at, []).append(SLOT_TITLES[slot.name])
+    titles.setdefault(meeting.starts_at, []).append(STARTS_TITLE)
+    return [(moment, " dan ".join(what)) for moment, what in sorted(titles.items())]
 
 
 class Demo:
@@ -65,7 +88,7 @@ class Demo:
     def settings(self) -> Settings:
         """The bot's settings: the emulator as Bot API, a fresh SQLite file, the demo program, the demo admin."""
         return Settings(bot_token=DEMO_TOKEN, api_base_url=self.standin.base_url,
-                        database_url=f"sqlite+aiosqlite:///{self.directory / 'demo.sqlite3'}",
+                        database_url=database_url(f"sqlite:///{self.directory / 'demo.sqlite3'}"),
                         admin_ids=frozenset({ADMIN.id}),
                         program_file=write_program(self.directory, self.clock.now()))
 
@@ -77,16 +100,20 @@ class Demo:
                               note=user.note)
         try:
             self.application = build_application(self.settings(), clock=self.clock)
-            # A short long poll: stopping waits for the one under way.
-            await self._stack.enter_async_context(polling(self.application, poll_timeout=2))
-            async with self.sessions() as session, session.begin():
-                pic = await seed_staff(session, self.clock.now())
-            # As when an organizer grants it: the PIC's chat gets the staff commands in its menu.
-            await set_chat_menu(self.application.bot, PIC.id, staff_menu(Texts(PIC.language_code), pic))
+            # A short long poll: stopping waits for the one under way. The staff is seeded before the
+            # first alert check, which would otherwise record the PIC's alerts with no PIC to tell.
+            await self._stack.enter_async_context(polling(self.application, poll_timeout=2,
+                                                          before_start=self._seed))
         except BaseException:
             await self._stack.aclose()
             raise
         return self
+
+    async def _seed(self, application: Application) -> None:
+        async with self.sessions() as session, session.begin():
+            pic = await seed_staff(session, self.clock.now())
+        # As when an organizer grants it: the PIC's chat gets the staff commands in its menu.
+        await set_chat_menu(application.bot, PIC.id, staff_menu(Texts(PIC.language_code), pic))
 
     async def __aexit__(self, *exc: object) -> None:
         await self._stack.aclose()
@@ -110,13 +137,14 @@ class Demo:
                                        for label, step in STEPS]
         async with self.sessions() as session:
             upcoming = await upcoming_meetings(session, now)
-        if upcoming:
-            meeting = upcoming[0]
-            assert meeting.starts_at is not None
-            for label, before, what in BEFORE_MEETING:
-                moment = meeting.starts_at - before
-                jumps.append({"label": f"ke {label} SHM {meeting.city}", "to": moment.isoformat(),
-                              "title": what, "available": moment > now})
+            if upcoming:
+                meeting = upcoming[0]
+                assert meeting.starts_at is not None
+                for moment, what in await meeting_moments(session, meeting):
+                    before = meeting.starts_at - moment
+                    label = f"{_span(before)} sebelum" if before else "mulai"
+                    jumps.append({"label": f"ke {label} SHM {meeting.city}", "to": moment.isoformat(),
+                                  "title": what, "available": moment > now})
         return {"now": now.isoformat(), "offset_seconds": self.clock.offset.total_seconds(), "jumps": jumps}
 
     async def _get_clock(self, request: web.Request) -> web.Response:

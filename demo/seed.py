@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.program import Meeting
 from models.provinces import PROVINCES
-from models.staff import Authority, PicAssignment
+from models.staff import Authority, authority_of, create_invite, redeem_invite
 
 PROGRAM_CODE = "shm-demo"
 
@@ -96,14 +96,17 @@ def write_program(directory: Path, now: datetime) -> Path:
 
 
 async def seed_staff(session: AsyncSession, now: datetime) -> Authority:
-    """Make the demo's PIC a PIC of their meeting (the admin is one by the bot's settings); returns their authority."""
+    """Make the demo's PIC a PIC of their meeting (the admin is one by the bot's settings); returns their authority.
+
+    As an organizer does it: the admin's invite, opened by the PIC; both steps are in the audit log.
+    """
     meeting_id = await session.scalar(select(Meeting.id).where(Meeting.code == PIC_MEETING))
     if meeting_id is None:
         raise RuntimeError(f"the demo program has no meeting {PIC_MEETING}")
-    session.add(PicAssignment(meeting_id=meeting_id, telegram_user_id=PIC.id, chat_id=PIC.id,
-                              display_name=f"{PIC.first_name} {PIC.last_name}", granted_via="invite",
-                              granted_by=ADMIN.id, granted_at=now))
-    return Authority(PIC.id, is_admin=False, pic_meeting_ids=frozenset({meeting_id}))
+    invite = await create_invite(session, meeting_id=meeting_id, created_by=ADMIN.id, now=now)
+    await redeem_invite(session, invite.token, telegram_user_id=PIC.id, chat_id=PIC.id,
+                        display_name=f"{PIC.first_name} {PIC.last_name}", now=now)
+    return await authority_of(session, PIC.id, frozenset({ADMIN.id}))
 
 
 async def upcoming_meetings(session: AsyncSession, now: datetime) -> list[Meeting]:

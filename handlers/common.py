@@ -29,7 +29,6 @@ from bot.clock import Clock
 from bot.settings import Settings
 from handlers.texts import Html, Texts
 from models.conversation import Conversation, claim_update, load_conversation
-from models.outbox import EARLIEST_PLANNED
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,6 +42,8 @@ class OutboxWaker(Protocol):
     """Whoever sends the outbox: told when a transaction planned messages."""
 
     def wake(self, due_at: datetime | None = None) -> None: ...
+
+    def wake_for(self, session: AsyncSession) -> None: ...
 
 
 class FileRunner(Protocol):
@@ -184,9 +185,8 @@ def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DE
             turn = Turn(session, conversation, now, Texts(conversation.language), chat.id, svc.settings, svc.files)
             await handler(update, turn)
             conversation.updated_at = now
-        if EARLIEST_PLANNED in session.info:
-            # Messages to others (a seat offer, a promotion) wait in the outbox until it is woken.
-            svc.outbox.wake(session.info[EARLIEST_PLANNED])
+        # Messages to others (a seat offer, a promotion) wait in the outbox until it is woken.
+        svc.outbox.wake_for(session)
         await deliver(update, context, turn)
 
     return wrapper

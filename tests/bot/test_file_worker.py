@@ -20,6 +20,14 @@ def _die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _die_once(marker: str) -> int:
+    """Kill the worker the first time (leaving `marker`), answer the worker's pid after."""
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return os.getpid()
+
+
 def _loads_matplotlib() -> tuple[bool, bool]:
     import sys
 
@@ -61,3 +69,16 @@ async def test_a_worker_that_dies_is_replaced_once() -> None:
         assert square == 25 and pid != os.getpid()
     finally:
         worker.stop()
+
+
+async def test_two_jobs_on_a_worker_that_dies_share_one_replacement(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Both jobs fail with the dead worker; the second to notice must not discard the first one's replacement."""
+    worker = FileWorker(idle_seconds=5)
+    try:
+        # One worker process: the square waits behind the job that kills it.
+        retried, (pid, _) = await asyncio.gather(worker.run(_die_once, str(tmp_path / "died")),
+                                                 worker.run(_pid_and_square, 4))
+    finally:
+        worker.stop()
+    assert (tmp_path / "died").exists(), "the worker died under both jobs"
+    assert pid == retried != os.getpid(), "both retries ran in the one replacement worker"

@@ -14,7 +14,8 @@ from telegram.error import BadRequest
 
 from demo.app import Demo
 from demo.seed import ADMIN, PIC, PIC_MEETING, USERS
-from models.program import Meeting
+from models.program import Meeting, Program
+from models.reminder_plan import ReminderPlan
 from models.staff import PicAssignment
 
 SITI = USERS[0].id
@@ -166,6 +167,30 @@ async def test_fast_forward_brings_the_reminder_and_the_attendance_question(
     view = await until(http, SITI, lambda v: "Konfirmasi kehadiran" in last_bot(v)["text"])
     assert "Hadir" in str(last_bot(view)["inline_keyboard"])
     assert demo.standin.core.problems == []
+
+
+async def test_the_jumps_follow_the_programs_reminder_plan(demo: Demo, http: aiohttp.ClientSession) -> None:
+    async with demo.sessions() as db, db.begin():
+        meeting = await db.scalar(select(Meeting).where(Meeting.code == PIC_MEETING))
+        program = await db.get(Program, meeting.program_id)
+        program.reminder_plan = ReminderPlan(reminders=(timedelta(days=5), timedelta(hours=3))).to_json()
+    jumps = {jump["title"]: jump for jump in (await get(http, "/_demo/clock"))["jumps"] if "title" in jump}
+    assert "pengingat 5 hari" in jumps and "pengingat 7 hari" not in jumps
+    assert datetime.fromisoformat(jumps["pengingat 5 hari"]["to"]) == meeting.starts_at - timedelta(days=5)
+    # 3 hours before a 09:00 start is before waking hours: the reminder, and so the jump, moves to 07:00.
+    three = datetime.fromisoformat(jumps["pengingat 3 jam"]["to"])
+    assert three.astimezone(meeting.zone).hour == 7 and jumps["pengingat 3 jam"]["label"].startswith("ke 2 jam sebelum")
+
+
+async def test_fast_forward_brings_the_pic_an_alert_digest(demo: Demo, http: aiohttp.ClientSession) -> None:
+    """Issue 5: the PIC alerts arrive in minutes. The PIC's meeting is 8 days ahead with nobody registered, so
+    lagging from the first check; a day later the digest window and any quiet hours are over."""
+    before = await get(http, f"/_standin/web/chats/{PIC.id}")
+    assert not any("Pemberitahuan kuota" in item.get("text", "") for item in before["items"])
+    await post(http, "/_demo/clock", {"seconds": 24 * 3600})
+    view = await until(http, PIC.id, lambda v: "Pemberitahuan kuota" in last_bot(v)["text"])
+    assert "Pendaftaran tertinggal" in last_bot(view)["text"]
+    assert (await get(http, "/_standin/web/session"))["problems"] == []
 
 
 async def test_the_clock_moves_by_steps_and_never_back(demo: Demo, http: aiohttp.ClientSession) -> None:

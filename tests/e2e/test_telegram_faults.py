@@ -13,7 +13,7 @@ from tests.e2e.conftest import RunningBot, running_bot
 
 @pytest.fixture
 async def limited_bot(standin, db_url) -> AsyncIterator[RunningBot]:  # type: ignore[no-untyped-def]
-    """The bot as deployed: with python-telegram-bot's AIORateLimiter."""
+    """The bot as deployed: with its flood limiter (`bot.rate_limit.FloodLimiter`)."""
     async with running_bot(standin, db_url, rate_limit=True) as running:
         yield running
 

@@ -122,8 +122,7 @@ async def test_refusals(standin: BotApiStandin, http: aiohttp.ClientSession) -> 
     status, body = await call(http, standin, "getChat", chat_id=2003)
     assert body == {"ok": True, "result": True}
     assert [r.method for r in standin.unimplemented] == ["getChat"]
-    with pytest.raises(AssertionError, match="getChat is not implemented"):
-        standin.assert_clean()
+    assert standin.core.problems[-1] == "getChat is not implemented by the stand-in"
 
 
 async def test_request_encodings(standin: BotApiStandin, http: aiohttp.ClientSession) -> None:
@@ -161,7 +160,7 @@ async def test_request_encodings(standin: BotApiStandin, http: aiohttp.ClientSes
     async with http.get(f"{standin.base_file_url}{TOKEN}/{file_info['result']['file_path']}") as resp:
         assert await resp.read() == b"isi berkas"
     assert [m.kind for m in user.messages] == ["text", "text", "document", "document"]
-    standin.assert_clean()
+    assert standin.core.problems == []
 
 
 async def test_stop_releases_long_poll(http: aiohttp.ClientSession) -> None:

@@ -29,7 +29,7 @@ async def test_echo_round_trip(standin: BotApiStandin, bot: BotUnderTest) -> Non
     assert standin.calls_to("getMe"), "PTB's initialize() calls getMe"
     assert standin.calls_to("sendMessage")[0].params["chat_id"] == 1001
     assert bot.handler_errors == []
-    standin.assert_clean()
+    assert standin.core.problems == []
 
 
 async def test_command_entity_and_button_press_edit(standin: BotApiStandin, bot: BotUnderTest) -> None:
@@ -202,7 +202,7 @@ async def test_other_user_messages_parse(standin: BotApiStandin, bot: BotUnderTe
     await eventually(lambda: len(seen) >= 5)
     assert seen == ["sticker", "photo", "voice", "location", "contact"]
     assert bot.handler_errors == []
-    standin.assert_clean()
+    assert standin.core.problems == []
 
 
 async def test_commands_and_reply_keyboard(standin: BotApiStandin, bot: BotUnderTest) -> None:

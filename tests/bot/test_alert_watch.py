@@ -1,0 +1,60 @@
+"""The alert watch runs one check at a time; a check asked for during one runs after it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from bot import alerts
+from bot.alerts import AlertWatch
+from bot.clock import FrozenClock
+from bot.database import session_factory
+from models.alerts import check_time_alerts
+from tests.conftest import BEFORE_THE_ROUND
+
+
+class _Outbox:
+    def __init__(self) -> None:
+        self.woken = 0
+
+    def wake(self, due_at: datetime | None = None) -> None:
+        self.woken += 1
+
+    def wake_for(self, session: AsyncSession) -> None:
+        self.woken += 1
+
+
+async def test_a_check_asked_for_during_one_runs_after_it(engine: AsyncEngine,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = asyncio.Event()
+    checked: list[datetime] = []
+    running = most = 0
+
+    async def held_check(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int]) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        checked.append(now)
+        await gate.wait()
+        await check_time_alerts(session, now=now, admin_ids=admin_ids)
+        running -= 1
+
+    monkeypatch.setattr(alerts, "check_time_alerts", held_check)
+    clock = FrozenClock(BEFORE_THE_ROUND)
+    outbox = _Outbox()
+    watch = AlertWatch(session_factory(engine), clock, outbox, frozenset())
+    first = asyncio.create_task(watch.run())
+    while not checked:
+        await asyncio.sleep(0.01)
+    # The clock jumps during the check: the check it asks for must see the new moment.
+    clock.advance(timedelta(days=1))
+    second = asyncio.create_task(watch.run())
+    await asyncio.sleep(0.05)
+    gate.set()
+    await asyncio.gather(first, second)
+    assert most == 1, "two checks ran at once"
+    assert checked == [BEFORE_THE_ROUND, BEFORE_THE_ROUND + timedelta(days=1)]
+    assert outbox.woken == 2
