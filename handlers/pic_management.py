@@ -115,6 +115,11 @@ def _short(name: str) -> str:
     return name if len(name) <= LABEL_NAME_LENGTH else name[:LABEL_NAME_LENGTH - 1] + "…"
 
 
+def _name(texts: Texts, assignment: PicAssignment) -> str:
+    """How a PIC is named; one whose personal data was erased or expired has no name left."""
+    return assignment.display_name or texts.plain("pic_name_erased")
+
+
 async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMarkup]:
     texts = turn.texts
     pics = await pics_of(turn.session, meeting.id)
@@ -123,7 +128,7 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
     parts = [texts("pic_panel_title", meeting=meeting_title(meeting))]
     if pics:
         parts.append("\n".join([texts("pic_panel_pics")] + [
-            texts("pic_panel_pic", name=p.display_name, via=texts(f"pic_via_{p.granted_via}"),
+            texts("pic_panel_pic", name=_name(texts, p), via=texts(f"pic_via_{p.granted_via}"),
                   since=local_date(p.granted_at.astimezone(meeting.zone), texts)) for p in pics]))
     else:
         parts.append(texts("pic_panel_no_pics"))
@@ -135,7 +140,7 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
         parts.append("\n".join([texts("pic_panel_candidates")] + [
             texts("pic_panel_candidate", name=r.participant.full_name) for r in candidates]))
     parts.append(texts("pic_panel_hint"))
-    rows = [[cb.button(texts.label("pic_revoke", name=_short(p.display_name)), cb.PicRevoke(p.id))] for p in pics]
+    rows = [[cb.button(texts.label("pic_revoke", name=_short(_name(texts, p))), cb.PicRevoke(p.id))] for p in pics]
     rows += [[cb.button(texts.label("pic_make", name=_short(r.participant.full_name)),
                         cb.PicFromRegistration(r.id))] for r in candidates]
     rows += [[cb.button(texts.label("pic_invite_withdraw", number=n), cb.PicWithdrawInvite(i.id))]
@@ -173,7 +178,7 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
             turn.answer_button("pic_revoke_stale")
             return
         meeting = await turn.session.get(Meeting, assignment.meeting_id)
-        turn.say("pic_revoked_done", name=assignment.display_name, meeting=meeting_title(meeting))
+        turn.say("pic_revoked_done", name=_name(turn.texts, assignment), meeting=meeting_title(meeting))
         await _tell_pic(turn, assignment, meeting, granted=False)
     elif isinstance(action, cb.PicFromRegistration):
         try:
@@ -184,9 +189,9 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
             return
         meeting = await turn.session.get(Meeting, grant.assignment.meeting_id)
         if grant.already:
-            turn.say("pic_grant_already", name=grant.assignment.display_name, meeting=meeting_title(meeting))
+            turn.say("pic_grant_already", name=_name(turn.texts, grant.assignment), meeting=meeting_title(meeting))
             return
-        turn.say("pic_granted_done", name=grant.assignment.display_name, meeting=meeting_title(meeting))
+        turn.say("pic_granted_done", name=_name(turn.texts, grant.assignment), meeting=meeting_title(meeting))
         await _tell_pic(turn, grant.assignment, meeting, granted=True)
     else:
         return

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, delete, func, literal, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.conversation import Conversation
 from models.participant import Participant, get_participant, record_consent
 from models.program import Meeting
 from models.registration import Cancellation, Registration, cancel, registrations_of
-from models.staff import PicAssignment
+from models.staff import forget_pic_names
 
 
 async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> list[Cancellation]:
@@ -21,7 +21,7 @@ async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: dat
     The consent record stays: the law asks that proof of consent be kept, and it holds no
     more than the Telegram id, the text version and the time. A withdrawal is appended to it.
     A PIC keeps their function (it is their job, not their registration), but the name their
-    assignment shows in organizers' lists is replaced by a neutral label.
+    assignment shows in organizers' lists is removed.
     """
     cancellations: list[Cancellation] = []
     participant = await get_participant(session, telegram_user_id)
@@ -30,10 +30,7 @@ async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: dat
             cancellations.append(await cancel(session, registration.id, now=now))
         await session.execute(delete(Registration).where(Registration.participant_id == participant.id))
         await session.execute(delete(Participant).where(Participant.id == participant.id))
-    await session.execute(
-        update(PicAssignment).where(PicAssignment.telegram_user_id == telegram_user_id)
-        .values(display_name=literal("PIC #").concat(cast(PicAssignment.id, String)))
-        .execution_options(synchronize_session=False))
+    await forget_pic_names(session, [telegram_user_id])
     conversation = await session.get(Conversation, telegram_user_id)
     if conversation is not None:
         conversation.clear_draft()
@@ -57,7 +54,8 @@ async def purge_expired(session: AsyncSession, *, now: datetime, retention_days:
     """Delete personal data whose purpose has ended, as the consent text promises.
 
     A person's details are kept until `retention_days` after the last of their meetings ended;
-    a meeting still to come or without a date keeps them. Drafts abandoned for
+    a meeting still to come or without a date keeps them, and so does the name a PIC assignment
+    took from their registration. Drafts abandoned for
     ABANDONED_DRAFT_DAYS are cleared.
     """
     cutoff = now - timedelta(days=retention_days)
@@ -73,6 +71,10 @@ async def purge_expired(session: AsyncSession, *, now: datetime, retention_days:
                                      Participant.id.not_in(still_needed))
     ))
     if expired:
+        # A PIC named after their registration loses the name with it; one named by an invite keeps
+        # the Telegram name they gave when opening it.
+        user_ids = list(await session.scalars(select(Participant.telegram_user_id).where(Participant.id.in_(expired))))
+        await forget_pic_names(session, user_ids, via="registration")
         await session.execute(delete(Registration).where(Registration.participant_id.in_(expired)))
         await session.execute(delete(Participant).where(Participant.id.in_(expired)))
     stale = list(await session.scalars(

@@ -61,8 +61,9 @@ class PicAssignment(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
-    # How the PIC is named in lists: their Telegram name, or their registered name.
-    display_name: Mapped[str] = mapped_column(String(200))
+    # How the PIC is named in lists: their Telegram name, or their registered name. NULL once the
+    # person's data was erased or expired: they stay PIC, unnamed.
+    display_name: Mapped[str | None] = mapped_column(String(200))
     # "invite" or "registration": how they became PIC.
     granted_via: Mapped[str] = mapped_column(String(16))
     granted_by: Mapped[int] = mapped_column(BigInteger)
@@ -243,6 +244,16 @@ async def grant_from_registration(session: AsyncSession, registration_id: int, *
     return await _grant(session, meeting_id=registration.meeting_id, telegram_user_id=person.telegram_user_id,
                         chat_id=person.chat_id, display_name=person.full_name, via="registration",
                         granted_by=granted_by, now=now, details={"registration_id": registration.id})
+
+
+async def forget_pic_names(session: AsyncSession, telegram_user_ids: list[int], *, via: str | None = None) -> None:
+    """Remove the names these people's PIC assignments show (all, or only those granted `via`)."""
+    if not telegram_user_ids:
+        return
+    query = update(PicAssignment).where(PicAssignment.telegram_user_id.in_(telegram_user_ids))
+    if via is not None:
+        query = query.where(PicAssignment.granted_via == via)
+    await session.execute(query.values(display_name=None))
 
 
 async def revoke_pic(session: AsyncSession, assignment_id: int, *, revoked_by: int, now: datetime) -> PicAssignment | None:

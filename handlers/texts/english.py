@@ -268,6 +268,7 @@ TEXTS: dict[str, str] = {
     "pic_revoked_done": "{name} is no longer a PIC of <b>{meeting}</b>.",
     "pic_revoked_notice": "You are no longer a PIC of <b>{meeting}</b>. Thank you for your help.",
     "pic_revoke_stale": "This PIC was revoked already.",
+    "pic_name_erased": "PIC (data erased)",
     "pic_invite_withdrawn": "Invite link withdrawn.",
     "pic_invite_withdraw_stale": "This invite link has been used or withdrawn already.",
     "btn_pic_revoke": "Revoke: {name}",

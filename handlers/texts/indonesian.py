@@ -279,6 +279,7 @@ TEXTS: dict[str, str] = {
     "pic_revoked_done": "{name} tidak lagi menjadi PIC untuk <b>{meeting}</b>.",
     "pic_revoked_notice": "Anda tidak lagi menjadi PIC untuk <b>{meeting}</b>. Terima kasih atas bantuan Anda.",
     "pic_revoke_stale": "PIC ini sudah dicabut sebelumnya.",
+    "pic_name_erased": "PIC (data dihapus)",
     "pic_invite_withdrawn": "Tautan undangan dibatalkan.",
     "pic_invite_withdraw_stale": "Tautan undangan ini sudah dipakai atau dibatalkan.",
     "btn_pic_revoke": "Cabut: {name}",

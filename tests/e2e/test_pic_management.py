@@ -276,3 +276,22 @@ async def test_the_organizer_pages_through_every_meeting_in_the_chooser(bot: Run
     await admin.press(chooser, text=seen[24])
     recap = await admin.next_message()
     assert seen[24].split()[0] in recap.plain_text, recap.plain_text
+
+
+async def test_a_pic_who_erased_their_data_stays_pic_unnamed_in_the_panel(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    carol = bot.standin.user(603, first_name="Carol")
+    await register(carol, "shm23-aceh", role="Fasilitator Daerah")
+    panel = await open_panel(admin, "Aceh")
+    await admin.press(panel, text="Jadikan PIC")
+    await next_with(carol, "Anda sekarang PIC")
+
+    await carol.send_text("/hapusdata")
+    await carol.press(await next_with(carol, "Hapus semua data"), text="Ya, hapus data saya")
+    await next_with(carol, "telah dihapus")
+
+    panel = await open_panel(admin, "Aceh")
+    assert "PIC (data dihapus)" in panel.plain_text and "Dra. Siti Rahma" not in panel.plain_text
+    assert "Cabut: PIC (data dihapus)" in panel.button_texts
+    await admin.press(panel, text="Cabut: PIC (data dihapus)")
+    await next_with(admin, "PIC (data dihapus) tidak lagi menjadi PIC untuk Aceh")

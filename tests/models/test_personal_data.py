@@ -10,7 +10,7 @@ from models.conversation import load_conversation
 from models.participant import Participant
 from models.personal_data import erase_person, purge_expired
 from models.registration import Registration, cancel, register
-from models.staff import PicAssignment, grant_from_registration
+from models.staff import PicAssignment, create_invite, grant_from_registration, redeem_invite
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 
@@ -53,7 +53,7 @@ async def test_abandoned_drafts_are_cleared(sessions) -> None:  # type: ignore[n
 
 
 async def test_erasing_a_pic_keeps_the_function_but_not_the_name(sessions) -> None:  # type: ignore[no-untyped-def]
-    """A PIC made from their registration who erases their data stays PIC under a neutral label."""
+    """A PIC made from their registration who erases their data stays PIC, unnamed."""
     async with sessions() as session, session.begin():
         await load_shipped_program(session)
         meeting, role = await meeting_and_role(session, "shm23-aceh", "fasilitator")
@@ -67,5 +67,26 @@ async def test_erasing_a_pic_keeps_the_function_but_not_the_name(sessions) -> No
     async with sessions() as session, session.begin():
         assignment = await session.get(PicAssignment, assignment_id)
         assert assignment is not None and assignment.revoked_at is None
-        assert assignment.display_name == f"PIC #{assignment_id}"
+        assert assignment.display_name is None
         assert await session.scalar(select(Participant).where(Participant.full_name == "Peserta 1")) is None
+
+
+async def test_an_expired_participant_who_is_pic_loses_the_name_taken_from_the_registration(sessions) -> None:  # type: ignore[no-untyped-def]
+    """The retention purge removes a registered name a PIC assignment copied; a Telegram name given with an invite stays."""
+    async with sessions() as s, s.begin():
+        await load_shipped_program(s)
+        bengkulu, role = await meeting_and_role(s, "shm23-bengkulu", "fasilitator")
+        by_registration, by_invite = [await make_participant(s, n) for n in range(2)]
+        for person in (by_registration, by_invite):
+            await register(s, participant=person, meeting=bengkulu, role=role, now=T0)
+        registration = await s.scalar(select(Registration).where(Registration.participant_id == by_registration.id))
+        named = (await grant_from_registration(s, registration.id, granted_by=1, now=T0)).assignment.id
+        invite = await create_invite(s, meeting_id=bengkulu.id, created_by=1, now=T0)
+        invited = (await redeem_invite(s, invite.token, telegram_user_id=by_invite.telegram_user_id,
+                                       chat_id=by_invite.chat_id, display_name="Rahmat", now=T0)).assignment.id
+    async with sessions() as s, s.begin():
+        report = await purge_expired(s, now=bengkulu.ends_at + timedelta(days=31), retention_days=30)
+        assert report.participants_erased == 2
+    async with sessions() as s:
+        assert (await s.get(PicAssignment, named)).display_name is None
+        assert (await s.get(PicAssignment, invited)).display_name == "Rahmat"

@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('telegram_user_id', sa.BigInteger(), nullable=False),
     sa.Column('chat_id', sa.BigInteger(), nullable=False),
-    sa.Column('display_name', sa.String(length=200), nullable=False),
+    sa.Column('display_name', sa.String(length=200), nullable=True),
     sa.Column('granted_via', sa.String(length=16), nullable=False),
     sa.Column('granted_by', sa.BigInteger(), nullable=False),
     sa.Column('granted_at', sa.DateTime(timezone=True), nullable=False),
