@@ -19,13 +19,14 @@ from handlers import (
     seat_offers,
     staff,
     status,
+    steps,
 )
 from handlers.errors import on_error
 
 
 def register_all(application: Application) -> None:
     """Add every handler; the catch-alls go last so that they only get what nobody else took."""
-    for module in (registration, status, cancellation, attendance, seat_offers, personal_data, reachability, help,
+    for module in (registration, steps, status, cancellation, attendance, seat_offers, personal_data, reachability, help,
                    staff, pic_management, announcements, roster, program_upload, reports):
         module.register_handlers(application)
     registration.register_fallbacks(application)

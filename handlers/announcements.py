@@ -14,8 +14,8 @@ from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.planned_messages import announcement_text
-from handlers.registration import text_step
 from handlers.staff import authority, managed_meeting, refuse, run_for_meeting, staff_command
+from handlers.steps import text_step
 from models.announcement import (
     MAX_BODY_LENGTH,
     AnnouncementError,
@@ -37,7 +37,7 @@ async def command(update: Update, turn: Turn) -> None:
     await run_for_meeting(turn, "umumkan")
 
 
-@staff_command("umumkan")
+@staff_command("umumkan", starts_step=True)
 async def ask_text(turn: Turn, meeting: Meeting, who: Authority) -> None:
     """Ask for the announcement's text."""
     if not await recipient_count(turn.session, meeting.id):

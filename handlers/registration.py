@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Awaitable, Callable
-
 from telegram import (
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -25,6 +23,7 @@ from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
 from handlers.pic_management import open_invite
 from handlers.planned_messages import seat_calendar
+from handlers.steps import text_step
 from handlers.texts import Html
 from handlers.views import describe_all, describe_registration
 from models.participant import has_current_consent, record_consent, upsert_participant
@@ -64,23 +63,6 @@ FIELDS = {Step.MEETING: "meeting_id", Step.ROLE: "role_id", Step.NAME: "full_nam
           Step.INSTITUTION: "institution", Step.POSITION: "position", Step.PHONE: "phone_e164"}
 TYPED_STEPS = (Step.NAME, Step.INSTITUTION, Step.POSITION)
 EDITABLE = tuple(FIELDS)
-
-
-# Steps other conversations own (a staff command waiting for typed text): step value -> its reader.
-TypedStepReader = Callable[[Turn, str], Awaitable[None]]
-OTHER_TEXT_STEPS: dict[str, TypedStepReader] = {}
-
-
-def text_step(value: str) -> Callable[[TypedStepReader], TypedStepReader]:
-    """Route text typed while the conversation is at step `value` to the decorated reader."""
-
-    def register(reader: TypedStepReader) -> TypedStepReader:
-        if value in OTHER_TEXT_STEPS or value in Step._value2member_map_:
-            raise ValueError(f"step {value!r} is taken")
-        OTHER_TEXT_STEPS[value] = reader
-        return reader
-
-    return register
 
 
 def current_step(turn: Turn) -> Step | None:
@@ -304,12 +286,13 @@ async def start(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def leave(update: Update, turn: Turn) -> None:
     """/cancel: stop the registration in progress and forget what was typed."""
-    if turn.conversation.step in OTHER_TEXT_STEPS:
+    if current_step(turn) is None:
+        if turn.conversation.step is None:
+            turn.say("nothing_to_leave")
+            return
+        # A staff command's step (an announcement's text, a roster change's reason) is left the same way.
         turn.conversation.clear_draft()
         turn.say("staff_step_left")
-        return
-    if current_step(turn) is None:
-        turn.say("nothing_to_leave")
         return
     turn.conversation.clear_draft()
     turn.say("left_conversation", ReplyKeyboardRemove())
@@ -489,15 +472,10 @@ async def _submit(turn: Turn) -> None:
 
 # Typed answers.
 
-@conversation_turn
-async def on_text(update: Update, turn: Turn) -> None:
-    """Text typed by the person: the answer to a typed step, or a misplaced message."""
-    reader = OTHER_TEXT_STEPS.get(turn.conversation.step or "")
-    if reader is not None:
-        await reader(turn, update.message.text)
-        return
+@text_step(*Step, ask_again=prompt)
+async def on_text(turn: Turn, text: str) -> None:
+    """Text typed during a registration: the answer to a typed step, or a misplaced message."""
     step = current_step(turn)
-    text = update.message.text
     if step in TYPED_STEPS:
         try:
             value = clean_text(text)
@@ -510,11 +488,9 @@ async def on_text(update: Update, turn: Turn) -> None:
         await prompt(turn)
     elif step is Step.PHONE:
         await _take_phone(turn, text)
-    elif step is not None:
+    else:
         turn.say("use_buttons")
         await prompt(turn)
-    else:
-        turn.say("idle_hint")
 
 
 @conversation_turn
@@ -544,10 +520,11 @@ async def _take_phone(turn: Turn, raw: str) -> None:
 async def on_other_message(update: Update, turn: Turn) -> None:
     """Stickers, photos, voice, locations, files: never an answer to any step."""
     step = current_step(turn)
-    if step in TYPED_STEPS or step is Step.PHONE or turn.conversation.step in OTHER_TEXT_STEPS:
-        turn.say("not_text")
-    elif step is not None:
+    if step is not None and step not in TYPED_STEPS and step is not Step.PHONE:
         turn.say("use_buttons")
+    elif turn.conversation.step is not None:
+        # A typed registration step, or a staff command's.
+        turn.say("not_text")
     else:
         turn.say("idle_hint")
     await prompt(turn)
@@ -578,7 +555,6 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(register_another, pattern=cb.matches(cb.RegisterAnother)))
     application.add_handler(CallbackQueryHandler(
         on_summary, pattern=cb.matches(cb.Submit, cb.EditMenu, cb.Discard, cb.EditField, cb.BackToSummary)))
-    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
     application.add_handler(MessageHandler(private & filters.CONTACT, on_contact))
 
 

@@ -13,8 +13,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
-from handlers.registration import text_step
 from handlers.staff import authority, managed_meeting, run_for_meeting, staff_command
+from handlers.steps import keeps_draft, text_step
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting, Role
 from models.registration import TAKES_A_SEAT, Cancellation, Registration, RegistrationStatus, availability
@@ -66,19 +66,19 @@ async def menu(turn: Turn, meeting: Meeting, who: Authority) -> None:
     turn.say("roster_menu", InlineKeyboardMarkup(rows), meeting=meeting_title(meeting))
 
 
-@staff_command("pindah")
+@staff_command("pindah", starts_step=True)
 async def pick_to_move(turn: Turn, meeting: Meeting, who: Authority) -> None:
     """The roster, to pick whom to move."""
     await _show_roster(turn, MOVE, meeting)
 
 
-@staff_command("keluarkan")
+@staff_command("keluarkan", starts_step=True)
 async def pick_to_remove(turn: Turn, meeting: Meeting, who: Authority) -> None:
     """The roster, to pick whom to remove."""
     await _show_roster(turn, REMOVE, meeting)
 
 
-@staff_command("tambah")
+@staff_command("tambah", starts_step=True)
 async def ask_details(turn: Turn, meeting: Meeting, who: Authority) -> None:
     """Ask for the new participant's details, one per line."""
     turn.conversation.clear_draft()
@@ -128,6 +128,9 @@ async def on_button(update: Update, turn: Turn) -> None:
             return
         registration, meeting = found
         turn.close_pressed_keyboard = True
+        # A roster shown before the presser began registering themselves: the reason's step would wipe that.
+        if await keeps_draft(turn):
+            return
         if action.op == REMOVE:
             _await_reason(turn, REMOVE, meeting.id, registration.id)
             turn.say("roster_remove_reason", name=registration.participant.full_name, role=registration.role.name,
@@ -148,6 +151,8 @@ async def on_button(update: Update, turn: Turn) -> None:
             turn.answer_button("stale_button")
             return
         turn.close_pressed_keyboard = True
+        if await keeps_draft(turn):
+            return
         if target.full:
             _refused(turn, RosterError(RosterProblem.ROLE_FULL, target))
             return

@@ -18,23 +18,32 @@ from telegram.ext import Application, CallbackQueryHandler
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
+from handlers.steps import keeps_draft
 from models.program import Meeting
 from models.staff import Authority, authority_of
 
 # A staff command's work once its meeting is known and allowed.
 StaffAction = Callable[[Turn, Meeting, Authority], Awaitable[None]]
 COMMANDS: dict[str, StaffAction] = {}
+# Commands whose action starts a step of their own (a text or a reason to type).
+STARTS_STEP: set[str] = set()
 # Meetings per chooser page: 33 provinces in three pages of buttons.
 PAGE = 12
 
 
-def staff_command(code: str) -> Callable[[StaffAction], StaffAction]:
-    """Register a command's meeting action under a short code used in `StaffPick` buttons."""
+def staff_command(code: str, *, starts_step: bool = False) -> Callable[[StaffAction], StaffAction]:
+    """Register a command's meeting action under a short code used in `StaffPick` buttons.
+
+    A command that `starts_step` is refused while the person is half-way through a registration
+    of their own, which its step would wipe.
+    """
 
     def register(action: StaffAction) -> StaffAction:
         if code in COMMANDS:
             raise ValueError(f"staff command {code!r} is registered twice")
         COMMANDS[code] = action
+        if starts_step:
+            STARTS_STEP.add(code)
         return action
 
     return register
@@ -65,6 +74,8 @@ async def run_for_meeting(turn: Turn, code: str, *, page: int = 0, rewrite: bool
     who = await authority(turn)
     if not who.is_staff:
         refuse(turn)
+        return
+    if code in STARTS_STEP and await keeps_draft(turn):
         return
     if not who.is_admin and len(who.pic_meeting_ids) == 1:
         meeting = await managed_meeting(turn, who, next(iter(who.pic_meeting_ids)))
@@ -113,6 +124,8 @@ async def on_pick(update: Update, turn: Turn) -> None:
     if meeting is None:
         return
     turn.close_pressed_keyboard = True
+    if action.command in STARTS_STEP and await keeps_draft(turn):
+        return
     await COMMANDS[action.command](turn, meeting, who)
 
 

@@ -277,6 +277,7 @@ TEXTS: dict[str, str] = {
     "btn_pic_invite_withdraw": "Withdraw invite {number}",
     # ---- announcements, roster changes, program upload
     "staff_step_left": "Stopped. Nothing was changed or sent.",
+    "finish_draft_first": "You are in the middle of registering. Finish it first, or leave it with /cancel, then repeat that command.",
     "announcement": "📢 <b>Announcement — {meeting}</b>\n\n{body}",
     "announce_ask": (
         "Type the announcement for every participant of <b>{meeting}</b> (at most {max} characters). "

@@ -288,6 +288,7 @@ TEXTS: dict[str, str] = {
     "btn_pic_invite_withdraw": "Batalkan undangan {number}",
     # ---- announcements, roster changes, program upload
     "staff_step_left": "Dihentikan. Tidak ada yang diubah atau dikirim.",
+    "finish_draft_first": "Anda sedang mengisi pendaftaran. Selesaikan dulu, atau tinggalkan dengan /cancel, lalu ulangi perintah tadi.",
     "announcement": "📢 <b>Pengumuman — {meeting}</b>\n\n{body}",
     "announce_ask": (
         "Ketik pengumuman untuk semua peserta <b>{meeting}</b> (paling banyak {max} karakter). "

@@ -15,7 +15,7 @@ from models.program_file import ProgramFileError, parse_program
 from models.registration import Registration, RegistrationStatus, cancel
 from models.staff import PicInvite, create_invite, revoke_pic
 from tests.conftest import BEFORE_THE_ROUND
-from tests.e2e.chat import count_with, next_with
+from tests.e2e.chat import consent_and_choose, count_with, next_with
 from tests.e2e.conftest import running_bot
 from tests.models.factories import make_pic, seat
 
@@ -213,6 +213,46 @@ async def test_a_move_to_a_full_role_is_refused_and_a_move_passes_the_freed_seat
     statuses = await bot.query(lambda s: s.execute(select(Participant.telegram_user_id, Registration.status)
                                                    .join(Registration).order_by(Participant.id)))
     assert [(u, st.value) for u, st in statuses][:2] == [(moving_id, "seated"), (waiting_id, "seated")]
+
+
+async def test_a_pic_half_way_through_their_own_registration_keeps_it_through_staff_commands(bot) -> None:  # type: ignore[no-untyped-def]
+    """Staff commands that would start a step of their own ask the PIC to finish or leave the registration first."""
+    async def setup(session):  # type: ignore[no-untyped-def]
+        await make_pic(session, BENGKULU, PIC)
+        await seat(session, BENGKULU, "pemustaka", 1)
+
+    await bot.query(setup)
+    pic = bot.standin.user(PIC)
+    await pic.send_text("/pindah")
+    old_roster = await next_with(pic, "Pindah peran")
+    await consent_and_choose(pic, ACEH, "Stakeholder Provinsi")
+    await pic.send_text("Rina Wulandari")
+    await next_with(pic, "instansi")
+
+    for command in ("/umumkan", "/pindah", "/tambah", "/keluarkan"):
+        await pic.send_text(command)
+        assert "Selesaikan dulu" in (await pic.next_message()).plain_text, pic.transcript()
+        assert "instansi" in (await pic.next_message()).plain_text, pic.transcript()
+    # A button of a roster shown before the registration began does not start a reason's step either.
+    await pic.press(old_roster, text="Peserta 1 — Pemustaka")
+    await next_with(pic, "Selesaikan dulu")
+    await next_with(pic, "instansi")
+    # Reading reports leaves the draft alone.
+    await pic.send_text("/rekap")
+    await next_with(pic, "Rekap")
+
+    await pic.send_text("Dinas Perpustakaan Aceh")
+    assert "jabatan" in (await pic.next_message()).plain_text, pic.transcript()
+    await pic.send_text("Pustakawan")
+    await next_with(pic, "nomor HP")
+    await pic.send_text("0812-3456-7890")
+    summary = await next_with(pic, "Periksa data")
+    assert "Rina Wulandari" in summary.plain_text and "Dinas Perpustakaan Aceh" in summary.plain_text
+    await pic.press(summary, text="Kirim")
+    await next_with(pic, "Aceh")
+    registered = await bot.query(lambda s: s.scalar(
+        select(Registration).join(Participant).where(Participant.telegram_user_id == PIC)))
+    assert registered is not None and registered.status == RegistrationStatus.SEATED
 
 
 async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(bot) -> None:  # type: ignore[no-untyped-def]
