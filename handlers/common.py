@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -64,11 +66,26 @@ class Services:
 
 
 @dataclass(frozen=True)
+class Build:
+    """How to make a file's bytes once the update's transaction has committed.
+
+    Made inside the transaction, a report would hold SQLite's write lock while the file worker
+    starts (about a second) and builds it. In the worker (a spawned process) the function and its
+    arguments must be picklable; a light file (`in_worker=False`, a CSV) is made in a thread instead.
+    """
+
+    function: Callable[..., bytes]
+    args: tuple[object, ...] = ()
+    kwargs: dict[str, object] = field(default_factory=dict)
+    in_worker: bool = True
+
+
+@dataclass(frozen=True)
 class Document:
-    """A file sent after a message, such as a meeting's calendar entry."""
+    """A file sent after a message, such as a meeting's calendar entry or a report."""
 
     filename: str
-    data: bytes
+    data: bytes | Build
     caption: Html
     # Sent as a photo, shown inline (a chart), rather than as a file to download.
     photo: bool = False
@@ -86,9 +103,8 @@ class Reply:
     chat_id: int
     text: Html
     keyboard: Keyboard | None = None
-    document: Document | None = None
-    # Files sent after `document` (an export in two formats).
-    more_documents: tuple[Document, ...] = ()
+    # Files sent after the text, in this order (an export in two formats).
+    documents: tuple[Document, ...] = ()
 
 
 @dataclass
@@ -115,18 +131,17 @@ class Turn:
     def user_id(self) -> int:
         return self.conversation.telegram_user_id
 
-    def say(self, key: str, keyboard: Keyboard | None = None, *, document: Document | None = None,
-            more_documents: tuple[Document, ...] = (), **params: object) -> None:
+    def say(self, key: str, keyboard: Keyboard | None = None, *, documents: tuple[Document, ...] = (),
+            **params: object) -> None:
         """Answer the person with a catalogue text (and files after it)."""
-        self.say_html(self.texts(key, **params), keyboard, document, more_documents)
+        self.say_html(self.texts(key, **params), keyboard, documents)
 
-    def say_html(self, text: Html, keyboard: Keyboard | None = None, document: Document | None = None,
-                 more_documents: tuple[Document, ...] = ()) -> None:
+    def say_html(self, text: Html, keyboard: Keyboard | None = None, documents: tuple[Document, ...] = ()) -> None:
         """Answer the person with text composed from catalogue pieces, split to fit Telegram."""
         parts = split_message(text)
         for part in parts[:-1]:
             self.replies.append(Reply(self.chat_id, part))
-        self.replies.append(Reply(self.chat_id, parts[-1], keyboard, document, more_documents))
+        self.replies.append(Reply(self.chat_id, parts[-1], keyboard, documents))
 
     def rewrite_pressed(self, text: Html, keyboard: InlineKeyboardMarkup | None) -> None:
         """Replace the text and buttons of the message whose button was pressed."""
@@ -215,10 +230,16 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
     for chat_id, commands in turn.menus.items():
         await set_chat_menu(context.bot, chat_id, commands)
     # Every reply is tried: one that fails must not silence the notice to someone else.
-    failure: TelegramError | None = None
+    failure: Exception | None = None
     unreachable: set[int] = set()
     for reply in turn.replies:
         if reply.chat_id in unreachable:
+            continue
+        try:
+            reply = await build_files(reply, turn.files)
+        except Exception as error:  # noqa: BLE001 - whatever broke the file, the commit stands and an apology goes
+            log.error("update %s: a file was not made (%s)", update.update_id, type(error).__name__, exc_info=error)
+            failure = failure or error
             continue
         try:
             await send(context.bot, reply)
@@ -237,12 +258,29 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
             log.warning("update %s: the apology was not delivered either", update.update_id)
 
 
+async def build_files(reply: Reply, files: FileRunner) -> Reply:
+    """The reply with the bytes of the files left to build after the commit, made side by side."""
+
+    async def made(document: Document) -> Document:
+        build = document.data
+        if not isinstance(build, Build):
+            return document
+        if build.in_worker:
+            data = await files.run(build.function, *build.args, **build.kwargs)
+        else:
+            data = await asyncio.to_thread(build.function, *build.args, **build.kwargs)
+        return dataclasses.replace(document, data=data)
+
+    if not any(isinstance(document.data, Build) for document in reply.documents):
+        return reply
+    return dataclasses.replace(reply, documents=tuple(await asyncio.gather(*map(made, reply.documents))))
+
+
 async def send(bot: Bot, reply: Reply) -> None:
-    """Send a reply: its text, then its files if it has any."""
+    """Send a reply: its text, then its files (built already) if it has any."""
     await bot.send_message(reply.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard)
-    for document in (reply.document, *reply.more_documents):
-        if document is None:
-            continue
+    for document in reply.documents:
+        assert isinstance(document.data, bytes), "files are built before sending (build_files)"
         file = InputFile(document.data, filename=document.filename)
         if document.photo:
             await bot.send_photo(reply.chat_id, file, caption=document.caption, parse_mode=ParseMode.HTML)

@@ -49,11 +49,11 @@ def attendance_question(registration: Registration, texts: Texts) -> Html:
 
 
 async def seat_calendar(session: AsyncSession, registration: Registration, texts: Texts,
-                        now: datetime) -> Document | None:
-    """The meeting as a calendar file with an alarm; None while its date is to be announced."""
+                        now: datetime) -> tuple[Document, ...]:
+    """The meeting as a calendar file with an alarm; no file while its date is to be announced."""
     meeting = registration.meeting
     if meeting.starts_at is None:
-        return None
+        return ()
     program = await program_name_for(session, meeting.id) or texts.plain("program_unnamed")
     data = meeting_calendar(
         uid=f"shm-bot-{meeting.code}-{registration.id}@shm-bot",
@@ -61,7 +61,7 @@ async def seat_calendar(session: AsyncSession, registration: Registration, texts
         description=texts.plain("calendar_description", role=registration.role.name),
         location=meeting_venue(meeting, texts), starts_at=meeting.starts_at, ends_at=meeting.ends_at,
         zone=meeting.zone, alarm_before=(await plan_of(session, meeting)).calendar_alarm, stamp=now)
-    return Document(f"{meeting.code}.ics", data, texts("calendar_caption"))
+    return (Document(f"{meeting.code}.ics", data, texts("calendar_caption")),)
 
 
 def announcement_text(texts: Texts, meeting: Meeting, body: str) -> Html:
@@ -93,12 +93,12 @@ async def render(session: AsyncSession, message: OutboxMessage, registration: Re
         keyboard = InlineKeyboardMarkup([[cb.button(texts.label("take_free_seat"), cb.TakeSeat(registration.id))]])
         return Reply(chat_id, texts("offer_lapsed", **details), keyboard)
     if kind == MessageKind.PROMOTED:
-        return Reply(chat_id, texts("promoted", **details), document=await seat_calendar(session, registration, texts, now))
+        return Reply(chat_id, texts("promoted", **details), documents=await seat_calendar(session, registration, texts, now))
     if kind == MessageKind.SCHEDULE_CHANGED:
         # Only a seat gets the new calendar entry; someone waiting has nothing to put in a calendar yet.
         seated = registration.status == RegistrationStatus.SEATED
-        document = await seat_calendar(session, registration, texts, now) if seated else None
-        return Reply(chat_id, texts("schedule_changed", **details), document=document)
+        calendar = await seat_calendar(session, registration, texts, now) if seated else ()
+        return Reply(chat_id, texts("schedule_changed", **details), documents=calendar)
     if kind == MessageKind.ANNOUNCEMENT:
         announcement = await session.get(Announcement, message.subject_id)
         return None if announcement is None else Reply(chat_id, announcement_text(texts, meeting, announcement.body))

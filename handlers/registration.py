@@ -464,7 +464,7 @@ async def _submit(turn: Turn) -> None:
     conversation.clear_draft()
     details = registration_details(meeting, role.name, turn.texts)
     if registration.status == RegistrationStatus.SEATED:
-        turn.say("registered_seated", document=await seat_calendar(turn.session, registration, turn.texts, turn.now),
+        turn.say("registered_seated", documents=await seat_calendar(turn.session, registration, turn.texts, turn.now),
                  **details)
     else:
         turn.say("registered_waitlisted", position=await waitlist_position(turn.session, registration), **details)

@@ -1,7 +1,8 @@
 """Files made from reports: the roster as Excel and CSV, and the national fill chart as a PNG.
 
 openpyxl and matplotlib are imported inside the functions that need them: the idle bot never
-loads them. The functions are plain and synchronous so a handler can run them in a worker thread.
+loads them. The functions are plain and synchronous so they can run in the file worker, a spawned
+process: their arguments must be picklable.
 
 The CSV is UTF-8 with a byte-order mark and `;` between fields: Excel set to Indonesian (whose
 decimal separator is the comma) opens it in columns with the names' accents intact. Cells people

@@ -8,14 +8,13 @@ many rows; no names).
 
 from __future__ import annotations
 
-import asyncio
 import html
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
-from handlers.common import MESSAGE_LIMIT, Document, Turn, telegram_length, conversation_turn
+from handlers.common import MESSAGE_LIMIT, Build, Document, Turn, telegram_length, conversation_turn
 from handlers.formatting import meeting_title, meeting_when
 from handlers.report_files import attendance_label, national_chart, roster_csv, roster_xlsx, status_label
 from handlers.staff import authority, managed_meeting, refuse, run_for_meeting, staff_command
@@ -137,17 +136,15 @@ async def participants(turn: Turn, meeting: Meeting, who: Authority) -> None:
 
 
 async def send_export(turn: Turn, rows: list[RosterRow], name: str, what: str, meeting_id: int | None) -> None:
-    """The roster as Excel and CSV documents, written down in the audit log."""
+    """The roster as Excel and CSV documents, written down in the audit log; the files are made after the commit."""
     texts = turn.texts
-    # Excel in the file worker, the CSV (plain Python) in a thread meanwhile.
-    xlsx, csv = await asyncio.gather(turn.files.run(roster_xlsx, rows, texts),
-                                     asyncio.to_thread(roster_csv, rows, texts))
     stem = f"peserta-{name}-{turn.now:%Y%m%d}"
     await record_audit(turn.session, actor_user_id=turn.user_id, action="roster_export", now=turn.now,
                        meeting_id=meeting_id, details={"rows": len(rows), "scope": name})
-    turn.say("report_export_ready", meeting=what, count=len(rows),
-             document=Document(f"{stem}.xlsx", xlsx, texts("report_export_xlsx")),
-             more_documents=(Document(f"{stem}.csv", csv, texts("report_export_csv")),))
+    # Excel in the file worker, the CSV (plain Python) in a thread meanwhile.
+    turn.say("report_export_ready", meeting=what, count=len(rows), documents=(
+        Document(f"{stem}.xlsx", Build(roster_xlsx, (rows, texts)), texts("report_export_xlsx")),
+        Document(f"{stem}.csv", Build(roster_csv, (rows, texts), in_worker=False), texts("report_export_csv"))))
 
 
 @staff_command("ekspor")
@@ -170,9 +167,9 @@ async def on_national(update: Update, turn: Turn) -> None:
         refuse(turn)
         return
     recaps = await national_recap(turn.session, now=turn.now)
-    chart = await turn.files.run(national_chart, recaps, turn.texts, title=turn.texts.plain("report_chart_title"))
+    chart = Build(national_chart, (recaps, turn.texts), {"title": turn.texts.plain("report_chart_title")})
     turn.say_html(national_text(recaps, turn.texts),
-                  document=Document("rekap-nasional.png", chart, turn.texts("report_national_caption"), photo=True))
+                  documents=(Document("rekap-nasional.png", chart, turn.texts("report_national_caption"), photo=True),))
 
 
 @conversation_turn

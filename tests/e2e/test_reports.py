@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import sys
 from collections.abc import AsyncIterator
@@ -182,6 +183,28 @@ async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:  
     await admin.next_message()  # the CSV
     audit = await bot.query(lambda s: s.execute(select(AuditEntry.actor_user_id, AuditEntry.details)))
     assert sorted((actor, details["rows"]) for actor, details in audit) == [(ADMIN, 7), (ACEH_PIC, 6)]
+
+
+async def test_export_files_are_built_after_the_update_committed(bot) -> None:  # type: ignore[no-untyped-def]
+    """No database lock is held while the file worker starts and builds: the export's audit entry is committed first."""
+    await seed(bot, "shm23-aceh", {"stakeholder": 2}, first=0)
+    services = bot.application.bot_data["services"]
+    seen: list[int] = []
+
+    class Spy:
+        async def run(self, function, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(len(list(await bot.query(lambda s: s.scalars(select(AuditEntry.id))))))
+            return await services.files.run(function, *args, **kwargs)
+
+    bot.application.bot_data["services"] = dataclasses.replace(services, files=Spy())
+    try:
+        admin = bot.standin.user(ADMIN)
+        await admin.send_text("/ekspor_semua")
+        await admin.next_message()
+        assert (await admin.next_message()).document["file_name"].endswith(".xlsx")
+    finally:
+        bot.application.bot_data["services"] = services
+    assert seen == [1]
 
 
 async def test_the_organizer_gets_the_national_recap_as_table_and_chart(bot) -> None:  # type: ignore[no-untyped-def]
