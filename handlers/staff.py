@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import select
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
@@ -20,7 +19,7 @@ from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.steps import keeps_draft
 from models.program import Meeting
-from models.staff import Authority, authority_of
+from models.staff import Authority, authority_of, manageable_meetings
 
 # A staff command's work once its meeting is known and allowed.
 StaffAction = Callable[[Turn, Meeting, Authority], Awaitable[None]]
@@ -82,10 +81,7 @@ async def run_for_meeting(turn: Turn, code: str, *, page: int = 0, rewrite: bool
         if meeting is not None:
             await COMMANDS[code](turn, meeting, who)
         return
-    query = select(Meeting).where(Meeting.listed.is_(True))
-    if not who.is_admin:
-        query = query.where(Meeting.id.in_(who.pic_meeting_ids))
-    meetings = sorted(await turn.session.scalars(query), key=lambda m: m.province.name)
+    meetings = await manageable_meetings(turn.session, who)
     pages = max((len(meetings) + PAGE - 1) // PAGE, 1)
     page = min(max(page, 0), pages - 1)
     shown = meetings[page * PAGE:(page + 1) * PAGE]

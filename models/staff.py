@@ -27,6 +27,7 @@ from models.base import Base
 from models.participant import Participant
 from models.program import Meeting, Role
 from models.registration import Registration, RegistrationStatus
+from models.reports import listed_meetings
 
 
 class PicInvite(Base):
@@ -98,6 +99,11 @@ async def authority_of(session: AsyncSession, telegram_user_id: int, admin_ids: 
         select(PicAssignment.meeting_id).where(
             PicAssignment.telegram_user_id == telegram_user_id, PicAssignment.revoked_at.is_(None)))
     return Authority(telegram_user_id, telegram_user_id in admin_ids, frozenset(meeting_ids))
+
+
+async def manageable_meetings(session: AsyncSession, who: Authority) -> list[Meeting]:
+    """The listed meetings the person may manage, in province order: all of them for an organizer."""
+    return [meeting for meeting in await listed_meetings(session) if who.may_manage(meeting.id)]
 
 
 async def pics_of(session: AsyncSession, meeting_id: int) -> list[PicAssignment]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.database import create_engine, session_factory
 from models.audit import AuditEntry
+from models.program import Meeting
 from models.registration import cancel, register
 from models.roster import add
 from models.staff import (
@@ -24,6 +25,7 @@ from models.staff import (
     facilitators_not_pic,
     grant_from_registration,
     is_invite_token,
+    manageable_meetings,
     open_invites,
     pics_of,
     redeem_invite,
@@ -199,3 +201,20 @@ async def test_of_many_people_opening_one_link_at_once_exactly_one_becomes_pic(e
     async with sessions() as s:
         pics = await pics_of(s, aceh.id)
         assert [p.telegram_user_id for p in pics] == [8_000 + outcomes.index("granted")]
+
+
+async def test_a_pic_manages_their_listed_meetings_and_an_organizer_all(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        bengkulu, _ = await meeting_and_role(s, "shm23-bengkulu", "fasilitator")
+        aceh, _ = await meeting_and_role(s, "shm23-aceh", "fasilitator")
+        for meeting in (bengkulu, aceh):
+            await redeem(s, (await create_invite(s, meeting_id=meeting.id, created_by=ADMIN, now=T0)).token, ALICE)
+        pic = await authority_of(s, ALICE, frozenset())
+        assert [m.code for m in await manageable_meetings(s, pic)] == ["shm23-aceh", "shm23-bengkulu"]
+        bengkulu.listed = False
+        await s.flush()
+        assert [m.code for m in await manageable_meetings(s, pic)] == ["shm23-aceh"]
+        listed = list(await s.scalars(select(Meeting.code).where(Meeting.listed.is_(True))))
+        organizer = await authority_of(s, ADMIN, frozenset({ADMIN}))
+        assert sorted(m.code for m in await manageable_meetings(s, organizer)) == sorted(listed)
+        assert not await manageable_meetings(s, await authority_of(s, BOB, frozenset()))
