@@ -16,9 +16,9 @@ from handlers.formatting import meeting_title
 from handlers.staff import authority, managed_meeting, run_for_meeting, staff_command
 from handlers.steps import keeps_draft, text_step
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
-from models.program import Meeting, Role
+from models.program import Meeting
 from models.registration import TAKES_A_SEAT, Cancellation, Registration, RegistrationStatus, availability
-from models.roster import MAX_REASON_LENGTH, RosterError, RosterProblem, add, live_roster, move, remove
+from models.roster import MAX_REASON_LENGTH, RosterError, RosterProblem, add, check_target, live_roster, move, remove
 from models.staff import Authority
 
 # Participants per roster page: 30 seats and their waiting lists in a few pages.
@@ -146,15 +146,18 @@ async def on_button(update: Update, turn: Turn) -> None:
         if found is None:
             return
         registration, meeting = found
-        target = next((a for a in await availability(turn.session, meeting.id) if a.role.id == action.role_id), None)
-        if target is None:
-            turn.answer_button("stale_button")
+        try:
+            target = await check_target(turn.session, meeting.id, action.role_id, moving_from=registration.role_id)
+        except RosterError as error:
+            if error.problem is not RosterProblem.ROLE_FULL:
+                # Only a forged or outdated button names a role the meeting lacks, or the person's own.
+                turn.answer_button("stale_button")
+                return
+            turn.close_pressed_keyboard = True
+            _say_refusal(turn, error)
             return
         turn.close_pressed_keyboard = True
         if await keeps_draft(turn):
-            return
-        if target.full:
-            _refused(turn, RosterError(RosterProblem.ROLE_FULL, target))
             return
         role = target.role
         _await_reason(turn, MOVE, meeting.id, registration.id)
@@ -229,8 +232,9 @@ async def on_add_role(update: Update, turn: Turn) -> None:
     if conversation.step != ADD_ROLE or conversation.meeting_id != meeting.id:
         turn.answer_button("stale_button")
         return
-    role = await turn.session.get(Role, action.role_id)
-    if role is None or role.program_id != meeting.program_id:
+    try:
+        role = (await check_target(turn.session, meeting.id, action.role_id)).role
+    except RosterError:
         turn.answer_button("stale_button")
         return
     conversation.step = REASON_STEPS["add"]
@@ -253,7 +257,12 @@ async def _reason(turn: Turn, text: str) -> tuple[str, Meeting] | None:
 
 
 def _refused(turn: Turn, error: RosterError) -> None:
+    """A change refused once its reason was typed: the staff step ends."""
     turn.conversation.clear_draft()
+    _say_refusal(turn, error)
+
+
+def _say_refusal(turn: Turn, error: RosterError) -> None:
     if error.role is not None:
         role = error.role
         turn.say("roster_role_full", role=role.role.name, seats=role.seats, taken=role.taken,

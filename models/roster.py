@@ -34,6 +34,7 @@ from models.registration import (
     RoleAvailability,
     UnknownQuota,
     _lock_quota,
+    availability,
     end_registration,
     give_seat,
     locked,
@@ -74,6 +75,25 @@ async def live_roster(session: AsyncSession, meeting_id: int) -> list[Registrati
         .where(Registration.meeting_id == meeting_id, Registration.status != RegistrationStatus.CANCELLED)
         .order_by(Role.position, Role.id, Registration.status.in_(TAKES_A_SEAT).desc(), *WAITLIST_ORDER))
     return list(result)
+
+
+async def check_target(session: AsyncSession, meeting_id: int, role_id: int, *,
+                       moving_from: int | None = None) -> RoleAvailability:
+    """The role a change would put someone in, if the rules allow it; raises RosterError otherwise.
+
+    A role the meeting has no seats for is refused; so is, for a move from the role `moving_from`,
+    that same role or a full one. Checked before the PIC is asked for a reason, so they are not asked
+    for one in vain; `move` and `add` check again under the quota's lock.
+    """
+    target = next((a for a in await availability(session, meeting_id) if a.role.id == role_id), None)
+    if target is None:
+        raise RosterError(RosterProblem.UNKNOWN_ROLE)
+    if moving_from is not None:
+        if role_id == moving_from:
+            raise RosterError(RosterProblem.SAME_ROLE)
+        if target.full:
+            raise RosterError(RosterProblem.ROLE_FULL, target)
+    return target
 
 
 async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, role_id: int, actor_user_id: int,
@@ -137,9 +157,7 @@ async def remove(session: AsyncSession, *, meeting_id: int, registration_id: int
 async def add(session: AsyncSession, *, meeting: Meeting, role_id: int, full_name: str, institution: str,
               position: str, phone_e164: str, actor_user_id: int, reason: str, now: datetime) -> Registration:
     """Register someone who registered another way, with the consent the PIC says they gave offline."""
-    role = await session.get(Role, role_id)
-    if role is None or role.program_id != meeting.program_id:
-        raise RosterError(RosterProblem.UNKNOWN_ROLE)
+    role = (await check_target(session, meeting.id, role_id)).role
     try:
         # A refused registration leaves no participant behind.
         async with session.begin_nested():

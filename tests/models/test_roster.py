@@ -13,7 +13,7 @@ from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import ConsentRecord, Participant
 from models.personal_data import purge_expired
 from models.registration import Registration, RegistrationStatus, register
-from models.roster import RosterError, RosterProblem, add, live_roster, move, remove
+from models.roster import RosterError, RosterProblem, add, check_target, live_roster, move, remove
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 PIC = 7001
@@ -176,3 +176,18 @@ async def test_people_added_by_hand_are_purged_after_retention_and_their_consent
         assert await s.scalar(select(Participant.id)) is None
         consent = await s.scalar(select(ConsentRecord))
         assert (consent.participant_id, consent.recorded_by, consent.given) == (None, PIC, True)
+
+
+async def test_the_target_role_is_checked_before_a_reason_is_asked(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    async with sessions() as s, s.begin():
+        seated = await enrol(s, 0, "rm_desa")
+        meeting_id, desa, stakeholder = seated.meeting_id, await role_id(s, "rm_desa"), await role_id(s, "stakeholder")
+        assert (await check_target(s, meeting_id, stakeholder, moving_from=desa)).role.code == "stakeholder"
+        # An addition may join a full role's waiting list; a move may not.
+        assert (await check_target(s, meeting_id, desa)).full
+        problems = []
+        for target, moving_from in ((desa, stakeholder), (desa, desa), (10_000, None)):
+            with pytest.raises(RosterError) as refused:
+                await check_target(s, meeting_id, target, moving_from=moving_from)
+            problems.append(refused.value.problem)
+        assert problems == [RosterProblem.ROLE_FULL, RosterProblem.SAME_ROLE, RosterProblem.UNKNOWN_ROLE]
