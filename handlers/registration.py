@@ -8,7 +8,6 @@ message, or forged data, is answered as stale and the current step is asked agai
 from __future__ import annotations
 
 import enum
-import math
 from telegram import (
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -25,7 +24,7 @@ from handlers.pic_management import open_invite
 from handlers.planned_messages import seat_calendar
 from handlers.steps import text_step
 from handlers.texts import Html
-from handlers.views import describe_all, describe_registration
+from handlers.views import describe_all, describe_registration, page_count, page_nav, role_label
 from models.participant import has_current_consent, record_consent, upsert_participant
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting, Role, meeting_by_code, open_meetings, program_name_for, quota_for
@@ -135,19 +134,14 @@ async def _meetings_page(turn: Turn, page: int) -> tuple[Html, InlineKeyboardMar
     meetings = await open_meetings(turn.session, turn.now)
     if not meetings:
         return turn.texts("no_open_meetings"), None
-    pages = math.ceil(len(meetings) / MEETINGS_PER_PAGE)
-    page = min(max(page, 0), pages - 1)
+    pages = page_count(len(meetings), MEETINGS_PER_PAGE)
+    page, paging = page_nav(turn.texts, page, pages, cb.MeetingPage)
     rows = []
     for meeting in meetings[page * MEETINGS_PER_PAGE:(page + 1) * MEETINGS_PER_PAGE]:
         label_key = "meeting_wave" if meeting.wave else "meeting"
         label = turn.texts.label(label_key, province=meeting_title(meeting),
                                  date=meeting_short_date(meeting, turn.texts), wave=meeting.wave)
         rows.append([cb.button(label, cb.ChooseMeeting(meeting.id))])
-    paging = []
-    if page > 0:
-        paging.append(cb.button(turn.texts.label("prev"), cb.MeetingPage(page - 1)))
-    if page < pages - 1:
-        paging.append(cb.button(turn.texts.label("next"), cb.MeetingPage(page + 1)))
     if paging:
         rows.append(paging)
     return turn.texts("choose_meeting", page=page + 1, pages=pages), InlineKeyboardMarkup(rows)
@@ -181,11 +175,8 @@ async def _prompt_roles(turn: Turn) -> None:
     meeting = await _chosen_meeting(turn)
     if meeting is None:
         return
-    rows = []
-    for role in await availability(turn.session, meeting.id):
-        label = (turn.texts.label("role_full", role=role.role.name) if role.full else
-                 turn.texts.label("role", role=role.role.name, left=role.seats_left, seats=role.seats))
-        rows.append([cb.button(label, cb.ChooseRole(meeting.id, role.role.id))])
+    rows = [[cb.button(role_label(turn.texts, role), cb.ChooseRole(meeting.id, role.role.id))]
+            for role in await availability(turn.session, meeting.id)]
     turn.say("choose_role", InlineKeyboardMarkup(rows), meeting=meeting_title(meeting),
              when=meeting_when(meeting, turn.texts))
 

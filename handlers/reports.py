@@ -19,6 +19,7 @@ from handlers.formatting import meeting_title, meeting_when
 from handlers.report_files import attendance_label, national_chart, roster_csv, roster_xlsx, status_label
 from handlers.staff import authority, managed_meeting, refuse, run_for_meeting, staff_command
 from handlers.texts import Html, Texts
+from handlers.views import page_nav
 from models.audit import record_audit
 from models.program import Meeting
 from models.registration import RegistrationStatus
@@ -108,14 +109,9 @@ async def show_roster_page(turn: Turn, meeting: Meeting, page: int, *, rewrite: 
         turn.say("roster_empty", meeting=title)
         return
     pages = roster_pages(rows, turn.texts)
-    page = min(max(page, 0), len(pages) - 1)
+    page, nav = page_nav(turn.texts, page, len(pages), lambda n: cb.RosterListPage(meeting.id, n))
     text = Html("\n".join([turn.texts("report_roster_head", meeting=title, count=len(rows), page=page + 1,
                                       pages=len(pages)), *pages[page]]))
-    nav = []
-    if page > 0:
-        nav.append(cb.button(turn.texts.label("prev"), cb.RosterListPage(meeting.id, page - 1)))
-    if page < len(pages) - 1:
-        nav.append(cb.button(turn.texts.label("next"), cb.RosterListPage(meeting.id, page + 1)))
     keyboard = InlineKeyboardMarkup([nav]) if nav else None
     if rewrite:
         turn.rewrite_pressed(text, keyboard)

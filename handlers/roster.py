@@ -15,6 +15,7 @@ from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.staff import authority, managed_meeting, run_for_meeting, staff_command
 from handlers.steps import keeps_draft, text_step
+from handlers.views import page_count, page_nav, role_label
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting
 from models.registration import TAKES_A_SEAT, Cancellation, Registration, RegistrationStatus, availability
@@ -38,14 +39,9 @@ async def _roster_page(turn: Turn, op: str, meeting: Meeting, page: int) -> tupl
     people = await live_roster(turn.session, meeting.id)
     if not people:
         return turn.texts("roster_empty", meeting=meeting_title(meeting)), None
-    pages = (len(people) + PAGE - 1) // PAGE
-    page = min(max(page, 0), pages - 1)
+    pages = page_count(len(people), PAGE)
+    page, nav = page_nav(turn.texts, page, pages, lambda n: cb.RosterPage(op, meeting.id, n))
     rows = [[cb.button(_label(turn, r), cb.RosterPick(op, r.id))] for r in people[page * PAGE:(page + 1) * PAGE]]
-    nav = []
-    if page > 0:
-        nav.append(cb.button(turn.texts.label("prev"), cb.RosterPage(op, meeting.id, page - 1)))
-    if page < pages - 1:
-        nav.append(cb.button(turn.texts.label("next"), cb.RosterPage(op, meeting.id, page + 1)))
     if nav:
         rows.append(nav)
     text = turn.texts(f"roster_pick_{op}", meeting=meeting_title(meeting), page=page + 1, pages=pages)
@@ -136,7 +132,7 @@ async def on_button(update: Update, turn: Turn) -> None:
             turn.say("roster_remove_reason", name=registration.participant.full_name, role=registration.role.name,
                      meeting=meeting_title(meeting))
             return
-        rows = [[cb.button(_role_label(turn, a), cb.RosterMoveTo(registration.id, a.role.id))]
+        rows = [[cb.button(role_label(turn.texts, a), cb.RosterMoveTo(registration.id, a.role.id))]
                 for a in await availability(turn.session, meeting.id) if a.role.id != registration.role_id]
         turn.say("roster_move_choose_role", InlineKeyboardMarkup(rows), name=registration.participant.full_name,
                  role=registration.role.name)
@@ -166,12 +162,6 @@ async def on_button(update: Update, turn: Turn) -> None:
         return
     turn.answer_button("stale_button")
     turn.close_pressed_keyboard = True
-
-
-def _role_label(turn: Turn, role) -> str:  # type: ignore[no-untyped-def]
-    if role.full:
-        return turn.texts.label("role_full", role=role.role.name)
-    return turn.texts.label("role", role=role.role.name, left=role.seats_left, seats=role.seats)
 
 
 def _await_reason(turn: Turn, op: str, meeting_id: int, subject_id: int | None) -> None:
@@ -207,7 +197,7 @@ async def on_details(turn: Turn, text: str) -> None:
         conversation.clear_draft()
         return
     conversation.step = ADD_ROLE
-    rows = [[cb.button(_role_label(turn, a), cb.RosterAddRole(meeting.id, a.role.id))]
+    rows = [[cb.button(role_label(turn.texts, a), cb.RosterAddRole(meeting.id, a.role.id))]
             for a in await availability(turn.session, meeting.id)]
     turn.say("roster_add_choose_role", InlineKeyboardMarkup(rows), name=conversation.full_name,
              institution=conversation.institution, position=conversation.position, phone=conversation.phone_e164)

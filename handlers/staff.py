@@ -18,6 +18,7 @@ from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.steps import keeps_draft
+from handlers.views import page_count, page_nav
 from models.program import Meeting
 from models.staff import Authority, authority_of, manageable_meetings
 
@@ -82,15 +83,10 @@ async def run_for_meeting(turn: Turn, code: str, *, page: int = 0, rewrite: bool
             await COMMANDS[code](turn, meeting, who)
         return
     meetings = await manageable_meetings(turn.session, who)
-    pages = max((len(meetings) + PAGE - 1) // PAGE, 1)
-    page = min(max(page, 0), pages - 1)
+    pages = page_count(len(meetings), PAGE)
+    page, nav = page_nav(turn.texts, page, pages, lambda n: cb.StaffPage(code, n))
     shown = meetings[page * PAGE:(page + 1) * PAGE]
     rows = [[cb.button(meeting_title(m), cb.StaffPick(code, m.id))] for m in shown]
-    nav = []
-    if page > 0:
-        nav.append(cb.button(turn.texts.label("prev"), cb.StaffPage(code, page - 1)))
-    if page < pages - 1:
-        nav.append(cb.button(turn.texts.label("next"), cb.StaffPage(code, page + 1)))
     if nav:
         rows.append(nav)
     text = turn.texts("staff_choose_meeting", page=page + 1, pages=pages)

@@ -1,12 +1,16 @@
-"""How a registration reads in a message, wherever it is shown."""
+"""How things read in a message wherever they are shown: a registration, a role's seats, a page's buttons."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import Callable
 
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton
+
+from handlers import callback_data as cb
 from handlers.formatting import local_moment, registration_details
 from handlers.texts import Html, Texts
-from models.registration import Registration, RegistrationStatus, waitlist_position
+from models.registration import Registration, RegistrationStatus, RoleAvailability, waitlist_position
 
 
 async def describe_registration(session: AsyncSession, texts: Texts, registration: Registration) -> Html:
@@ -25,3 +29,28 @@ async def describe_all(session: AsyncSession, texts: Texts, registrations: list[
     """A header and every registration, one block each."""
     blocks = [await describe_registration(session, texts, r) for r in registrations]
     return Html("\n\n".join([texts("status_header"), *blocks]))
+
+
+def role_label(texts: Texts, role: RoleAvailability) -> str:
+    """A role button: its free seats, or that it is full."""
+    if role.full:
+        return texts.label("role_full", role=role.role.name)
+    return texts.label("role", role=role.role.name, left=role.seats_left, seats=role.seats)
+
+
+def page_count(items: int, per_page: int) -> int:
+    """How many pages the items fill; an empty list is one (empty) page."""
+    return max((items + per_page - 1) // per_page, 1)
+
+
+def page_nav(texts: Texts, page: int, pages: int,
+             action_for: Callable[[int], cb.Action]) -> tuple[int, list[InlineKeyboardButton]]:
+    """The page, kept within those there are (a button may be older than the list), and the buttons
+    to the pages beside it: none when there is only one."""
+    page = min(max(page, 0), pages - 1)
+    row = []
+    if page > 0:
+        row.append(cb.button(texts.label("prev"), action_for(page - 1)))
+    if page < pages - 1:
+        row.append(cb.button(texts.label("next"), action_for(page + 1)))
+    return page, row
