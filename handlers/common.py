@@ -31,6 +31,7 @@ from bot.clock import Clock
 from bot.settings import Settings
 from handlers.texts import Html, Texts
 from models.conversation import Conversation, claim_update, load_conversation
+from models.text_length import telegram_length
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -167,11 +168,6 @@ def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
             # Catalogue paragraphs are far below the limit; only a list has many of them.
             parts.append(paragraph[:limit])
     return [Html(part) for part in parts]
-
-
-def telegram_length(text: str) -> int:
-    # Telegram counts UTF-16 code units: an emoji outside the BMP counts twice.
-    return len(text.encode("utf-16-le")) // 2
 
 
 TurnHandler = Callable[[Update, Turn], Awaitable[None]]

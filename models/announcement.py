@@ -25,6 +25,7 @@ from models.participant import Participant
 from models.registration import Registration, RegistrationStatus
 from models.reminder_plan import Slot
 from models.staff import Authority
+from models.text_length import telegram_length
 
 
 class Announcement(Base):
@@ -68,11 +69,6 @@ class AnnouncementError(ValueError):
         self.problem = problem
 
 
-def _text_length(text: str) -> int:
-    # Telegram counts UTF-16 code units.
-    return len(text.encode("utf-16-le")) // 2
-
-
 def _recipients(meeting_id: int) -> Select[tuple[Registration]]:
     # Everyone holding or waiting for a seat who can be reached on Telegram at all.
     return (select(Registration).join(Participant, Participant.id == Registration.participant_id)
@@ -92,7 +88,7 @@ async def draft_announcement(session: AsyncSession, *, meeting_id: int, author_u
     body = body.strip()
     if not body:
         raise AnnouncementError(AnnouncementProblem.EMPTY)
-    if _text_length(body) > MAX_BODY_LENGTH:
+    if telegram_length(body) > MAX_BODY_LENGTH:
         raise AnnouncementError(AnnouncementProblem.TOO_LONG)
     announcement = Announcement(meeting_id=meeting_id, author_user_id=author_user_id, author_chat_id=author_chat_id,
                                 body=body, created_at=now)
