@@ -30,7 +30,7 @@ from handlers.staff_messages import render_staff
 from handlers.texts import Texts
 from models.announcement import report_finished
 from models.attendance import lapse_expired_offers, next_hold_expiry, reason_not_to_send
-from models.conversation import DEFAULT_LANGUAGE, languages_of
+from models.conversation import languages_of
 from models.outbox import (
     EARLIEST_PLANNED,
     MAX_ATTEMPTS,
@@ -164,7 +164,7 @@ class OutboxSender:
             languages = await languages_of(session, [_recipient(m) for m in claimed])
             for message in claimed:
                 user_id = _recipient(message)
-                texts = Texts(languages.get(user_id, DEFAULT_LANGUAGE))
+                texts = Texts(languages.get(user_id))
                 reply: Reply | None = None
                 if message.registration is None:
                     # A PIC's or organizer's message: its renderer knows whether it is still wanted.

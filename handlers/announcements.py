@@ -14,7 +14,7 @@ from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.planned_messages import announcement_text
-from handlers.staff import authority, managed_meeting, refuse, run_for_meeting, staff_command
+from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
 from handlers.steps import text_step
 from models.announcement import (
     MAX_BODY_LENGTH,
@@ -29,12 +29,6 @@ from models.program import Meeting
 from models.staff import Authority
 
 STEP = "announce_text"
-
-
-@conversation_turn
-async def command(update: Update, turn: Turn) -> None:
-    """/umumkan: choose the meeting (unless the PIC has one), then type the text."""
-    await run_for_meeting(turn, "umumkan")
 
 
 @staff_command("umumkan", starts_step=True)
@@ -102,5 +96,5 @@ async def on_button(update: Update, turn: Turn) -> None:
 
 def register_handlers(application: Application) -> None:
     """Add /umumkan and its preview's buttons."""
-    application.add_handler(CommandHandler("umumkan", command, filters=filters.ChatType.PRIVATE))
+    application.add_handler(CommandHandler("umumkan", command_handler("umumkan"), filters=filters.ChatType.PRIVATE))
     application.add_handler(CallbackQueryHandler(on_button, pattern=cb.matches(cb.AnnounceSend, cb.AnnounceDrop)))

@@ -14,9 +14,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from handlers import callback_data as cb
 from handlers.common import Reply, Turn, conversation_turn, set_chat_menu
 from handlers.formatting import local_date, local_moment, meeting_title
-from handlers.staff import authority, managed_meeting, refuse, run_for_meeting, staff_command
+from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
 from handlers.texts import Html, Texts
-from models.conversation import DEFAULT_LANGUAGE, languages_of
+from models.conversation import languages_of
 from models.program import Meeting
 from models.staff import (
     Authority,
@@ -52,13 +52,13 @@ async def set_admin_menus(bot: Bot, sessions: async_sessionmaker[AsyncSession], 
     async with sessions() as session:
         languages = await languages_of(session, list(admin_ids))
     for admin_id in sorted(admin_ids):
-        texts = Texts(languages.get(admin_id, DEFAULT_LANGUAGE))
-        await set_chat_menu(bot, admin_id, texts.commands() + texts.staff_commands(admin=True))
+        organizer = Authority(admin_id, is_admin=True, pic_meeting_ids=frozenset())
+        await set_chat_menu(bot, admin_id, staff_menu(Texts(languages.get(admin_id)), organizer))
 
 
 async def _texts_of(turn: Turn, telegram_user_id: int) -> Texts:
     languages = await languages_of(turn.session, [telegram_user_id])
-    return Texts(languages.get(telegram_user_id, DEFAULT_LANGUAGE))
+    return Texts(languages.get(telegram_user_id))
 
 
 def _welcome(texts: Texts, meeting: Meeting) -> Html:
@@ -94,12 +94,6 @@ async def open_invite(turn: Turn, user: User, token: str) -> None:
 
 
 # The organizers' panel.
-
-@conversation_turn
-async def on_pic_command(update: Update, turn: Turn) -> None:
-    """/pic: the PICs of a meeting, after it is chosen."""
-    await run_for_meeting(turn, "pic")
-
 
 @staff_command("pic")
 async def show_panel(turn: Turn, meeting: Meeting, who: Authority) -> None:
@@ -180,7 +174,8 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
         meeting = await turn.session.get(Meeting, assignment.meeting_id)
         turn.say("pic_revoked_done", name=_name(turn.texts, assignment), meeting=meeting_title(meeting))
         await _tell_pic(turn, assignment, meeting, granted=False)
-    elif isinstance(action, cb.PicFromRegistration):
+    else:
+        assert isinstance(action, cb.PicFromRegistration)  # the handler's pattern admits no other
         try:
             grant = await grant_from_registration(turn.session, action.registration_id, granted_by=turn.user_id,
                                                   now=turn.now)
@@ -193,14 +188,12 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
             return
         turn.say("pic_granted_done", name=_name(turn.texts, grant.assignment), meeting=meeting_title(meeting))
         await _tell_pic(turn, grant.assignment, meeting, granted=True)
-    else:
-        return
     # The panel, rewritten in place, shows the change.
     turn.rewrite_pressed(*await _panel(turn, meeting))
 
 
 def register_handlers(application: Application) -> None:
     """Add /pic and the panel's buttons."""
-    application.add_handler(CommandHandler("pic", on_pic_command, filters=filters.ChatType.PRIVATE))
+    application.add_handler(CommandHandler("pic", command_handler("pic"), filters=filters.ChatType.PRIVATE))
     application.add_handler(CallbackQueryHandler(on_panel_button, pattern=cb.matches(
         cb.PicInvite, cb.PicWithdrawInvite, cb.PicRevoke, cb.PicFromRegistration)))

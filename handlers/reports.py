@@ -17,7 +17,7 @@ from handlers import callback_data as cb
 from handlers.common import MESSAGE_LIMIT, Build, Document, Turn, telegram_length, conversation_turn
 from handlers.formatting import meeting_title, meeting_when
 from handlers.report_files import attendance_label, national_chart, roster_csv, roster_xlsx, status_label
-from handlers.staff import authority, managed_meeting, refuse, run_for_meeting, staff_command
+from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
 from handlers.texts import Html, Texts
 from handlers.views import page_nav
 from models.audit import record_audit
@@ -150,13 +150,6 @@ async def export(turn: Turn, meeting: Meeting, who: Authority) -> None:
 
 
 @conversation_turn
-async def on_command(update: Update, turn: Turn) -> None:
-    """/rekap, /peserta, /ekspor: on the PIC's meeting, or the one an organizer chooses."""
-    command = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
-    await run_for_meeting(turn, command)
-
-
-@conversation_turn
 async def on_national(update: Update, turn: Turn) -> None:
     """/rekap_nasional (organizers): every meeting as a table and as a chart."""
     if not (await authority(turn)).is_admin:
@@ -192,7 +185,8 @@ async def on_page(update: Update, turn: Turn) -> None:
 def register_handlers(application: Application) -> None:
     """Add the report commands and the roster's page buttons."""
     private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler(["rekap", "peserta", "ekspor"], on_command, filters=private))
+    for code in ("rekap", "peserta", "ekspor"):
+        application.add_handler(CommandHandler(code, command_handler(code), filters=private))
     application.add_handler(CommandHandler("rekap_nasional", on_national, filters=private))
     application.add_handler(CommandHandler("ekspor_semua", on_export_all, filters=private))
     application.add_handler(CallbackQueryHandler(on_page, pattern=cb.matches(cb.RosterListPage)))

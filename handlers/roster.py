@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
-from handlers.staff import authority, managed_meeting, run_for_meeting, staff_command
+from handlers.staff import authority, command_handler, managed_meeting, staff_command
 from handlers.steps import keeps_draft, text_step
 from handlers.views import page_count, page_nav, role_label
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
@@ -81,15 +81,6 @@ async def ask_details(turn: Turn, meeting: Meeting, who: Authority) -> None:
     turn.conversation.step = ADD_DETAILS
     turn.conversation.meeting_id = meeting.id
     turn.say("roster_add_ask", meeting=meeting_title(meeting))
-
-
-def _command(code: str):  # type: ignore[no-untyped-def]
-    @conversation_turn
-    async def handler(update: Update, turn: Turn) -> None:
-        await run_for_meeting(turn, code)
-
-    handler.__doc__ = f"/{code}: a roster change on the PIC's meeting, or one chosen."
-    return handler
 
 
 async def _managed_registration(turn: Turn, registration_id: int) -> tuple[Registration, Meeting] | None:
@@ -338,7 +329,7 @@ async def on_add_reason(turn: Turn, text: str) -> None:
 def register_handlers(application: Application) -> None:
     """Add /ubah, /pindah, /tambah, /keluarkan and their buttons."""
     for code in ("ubah", "pindah", "tambah", "keluarkan"):
-        application.add_handler(CommandHandler(code, _command(code), filters=filters.ChatType.PRIVATE))
+        application.add_handler(CommandHandler(code, command_handler(code), filters=filters.ChatType.PRIVATE))
     application.add_handler(CallbackQueryHandler(
         on_button, pattern=cb.matches(cb.RosterPage, cb.RosterPick, cb.RosterMoveTo)))
     application.add_handler(CallbackQueryHandler(on_add_role, pattern=cb.matches(cb.RosterAddRole)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
@@ -96,15 +96,22 @@ async def run_for_meeting(turn: Turn, code: str, *, page: int = 0, rewrite: bool
         turn.say_html(text, InlineKeyboardMarkup(rows))
 
 
+def command_handler(code: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    """The handler of the command /<code>: its action on the PIC's meeting, or on the one chosen."""
+
+    @conversation_turn
+    async def handler(update: Update, turn: Turn) -> None:
+        await run_for_meeting(turn, code)
+
+    handler.__name__ = handler.__qualname__ = f"on_{code}"
+    return handler
+
+
 @conversation_turn
 async def on_pick(update: Update, turn: Turn) -> None:
     """A meeting chosen for a staff command, or a page of the chooser."""
     action = cb.parse(update.callback_query.data)
     if isinstance(action, cb.StaffPage) and action.command in COMMANDS:
-        who = await authority(turn)
-        if not who.is_staff:
-            refuse(turn)
-            return
         await run_for_meeting(turn, action.command, page=action.page, rewrite=True)
         return
     if not isinstance(action, cb.StaffPick) or action.command not in COMMANDS:

@@ -6,10 +6,10 @@ import html
 import string
 
 from handlers.texts import english, indonesian
+from models.conversation import DEFAULT_LANGUAGE
 
 CATALOGUES: dict[str, dict[str, str]] = {"id": indonesian.TEXTS, "en": english.TEXTS}
 LANGUAGES = tuple(CATALOGUES)
-DEFAULT_LANGUAGE = "id"
 # Labels and command descriptions are user-facing too but are never parsed as HTML.
 LABEL_PREFIX = "btn_"
 COMMAND_PREFIX = "cmd_"
@@ -30,7 +30,8 @@ def placeholders(template: str) -> set[str]:
 class Texts:
     """The catalogue of one language, rendering messages (HTML) and button labels (plain)."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str | None) -> None:
+        # Someone who never wrote to the bot (None), or a language no longer offered, reads the default.
         self.language = language if language in CATALOGUES else DEFAULT_LANGUAGE
         self._catalogue = CATALOGUES[self.language]
 

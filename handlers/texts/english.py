@@ -121,7 +121,6 @@ TEXTS: dict[str, str] = {
     ),
     "attendance_recorded": "Thank you, your attendance at <b>{meeting}</b> is recorded. See you there!",
     "absence_recorded": "Thank you for letting us know. Your seat at <b>{meeting}</b> has been released.",
-    "absence_kept": "All right, your seat is kept. Please answer the attendance question above.",
     "seat_offer": (
         "🎟️ <b>A seat for you!</b> A {role} seat at <b>{meeting}</b> came free and we offer it to "
         "you.\n<b>Time:</b> {when}\n<b>Venue:</b> {venue}\n\n"

@@ -129,7 +129,6 @@ TEXTS: dict[str, str] = {
     ),
     "attendance_recorded": "Terima kasih, kehadiran Anda di <b>{meeting}</b> tercatat. Sampai jumpa!",
     "absence_recorded": "Terima kasih atas kabarnya. Kursi Anda di <b>{meeting}</b> telah dilepas.",
-    "absence_kept": "Baik, kursi Anda tetap tersimpan. Mohon jawab pertanyaan kehadiran di atas.",
     "seat_offer": (
         "🎟️ <b>Ada kursi untuk Anda!</b> Satu kursi {role} di <b>{meeting}</b> kosong dan kami "
         "tawarkan kepada Anda.\n<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}\n\n"
