@@ -27,7 +27,7 @@ from handlers.common import set_chat_menu
 from handlers.pic_management import staff_menu
 from handlers.texts import Texts
 from models.program import Meeting
-from models.reminder_plan import parse_duration
+from models.reminder_plan import format_duration, parse_duration
 from models.seat_schedule import plan_of
 
 log = logging.getLogger(__name__)
@@ -42,14 +42,13 @@ SLOT_TITLES = {"attendance": "pertanyaan Hadir / Tidak hadir", "attendance-nudge
 STARTS_TITLE = "pertemuan dimulai; pendaftaran tutup"
 
 
+SPAN_UNITS = {"d": "hari", "h": "jam", "m": "menit"}
+
+
 def _span(value: timedelta) -> str:
     """A duration as the page says it: 7 hari, 14 jam, 30 menit."""
-    minutes = int(value.total_seconds()) // 60
-    if minutes % (24 * 60) == 0:
-        return f"{minutes // (24 * 60)} hari"
-    if minutes % 60 == 0:
-        return f"{minutes // 60} jam"
-    return f"{minutes} menit"
+    short = format_duration(value)
+    return f"{short[:-1]} {SPAN_UNITS[short[-1]]}"
 
 
 async def meeting_moments(session: AsyncSession, meeting: Meeting) -> list[tuple[datetime, str]]:
