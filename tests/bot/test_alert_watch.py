@@ -12,6 +12,7 @@ from bot import alerts
 from bot.alerts import AlertWatch
 from bot.clock import FrozenClock
 from bot.database import session_factory
+from botapi_standin import WAIT
 from models.alerts import check_time_alerts
 from tests.models.factories import T0
 
@@ -47,8 +48,9 @@ async def test_a_check_asked_for_during_one_runs_after_it(engine: AsyncEngine,
     outbox = _Outbox()
     watch = AlertWatch(session_factory(engine), clock, outbox, frozenset())
     first = asyncio.create_task(watch.run())
-    while not checked:
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(WAIT):
+        while not checked:
+            await asyncio.sleep(0.01)
     # The clock jumps during the check: the check it asks for must see the new moment.
     clock.advance(timedelta(days=1))
     second = asyncio.create_task(watch.run())

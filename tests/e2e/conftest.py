@@ -15,7 +15,7 @@ from telegram.ext import Application
 from bot.app import build_application, polling
 from bot.clock import FrozenClock
 from bot.settings import Settings
-from botapi_standin import BotApiStandin
+from botapi_standin import WAIT, BotApiStandin
 from tests.conftest import with_shipped_program
 from tests.models.factories import T0
 
@@ -45,7 +45,7 @@ class RunningBot:
             return await read(session)
 
     async def eventually(self, read: Callable[[AsyncSession], Awaitable[T]], check: Callable[[T], bool],
-                         timeout: float = 5.0) -> T:
+                         timeout: float = WAIT) -> T:
         """Re-read the database until `check` holds for what was read; fail after `timeout` seconds."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
