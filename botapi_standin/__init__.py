@@ -3,8 +3,8 @@
 from .core import StandinCore
 from .errors import ApiError
 from .standin import BotApiStandin
-from .state import BotMessage, CallbackAnswer, CallRecord, WarningRecord
+from .state import WAIT, BotMessage, CallbackAnswer, CallRecord, WarningRecord
 from .users import StandinUser
 
 __all__ = ["ApiError", "BotApiStandin", "BotMessage", "CallbackAnswer", "CallRecord", "StandinCore",
-           "StandinUser", "WarningRecord"]
+           "StandinUser", "WAIT", "WarningRecord"]

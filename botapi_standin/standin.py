@@ -9,7 +9,7 @@ from aiohttp import web
 
 from .core import StandinCore
 from .server import build_app
-from .state import CallRecord, WarningRecord, wait_until
+from .state import WAIT, CallRecord, WarningRecord, wait_until
 from .users import StandinUser
 
 
@@ -184,7 +184,7 @@ class BotApiStandin:
         lowered = method.lower()
         return [c for c in self.core.calls if c.method.lower() == lowered]
 
-    async def wait_for(self, predicate: Callable[["BotApiStandin"], bool], timeout: float = 5.0) -> None:
+    async def wait_for(self, predicate: Callable[["BotApiStandin"], bool], timeout: float = WAIT) -> None:
         """Wait until predicate(standin) holds; re-checked after every Bot API request is answered."""
         if not await wait_until(self.core.activity, lambda: bool(predicate(self)), timeout):
             raise AssertionError(f"stand-in condition not met within {timeout}s")

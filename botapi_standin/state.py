@@ -38,6 +38,11 @@ class Signal:
         return True
 
 
+# How long a test waits for the bot before it fails. A wait returns the moment its condition holds, so a
+# generous ceiling costs nothing when the bot is quick and keeps a loaded machine from failing a test.
+WAIT = 30.0
+
+
 async def wait_until(signal: Signal, predicate: Callable[[], bool], timeout: float) -> bool:
     """Re-check predicate on every notify until it holds; False if timeout passes first."""
     loop = asyncio.get_running_loop()

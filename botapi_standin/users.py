@@ -9,7 +9,7 @@ from typing import Any, Callable
 from .core import StandinCore
 from .html_entities import utf16_len
 from .markup import keyboard_buttons
-from .state import BotMessage, CallbackAnswer, ChatState, wait_until
+from .state import WAIT, BotMessage, CallbackAnswer, ChatState, wait_until
 
 # TDLib's bot-command matcher: '/cmd' or '/cmd@botname' not glued to word characters or / < >.
 _COMMAND_RE = re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>@])")
@@ -101,7 +101,7 @@ class StandinUser:
 
     # ------------------------------------------------------------------ waiting
 
-    async def next_message(self, timeout: float = 5.0) -> BotMessage:
+    async def next_message(self, timeout: float = WAIT) -> BotMessage:
         """Wait for the next bot message not yet returned by next_message()."""
         chat = self._chat
         if not await wait_until(chat.signal, lambda: len(chat.bot_messages) > self._next_index, timeout):
@@ -114,12 +114,12 @@ class StandinUser:
         """Mark every message sent so far as seen by next_message()."""
         self._next_index = len(self._chat.bot_messages)
 
-    async def wait_for(self, predicate: Callable[["StandinUser"], bool], timeout: float = 5.0) -> None:
+    async def wait_for(self, predicate: Callable[["StandinUser"], bool], timeout: float = WAIT) -> None:
         """Wait until predicate(user) holds; re-checked whenever the bot changes this chat."""
         if not await wait_until(self._chat.signal, lambda: bool(predicate(self)), timeout):
             raise AssertionError(f"condition not met within {timeout}s\n{self.transcript()}")
 
-    async def wait_callback_answer(self, timeout: float = 5.0) -> CallbackAnswer:
+    async def wait_callback_answer(self, timeout: float = WAIT) -> CallbackAnswer:
         """Wait for the next answerCallbackQuery not yet returned by this method."""
         chat = self._chat
         if not await wait_until(chat.signal, lambda: len(chat.callback_answers) > self._next_answer, timeout):

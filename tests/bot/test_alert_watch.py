@@ -12,8 +12,9 @@ from bot import alerts
 from bot.alerts import AlertWatch
 from bot.clock import FrozenClock
 from bot.database import session_factory
+from botapi_standin import WAIT
 from models.alerts import check_time_alerts
-from tests.conftest import BEFORE_THE_ROUND
+from tests.models.factories import T0
 
 
 class _Outbox:
@@ -43,12 +44,13 @@ async def test_a_check_asked_for_during_one_runs_after_it(engine: AsyncEngine,
         running -= 1
 
     monkeypatch.setattr(alerts, "check_time_alerts", held_check)
-    clock = FrozenClock(BEFORE_THE_ROUND)
+    clock = FrozenClock(T0)
     outbox = _Outbox()
     watch = AlertWatch(session_factory(engine), clock, outbox, frozenset())
     first = asyncio.create_task(watch.run())
-    while not checked:
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(WAIT):
+        while not checked:
+            await asyncio.sleep(0.01)
     # The clock jumps during the check: the check it asks for must see the new moment.
     clock.advance(timedelta(days=1))
     second = asyncio.create_task(watch.run())
@@ -56,5 +58,5 @@ async def test_a_check_asked_for_during_one_runs_after_it(engine: AsyncEngine,
     gate.set()
     await asyncio.gather(first, second)
     assert most == 1, "two checks ran at once"
-    assert checked == [BEFORE_THE_ROUND, BEFORE_THE_ROUND + timedelta(days=1)]
+    assert checked == [T0, T0 + timedelta(days=1)]
     assert outbox.woken == 2

@@ -76,8 +76,11 @@ async def register_over_http(http: aiohttp.ClientSession, user_id: int) -> dict[
     view = await until(http, user_id, lambda v: "Stakeholder Provinsi" in str(last_bot(v)["inline_keyboard"]))
     await post(http, f"{actions}/press", {"message_id": last_bot(view)["message_id"],
                                           "data": button(last_bot(view), "Stakeholder Provinsi")})
-    for answer in ("Siti Rahma", "Dinas Perpustakaan Kota Bandung", "Pustakawan"):
-        await until(http, user_id, lambda v: v["items"][-1]["side"] == "bot")
+    # Each answer once its question is the newest message (the roles message was the bot's before the first).
+    for question, answer in (("nama lengkap", "Siti Rahma"), ("instansi", "Dinas Perpustakaan Kota Bandung"),
+                             ("jabatan", "Pustakawan")):
+        await until(http, user_id, lambda v, question=question: v["items"][-1]["side"] == "bot"
+                    and question in last_bot(v)["text"])
         await post(http, f"{actions}/text", {"text": answer})
     view = await until(http, user_id, lambda v: v["reply_keyboard"] is not None)
     share = view["reply_keyboard"]["keyboard"][0][0]

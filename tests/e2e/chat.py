@@ -7,7 +7,7 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from botapi_standin import BotApiStandin, BotMessage, StandinUser
+from botapi_standin import WAIT, BotApiStandin, BotMessage, StandinUser
 from models.outbox import MessageKind, OutboxMessage
 from models.participant import Participant
 from models.registration import Registration
@@ -20,7 +20,7 @@ ANSWERS = {
 }
 
 
-async def next_with(user: StandinUser, words: str, timeout: float = 5.0) -> BotMessage:
+async def next_with(user: StandinUser, words: str, timeout: float = WAIT) -> BotMessage:
     """The next message that contains `words`, passing over the ones before it."""
     while True:
         message = await user.next_message(timeout=timeout)

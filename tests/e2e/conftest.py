@@ -15,8 +15,9 @@ from telegram.ext import Application
 from bot.app import build_application, polling
 from bot.clock import FrozenClock
 from bot.settings import Settings
-from botapi_standin import BotApiStandin
-from tests.conftest import BEFORE_THE_ROUND
+from botapi_standin import WAIT, BotApiStandin
+from tests.conftest import with_shipped_program
+from tests.models.factories import T0
 
 T = TypeVar("T")
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
@@ -44,7 +45,7 @@ class RunningBot:
             return await read(session)
 
     async def eventually(self, read: Callable[[AsyncSession], Awaitable[T]], check: Callable[[T], bool],
-                         timeout: float = 5.0) -> T:
+                         timeout: float = WAIT) -> T:
         """Re-read the database until `check` holds for what was read; fail after `timeout` seconds."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
@@ -65,9 +66,12 @@ def bot_settings(standin: BotApiStandin, db_url: str, **overrides: object) -> Se
 @asynccontextmanager
 async def running_bot(standin: BotApiStandin, db_url: str, clock: FrozenClock | None = None,
                       **overrides: object) -> AsyncIterator[RunningBot]:
-    """The bot with these settings (admin_ids=… for organizers), polling the stand-in; pass `clock` to keep
-    one clock across a restart."""
-    clock = clock or FrozenClock(BEFORE_THE_ROUND)
+    """The bot with these settings (admin_ids=… for organizers), polling the stand-in on a new database; pass
+    `clock` to keep one clock across a restart."""
+    clock = clock or FrozenClock(T0)
+    # What the bot's start-up would load (at T0, by its clock), copied in: start-up loading is tested with
+    # `polling` in test_reminders and with `python -m bot` in test_restart.
+    await with_shipped_program(db_url)
     settings = bot_settings(standin, db_url, **overrides)
     async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
         yield RunningBot(standin, clock, settings, application)

@@ -56,7 +56,7 @@ async def test_invalid_and_valid_phones(bot) -> None:  # type: ignore[no-untyped
         await user.send_text(text)
         await user.next_message()
     assert user.reply_keyboard is not None  # the "share my number" button
-    for raw, answer in (("12345", "tidak valid"), ("021 5551234", "nomor HP"), ("telepon saya", "tidak valid")):
+    for raw, answer in (("12345", "tidak valid"), ("021 5551234", "bukan nomor kantor"), ("telepon saya", "tidak valid")):
         await user.send_text(raw)
         assert answer in (await user.next_message()).plain_text, user.transcript()
         assert "Bagikan nomor saya" in (await user.next_message()).plain_text

@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 from bot.settings import PROJECT_ROOT
+from botapi_standin import WAIT
 from tests.e2e.conftest import TOKEN
 
 
@@ -29,11 +30,13 @@ def test_the_play_script_registers_fills_waits_cancels_and_promotes(tmp_path) ->
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     bot = None
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + WAIT
+        while True:
             try:
                 urllib.request.urlopen(f"{base}/_standin/errors", timeout=1)
                 break
             except OSError:
+                assert time.monotonic() < deadline and standin.poll() is None, "the stand-in did not start"
                 time.sleep(0.1)
         bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -17,10 +17,9 @@ from bot.settings import DEFAULT_PROGRAM_FILE
 from models.outbox import MessageKind
 from models.program_file import apply_program, parse_program
 from models.registration import register as register_directly
-from tests.conftest import BEFORE_THE_ROUND
 from tests.e2e.chat import bytes_of, next_with, none_yet, outbox_statuses, register
 from tests.e2e.conftest import RunningBot, bot_settings
-from tests.models.factories import make_participant, meeting_and_role
+from tests.models.factories import T0, make_participant, meeting_and_role
 
 # Bengkulu, wave 1: Rabu, 26 Juli 2023 pukul 09.00 WIB (02:00 UTC), Hotel Mercure Bengkulu.
 START = datetime(2023, 7, 26, 2, 0, tzinfo=UTC)
@@ -147,6 +146,7 @@ async def test_a_moved_meeting_is_announced_with_a_new_calendar_file_and_reminde
     assert event.decoded("dtstart").isoformat() == "2023-08-02T09:00:00+07:00"
     # The old date's week reminder never comes; the new one does, in English.
     bot.clock.set(START - timedelta(days=7))
+    await none_yet(user, "Reminder")
     bot.clock.set(START)  # a week before the new date
     week = await next_with(user, "Reminder")
     assert "in 7 days" in week.plain_text and "Wednesday, 2 August 2023 at 09:00 WIB" in week.plain_text
@@ -155,7 +155,7 @@ async def test_a_moved_meeting_is_announced_with_a_new_calendar_file_and_reminde
 
 async def test_what_fell_due_while_the_bot_was_down_is_sent_if_it_still_makes_sense(standin, db_url) -> None:  # type: ignore[no-untyped-def]
     user = standin.user(9301)
-    clock = FrozenClock(BEFORE_THE_ROUND)
+    clock = FrozenClock(T0)
     settings = bot_settings(standin, db_url)
     async with polling(build_application(settings, clock=clock), poll_timeout=1):
         await register(user, BENGKULU, role="Pemustaka")
@@ -180,7 +180,7 @@ async def seat_people(session, count: int) -> list[int]:  # type: ignore[no-unty
     meeting, role = await meeting_and_role(session, BENGKULU, "stakeholder")
     people = [await make_participant(session, n) for n in range(count)]
     for person in people:
-        await register_directly(session, participant=person, meeting=meeting, role=role, now=BEFORE_THE_ROUND)
+        await register_directly(session, participant=person, meeting=meeting, role=role, now=T0)
     return [person.telegram_user_id for person in people]
 
 
@@ -191,7 +191,7 @@ async def test_a_fan_out_rides_out_429s_server_errors_timeouts_and_blocked_peopl
 
 
 async def fan_out_through_faults(standin: BotApiStandin, db_url: str) -> None:
-    clock = FrozenClock(BEFORE_THE_ROUND)
+    clock = FrozenClock(T0)
     settings = bot_settings(standin, db_url, rate_limit=True)
     async with polling(build_application(settings, clock=clock), poll_timeout=1) as application:
         running = RunningBot(standin, clock, settings, application)
@@ -211,10 +211,10 @@ async def fan_out_through_faults(standin: BotApiStandin, db_url: str) -> None:
                 await user.wait_for(lambda u: any("Pengingat" in m.plain_text for m in u.messages))
         # The 502 and the timeout are tried again after a pause; the blocked person is not.
         await running.eventually(lambda s: outbox_statuses(s, slow, (MessageKind.REMINDER,)),
-                                 lambda found: found[0] == "pending", timeout=15)
+                                 lambda found: found[0] == "pending")
         clock.advance(timedelta(seconds=31))
         for user_id in (failing, slow):
-            await users[user_id].wait_for(lambda u: any("Pengingat" in m.plain_text for m in u.messages), timeout=10)
+            await users[user_id].wait_for(lambda u: any("Pengingat" in m.plain_text for m in u.messages))
         # The stand-in has the message a moment before the bot has recorded it: wait for the record.
         async def week_statuses(session) -> list[list[str]]:  # type: ignore[no-untyped-def]
             return [await outbox_statuses(session, user_id, (MessageKind.REMINDER,))

@@ -20,11 +20,10 @@ from models.participant import upsert_participant
 from models.program import meeting_by_code
 from models.program_file import apply_program, parse_program
 from models.registration import register as claim
-from tests.conftest import BEFORE_THE_ROUND
 from tests.e2e.chat import bytes_of, next_with
 from tests.e2e.conftest import RunningBot, running_bot
 from tests.models import factories
-from tests.models.factories import meeting_and_role
+from tests.models.factories import T0, meeting_and_role
 
 ADMIN = 7001
 ACEH_PIC = 7002
@@ -55,7 +54,7 @@ async def seed(bot: RunningBot, meeting_code: str, roles: dict[str, int], first:
         for role_code, count in roles.items():
             meeting, role = await meeting_and_role(session, meeting_code, role_code)
             for _ in range(count):
-                moment = BEFORE_THE_ROUND + timedelta(minutes=n - first)
+                moment = T0 + timedelta(minutes=n - first)
                 person = await upsert_participant(
                     session, telegram_user_id=100_000 + n, chat_id=100_000 + n, full_name=long_name(n)[:120],
                     institution=("Dinas Perpustakaan & Kearsipan <Kabupaten> " * 3)[:120],
@@ -130,10 +129,10 @@ async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:  
     async def formula_name(session) -> None:  # type: ignore[no-untyped-def]
         person = await upsert_participant(session, telegram_user_id=200_001, chat_id=200_001,
                                           full_name=FORMULA, institution="@Dinas",
-                                          position="-Kepala", phone_e164="+6281299990000", now=BEFORE_THE_ROUND)
+                                          position="-Kepala", phone_e164="+6281299990000", now=T0)
         meeting, role = await meeting_and_role(session, "shm23-aceh", "stakeholder")
         await claim(session, participant=person, meeting=meeting, role=role,
-                    now=BEFORE_THE_ROUND + timedelta(hours=1))
+                    now=T0 + timedelta(hours=1))
 
     await bot.query(formula_name)
     await make_pic(bot, ACEH_PIC, "shm23-aceh")

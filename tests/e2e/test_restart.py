@@ -18,7 +18,7 @@ from benchmarks.fanout import seed_fanout
 from bot.database import create_engine, session_factory
 from bot.outbox import BATCH
 from bot.settings import PROJECT_ROOT
-from botapi_standin import BotApiStandin
+from botapi_standin import WAIT, BotApiStandin
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import Participant
 from models.registration import Registration
@@ -38,13 +38,9 @@ async def bot_process(standin, db_url: str, **settings: str) -> AsyncIterator[su
     process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        for _ in range(300):
-            if len(standin.calls_to("getUpdates")) > polls_before:
-                break
-            assert process.poll() is None, process.stdout.read().decode()
-            await asyncio.sleep(0.05)
-        else:
-            raise AssertionError("the bot did not start polling within 15 s")
+        await until(lambda: len(standin.calls_to("getUpdates")) > polls_before or process.poll() is not None,
+                    2 * WAIT, "the bot did not start polling")
+        assert process.poll() is None, process.stdout.read().decode()
         yield process
     finally:
         if process.poll() is None:
@@ -61,7 +57,7 @@ async def test_sigkill_in_the_middle_loses_nothing_and_repeats_nothing(standin, 
     user = standin.user(7001, "Siti")
     async with bot_process(standin, db_url) as process:
         await user.send_text("/start shm23-aceh")
-        await user.press(await user.next_message(timeout=10), text="Setuju")
+        await user.press(await user.next_message(), text="Setuju")
         await user.press(await user.next_message(), text="Stakeholder")
         assert "nama lengkap" in (await user.next_message()).plain_text
         # Hold the poll that would confirm the name, so Telegram keeps it and delivers it again.
@@ -74,7 +70,7 @@ async def test_sigkill_in_the_middle_loses_nothing_and_repeats_nothing(standin, 
     # Typed while the bot was down.
     await user.send_text(ANSWERS["institution"])
     async with bot_process(standin, db_url):
-        asked = await user.next_message(timeout=10)
+        asked = await user.next_message()
         assert "jabatan" in asked.plain_text, user.transcript()
         await user.send_text(ANSWERS["position"])
         assert "nomor HP" in (await user.next_message()).plain_text
@@ -125,7 +121,7 @@ async def test_sigkill_in_the_middle_of_a_fanout_loses_no_reminder_and_repeats_o
         sessions = session_factory(engine)
         try:
             async with bot_process(standin, db_url, OUTBOX_LEASE_SECONDS="3") as process:
-                await until(lambda: reminders_delivered(standin).total() >= 200, 40, "200 reminders were not sent")
+                await until(lambda: reminders_delivered(standin).total() >= 200, 4 * WAIT, "200 reminders were not sent")
                 process.send_signal(signal.SIGKILL)
                 process.wait(10)
             before_restart = reminders_delivered(standin)
@@ -140,7 +136,7 @@ async def test_sigkill_in_the_middle_of_a_fanout_loses_no_reminder_and_repeats_o
             assert 0 < len(in_flight) <= BATCH, in_flight
 
             async with bot_process(standin, db_url, OUTBOX_LEASE_SECONDS="3"):
-                await until(lambda: len(reminders_delivered(standin)) == FANOUT_PEOPLE, 60,
+                await until(lambda: len(reminders_delivered(standin)) == FANOUT_PEOPLE, 4 * WAIT,
                             "not everybody got the reminder")
 
                 async def unsettled() -> int:
@@ -148,9 +144,9 @@ async def test_sigkill_in_the_middle_of_a_fanout_loses_no_reminder_and_repeats_o
                         return await session.scalar(select(func.count()).where(
                             OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))) or 0
 
-                deadline = asyncio.get_running_loop().time() + 10
+                deadline = asyncio.get_running_loop().time() + WAIT
                 while await unsettled():
-                    assert asyncio.get_running_loop().time() < deadline, "the outbox did not settle within 10 s"
+                    assert asyncio.get_running_loop().time() < deadline, f"the outbox did not settle within {WAIT} s"
                     await asyncio.sleep(0.1)
                 # Anything sent twice would have gone out by now: the lease was 3 s.
                 await asyncio.sleep(0.5)

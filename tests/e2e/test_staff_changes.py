@@ -14,10 +14,9 @@ from models.program import Meeting, Role, meeting_by_code
 from models.program_file import ProgramFileError, parse_program
 from models.registration import Registration, RegistrationStatus, cancel
 from models.staff import PicInvite, create_invite, revoke_pic
-from tests.conftest import BEFORE_THE_ROUND
 from tests.e2e.chat import consent_and_choose, count_with, next_with
 from tests.e2e.conftest import running_bot
-from tests.models.factories import make_pic, seat
+from tests.models.factories import T0, make_pic, seat
 
 BENGKULU = "shm23-bengkulu"
 ACEH = "shm23-aceh"
@@ -35,7 +34,7 @@ async def test_an_announcement_reaches_every_live_participant_once_and_its_autho
         ids = [(await seat(session, BENGKULU, role, n)).participant.telegram_user_id
                for n, role in enumerate(["stakeholder", "stakeholder", "pemustaka", "pemustaka", "stakeholder"])]
         gone = await session.scalar(select(Registration).join(Participant).where(Participant.telegram_user_id == ids[4]))
-        await cancel(session, gone.id, now=BEFORE_THE_ROUND)
+        await cancel(session, gone.id, now=T0)
         return ids
 
     ids = await bot.query(setup)
@@ -73,7 +72,7 @@ async def test_another_provinces_announcement_cannot_be_sent_with_a_forged_butto
         await seat(session, ACEH, "stakeholder", 1)
         aceh = await session.scalar(select(Meeting).where(Meeting.code == ACEH))
         return (await draft_announcement(session, meeting_id=aceh.id, author_user_id=7002, author_chat_id=7002,
-                                         body="Info Aceh", now=BEFORE_THE_ROUND)).id
+                                         body="Info Aceh", now=T0)).id
 
     announcement_id = await bot.query(setup)
     pic = bot.standin.user(PIC)
@@ -108,8 +107,8 @@ async def test_forged_staff_buttons_naming_another_provinces_people_are_refused(
         await seat(session, ACEH, "pemustaka", 3)  # waits
         aceh = await meeting_by_code(session, ACEH)
         announcement = await draft_announcement(session, meeting_id=aceh.id, author_user_id=7002, author_chat_id=7002,
-                                                body="Info Aceh", now=BEFORE_THE_ROUND)
-        invite = await create_invite(session, meeting_id=aceh.id, created_by=ADMIN, now=BEFORE_THE_ROUND)
+                                                body="Info Aceh", now=T0)
+        invite = await create_invite(session, meeting_id=aceh.id, created_by=ADMIN, now=T0)
         stakeholder = await session.scalar(select(Role.id).where(Role.code == "stakeholder"))
         return aceh.id, aceh_seated.id, stakeholder, announcement.id, invite.id
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from models.program_file import apply_program, read_program_file
 from models.registration import Registration, register
 from models.staff import PicAssignment
 
+# The tests' "now": 1 July 2023, 10:00 WIB, before the provincial round, so every shipped meeting is open.
 T0 = datetime(2023, 7, 1, 3, 0, tzinfo=UTC)
 
 
@@ -45,6 +47,12 @@ async def seat(session: AsyncSession, meeting_code: str, role_code: str, n: int,
     meeting, role = await meeting_and_role(session, meeting_code, role_code)
     person = await make_participant(session, n)
     return await register(session, participant=person, meeting=meeting, role=role, now=now)
+
+
+async def seats(session: AsyncSession, meeting_code: str, role_code: str, people: Iterable[int], now: datetime = T0,
+                apart: timedelta = timedelta(0)) -> list[Registration]:
+    """Participants `people` registered for the role one after the other, `apart` in time, as `seat` does."""
+    return [await seat(session, meeting_code, role_code, n, now + i * apart) for i, n in enumerate(people)]
 
 
 async def make_pic(session: AsyncSession, meeting_code: str, user_id: int, now: datetime = T0) -> PicAssignment:

@@ -14,10 +14,10 @@ from models.attendance import answer_attendance, lapse_expired_offers
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import set_reachable
 from models.program_file import ProgramFileError, parse_program
-from models.registration import cancel, register
+from models.registration import cancel
 from models.reports import meetings_ahead
 from models.staff import PicAssignment
-from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+from tests.models.factories import T0, make_pic, meeting_and_role, seat, seats
 
 BENGKULU = "shm23-bengkulu"  # Wednesday 26 July 2023, 09:00 WIB (02:00 UTC)
 START = datetime(2023, 7, 26, 2, 0, tzinfo=UTC)
@@ -25,18 +25,10 @@ PIC = 777
 
 
 @pytest.fixture
-async def program(sessions):  # type: ignore[no-untyped-def]
+async def program(program, sessions):  # type: ignore[no-untyped-def]
+    """The shipped program, with a PIC for Bengkulu appointed the day before."""
     async with sessions() as session, session.begin():
-        await load_shipped_program(session)
-        meeting, _ = await meeting_and_role(session, BENGKULU, "pemustaka")
-        session.add(PicAssignment(meeting_id=meeting.id, telegram_user_id=PIC, chat_id=PIC, display_name="PIC",
-                                  granted_via="invite", granted_by=1, granted_at=T0 - timedelta(days=1)))
-
-
-async def fill(session, role_code: str, people: int, *, now=T0, first: int = 0):  # type: ignore[no-untyped-def]
-    meeting, role = await meeting_and_role(session, BENGKULU, role_code)
-    return [await register(session, participant=await make_participant(session, n), meeting=meeting, role=role,
-                           now=now) for n in range(first, first + people)]
+        await make_pic(session, BENGKULU, PIC, now=T0 - timedelta(days=1))
 
 
 async def alerts(session) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
@@ -53,7 +45,7 @@ async def digests(session) -> list[OutboxMessage]:  # type: ignore[no-untyped-de
 
 async def test_threshold_and_full_fire_once_per_crossing(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated = await fill(s, "stakeholder", 19)
+        seated = await seats(s, BENGKULU, "stakeholder", range(19))
         kinds = [kind for kind, _ in await alerts(s)]
         # 15 of 18 is the 80% mark; 16 and 17 say nothing; 18 is full; the 19th waits.
         assert kinds == ["threshold", "full", "waitlist_grew"]
@@ -62,7 +54,7 @@ async def test_threshold_and_full_fire_once_per_crossing(sessions, program) -> N
         await cancel(s, seated[0].id, now=T0)
         # A seat left empty below full re-arms it; the next registration fills the role again.
         await cancel(s, seated[1].id, now=T0)
-        await fill(s, "stakeholder", 1, first=50)
+        await seat(s, BENGKULU, "stakeholder", 50)
         kinds = [kind for kind, _ in await alerts(s)]
         assert kinds == ["threshold", "full", "waitlist_grew", "seat_freed", "seat_freed", "full"]
         freed = [details for kind, details in await alerts(s) if kind == "seat_freed"]
@@ -73,7 +65,7 @@ async def test_threshold_and_full_fire_once_per_crossing(sessions, program) -> N
 
 async def test_alerts_within_the_window_share_one_digest_and_a_digest_carries_them_once(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        await fill(s, "pemustaka", 3)
+        await seats(s, BENGKULU, "pemustaka", range(3))
         rows = await digests(s)
         assert len(rows) == 1 and rows[0].recipient_user_id == PIC
         assert rows[0].due_at == T0 + timedelta(minutes=10)
@@ -85,7 +77,7 @@ async def test_alerts_within_the_window_share_one_digest_and_a_digest_carries_th
         assert again is not None and len(again.alerts) == 3
         rows[0].status = OutboxStatus.SENT
         # A later alert opens a new window; the alerts already carried are not in it.
-        await fill(s, "pemustaka", 1, now=T0 + timedelta(hours=1), first=10)
+        await seat(s, BENGKULU, "pemustaka", 10, T0 + timedelta(hours=1))
         rows = await digests(s)
         assert len(rows) == 2
         later = await take_digest(s, rows[1])
@@ -95,14 +87,14 @@ async def test_alerts_within_the_window_share_one_digest_and_a_digest_carries_th
 async def test_quiet_hours_hold_a_digest_until_morning_in_the_meetings_zone(sessions, program) -> None:  # type: ignore[no-untyped-def]
     night = datetime(2023, 7, 10, 16, 0, tzinfo=UTC)  # 23:00 WIB
     async with sessions() as s, s.begin():
-        await fill(s, "pemustaka", 1, now=night)
+        await seat(s, BENGKULU, "pemustaka", 0, night)
         (row,) = await digests(s)
         assert row.due_at == datetime(2023, 7, 11, 0, 0, tzinfo=UTC)  # 07:00 WIB
 
 
 async def test_the_unconfirmed_alert_a_day_before_goes_at_once_even_at_night(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated = await fill(s, "stakeholder", 3)
+        seated = await seats(s, BENGKULU, "stakeholder", range(3))
     # Someone answers; the others do not. The day before, at 23:00 WIB:
     async with sessions() as s, s.begin():
         await answer_attendance(s, seated[0].id, will_attend=True, now=START - timedelta(days=3))
@@ -119,7 +111,7 @@ async def test_the_unconfirmed_alert_a_day_before_goes_at_once_even_at_night(ses
 
 async def test_lagging_fires_once_from_the_configured_day(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        await fill(s, "stakeholder", 3)
+        await seats(s, BENGKULU, "stakeholder", range(3))
         await check_time_alerts(s, now=START - timedelta(days=15))
         assert [k for k, _ in await alerts(s) if k == "lagging"] == []
         await check_time_alerts(s, now=START - timedelta(days=14))
@@ -135,7 +127,7 @@ async def test_lagging_fires_once_from_the_configured_day(sessions, program) -> 
 
 async def test_tidak_hadir_and_a_lapsed_hold_report_where_the_seat_went(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, waiting = await fill(s, "pemustaka", 2)
+        seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2))
     async with sessions() as s, s.begin():
         await answer_attendance(s, seated.id, will_attend=False, now=START - timedelta(days=3))
         await lapse_expired_offers(s, now=START - timedelta(days=2))
@@ -149,7 +141,7 @@ async def test_the_cause_of_a_freed_seat_is_the_one_its_caller_gives(sessions, p
     from models.roster import remove
 
     async with sessions() as s, s.begin():
-        seated, first, second, third = await fill(s, "pemustaka", 4)
+        seated, first, second, third = await seats(s, BENGKULU, "pemustaka", range(4))
     async with sessions() as s, s.begin():
         await answer_attendance(s, seated.id, will_attend=False, now=START - timedelta(days=3))
         await release_seat(s, first.id, now=START - timedelta(days=3))
@@ -184,7 +176,7 @@ async def test_two_checks_recording_one_alert_at_once_record_it_once_and_both_co
 
 async def test_blocking_the_bot_alerts_the_meetings_of_the_person(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        (seated,) = await fill(s, "pemustaka", 1)
+        seated = await seat(s, BENGKULU, "pemustaka", 0)
         await set_reachable(s, seated.participant.telegram_user_id, False, now=T0)
         await set_reachable(s, seated.participant.telegram_user_id, False, now=T0 + timedelta(hours=1))
         assert [d for k, d in await alerts(s) if k == "unreachable"] == [
@@ -193,7 +185,7 @@ async def test_blocking_the_bot_alerts_the_meetings_of_the_person(sessions, prog
 
 async def test_a_revoked_pic_gets_nothing(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        await fill(s, "pemustaka", 1)
+        await seat(s, BENGKULU, "pemustaka", 0)
         (row,) = await digests(s)
         pic = await s.scalar(select(PicAssignment))
         pic.revoked_at, pic.revoked_by = T0, 1
@@ -244,8 +236,8 @@ async def test_a_move_by_staff_reports_the_seat_left_behind_and_the_role_it_fill
     from models.roster import move
 
     async with sessions() as s, s.begin():
-        seated = await fill(s, "stakeholder", 18)
-        (waiting,) = await fill(s, "stakeholder", 1, first=30)
+        seated = await seats(s, BENGKULU, "stakeholder", range(18))
+        waiting = await seat(s, BENGKULU, "stakeholder", 30)
         _, pemustaka = await meeting_and_role(s, BENGKULU, "pemustaka")
         await move(s, meeting_id=seated[0].meeting_id, registration_id=seated[0].id, role_id=pemustaka.id,
                    actor_user_id=PIC, reason="salah pilih peran", now=T0)

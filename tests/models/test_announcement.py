@@ -22,16 +22,10 @@ from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.registration import Registration, cancel, register
 from models.roster import add
 from models.staff import Authority
-from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+from tests.models.factories import T0, make_participant, meeting_and_role
 
 PIC = 7001
 BENGKULU = "shm23-bengkulu"
-
-
-@pytest.fixture
-async def program(sessions):  # type: ignore[no-untyped-def]
-    async with sessions() as session, session.begin():
-        await load_shipped_program(session)
 
 
 async def roster(s):  # type: ignore[no-untyped-def]

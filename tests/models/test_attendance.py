@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.settings import DEFAULT_PROGRAM_FILE
@@ -23,17 +22,13 @@ from models.program_file import apply_program, parse_program
 from models.registration import Registration, RegistrationStatus, availability, cancel, register, waitlist_position
 from models.reports import roster
 from models.roster import live_roster
-from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+from tests.models.factories import T0, make_participant, seat, seats
 
 # Bengkulu, wave 1: Wednesday 26 July 2023, 09:00 WIB.
 BENGKULU = "shm23-bengkulu"
 QUESTION_TIME = T0.replace(day=23, hour=2)  # 3 days before, 09:00 WIB
-
-
-@pytest.fixture
-async def program(sessions):  # type: ignore[no-untyped-def]
-    async with sessions() as session, session.begin():
-        await load_shipped_program(session)
+# People register a second apart, so the waiting list's order is also the order in time.
+APART = timedelta(seconds=1)
 
 
 async def planned(session, registration_id: int, status: OutboxStatus | None = OutboxStatus.PENDING):  # type: ignore[no-untyped-def]
@@ -44,15 +39,9 @@ async def planned(session, registration_id: int, status: OutboxStatus | None = O
     return [(m.kind.value, m.slot) for m in await session.scalars(query)]
 
 
-async def fill(session, role_code: str, people: int, *, now=T0, meeting_code: str = BENGKULU):  # type: ignore[no-untyped-def]
-    meeting, role = await meeting_and_role(session, meeting_code, role_code)
-    return [await register(session, participant=await make_participant(session, n), meeting=meeting, role=role,
-                           now=now + timedelta(seconds=n)) for n in range(people)]
-
-
 async def test_a_seat_plans_three_reminders_and_the_attendance_questions(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, waiting = await fill(s, "pemustaka", 2)
+        seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         assert await planned(s, seated.id) == [
             ("reminder", "reminder-7d"), ("attendance", "attendance"), ("reminder", "reminder-1d"),
             ("attendance_nudge", "attendance-nudge"), ("reminder", "reminder-2h")]
@@ -63,14 +52,14 @@ async def test_a_seat_plans_three_reminders_and_the_attendance_questions(session
 
 async def test_a_late_registration_gets_only_the_reminders_still_ahead_and_counts_as_confirmed(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        (late,) = await fill(s, "pemustaka", 1, now=QUESTION_TIME + timedelta(days=1))
+        late = await seat(s, BENGKULU, "pemustaka", 0, QUESTION_TIME + timedelta(days=1))
         assert await planned(s, late.id) == [("reminder", "reminder-1d"), ("reminder", "reminder-2h")]
         assert late.attendance is True
 
 
 async def test_cancelling_withdraws_what_was_planned(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        (seated,) = await fill(s, "pemustaka", 1)
+        seated = await seat(s, BENGKULU, "pemustaka", 0)
         await cancel(s, seated.id, now=T0 + timedelta(days=1))
         assert await planned(s, seated.id) == []
         assert len(await planned(s, seated.id, OutboxStatus.OBSOLETE)) == 5
@@ -78,7 +67,7 @@ async def test_cancelling_withdraws_what_was_planned(sessions, program) -> None:
 
 async def test_weeks_ahead_a_freed_seat_is_given_outright_and_announced(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, waiting = await fill(s, "pemustaka", 2)
+        seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         outcome = await cancel(s, seated.id, now=T0 + timedelta(days=1))
         assert outcome.promoted is waiting and outcome.offered is None
         assert waiting.status == RegistrationStatus.SEATED
@@ -88,7 +77,7 @@ async def test_weeks_ahead_a_freed_seat_is_given_outright_and_announced(sessions
 
 async def test_tidak_hadir_offers_the_seat_with_a_hold_and_ambil_takes_it(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, first, second = await fill(s, "pemustaka", 3)
+        seated, first, second = await seats(s, BENGKULU, "pemustaka", range(3), apart=APART)
         answer = await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
         assert answer.outcome == Outcome.SEAT_FREED and seated.status == RegistrationStatus.CANCELLED
         assert seated.attendance is False
@@ -119,7 +108,7 @@ async def offer_slot(session, registration_id: int) -> str:  # type: ignore[no-u
 
 async def test_a_lapsed_hold_passes_the_seat_on_and_it_is_never_held_twice(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, first, second = await fill(s, "pemustaka", 3)
+        seated, first, second = await seats(s, BENGKULU, "pemustaka", range(3), apart=APART)
         await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
         assert await lapse_expired_offers(s, now=QUESTION_TIME + timedelta(hours=23)) == []
         lapsed_at = QUESTION_TIME + timedelta(hours=24)
@@ -140,7 +129,7 @@ async def test_a_lapsed_hold_passes_the_seat_on_and_it_is_never_held_twice(sessi
 
 async def test_after_a_lapse_status_the_roster_and_the_next_offer_share_one_waiting_order(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, first, second, third = await fill(s, "pemustaka", 4)
+        seated, first, second, third = await seats(s, BENGKULU, "pemustaka", range(4), apart=APART)
         await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
         await lapse_expired_offers(s, now=QUESTION_TIME + timedelta(days=1))
         assert (first.status, second.status) == (RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED)
@@ -157,7 +146,7 @@ async def test_after_a_lapse_status_the_roster_and_the_next_offer_share_one_wait
 
 async def test_after_a_lapse_with_nobody_else_waiting_the_person_may_still_take_the_free_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, first = await fill(s, "pemustaka", 2)
+        seated, first = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
         await lapse_expired_offers(s, now=QUESTION_TIME + timedelta(days=1))
         assert first.status == RegistrationStatus.WAITLISTED
@@ -167,7 +156,7 @@ async def test_after_a_lapse_with_nobody_else_waiting_the_person_may_still_take_
 
 async def test_the_hold_shrinks_as_the_meeting_nears_and_no_offer_is_made_once_it_began(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, first = await fill(s, "pemustaka", 2)
+        seated, first = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         start = seated.meeting.starts_at
         await answer_attendance(s, seated.id, will_attend=False, now=start - timedelta(hours=6))
         assert first.offered_until == start - timedelta(hours=3)
@@ -176,7 +165,7 @@ async def test_the_hold_shrinks_as_the_meeting_nears_and_no_offer_is_made_once_i
 
 async def test_hadir_is_recorded_and_withdraws_the_second_asking(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        (seated,) = await fill(s, "pemustaka", 1)
+        seated = await seat(s, BENGKULU, "pemustaka", 0)
         answer = await answer_attendance(s, seated.id, will_attend=True, now=QUESTION_TIME)
         assert answer.outcome == Outcome.RECORDED and seated.attendance is True
         assert [k for k, _ in await planned(s, seated.id)] == ["reminder", "reminder", "reminder"]
@@ -184,7 +173,7 @@ async def test_hadir_is_recorded_and_withdraws_the_second_asking(sessions, progr
 
 async def test_due_messages_are_checked_again_when_sent(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, waiting = await fill(s, "pemustaka", 2)
+        seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         nudge = await s.scalar(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.ATTENDANCE_NUDGE))
         assert reason_not_to_send(nudge, seated, QUESTION_TIME) is None
         seated.attendance = True
@@ -197,7 +186,7 @@ async def test_due_messages_are_checked_again_when_sent(sessions, program) -> No
 
 async def test_a_moved_meeting_tells_everyone_and_moves_the_reminders(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, waiting = await fill(s, "pemustaka", 2)
+        seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         await answer_attendance(s, seated.id, will_attend=True, now=T0 + timedelta(days=1))
         source = read_program_file_text().replace("26 July 2023\n    date: 2023-07-26", "26 July 2023\n    date: 2023-08-02")
         assert source != read_program_file_text()
@@ -217,7 +206,7 @@ async def test_a_moved_meeting_tells_everyone_and_moves_the_reminders(sessions, 
 
 async def test_a_meeting_moved_and_moved_back_has_its_reminders_again(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        (seated,) = await fill(s, "pemustaka", 1)
+        seated = await seat(s, BENGKULU, "pemustaka", 0)
         before = await planned(s, seated.id)
         original = read_program_file_text()
         moved = original.replace("26 July 2023\n    date: 2023-07-26", "26 July 2023\n    date: 2023-08-02")
@@ -231,7 +220,7 @@ async def test_a_meeting_moved_and_moved_back_has_its_reminders_again(sessions, 
 
 async def test_raising_a_quota_passes_the_new_seats_to_those_waiting_in_order(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, first, second, third = await fill(s, "pemustaka", 4)
+        seated, first, second, third = await seats(s, BENGKULU, "pemustaka", range(4), apart=APART)
         one_seat = "{code: pemustaka, name: Pemustaka yang terdampak TPBIS, seats: 1}"
         original = read_program_file_text()
         assert one_seat in original
@@ -252,7 +241,7 @@ async def test_raising_a_quota_passes_the_new_seats_to_those_waiting_in_order(se
 
 async def test_a_date_announced_later_plans_the_reminders_then(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        (seated,) = await fill(s, "pemustaka", 1, meeting_code="shm23-aceh")
+        seated = await seat(s, "shm23-aceh", "pemustaka", 0)
         assert await planned(s, seated.id) == []
         source = read_program_file_text().replace(
             "code: shm23-aceh\n    province: \"11\"  # Aceh, WIB\n    city: Banda Aceh\n    date: menyusul",

@@ -20,24 +20,17 @@ from models.outbox import (
     record_outcome,
     withdraw,
 )
-from models.registration import register
 from models.reminder_plan import Slot
-from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+from tests.models.factories import T0, seats
 
 LEASE = timedelta(minutes=2)
 
 
 @pytest.fixture
-async def registration_ids(sessions) -> list[int]:  # type: ignore[no-untyped-def]
+async def registration_ids(sessions, program) -> list[int]:  # type: ignore[no-untyped-def]
     """Forty seated people at an undated meeting (so nothing is planned for them yet)."""
     async with sessions() as s, s.begin():
-        await load_shipped_program(s)
-        meeting, role = await meeting_and_role(s, "shm23-aceh", "stakeholder")
-        ids = []
-        for n in range(40):
-            registration = await register(s, participant=await make_participant(s, n), meeting=meeting, role=role,
-                                          now=T0)
-            ids.append(registration.id)
+        ids = [registration.id for registration in await seats(s, "shm23-aceh", "stakeholder", range(40))]
         await s.flush()
         assert await s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
         return ids

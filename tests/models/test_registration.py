@@ -17,13 +17,7 @@ from models.registration import (
     register,
     waitlist_position,
 )
-from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
-
-
-@pytest.fixture
-async def program(sessions):  # type: ignore[no-untyped-def]
-    async with sessions() as session, session.begin():
-        await load_shipped_program(session)
+from tests.models.factories import T0, make_participant, meeting_and_role
 
 
 async def test_seats_fill_then_waiting_list_in_order(sessions, program) -> None:  # type: ignore[no-untyped-def]

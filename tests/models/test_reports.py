@@ -4,38 +4,27 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import event, select, update
 
 from models.alert_rules import AlertRules
 from models.attendance import answer_attendance
 from models.program import Meeting, Program
-from models.registration import Registration, RegistrationStatus, cancel, register
+from models.registration import Registration, RegistrationStatus, cancel
 from models.reports import listed_meetings, meeting_recap, national_recap, roster
-from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+from tests.models.factories import T0, meeting_and_role, seats
 
 # Six days before Bengkulu's meeting (26 July 2023, 09:00 WIB): inside the 14-day at-risk window.
 NEAR_BENGKULU = datetime(2023, 7, 20, 3, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def program(sessions):  # type: ignore[no-untyped-def]
-    async with sessions() as session, session.begin():
-        await load_shipped_program(session)
-
-
-async def fill(s, meeting_code: str, role_code: str, people: range, start: datetime) -> list[Registration]:  # type: ignore[no-untyped-def]
-    meeting, role = await meeting_and_role(s, meeting_code, role_code)
-    return [await register(s, participant=await make_participant(s, n), meeting=meeting, role=role,
-                           now=start + timedelta(minutes=i)) for i, n in enumerate(people)]
+# People register a minute apart.
+APART = timedelta(minutes=1)
 
 
 async def test_meeting_recap_counts_every_role(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         # Tim Sinergi: 5 seats, 7 people: 5 seated and 2 waiting; one seat cancelled promotes the first.
-        sinergi = await fill(s, "shm23-aceh", "tim_sinergi", range(7), T0)
+        sinergi = await seats(s, "shm23-aceh", "tim_sinergi", range(7), T0, APART)
         await cancel(s, sinergi[0].id, now=T0 + timedelta(hours=1))
-        await fill(s, "shm23-aceh", "stakeholder", range(10, 13), T0)
+        await seats(s, "shm23-aceh", "stakeholder", range(10, 13), T0, APART)
         meeting, _ = await meeting_and_role(s, "shm23-aceh", "tim_sinergi")
         # Two of the seated say they will come, one says not (Aceh's date is not set: no reminders).
         await s.execute(update(Registration).where(Registration.id.in_([sinergi[1].id, sinergi[2].id]))
@@ -57,7 +46,7 @@ async def test_meeting_recap_counts_every_role(sessions, program) -> None:  # ty
 async def test_offered_seats_are_held_and_at_risk_follows_the_alert_rule(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         # The attendance question has gone out (3 days before): a freed seat is offered, not given.
-        regs = await fill(s, "shm23-bengkulu", "fasilitator", range(4), T0)
+        regs = await seats(s, "shm23-bengkulu", "fasilitator", range(4), T0, APART)
         late = datetime(2023, 7, 24, 3, 0, tzinfo=UTC)
         await answer_attendance(s, regs[0].id, will_attend=False, now=late)
         meeting, _ = await meeting_and_role(s, "shm23-bengkulu", "fasilitator")
@@ -84,12 +73,12 @@ async def test_recaps_follow_the_programs_alert_rules(sessions, program) -> None
 
 async def test_roster_orders_roles_status_and_queue_in_local_time(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        await fill(s, "shm23-aceh", "pemustaka", range(3), T0)
-        await fill(s, "shm23-aceh", "tim_sinergi", range(10, 12), T0 + timedelta(hours=2))
-        cancelled = await fill(s, "shm23-aceh", "stakeholder", range(20, 21), T0)
+        await seats(s, "shm23-aceh", "pemustaka", range(3), T0, APART)
+        await seats(s, "shm23-aceh", "tim_sinergi", range(10, 12), T0 + timedelta(hours=2), APART)
+        cancelled = await seats(s, "shm23-aceh", "stakeholder", range(20, 21), T0, APART)
         await cancel(s, cancelled[0].id, now=T0 + timedelta(hours=3))
         # Another meeting's people are not on this roster.
-        await fill(s, "shm23-bengkulu", "pemustaka", range(30, 32), T0)
+        await seats(s, "shm23-bengkulu", "pemustaka", range(30, 32), T0, APART)
         meeting, _ = await meeting_and_role(s, "shm23-aceh", "pemustaka")
         rows = await roster(s, [meeting])
     assert [(r.role_code, r.status, r.waitlist_position, r.full_name) for r in rows] == [
@@ -109,8 +98,8 @@ async def test_roster_orders_roles_status_and_queue_in_local_time(sessions, prog
 
 async def test_national_recap_reads_every_meeting_in_few_queries(sessions, engine, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        await fill(s, "shm23-bengkulu", "stakeholder", range(20), NEAR_BENGKULU - timedelta(days=10))
-        await fill(s, "shm23-aceh", "pemustaka", range(100, 102), T0)
+        await seats(s, "shm23-bengkulu", "stakeholder", range(20), NEAR_BENGKULU - timedelta(days=10), APART)
+        await seats(s, "shm23-aceh", "pemustaka", range(100, 102), T0, APART)
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]

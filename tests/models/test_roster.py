@@ -12,26 +12,16 @@ from models.audit import AuditEntry
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import ConsentRecord, Participant
 from models.personal_data import purge_expired
-from models.registration import Registration, RegistrationStatus, register
+from models.registration import RegistrationStatus
 from models.roster import RosterError, RosterProblem, add, check_target, live_roster, move, remove
-from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+from tests.models.factories import T0, meeting_and_role, seat, seats
 
 PIC = 7001
 BENGKULU = "shm23-bengkulu"
 # Bengkulu starts 2023-07-26 09:00 WIB; the attendance question goes out three days before.
 START = datetime(2023, 7, 26, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def program(sessions):  # type: ignore[no-untyped-def]
-    async with sessions() as session, session.begin():
-        await load_shipped_program(session)
-
-
-async def enrol(s, n: int, role_code: str, meeting_code: str = BENGKULU) -> Registration:  # type: ignore[no-untyped-def]
-    meeting, role = await meeting_and_role(s, meeting_code, role_code)
-    return await register(s, participant=await make_participant(s, n), meeting=meeting, role=role,
-                          now=T0 + timedelta(minutes=n))
+# People register a minute apart.
+APART = timedelta(minutes=1)
 
 
 async def role_id(s, code: str) -> int:  # type: ignore[no-untyped-def]
@@ -45,7 +35,7 @@ async def audit(s, action: str) -> list[AuditEntry]:  # type: ignore[no-untyped-
 async def test_a_move_seats_the_person_in_the_new_role_and_gives_their_old_seat_to_the_first_waiting(
         sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        moving, first, second = [await enrol(s, n, "pemustaka") for n in range(3)]
+        moving, first, second = await seats(s, BENGKULU, "pemustaka", range(3), apart=APART)
         vacated = await move(s, meeting_id=moving.meeting_id, registration_id=moving.id,
                              role_id=await role_id(s, "stakeholder"), actor_user_id=PIC, reason="salah peran",
                              now=T0 + timedelta(hours=1))
@@ -65,7 +55,7 @@ async def test_a_move_seats_the_person_in_the_new_role_and_gives_their_old_seat_
 
 async def test_a_waiting_person_moved_to_a_free_seat_frees_nothing(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated, waiting = [await enrol(s, n, "pemustaka") for n in range(2)]
+        seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         vacated = await move(s, meeting_id=waiting.meeting_id, registration_id=waiting.id,
                              role_id=await role_id(s, "rm_desa"), actor_user_id=PIC, reason="peran kosong",
                              now=T0 + timedelta(hours=1))
@@ -76,8 +66,8 @@ async def test_a_waiting_person_moved_to_a_free_seat_frees_nothing(sessions, pro
 
 async def test_a_move_to_a_full_role_is_refused_with_its_seats_and_changes_nothing(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        await enrol(s, 0, "rm_desa")
-        moving = await enrol(s, 1, "pemustaka")
+        await seat(s, BENGKULU, "rm_desa", 0)
+        moving = await seat(s, BENGKULU, "pemustaka", 1, T0 + APART)
         with pytest.raises(RosterError) as refused:
             await move(s, meeting_id=moving.meeting_id, registration_id=moving.id,
                        role_id=await role_id(s, "rm_desa"), actor_user_id=PIC, reason="coba", now=T0)
@@ -98,7 +88,7 @@ async def test_a_move_to_a_full_role_is_refused_with_its_seats_and_changes_nothi
 
 async def test_close_to_the_meeting_the_seat_a_move_frees_is_offered_not_given(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        moving, waiting = [await enrol(s, n, "pemustaka") for n in range(2)]
+        moving, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         vacated = await move(s, meeting_id=moving.meeting_id, registration_id=moving.id,
                              role_id=await role_id(s, "stakeholder"), actor_user_id=PIC, reason="salah peran",
                              now=START - timedelta(days=2))
@@ -107,8 +97,8 @@ async def test_close_to_the_meeting_the_seat_a_move_frees_is_offered_not_given(s
 
 async def test_moves_in_opposite_directions_at_once_both_finish(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        a = (await enrol(s, 0, "stakeholder")).id
-        b = (await enrol(s, 1, "tim_sinergi")).id
+        a = (await seat(s, BENGKULU, "stakeholder", 0)).id
+        b = (await seat(s, BENGKULU, "tim_sinergi", 1, T0 + APART)).id
         stakeholder, tim = await role_id(s, "stakeholder"), await role_id(s, "tim_sinergi")
         meeting_id = (await meeting_and_role(s, BENGKULU, "stakeholder"))[0].id
 
@@ -125,7 +115,7 @@ async def test_moves_in_opposite_directions_at_once_both_finish(sessions, progra
 
 async def test_a_removal_passes_the_seat_on_tells_the_person_and_cannot_repeat(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        gone, heir = [await enrol(s, n, "pemustaka") for n in range(2)]
+        gone, heir = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         cancellation = await remove(s, meeting_id=gone.meeting_id, registration_id=gone.id, actor_user_id=PIC,
                                     reason="ganti orang", now=T0 + timedelta(hours=1))
         assert gone.status == RegistrationStatus.CANCELLED and cancellation.promoted is heir
@@ -180,7 +170,7 @@ async def test_people_added_by_hand_are_purged_after_retention_and_their_consent
 
 async def test_the_target_role_is_checked_before_a_reason_is_asked(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
-        seated = await enrol(s, 0, "rm_desa")
+        seated = await seat(s, BENGKULU, "rm_desa", 0)
         meeting_id, desa, stakeholder = seated.meeting_id, await role_id(s, "rm_desa"), await role_id(s, "stakeholder")
         assert (await check_target(s, meeting_id, stakeholder, moving_from=desa)).role.code == "stakeholder"
         # An addition may join a full role's waiting list; a move may not.

@@ -32,16 +32,10 @@ from models.staff import (
     revoke_invite,
     revoke_pic,
 )
-from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
+from tests.models.factories import T0, make_participant, meeting_and_role
 
 ADMIN = 9_000
 ALICE, BOB = 7_001, 7_002
-
-
-@pytest.fixture
-async def program(sessions):  # type: ignore[no-untyped-def]
-    async with sessions() as session, session.begin():
-        await load_shipped_program(session)
 
 
 async def audit_actions(session) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]

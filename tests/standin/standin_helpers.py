@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, ChatMemberHandler,
                           CommandHandler, ContextTypes, MessageHandler, filters)
 
-from botapi_standin import BotApiStandin
+from botapi_standin import WAIT, BotApiStandin
 
 TOKEN = "123456:" + "A" * 35
 
@@ -73,7 +73,7 @@ def add_demo_handlers(app: Application, under_test: BotUnderTest) -> None:
     app.add_error_handler(on_error)
 
 
-async def eventually(predicate: Callable[[], bool], timeout: float = 3.0) -> None:
+async def eventually(predicate: Callable[[], bool], timeout: float = WAIT) -> None:
     """Poll predicate until it holds (for state outside the stand-in, e.g. handler side effects)."""
     deadline = time.monotonic() + timeout
     while not predicate():

@@ -9,9 +9,9 @@ from typing import Any
 
 import aiohttp
 import pytest
-from tests.standin.standin_helpers import TOKEN, BotUnderTest
+from tests.standin.standin_helpers import TOKEN, BotUnderTest, eventually
 
-from botapi_standin import BotApiStandin
+from botapi_standin import WAIT, BotApiStandin
 
 
 @pytest.fixture
@@ -55,16 +55,16 @@ async def test_long_polling_and_allowed_updates(standin: BotApiStandin, http: ai
     _, empty = await call(http, standin, "getUpdates", timeout=1)
     assert empty["result"] == [] and time.monotonic() - started >= 0.9
 
-    async def send_later() -> None:
-        await asyncio.sleep(0.2)
+    async def send_once_polling() -> None:
+        await eventually(lambda: len(standin.calls_to("getUpdates")) == 2)
         await user.send_text("akhirnya")
 
-    started = time.monotonic()
-    task = asyncio.create_task(send_later())
-    _, woke = await call(http, standin, "getUpdates", timeout=5)
+    task = asyncio.create_task(send_once_polling())
+    # Far shorter than the poll's own timeout: a long poll returns as soon as an update arrives.
+    async with asyncio.timeout(WAIT):
+        _, woke = await call(http, standin, "getUpdates", timeout=10 * WAIT)
     await task
     assert woke["result"][0]["message"]["text"] == "akhirnya"
-    assert time.monotonic() - started < 2, "a long poll returns as soon as an update arrives"
 
     offset = woke["result"][0]["update_id"] + 1
     _, none = await call(http, standin, "getUpdates", offset=offset, allowed_updates=["callback_query"])
@@ -79,7 +79,7 @@ async def test_long_polling_and_allowed_updates(standin: BotApiStandin, http: ai
 
 async def test_concurrent_get_updates_conflict(standin: BotApiStandin, http: aiohttp.ClientSession) -> None:
     first = asyncio.create_task(call(http, standin, "getUpdates", timeout=5))
-    await asyncio.sleep(0.1)
+    await eventually(lambda: len(standin.calls_to("getUpdates")) == 1)
     _, second = await call(http, standin, "getUpdates", timeout=0)
     status, body = await first
     assert second["ok"] is True
@@ -166,12 +166,12 @@ async def test_request_encodings(standin: BotApiStandin, http: aiohttp.ClientSes
 async def test_stop_releases_long_poll(http: aiohttp.ClientSession) -> None:
     standin = BotApiStandin()
     await standin.start()
-    poll = asyncio.create_task(call(http, standin, "getUpdates", timeout=30))
-    await asyncio.sleep(0.1)
-    started = time.monotonic()
-    await standin.stop()
-    assert time.monotonic() - started < 1.5
-    status, body = await poll
+    poll = asyncio.create_task(call(http, standin, "getUpdates", timeout=10 * WAIT))
+    await eventually(lambda: len(standin.calls_to("getUpdates")) == 1)
+    # Far shorter than the poll's own timeout: stopping releases the poll.
+    async with asyncio.timeout(WAIT):
+        await standin.stop()
+        status, body = await poll
     assert (status, body["result"]) == (200, [])
 
 
@@ -199,7 +199,7 @@ async def test_control_api(standin: BotApiStandin, bot: BotUnderTest, http: aioh
     assert status == 200 and body["result"]["callback_query"]["data"] == "no"
     status, body = await post("/users/3001/press", {"message_id": menu["message_id"], "text": "Mungkin"})
     assert status == 400 and "no button matches" in body["description"]
-    await standin.user(3001).wait_for(lambda u: u.message(menu["message_id"]).edited == 1, timeout=3)
+    await standin.user(3001).wait_for(lambda u: u.message(menu["message_id"]).edited == 1)
     async with http.get(f"{control}/chats/3001/messages") as resp:
         current = {m["message_id"]: m for m in (await resp.json())["result"]}
     assert current[menu["message_id"]]["plain_text"] == "Pilihan: no"
@@ -211,7 +211,7 @@ async def test_control_api(standin: BotApiStandin, bot: BotUnderTest, http: aioh
                                                     "user_id": 3001}
     await post("/faults", {"method": "sendMessage", "status": 429, "retry_after": 1})
     await post("/users/3001/text", {"text": "kena limit"})
-    await standin.wait_for(lambda s: len(s.errors) > 0, timeout=3)
+    await standin.wait_for(lambda s: len(s.errors) > 0)
     async with http.get(f"{control}/errors") as resp:
         report = (await resp.json())["result"]
     assert report["errors"][0]["status"] == 429 and report["warnings"] == []

@@ -22,7 +22,7 @@ async def test_echo_round_trip(standin: BotApiStandin, bot: BotUnderTest) -> Non
     user = standin.user(1001, first_name="Siti")
     update = await user.send_text("halo bot")
     assert update["message"]["text"] == "halo bot"
-    reply = await user.next_message(timeout=3)
+    reply = await user.next_message()
     assert reply.text == "halo bot"
     assert reply.plain_text == "halo bot"
     assert user.last_message is reply
@@ -36,7 +36,7 @@ async def test_command_entity_and_button_press_edit(standin: BotApiStandin, bot:
     user = standin.user(1002)
     update = await user.send_text("/menu@shm_test_bot now")
     assert update["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 18}]
-    menu = await user.next_message(timeout=3)
+    menu = await user.next_message()
     assert menu.plain_text == "Pilih:"
     assert menu.entities == [{"type": "bold", "offset": 0, "length": 5}]
     assert menu.button_texts == ["Ya, daftar", "Tidak", "Situs"]
@@ -49,9 +49,9 @@ async def test_command_entity_and_button_press_edit(standin: BotApiStandin, bot:
     press = await user.press(menu, text="daftar")  # unique substring
     assert press["callback_query"]["data"] == "yes"
     assert press["callback_query"]["message"]["message_id"] == menu.message_id
-    answer = await user.wait_callback_answer(timeout=3)
+    answer = await user.wait_callback_answer()
     assert answer.text == "Dipilih: yes" and answer.data == "yes" and not answer.show_alert
-    await user.wait_for(lambda u: u.message(menu.message_id).edited == 1, timeout=3)
+    await user.wait_for(lambda u: u.message(menu.message_id).edited == 1)
     assert menu.plain_text == "Pilihan: yes"
     assert menu.reply_markup is None, "editMessageText without reply_markup drops the keyboard"
     assert len(standin.calls_to("answerCallbackQuery")) == 1
@@ -61,7 +61,7 @@ async def test_command_entity_and_button_press_edit(standin: BotApiStandin, bot:
     with pytest.raises(BadRequest, match="(?i)query is too old"):
         await bot.bot.answer_callback_query(query_id)
     await user.press_forged(menu, "admin:delete_all")
-    forged = await user.wait_callback_answer(timeout=3)
+    forged = await user.wait_callback_answer()
     assert forged.data == "admin:delete_all"
     assert bot.handler_errors == []
 
@@ -159,7 +159,7 @@ async def test_delay_makes_client_time_out(standin: BotApiStandin, bot: BotUnder
     with pytest.raises(TimedOut):
         await bot.bot.send_message(1007, "lambat", read_timeout=0.2)
     # Like Telegram, the message may still arrive although the client gave up.
-    await user.wait_for(lambda u: len(u.messages) == 1, timeout=2)
+    await user.wait_for(lambda u: len(u.messages) == 1)
 
 
 async def test_files_both_ways(standin: BotApiStandin, bot: BotUnderTest) -> None:
@@ -177,9 +177,9 @@ async def test_files_both_ways(standin: BotApiStandin, bot: BotUnderTest) -> Non
         await bot.bot.send_document(1008, doc.document.file_id, caption="x" * 1025)
 
     await user.send_document("data.xlsx", content=b"PK\x03\x04rest-of-zip")
-    reply = await user.next_message(timeout=3)
+    reply = await user.next_message()
     while reply.kind != "text":
-        reply = await user.next_message(timeout=3)
+        reply = await user.next_message()
     assert reply.text == "got 15 bytes: PK\x03\x04r"
 
 
