@@ -12,7 +12,8 @@ from bot.settings import DEFAULT_PROGRAM_FILE
 from models.participant import Participant, upsert_participant
 from models.program import Meeting, Role, meeting_by_code
 from models.program_file import apply_program, read_program_file
-from models.registration import Registration, register
+from models.registration import Registration
+from models.seats import register
 from models.staff import PicAssignment
 
 T0 = datetime(2023, 7, 1, 3, 0, tzinfo=UTC)

@@ -12,10 +12,10 @@ from models.alert_rules import AlertRules
 from models.alerts import Alert, AlertDelivery, AlertKind, check_time_alerts, record_alert, take_digest
 from models.attendance import answer_attendance, lapse_expired_offers
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
-from models.participant import set_reachable
 from models.program_file import ProgramFileError, parse_program
-from models.registration import cancel, register
+from models.reachability import set_reachable
 from models.reports import meetings_ahead
+from models.seats import cancel, register
 from models.staff import PicAssignment
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 

@@ -20,8 +20,8 @@ from models.outbox import (
     record_outcome,
     withdraw,
 )
-from models.registration import register
 from models.reminder_plan import Slot
+from models.seats import register
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 LEASE = timedelta(minutes=2)

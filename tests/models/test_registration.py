@@ -8,15 +8,8 @@ import pytest
 from sqlalchemy import select, update
 
 from models.program import Meeting, RoleQuota
-from models.registration import (
-    AlreadyRegistered,
-    RegistrationClosed,
-    RegistrationStatus,
-    availability,
-    cancel,
-    register,
-    waitlist_position,
-)
+from models.registration import RegistrationStatus, availability, waitlist_position
+from models.seats import AlreadyRegistered, RegistrationClosed, cancel, register
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 

@@ -9,9 +9,10 @@ from sqlalchemy import event, select, update
 
 from models.alert_rules import AlertRules
 from models.attendance import answer_attendance
-from models.program import Meeting, Program
-from models.registration import Registration, RegistrationStatus, cancel, register
-from models.reports import listed_meetings, meeting_recap, national_recap, roster
+from models.program import Meeting, Program, listed_meetings
+from models.registration import Registration, RegistrationStatus
+from models.reports import meeting_recap, national_recap, roster
+from models.seats import cancel, register
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 # Six days before Bengkulu's meeting (26 July 2023, 09:00 WIB): inside the 14-day at-risk window.

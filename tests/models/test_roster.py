@@ -12,8 +12,9 @@ from models.audit import AuditEntry
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import ConsentRecord, Participant
 from models.personal_data import purge_expired
-from models.registration import Registration, RegistrationStatus, register
+from models.registration import Registration, RegistrationStatus
 from models.roster import RosterError, RosterProblem, add, check_target, live_roster, move, remove
+from models.seats import register
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 PIC = 7001
