@@ -234,8 +234,7 @@ async def take_digest(session: AsyncSession, message: OutboxMessage) -> Digest |
 
 
 # ---------------------------------------------------------------- hooks called by the seat operations (models.seats)
-
-# Each hook is given the role's counts after the change (`fill`): the operation counted them once, under the quota's lock.
+# Each gets the role's counts after the change (`fill`), which the operation counted once under the quota's lock.
 
 
 async def _armed(session: AsyncSession, meeting_id: int, role_id: int, kind: AlertKind, mark: int) -> tuple[bool, int]:
