@@ -2,7 +2,7 @@
 
 Used by `benchmarks.reminders` and by `tests/e2e/test_restart.py`. The shipped program is
 loaded, the meetings used are moved to start two hours after the reminder is due (so they are
-ahead and open for registration), people are seated through `models.registration.register()`
+ahead and open for registration), people are seated through `models.seats.register()`
 (30 to a meeting, filling every role's quota) and everything that planned for them is dropped
 except one reminder each, which is moved to the given instant.
 """
@@ -19,7 +19,8 @@ from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import Participant
 from models.program import Meeting, Program, Role, RoleQuota
 from models.program_file import apply_program, read_program_file
-from models.registration import Registration, RegistrationStatus, register
+from models.registration import Registration, RegistrationStatus
+from models.seats import register
 
 SEATS_PER_MEETING = 30
 FIRST_USER_ID = 500_000

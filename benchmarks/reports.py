@@ -2,7 +2,7 @@
 
     python -m benchmarks.reports [--runs 15] [--waiting 500] [--database-url URL] [--drop-schema]
 
-Seeds with `benchmarks.fanout.seed_fanout` (990 seated through `models.registration.register()`)
+Seeds with `benchmarks.fanout.seed_fanout` (990 seated through `models.seats.register()`)
 and then puts `--waiting` more people on the waiting lists of those meetings, spread over the
 roles. Then times, each as the median of `--runs` runs in a transaction of its own:
 
@@ -40,8 +40,9 @@ from handlers.reports import national_text
 from handlers.texts import Texts
 from models.participant import Participant
 from models.program import Meeting, Role, RoleQuota
-from models.registration import Registration, RegistrationStatus, register
+from models.registration import Registration, RegistrationStatus
 from models.reports import national_recap, roster
+from models.seats import register
 
 FIRST_WAITING_ID = 900_000
 BASELINE = text("""

@@ -41,7 +41,7 @@ from models.outbox import (
     next_due_at,
     record_outcome,
 )
-from models.participant import set_reachable
+from models.reachability import set_reachable
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.registration import resume, stale
-from models.registration import Registration, RegistrationStatus, cancel, registration_of_user, registrations_of
+from models.registration import Registration, RegistrationStatus, registration_of_user, registrations_of
+from models.seats import cancel
 
 
 def _confirm(turn: Turn, registration: Registration) -> None:

@@ -7,7 +7,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ChatMemberHandler
 
 from handlers.common import Turn, conversation_turn
-from models.participant import set_reachable
+from models.reachability import set_reachable
 
 GONE = {ChatMember.BANNED, ChatMember.LEFT}
 

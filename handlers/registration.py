@@ -29,15 +29,13 @@ from models.participant import has_current_consent, record_consent, upsert_parti
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting, Role, meeting_by_code, open_meetings, program_name_for, quota_for
 from models.registration import (
-    AlreadyRegistered,
-    RegistrationClosed,
     RegistrationStatus,
     availability,
     registration_at,
-    register,
     registrations_of,
     waitlist_position,
 )
+from models.seats import AlreadyRegistered, RegistrationClosed, register
 from models.staff import is_invite_token
 
 MEETINGS_PER_PAGE = 8

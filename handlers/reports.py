@@ -20,9 +20,9 @@ from handlers.staff import authority, command_handler, managed_meeting, refuse, 
 from handlers.texts import Html, Texts
 from handlers.views import page_nav
 from models.audit import record_audit
-from models.program import Meeting
+from models.program import Meeting, listed_meetings
 from models.registration import RegistrationStatus
-from models.reports import MeetingRecap, RosterRow, listed_meetings, meeting_recap, national_recap, roster
+from models.reports import MeetingRecap, RosterRow, meeting_recap, national_recap, roster
 from models.staff import Authority
 
 # Room left on a roster page for its heading and Telegram's counting of what the HTML becomes.

@@ -18,8 +18,9 @@ from handlers.steps import keeps_draft, text_step
 from handlers.views import page_count, page_nav, role_label
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting
-from models.registration import TAKES_A_SEAT, Cancellation, Registration, RegistrationStatus, availability
+from models.registration import TAKES_A_SEAT, Registration, RegistrationStatus, availability
 from models.roster import MAX_REASON_LENGTH, RosterError, RosterProblem, add, check_target, live_roster, move, remove
+from models.seats import FreedSeat
 from models.staff import Authority
 
 # Participants per roster page: 30 seats and their waiting lists in a few pages.
@@ -252,11 +253,11 @@ def _say_refusal(turn: Turn, error: RosterError) -> None:
         turn.say(f"roster_{error.problem.value}")
 
 
-def _seat_passed(turn: Turn, cancellation: Cancellation) -> None:
-    if cancellation.promoted is not None:
-        turn.say("roster_seat_given", name=cancellation.promoted.participant.full_name)
-    elif cancellation.offered is not None:
-        turn.say("roster_seat_offered", name=cancellation.offered.participant.full_name)
+def _seat_passed(turn: Turn, freed_seat: FreedSeat) -> None:
+    if freed_seat.promoted is not None:
+        turn.say("roster_seat_given", name=freed_seat.promoted.participant.full_name)
+    elif freed_seat.offered is not None:
+        turn.say("roster_seat_offered", name=freed_seat.offered.participant.full_name)
 
 
 @text_step(REASON_STEPS[MOVE])

@@ -20,18 +20,14 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.program import Meeting, Program
+from models.registration import RoleAvailability
 from models.reminder_plan import format_duration, parse_duration
-
-if TYPE_CHECKING:
-    # At run time `models.registration` imports this module (through `models.alerts`).
-    from models.registration import RoleAvailability
 
 # The organizers' national digest is timed in Jakarta (WIB), where they sit.
 NATIONAL_ZONE = ZoneInfo("Asia/Jakarta")

@@ -23,7 +23,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, String, and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -33,14 +32,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.alert_rules import NATIONAL_ZONE, AlertRules, lagging_roles, rules_of
 from models.base import Base
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus, note_planned, plan_for_staff
-from models.program import Meeting, Program
+from models.participant import Participant
+from models.program import Meeting, Program, Role
+from models.registration import Registration, RegistrationStatus, RoleAvailability, availability
 from models.reminder_plan import Slot
 from models.seat_schedule import plan_of, start_key
 from models.staff import PicAssignment, pics_of
-
-if TYPE_CHECKING:
-    from models.participant import Participant
-    from models.registration import Cancellation, Registration, RoleAvailability
 
 
 class AlertKind(enum.StrEnum):
@@ -236,7 +233,8 @@ async def take_digest(session: AsyncSession, message: OutboxMessage) -> Digest |
     return Digest(meeting, [alert for _, alert in rows])
 
 
-# ---------------------------------------------------------------- hooks called by the roster's domain
+# ---------------------------------------------------------------- hooks called by the seat operations (models.seats)
+# Each gets the role's counts after the change (`fill`), which the operation counted once under the quota's lock.
 
 
 async def _armed(session: AsyncSession, meeting_id: int, role_id: int, kind: AlertKind, mark: int) -> tuple[bool, int]:
@@ -257,12 +255,10 @@ async def _armed(session: AsyncSession, meeting_id: int, role_id: int, kind: Ale
     return armed, crossings
 
 
-async def seat_taken(session: AsyncSession, registration: Registration, *, now: datetime) -> None:
+async def seat_taken(session: AsyncSession, registration: Registration, fill: RoleAvailability, *,
+                     now: datetime) -> None:
     """A seat of the role was taken: report the role reaching the threshold or becoming full, once per crossing."""
-    from models.registration import role_availability
-
     meeting = registration.meeting
-    fill = await role_availability(session, meeting.id, registration.role_id)
     seats, taken = fill.seats, fill.taken
     if seats == 0:
         return
@@ -282,24 +278,20 @@ async def seat_taken(session: AsyncSession, registration: Registration, *, now: 
                                now=now, role_id=registration.role_id, details=details)
 
 
-async def joined_waitlist(session: AsyncSession, registration: Registration, *, now: datetime) -> None:
+async def joined_waitlist(session: AsyncSession, registration: Registration, fill: RoleAvailability, *,
+                          now: datetime) -> None:
     """The role's waiting list grew by this registration."""
-    from models.registration import role_availability
-
-    fill = await role_availability(session, registration.meeting_id, registration.role_id)
     await record_alert(session, registration.meeting, AlertKind.WAITLIST_GREW, key=f"g{registration.id}", now=now,
                        role_id=registration.role_id,
                        details={"registration_id": registration.id, "waiting": fill.waitlisted})
 
 
-async def seat_freed(session: AsyncSession, freed: Registration, outcome: Cancellation, *, cause: FreedBy,
+async def seat_freed(session: AsyncSession, freed: Registration, fill: RoleAvailability, *,
+                     promoted: Registration | None, offered: Registration | None, cause: FreedBy,
                      now: datetime) -> None:
-    """A seat was freed by `freed` for `cause`: say why and where it went."""
-    from models.registration import role_availability
-
-    receiver = outcome.promoted or outcome.offered
-    fate = SeatFate.PROMOTED if outcome.promoted else SeatFate.OFFERED if outcome.offered else SeatFate.VACANT
-    fill = await role_availability(session, freed.meeting_id, freed.role_id)
+    """A seat was freed by `freed` for `cause`: say why and where it went (`promoted` got it, `offered` holds it)."""
+    receiver = promoted or offered
+    fate = SeatFate.PROMOTED if promoted else SeatFate.OFFERED if offered else SeatFate.VACANT
     await record_alert(
         session, freed.meeting, AlertKind.SEAT_FREED, key=f"f{freed.id}:{now:%Y%m%dT%H%M%S.%f}", now=now,
         role_id=freed.role_id,
@@ -310,8 +302,6 @@ async def seat_freed(session: AsyncSession, freed: Registration, outcome: Cancel
 
 async def participant_unreachable(session: AsyncSession, participant: Participant, *, now: datetime) -> None:
     """The person blocked the bot: tell the PICs of every meeting they hold a live registration for."""
-    from models.registration import Registration, RegistrationStatus
-
     registrations = await session.scalars(
         select(Registration).where(Registration.participant_id == participant.id,
                                    Registration.status != RegistrationStatus.CANCELLED))
@@ -331,8 +321,6 @@ def role_summary(fills: list[RoleAvailability]) -> list[list[int]]:
 
 async def check_time_alerts(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int] = frozenset()) -> None:
     """Record the alerts that time brings (lagging, unconfirmed a day before), plan untaken digests and the next national digest."""
-    from models.registration import Registration, RegistrationStatus, availability
-
     meetings = await session.scalars(
         select(Meeting).where(Meeting.listed.is_(True), Meeting.starts_at > now).order_by(Meeting.starts_at))
     for meeting in meetings:
@@ -387,9 +375,6 @@ async def plan_national_digest(session: AsyncSession, *, now: datetime, admin_id
 
 async def names_of(session: AsyncSession, registration_ids: set[int]) -> dict[int, str]:
     """The registered names behind registration ids, for staff to read; erased ones are missing."""
-    from models.participant import Participant
-    from models.registration import Registration
-
     if not registration_ids:
         return {}
     rows = await session.execute(
@@ -400,8 +385,6 @@ async def names_of(session: AsyncSession, registration_ids: set[int]) -> dict[in
 
 async def role_names(session: AsyncSession, role_ids: set[int]) -> dict[int, str]:
     """Role names by id."""
-    from models.program import Role
-
     if not role_ids:
         return {}
     rows = await session.execute(select(Role.id, Role.name).where(Role.id.in_(role_ids)))

@@ -20,17 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.alerts import FreedBy
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus, withdraw
 from models.program import RoleQuota
-from models.registration import (
-    Cancellation,
-    Registration,
-    RegistrationStatus,
-    end_registration,
-    give_seat,
-    locked,
-    pass_seat_on,
-    taken_count,
-)
+from models.registration import Registration, RegistrationStatus, RoleAvailability, role_availability
 from models.seat_schedule import notify
+from models.seats import FreedSeat, end_registration, give_seat, locked, pass_seat_on
 
 
 class Outcome(enum.StrEnum):
@@ -52,7 +44,7 @@ class Answer:
 
     outcome: Outcome
     registration: Registration | None
-    cancellation: Cancellation | None = None
+    freed_seat: FreedSeat | None = None
 
 
 def _meeting_ahead(registration: Registration, now: datetime) -> bool:
@@ -79,8 +71,8 @@ async def answer_attendance(session: AsyncSession, registration_id: int, *, will
     await withdraw(session, registration.id, {MessageKind.ATTENDANCE_QUESTION, MessageKind.ATTENDANCE_NUDGE})
     if will_attend:
         return Answer(Outcome.RECORDED, registration)
-    cancellation = await end_registration(session, registration, quota, now=now, cause=FreedBy.ABSENT)
-    return Answer(Outcome.SEAT_FREED, registration, cancellation)
+    freed_seat = await end_registration(session, registration, quota, now=now, cause=FreedBy.ABSENT)
+    return Answer(Outcome.SEAT_FREED, registration, freed_seat)
 
 
 async def take_seat(session: AsyncSession, registration_id: int, *, now: datetime) -> Answer:
@@ -93,26 +85,28 @@ async def take_seat(session: AsyncSession, registration_id: int, *, now: datetim
         return Answer(Outcome.TOO_LATE, registration)
     if registration.status == RegistrationStatus.OFFERED:
         if registration.offered_until is not None and now < registration.offered_until:
-            await _take(session, registration, now)
+            await _take(session, registration, await role_availability(session, quota.meeting_id, quota.role_id), now)
             return Answer(Outcome.SEATED, registration)
-        cancellation = await _lapse(session, registration, quota, now)
-        return Answer(Outcome.TOO_LATE, registration, cancellation)
-    if (registration.status == RegistrationStatus.WAITLISTED and registration.offer_lapsed_at is not None
-            and await taken_count(session, registration.meeting_id, registration.role_id) < quota.seats):
-        await _take(session, registration, now)
-        return Answer(Outcome.SEATED, registration)
+        freed_seat = await _lapse(session, registration, quota, now)
+        return Answer(Outcome.TOO_LATE, registration, freed_seat)
+    if registration.status == RegistrationStatus.WAITLISTED and registration.offer_lapsed_at is not None:
+        fill = await role_availability(session, quota.meeting_id, quota.role_id)
+        if not fill.full:
+            await _take(session, registration, fill, now)
+            return Answer(Outcome.SEATED, registration)
     if registration.status == RegistrationStatus.WAITLISTED:
         return Answer(Outcome.TOO_LATE, registration)
     return Answer(Outcome.NOT_APPLICABLE, registration)
 
 
-async def _take(session: AsyncSession, registration: Registration, now: datetime) -> None:
+async def _take(session: AsyncSession, registration: Registration, fill: RoleAvailability, now: datetime) -> None:
+    was = registration.status
     # Taking a seat this close to the meeting is the answer to the attendance question.
     registration.attendance = True
     registration.attendance_at = now
     registration.offer_lapsed_at = None
     await withdraw(session, registration.id, {MessageKind.SEAT_OFFER, MessageKind.OFFER_LAPSED})
-    await give_seat(session, registration, now=now, ask_attendance=False)
+    await give_seat(session, registration, fill.plus(was, -1), now=now, ask_attendance=False)
 
 
 async def release_seat(session: AsyncSession, registration_id: int, *, now: datetime) -> Answer:
@@ -123,11 +117,11 @@ async def release_seat(session: AsyncSession, registration_id: int, *, now: date
     registration, quota = found
     if registration.status not in (RegistrationStatus.OFFERED, RegistrationStatus.WAITLISTED):
         return Answer(Outcome.NOT_APPLICABLE, registration)
-    cancellation = await end_registration(session, registration, quota, now=now, cause=FreedBy.RELEASED)
-    return Answer(Outcome.RELEASED, registration, cancellation)
+    freed_seat = await end_registration(session, registration, quota, now=now, cause=FreedBy.RELEASED)
+    return Answer(Outcome.RELEASED, registration, freed_seat)
 
 
-async def _lapse(session: AsyncSession, registration: Registration, quota: RoleQuota, now: datetime) -> Cancellation:
+async def _lapse(session: AsyncSession, registration: Registration, quota: RoleQuota, now: datetime) -> FreedSeat:
     registration.status = RegistrationStatus.WAITLISTED
     registration.offered_until = None
     registration.offer_lapsed_at = now
@@ -137,7 +131,7 @@ async def _lapse(session: AsyncSession, registration: Registration, quota: RoleQ
     return await pass_seat_on(session, quota, registration, now, cause=FreedBy.LAPSED)
 
 
-async def lapse_expired_offers(session: AsyncSession, *, now: datetime) -> list[Cancellation]:
+async def lapse_expired_offers(session: AsyncSession, *, now: datetime) -> list[FreedSeat]:
     """Pass on every seat whose hold ran out; returns what happened to each."""
     expired = list(await session.scalars(
         select(Registration.id).where(Registration.status == RegistrationStatus.OFFERED,

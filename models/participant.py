@@ -8,7 +8,6 @@ from sqlalchemy import BigInteger, ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models import alerts
 from models.base import Base
 
 # Bump when the consent text changes in substance: people are asked again under the new version.
@@ -129,15 +128,3 @@ async def upsert_participant(
     await session.flush()
     return participant
 
-
-async def set_reachable(session: AsyncSession, telegram_user_id: int, reachable: bool, *, now: datetime) -> bool:
-    """Record that the person blocked (or unblocked) the bot; False if they never registered."""
-    participant = await get_participant(session, telegram_user_id)
-    if participant is None:
-        return False
-    if not reachable and participant.unreachable_since is None:
-        participant.unreachable_since = now
-        await alerts.participant_unreachable(session, participant, now=now)
-    elif reachable:
-        participant.unreachable_since = None
-    return True

@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.conversation import Conversation
 from models.participant import Participant, get_participant, record_consent
 from models.program import Meeting
-from models.registration import Cancellation, Registration, cancel, registrations_of
+from models.registration import Registration, registrations_of
+from models.seats import FreedSeat, cancel
 from models.staff import forget_pic_names
 
 
-async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> list[Cancellation]:
+async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> list[FreedSeat]:
     """Cancel the person's registrations (seats pass to the waiting list), delete their details.
 
     The consent record stays: the law asks that proof of consent be kept, and it holds no
@@ -23,11 +24,11 @@ async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: dat
     A PIC keeps their function (it is their job, not their registration), but the name their
     assignment shows in organizers' lists is removed.
     """
-    cancellations: list[Cancellation] = []
+    freed_seats: list[FreedSeat] = []
     participant = await get_participant(session, telegram_user_id)
     if participant is not None:
         for registration in await registrations_of(session, telegram_user_id):
-            cancellations.append(await cancel(session, registration.id, now=now))
+            freed_seats.append(await cancel(session, registration.id, now=now))
         await session.execute(delete(Registration).where(Registration.participant_id == participant.id))
         await session.execute(delete(Participant).where(Participant.id == participant.id))
     await forget_pic_names(session, [telegram_user_id])
@@ -35,7 +36,7 @@ async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: dat
     if conversation is not None:
         conversation.clear_draft()
     await record_consent(session, telegram_user_id, given=False, now=now)
-    return cancellations
+    return freed_seats
 
 
 # A registration left half-way holds what was typed so far; it is not kept for long.

@@ -118,7 +118,7 @@ class RoleQuota(Base):
 
     Every provincial meeting has 30 seats split into fixed role quotas (18 Stakeholder Provinsi,
     5 Tim Sinergi, 2 Fasilitator Daerah and single seats for each role model). A quota is never
-    overbooked: claims for a role are serialised on this row (see `models.registration`), and a
+    overbooked: claims for a role are serialised on this row (see `models.seats`), and a
     person who finds the role full is put on that role's waiting list instead. If the program
     file lowers a quota below the people already seated, nobody loses a seat; the role simply
     takes nobody new until it is back under its quota.
@@ -146,6 +146,12 @@ async def open_meetings(session: AsyncSession, now: datetime) -> list[Meeting]:
     open_ = [m for m in meetings if m.is_open_for_registration(now)]
     # Undated meetings read best in province order; their codes sort like Kemendagri's list.
     return sorted(open_, key=lambda m: (m.starts_at is None, m.starts_at or now, m.province.name))
+
+
+async def listed_meetings(session: AsyncSession) -> list[Meeting]:
+    """The program's listed meetings in province order, as the organizers' lists show them."""
+    meetings = await session.scalars(select(Meeting).where(Meeting.listed.is_(True)))
+    return sorted(meetings, key=lambda m: (m.province.name, m.code))
 
 
 async def meeting_by_code(session: AsyncSession, code: str) -> Meeting | None:

@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.alert_rules import AlertRules
 from models.program import Meeting, Program, Role, RoleQuota
 from models.provinces import PROVINCES
-from models.registration import Registration, _lock_quota, seat_waiting
+from models.registration import Registration
 from models.reminder_plan import ReminderPlan, parse_duration
 from models.schedule_changes import meeting_changed
+from models.seats import lock_quota, seat_waiting
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 ROLE_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -456,7 +457,7 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
                 raised = seats > quota.seats
                 if raised:
                     # Under the quota's lock, as every seat change: a claim racing the raise counts right.
-                    quota = await _lock_quota(session, meeting.id, role.id)
+                    quota = await lock_quota(session, meeting.id, role.id)
                 quota.seats = seats
                 changed = True
                 if raised:

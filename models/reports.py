@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alert_rules import lagging_roles, rules_by_program
 from models.participant import Participant
-from models.program import Meeting, Role
+from models.program import Meeting, Role, listed_meetings
 from models.registration import WAITLIST_ORDER, Registration, RegistrationStatus, RoleAvailability, availabilities
 
 
@@ -95,12 +95,6 @@ async def _recaps(session: AsyncSession, meetings: list[Meeting], now: datetime)
 async def meeting_recap(session: AsyncSession, meeting: Meeting, *, now: datetime) -> MeetingRecap:
     """The meeting's roles in the program's order with quota, seated, confirmed, waiting, held and free."""
     return (await _recaps(session, [meeting], now))[0]
-
-
-async def listed_meetings(session: AsyncSession) -> list[Meeting]:
-    """The program's listed meetings in province order, as the organizers' lists show them."""
-    meetings = await session.scalars(select(Meeting).where(Meeting.listed.is_(True)))
-    return sorted(meetings, key=lambda m: (m.province.name, m.code))
 
 
 async def national_recap(session: AsyncSession, *, now: datetime) -> list[MeetingRecap]:

@@ -27,23 +27,24 @@ from models.program import Meeting, Role, RoleQuota
 from models.registration import (
     TAKES_A_SEAT,
     WAITLIST_ORDER,
-    Cancellation,
     Registration,
-    RegistrationClosed,
     RegistrationStatus,
     RoleAvailability,
-    UnknownQuota,
-    _lock_quota,
     availability,
+    role_availability,
+)
+from models.seat_schedule import notify, withdraw_seat_messages
+from models.seats import (
+    FreedSeat,
+    RegistrationClosed,
+    UnknownQuota,
     end_registration,
     give_seat,
+    lock_quota,
     locked,
     pass_seat_on,
     register,
-    role_availability,
-    taken_count,
 )
-from models.seat_schedule import notify, withdraw_seat_messages
 
 MAX_REASON_LENGTH = 500
 
@@ -97,7 +98,7 @@ async def check_target(session: AsyncSession, meeting_id: int, role_id: int, *,
 
 
 async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, role_id: int, actor_user_id: int,
-               reason: str, now: datetime) -> Cancellation:
+               reason: str, now: datetime) -> FreedSeat:
     """Seat the person in another role with a free seat; what happened to the seat they left is returned."""
     registration = await session.get(Registration, registration_id)
     if registration is None or registration.meeting_id != meeting_id:
@@ -108,16 +109,17 @@ async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, 
     quotas: dict[int, RoleQuota] = {}
     try:
         for locked_role in sorted({registration.role_id, role_id}):
-            quotas[locked_role] = await _lock_quota(session, meeting_id, locked_role)
+            quotas[locked_role] = await lock_quota(session, meeting_id, locked_role)
     except UnknownQuota:
         raise RosterError(RosterProblem.UNKNOWN_ROLE) from None
     await session.refresh(registration)
     old_role_id, old_status = registration.role_id, registration.status
     if old_status == RegistrationStatus.CANCELLED or old_role_id not in quotas:
         raise RosterError(RosterProblem.NOT_FOUND)
-    if await taken_count(session, meeting_id, role_id) >= quotas[role_id].seats:
-        raise RosterError(RosterProblem.ROLE_FULL, await role_availability(session, meeting_id, role_id))
-    vacated = Cancellation(registration, None)
+    target = await role_availability(session, meeting_id, role_id)
+    if target.full:
+        raise RosterError(RosterProblem.ROLE_FULL, target)
+    vacated = FreedSeat(registration, None)
     if old_status in TAKES_A_SEAT:
         # Off the old role's seats first, so its first waiting person gets the one left behind.
         registration.status = RegistrationStatus.WAITLISTED
@@ -126,7 +128,7 @@ async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, 
     await withdraw_seat_messages(session, registration.id)
     registration.role = await session.get(Role, role_id)  # type: ignore[assignment]
     registration.offer_lapsed_at = None
-    await give_seat(session, registration, now=now, ask_attendance=registration.attendance is None)
+    await give_seat(session, registration, target, now=now, ask_attendance=registration.attendance is None)
     await notify(session, registration, MessageKind.MOVED, now=now)
     old_role = await session.get(Role, old_role_id)
     await record_audit(session, actor_user_id=actor_user_id, action="move", now=now, meeting_id=meeting_id,
@@ -138,20 +140,20 @@ async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, 
 
 
 async def remove(session: AsyncSession, *, meeting_id: int, registration_id: int, actor_user_id: int, reason: str,
-                 now: datetime) -> Cancellation:
+                 now: datetime) -> FreedSeat:
     """Cancel the registration; its seat passes on and the person is told."""
     found = await locked(session, registration_id)
     if found is None or found[0].meeting_id != meeting_id or found[0].status == RegistrationStatus.CANCELLED:
         raise RosterError(RosterProblem.NOT_FOUND)
     registration, quota = found
     old_status = registration.status
-    cancellation = await end_registration(session, registration, quota, now=now, cause=FreedBy.REMOVED)
+    freed_seat = await end_registration(session, registration, quota, now=now, cause=FreedBy.REMOVED)
     await notify(session, registration, MessageKind.REMOVED, now=now)
     await record_audit(session, actor_user_id=actor_user_id, action="remove", now=now, meeting_id=meeting_id,
                        registration_id=registration.id, reason=reason,
                        details={"role": registration.role.code, "from_status": old_status.value,
-                                "seat_passed_to": _passed_to(cancellation)})
-    return cancellation
+                                "seat_passed_to": _passed_to(freed_seat)})
+    return freed_seat
 
 
 async def add(session: AsyncSession, *, meeting: Meeting, role_id: int, full_name: str, institution: str,
@@ -178,7 +180,7 @@ async def add(session: AsyncSession, *, meeting: Meeting, role_id: int, full_nam
     return registration
 
 
-def _passed_to(cancellation: Cancellation) -> int | None:
+def _passed_to(freed_seat: FreedSeat) -> int | None:
     """The registration that got or was offered the freed seat, by id."""
-    heir = cancellation.promoted or cancellation.offered
+    heir = freed_seat.promoted or freed_seat.offered
     return heir.id if heir is not None else None

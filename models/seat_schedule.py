@@ -8,16 +8,13 @@ person who takes a seat two days before the meeting gets no "in a week" reminder
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.outbox import MessageKind, plan, withdraw
 from models.program import Meeting, Program
+from models.registration import Registration
 from models.reminder_plan import ReminderPlan, Slot
-
-if TYPE_CHECKING:
-    from models.registration import Registration
 
 SEAT_MESSAGES = {MessageKind.REMINDER, MessageKind.ATTENDANCE_QUESTION, MessageKind.ATTENDANCE_NUDGE}
 

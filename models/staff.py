@@ -25,9 +25,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.audit import record_audit
 from models.base import Base
 from models.participant import Participant
-from models.program import Meeting, Role
+from models.program import Meeting, Role, listed_meetings
 from models.registration import Registration, RegistrationStatus
-from models.reports import listed_meetings
 
 
 class PicInvite(Base):

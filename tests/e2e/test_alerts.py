@@ -15,7 +15,7 @@ from botapi_standin import StandinUser
 from models.alerts import Alert, AlertKind
 from models.outbox import MessageKind, OutboxMessage
 from models.program import Meeting
-from models.registration import register as register_directly
+from models.seats import register as register_directly
 from tests.e2e.chat import count_with, next_with, none_yet, register
 from tests.e2e.conftest import RunningBot, running_bot
 from tests.models import factories

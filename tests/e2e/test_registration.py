@@ -242,7 +242,7 @@ async def test_the_daily_retention_job_erases_expired_details(bot) -> None:  # t
 
 async def test_a_long_status_is_split_into_messages_telegram_accepts(bot) -> None:  # type: ignore[no-untyped-def]
     from models.program import Meeting, Role
-    from models.registration import register as claim
+    from models.seats import register as claim
     from tests.models.factories import make_participant
     user = bot.standin.user(10_001)  # make_participant(s, 1) is Telegram user 10 001
     await user.send_text("/bantuan")

@@ -16,7 +16,7 @@ from botapi_standin import BotApiStandin
 from bot.settings import DEFAULT_PROGRAM_FILE
 from models.outbox import MessageKind
 from models.program_file import apply_program, parse_program
-from models.registration import register as register_directly
+from models.seats import register as register_directly
 from tests.e2e.chat import bytes_of, next_with, none_yet, outbox_statuses, register
 from tests.e2e.conftest import RunningBot, bot_settings
 from tests.models.factories import T0, make_participant, meeting_and_role

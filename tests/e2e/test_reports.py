@@ -19,7 +19,7 @@ from models.audit import AuditEntry
 from models.participant import upsert_participant
 from models.program import meeting_by_code
 from models.program_file import apply_program, parse_program
-from models.registration import register as claim
+from models.seats import register as claim
 from tests.e2e.chat import bytes_of, next_with
 from tests.e2e.conftest import RunningBot, running_bot
 from tests.models import factories

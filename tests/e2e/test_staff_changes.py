@@ -12,7 +12,8 @@ from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import ConsentRecord, Participant
 from models.program import Meeting, Role, meeting_by_code
 from models.program_file import ProgramFileError, parse_program
-from models.registration import Registration, RegistrationStatus, cancel
+from models.registration import Registration, RegistrationStatus
+from models.seats import cancel
 from models.staff import PicInvite, create_invite, revoke_pic
 from tests.e2e.chat import consent_and_choose, count_with, next_with
 from tests.e2e.conftest import running_bot

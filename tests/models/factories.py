@@ -13,7 +13,8 @@ from bot.settings import DEFAULT_PROGRAM_FILE
 from models.participant import Participant, upsert_participant
 from models.program import Meeting, Role, meeting_by_code
 from models.program_file import apply_program, read_program_file
-from models.registration import Registration, register
+from models.registration import Registration
+from models.seats import register
 from models.staff import PicAssignment
 
 # The tests' "now": 1 July 2023, 10:00 WIB, before the provincial round, so every shipped meeting is open.

@@ -12,10 +12,10 @@ from models.alert_rules import AlertRules
 from models.alerts import Alert, AlertDelivery, AlertKind, check_time_alerts, record_alert, take_digest
 from models.attendance import answer_attendance, lapse_expired_offers
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
-from models.participant import set_reachable
 from models.program_file import ProgramFileError, parse_program
-from models.registration import cancel
+from models.reachability import set_reachable
 from models.reports import meetings_ahead
+from models.seats import cancel
 from models.staff import PicAssignment
 from tests.models.factories import T0, make_pic, meeting_and_role, seat, seats
 
@@ -245,3 +245,48 @@ async def test_a_move_by_staff_reports_the_seat_left_behind_and_the_role_it_fill
         freed = [d for k, d in found if k == "seat_freed"]
         assert [(d["cause"], d["fate"], d["to_registration_id"]) for d in freed] == [("moved", "promoted", waiting.id)]
         assert found[-1] == ("full", {"taken": 1, "seats": 1})
+
+
+async def test_the_counts_an_alert_reports_are_the_roles_after_the_change(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    from models.attendance import take_seat
+    from models.registration import role_availability
+
+    reported: list[tuple[str, dict]] = []
+    seen = 0
+
+    async def check(s) -> None:  # type: ignore[no-untyped-def]
+        # The seat operations hand the alerts the counts they made; a recount must find the same.
+        nonlocal seen
+        new = list(await s.scalars(select(Alert).where(Alert.id > seen).order_by(Alert.id)))
+        for alert in new:
+            fill = await role_availability(s, alert.meeting_id, alert.role_id)
+            counts = {"taken": fill.taken, "seats": fill.seats, "waiting": fill.waitlisted}
+            assert {k: v for k, v in alert.details.items() if k in counts} == {
+                k: counts[k] for k in alert.details if k in counts}, (alert.kind, alert.details)
+            reported.append((alert.kind.value, alert.details))
+            seen = alert.id
+
+    async with sessions() as s, s.begin():
+        people = []
+        for n in range(20):
+            people += await seats(s, BENGKULU, "stakeholder", [n])
+            await check(s)
+        seated = people[:18]
+        for gone in seated[:3]:
+            await cancel(s, gone.id, now=T0)
+            await check(s)
+        await seats(s, BENGKULU, "stakeholder", [40, 41])
+        await check(s)
+    async with sessions() as s, s.begin():
+        answer = await answer_attendance(s, seated[3].id, will_attend=False, now=START - timedelta(days=3))
+        await check(s)
+        await lapse_expired_offers(s, now=START - timedelta(days=2))
+        await check(s)
+        assert answer.freed_seat is not None and answer.freed_seat.offered is not None
+        await take_seat(s, answer.freed_seat.offered.id, now=START - timedelta(days=2))
+        await check(s)
+    assert [(kind, d.get("fate"), d.get("taken"), d.get("waiting")) for kind, d in reported] == [
+        ("threshold", None, 15, None), ("full", None, 18, None), ("waitlist_grew", None, None, 1),
+        ("waitlist_grew", None, None, 2), ("seat_freed", "promoted", 18, 1), ("seat_freed", "promoted", 18, 0),
+        ("seat_freed", "vacant", 17, 0), ("full", None, 18, None), ("waitlist_grew", None, None, 1),
+        ("seat_freed", "offered", 18, 0), ("seat_freed", "vacant", 17, 1), ("full", None, 18, None)]

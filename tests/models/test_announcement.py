@@ -19,8 +19,9 @@ from models.announcement import (
 )
 from models.attendance import reason_not_to_send
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
-from models.registration import Registration, cancel, register
+from models.registration import Registration
 from models.roster import add
+from models.seats import cancel, register
 from models.staff import Authority
 from tests.models.factories import T0, make_participant, meeting_and_role
 

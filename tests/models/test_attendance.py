@@ -16,13 +16,14 @@ from models.attendance import (
     take_seat,
 )
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
-from models.participant import set_reachable
 from models.program import Meeting
 from models.program_file import apply_program, parse_program
-from models.registration import Registration, RegistrationStatus, availability, cancel, register, waitlist_position
+from models.reachability import set_reachable
+from models.registration import Registration, RegistrationStatus, availability, waitlist_position
 from models.reports import roster
 from models.roster import live_roster
 from tests.models.factories import T0, make_participant, seat, seats
+from models.seats import cancel, register
 
 # Bengkulu, wave 1: Wednesday 26 July 2023, 09:00 WIB.
 BENGKULU = "shm23-bengkulu"
@@ -81,7 +82,7 @@ async def test_tidak_hadir_offers_the_seat_with_a_hold_and_ambil_takes_it(sessio
         answer = await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
         assert answer.outcome == Outcome.SEAT_FREED and seated.status == RegistrationStatus.CANCELLED
         assert seated.attendance is False
-        assert answer.cancellation.offered is first and first.status == RegistrationStatus.OFFERED
+        assert answer.freed_seat.offered is first and first.status == RegistrationStatus.OFFERED
         assert first.offered_until == QUESTION_TIME + timedelta(hours=24)
         assert second.status == RegistrationStatus.WAITLISTED
         (pemustaka,) = [a for a in await availability(s, first.meeting_id) if a.role.code == "pemustaka"]
@@ -122,7 +123,7 @@ async def test_a_lapsed_hold_passes_the_seat_on_and_it_is_never_held_twice(sessi
         # The second lets it go: the first, still waiting, is offered it again; one hold at a time.
         released = await release_seat(s, second.id, now=lapsed_at + timedelta(hours=1))
         assert released.outcome == Outcome.RELEASED and second.status == RegistrationStatus.CANCELLED
-        assert released.cancellation.offered is first
+        assert released.freed_seat.offered is first
         held = list(await s.scalars(select(Registration.id).where(Registration.status == RegistrationStatus.OFFERED)))
         assert held == [first.id]
 
@@ -141,7 +142,7 @@ async def test_after_a_lapse_status_the_roster_and_the_next_offer_share_one_wait
         assert [r.id for r in await live_roster(s, seated.meeting_id) if r.role.code == "pemustaka"] == [
             second.id, third.id, first.id]
         released = await release_seat(s, second.id, now=QUESTION_TIME + timedelta(days=1, hours=1))
-        assert released.cancellation.offered is third
+        assert released.freed_seat.offered is third
 
 
 async def test_after_a_lapse_with_nobody_else_waiting_the_person_may_still_take_the_free_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from models.conversation import load_conversation
 from models.participant import Participant
 from models.personal_data import erase_person, purge_expired
-from models.registration import Registration, cancel, register
+from models.registration import Registration
+from models.seats import cancel, register
 from models.staff import PicAssignment, create_invite, grant_from_registration, redeem_invite
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from bot.settings import DEFAULT_PROGRAM_FILE, PROJECT_ROOT
 from models.program import Meeting, RoleQuota
 from models.program_file import ProgramFileError, apply_program, parse_program, read_program_file
-from models.registration import Registration, register
+from models.registration import Registration
+from models.seats import register
 from tests.models.factories import T0, make_participant, meeting_and_role
 
 SMALL = """\

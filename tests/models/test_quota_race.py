@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from bot.database import create_engine, session_factory
 from models.participant import Participant
-from models.registration import AlreadyRegistered, Registration, RegistrationStatus, register
+from models.registration import Registration, RegistrationStatus
+from models.seats import AlreadyRegistered, register
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 CLAIMANTS = 50

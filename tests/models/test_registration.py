@@ -8,16 +8,9 @@ import pytest
 from sqlalchemy import select, update
 
 from models.program import Meeting, RoleQuota
-from models.registration import (
-    AlreadyRegistered,
-    RegistrationClosed,
-    RegistrationStatus,
-    availability,
-    cancel,
-    register,
-    waitlist_position,
-)
+from models.registration import RegistrationStatus, availability, waitlist_position
 from tests.models.factories import T0, make_participant, meeting_and_role
+from models.seats import AlreadyRegistered, RegistrationClosed, cancel, register
 
 
 async def test_seats_fill_then_waiting_list_in_order(sessions, program) -> None:  # type: ignore[no-untyped-def]

@@ -8,10 +8,11 @@ from sqlalchemy import event, select, update
 
 from models.alert_rules import AlertRules
 from models.attendance import answer_attendance
-from models.program import Meeting, Program
-from models.registration import Registration, RegistrationStatus, cancel
-from models.reports import listed_meetings, meeting_recap, national_recap, roster
+from models.program import Meeting, Program, listed_meetings
+from models.registration import Registration, RegistrationStatus
+from models.reports import meeting_recap, national_recap, roster
 from tests.models.factories import T0, meeting_and_role, seats
+from models.seats import cancel
 
 # Six days before Bengkulu's meeting (26 July 2023, 09:00 WIB): inside the 14-day at-risk window.
 NEAR_BENGKULU = datetime(2023, 7, 20, 3, 0, tzinfo=UTC)

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.database import create_engine, session_factory
 from models.audit import AuditEntry
 from models.program import Meeting
-from models.registration import cancel, register
 from models.roster import add
+from models.seats import cancel, register
 from models.staff import (
     INVITE_PREFIX,
     InviteProblem,
