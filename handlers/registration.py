@@ -2,7 +2,7 @@
 
 Each step is stored in the person's `Conversation` row with the update that completed it, so the
 conversation survives restarts. Buttons carry the step they belong to; a button from an older
-message, or forged data, is answered as stale and the current step is asked again.
+message, or forged data, is answered as stale (`handlers.shell`) and the current step is asked again.
 """
 
 from __future__ import annotations
