@@ -17,6 +17,7 @@ from handlers import (
     roster,
     reports,
     seat_offers,
+    shell,
     staff,
     status,
     steps,
@@ -25,9 +26,9 @@ from handlers.errors import on_error
 
 
 def register_all(application: Application) -> None:
-    """Add every handler; the catch-alls go last so that they only get what nobody else took."""
-    for module in (registration, steps, status, cancellation, attendance, seat_offers, personal_data, reachability, help,
-                   staff, pic_management, announcements, roster, program_upload, reports):
+    """Add every handler; the shell's catch-alls go last so that they only get what nobody else took."""
+    for module in (shell, registration, steps, status, cancellation, attendance, seat_offers, personal_data,
+                   reachability, help, staff, pic_management, announcements, roster, program_upload, reports):
         module.register_handlers(application)
-    registration.register_fallbacks(application)
+    shell.register_fallbacks(application)
     application.add_error_handler(on_error)

@@ -9,7 +9,7 @@ from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.planned_messages import attendance_keyboard, attendance_question
-from handlers.registration import stale
+from handlers.shell import stale
 from models.attendance import Outcome, answer_attendance, holds_seat_ahead
 from models.registration import registration_of_user
 

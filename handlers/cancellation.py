@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
-from handlers.registration import resume, stale
+from handlers.shell import resume, stale
 from models.registration import Registration, RegistrationStatus, registration_of_user, registrations_of
 from models.seats import cancel
 

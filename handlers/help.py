@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.pic_management import staff_menu
-from handlers.registration import resume, stale
+from handlers.shell import resume, stale
 from handlers.staff import authority
 from handlers.texts import DEFAULT_LANGUAGE, LANGUAGES, Texts
 

@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import local_date
-from handlers.registration import resume
+from handlers.shell import resume
 from models.participant import get_participant
 from models.personal_data import erase_person
 

@@ -8,17 +8,19 @@ PICs and organizers get the staff commands in their chat's command menu; a revok
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardMarkup, Update, User
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
 from handlers.common import Reply, Turn, conversation_turn, set_chat_menu
 from handlers.formatting import local_date, local_moment, meeting_title
+from handlers.shell import deep_link, start_link
 from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
 from handlers.texts import Html, Texts
 from models.conversation import languages_of
 from models.program import Meeting
 from models.staff import (
+    INVITE_PREFIX,
     Authority,
     InviteRefused,
     NotFacilitator,
@@ -77,11 +79,12 @@ async def _tell_pic(turn: Turn, assignment: PicAssignment, meeting: Meeting, *, 
 
 # Invite links.
 
-async def open_invite(turn: Turn, user: User, token: str) -> None:
+@deep_link(INVITE_PREFIX)
+async def open_invite(update: Update, turn: Turn, token: str) -> None:
     """/start with an invite token: the opener becomes PIC of the invite's meeting."""
     try:
         grant = await redeem_invite(turn.session, token, telegram_user_id=turn.user_id, chat_id=turn.chat_id,
-                                    display_name=user.full_name, now=turn.now)
+                                    display_name=update.effective_user.full_name, now=turn.now)
     except InviteRefused as refused:
         turn.say(f"pic_invite_{refused.problem.value}")
         return
@@ -156,7 +159,7 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
         if meeting is None:
             return
         invite = await create_invite(turn.session, meeting_id=meeting.id, created_by=turn.user_id, now=turn.now)
-        link = f"https://t.me/{update.get_bot().username}?start={invite.token}"
+        link = start_link(update.get_bot().username, invite.token)
         turn.say("pic_invite_link", meeting=meeting_title(meeting), link=link,
                  until=local_moment(invite.expires_at, meeting, turn.texts))
     elif isinstance(action, cb.PicWithdrawInvite):

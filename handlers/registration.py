@@ -2,7 +2,7 @@
 
 Each step is stored in the person's `Conversation` row with the update that completed it, so the
 conversation survives restarts. Buttons carry the step they belong to; a button from an older
-message, or forged data, is answered as stale and the current step is asked again.
+message, or forged data, is answered as stale (`handlers.shell`) and the current step is asked again.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
-from handlers.pic_management import open_invite
 from handlers.planned_messages import seat_calendar
-from handlers.steps import text_step
+from handlers.shell import plain_start, resume, stale
+from handlers.steps import button_steps, text_step
 from handlers.texts import Html
 from handlers.views import describe_all, describe_registration, page_count, page_nav, role_label
 from models.participant import has_current_consent, record_consent, upsert_participant
@@ -36,7 +36,6 @@ from models.registration import (
     waitlist_position,
 )
 from models.seats import AlreadyRegistered, RegistrationClosed, register
-from models.staff import is_invite_token
 
 MEETINGS_PER_PAGE = 8
 
@@ -102,13 +101,6 @@ async def prompt(turn: Turn) -> None:
         _say_with_current(turn, "ask_phone", turn.conversation.phone_e164, keyboard)
     elif step is Step.CONFIRM:
         await _prompt_summary(turn)
-
-
-async def resume(turn: Turn) -> None:
-    """After something else (a command) was answered, ask the current step again."""
-    if current_step(turn) is not None:
-        turn.say("resume")
-        await prompt(turn)
 
 
 def _say_with_current(turn: Turn, key: str, current: str | None, keyboard=None) -> None:  # type: ignore[no-untyped-def]
@@ -245,14 +237,10 @@ async def _existing_registration(turn: Turn, meeting: Meeting) -> bool:
     return True
 
 
-@conversation_turn
-async def start(update: Update, turn: Turn) -> None:
+@plain_start
+async def start(update: Update, turn: Turn, payload: str) -> None:
     """/start [meeting-code]: begin, resume, or show what the person holds already."""
-    payload = update.message.text.split(maxsplit=1)[1].strip() if " " in update.message.text else ""
     meeting = await meeting_by_code(turn.session, payload) if payload else None
-    if meeting is None and is_invite_token(payload):
-        await open_invite(turn, update.effective_user, payload)
-        return
     if payload and meeting is None:
         turn.say("unknown_meeting_link")
     if meeting is not None:
@@ -273,21 +261,6 @@ async def start(update: Update, turn: Turn) -> None:
 
 
 @conversation_turn
-async def leave(update: Update, turn: Turn) -> None:
-    """/cancel: stop the registration in progress and forget what was typed."""
-    if current_step(turn) is None:
-        if turn.conversation.step is None:
-            turn.say("nothing_to_leave")
-            return
-        # A staff command's step (an announcement's text, a roster change's reason) is left the same way.
-        turn.conversation.clear_draft()
-        turn.say("staff_step_left")
-        return
-    turn.conversation.clear_draft()
-    turn.say("left_conversation", ReplyKeyboardRemove())
-
-
-@conversation_turn
 async def register_another(update: Update, turn: Turn) -> None:
     """The "register for another meeting" button."""
     turn.close_pressed_keyboard = True
@@ -299,11 +272,7 @@ async def register_another(update: Update, turn: Turn) -> None:
 
 # Buttons.
 
-async def stale(turn: Turn) -> None:
-    """A button that belongs to no current question: say so and ask the current step again."""
-    turn.answer_button("stale_button")
-    turn.close_pressed_keyboard = True
-    await prompt(turn)
+button_steps(Step.CONSENT, Step.MEETING, Step.ROLE, Step.CONFIRM, ask_again=prompt)
 
 
 def _action(update: Update) -> cb.Action | None:
@@ -461,25 +430,23 @@ async def _submit(turn: Turn) -> None:
 
 # Typed answers.
 
-@text_step(*Step, ask_again=prompt)
+@text_step(*TYPED_STEPS, Step.PHONE, ask_again=prompt)
 async def on_text(turn: Turn, text: str) -> None:
-    """Text typed during a registration: the answer to a typed step, or a misplaced message."""
+    """Text typed at a typed step of a registration: a detail, or the phone number."""
     step = current_step(turn)
-    if step in TYPED_STEPS:
-        try:
-            value = clean_text(text)
-        except InvalidDetail as problem:
-            turn.say(f"invalid_{problem.problem.value}", max=MAX_TEXT_LENGTH)
-            await prompt(turn)
-            return
-        setattr(turn.conversation, FIELDS[step], value)
-        _advance(turn, step)
-        await prompt(turn)
-    elif step is Step.PHONE:
+    if step is Step.PHONE:
         await _take_phone(turn, text)
-    else:
-        turn.say("use_buttons")
+        return
+    assert step in TYPED_STEPS  # the steps claimed above
+    try:
+        value = clean_text(text)
+    except InvalidDetail as problem:
+        turn.say(f"invalid_{problem.problem.value}", max=MAX_TEXT_LENGTH)
         await prompt(turn)
+        return
+    setattr(turn.conversation, FIELDS[step], value)
+    _advance(turn, step)
+    await prompt(turn)
 
 
 @conversation_turn
@@ -505,38 +472,8 @@ async def _take_phone(turn: Turn, raw: str) -> None:
     await prompt(turn)
 
 
-@conversation_turn
-async def on_other_message(update: Update, turn: Turn) -> None:
-    """Stickers, photos, voice, locations, files: never an answer to any step."""
-    step = current_step(turn)
-    if step is not None and step not in TYPED_STEPS and step is not Step.PHONE:
-        turn.say("use_buttons")
-    elif turn.conversation.step is not None:
-        # A typed registration step, or a staff command's.
-        turn.say("not_text")
-    else:
-        turn.say("idle_hint")
-    await prompt(turn)
-
-
-@conversation_turn
-async def on_unknown_command(update: Update, turn: Turn) -> None:
-    """A command the bot does not know."""
-    turn.say("unknown_command")
-    await resume(turn)
-
-
-@conversation_turn
-async def on_forged_button(update: Update, turn: Turn) -> None:
-    """Button data that matches no action: forged, or from an older version of the bot."""
-    await stale(turn)
-
-
 def register_handlers(application: Application) -> None:
     """Add the registration conversation's handlers."""
-    private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("start", start, filters=private))
-    application.add_handler(CommandHandler("cancel", leave, filters=private))
     application.add_handler(CallbackQueryHandler(on_consent, pattern=cb.matches(cb.Consent)))
     application.add_handler(CallbackQueryHandler(on_meeting_page, pattern=cb.matches(cb.MeetingPage)))
     application.add_handler(CallbackQueryHandler(on_meeting, pattern=cb.matches(cb.ChooseMeeting)))
@@ -544,12 +481,5 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(register_another, pattern=cb.matches(cb.RegisterAnother)))
     application.add_handler(CallbackQueryHandler(
         on_summary, pattern=cb.matches(cb.Submit, cb.EditMenu, cb.Discard, cb.EditField, cb.BackToSummary)))
-    application.add_handler(MessageHandler(private & filters.CONTACT, on_contact))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.CONTACT, on_contact))
 
-
-def register_fallbacks(application: Application) -> None:
-    """Handlers that catch what no other handler took; added after every other module's."""
-    private = filters.ChatType.PRIVATE
-    application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
-    application.add_handler(MessageHandler(private & ~filters.COMMAND & ~filters.StatusUpdate.ALL, on_other_message))
-    application.add_handler(CallbackQueryHandler(on_forged_button))

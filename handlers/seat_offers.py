@@ -9,7 +9,7 @@ from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title, registration_details
 from handlers.planned_messages import seat_calendar
-from handlers.registration import stale
+from handlers.shell import stale
 from models.attendance import Outcome, release_seat, take_seat
 from models.registration import registration_of_user
 

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from handlers.common import Turn, conversation_turn
-from handlers.registration import resume
+from handlers.shell import resume
 from handlers.views import describe_all
 from models.registration import registrations_of
 

@@ -1,8 +1,10 @@
-"""Steps that wait for typed text, whichever conversation owns them, and who reads what is typed.
+"""The steps of every conversation, which module owns each, and who reads what is typed.
 
 A person is at one step at a time (`Conversation.step`): a registration step, or a staff
-command's (the text of an announcement, the reason for a roster change). Each module registers
-the steps it owns with `text_step`, so a typed message reaches the module that asked for it.
+command's (the text of an announcement, the reason for a roster change). Each module claims the
+steps it owns, with `text_step` for a step answered by typing and `button_steps` for those
+answered with buttons, so a typed message reaches the module that asked for it and the shell
+(`handlers.shell`) knows how to ask a step again.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ StepPrompt = Callable[[Turn], Awaitable[None]]
 
 @dataclass(frozen=True)
 class _Owner:
-    read: TypedStepReader
+    # None at a step answered with buttons: what is typed there is pointed to the buttons.
+    read: TypedStepReader | None
     # Asks the step again. Only steps holding a draft worth keeping (a registration typed in over
     # several messages) have it: a staff command must not overwrite such a draft with its own step.
     ask_again: StepPrompt | None
@@ -30,17 +33,49 @@ class _Owner:
 _STEPS: dict[str, _Owner] = {}
 
 
+def _claim(values: tuple[str, ...], owner: _Owner) -> None:
+    for value in values:
+        if value in _STEPS:
+            raise ValueError(f"step {value!r} is taken")
+        _STEPS[value] = owner
+
+
 def text_step(*values: str, ask_again: StepPrompt | None = None) -> Callable[[TypedStepReader], TypedStepReader]:
     """Route text typed while the conversation is at one of these steps to the decorated reader."""
 
     def register(reader: TypedStepReader) -> TypedStepReader:
-        for value in values:
-            if value in _STEPS:
-                raise ValueError(f"step {value!r} is taken")
-            _STEPS[value] = _Owner(reader, ask_again)
+        _claim(values, _Owner(reader, ask_again))
         return reader
 
     return register
+
+
+def button_steps(*values: str, ask_again: StepPrompt) -> None:
+    """Claim steps answered with buttons; what is typed or sent there is answered by pointing to them."""
+    _claim(values, _Owner(None, ask_again))
+
+
+def _owner(turn: Turn) -> _Owner | None:
+    return _STEPS.get(turn.conversation.step or "")
+
+
+def holds_draft(turn: Turn) -> bool:
+    """Whether the person is at a step of a draft worth coming back to (a registration)."""
+    owner = _owner(turn)
+    return owner is not None and owner.ask_again is not None
+
+
+def expects_buttons(turn: Turn) -> bool:
+    """Whether the person's current step is answered with buttons."""
+    owner = _owner(turn)
+    return owner is not None and owner.read is None
+
+
+async def ask_again(turn: Turn) -> None:
+    """Ask the current step again, if it belongs to a draft; other steps are not repeated."""
+    owner = _owner(turn)
+    if owner is not None and owner.ask_again is not None:
+        await owner.ask_again(turn)
 
 
 async def keeps_draft(turn: Turn) -> bool:
@@ -49,22 +84,24 @@ async def keeps_draft(turn: Turn) -> bool:
     Staff commands that start a step of their own check this first: a PIC half-way through their
     own registration finishes it, or leaves it with /cancel, before the command starts.
     """
-    owner = _STEPS.get(turn.conversation.step or "")
-    if owner is None or owner.ask_again is None:
+    if not holds_draft(turn):
         return False
     turn.say("finish_draft_first")
-    await owner.ask_again(turn)
+    await ask_again(turn)
     return True
 
 
 @conversation_turn
 async def on_text(update: Update, turn: Turn) -> None:
     """Text typed by the person: the answer to the step they are at, or a hint when at none."""
-    owner = _STEPS.get(turn.conversation.step or "")
+    owner = _owner(turn)
     if owner is None:
         turn.say("idle_hint")
-        return
-    await owner.read(turn, update.message.text)
+    elif owner.read is None:
+        turn.say("use_buttons")
+        await ask_again(turn)
+    else:
+        await owner.read(turn, update.message.text)
 
 
 def register_handlers(application: Application) -> None:
