@@ -42,8 +42,13 @@ CHART_WIDTH_INCHES = 8.0
 CHART_FONT_POINTS = 16
 CHART_TITLE_POINTS = 18
 CHART_ROW_INCHES = 0.36
+# A bar is this share of its row's height; the rest keeps neighbours apart.
+CHART_BAR_HEIGHT = 0.64
 # Title, totals and legend above the bars; a margin below and at the sides.
 CHART_HEAD_INCHES = 1.45
+# Where the totals and the legend start below the title's top.
+CHART_TOTALS_INCHES = 0.42
+CHART_LEGEND_INCHES = 0.8
 CHART_FOOT_INCHES = 0.2
 CHART_PAD_INCHES = 0.15
 CHART_GAP_INCHES = 0.12
@@ -213,10 +218,11 @@ def chart_figure(bars: Sequence[ChartBar], texts: Texts) -> Figure:
     axes.set_ylim(rows - 0.5, -0.5)
     # Each bar over its track, as one collection of rectangles: Axes.barh would add 76 patches one by one.
     boxes, colours = [], []
+    half = CHART_BAR_HEIGHT / 2
     for y, bar in enumerate(bars):
         for length, colour in ((1.0, CHART_FREE), (bar.share, CHART_AT_RISK if bar.at_risk else CHART_TAKEN)):
             if length > 0:
-                boxes.append([(0, y - 0.32), (length, y - 0.32), (length, y + 0.32), (0, y + 0.32)])
+                boxes.append([(0, y - half), (length, y - half), (length, y + half), (0, y + half)])
                 colours.append(colour)
     # Without antialiasing the rectangles' edges are whole pixels of exactly their colour.
     axes.add_collection(PolyCollection(boxes, facecolors=colours, edgecolors="none", antialiaseds=False),
@@ -225,13 +231,13 @@ def chart_figure(bars: Sequence[ChartBar], texts: Texts) -> Figure:
     top = 1 - CHART_PAD_INCHES / height
     figure.text(pad, top, texts.plain("report_chart_title"), ha="left", va="top", fontsize=CHART_TITLE_POINTS,
                 fontweight="bold")
-    figure.text(pad, top - 0.42 / height, texts.plain(
+    figure.text(pad, top - CHART_TOTALS_INCHES / height, texts.plain(
         "report_chart_totals", taken=sum(bar.taken for bar in bars), seats=sum(bar.seats for bar in bars),
         at_risk=sum(bar.at_risk for bar in bars)), ha="left", va="top", fontsize=CHART_FONT_POINTS)
     legend = [Patch(color=CHART_TAKEN, label=texts.plain("report_chart_legend_taken")),
               Patch(color=CHART_AT_RISK, label=texts.plain("report_chart_legend_at_risk", marker=marker)),
               Patch(color=CHART_FREE, label=texts.plain("report_chart_legend_free"))]
-    figure.legend(handles=legend, loc="upper left", bbox_to_anchor=(pad, top - 0.8 / height), ncol=3,
+    figure.legend(handles=legend, loc="upper left", bbox_to_anchor=(pad, top - CHART_LEGEND_INCHES / height), ncol=3,
                   frameon=False, fontsize=CHART_FONT_POINTS, borderaxespad=0, borderpad=0, handlelength=1.0,
                   handleheight=1.0, handletextpad=0.4, columnspacing=1.2)
     return figure
