@@ -35,7 +35,7 @@ from benchmarks.harness import benchmark_database
 from bot.database import create_engine, session_factory
 from bot.file_worker import FileWorker
 from bot.settings import database_url
-from handlers.report_files import national_chart, roster_csv, roster_xlsx
+from handlers.report_files import chart_bars, national_chart, roster_csv, roster_xlsx
 from handlers.reports import national_text
 from handlers.texts import Texts
 from models.participant import Participant
@@ -119,11 +119,11 @@ async def main(url: str | None, runs: int, waiting: int, drop: bool) -> None:
         # As the bot does: the chart and the Excel file are built in the file worker process.
         worker = FileWorker(idle_seconds=600)
         started = time.perf_counter()
-        await worker.run(national_chart, recaps, texts, title=texts.plain("report_chart_title"))
+        await worker.run(national_chart, chart_bars(recaps), texts)
         first_chart_ms = (time.perf_counter() - started) * 1000
 
         async def chart() -> bytes:
-            return await worker.run(national_chart, recaps, texts, title=texts.plain("report_chart_title"))
+            return await worker.run(national_chart, chart_bars(recaps), texts)
 
         chart_ms, png = await timed(runs, chart)
         query_ms, rows = await timed(runs, lambda: in_transaction(rows_of_all))

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common import Reply, telegram_length
-from handlers.formatting import local_date, meeting_short_date, meeting_title, meeting_when
+from handlers.formatting import local_date, meeting_short_date, meeting_title, meeting_when, role_fills
 from handlers.texts import Html, Texts
 from models.alert_rules import NATIONAL_ZONE
 from models.alerts import Alert, AlertKind, names_of, role_names, take_digest
@@ -115,10 +115,8 @@ async def render_national_digest(session: AsyncSession, message: OutboxMessage, 
             ""]
     lines: list[str] = [texts("national_at_risk", count=len(at_risk)) if at_risk else texts("national_none_at_risk")]
     for recap in at_risk:
-        roles = ", ".join(texts("alerts_role_fill", role=f.role.name, taken=f.taken, seats=f.seats)
-                          for f in recap.behind)
         lines.append(texts("national_risk_line", meeting=meeting_title(recap.meeting),
-                           date=meeting_short_date(recap.meeting, texts), roles=Html(roles)))
+                           date=meeting_short_date(recap.meeting, texts), roles=role_fills(recap.behind, texts)))
     others = [r for r in ahead if not r.at_risk]
     if others:
         lines.append(texts("national_others"))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date, format_datetime
 
-from handlers.texts import Texts
+from handlers.texts import Html, Texts
 from models.program import Meeting
 from models.provinces import ZONE_ABBREVIATIONS
+
+if TYPE_CHECKING:
+    from models.registration import RoleAvailability
 
 BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
 
@@ -63,3 +68,9 @@ def registration_details(meeting: Meeting, role_name: str, texts: Texts) -> dict
 def local_date(moment: datetime, texts: Texts) -> str:
     """A date as the user's language writes it."""
     return format_date(moment.date(), "d MMMM y", locale=BABEL_LOCALES[texts.language])
+
+
+def role_fills(fills: Iterable[RoleAvailability], texts: Texts) -> Html:
+    """Roles by their names with seats taken: 'Tim Sinergi Provinsi 2/5, Perwakilan Desa (Role Model) 0/1'."""
+    return Html(", ".join(texts("alerts_role_fill", role=fill.role.name, taken=fill.taken, seats=fill.seats)
+                          for fill in fills))

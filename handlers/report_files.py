@@ -16,12 +16,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from handlers.texts import Texts
 from models.provinces import ZONE_ABBREVIATIONS
 from models.registration import RegistrationStatus
 from models.reports import MeetingRecap, RosterRow
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Roster columns by catalogue key (`report_column_<key>`); registered_at is a date and time.
@@ -30,10 +36,26 @@ COLUMNS = ("meeting", "name", "institution", "position", "phone", "role", "statu
 TYPED_COLUMNS = {"name", "institution", "position"}
 EXCEL_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_COLUMN_WIDTH = 50
-# The chart: phone-width, one row per province.
-CHART_WIDTH_INCHES = 7.0
-CHART_ROW_INCHES = 0.26
-CHART_DPI = 130
+# The chart is read on a phone, 390 px wide: at 800 px, 16 pt (22 px) text shows 11 px tall there.
+CHART_DPI = 100
+CHART_WIDTH_INCHES = 8.0
+CHART_FONT_POINTS = 16
+CHART_TITLE_POINTS = 18
+CHART_ROW_INCHES = 0.36
+# A bar is this share of its row's height; the rest keeps neighbours apart.
+CHART_BAR_HEIGHT = 0.64
+# Title, totals and legend above the bars; a margin below and at the sides.
+CHART_HEAD_INCHES = 1.45
+# Where the totals and the legend start below the title's top.
+CHART_TOTALS_INCHES = 0.42
+CHART_LEGEND_INCHES = 0.8
+CHART_FOOT_INCHES = 0.2
+CHART_PAD_INCHES = 0.15
+CHART_GAP_INCHES = 0.12
+# One meaning per colour: seats taken, seats taken where the meeting is at risk, free seats.
+CHART_TAKEN = "#2563a8"
+CHART_AT_RISK = "#c62828"
+CHART_FREE = "#dcdcdc"
 
 
 def status_label(row: RosterRow, texts: Texts) -> str:
@@ -136,54 +158,94 @@ def roster_xlsx(rows: Sequence[RosterRow], texts: Texts) -> bytes:
     return out.getvalue()
 
 
-def national_chart(recaps: Sequence[MeetingRecap], texts: Texts, *, title: str) -> bytes:
-    """A heatmap of seats taken per province and role, at-risk provinces marked in red; PNG bytes.
+@dataclass(frozen=True)
+class ChartBar:
+    """One meeting's bar on the national chart: its seats taken of its seats, and whether it is at risk."""
 
-    Each province's seats taken of its total stand at the right of its row. Cells carry no
-    numbers: drawing some 300 labels would take most of the half second the chart may use.
+    province: str
+    taken: int
+    seats: int
+    at_risk: bool
+
+    @property
+    def share(self) -> float:
+        return min(self.taken / self.seats, 1.0) if self.seats else 0.0
+
+
+def chart_bars(recaps: Sequence[MeetingRecap]) -> list[ChartBar]:
+    """The national chart's bars, emptiest first (those need the organizers): at-risk ones first among equals."""
+    bars = [ChartBar(r.province_name, r.total("taken"), r.total("seats"), r.at_risk) for r in recaps]
+    return sorted(bars, key=lambda bar: (bar.share, not bar.at_risk, bar.province))
+
+
+def chart_figure(bars: Sequence[ChartBar], texts: Texts) -> Figure:
+    """The national chart: one bar per meeting in the given order, the share of seats taken on a grey track.
+
+    At-risk meetings are red, their names marked; each bar's seats taken of its seats stand at the right.
+    The layout is placed by hand in inches (a layout engine would draw the figure twice).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.colors import LinearSegmentedColormap
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
-    roles: list[str] = []
-    for recap in recaps:
-        roles.extend(r.role.code for r in recap.roles if r.role.code not in roles)
-    fill: list[list[float]] = []
-    for recap in recaps:
-        by_code = {r.role.code: r for r in recap.roles}
-        fill.append([by_code[c].taken / by_code[c].seats
-                     if c in by_code and by_code[c].seats else float("nan") for c in roles])
-    # Fixed margins in inches: a layout engine would draw the figure twice.
-    height = 1.6 + CHART_ROW_INCHES * max(len(recaps), 1)
-    figure = Figure(figsize=(CHART_WIDTH_INCHES, height), dpi=CHART_DPI)
-    figure.subplots_adjust(left=2.0 / CHART_WIDTH_INCHES, right=1 - 0.7 / CHART_WIDTH_INCHES,
-                           top=1 - 0.6 / height, bottom=1.0 / height)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    colours = LinearSegmentedColormap.from_list("fill", ["#d7301f", "#fdcc8a", "#1a9850"])
-    axes.imshow(fill or [[float("nan")]], cmap=colours, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
-    # White lines between cells, so neighbouring cells of one colour stay apart.
-    rows, columns = len(fill), len(roles)
-    axes.hlines([y - 0.5 for y in range(1, rows)], -0.5, columns - 0.5, color="white", linewidth=1)
-    axes.vlines([x - 0.5 for x in range(1, columns)], -0.5, rows - 0.5, color="white", linewidth=1)
-    # Labels are placed as plain texts: matplotlib's tick objects cost more than the whole heatmap.
-    axes.set_xticks([])
-    axes.set_yticks([])
-    left = axes.get_yaxis_transform()
+    rows = max(len(bars), 1)
+    width, height = CHART_WIDTH_INCHES, CHART_HEAD_INCHES + CHART_ROW_INCHES * rows + CHART_FOOT_INCHES
+    figure = Figure(figsize=(width, height), dpi=CHART_DPI)
+    renderer = FigureCanvasAgg(figure).get_renderer()
     marker = texts.plain("report_chart_at_risk_marker")
-    for y, recap in enumerate(recaps):
-        style = {"color": "#b30000", "fontweight": "bold"} if recap.at_risk else {}
-        name = f"{marker} {recap.province_name}" if recap.at_risk else recap.province_name
-        axes.text(-0.02, y, name, transform=left, ha="right", va="center", fontsize=8, **style)
-        axes.text(1.02, y, f"{recap.total('taken')}/{recap.total('seats')}", transform=left,
-                  ha="left", va="center", fontsize=8, **style)
-    below = axes.get_xaxis_transform()
-    for x, code in enumerate(roles):
-        axes.text(x, -0.01, code, transform=below, rotation=40, ha="right", va="top", fontsize=8,
-                  rotation_mode="anchor")
-    axes.set_title(f"{title}\n{texts.plain('report_chart_legend')}", fontsize=9)
+    pad, gap = CHART_PAD_INCHES / width, CHART_GAP_INCHES / width
+
+    def row_y(n: int) -> float:
+        return 1 - (CHART_HEAD_INCHES + CHART_ROW_INCHES * (n + 0.5)) / height
+
+    def widest(labels: list[Text]) -> float:
+        """The labels' widest extent as a share of the figure's width."""
+        return max((label.get_window_extent(renderer).width for label in labels), default=0.0) / (width * CHART_DPI)
+
+    names, counts = [], []
+    for n, bar in enumerate(bars):
+        style = {"color": CHART_AT_RISK, "fontweight": "bold"} if bar.at_risk else {}
+        name = f"{marker} {bar.province}" if bar.at_risk else bar.province
+        names.append(figure.text(pad, row_y(n), name, ha="left", va="center", fontsize=CHART_FONT_POINTS, **style))
+        counts.append(figure.text(1 - pad, row_y(n), f"{bar.taken}/{bar.seats}", ha="right", va="center",
+                                  fontsize=CHART_FONT_POINTS, **style))
+    # The bars take what the longest name and count leave; measuring now lays the texts out once.
+    left, right = pad + widest(names) + gap, 1 - pad - widest(counts) - gap
+    axes = figure.add_axes((left, CHART_FOOT_INCHES / height, right - left, CHART_ROW_INCHES * rows / height))
+    axes.set_axis_off()
+    axes.set_xlim(0, 1)
+    axes.set_ylim(rows - 0.5, -0.5)
+    # Each bar over its track, as one collection of rectangles: Axes.barh would add 76 patches one by one.
+    boxes, colours = [], []
+    half = CHART_BAR_HEIGHT / 2
+    for y, bar in enumerate(bars):
+        for length, colour in ((1.0, CHART_FREE), (bar.share, CHART_AT_RISK if bar.at_risk else CHART_TAKEN)):
+            if length > 0:
+                boxes.append([(0, y - half), (length, y - half), (length, y + half), (0, y + half)])
+                colours.append(colour)
+    # Without antialiasing the rectangles' edges are whole pixels of exactly their colour.
+    axes.add_collection(PolyCollection(boxes, facecolors=colours, edgecolors="none", antialiaseds=False),
+                        autolim=False)
+
+    top = 1 - CHART_PAD_INCHES / height
+    figure.text(pad, top, texts.plain("report_chart_title"), ha="left", va="top", fontsize=CHART_TITLE_POINTS,
+                fontweight="bold")
+    figure.text(pad, top - CHART_TOTALS_INCHES / height, texts.plain(
+        "report_chart_totals", taken=sum(bar.taken for bar in bars), seats=sum(bar.seats for bar in bars),
+        at_risk=sum(bar.at_risk for bar in bars)), ha="left", va="top", fontsize=CHART_FONT_POINTS)
+    legend = [Patch(color=CHART_TAKEN, label=texts.plain("report_chart_legend_taken")),
+              Patch(color=CHART_AT_RISK, label=texts.plain("report_chart_legend_at_risk", marker=marker)),
+              Patch(color=CHART_FREE, label=texts.plain("report_chart_legend_free"))]
+    figure.legend(handles=legend, loc="upper left", bbox_to_anchor=(pad, top - CHART_LEGEND_INCHES / height), ncol=3,
+                  frameon=False, fontsize=CHART_FONT_POINTS, borderaxespad=0, borderpad=0, handlelength=1.0,
+                  handleheight=1.0, handletextpad=0.4, columnspacing=1.2)
+    return figure
+
+
+def national_chart(bars: Sequence[ChartBar], texts: Texts) -> bytes:
+    """The national chart (`chart_figure`) as PNG bytes."""
     out = io.BytesIO()
     # Fast compression: the chart is sent once and Telegram recompresses photos anyway.
-    figure.savefig(out, format="png", pil_kwargs={"compress_level": 1})
+    chart_figure(bars, texts).savefig(out, format="png", pil_kwargs={"compress_level": 1})
     return out.getvalue()

@@ -14,8 +14,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from handlers import callback_data as cb
 from handlers.common import MESSAGE_LIMIT, Build, Document, Turn, telegram_length, conversation_turn
-from handlers.formatting import meeting_title, meeting_when
-from handlers.report_files import attendance_label, national_chart, roster_csv, roster_xlsx, status_label
+from handlers.formatting import meeting_title, meeting_when, role_fills
+from handlers.report_files import attendance_label, chart_bars, national_chart, roster_csv, roster_xlsx, status_label
 from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
 from handlers.texts import Html, Texts
 from handlers.views import page_nav
@@ -41,12 +41,18 @@ def table(header: list[str], rows: list[list[object]]) -> str:
 
 
 def recap_text(recap: MeetingRecap, meeting: Meeting, texts: Texts) -> Html:
-    """/rekap: the meeting's roles as a monospace table, with the roles that put it at risk."""
+    """/rekap: each role by its name over a monospace row of its counts, and the roles that put it at risk.
+
+    A role's name has a line of its own: the program's names run to 46 characters, too wide for a row on a phone.
+    """
     counts = ("seats", "seated", "confirmed", "waitlisted", "held", "seats_left")
-    rows = [[role.role.code, *(getattr(role, name) for name in counts)] for role in recap.roles]
-    rows.append([texts.plain("report_recap_total"), *(recap.total(name) for name in counts)])
-    body = table(texts.plain("report_recap_columns").split("|"), rows)
-    risk = (texts("report_risk_roles", roles=", ".join(recap.lagging_role_codes)) if recap.at_risk
+    names = [role.role.name for role in recap.roles] + [texts.plain("report_recap_total")]
+    figures = [[getattr(role, name) for name in counts] for role in recap.roles]
+    figures.append([recap.total(name) for name in counts])
+    header, *rows = table(["", *texts.plain("report_recap_columns").split("|")],
+                          [["", *row] for row in figures]).splitlines()
+    body = "\n".join([header, *(line for pair in zip(names, rows, strict=True) for line in pair)])
+    risk = (texts("report_risk_roles", roles=role_fills(recap.behind, texts)) if recap.at_risk
             else texts("report_risk_none"))
     return texts("report_recap", meeting=meeting_title(meeting), when=meeting_when(meeting, texts),
                  table=body, legend=texts("report_recap_legend"), risk=risk)
@@ -155,7 +161,7 @@ async def on_national(update: Update, turn: Turn) -> None:
         refuse(turn)
         return
     recaps = await national_recap(turn.session, now=turn.now)
-    chart = Build(national_chart, (recaps, turn.texts), {"title": turn.texts.plain("report_chart_title")})
+    chart = Build(national_chart, (chart_bars(recaps), turn.texts))
     turn.say_html(national_text(recaps, turn.texts),
                   documents=(Document("rekap-nasional.png", chart, turn.texts("report_national_caption"), photo=True),))
 

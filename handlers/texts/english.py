@@ -365,7 +365,7 @@ TEXTS: dict[str, str] = {
     ),
     # ---- Reports (/rekap, /peserta, /ekspor, /rekap_nasional, /ekspor_semua)
     "report_recap": "<b>Recap {meeting}</b>\n{when}\n\n<pre>{table}</pre>\n{legend}\n\n{risk}",
-    "report_recap_columns": "Role|Seats|Taken|Conf|Wait|Held|Free",
+    "report_recap_columns": "Seats|Taken|Conf|Wait|Held|Free",
     "report_recap_total": "TOTAL",
     "report_recap_legend": ("Taken = seated; Conf = said they will attend; Wait = waiting list; "
                             "Held = seat offered and held; Free = empty seats."),
@@ -400,9 +400,13 @@ TEXTS: dict[str, str] = {
     "report_national": "<b>National recap</b> · {meetings} meetings · {taken}/{seats} seats taken\n\n<pre>{table}</pre>\n{risk}",
     "report_national_columns": "Province|Taken|Wait|",
     "report_national_risk": "⚠️ At risk ({count}): {meetings}",
-    "report_national_caption": "Seats taken per province and role; red = at risk.",
-    "report_chart_title": "Seats taken per province and role",
-    "report_chart_legend": "red = empty · yellow = half · green = full; right: seats taken",
+    "report_national_caption": ("Seats taken per province, emptiest at the top: blue = taken, "
+                                "red and (!) = at risk, grey = free."),
+    "report_chart_title": "Seats taken per province",
+    "report_chart_totals": "{taken}/{seats} seats taken · {at_risk} at risk · emptiest at the top",
+    "report_chart_legend_taken": "taken",
+    "report_chart_legend_at_risk": "{marker} at risk",
+    "report_chart_legend_free": "free",
     "report_chart_at_risk_marker": "(!)",
     # ---- alerts (PIC digests, organizers' national digest)
     "alerts_title": "🔔 <b>Quota alerts: {meeting}</b>\n{when}",

@@ -377,7 +377,7 @@ TEXTS: dict[str, str] = {
     ),
     # ---- Reports (/rekap, /peserta, /ekspor, /rekap_nasional, /ekspor_semua)
     "report_recap": "<b>Rekap {meeting}</b>\n{when}\n\n<pre>{table}</pre>\n{legend}\n\n{risk}",
-    "report_recap_columns": "Peran|Kuota|Isi|Hadir|Tunggu|Tawar|Sisa",
+    "report_recap_columns": "Kuota|Isi|Hadir|Tunggu|Tawar|Sisa",
     "report_recap_total": "TOTAL",
     "report_recap_legend": ("Isi = dapat kursi; Hadir = sudah menyatakan hadir; Tunggu = daftar tunggu; "
                             "Tawar = kursi sedang ditawarkan; Sisa = kursi kosong."),
@@ -412,9 +412,13 @@ TEXTS: dict[str, str] = {
     "report_national": "<b>Rekap nasional</b> · {meetings} pertemuan · {taken}/{seats} kursi terisi\n\n<pre>{table}</pre>\n{risk}",
     "report_national_columns": "Provinsi|Isi|Tunggu|",
     "report_national_risk": "⚠️ Berisiko ({count}): {meetings}",
-    "report_national_caption": "Keterisian kursi per provinsi dan peran; merah = berisiko.",
-    "report_chart_title": "Keterisian kursi per provinsi dan peran",
-    "report_chart_legend": "merah = kosong · kuning = setengah · hijau = penuh; kanan: kursi terisi",
+    "report_national_caption": ("Kursi terisi per provinsi, yang paling kosong di atas: biru = terisi, "
+                                "merah dan (!) = berisiko, abu-abu = kosong."),
+    "report_chart_title": "Kursi terisi per provinsi",
+    "report_chart_totals": "{taken}/{seats} kursi terisi · {at_risk} berisiko · paling kosong di atas",
+    "report_chart_legend_taken": "terisi",
+    "report_chart_legend_at_risk": "{marker} berisiko",
+    "report_chart_legend_free": "kosong",
     "report_chart_at_risk_marker": "(!)",
     # ---- alerts (PIC digests, organizers' national digest)
     "alerts_title": "🔔 <b>Pemberitahuan kuota: {meeting}</b>\n{when}",

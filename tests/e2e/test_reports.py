@@ -11,14 +11,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from PIL import Image, ImageColor
 from sqlalchemy import select
 
 from bot.settings import DEFAULT_PROGRAM_FILE
 from handlers import callback_data as cb
+from handlers.report_files import CHART_AT_RISK, CHART_FREE, CHART_TAKEN
 from models.audit import AuditEntry
 from models.participant import upsert_participant
-from models.program import meeting_by_code
+from models.program import listed_meetings, meeting_by_code
 from models.program_file import apply_program, parse_program
+from models.provinces import PROVINCES
 from models.seats import register as claim
 from tests.e2e.chat import bytes_of, next_with
 from tests.e2e.conftest import RunningBot, running_bot
@@ -78,8 +81,17 @@ def file_of(bot: RunningBot, message) -> bytes:  # type: ignore[no-untyped-def]
 
 
 def table_rows(text: str) -> dict[str, list[str]]:
-    """The monospace table of a recap, by its first column."""
+    """The monospace table of the national recap, by its first column."""
     return {line.split()[0]: line.split()[1:] for line in text.splitlines() if line.strip()}
+
+
+def recap_rows(recap) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """/rekap's monospace table: each role's name (a line of its own) to the counts on the line under it."""
+    pre = next(e for e in recap.entities if e["type"] == "pre")
+    # Entity offsets count UTF-16 code units.
+    units = recap.plain_text.encode("utf-16-le")[2 * pre["offset"]:2 * (pre["offset"] + pre["length"])]
+    lines = units.decode("utf-16-le").splitlines()[1:]
+    return {name: counts.split() for name, counts in zip(lines[::2], lines[1::2], strict=True)}
 
 
 # Aceh's date is not announced, so these seats plan no reminders: the tests' clock stays put.
@@ -93,13 +105,14 @@ async def test_a_pic_reads_the_recap_and_pages_through_the_roster(bot) -> None: 
     pic = bot.standin.user(ACEH_PIC)
     await pic.send_text("/rekap")
     recap = await pic.next_message()
-    rows = table_rows(recap.plain_text.split("\n\n")[1])
-    # Quota, taken, confirmed, waiting, held, free.
-    assert rows["tim_sinergi"] == ["5", "5", "0", "2", "0", "0"]
-    assert rows["stakeholder"] == ["18", "18", "0", "2", "0", "0"]
-    assert rows["pemustaka"] == ["1", "1", "0", "0", "0", "0"]
+    rows = recap_rows(recap)
+    # Quota, taken, confirmed, waiting, held, free; each role by the name the program file gives it.
+    assert rows["Tim Sinergi Provinsi"] == ["5", "5", "0", "2", "0", "0"]
+    assert rows["Stakeholder Provinsi"] == ["18", "18", "0", "2", "0", "0"]
+    assert rows["Pemustaka yang terdampak TPBIS"] == ["1", "1", "0", "0", "0", "0"]
     assert rows["TOTAL"] == ["30", "30", "0", "4", "0", "0"]
-    assert any(e["type"] == "pre" for e in recap.entities)
+    assert len(rows) == 9
+    assert not any(code in recap.plain_text for code in ACEH_ROLES)
 
     await pic.send_text("/peserta")
     page = await pic.next_message()
@@ -215,12 +228,12 @@ async def test_the_organizer_gets_the_national_recap_as_table_and_chart(bot) -> 
     rows = table_rows(table.plain_text.split("\n\n")[1])
     assert rows["Aceh"] == ["18/30", "2"] and rows["Bengkulu"] == ["0/30", "0"]
     chart = await admin.next_message()
-    assert chart.kind == "photo" and "merah = berisiko" in chart.plain_text
+    assert chart.kind == "photo" and "merah dan (!) = berisiko" in chart.plain_text
     png = file_of(bot, chart)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 20_000
     # Width and height from the PNG header: legible on a phone, within Telegram's photo limits.
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert 800 <= width <= 2000 and width + height <= 10_000
+    assert 700 <= width <= 1280 and height <= 2.5 * width
     # Built in the file worker: the bot's own process (this one) never loads the charting library.
     assert "matplotlib" not in sys.modules
 
@@ -230,7 +243,93 @@ async def test_the_organizer_gets_the_national_recap_as_table_and_chart(bot) -> 
     assert "Pilih pertemuan" in chooser.plain_text
     await admin.press(chooser, text="Aceh")
     recap = await admin.next_message()
-    assert table_rows(recap.plain_text.split("\n\n")[1])["stakeholder"] == ["18", "18", "0", "2", "0", "0"]
+    assert recap_rows(recap)["Stakeholder Provinsi"] == ["18", "18", "0", "2", "0", "0"]
+
+
+def chart_bands(png: bytes) -> list[tuple[str | None, float]]:
+    """The chart's bars read back from its pixels, top to bottom: (colour of the taken part or None, share taken).
+
+    A bar and its grey track form one run of pixels of the chart's three colours, far longer than any
+    legend square or letter; the share is the coloured part of the run.
+    """
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    names = {ImageColor.getrgb(CHART_TAKEN): "taken", ImageColor.getrgb(CHART_AT_RISK): "at_risk",
+             ImageColor.getrgb(CHART_FREE): "free"}
+    pixels = image.load()
+    bands: list[tuple[str | None, float]] = []
+    inside = False
+    for y in range(height):
+        run: list[str] = []
+        longest: list[str] = []
+        for x in range(width):
+            name = names.get(pixels[x, y])
+            if name is None:
+                run = []
+                continue
+            run.append(name)
+            if len(run) > len(longest):
+                longest = run
+        is_bar = len(longest) > width / 4
+        if is_bar and not inside:
+            colours = set(longest) - {"free"}
+            assert len(colours) <= 1, f"one colour per bar, row {y}: {colours}"
+            bands.append((colours.pop() if colours else None, 1 - longest.count("free") / len(longest)))
+        inside = is_bar
+    return bands
+
+
+async def test_the_national_chart_shows_38_provinces_emptiest_first_with_the_at_risk_ones_red(bot) -> None:  # type: ignore[no-untyped-def]
+    # The organizers look 40 days ahead: on 1 July all six dated meetings (26 July - 8 August) are judged.
+    source = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8").replace("lagging_days: 14", "lagging_days: 40")
+    await bot.query(lambda s: apply_program(s, parse_program(source), now=bot.clock.now()))
+    everything = dict.fromkeys(ACEH_ROLES, 0) | {"tim_sinergi": 5, "stakeholder": 18, "fasilitator": 2}
+    everything = {code: count or 1 for code, count in everything.items()}
+    dated = {
+        "shm23-bengkulu": {},                                                   # 0/30, at risk
+        "shm23-jawa-barat": {"tim_sinergi": 5, "stakeholder": 18},              # 23/30, role models missing
+        "shm23-jawa-tengah": everything,                                        # 30/30
+        "shm23-kalimantan-tengah": {"tim_sinergi": 3, "stakeholder": 9, "fasilitator": 1, "rm_desa": 1,
+                                    "rm_dispusip": 1, "rm_bappeda": 1, "rm_dpmpd": 1, "pemustaka": 1},  # 18/30, on track
+        "shm23-kalimantan-selatan": {"stakeholder": 10},                        # 10/30, at risk
+        "shm23-sumatera-utara": {"stakeholder": 3},                             # 3/30, at risk
+    }
+    meetings = await bot.query(listed_meetings)
+    assert len(meetings) == len(PROVINCES) == 38
+    undated = [m.code for m in meetings if m.code not in dated]
+    # The undated meetings (never at risk) at every fill from empty to full; Aceh ties with Sumatera Utara.
+    plan = dated | {code: everything if n % 8 == 7 else {"stakeholder": (n * 5) % 19} for n, code in enumerate(undated)}
+    plan["shm23-aceh"] = {"stakeholder": 3}
+    first = 0
+    for code, roles in plan.items():
+        await seed(bot, code, roles, first=first)
+        first += sum(roles.values())
+    at_risk = {"Bengkulu", "Jawa Barat", "Kalimantan Selatan", "Sumatera Utara"}
+    province = {m.code: m.province.name for m in meetings}
+    taken = {province[code]: sum(roles.values()) for code, roles in plan.items()}
+
+    admin = bot.standin.user(ADMIN)
+    await admin.send_text("/rekap_nasional")
+    table = (await next_with(admin, "Rekap nasional", timeout=60)).plain_text
+    assert set(table.split("Berisiko (4): ")[1].split(", ")) == at_risk
+    await admin.wait_for(lambda u: any(m.kind == "photo" for m in u.messages), timeout=60)
+    chart = next(m for m in admin.messages if m.kind == "photo")
+    # The caption says what the picture's colours say.
+    assert "biru = terisi, merah dan (!) = berisiko, abu-abu = kosong" in chart.plain_text
+    png = file_of(bot, chart)
+    image = Image.open(io.BytesIO(png))
+    image.verify()
+    # Sized for a phone: 390 px wide shows it at half size or more; tall, but no taller than 2.5 widths.
+    assert 700 <= image.width <= 1280 and image.height <= 2.5 * image.width
+    expected = sorted(((name, n / 30, name in at_risk) for name, n in taken.items()),
+                      key=lambda bar: (bar[1], not bar[2], bar[0]))
+    bands = chart_bands(png)
+    assert len(bands) == 38
+    assert [colour for colour, _ in bands] == [
+        None if share == 0 else "at_risk" if risky else "taken" for _, share, risky in expected]
+    # Each bar's length is its share of seats taken (to a pixel or two of the ~380 px track).
+    assert all(abs(seen - share) < 0.01 for (_, seen), (_, share, _) in zip(bands, expected, strict=True))
+    assert "matplotlib" not in sys.modules
 
 
 async def test_the_programs_alert_rules_put_the_same_meetings_at_risk_in_recaps_and_digest(bot) -> None:  # type: ignore[no-untyped-def]
@@ -249,7 +348,11 @@ async def test_the_programs_alert_rules_put_the_same_meetings_at_risk_in_recaps_
     assert all(name in risky for name in names.split(", "))
     pic = bot.standin.user(BENGKULU_PIC)
     await pic.send_text("/rekap")
-    assert "Berisiko: peran" in (await next_with(pic, "Rekap Bengkulu")).plain_text
+    recap = (await next_with(pic, "Rekap Bengkulu")).plain_text
+    # The roles at risk by their names and fill, as the national digest names them; no internal codes.
+    assert "Berisiko: peran Tim Sinergi Provinsi 0/5, Stakeholder Provinsi 0/18, " in recap
+    assert "Perwakilan Desa (Role Model) 0/1" in recap and "Perwakilan Desa (Role Model) 0/1" in risky
+    assert not any(code in recap for code in ACEH_ROLES)
 
 
 async def test_participants_and_other_provinces_pics_are_refused(bot) -> None:  # type: ignore[no-untyped-def]
