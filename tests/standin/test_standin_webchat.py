@@ -96,5 +96,5 @@ async def test_web_addresses_are_marked_in_the_users_and_the_bots_plain_text(sta
                       parse_mode="HTML") == 200
     said = next(item for item in chat_view(standin, user)["items"] if item["side"] == "bot")
     marked = [(e["type"], said["text"][e["offset"]:e["offset"] + e["length"]]) for e in said["entities"]]
-    assert marked == [("bold", "https://t.me/shm_test_bot?start=a"), ("url", "https://t.me/shm_test_bot?start=a"),
-                      ("bot_command", "/status"), ("code", "https://x.org /a")]
+    assert marked == [("bold", "https://t.me/shm_test_bot?start=a"), ("code", "https://x.org /a"),
+                      ("url", "https://t.me/shm_test_bot?start=a"), ("bot_command", "/status")]
