@@ -55,7 +55,7 @@ def detected_entities(text: str) -> list[dict[str, Any]]:
 class StandinUser:
     """One Telegram user in a private chat with the bot."""
 
-    def __init__(self, core: StandinCore, chat: ChatState, note: str | None = None) -> None:
+    def __init__(self, core: StandinCore, chat: ChatState, note: str | dict[str, str] | None = None) -> None:
         self._core = core
         self._chat = chat
         self.note = note
