@@ -219,7 +219,7 @@ async def test_the_pages_own_words_follow_the_chosen_users_language(
             lang: document.documentElement.lang,
             placeholder: document.querySelector('#composer-input').placeholder,
             send: document.querySelector('#send-button').title,
-            attach: document.querySelector('#attach-button').title,
+            attach: document.querySelector('#attach-button')?.title,
             clock: document.querySelector('#clock .clock-now .muted').textContent,
             chats: document.querySelector('.sidebar-head').textContent,
             jumps: [...document.querySelectorAll('#clock-jumps button')].map(b => b.textContent),
