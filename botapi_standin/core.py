@@ -26,6 +26,8 @@ from .updates import TERMINATED, UpdateQueue
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
 _INT_RE = re.compile(r"^-?\d+$")
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+# getFile: "bots can download files of up to 20MB in size"; a user may send bigger ones.
+MAX_BOT_DOWNLOAD = 20 * 1024 * 1024
 CHAT_ACTIONS = frozenset({
     "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document",
     "choose_sticker", "find_location", "record_video_note", "upload_video_note",
@@ -353,6 +355,8 @@ class StandinCore:
         stored = self.files.get(str(params["file_id"]))
         if stored is None:
             raise bad_request("invalid file_id")
+        if stored.file_size > MAX_BOT_DOWNLOAD:
+            raise bad_request("file is too big")
         return {"file_id": params["file_id"], "file_unique_id": stored.file_unique_id,
                 "file_size": stored.file_size, "file_path": stored.file_path}
 

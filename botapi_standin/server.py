@@ -27,8 +27,9 @@ def build_app(standin: "BotApiStandin") -> web.Application:
     app.router.add_get("/file/bot{token}/{path:.+}", handle_file_download)
     control = [
         # text {"text"}, press {"message_id", "text"|"data"}, tap {"text"} (a reply-keyboard button),
-        # contact {"phone_number", "own"},
-        # location {"latitude", "longitude"}, block, unblock: the user does it.
+        # contact {"phone_number", "own"}, location {"latitude", "longitude"},
+        # document (multipart/form-data: a file part "document", an optional "caption"), block, unblock:
+        # the user does it.
         *(web.post(f"/_standin/users/{{id}}/{action}", partial(_run_user_action, action=action))
           for action in USER_ACTIONS),
         web.get("/_standin/chats/{id}/messages", control_messages),
@@ -132,12 +133,28 @@ def _user_for(request: web.Request, body: dict[str, Any]) -> Any:
     return standin.user(int(request.match_info["id"]), **profile)
 
 
-USER_ACTIONS = ("text", "press", "tap", "contact", "location", "block", "unblock")
+USER_ACTIONS = ("text", "press", "tap", "contact", "location", "document", "block", "unblock")
+
+
+async def _form_body(request: web.Request) -> tuple[dict[str, Any], UploadedFile]:
+    """The fields of a multipart/form-data body and its file part "document"."""
+    if request.content_type != "multipart/form-data":
+        raise BadBody("body must be multipart/form-data with a file part 'document'")
+    fields, files = await read_params(request)
+    if "document" not in files:
+        raise KeyError("document")
+    return fields, files["document"]
 
 
 async def _run_user_action(request: web.Request, action: str) -> web.Response:
     """Parse the body, perform one user action, return the enqueued update."""
     try:
+        if action == "document":
+            fields, upload = await _form_body(request)
+            user = _user_for(request, fields)
+            mime = upload.content_type if upload.content_type != "application/octet-stream" else None
+            return _ok(await user.send_document(upload.filename or "document", upload.data, mime_type=mime,
+                                                caption=fields.get("caption") or None))
         body = await _json_body(request)
         user = _user_for(request, body)
         if action == "text":

@@ -90,10 +90,12 @@ class BotApiStandin:
     # ------------------------------------------------------------------ users
 
     def user(self, user_id: int = 1001, first_name: str = "Siti", last_name: str | None = None,
-             username: str | None = None, language_code: str | None = "id", note: str | None = None) -> StandinUser:
+             username: str | None = None, language_code: str | None = "id",
+             note: str | dict[str, str] | None = None) -> StandinUser:
         """The test user with this id (created with its private chat on first call).
 
-        `note` says who the user plays (the web chat shows it in its user switcher).
+        `note` says who the user plays (the web chat shows it in its user switcher): a text, or texts by
+        language code for a page that follows the chosen user's language.
         """
         existing = self._users.get(user_id)
         if existing is not None:

@@ -13,18 +13,49 @@ from .state import WAIT, BotMessage, CallbackAnswer, ChatState, wait_until
 
 # TDLib's bot-command matcher: '/cmd' or '/cmd@botname' not glued to word characters or / < >.
 _COMMAND_RE = re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>@])")
+# Web addresses as Telegram marks them in plain text: with a scheme, or starting www.; the sentence's
+# closing punctuation is not part of the address.
+_URL_RE = re.compile(r"(?<![\w@/])(?:https?://|www\.)[^\s<>\"'`]+(?<![.,;:!?)\]}'\"»])", re.IGNORECASE)
+
+
+def _entities(kind: str, pattern: re.Pattern[str], text: str) -> list[dict[str, Any]]:
+    return [{"type": kind, "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group())}
+            for m in pattern.finditer(text)]
 
 
 def bot_command_entities(text: str) -> list[dict[str, Any]]:
     """MessageEntity dicts of type bot_command, with UTF-16 offsets, as Telegram adds them."""
-    return [{"type": "bot_command", "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group())}
-            for m in _COMMAND_RE.finditer(text)]
+    return _entities("bot_command", _COMMAND_RE, text)
+
+
+def url_entities(text: str) -> list[dict[str, Any]]:
+    """MessageEntity dicts of type url for the web addresses in plain text, as Telegram adds them."""
+    return _entities("url", _URL_RE, text)
+
+
+# Styles a web address or /command may sit inside and still be marked; code and links keep their text as is.
+_STYLES = frozenset({"bold", "italic", "underline", "strikethrough", "spoiler", "blockquote", "expandable_blockquote"})
+
+
+def markable(found: dict[str, Any], entities: list[dict[str, Any]]) -> bool:
+    """Whether the detected entity `found` can be added to `entities`: apart from each, or within a style."""
+    start, end = found["offset"], found["offset"] + found["length"]
+    return all(end <= e["offset"] or start >= e["offset"] + e["length"]
+               or (e["type"] in _STYLES and e["offset"] <= start and end <= e["offset"] + e["length"])
+               for e in entities)
+
+
+def detected_entities(text: str) -> list[dict[str, Any]]:
+    """The web addresses and /commands Telegram marks in a plain text, in text order."""
+    urls = url_entities(text)
+    commands = [found for found in bot_command_entities(text) if markable(found, urls)]
+    return sorted(urls + commands, key=lambda entity: entity["offset"])
 
 
 class StandinUser:
     """One Telegram user in a private chat with the bot."""
 
-    def __init__(self, core: StandinCore, chat: ChatState, note: str | None = None) -> None:
+    def __init__(self, core: StandinCore, chat: ChatState, note: str | dict[str, str] | None = None) -> None:
         self._core = core
         self._chat = chat
         self.note = note
@@ -138,9 +169,9 @@ class StandinUser:
         return self._core.enqueue("message", message)
 
     async def send_text(self, text: str, reply_to: int | None = None) -> dict[str, Any]:
-        """Send a text message (bot_command entities added like Telegram)."""
+        """Send a text message (bot_command and url entities added like Telegram)."""
         content: dict[str, Any] = {"text": text}
-        entities = bot_command_entities(text)
+        entities = detected_entities(text)
         if entities:
             content["entities"] = entities
         if reply_to is not None:
@@ -189,6 +220,9 @@ class StandinUser:
         message: dict[str, Any] = {"document": self._core.files.document(stored)}
         if caption:
             message["caption"] = caption
+            entities = detected_entities(caption)
+            if entities:
+                message["caption_entities"] = entities
         return self._send(message)
 
     async def share_contact(self, phone_number: str, own: bool = True, first_name: str | None = None,

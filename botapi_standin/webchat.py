@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .state import BotMessage, ChatState, Signal
-from .users import bot_command_entities
+from .users import detected_entities, markable
 
 if TYPE_CHECKING:
     from .standin import BotApiStandin
@@ -124,18 +124,15 @@ def _file_url(file_id: str) -> str:
     return f"/_standin/web/files/{file_id}"
 
 
-def _with_commands(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The entities plus the /commands Telegram's apps make tappable in a bot's text, where no entity is."""
-    def free(found: dict[str, Any]) -> bool:
-        start, end = found["offset"], found["offset"] + found["length"]
-        return all(end <= e["offset"] or start >= e["offset"] + e["length"] for e in entities)
-    return entities + [found for found in bot_command_entities(text) if free(found)]
+def _with_detected(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entities plus the web addresses and /commands Telegram marks in a bot's text, outside code and links."""
+    return entities + [found for found in detected_entities(text) if markable(found, entities)]
 
 
 def _bot_item(message: BotMessage) -> dict[str, Any]:
     item: dict[str, Any] = {"side": "bot", "message_id": message.message_id, "date": message.date,
                             "kind": message.kind, "text": message.plain_text,
-                            "entities": _with_commands(message.plain_text, message.entities),
+                            "entities": _with_detected(message.plain_text, message.entities),
                             "edited": message.edited,
                             "inline_keyboard": (message.reply_markup or {}).get("inline_keyboard")}
     if message.document is not None:

@@ -27,7 +27,7 @@ from handlers.common import set_chat_menu
 from handlers.pic_management import staff_menu
 from handlers.texts import Texts
 from models.program import Meeting
-from models.reminder_plan import format_duration, parse_duration
+from models.reminder_plan import format_duration
 from models.seat_schedule import plan_of
 
 log = logging.getLogger(__name__)
@@ -35,34 +35,22 @@ log = logging.getLogger(__name__)
 # Shaped like a real token (the emulator checks the shape); it opens nothing anywhere.
 DEMO_TOKEN = "700000001:DEMO-local-emulator-token-not-a-secret"
 BOT_USERNAME = "shm_demo_bot"
-# How the fast-forward buttons are offered: steps, and the moments the next meeting's plan sends something.
-STEPS = (("+1 jam", timedelta(hours=1)), ("+1 hari", timedelta(days=1)))
-# What each planned moment brings, as the page's button says it (reminders are named by their offset).
-SLOT_TITLES = {"attendance": "pertanyaan Hadir / Tidak hadir", "attendance-nudge": "tanya ulang kehadiran"}
-STARTS_TITLE = "pertemuan dimulai; pendaftaran tutup"
+# The fast-forward steps; the page also offers the moments the next meeting's plan sends something,
+# and words them in the chosen user's language (botapi_standin/web/chat.js).
+STEPS = (timedelta(hours=1), timedelta(days=1))
+STARTS = "starts"  # what the meeting's start brings: registration closes
 
 
-SPAN_UNITS = {"d": "hari", "h": "jam", "m": "menit"}
-
-
-def _span(value: timedelta) -> str:
-    """A duration as the page says it: 7 hari, 14 jam, 30 menit."""
-    short = format_duration(value)
-    return f"{short[:-1]} {SPAN_UNITS[short[-1]]}"
-
-
-async def meeting_moments(session: AsyncSession, meeting: Meeting) -> list[tuple[datetime, str]]:
-    """The moments the meeting's plan sends something (after waking-hours shifts), soonest first, with what."""
+async def meeting_moments(session: AsyncSession, meeting: Meeting) -> list[tuple[datetime, list[str]]]:
+    """The moments the meeting's plan sends something (after waking-hours shifts), soonest first, with the slots."""
     assert meeting.starts_at is not None
     rules = await plan_of(session, meeting)
-    titles: dict[datetime, list[str]] = {}
-    for slot in rules.reminder_slots(meeting.starts_at, meeting.zone):
-        offset = parse_duration(slot.name.removeprefix("reminder-"))
-        titles.setdefault(slot.due_at, []).append(f"pengingat {_span(offset)}")
-    for slot in rules.attendance_slots(meeting.starts_at, meeting.zone):
-        titles.setdefault(slot.due_at, []).append(SLOT_TITLES[slot.name])
-    titles.setdefault(meeting.starts_at, []).append(STARTS_TITLE)
-    return [(moment, " dan ".join(what)) for moment, what in sorted(titles.items())]
+    brings: dict[datetime, list[str]] = {}
+    for slot in (*rules.reminder_slots(meeting.starts_at, meeting.zone),
+                 *rules.attendance_slots(meeting.starts_at, meeting.zone)):
+        brings.setdefault(slot.due_at, []).append(slot.name)
+    brings.setdefault(meeting.starts_at, []).append(STARTS)
+    return sorted(brings.items())
 
 
 class Demo:
@@ -130,20 +118,20 @@ class Demo:
         app.router.add_post("/_demo/clock", self._move_clock)
 
     async def clock_view(self) -> dict[str, Any]:
-        """The bot's time and the fast-forward moves on offer."""
+        """The bot's time and the fast-forward moves on offer, as data the page words in the user's language."""
+        # Steps {"step": "1h"}; moments {"before": "7d", "brings": the plan's slots, e.g. ["reminder-7d"]}.
         now = self.clock.now()
-        jumps: list[dict[str, Any]] = [{"label": label, "seconds": step.total_seconds(), "available": True}
-                                       for label, step in STEPS]
+        jumps: list[dict[str, Any]] = [{"step": format_duration(step), "seconds": step.total_seconds(),
+                                        "available": True} for step in STEPS]
         async with self.sessions() as session:
             upcoming = await upcoming_meetings(session, now)
             if upcoming:
                 meeting = upcoming[0]
                 assert meeting.starts_at is not None
-                for moment, what in await meeting_moments(session, meeting):
+                for moment, brings in await meeting_moments(session, meeting):
                     before = meeting.starts_at - moment
-                    label = f"{_span(before)} sebelum" if before else "mulai"
-                    jumps.append({"label": f"ke {label} SHM {meeting.city}", "to": moment.isoformat(),
-                                  "title": what, "available": moment > now})
+                    jumps.append({"to": moment.isoformat(), "before": format_duration(before) if before else None,
+                                  "city": meeting.city, "brings": brings, "available": moment > now})
         return {"now": now.isoformat(), "offset_seconds": self.clock.offset.total_seconds(), "jumps": jumps}
 
     async def _get_clock(self, request: web.Request) -> web.Response:

@@ -38,22 +38,22 @@ PIC_MEETING = "demo-jabar"
 
 @dataclass(frozen=True)
 class DemoUser:
-    """A Telegram user the page plays."""
+    """A Telegram user the page plays; `note` says who they are, by the page's language ("id", "en")."""
 
     id: int
     first_name: str
     last_name: str | None
     language_code: str
-    note: str
+    note: dict[str, str]
 
 
 PARTICIPANTS = (
-    DemoUser(1001, "Siti", "Rahma", "id", "peserta"),
-    DemoUser(1002, "Budi", "Santoso", "id", "peserta"),
-    DemoUser(1003, "Maria", "Tanod", "en", "peserta (English)"),
+    DemoUser(1001, "Siti", "Rahma", "id", {"id": "peserta", "en": "participant"}),
+    DemoUser(1002, "Budi", "Santoso", "id", {"id": "peserta", "en": "participant"}),
+    DemoUser(1003, "Maria", "Tanod", "en", {"id": "peserta (berbahasa Inggris)", "en": "participant (English)"}),
 )
-PIC = DemoUser(2001, "Rina", "Wulandari", "id", "PIC SHM Jawa Barat")
-ADMIN = DemoUser(9001, "Andi", "Perpusnas", "id", "admin (penyelenggara)")
+PIC = DemoUser(2001, "Rina", "Wulandari", "id", {"id": "PIC SHM Jawa Barat", "en": "PIC of SHM Jawa Barat"})
+ADMIN = DemoUser(9001, "Andi", "Perpusnas", "id", {"id": "admin (penyelenggara)", "en": "admin (organizer)"})
 USERS = (*PARTICIPANTS, PIC, ADMIN)
 
 

@@ -1,6 +1,71 @@
 // The web chat: plays the stand-in's users against the bot, one private chat each.
 // Reads chats from /_standin/web/ (long polling) and acts through the control API /_standin/users/.
+// Everything is drawn as DOM nodes with text set as text: no markup is ever built from what people or the bot wrote.
 "use strict";
+
+// The page's own words, one set per language; the chosen user's language_code picks one (Indonesian for "id").
+const LABELS = {
+  id: {
+    locale: "id-ID",
+    title: "shm-bot · chat lokal",
+    chats: "Chat",
+    bot_time: "Waktu bot",
+    clock_toggle: "Waktu bot dan lompatan waktu",
+    menu: "Perintah bot",
+    attach: "Kirim file",
+    placeholder: "Tulis pesan…",
+    send: "Kirim",
+    ok: "OK",
+    blocked: "diblokir",
+    empty: "Belum ada pesan. Kirim {command} untuk mulai.",
+    refused: "⚠ Telegram akan menolak {method}: {status} {description}",
+    problems: "⚠ {count} kiriman bot yang akan ditolak Telegram",
+    photo: "foto",
+    sticker: "[stiker]",
+    voice: "🎤 pesan suara",
+    edited: "diedit",
+    unsupported: "tidak didukung di sini",
+    no_commands: "Bot belum memasang daftar perintah.",
+    sending_file: "Mengirim {name}…",
+    jump_step: "+{span}",
+    jump_before: "ke {span} sebelum SHM {city}",
+    jump_start: "ke mulai SHM {city}",
+    brings: {reminder: "pengingat {span}", attendance: "pertanyaan Hadir / Tidak hadir",
+             "attendance-nudge": "tanya ulang kehadiran", starts: "pertemuan dimulai; pendaftaran tutup"},
+    and: " dan ",
+    units: {d: ["hari", "hari"], h: ["jam", "jam"], m: ["menit", "menit"]},
+  },
+  en: {
+    locale: "en-GB",
+    title: "shm-bot · local chat",
+    chats: "Chats",
+    bot_time: "Bot time",
+    clock_toggle: "Bot time and time jumps",
+    menu: "Bot commands",
+    attach: "Send a file",
+    placeholder: "Write a message…",
+    send: "Send",
+    ok: "OK",
+    blocked: "blocked",
+    empty: "No messages yet. Send {command} to begin.",
+    refused: "⚠ Telegram would refuse {method}: {status} {description}",
+    problems: "⚠ {count} bot calls Telegram would refuse",
+    photo: "photo",
+    sticker: "[sticker]",
+    voice: "🎤 voice message",
+    edited: "edited",
+    unsupported: "not supported here",
+    no_commands: "The bot has not set a command list.",
+    sending_file: "Sending {name}…",
+    jump_step: "+{span}",
+    jump_before: "to {span} before SHM {city}",
+    jump_start: "to the start of SHM {city}",
+    brings: {reminder: "reminder {span}", attendance: "Attending / Not attending question",
+             "attendance-nudge": "attendance asked again", starts: "the meeting starts; registration closes"},
+    and: " and ",
+    units: {d: ["day", "days"], h: ["hour", "hours"], m: ["minute", "minutes"]},
+  },
+};
 
 const state = {
   bot: null,
@@ -12,56 +77,115 @@ const state = {
   poll: null,           // AbortController of the chat's long poll
   commands: [],
   clock: null,          // {now (ms), fetchedAt (ms), jumps}
+  language: "id",
 };
 
 const $ = (id) => document.getElementById(id);
-const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
-const SAFE_URL = /^(https?:|tg:|mailto:|tel:)/i;
+
+// ---------------------------------------------------------------- the page's language
+
+function languageOf(user) {
+  const code = ((user && user.language_code) || "").toLowerCase().split("-")[0];
+  return code === "id" ? "id" : "en";
+}
+
+function t(key, params) {
+  const words = LABELS[state.language][key];
+  return String(words).replace(/\{(\w+)\}/g, (_, name) => (params && name in params ? params[name] : ""));
+}
+
+// "7d" (the bot's duration format) as the page says it: "7 hari", "7 days".
+function span(duration) {
+  const match = /^(\d+)([dhm])$/.exec(duration || "");
+  if (!match) return duration || "";
+  const count = Number(match[1]);
+  return `${count} ${LABELS[state.language].units[match[2]][count === 1 ? 0 : 1]}`;
+}
+
+function applyLabels() {
+  const current = state.users.find((user) => user.id === state.current);
+  state.language = current ? languageOf(current) : "id";
+  document.documentElement.lang = state.language;
+  document.title = t("title");
+  for (const node of document.querySelectorAll("[data-label]")) node.textContent = t(node.dataset.label);
+  for (const node of document.querySelectorAll("[data-label-title]")) {
+    node.title = t(node.dataset.labelTitle);
+    node.setAttribute("aria-label", node.title);
+  }
+}
+
+// ---------------------------------------------------------------- DOM helpers
+
+// h("a", {className: "x", href: url}, "text", child): an element; strings become text nodes.
+function h(tag, props, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key in node && key !== "list") node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === "") continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
 
 async function api(path, body) {
-  const init = body === undefined ? {} : {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
+  let init = {};
+  if (body instanceof FormData) init = {method: "POST", body};
+  else if (body !== undefined) init = {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
   const response = await fetch(path, init);
   const payload = await response.json().catch(() => ({}));
   if (!response.ok || payload.ok === false) throw new Error(payload.description || response.statusText);
   return payload;
 }
 
-// ---------------------------------------------------------------- formatting from entities
-
-const TAGS = {
-  bold: ["<b>", "</b>"], italic: ["<i>", "</i>"], underline: ["<u>", "</u>"], strikethrough: ["<s>", "</s>"],
-  code: ["<code>", "</code>"], blockquote: ["<blockquote>", "</blockquote>"],
-  expandable_blockquote: ["<blockquote>", "</blockquote>"],
-};
-
-function openTag(entity, text) {
-  const inner = text.substr(entity.offset, entity.length);
-  if (TAGS[entity.type]) return TAGS[entity.type][0];
-  switch (entity.type) {
-    case "pre": return `<pre><code${entity.language ? ` data-language="${esc(entity.language)}"` : ""}>`;
-    case "spoiler": return '<span class="spoiler">';
-    case "text_link": return link(entity.url);
-    case "url": return link(/^[a-z]+:/i.test(inner) ? inner : "http://" + inner);
-    case "email": return link("mailto:" + inner);
-    case "phone_number": return link("tel:" + inner);
-    case "bot_command": return `<a href="#" class="command" data-command="${esc(inner)}">`;
-    default: return `<span class="entity-${esc(entity.type)}">`;
+// Only web addresses open from the page; anything else (javascript:, data:, tg:) stays plain text.
+function webUrl(url) {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch (error) {
+    return null;
   }
 }
 
-function closeTag(entity) {
-  if (TAGS[entity.type]) return TAGS[entity.type][1];
-  if (entity.type === "pre") return "</code></pre>";
-  if (["text_link", "url", "email", "phone_number", "bot_command"].includes(entity.type)) return "</a>";
-  return "</span>";
-}
-
 function link(url) {
-  return SAFE_URL.test(url) ? `<a href="${esc(url)}" target="_blank" rel="noopener noreferrer">` : "<a>";
+  const href = webUrl(url);
+  return href ? h("a", {href, target: "_blank", rel: "noopener noreferrer"}) : h("span", {className: "link-refused"});
 }
 
-// Offsets are UTF-16 code units, as JavaScript strings count them.
+// ---------------------------------------------------------------- formatting from entities
+
+const TAGS = {bold: "b", italic: "i", underline: "u", strikethrough: "s", code: "code",
+              blockquote: "blockquote", expandable_blockquote: "blockquote"};
+
+// The element an entity opens: [the node to attach, the node its text goes into].
+function entityNodes(entity, text) {
+  const inner = text.substr(entity.offset, entity.length);
+  if (TAGS[entity.type]) { const node = h(TAGS[entity.type]); return [node, node]; }
+  let node;
+  switch (entity.type) {
+    case "pre": {
+      const code = h("code", {dataset: entity.language ? {language: entity.language} : undefined});
+      return [h("pre", {}, code), code];
+    }
+    case "spoiler": node = h("span", {className: "spoiler"}); break;
+    case "text_link": node = link(entity.url); break;
+    case "url": node = link(/^[a-z][a-z0-9+.-]*:/i.test(inner) ? inner : "http://" + inner); break;
+    case "email": node = h("a", {href: "mailto:" + inner}); break;
+    case "phone_number": node = h("a", {href: "tel:" + inner.replace(/[^\d+]/g, "")}); break;
+    case "bot_command": node = h("a", {href: "#", className: "command", dataset: {command: inner}}); break;
+    default: node = h("span", {className: `entity-${entity.type}`});
+  }
+  return [node, node];
+}
+
+// Offsets are UTF-16 code units, as JavaScript strings count them. Overlapping entities are split.
 function renderText(text, entities) {
+  const root = document.createDocumentFragment();
   const sorted = (entities || []).filter((e) => e.length > 0)
     .slice().sort((a, b) => a.offset - b.offset || b.length - a.length);
   const starts = new Map();
@@ -69,71 +193,91 @@ function renderText(text, entities) {
     if (!starts.has(entity.offset)) starts.set(entity.offset, []);
     starts.get(entity.offset).push(entity);
   }
-  const open = [];
-  let out = "";
+  const open = [];  // [{entity, node}] from the outermost
+  const parent = () => (open.length ? open[open.length - 1].node : root);
+  let pending = "";
+  const flush = () => { if (pending) parent().append(pending); pending = ""; };
+  const enter = (entity) => {
+    const [outer, inner] = entityNodes(entity, text);
+    parent().append(outer);
+    open.push({entity, node: inner});
+  };
   for (let i = 0; i <= text.length; i++) {
-    const endsHere = open.findIndex((e) => e.offset + e.length <= i);
+    const endsHere = open.findIndex((o) => o.entity.offset + o.entity.length <= i);
     if (endsHere >= 0) {
       // Close down to the first entity ending here; reopen the ones that go on (overlaps).
+      flush();
       const closed = open.splice(endsHere);
-      for (let k = closed.length - 1; k >= 0; k--) out += closeTag(closed[k]);
-      for (const entity of closed) if (entity.offset + entity.length > i) { out += openTag(entity, text); open.push(entity); }
+      for (const {entity} of closed) if (entity.offset + entity.length > i) enter(entity);
     }
     if (i === text.length) break;
-    for (const entity of starts.get(i) || []) { out += openTag(entity, text); open.push(entity); }
-    out += esc(text[i]);
+    if (starts.has(i)) { flush(); for (const entity of starts.get(i)) enter(entity); }
+    pending += text[i];
   }
-  return out;
+  flush();
+  return root;
 }
 
 // ---------------------------------------------------------------- drawing
 
 function time(unix) {
-  return new Date(unix * 1000).toLocaleTimeString("id-ID", {hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta"});
+  return new Date(unix * 1000).toLocaleTimeString(t("locale"), {hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta"});
 }
 
 function dayOf(unix) {
-  return new Date(unix * 1000).toLocaleDateString("id-ID", {weekday: "long", day: "numeric", month: "long", timeZone: "Asia/Jakarta"});
+  return new Date(unix * 1000).toLocaleDateString(t("locale"), {weekday: "long", day: "numeric", month: "long", timeZone: "Asia/Jakarta"});
 }
 
 function fullName(user) { return [user.first_name, user.last_name].filter(Boolean).join(" "); }
 
 function initials(user) { return (user.first_name || "?").slice(0, 1) + (user.last_name || "").slice(0, 1); }
 
+// A user's note: one text, or texts by language.
+function noteOf(user) {
+  const note = user.note;
+  if (!note || typeof note === "string") return note || "";
+  return note[state.language] || note.id || Object.values(note)[0] || "";
+}
+
 const COLORS = ["#e17076", "#7bc862", "#65aadd", "#a695e7", "#ee7aae", "#6ec9cb", "#faa774"];
 
 function drawUsers() {
-  const list = $("chat-list");
-  list.innerHTML = "";
-  for (const user of state.users) {
+  const items = state.users.map((user) => {
     const unread = user.id === state.current ? 0 : Math.max(0, user.bot_messages - (state.seen[user.id] || 0));
-    const item = document.createElement("li");
-    item.className = "chat-item" + (user.id === state.current ? " active" : "");
-    item.dataset.userId = user.id;
-    item.innerHTML = `<div class="avatar" style="background:${COLORS[user.id % COLORS.length]}">${esc(initials(user))}</div>
-      <div class="who"><div class="name">${esc(fullName(user))}</div>
-      <div class="note muted">${esc(user.note || "")}</div><div class="last muted">${esc(user.last || "")}</div></div>
-      ${unread ? `<span class="badge">${unread}</span>` : ""}`;
+    // First and last name are their own lines on a phone, so that neither is cut off.
+    const name = h("div", {className: "name"}, h("span", {}, user.first_name),
+                   user.last_name ? [" ", h("span", {}, user.last_name)] : []);
+    const item = h("li", {className: "chat-item" + (user.id === state.current ? " active" : ""),
+                          dataset: {userId: user.id}, title: fullName(user)},
+      h("div", {className: "avatar", style: `background:${COLORS[user.id % COLORS.length]}`}, initials(user)),
+      h("div", {className: "who"}, name, h("div", {className: "note muted"}, noteOf(user)),
+        h("div", {className: "last muted"}, user.last || "")),
+      unread ? h("span", {className: "badge"}, unread) : null);
     item.addEventListener("click", () => select(user.id));
-    list.appendChild(item);
-  }
+    return item;
+  });
+  $("chat-list").replaceChildren(...items);
 }
 
 function drawChat(view) {
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 60;
   state.commands = view.commands || [];
-  $("chat-sub").textContent = `bot · ${fullName(view.user)} (${view.user.id})${view.user.blocked ? " · diblokir" : ""}`;
+  $("chat-sub").textContent = `bot · ${fullName(view.user)} (${view.user.id})${view.user.blocked ? ` · ${t("blocked")}` : ""}`;
   if (!view.items.length) {
-    box.innerHTML = `<div class="empty">Belum ada pesan. Kirim <b>/start</b> untuk mulai.</div>`;
+    const [before, after] = LABELS[state.language].empty.split("{command}");
+    box.replaceChildren(h("div", {className: "empty"}, before,
+      h("a", {href: "#", className: "command", dataset: {command: "/start"}}, h("b", {}, "/start")), after));
   } else {
     let day = "";
-    box.innerHTML = view.items.map((item) => {
+    const nodes = [];
+    for (const item of view.items) {
       const itemDay = item.date ? dayOf(item.date) : day;
-      const separator = itemDay !== day ? `<div class="day"><span>${esc(itemDay)}</span></div>` : "";
+      if (itemDay !== day) nodes.push(h("div", {className: "day"}, h("span", {}, itemDay)));
       day = itemDay;
-      return separator + drawItem(item);
-    }).join("");
+      nodes.push(drawItem(item));
+    }
+    box.replaceChildren(...nodes);
   }
   drawReplyKeyboard(view.reply_keyboard);
   drawProblems(view.problems);
@@ -144,55 +288,59 @@ function drawChat(view) {
 
 function drawItem(item) {
   if (item.side === "error") {
-    return `<div class="row error"><div class="error-note">⚠ Telegram akan menolak ${esc(item.method)}: ${esc(item.status)} ${esc(item.description || "")}</div></div>`;
+    return h("div", {className: "row error"}, h("div", {className: "error-note"},
+      t("refused", {method: item.method, status: item.status, description: item.description || ""})));
   }
-  let body = "";
-  if (item.photo) body += `<div class="photo"><a href="${esc(item.photo.url)}" target="_blank"><img src="${esc(item.photo.url)}" alt="foto"></a></div>`;
+  const body = [];
+  if (item.photo) {
+    body.push(h("div", {className: "photo"}, h("a", {href: item.photo.url, target: "_blank"},
+      h("img", {src: item.photo.url, alt: t("photo")}))));
+  }
   if (item.document) {
+    const name = item.document.file_name || "file";
     const size = item.document.file_size ? `${Math.max(1, Math.round(item.document.file_size / 1024))} KB` : "";
-    body += `<a class="doc" href="${esc(item.document.url)}" download="${esc(item.document.file_name || "file")}">
-      <span class="doc-icon">⬇</span><span><span class="doc-name">${esc(item.document.file_name || "file")}</span><br><span class="muted">${size}</span></span></a>`;
+    body.push(h("a", {className: "doc", href: item.document.url, download: name},
+      h("span", {className: "doc-icon"}, "⬇"),
+      h("span", {}, h("span", {className: "doc-name"}, name), h("br"), h("span", {className: "muted"}, size))));
   }
-  if (item.contact) body += `📱 ${esc(item.contact.phone_number)}`;
-  if (item.location) body += `📍 ${esc(item.location.latitude)}, ${esc(item.location.longitude)}`;
-  if (item.sticker) body += esc(item.sticker.emoji || "[stiker]");
-  if (item.voice) body += "🎤 pesan suara";
-  if (item.text) body += `<span class="text">${renderText(item.text, item.entities)}</span>`;
-  const meta = `<span class="meta">${item.edited ? "diedit " : ""}${time(item.date)}</span>`;
-  let keyboard = "";
-  if (item.inline_keyboard) {
-    keyboard = `<div class="inline-keyboard">${item.inline_keyboard.map((row) =>
-      `<div class="kb-row">${row.map((button) => inlineButton(item.message_id, button)).join("")}</div>`).join("")}</div>`;
-  }
-  return `<div class="row ${item.side}" data-message-id="${item.message_id}"><div class="bubble">${body}${meta}</div>${keyboard}</div>`;
+  if (item.contact) body.push(`📱 ${item.contact.phone_number}`);
+  if (item.location) body.push(`📍 ${item.location.latitude}, ${item.location.longitude}`);
+  if (item.sticker) body.push(item.sticker.emoji || t("sticker"));
+  if (item.voice) body.push(t("voice"));
+  if (item.text) body.push(h("span", {className: "text"}, renderText(item.text, item.entities)));
+  body.push(h("span", {className: "meta"}, `${item.edited ? t("edited") + " " : ""}${time(item.date)}`));
+  const keyboard = item.inline_keyboard ? h("div", {className: "inline-keyboard"}, item.inline_keyboard.map((row) =>
+    h("div", {className: "kb-row"}, row.map((button) => inlineButton(item.message_id, button))))) : null;
+  return h("div", {className: `row ${item.side}`, dataset: {messageId: item.message_id}},
+    h("div", {className: "bubble"}, body), keyboard);
 }
 
 function inlineButton(messageId, button) {
-  const text = esc(button.text);
   if (button.callback_data !== undefined) {
-    return `<button class="inline-btn" data-message-id="${messageId}" data-callback="${esc(button.callback_data)}">${text}</button>`;
+    return h("button", {type: "button", className: "inline-btn", dataset: {messageId, callback: button.callback_data}},
+             button.text);
   }
-  if (button.url) return `<button class="inline-btn" data-url="${esc(button.url)}">${text} ↗</button>`;
-  return `<button class="inline-btn" disabled title="tidak didukung di sini">${text}</button>`;
+  if (button.url) return h("button", {type: "button", className: "inline-btn", dataset: {url: button.url}}, `${button.text} ↗`);
+  return h("button", {type: "button", className: "inline-btn", disabled: true, title: t("unsupported")}, button.text);
 }
 
 function drawReplyKeyboard(markup) {
   const box = $("reply-keyboard");
   const rows = markup && markup.keyboard;
-  $("composer-input").placeholder = (markup && markup.input_field_placeholder) || "Tulis pesan…";
-  if (!rows || !rows.length) { box.hidden = true; box.innerHTML = ""; return; }
+  $("composer-input").placeholder = (markup && markup.input_field_placeholder) || t("placeholder");
+  if (!rows || !rows.length) { box.hidden = true; box.replaceChildren(); return; }
   box.hidden = false;
-  box.innerHTML = rows.map((row) => `<div class="kb-row">${row.map((button) => {
-    const b = typeof button === "string" ? {text: button} : button;
-    return `<button type="button" class="reply-btn" data-text="${esc(b.text)}">${esc(b.text)}</button>`;
-  }).join("")}</div>`).join("");
+  box.replaceChildren(...rows.map((row) => h("div", {className: "kb-row"}, row.map((button) => {
+    const text = typeof button === "string" ? button : button.text;
+    return h("button", {type: "button", className: "reply-btn", dataset: {text}}, text);
+  }))));
 }
 
 function drawProblems(problems) {
   const box = $("problems");
   box.hidden = !problems.length;
-  $("problems-title").textContent = `⚠ ${problems.length} kiriman bot yang akan ditolak Telegram`;
-  $("problems-list").innerHTML = problems.map((line) => `<li>${esc(line)}</li>`).join("");
+  $("problems-title").textContent = t("problems", {count: problems.length});
+  $("problems-list").replaceChildren(...problems.map((line) => h("li", {}, line)));
 }
 
 function showNewAnswers(view) {
@@ -232,12 +380,25 @@ function sendText(text) {
   act("text", {text});
 }
 
+// As from Telegram's attach button: the file as a document, with what is in the text box as its caption.
+async function sendFile(file) {
+  if (state.current === null) return;
+  const form = new FormData();
+  form.append("document", file, file.name);
+  const input = $("composer-input");
+  if (input.value.trim()) form.append("caption", input.value);
+  clearComposer();
+  toast(t("sending_file", {name: file.name}));
+  await act("document", form);
+}
+
 // A t.me link to this bot with ?start= opens the chat with that start parameter, as Telegram does.
 function openUrl(url) {
   const bot = state.bot && state.bot.username;
   const match = bot && url.match(new RegExp(`^https?://t\\.me/${bot}\\?start=([\\w-]+)$`, "i"));
   if (match) { sendText(`/start ${match[1]}`); return; }
-  window.open(url, "_blank", "noopener");
+  const href = webUrl(url);
+  if (href) window.open(href, "_blank", "noopener");
 }
 
 function onMessagesClick(event) {
@@ -258,10 +419,23 @@ function onMessagesClick(event) {
 function drawCommands() {
   const box = $("commands");
   if (!box.hidden) { box.hidden = true; return; }
-  box.innerHTML = state.commands.map((c) =>
-    `<button type="button" data-command="/${esc(c.command)}"><span class="cmd-name">/${esc(c.command)}</span><span class="muted">${esc(c.description)}</span></button>`).join("")
-    || '<p class="muted" style="padding:8px 14px">Bot belum memasang daftar perintah.</p>';
+  const buttons = state.commands.map((c) => h("button", {type: "button", dataset: {command: `/${c.command}`}},
+    h("span", {className: "cmd-name"}, `/${c.command}`), h("span", {className: "muted"}, c.description)));
+  box.replaceChildren(...(buttons.length ? buttons : [h("p", {className: "muted no-commands"}, t("no_commands"))]));
   box.hidden = false;
+}
+
+function clearComposer() {
+  const input = $("composer-input");
+  input.value = "";
+  fitComposer();
+}
+
+// The text box grows with its lines, up to a few, as in Telegram's apps.
+function fitComposer() {
+  const input = $("composer-input");
+  input.style.height = "auto";
+  input.style.height = `${Math.min(input.scrollHeight + 2, 160)}px`;
 }
 
 // ---------------------------------------------------------------- polling
@@ -271,8 +445,11 @@ async function select(userId) {
   state.current = userId;
   state.version = "";
   $("commands").hidden = true;
+  applyLabels();
   drawUsers();
-  $("messages").innerHTML = "";
+  drawClock(true);
+  $("composer-input").placeholder = t("placeholder");
+  $("messages").replaceChildren();
   followChat(userId);
 }
 
@@ -318,16 +495,31 @@ async function refreshClock() {
   } catch (error) { /* no demo clock */ }
 }
 
+// A jump as its button says it, and what it brings as its tooltip.
+function jumpLabel(jump) {
+  if (jump.step) return t("jump_step", {span: span(jump.step)});
+  return jump.before ? t("jump_before", {span: span(jump.before), city: jump.city}) : t("jump_start", {city: jump.city});
+}
+
+function jumpTitle(jump) {
+  const brings = LABELS[state.language].brings;
+  return (jump.brings || []).map((name) => name.startsWith("reminder-")
+    ? brings.reminder.replace("{span}", span(name.slice("reminder-".length)))
+    : brings[name] || name).join(t("and"));
+}
+
 function drawClock(withJumps) {
   const clock = state.clock;
   if (!clock) return;
   $("clock").hidden = false;
+  $("clock-toggle").hidden = false;
   const now = new Date(clock.now + Date.now() - clock.fetchedAt);
-  $("clock-now").textContent = now.toLocaleString("id-ID", {weekday: "short", day: "numeric", month: "short",
+  $("clock-now").textContent = now.toLocaleString(t("locale"), {weekday: "short", day: "numeric", month: "short",
     year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "Asia/Jakarta"}) + " WIB";
   if (!withJumps) return;
-  $("clock-jumps").innerHTML = clock.jumps.map((jump, i) =>
-    `<button type="button" data-jump="${i}" ${jump.available ? "" : "disabled"} title="${esc(jump.title || "")}">${esc(jump.label)}</button>`).join("");
+  $("clock-jumps").replaceChildren(...clock.jumps.map((jump, i) =>
+    h("button", {type: "button", dataset: {jump: i}, disabled: !jump.available, title: jumpTitle(jump) || undefined},
+      jumpLabel(jump))));
 }
 
 async function jump(index) {
@@ -339,15 +531,36 @@ async function jump(index) {
   } catch (error) { toast(error.message); }
 }
 
+// On a phone the clock bar is folded away behind a button in the chat's header.
+function toggleClock() {
+  const open = $("clock").classList.toggle("open");
+  $("clock-toggle").setAttribute("aria-expanded", String(open));
+}
+
 // ---------------------------------------------------------------- start
 
 document.addEventListener("DOMContentLoaded", () => {
+  applyLabels();
+  const input = $("composer-input");
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
-    const input = $("composer-input");
     sendText(input.value);
-    input.value = "";
+    clearComposer();
     $("commands").hidden = true;
+  });
+  // Enter sends, Shift+Enter starts a new line (and Enter while an input method composes is its own).
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $("composer").requestSubmit();
+    }
+  });
+  input.addEventListener("input", fitComposer);
+  $("attach-button").addEventListener("click", () => $("attach-input").click());
+  $("attach-input").addEventListener("change", (event) => {
+    const file = event.target.files[0];
+    event.target.value = "";  // the same file can be chosen again
+    if (file) sendFile(file);
   });
   $("messages").addEventListener("click", onMessagesClick);
   $("reply-keyboard").addEventListener("click", (event) => {
@@ -363,6 +576,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const button = event.target.closest("button[data-jump]");
     if (button) jump(Number(button.dataset.jump));
   });
+  $("clock-toggle").addEventListener("click", toggleClock);
   $("alert-ok").addEventListener("click", () => { $("alert").hidden = true; });
   refreshUsers();
   refreshClock();

@@ -56,6 +56,11 @@ def last_bot(view: dict[str, Any]) -> dict[str, Any]:
     return said[-1] if said else {"text": "", "inline_keyboard": None}
 
 
+def jumps_by_slot(clock: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The clock's moves to planned moments, by the slot each brings ("reminder-7d", "attendance", "starts")."""
+    return {slot: jump for jump in clock["jumps"] for slot in jump.get("brings", [])}
+
+
 def button(item: dict[str, Any], words: str) -> str:
     """The callback data of the inline button whose text contains `words`."""
     matches = [b["callback_data"] for row in item["inline_keyboard"] or [] for b in row if words in b["text"]]
@@ -108,7 +113,8 @@ async def test_the_switcher_lists_participants_a_pic_and_an_admin_who_are_staff(
         demo: Demo, http: aiohttp.ClientSession) -> None:
     session = await get(http, "/_standin/web/session")
     assert [user["id"] for user in session["users"]] == [user.id for user in USERS]
-    assert {user["note"] for user in session["users"]} >= {"peserta", PIC.note, ADMIN.note}
+    assert [user["note"] for user in session["users"]] == [user.note for user in USERS]
+    assert all(set(user["note"]) == {"id", "en"} for user in session["users"]), "the switcher follows the language"
     assert session["bot"]["username"] == "shm_demo_bot" and session["problems"] == []
     assert ADMIN.id in demo.application.bot_data["services"].settings.admin_ids
     async with demo.sessions() as db:
@@ -158,15 +164,14 @@ async def test_a_registration_through_the_routes_ends_with_a_downloadable_calend
 async def test_fast_forward_brings_the_reminder_and_the_attendance_question(
         demo: Demo, http: aiohttp.ClientSession) -> None:
     await register_over_http(http, SITI)
-    clock = await get(http, "/_demo/clock")
-    jumps = {jump["title"]: jump for jump in clock.get("jumps", []) if "title" in jump}
-    moved = await post(http, "/_demo/clock", {"to": jumps["pengingat 7 hari"]["to"]})
-    assert datetime.fromisoformat(moved["now"]) >= datetime.fromisoformat(jumps["pengingat 7 hari"]["to"])
+    jumps = jumps_by_slot(await get(http, "/_demo/clock"))
+    moved = await post(http, "/_demo/clock", {"to": jumps["reminder-7d"]["to"]})
+    assert datetime.fromisoformat(moved["now"]) >= datetime.fromisoformat(jumps["reminder-7d"]["to"])
     view = await until(http, SITI, lambda v: "Pengingat" in last_bot(v)["text"])
     assert "7 hari lagi" in last_bot(view)["text"] and "Harris Festival Citylink" in last_bot(view)["text"]
-    assert last_bot(view)["date"] >= int(datetime.fromisoformat(jumps["pengingat 7 hari"]["to"]).timestamp()), \
+    assert last_bot(view)["date"] >= int(datetime.fromisoformat(jumps["reminder-7d"]["to"]).timestamp()), \
         "messages are dated by the bot's clock"
-    await post(http, "/_demo/clock", {"to": jumps["pertanyaan Hadir / Tidak hadir"]["to"]})
+    await post(http, "/_demo/clock", {"to": jumps["attendance"]["to"]})
     view = await until(http, SITI, lambda v: "Konfirmasi kehadiran" in last_bot(v)["text"])
     assert "Hadir" in str(last_bot(view)["inline_keyboard"])
     assert demo.standin.core.problems == []
@@ -177,12 +182,16 @@ async def test_the_jumps_follow_the_programs_reminder_plan(demo: Demo, http: aio
         meeting = await db.scalar(select(Meeting).where(Meeting.code == PIC_MEETING))
         program = await db.get(Program, meeting.program_id)
         program.reminder_plan = ReminderPlan(reminders=(timedelta(days=5), timedelta(hours=3))).to_json()
-    jumps = {jump["title"]: jump for jump in (await get(http, "/_demo/clock"))["jumps"] if "title" in jump}
-    assert "pengingat 5 hari" in jumps and "pengingat 7 hari" not in jumps
-    assert datetime.fromisoformat(jumps["pengingat 5 hari"]["to"]) == meeting.starts_at - timedelta(days=5)
+    clock = await get(http, "/_demo/clock")
+    jumps = jumps_by_slot(clock)
+    assert "reminder-5d" in jumps and "reminder-7d" not in jumps
+    assert datetime.fromisoformat(jumps["reminder-5d"]["to"]) == meeting.starts_at - timedelta(days=5)
+    assert jumps["reminder-5d"]["before"] == "5d" and jumps["reminder-5d"]["city"] == "Bandung"
     # 3 hours before a 09:00 start is before waking hours: the reminder, and so the jump, moves to 07:00.
-    three = datetime.fromisoformat(jumps["pengingat 3 jam"]["to"])
-    assert three.astimezone(meeting.zone).hour == 7 and jumps["pengingat 3 jam"]["label"].startswith("ke 2 jam sebelum")
+    three = datetime.fromisoformat(jumps["reminder-3h"]["to"])
+    assert three.astimezone(meeting.zone).hour == 7 and jumps["reminder-3h"]["before"] == "2h"
+    assert jumps["starts"]["before"] is None
+    assert [jump["step"] for jump in clock["jumps"] if "step" in jump] == ["1h", "1d"]
 
 
 async def test_fast_forward_brings_the_pic_an_alert_digest(demo: Demo, http: aiohttp.ClientSession) -> None:

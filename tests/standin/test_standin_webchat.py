@@ -52,3 +52,49 @@ async def test_message_dates_follow_the_clock_the_stand_in_is_given() -> None:
         assert await send(standin, chat_id=3003, text="halo") == 200
         await user.send_text("halo juga")
         assert [item["date"] for item in chat_view(standin, user)["items"]] == [1_900_000_000] * 2
+
+
+async def test_a_document_sent_through_the_control_api_reaches_the_bot_as_telegram_delivers_it(
+        standin: BotApiStandin, bot) -> None:  # type: ignore[no-untyped-def]
+    """The page's file picker: a multipart upload becomes a message with a Document the bot can getFile."""
+    user = standin.user(3004, "Dewi")
+    form = aiohttp.FormData()
+    form.add_field("document", b"program: {code: x}\n", filename="program.yaml", content_type="application/x-yaml")
+    form.add_field("caption", "lihat https://example.org/a.")
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{standin.control_url}/users/3004/document", data=form) as response:
+            assert response.status == 200, await response.text()
+            message = (await response.json())["result"]["message"]
+        async with http.post(f"{standin.control_url}/users/3004/document", json={"file_name": "x"}) as response:
+            assert response.status == 400 and "multipart" in (await response.json())["description"]
+    document = message["document"]
+    assert document["file_name"] == "program.yaml" and document["mime_type"] == "application/x-yaml"
+    assert document["file_size"] == 19 and document["file_id"] and document["file_unique_id"]
+    assert message["caption_entities"] == [{"type": "url", "offset": 6, "length": 21}]
+    await user.wait_for(lambda u: u.last_message is not None)
+    assert user.last_message.text == "got 19 bytes: progr"
+    view = chat_view(standin, user)
+    sent = next(item for item in view["items"] if item["side"] == "user")
+    assert sent["document"]["url"] == f"/_standin/web/files/{document['file_id']}"
+    assert sent["text"] == "lihat https://example.org/a."
+
+
+async def test_a_file_over_the_bots_download_limit_is_refused_by_get_file(standin: BotApiStandin) -> None:
+    user = standin.user(3005, "Eko")
+    update = await user.send_document("big.yaml", content=b"x" * (20 * 1024 * 1024 + 1))
+    status, payload = await standin.core.handle(TOKEN, "getFile",
+                                                {"file_id": update["message"]["document"]["file_id"]})
+    assert status == 400 and payload["description"] == "Bad Request: file is too big"
+
+
+async def test_web_addresses_are_marked_in_the_users_and_the_bots_plain_text(standin: BotApiStandin) -> None:
+    user = standin.user(3006, "Fitri")
+    sent = await user.send_text("/start lalu buka https://perpusnas.go.id/tpbis?x=1, atau www.example.org.")
+    assert [(e["type"], e["offset"], e["length"]) for e in sent["message"]["entities"]] == [
+        ("bot_command", 0, 6), ("url", 17, 33), ("url", 57, 15)]
+    assert await send(standin, chat_id=3006, text="Lihat <b>https://t.me/shm_test_bot?start=a</b> /status <code>https://x.org /a</code>",
+                      parse_mode="HTML") == 200
+    said = next(item for item in chat_view(standin, user)["items"] if item["side"] == "bot")
+    marked = [(e["type"], said["text"][e["offset"]:e["offset"] + e["length"]]) for e in said["entities"]]
+    assert marked == [("bold", "https://t.me/shm_test_bot?start=a"), ("code", "https://x.org /a"),
+                      ("url", "https://t.me/shm_test_bot?start=a"), ("bot_command", "/status")]
