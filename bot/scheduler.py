@@ -84,7 +84,7 @@ class Job:
 
 
 def jobs(settings: Settings, sender: OutboxSender) -> tuple[Job, ...]:
-    """Every job of the bot."""
+    """Every job of the bot, the outbox first."""
     return (
         # Also swept every OUTBOX_POLL_SECONDS for rows another process planned (`load-program`,
         # a second bot on the same PostgreSQL); at start what fell due while the bot was down goes out.
@@ -187,11 +187,8 @@ class JobRunner:
 class Scheduler:
     """The jobs on the application's JobQueue; `outbox` is what handlers wake after their commits."""
 
+    outbox: JobRunner
     runners: tuple[JobRunner, ...]
-
-    @property
-    def outbox(self) -> JobRunner:
-        return next(runner for runner in self.runners if runner.job.name == OUTBOX_JOB)
 
     def start(self) -> None:
         """Wake the jobs that run at start; called once the database is migrated, in the event loop."""
@@ -205,9 +202,10 @@ def schedule_jobs(application: Application, settings: Settings, sessions: async_
     """Put every job of `jobs()` on the application's JobQueue."""
     sender = OutboxSender(application.bot, sessions, clock, lease=timedelta(seconds=settings.outbox_lease_seconds),
                           before_claim=[work.call for work in BEFORE_SENDING])
-    listed = jobs(settings, sender)
-    outbox = JobRunner(next(job for job in listed if job.name == OUTBOX_JOB), sessions, clock)
-    runners = tuple(outbox if job.name == OUTBOX_JOB else JobRunner(job, sessions, clock, outbox) for job in listed)
+    outbox_job, *others = jobs(settings, sender)
+    assert outbox_job.name == OUTBOX_JOB, "the outbox job comes first: the others wake it"
+    outbox = JobRunner(outbox_job, sessions, clock)
+    runners = (outbox, *(JobRunner(job, sessions, clock, outbox) for job in others))
     for runner in runners:
         runner.attach(application)
-    return Scheduler(runners)
+    return Scheduler(outbox, runners)
