@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -11,11 +10,9 @@ from sqlalchemy import select
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from bot.alerts import AlertWatch
 from bot.clock import Clock, SystemClock
 from bot.database import create_engine, migrate, session_factory
 from bot.file_worker import FileWorker
-from bot.outbox import OutboxSender
 from bot.rate_limit import FloodLimiter
 from bot.scheduler import schedule_jobs
 from bot.settings import Settings
@@ -50,14 +47,12 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     application = builder.build()
     clock = clock or SystemClock()
     sessions = session_factory(engine)
-    outbox = OutboxSender(sessions, clock, lease=timedelta(seconds=settings.outbox_lease_seconds),
-                          poll_interval=timedelta(seconds=settings.outbox_poll_seconds))
-    outbox.attach(application)
-    AlertWatch(sessions, clock, outbox, settings.admin_ids).attach(application)
-    application.bot_data["services"] = Services(settings, sessions, clock, outbox, FileWorker())
+    # Every timed job (outbox, alerts, digests, retention) is listed in bot.scheduler.
+    scheduler = schedule_jobs(application, settings, sessions, clock)
+    application.bot_data["services"] = Services(settings, sessions, clock, scheduler.outbox, FileWorker())
+    application.bot_data["scheduler"] = scheduler
     application.bot_data["engine"] = engine
     register_all(application)
-    schedule_jobs(application)
     return application
 
 
@@ -73,8 +68,8 @@ async def _on_startup(application: Application) -> None:
         commands = [BotCommand(name, description) for name, description in Texts(language).commands()]
         await application.bot.set_my_commands(commands, language_code=None if language == "id" else language)
     await set_admin_menus(application.bot, services.sessions, services.settings.admin_ids)
-    # Rebuild the schedule from the outbox: what fell due while the bot was down goes out now.
-    services.outbox.wake()
+    # The jobs that run at start; the outbox's wake-ups are rebuilt from its rows by its first run.
+    application.bot_data["scheduler"].start()
 
 
 async def _on_shutdown(application: Application) -> None:

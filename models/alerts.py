@@ -319,8 +319,8 @@ def role_summary(fills: list[RoleAvailability]) -> list[list[int]]:
     return [[fill.role.id, fill.taken, fill.seats] for fill in fills]
 
 
-async def check_time_alerts(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int] = frozenset()) -> None:
-    """Record the alerts that time brings (lagging, unconfirmed a day before), plan untaken digests and the next national digest."""
+async def check_time_alerts(session: AsyncSession, *, now: datetime) -> None:
+    """Record the alerts that time brings (lagging, unconfirmed a day before) and plan untaken digests."""
     meetings = await session.scalars(
         select(Meeting).where(Meeting.listed.is_(True), Meeting.starts_at > now).order_by(Meeting.starts_at))
     for meeting in meetings:
@@ -342,8 +342,6 @@ async def check_time_alerts(session: AsyncSession, *, now: datetime, admin_ids: 
                 await record_alert(session, meeting, AlertKind.UNCONFIRMED, key=key, now=now,
                                    details={"registration_ids": unconfirmed})
     await plan_untaken_digests(session, now=now)
-    if admin_ids:
-        await plan_national_digest(session, now=now, admin_ids=admin_ids)
 
 
 async def national_rules(session: AsyncSession) -> AlertRules:
@@ -359,6 +357,8 @@ async def plan_national_digest(session: AsyncSession, *, now: datetime, admin_id
     (until the next one is due); a check up to NATIONAL_GRACE late still plans that day's. A bot
     started later in the day for the first time sends its first digest the next morning.
     """
+    if not admin_ids:
+        return
     rules = await national_rules(session)
     local = now.astimezone(NATIONAL_ZONE)
     for day in (local.date(), local.date() + timedelta(days=1)):

@@ -217,6 +217,16 @@ async def claim_due(session: AsyncSession, *, now: datetime, lease: timedelta, l
     return list(rows)
 
 
+def retry_at(attempts: int, now: datetime) -> datetime | None:
+    """When to try a message again after a send that may not have arrived; None: give up (MAX_ATTEMPTS).
+
+    The pauses grow: 30 s, 1 min, 2 min … up to 30 min.
+    """
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return now + timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 30 * 60))
+
+
 async def record_outcome(session: AsyncSession, message_id: int, status: OutboxStatus, *, now: datetime,
                          error: str | None = None, retry_at: datetime | None = None) -> None:
     """Record what sending did: sent, given up, or back to pending to be tried again at `retry_at`."""

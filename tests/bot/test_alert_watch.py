@@ -1,17 +1,15 @@
-"""The alert watch runs one check at a time; a check asked for during one runs after it."""
+"""A timed job runs one run at a time; a run asked for during one runs after it (the alert check)."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot import alerts
-from bot.alerts import AlertWatch
 from bot.clock import FrozenClock
 from bot.database import session_factory
+from bot.scheduler import ALERTS_JOB, CHECK_INTERVAL, Job, JobRunner
 from botapi_standin import WAIT
 from models.alerts import check_time_alerts
 from tests.models.factories import T0
@@ -28,25 +26,23 @@ class _Outbox:
         self.woken += 1
 
 
-async def test_a_check_asked_for_during_one_runs_after_it(engine: AsyncEngine,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_check_asked_for_during_one_runs_after_it(engine: AsyncEngine) -> None:
     gate = asyncio.Event()
     checked: list[datetime] = []
     running = most = 0
 
-    async def held_check(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int]) -> None:
+    async def held_check(session: AsyncSession, *, now: datetime) -> None:
         nonlocal running, most
         running += 1
         most = max(most, running)
         checked.append(now)
         await gate.wait()
-        await check_time_alerts(session, now=now, admin_ids=admin_ids)
+        await check_time_alerts(session, now=now)
         running -= 1
 
-    monkeypatch.setattr(alerts, "check_time_alerts", held_check)
     clock = FrozenClock(T0)
     outbox = _Outbox()
-    watch = AlertWatch(session_factory(engine), clock, outbox, frozenset())
+    watch = JobRunner(Job(ALERTS_JOB, held_check, every=CHECK_INTERVAL), session_factory(engine), clock, outbox)
     first = asyncio.create_task(watch.run())
     async with asyncio.timeout(WAIT):
         while not checked:

@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from models.alert_rules import AlertRules
-from models.alerts import Alert, AlertDelivery, AlertKind, check_time_alerts, record_alert, take_digest
+from models.alerts import (
+    Alert,
+    AlertDelivery,
+    AlertKind,
+    check_time_alerts,
+    plan_national_digest,
+    record_alert,
+    take_digest,
+)
 from models.attendance import answer_attendance, lapse_expired_offers
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.program_file import ProgramFileError, parse_program
@@ -196,7 +204,7 @@ async def test_the_national_digest_is_planned_once_a_day_per_organizer(sessions,
     morning = datetime(2023, 7, 2, 0, 30, tzinfo=UTC)  # 07:30 WIB
     async with sessions() as s, s.begin():
         for later in (timedelta(0), timedelta(minutes=20), timedelta(minutes=30), timedelta(hours=5)):
-            await check_time_alerts(s, now=morning + later, admin_ids=frozenset({1, 2}))
+            await plan_national_digest(s, now=morning + later, admin_ids=frozenset({1, 2}))
         rows = list(await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.NATIONAL_DIGEST)))
         # 08:00 WIB today, planned ahead, then tomorrow's once today's moment has come.
         assert sorted((r.due_at, r.recipient_user_id) for r in rows) == [
