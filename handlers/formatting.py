@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from babel.dates import format_date, format_datetime
 
 from handlers.texts import Html, Texts
 from models.program import Meeting
 from models.provinces import ZONE_ABBREVIATIONS
-
-if TYPE_CHECKING:
-    from models.registration import RoleAvailability
+from models.registration import RoleAvailability
 
 BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
 

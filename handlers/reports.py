@@ -8,7 +8,6 @@ many rows; no names).
 
 from __future__ import annotations
 
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 

@@ -152,11 +152,6 @@ class Grant:
     already: bool
 
 
-def is_invite_token(payload: str) -> bool:
-    """Whether a /start payload looks like an invite token."""
-    return payload.startswith(INVITE_PREFIX)
-
-
 async def create_invite(session: AsyncSession, *, meeting_id: int, created_by: int, now: datetime,
                         lifetime: timedelta | None = INVITE_LIFETIME) -> PicInvite:
     """A fresh one-time invite for the meeting."""
