@@ -47,10 +47,12 @@ async def main(runs: int) -> None:
         print(f"{name:<24} {statistics.median(boots):>14.2f} {max(boots):>11.2f} {statistics.median(memory):>8.0f}")
     shm_boot = max(rows[0][1] + rows[1][1])
     shm_memory = max(rows[0][2] + rows[1][2])
-    print(f"targets: boot {shm_boot:.2f} s of {BOOT_TARGET_S} s ({'met' if shm_boot < BOOT_TARGET_S else 'MISSED'}),"
-          f" idle {shm_memory:.0f} MB of {MEMORY_TARGET_MB:.0f} MB ({'met' if shm_memory < MEMORY_TARGET_MB else 'MISSED'});"
-          f" vs echo: boot x{statistics.median(rows[1][1]) / statistics.median(rows[2][1]):.2f},"
-          f" memory x{statistics.median(rows[1][2]) / statistics.median(rows[2][2]):.2f}")
+    print(
+        f"targets: boot {shm_boot:.2f} s of {BOOT_TARGET_S} s ({'met' if shm_boot < BOOT_TARGET_S else 'MISSED'}),"
+        f" idle {shm_memory:.0f} MB of {MEMORY_TARGET_MB:.0f} MB ({'met' if shm_memory < MEMORY_TARGET_MB else 'MISSED'});"
+        f" vs echo: boot x{statistics.median(rows[1][1]) / statistics.median(rows[2][1]):.2f},"
+        f" memory x{statistics.median(rows[1][2]) / statistics.median(rows[2][2]):.2f}"
+    )
 
 
 if __name__ == "__main__":

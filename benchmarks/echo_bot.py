@@ -15,8 +15,13 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def main() -> None:
     """Poll the Bot API at TELEGRAM_API_BASE_URL and echo every text."""
-    application = (ApplicationBuilder().token(os.environ["TELEGRAM_BOT_TOKEN"])
-                   .base_url(os.environ["TELEGRAM_API_BASE_URL"]).concurrent_updates(64).build())
+    application = (
+        ApplicationBuilder()
+        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        .base_url(os.environ["TELEGRAM_API_BASE_URL"])
+        .concurrent_updates(64)
+        .build()
+    )
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 

@@ -49,8 +49,11 @@ async def seed_fanout(url: str, people: int, due_at: datetime, *, first_user_id:
             if await session.scalar(select(Program.id).limit(1)) is None:
                 await apply_program(session, read_program_file(DEFAULT_PROGRAM_FILE), now=registered_at)
             needed = -(-people // SEATS_PER_MEETING)
-            meetings = list(await session.scalars(
-                select(Meeting).where(Meeting.listed.is_(True)).order_by(Meeting.code).limit(needed)))
+            meetings = list(
+                await session.scalars(
+                    select(Meeting).where(Meeting.listed.is_(True)).order_by(Meeting.code).limit(needed)
+                )
+            )
             if len(meetings) < needed:
                 raise ValueError(f"{people} people need {needed} meetings; the program has {len(meetings)}")
             for meeting in meetings:
@@ -58,10 +61,18 @@ async def seed_fanout(url: str, people: int, due_at: datetime, *, first_user_id:
                 meeting.registration_opens_at = meeting.registration_closes_at = None
             roles = {role.id: role for role in await session.scalars(select(Role))}
             participants = [
-                Participant(telegram_user_id=first_user_id + n, chat_id=first_user_id + n, full_name=f"Peserta {n}",
-                            institution="Dinas Perpustakaan & Arsip", position="Kepala Bidang",
-                            phone_e164=f"+62813{n:07d}", created_at=registered_at, updated_at=registered_at)
-                for n in range(people)]
+                Participant(
+                    telegram_user_id=first_user_id + n,
+                    chat_id=first_user_id + n,
+                    full_name=f"Peserta {n}",
+                    institution="Dinas Perpustakaan & Arsip",
+                    position="Kepala Bidang",
+                    phone_e164=f"+62813{n:07d}",
+                    created_at=registered_at,
+                    updated_at=registered_at,
+                )
+                for n in range(people)
+            ]
             session.add_all(participants)
             await session.flush()
             waiting = iter(participants)
@@ -69,15 +80,17 @@ async def seed_fanout(url: str, people: int, due_at: datetime, *, first_user_id:
             # outbox rows it plans are inserted in batches at those flushes, not one query each.
             with session.no_autoflush:
                 for meeting in meetings:
-                    quotas = await session.scalars(select(RoleQuota).where(RoleQuota.meeting_id == meeting.id)
-                                                   .order_by(RoleQuota.role_id))
+                    quotas = await session.scalars(
+                        select(RoleQuota).where(RoleQuota.meeting_id == meeting.id).order_by(RoleQuota.role_id)
+                    )
                     seats = [roles[quota.role_id] for quota in quotas for _ in range(quota.seats)]
                     for role in seats[:SEATS_PER_MEETING]:
                         participant = next(waiting, None)
                         if participant is None:
                             break
-                        registration = await register(session, participant=participant, meeting=meeting, role=role,
-                                                      now=registered_at)
+                        registration = await register(
+                            session, participant=participant, meeting=meeting, role=role, now=registered_at
+                        )
                         if registration.status != RegistrationStatus.SEATED:
                             raise RuntimeError(f"{meeting.code} had no seat for {role.code}")
             if next(waiting, None) is not None:
@@ -85,21 +98,27 @@ async def seed_fanout(url: str, people: int, due_at: datetime, *, first_user_id:
             await session.flush()
 
             ours = select(Registration.id).where(Registration.meeting_id.in_([m.id for m in meetings]))
-            kept = list(await session.scalars(
-                select(func.min(OutboxMessage.id))
-                .where(OutboxMessage.registration_id.in_(ours), OutboxMessage.kind == MessageKind.REMINDER)
-                .group_by(OutboxMessage.registration_id)))
+            kept = list(
+                await session.scalars(
+                    select(func.min(OutboxMessage.id))
+                    .where(OutboxMessage.registration_id.in_(ours), OutboxMessage.kind == MessageKind.REMINDER)
+                    .group_by(OutboxMessage.registration_id)
+                )
+            )
             if len(kept) != people:
                 raise RuntimeError(f"{len(kept)} of {people} people have a reminder planned")
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.registration_id.in_(ours), OutboxMessage.id.not_in(kept))
                 .values(status=OutboxStatus.OBSOLETE)
-                .execution_options(synchronize_session=False))
+                .execution_options(synchronize_session=False)
+            )
             await session.execute(
-                update(OutboxMessage).where(OutboxMessage.id.in_(kept))
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(kept))
                 .values(due_at=due_at, expires_at=starts_at, status=OutboxStatus.PENDING)
-                .execution_options(synchronize_session=False))
+                .execution_options(synchronize_session=False)
+            )
     finally:
         await engine.dispose()
     return [first_user_id + n for n in range(people)]

@@ -55,11 +55,17 @@ class BotProcess:
 async def bot_process(standin: BotApiStandin, command: list[str], env: dict[str, str]) -> AsyncIterator[BotProcess]:
     """Start a bot process against the stand-in; ready once it sends its first getUpdates."""
     polls = len(standin.calls_to("getUpdates"))
-    full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TELEGRAM_BOT_TOKEN": TOKEN,
-                "TELEGRAM_API_BASE_URL": standin.base_url, "LOG_LEVEL": "WARNING", **env}
+    full_env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": standin.base_url,
+        "LOG_LEVEL": "WARNING",
+        **env,
+    }
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, *command], cwd=ROOT, env=full_env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, *command], cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         while len(standin.calls_to("getUpdates")) == polls:
             if process.poll() is not None:
@@ -99,8 +105,10 @@ class LoadFigures:
         return 1000 * self.cpu_seconds / self.updates
 
     def row(self) -> str:
-        return (f"{self.name:<14} {self.updates:>7} {self.updates_per_second:>10.1f} {self.cpu_ms_per_update:>9.2f}"
-                f" {1000 * statistics.median(self.latencies):>8.1f} {1000 * percentile(self.latencies, 0.95):>8.1f}")
+        return (
+            f"{self.name:<14} {self.updates:>7} {self.updates_per_second:>10.1f} {self.cpu_ms_per_update:>9.2f}"
+            f" {1000 * statistics.median(self.latencies):>8.1f} {1000 * percentile(self.latencies, 0.95):>8.1f}"
+        )
 
 
 HEADER = f"{'':<14} {'updates':>7} {'updates/s':>10} {'CPU ms/u':>9} {'p50 ms':>8} {'p95 ms':>8}"

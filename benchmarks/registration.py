@@ -21,8 +21,18 @@ from benchmarks.harness import HEADER, LoadFigures, bot_process, cpu_seconds, re
 from botapi_standin import BotApiStandin, StandinUser
 
 STEPS = 8
-MEETINGS = ["shm23-aceh", "shm23-bali", "shm23-banten", "shm23-di-yogyakarta", "shm23-dki-jakarta",
-            "shm23-gorontalo", "shm23-jambi", "shm23-jawa-timur", "shm23-lampung", "shm23-maluku"]
+MEETINGS = [
+    "shm23-aceh",
+    "shm23-bali",
+    "shm23-banten",
+    "shm23-di-yogyakarta",
+    "shm23-dki-jakarta",
+    "shm23-gorontalo",
+    "shm23-jambi",
+    "shm23-jawa-timur",
+    "shm23-lampung",
+    "shm23-maluku",
+]
 
 
 async def _timed(latencies: list[float], user: StandinUser, action: Awaitable[object], replies: int = 1):  # type: ignore[no-untyped-def]
@@ -39,7 +49,9 @@ async def register_person(user: StandinUser, n: int, latencies: list[float]) -> 
     """One person's whole registration, timing each update to the bot's answer."""
     consent = await _timed(latencies, user, user.send_text(f"/start {MEETINGS[n % len(MEETINGS)]}"))
     roles = await _timed(latencies, user, user.press(consent, text="Setuju"))
-    await _timed(latencies, user, user.press(roles, text="Stakeholder"), replies=2 if "penuh" in str(roles.reply_markup) else 1)
+    await _timed(
+        latencies, user, user.press(roles, text="Stakeholder"), replies=2 if "penuh" in str(roles.reply_markup) else 1
+    )
     await _timed(latencies, user, user.send_text(f"Peserta Nomor {n}"))
     await _timed(latencies, user, user.send_text("Dinas Perpustakaan & Arsip"))
     await _timed(latencies, user, user.send_text("Pustakawan Ahli Madya"))
@@ -54,8 +66,14 @@ async def echo_person(user: StandinUser, n: int, latencies: list[float]) -> None
         await _timed(latencies, user, user.send_text(f"pesan {n} {step}"))
 
 
-async def run_load(name: str, standin: BotApiStandin, pid: int, users: int, first_id: int,
-                   person: Callable[[StandinUser, int, list[float]], Awaitable[None]]) -> LoadFigures:
+async def run_load(
+    name: str,
+    standin: BotApiStandin,
+    pid: int,
+    users: int,
+    first_id: int,
+    person: Callable[[StandinUser, int, list[float]], Awaitable[None]],
+) -> LoadFigures:
     """Run every person at once and measure the bot process."""
     people = [standin.user(first_id + n, f"P{n}") for n in range(users)]
     latencies: list[float] = []
@@ -82,10 +100,14 @@ async def main(users: int, database_url: str | None) -> None:
     print(HEADER)
     print(shm.row())
     print(echo.row())
-    print(f"{'ratio':<14} {'':>7} {shm.updates_per_second / echo.updates_per_second:>10.2f}"
-          f" {shm.cpu_ms_per_update / echo.cpu_ms_per_update:>9.2f}")
-    print(f"shm-bot boot to first poll {bot.boot_seconds:.2f} s; resident memory {idle:.0f} MB idle, {loaded:.0f} MB after the load;"
-          f" calls refused by the stand-in: {refused}")
+    print(
+        f"{'ratio':<14} {'':>7} {shm.updates_per_second / echo.updates_per_second:>10.2f}"
+        f" {shm.cpu_ms_per_update / echo.cpu_ms_per_update:>9.2f}"
+    )
+    print(
+        f"shm-bot boot to first poll {bot.boot_seconds:.2f} s; resident memory {idle:.0f} MB idle, {loaded:.0f} MB after the load;"
+        f" calls refused by the stand-in: {refused}"
+    )
 
 
 if __name__ == "__main__":

@@ -72,8 +72,13 @@ def delivery(standin: BotApiStandin, people: list[int]) -> Delivery:
     accepted = [c for c in sends if c.status == 200]
     per_person = Counter(int(c.params["chat_id"]) for c in accepted)
     seconds = accepted[-1].received_at - sends[0].received_at if accepted else float("nan")
-    return Delivery(seconds, len(accepted), sum(1 for p in people if per_person[p] > 1),
-                    sum(1 for p in people if per_person[p] == 0), standin.rate_limited_count)
+    return Delivery(
+        seconds,
+        len(accepted),
+        sum(1 for p in people if per_person[p] > 1),
+        sum(1 for p in people if per_person[p] == 0),
+        standin.rate_limited_count,
+    )
 
 
 async def outbox_unsettled(url: str) -> int:
@@ -81,9 +86,14 @@ async def outbox_unsettled(url: str) -> int:
     engine = create_engine(database_url(url))
     try:
         async with engine.connect() as connection:
-            return await connection.scalar(
-                select(func.count()).select_from(OutboxMessage.__table__)
-                .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))) or 0
+            return (
+                await connection.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage.__table__)
+                    .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+                )
+                or 0
+            )
     finally:
         await engine.dispose()
 
@@ -123,11 +133,16 @@ async def run_bot(url: str, people: int, lead: float) -> tuple[Delivery, dict[in
 async def send_baseline(base_url: str, texts: dict[int, str]) -> None:
     """Send every text at once through a bare bot with the project's FloodLimiter (the baseline process)."""
     # The pool the Application gets by default (ApplicationBuilder: 256 connections).
-    bot = ExtBot(TOKEN, base_url=base_url, request=HTTPXRequest(connection_pool_size=256),
-                 rate_limiter=FloodLimiter(max_retries=3))
+    bot = ExtBot(
+        TOKEN,
+        base_url=base_url,
+        request=HTTPXRequest(connection_pool_size=256),
+        rate_limiter=FloodLimiter(max_retries=3),
+    )
     async with bot:
-        await asyncio.gather(*(bot.send_message(chat_id, message, parse_mode=ParseMode.HTML)
-                               for chat_id, message in texts.items()))
+        await asyncio.gather(
+            *(bot.send_message(chat_id, message, parse_mode=ParseMode.HTML) for chat_id, message in texts.items())
+        )
 
 
 def _children_cpu() -> float:
@@ -155,8 +170,9 @@ async def _run_baseline_from(path: Path, people: list[int]) -> tuple[Delivery, f
             standin.user(user_id, f"P{user_id}")
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TELEGRAM_API_BASE_URL": standin.base_url}
         cpu_before = _children_cpu()
-        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "benchmarks.reminders",
-                                                       "--baseline-from", str(path), cwd=ROOT, env=env)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "benchmarks.reminders", "--baseline-from", str(path), cwd=ROOT, env=env
+        )
         await process.wait()
         if process.returncode != 0:
             raise RuntimeError(f"the baseline sender exited with {process.returncode}")
@@ -168,17 +184,25 @@ async def main(people: int, url: str | None, lead: float, drop: bool) -> None:
         shm, texts, cpu, rss, seed_seconds, late = await run_bot(url, people, lead)
     baseline, baseline_cpu = await run_baseline(texts)
     floor = people / TELEGRAM_PER_SECOND
-    print(f"reminder fan-out benchmark: {people} people, one reminder each due at the same instant,"
-          f" database {url.split(':')[0]}, stand-in limit {TELEGRAM_PER_SECOND} msg/s (429 above)")
-    print(f"seeding took {seed_seconds:.1f} s" + ("; the reminders were already due when the bot started" if late else ""))
+    print(
+        f"reminder fan-out benchmark: {people} people, one reminder each due at the same instant,"
+        f" database {url.split(':')[0]}, stand-in limit {TELEGRAM_PER_SECOND} msg/s (429 above)"
+    )
+    print(
+        f"seeding took {seed_seconds:.1f} s" + ("; the reminders were already due when the bot started" if late else "")
+    )
     print(f"{'':<18} {'first->last s':>13} {'/floor':>7} {'delivered':>9} {'429s':>5} {'dupes':>6} {'misses':>7}")
     print(f"{'floor N/30':<18} {floor:>13.2f} {1:>7.3f}")
     for name, figures in (("shm-bot", shm), ("bare bot+limiter", baseline)):
-        print(f"{name:<18} {figures.seconds:>13.2f} {figures.seconds / floor:>7.3f} {figures.delivered:>9}"
-              f" {figures.refused:>5} {figures.duplicates:>6} {figures.missing:>7}")
+        print(
+            f"{name:<18} {figures.seconds:>13.2f} {figures.seconds / floor:>7.3f} {figures.delivered:>9}"
+            f" {figures.refused:>5} {figures.duplicates:>6} {figures.missing:>7}"
+        )
     print(f"shm-bot / baseline: {shm.seconds / baseline.seconds:.3f}")
-    print(f"shm-bot process during the fan-out: {cpu:.2f} CPU s ({1000 * cpu / max(shm.delivered, 1):.2f} ms per"
-          f" reminder), resident memory {rss:.0f} MB")
+    print(
+        f"shm-bot process during the fan-out: {cpu:.2f} CPU s ({1000 * cpu / max(shm.delivered, 1):.2f} ms per"
+        f" reminder), resident memory {rss:.0f} MB"
+    )
     print(f"bare bot process, start-up included: {baseline_cpu:.2f} CPU s")
     met = shm.seconds / floor <= 1.10 and shm.duplicates == 0 and shm.missing == 0
     print(f"aim (time/floor <= 1.10, 0 duplicates, 0 misses): {'met' if met else 'MISSED'}")
@@ -188,15 +212,21 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=990)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    parser.add_argument("--lead", type=float, default=20.0,
-                        help="seconds from the start of seeding to the moment the reminders fall due")
-    parser.add_argument("--drop-schema", action="store_true",
-                        help="empty the PostgreSQL database's public schema first (destroys its data)")
+    parser.add_argument(
+        "--lead",
+        type=float,
+        default=20.0,
+        help="seconds from the start of seeding to the moment the reminders fall due",
+    )
+    parser.add_argument(
+        "--drop-schema",
+        action="store_true",
+        help="empty the PostgreSQL database's public schema first (destroys its data)",
+    )
     parser.add_argument("--baseline-from", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.baseline_from:
         baseline_texts = json.loads(Path(arguments.baseline_from).read_text())
-        asyncio.run(send_baseline(os.environ["TELEGRAM_API_BASE_URL"],
-                                  {int(k): v for k, v in baseline_texts.items()}))
+        asyncio.run(send_baseline(os.environ["TELEGRAM_API_BASE_URL"], {int(k): v for k, v in baseline_texts.items()}))
         sys.exit(0)
     asyncio.run(main(arguments.people, arguments.database_url, arguments.lead, arguments.drop_schema))

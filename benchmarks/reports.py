@@ -56,23 +56,39 @@ BASELINE = text("""
 async def seed_waiting(sessions, waiting: int, now: datetime) -> None:  # type: ignore[no-untyped-def]
     """People on the waiting lists of the seeded (full) meetings, round-robin over meetings and roles."""
     async with sessions() as session, session.begin():
-        full = list(await session.scalars(
-            select(Meeting).where(Meeting.id.in_(select(Registration.meeting_id).distinct())).order_by(Meeting.code)))
-        quotas = list(await session.execute(
-            select(RoleQuota.meeting_id, Role).join(Role, Role.id == RoleQuota.role_id).order_by(Role.position)))
+        full = list(
+            await session.scalars(
+                select(Meeting).where(Meeting.id.in_(select(Registration.meeting_id).distinct())).order_by(Meeting.code)
+            )
+        )
+        quotas = list(
+            await session.execute(
+                select(RoleQuota.meeting_id, Role).join(Role, Role.id == RoleQuota.role_id).order_by(Role.position)
+            )
+        )
         roles = {m.id: [role for meeting_id, role in quotas if meeting_id == m.id] for m in full}
-        people = [Participant(telegram_user_id=FIRST_WAITING_ID + n, chat_id=FIRST_WAITING_ID + n,
-                              full_name=f"Calon Peserta {n}", institution="Bappeda Kabupaten",
-                              position="Analis Kebijakan", phone_e164=f"+62814{n:07d}", created_at=now, updated_at=now)
-                  for n in range(waiting)]
+        people = [
+            Participant(
+                telegram_user_id=FIRST_WAITING_ID + n,
+                chat_id=FIRST_WAITING_ID + n,
+                full_name=f"Calon Peserta {n}",
+                institution="Bappeda Kabupaten",
+                position="Analis Kebijakan",
+                phone_e164=f"+62814{n:07d}",
+                created_at=now,
+                updated_at=now,
+            )
+            for n in range(waiting)
+        ]
         session.add_all(people)
         await session.flush()
         with session.no_autoflush:
             for n, person in enumerate(people):
                 meeting = full[n % len(full)]
                 role = roles[meeting.id][(n // len(full)) % len(roles[meeting.id])]
-                registration = await register(session, participant=person, meeting=meeting, role=role,
-                                              now=now + timedelta(seconds=n))
+                registration = await register(
+                    session, participant=person, meeting=meeting, role=role, now=now + timedelta(seconds=n)
+                )
                 if registration.status != RegistrationStatus.WAITLISTED:
                     raise RuntimeError("the seeded meetings should be full")
 
@@ -144,8 +160,10 @@ async def main(url: str | None, runs: int, waiting: int, drop: bool) -> None:
         await engine.dispose()
     national_total = national_ms + chart_ms
     export_1000 = query_ms * 1000 / len(rows) + xlsx_1000_ms
-    print(f"reports benchmark: database {url.split(':')[0]}, {len(recaps)} listed meetings, {len(rows)} roster rows"
-          f" (990 seated, {waiting} waiting), median of {runs} runs; seeding took {seed_seconds:.1f} s")
+    print(
+        f"reports benchmark: database {url.split(':')[0]}, {len(recaps)} listed meetings, {len(rows)} roster rows"
+        f" (990 seated, {waiting} waiting), median of {runs} runs; seeding took {seed_seconds:.1f} s"
+    )
     print(f"{'':<44} {'ms':>8} {'x baseline':>10}")
     figures = [
         (f"baseline: plain SELECT of {len(base_rows)} roster rows", base_ms),
@@ -160,10 +178,14 @@ async def main(url: str | None, runs: int, waiting: int, drop: bool) -> None:
     ]
     for name, ms in figures:
         print(f"{name:<44} {ms:>8.1f} {ms / base_ms:>10.1f}")
-    print(f"/rekap_nasional (table + chart): {national_total:.0f} ms; aim 300 ms:"
-          f" {'met' if national_total < 300 else 'MISSED'}")
-    print(f"Excel export of 1000 rows (query share + file): {export_1000:.0f} ms; aim 1000 ms:"
-          f" {'met' if export_1000 < 1000 else 'MISSED'}")
+    print(
+        f"/rekap_nasional (table + chart): {national_total:.0f} ms; aim 300 ms:"
+        f" {'met' if national_total < 300 else 'MISSED'}"
+    )
+    print(
+        f"Excel export of 1000 rows (query share + file): {export_1000:.0f} ms; aim 1000 ms:"
+        f" {'met' if export_1000 < 1000 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":
@@ -171,7 +193,10 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--waiting", type=int, default=500)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
-    parser.add_argument("--drop-schema", action="store_true",
-                        help="empty the PostgreSQL database's public schema first (destroys its data)")
+    parser.add_argument(
+        "--drop-schema",
+        action="store_true",
+        help="empty the PostgreSQL database's public schema first (destroys its data)",
+    )
     arguments = parser.parse_args()
     asyncio.run(main(arguments.database_url, arguments.runs, arguments.waiting, arguments.drop_schema))

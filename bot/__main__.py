@@ -34,10 +34,17 @@ async def _load_program(settings: Settings, path: str) -> int:
             report = await apply_program(session, spec, now=SystemClock().now())
     finally:
         await engine.dispose()
-    print(f"program {report.program_code}: {len(report.created)} meetings created, "
-          f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-          f"{len(report.unlisted)} unlisted" + (f" ({', '.join(report.unlisted)})" if report.unlisted else "")
-          + (f"; {report.people_notified} people will be told of changed dates or venues" if report.people_notified else ""))
+    print(
+        f"program {report.program_code}: {len(report.created)} meetings created, "
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+        f"{len(report.unlisted)} unlisted"
+        + (f" ({', '.join(report.unlisted)})" if report.unlisted else "")
+        + (
+            f"; {report.people_notified} people will be told of changed dates or venues"
+            if report.people_notified
+            else ""
+        )
+    )
     return 0
 
 

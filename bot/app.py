@@ -61,8 +61,9 @@ async def _on_startup(application: Application) -> None:
     await migrate(application.bot_data["engine"])
     async with services.sessions() as session, session.begin():
         if await session.scalar(select(Program.id).limit(1)) is None:
-            report = await apply_program(session, read_program_file(services.settings.program_file),
-                                         now=services.clock.now())
+            report = await apply_program(
+                session, read_program_file(services.settings.program_file), now=services.clock.now()
+            )
             log.info("loaded program %s: %d meetings", report.program_code, len(report.created))
     for language in LANGUAGES:
         commands = [BotCommand(name, description) for name, description in Texts(language).commands()]
@@ -78,8 +79,12 @@ async def _on_shutdown(application: Application) -> None:
 
 
 @asynccontextmanager
-async def polling(application: Application, *, poll_timeout: int = 10,
-                  before_start: Callable[[Application], Awaitable[None]] | None = None) -> AsyncIterator[Application]:
+async def polling(
+    application: Application,
+    *,
+    poll_timeout: int = 10,
+    before_start: Callable[[Application], Awaitable[None]] | None = None,
+) -> AsyncIterator[Application]:
     """Run the application on getUpdates as `run_polling` does, for as long as the block lasts.
 
     Tests, benchmarks and the demo need the bot running inside an event loop they own;
@@ -93,8 +98,7 @@ async def polling(application: Application, *, poll_timeout: int = 10,
             await application.post_init(application)
         if before_start is not None:
             await before_start(application)
-        await application.updater.start_polling(
-            poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        await application.updater.start_polling(poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
         await application.start()
         try:
             yield application

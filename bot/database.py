@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import event, text
@@ -32,8 +31,9 @@ def create_engine(url: str) -> AsyncEngine:
         # SQLite has one writer at a time. Queueing for a single pooled connection wakes the next
         # transaction the moment the last one ends; SQLite's own busy handler polls in sleeps of
         # up to 100 ms. Other processes on the same file still wait through busy_timeout.
-        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0,
-                                     pool_timeout=60, hide_parameters=True)
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60, hide_parameters=True
+        )
         _serialise_sqlite_writes(engine)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)

@@ -73,8 +73,15 @@ class _Outgoing:
 class OutboxSender:
     """Sends the outbox; `bot.scheduler` runs it one run at a time per process."""
 
-    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], clock: Clock, *, lease: timedelta,
-                 before_claim: Sequence[DomainCall] = ()) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        *,
+        lease: timedelta,
+        before_claim: Sequence[DomainCall] = (),
+    ) -> None:
         self._bot = bot
         self._sessions = sessions
         self._clock = clock

@@ -39,8 +39,7 @@ def is_limited_method(endpoint: str) -> bool:
     not a message.
     """
     lowered = endpoint.lower()
-    return (lowered.startswith(("send", "edit", "copymessage", "forwardmessage"))
-            and lowered != "sendchataction")
+    return lowered.startswith(("send", "edit", "copymessage", "forwardmessage")) and lowered != "sendchataction"
 
 
 def group_key(chat_id: object) -> int | str | None:
@@ -221,12 +220,22 @@ class FloodLimiter(BaseRateLimiter[int]):
                 if limited:
                     # Flood control is bot-wide: every queued send would get the same answer.
                     self._paused_until = max(self._paused_until, loop.time() + delay)
-                    log.info("flood control: %s got 429, pausing message sends for %.2f s "
-                             "(retry %d of %d)", endpoint, delay, attempt, max_retries)
+                    log.info(
+                        "flood control: %s got 429, pausing message sends for %.2f s (retry %d of %d)",
+                        endpoint,
+                        delay,
+                        attempt,
+                        max_retries,
+                    )
                 else:
                     # Not a message method: wait for this call only, leave the send queue running.
-                    log.info("flood control: %s got 429, retrying in %.2f s (retry %d of %d)",
-                             endpoint, delay, attempt, max_retries)
+                    log.info(
+                        "flood control: %s got 429, retrying in %.2f s (retry %d of %d)",
+                        endpoint,
+                        delay,
+                        attempt,
+                        max_retries,
+                    )
                     await asyncio.sleep(delay)
 
     async def _acquire(self, group: int | str | None) -> None:

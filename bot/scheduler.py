@@ -88,24 +88,39 @@ def jobs(settings: Settings, sender: OutboxSender) -> tuple[Job, ...]:
     return (
         # Also swept every OUTBOX_POLL_SECONDS for rows another process planned (`load-program`,
         # a second bot on the same PostgreSQL); at start what fell due while the bot was down goes out.
-        Job(OUTBOX_JOB, sender, every=timedelta(seconds=settings.outbox_poll_seconds), at_start=True,
+        Job(
+            OUTBOX_JOB,
+            sender,
+            every=timedelta(seconds=settings.outbox_poll_seconds),
+            at_start=True,
             on_clock_move=True,
-            due_at=(next_due_at, *(work.next_at for work in BEFORE_SENDING if work.next_at is not None))),
+            due_at=(next_due_at, *(work.next_at for work in BEFORE_SENDING if work.next_at is not None)),
+        ),
         # What only time causes: a lagging meeting, seated people unconfirmed a day before, untaken digests.
         Job(ALERTS_JOB, check_time_alerts, every=CHECK_INTERVAL, at_start=True, on_clock_move=True),
-        Job(NATIONAL_DIGEST_JOB, partial(plan_national_digest, admin_ids=settings.admin_ids), every=CHECK_INTERVAL,
-            at_start=True, on_clock_move=True),
+        Job(
+            NATIONAL_DIGEST_JOB,
+            partial(plan_national_digest, admin_ids=settings.admin_ids),
+            every=CHECK_INTERVAL,
+            at_start=True,
+            on_clock_move=True,
+        ),
         # Daily; the first a minute after start, once start-up is done.
-        Job(RETENTION_JOB, partial(purge_expired, retention_days=settings.retention_days), every=timedelta(days=1),
-            first=timedelta(minutes=1)),
+        Job(
+            RETENTION_JOB,
+            partial(purge_expired, retention_days=settings.retention_days),
+            every=timedelta(days=1),
+            first=timedelta(minutes=1),
+        ),
     )
 
 
 class JobRunner:
     """Runs one job one run at a time, on its repeating trigger and on wake-ups."""
 
-    def __init__(self, job: Job, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-                 outbox: OutboxWaker | None = None) -> None:
+    def __init__(
+        self, job: Job, sessions: async_sessionmaker[AsyncSession], clock: Clock, outbox: OutboxWaker | None = None
+    ) -> None:
         self.job = job
         self._sessions = sessions
         self._clock = clock
@@ -120,8 +135,9 @@ class JobRunner:
         """Put the repeating job on the application's JobQueue and follow the clock's moves."""
         self._application = application
         job = self.job
-        application.job_queue.run_repeating(self._callback, interval=job.every, first=job.first or job.every,
-                                            name=job.name)
+        application.job_queue.run_repeating(
+            self._callback, interval=job.every, first=job.first or job.every, name=job.name
+        )
         if job.on_clock_move:
             self._clock.subscribe(self.wake)
 
@@ -197,11 +213,17 @@ class Scheduler:
                 runner.wake()
 
 
-def schedule_jobs(application: Application, settings: Settings, sessions: async_sessionmaker[AsyncSession],
-                  clock: Clock) -> Scheduler:
+def schedule_jobs(
+    application: Application, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> Scheduler:
     """Put every job of `jobs()` on the application's JobQueue."""
-    sender = OutboxSender(application.bot, sessions, clock, lease=timedelta(seconds=settings.outbox_lease_seconds),
-                          before_claim=[work.call for work in BEFORE_SENDING])
+    sender = OutboxSender(
+        application.bot,
+        sessions,
+        clock,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+        before_claim=[work.call for work in BEFORE_SENDING],
+    )
     outbox_job, *others = jobs(settings, sender)
     assert outbox_job.name == OUTBOX_JOB, "the outbox job comes first: the others wake it"
     outbox = JobRunner(outbox_job, sessions, clock)

@@ -52,9 +52,7 @@ class Settings:
                 "(or try the bot without one: python -m bot demo)"
             )
         if token and not TOKEN_PATTERN.match(token):
-            raise SettingsError(
-                "TELEGRAM_BOT_TOKEN is malformed: expected '<digits>:<secret>' as @BotFather gives it"
-            )
+            raise SettingsError("TELEGRAM_BOT_TOKEN is malformed: expected '<digits>:<secret>' as @BotFather gives it")
         return cls(
             bot_token=token,
             api_base_url=_url(env.get("TELEGRAM_API_BASE_URL"), TELEGRAM_API_BASE_URL),
@@ -73,11 +71,13 @@ class Settings:
 def database_url(url: str) -> str:
     """The URL with the async driver this project uses, so plain URLs from a host also work."""
     url = url.strip()
-    for plain, driver in (("postgres://", "postgresql+asyncpg://"),
-                          ("postgresql://", "postgresql+asyncpg://"),
-                          ("sqlite://", "sqlite+aiosqlite://")):
+    for plain, driver in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
         if url.startswith(plain):
-            return driver + url[len(plain):]
+            return driver + url[len(plain) :]
     if not url.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
         raise SettingsError(f"DATABASE_URL must be a sqlite:// or postgresql:// URL, got {url.split(':', 1)[0]}://…")
     return url

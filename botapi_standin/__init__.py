@@ -6,5 +6,14 @@ from .standin import BotApiStandin
 from .state import WAIT, BotMessage, CallbackAnswer, CallRecord, WarningRecord
 from .users import StandinUser
 
-__all__ = ["ApiError", "BotApiStandin", "BotMessage", "CallbackAnswer", "CallRecord", "StandinCore",
-           "StandinUser", "WAIT", "WarningRecord"]
+__all__ = [
+    "ApiError",
+    "BotApiStandin",
+    "BotMessage",
+    "CallbackAnswer",
+    "CallRecord",
+    "StandinCore",
+    "StandinUser",
+    "WAIT",
+    "WarningRecord",
+]

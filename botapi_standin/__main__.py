@@ -11,8 +11,9 @@ from .standin import BotApiStandin
 
 async def _serve(args: argparse.Namespace) -> None:
     """Start the stand-in and keep it running until interrupted."""
-    standin = BotApiStandin(bot_username=args.bot_username, rate_limit_per_second=args.rate_limit,
-                            strict_html=not args.lenient_html)
+    standin = BotApiStandin(
+        bot_username=args.bot_username, rate_limit_per_second=args.rate_limit, strict_html=not args.lenient_html
+    )
     await standin.start(host=args.host, port=args.port)
     print(f"Bot API stand-in listening; base_url = {standin.base_url}", flush=True)
     print(f"base_file_url = {standin.base_file_url}", flush=True)
@@ -31,8 +32,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--bot-username", default="shm_test_bot")
     parser.add_argument("--rate-limit", type=int, default=None, help="max messages per second before 429")
-    parser.add_argument("--lenient-html", action="store_true",
-                        help="keep a bare '&' literally like Telegram instead of refusing it")
+    parser.add_argument(
+        "--lenient-html", action="store_true", help="keep a bare '&' literally like Telegram instead of refusing it"
+    )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(parser.parse_args()))
 

@@ -10,7 +10,8 @@ import json
 import re
 import secrets
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from .errors import ApiError, bad_request, forbidden
 from .faults import FaultInjector, RateLimiter
@@ -19,8 +20,7 @@ from .formatting import check_caption, check_text
 from .html_entities import ParsedText
 from .markup import validate_reply_markup
 from .spec import BotApiSpec, UploadedFile, load_spec
-from .state import (BotMessage, CallbackAnswer, CallRecord, ChatState, PendingQuery, Signal, WarningRecord,
-                    wait_until)
+from .state import BotMessage, CallbackAnswer, CallRecord, ChatState, PendingQuery, Signal, WarningRecord, wait_until
 from .updates import TERMINATED, UpdateQueue
 
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
@@ -28,15 +28,29 @@ _INT_RE = re.compile(r"^-?\d+$")
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 # getFile: "bots can download files of up to 20MB in size"; a user may send bigger ones.
 MAX_BOT_DOWNLOAD = 20 * 1024 * 1024
-CHAT_ACTIONS = frozenset({
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document",
-    "choose_sticker", "find_location", "record_video_note", "upload_video_note",
-})
-NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly the same "
-                "as a current content and reply markup of the message")
+CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the same "
+    "as a current content and reply markup of the message"
+)
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
-WEBHOOK_CONFLICT = ("Conflict: can't use getUpdates method while webhook is active; "
-                    "use deleteWebhook to delete the webhook first")
+WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
 
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 
@@ -77,15 +91,26 @@ class StandinCore:
         self._stop_signal = Signal()
         self.activity = Signal()  # notified after every answered request
         self._handlers: dict[str, Handler] = {
-            "getMe": self._get_me, "logOut": self._ok, "close": self._ok,
-            "getUpdates": self._get_updates, "setWebhook": self._set_webhook,
-            "deleteWebhook": self._delete_webhook, "getWebhookInfo": self._get_webhook_info,
-            "setMyCommands": self._set_my_commands, "getMyCommands": self._get_my_commands,
-            "deleteMyCommands": self._delete_my_commands, "sendMessage": self._send_message,
-            "editMessageText": self._edit_message_text, "editMessageReplyMarkup": self._edit_message_reply_markup,
-            "editMessageCaption": self._edit_message_caption, "deleteMessage": self._delete_message,
-            "answerCallbackQuery": self._answer_callback_query, "sendDocument": self._send_document,
-            "sendPhoto": self._send_photo, "sendChatAction": self._send_chat_action, "getFile": self._get_file,
+            "getMe": self._get_me,
+            "logOut": self._ok,
+            "close": self._ok,
+            "getUpdates": self._get_updates,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "setMyCommands": self._set_my_commands,
+            "getMyCommands": self._get_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
+            "sendMessage": self._send_message,
+            "editMessageText": self._edit_message_text,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "editMessageCaption": self._edit_message_caption,
+            "deleteMessage": self._delete_message,
+            "answerCallbackQuery": self._answer_callback_query,
+            "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
+            "sendChatAction": self._send_chat_action,
+            "getFile": self._get_file,
         }
 
     # ------------------------------------------------------------------ bot identity
@@ -97,8 +122,14 @@ class StandinCore:
 
     def _me(self) -> dict[str, Any]:
         """The bot as getMe returns it."""
-        return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False}
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -173,8 +204,11 @@ class StandinCore:
         params, unknown = self.spec.decode_params(method, raw, files)
         record.params = {k: v.summary() if isinstance(v, UploadedFile) else v for k, v in params.items()}
         for name in unknown:
-            self.warnings.append(WarningRecord(
-                method.name, name, f"{method.name}: unknown parameter {name!r} (Telegram silently ignores it)"))
+            self.warnings.append(
+                WarningRecord(
+                    method.name, name, f"{method.name}: unknown parameter {name!r} (Telegram silently ignores it)"
+                )
+            )
         delay = self.faults.take_delay(method.name, params.get("chat_id"))
         if delay:
             await self._sleep(delay)
@@ -237,8 +271,13 @@ class StandinCore:
 
     def add_user_message(self, chat: ChatState, content: dict[str, Any]) -> dict[str, Any]:
         """Store a message the user sends and return it as a Bot API Message."""
-        message = {"message_id": chat.take_message_id(), "from": chat.user, "chat": chat.chat, "date": chat.now(),
-                   **content}
+        message = {
+            "message_id": chat.take_message_id(),
+            "from": chat.user,
+            "chat": chat.chat,
+            "date": chat.now(),
+            **content,
+        }
         chat.messages_by_id[message["message_id"]] = message
         chat.timeline.append(("user", message))
         chat.signal.notify()
@@ -252,8 +291,12 @@ class StandinCore:
         """Create a CallbackQuery for a press on the message and remember it for answerCallbackQuery."""
         query_id = str(secrets.randbits(62))
         self.callback_queries[query_id] = PendingQuery(chat.chat_id, data, message.message_id)
-        query: dict[str, Any] = {"id": query_id, "from": chat.user, "message": message.to_api(),
-                                 "chat_instance": chat.chat_instance}
+        query: dict[str, Any] = {
+            "id": query_id,
+            "from": chat.user,
+            "message": message.to_api(),
+            "chat_instance": chat.chat_instance,
+        }
         if data is not None:
             query["data"] = data
         return query
@@ -286,8 +329,9 @@ class StandinCore:
         if self.webhook is not None:
             raise ApiError(409, WEBHOOK_CONFLICT)
         self.updates.set_allowed(params.get("allowed_updates"))
-        return await self.updates.get(int(params.get("offset") or 0), int(params.get("limit") or 100),
-                                      float(params.get("timeout") or 0))
+        return await self.updates.get(
+            int(params.get("offset") or 0), int(params.get("limit") or 100), float(params.get("timeout") or 0)
+        )
 
     async def _set_webhook(self, params: dict[str, Any]) -> bool:
         """setWebhook: only recorded (an empty url removes it, as in Telegram)."""
@@ -309,8 +353,7 @@ class StandinCore:
 
     async def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
         """getWebhookInfo."""
-        info: dict[str, Any] = {"url": "", "has_custom_certificate": False,
-                                "pending_update_count": len(self.updates)}
+        info: dict[str, Any] = {"url": "", "has_custom_certificate": False, "pending_update_count": len(self.updates)}
         if self.webhook:
             info["url"] = self.webhook["url"]
             info["max_connections"] = self.webhook.get("max_connections", 40)
@@ -335,10 +378,14 @@ class StandinCore:
             if not isinstance(command, dict) or not _COMMAND_RE.match(str(command.get("command", ""))):
                 raise bad_request("BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", "")).strip()) <= 256:
-                raise bad_request("command description is empty" if not command.get("description")
-                                  else "BOT_COMMAND_DESCRIPTION_INVALID")
+                raise bad_request(
+                    "command description is empty"
+                    if not command.get("description")
+                    else "BOT_COMMAND_DESCRIPTION_INVALID"
+                )
         self.commands[self._commands_key(params)] = [
-            {"command": c["command"], "description": c["description"]} for c in commands]
+            {"command": c["command"], "description": c["description"]} for c in commands
+        ]
         return True
 
     async def _get_my_commands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -357,8 +404,12 @@ class StandinCore:
             raise bad_request("invalid file_id")
         if stored.file_size > MAX_BOT_DOWNLOAD:
             raise bad_request("file is too big")
-        return {"file_id": params["file_id"], "file_unique_id": stored.file_unique_id,
-                "file_size": stored.file_size, "file_path": stored.file_path}
+        return {
+            "file_id": params["file_id"],
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.file_size,
+            "file_path": stored.file_path,
+        }
 
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:
         """sendChatAction."""
@@ -395,22 +446,32 @@ class StandinCore:
         chat.signal.notify()
         return message
 
-    def _new_message(self, chat: ChatState, kind: str, parsed: ParsedText, params: dict[str, Any],
-                     **fields: Any) -> BotMessage:
+    def _new_message(
+        self, chat: ChatState, kind: str, parsed: ParsedText, params: dict[str, Any], **fields: Any
+    ) -> BotMessage:
         """Build a BotMessage from validated parameters."""
         reply_to = self._reply_target(chat, params.get("reply_parameters"))
         return BotMessage(
-            message_id=chat.take_message_id(), chat_id=chat.chat_id, date=chat.now(), kind=kind,
-            sender=self.bot_user, chat=chat.chat, parse_mode=params.get("parse_mode"), plain_text=parsed.text,
-            entities=parsed.entities, reply_markup=validate_reply_markup(params.get("reply_markup")),
-            reply_to=reply_to, **fields,
+            message_id=chat.take_message_id(),
+            chat_id=chat.chat_id,
+            date=chat.now(),
+            kind=kind,
+            sender=self.bot_user,
+            chat=chat.chat,
+            parse_mode=params.get("parse_mode"),
+            plain_text=parsed.text,
+            entities=parsed.entities,
+            reply_markup=validate_reply_markup(params.get("reply_markup")),
+            reply_to=reply_to,
+            **fields,
         )
 
     async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         """sendMessage."""
         chat = self._target_chat(params["chat_id"])
-        parsed = check_text(params.get("text"), params.get("parse_mode"), params.get("entities"),
-                            strict_html=self.strict_html)
+        parsed = check_text(
+            params.get("text"), params.get("parse_mode"), params.get("entities"), strict_html=self.strict_html
+        )
         message = self._new_message(chat, "text", parsed, params, text=params["text"])
         return self._store_bot_message(chat, message).to_api()
 
@@ -425,11 +486,16 @@ class StandinCore:
     def _send_media(self, params: dict[str, Any], kind: str, describe: Callable[[Any], Any]) -> dict[str, Any]:
         """A file message with an optional caption; `describe` makes its Document or PhotoSize list."""
         chat = self._target_chat(params["chat_id"])
-        parsed = check_caption(params.get("caption"), params.get("parse_mode"), params.get("caption_entities"),
-                               strict_html=self.strict_html)
+        parsed = check_caption(
+            params.get("caption"),
+            params.get("parse_mode"),
+            params.get("caption_entities"),
+            strict_html=self.strict_html,
+        )
         stored = self.files.from_input(params[kind], kind)
-        message = self._new_message(chat, kind, parsed, params, caption=params.get("caption"),
-                                    **{kind: describe(stored)})
+        message = self._new_message(
+            chat, kind, parsed, params, caption=params.get("caption"), **{kind: describe(stored)}
+        )
         return self._store_bot_message(chat, message).to_api()
 
     # ------------------------------------------------------------------ editing and deleting
@@ -456,15 +522,27 @@ class StandinCore:
         markup = message.reply_markup
         return markup if markup and "inline_keyboard" in markup else None
 
-    def _apply_edit(self, chat: ChatState, message: BotMessage, parsed: ParsedText | None,
-                    markup: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
+    def _apply_edit(
+        self,
+        chat: ChatState,
+        message: BotMessage,
+        parsed: ParsedText | None,
+        markup: dict[str, Any] | None,
+        **fields: Any,
+    ) -> dict[str, Any]:
         """Refuse no-op edits, else update the message in place and wake waiters."""
         new_text = parsed.text if parsed is not None else message.plain_text
         new_entities = parsed.entities if parsed is not None else message.entities
         if (new_text, new_entities, markup) == (message.plain_text, message.entities, self._inline_markup(message)):
             raise bad_request(NOT_MODIFIED)
-        message.history.append({"text": message.text, "caption": message.caption, "plain_text": message.plain_text,
-                                "reply_markup": message.reply_markup})
+        message.history.append(
+            {
+                "text": message.text,
+                "caption": message.caption,
+                "plain_text": message.plain_text,
+                "reply_markup": message.reply_markup,
+            }
+        )
         message.plain_text, message.entities, message.reply_markup = new_text, new_entities, markup
         for key, value in fields.items():
             setattr(message, key, value)
@@ -478,22 +556,27 @@ class StandinCore:
         chat, message = self._editable(params)
         if message.kind != "text":
             raise bad_request("there is no text in the message to edit")
-        parsed = check_text(params.get("text"), params.get("parse_mode"), params.get("entities"),
-                            strict_html=self.strict_html)
+        parsed = check_text(
+            params.get("text"), params.get("parse_mode"), params.get("entities"), strict_html=self.strict_html
+        )
         markup = validate_reply_markup(params.get("reply_markup"), inline_only=True)
-        return self._apply_edit(chat, message, parsed, markup, text=params["text"],
-                                parse_mode=params.get("parse_mode"))
+        return self._apply_edit(chat, message, parsed, markup, text=params["text"], parse_mode=params.get("parse_mode"))
 
     async def _edit_message_caption(self, params: dict[str, Any]) -> dict[str, Any]:
         """editMessageCaption."""
         chat, message = self._editable(params)
         if message.kind == "text":
             raise bad_request("there is no caption in the message to edit")
-        parsed = check_caption(params.get("caption"), params.get("parse_mode"), params.get("caption_entities"),
-                               strict_html=self.strict_html)
+        parsed = check_caption(
+            params.get("caption"),
+            params.get("parse_mode"),
+            params.get("caption_entities"),
+            strict_html=self.strict_html,
+        )
         markup = validate_reply_markup(params.get("reply_markup"), inline_only=True)
-        return self._apply_edit(chat, message, parsed, markup, caption=params.get("caption"),
-                                parse_mode=params.get("parse_mode"))
+        return self._apply_edit(
+            chat, message, parsed, markup, caption=params.get("caption"), parse_mode=params.get("parse_mode")
+        )
 
     async def _edit_message_reply_markup(self, params: dict[str, Any]) -> dict[str, Any]:
         """editMessageReplyMarkup (no reply_markup removes the keyboard)."""
@@ -527,8 +610,15 @@ class StandinCore:
         if text is not None and len(str(text)) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         query.answered = True
-        answer = CallbackAnswer(query_id, query.data, query.message_id, text, bool(params.get("show_alert")),
-                                params.get("url"), params.get("cache_time"))
+        answer = CallbackAnswer(
+            query_id,
+            query.data,
+            query.message_id,
+            text,
+            bool(params.get("show_alert")),
+            params.get("url"),
+            params.get("cache_time"),
+        )
         chat = self.chats[query.chat_id]
         chat.callback_answers.append(answer)
         shown = f"{'alert' if answer.show_alert else 'toast'} {text!r}" if text else "silently"

@@ -35,7 +35,12 @@ class FaultInjector:
         self._delays: dict[str, deque[_Delay]] = {}
 
     def fail_next(
-        self, method: str, status: int = 429, retry_after: int = 2, description: str | None = None, times: int = 1,
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int = 2,
+        description: str | None = None,
+        times: int = 1,
         chat_id: int | None = None,
     ) -> None:
         """Make the next `times` calls of method (to chat_id, if given) fail with status (429 carries retry_after)."""
@@ -76,8 +81,7 @@ def _take(queues: dict, method: str, chat_id: object, value):  # type: ignore[no
 def is_message_method(method: str) -> bool:
     """Methods that count against Telegram's message flood limits."""
     lowered = method.lower()
-    return (lowered.startswith(("send", "edit", "copymessage", "forwardmessage"))
-            and lowered != "sendchataction")
+    return lowered.startswith(("send", "edit", "copymessage", "forwardmessage")) and lowered != "sendchataction"
 
 
 class RateLimiter:

@@ -12,8 +12,12 @@ from urllib.parse import urlparse
 from .errors import bad_request
 from .spec import UploadedFile
 
-_PREFIX = {"document": "BQACAgIAAxkBAAI", "photo": "AgACAgIAAxkBAAI", "sticker": "CAACAgIAAxkBAAI",
-           "voice": "AwACAgIAAxkBAAI"}
+_PREFIX = {
+    "document": "BQACAgIAAxkBAAI",
+    "photo": "AgACAgIAAxkBAAI",
+    "sticker": "CAACAgIAAxkBAAI",
+    "voice": "AwACAgIAAxkBAAI",
+}
 
 
 @dataclass(slots=True)
@@ -46,15 +50,26 @@ class FileStore:
         """Look a file up by the file_path getFile handed out."""
         return self._paths.get(file_path)
 
-    def add(self, kind: str, data: bytes | None, file_name: str | None = None, mime_type: str | None = None,
-            size: int | None = None) -> StoredFile:
+    def add(
+        self,
+        kind: str,
+        data: bytes | None,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        size: int | None = None,
+    ) -> StoredFile:
         """Store a new file and give it fresh ids."""
         n = next(self._counter)
         file_id = f"{_PREFIX.get(kind, 'BQACAgIAAxkBAAI')}{n:06d}{secrets.token_urlsafe(12)}"
         ext = (file_name or "").rpartition(".")[2] if file_name and "." in file_name else "bin"
         stored = StoredFile(
-            file_id=file_id, file_unique_id=f"AgAD{n:06d}{secrets.token_hex(3)}", kind=kind, file_name=file_name,
-            mime_type=mime_type, data=data, file_size=size if size is not None else len(data or b""),
+            file_id=file_id,
+            file_unique_id=f"AgAD{n:06d}{secrets.token_hex(3)}",
+            kind=kind,
+            file_name=file_name,
+            mime_type=mime_type,
+            data=data,
+            file_size=size if size is not None else len(data or b""),
             file_path=f"{kind}s/file_{n}.{ext}",
         )
         self._files[file_id] = stored
@@ -87,8 +102,11 @@ class FileStore:
     @staticmethod
     def document(stored: StoredFile) -> dict[str, Any]:
         """Render a Document object."""
-        doc: dict[str, Any] = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                               "file_size": stored.file_size}
+        doc: dict[str, Any] = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.file_size,
+        }
         if stored.file_name:
             doc["file_name"] = stored.file_name
         if stored.mime_type:
@@ -99,8 +117,18 @@ class FileStore:
         """Render the PhotoSize array Telegram returns (a thumbnail and the full size)."""
         thumb_id = self.alias(stored)
         return [
-            {"file_id": thumb_id, "file_unique_id": stored.file_unique_id + "t", "file_size": max(1, stored.file_size // 10),
-             "width": 90, "height": 68},
-            {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": stored.file_size,
-             "width": 1280, "height": 960},
+            {
+                "file_id": thumb_id,
+                "file_unique_id": stored.file_unique_id + "t",
+                "file_size": max(1, stored.file_size // 10),
+                "width": 90,
+                "height": 68,
+            },
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_size": stored.file_size,
+                "width": 1280,
+                "height": 960,
+            },
         ]

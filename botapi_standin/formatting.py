@@ -12,9 +12,7 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 
 
-def parse_formatted(
-    text: str, parse_mode: str | None, entities: Any = None, *, strict_html: bool = True
-) -> ParsedText:
+def parse_formatted(text: str, parse_mode: str | None, entities: Any = None, *, strict_html: bool = True) -> ParsedText:
     """Parse text per parse_mode; raise ApiError "can't parse entities: ..." like Telegram."""
     mode = (parse_mode or "").lower()
     try:

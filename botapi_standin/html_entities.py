@@ -10,13 +10,37 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SUPPORTED_TAGS = frozenset(
-    {"a", "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler",
-     "tg-emoji", "code", "pre", "blockquote"}
+    {
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "tg-emoji",
+        "code",
+        "pre",
+        "blockquote",
+    }
 )
 _SIMPLE_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "span": "spoiler", "tg-spoiler": "spoiler",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _SPACES = " \t\r\n\f\v"
@@ -80,7 +104,7 @@ def decode_entity(source: str, pos: int) -> tuple[str | None, int]:
     else:
         while end < n and source[end].isascii() and source[end].isalpha():
             end += 1
-        char = _NAMED_ENTITIES.get(source[pos + 1:end])
+        char = _NAMED_ENTITIES.get(source[pos + 1 : end])
         if char is None:
             return None, pos
     if end < n and source[end] == ";":
@@ -151,7 +175,7 @@ def _parse_start_tag(source: str, begin: int, stack: list[_OpenTag], utf16: int,
         i += 1
     if i >= n:
         raise EntityParseError(f"Unclosed start tag at byte offset {offset}")
-    name = source[begin + 1:i].lower()
+    name = source[begin + 1 : i].lower()
     if name not in SUPPORTED_TAGS:
         raise EntityParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
     attrs: dict[str, str] = {}
@@ -231,7 +255,7 @@ def _parse_end_tag(
     i = begin + 2
     while i < n and source[i] not in _SPACES and source[i] != ">":
         i += 1
-    end_name = source[begin + 2:i]
+    end_name = source[begin + 2 : i]
     i = _skip_spaces(source, i)
     if i >= n or source[i] != ">":
         raise EntityParseError(f"Unclosed end tag at byte offset {offset}")
@@ -242,15 +266,13 @@ def _parse_end_tag(
         )
     length = utf16 - top.utf16_start
     if length > 0:
-        entity = _make_entity(top, length, "".join(out[top.out_index:]), entities)
+        entity = _make_entity(top, length, "".join(out[top.out_index :]), entities)
         if entity is not None:
             entities.append(entity)
     return i + 1
 
 
-def _make_entity(
-    tag: _OpenTag, length: int, content: str, entities: list[dict[str, Any]]
-) -> dict[str, Any] | None:
+def _make_entity(tag: _OpenTag, length: int, content: str, entities: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Build the MessageEntity for a closed tag (None when Telegram would drop it)."""
     base: dict[str, Any] = {"offset": tag.utf16_start, "length": length}
     if tag.name in _SIMPLE_TYPES:
@@ -265,7 +287,7 @@ def _make_entity(
         return {"type": kind, **base}
     if tag.name == "code":
         css = tag.attrs.get("class", "")
-        language = css[len("language-"):] if css.startswith("language-") else ""
+        language = css[len("language-") :] if css.startswith("language-") else ""
         return {"type": "code", **base, "language": language}
     # <pre>: a <code class="language-x"> spanning the whole block makes it a pre with language.
     last = entities[-1] if entities else None

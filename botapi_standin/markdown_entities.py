@@ -9,15 +9,29 @@ from .html_entities import EntityParseError, ParsedText, _byte_offset
 
 RESERVED_V2 = "_*[]()~`>#+-=|{}.!"
 _TDLIB_NAMES = {
-    "bold": "Bold", "italic": "Italic", "underline": "Underline", "strikethrough": "Strikethrough",
-    "spoiler": "Spoiler", "code": "Code", "pre": "Pre", "text_link": "TextUrl", "custom_emoji": "CustomEmoji",
+    "bold": "Bold",
+    "italic": "Italic",
+    "underline": "Underline",
+    "strikethrough": "Strikethrough",
+    "spoiler": "Spoiler",
+    "code": "Code",
+    "pre": "Pre",
+    "text_link": "TextUrl",
+    "custom_emoji": "CustomEmoji",
 }
 
 
-
 # Markers that open an entity, the two-character ones first so "__" is not read as "_" twice.
-OPENING_MARKERS = (("__", "underline"), ("||", "spoiler"), ("![", "custom_emoji"), ("_", "italic"),
-                   ("*", "bold"), ("~", "strikethrough"), ("[", "text_link"))
+OPENING_MARKERS = (
+    ("__", "underline"),
+    ("||", "spoiler"),
+    ("![", "custom_emoji"),
+    ("_", "italic"),
+    ("*", "bold"),
+    ("~", "strikethrough"),
+    ("[", "text_link"),
+)
+
 
 @dataclass(slots=True)
 class _Open:
@@ -158,7 +172,7 @@ def _markdown_v2_marker(text: str, i: int, b: _Builder, stack: list[_Open]) -> i
     if c == "`":
         if text.startswith("```", i):
             end_of_line = text.find("\n", i + 3)
-            language = text[i + 3:end_of_line].strip() if end_of_line != -1 else ""
+            language = text[i + 3 : end_of_line].strip() if end_of_line != -1 else ""
             stack.append(_Open("pre", b.utf16, pos, language))
             return end_of_line + 1 if end_of_line != -1 else i + 3
         stack.append(_Open("code", b.utf16, pos))
@@ -186,7 +200,7 @@ def parse_markdown(text: str) -> ParsedText:
             end = text.find("```", i + 3)
             if end == -1:
                 raise missing
-            body = text[i + 3:end]
+            body = text[i + 3 : end]
             language, sep, rest = body.partition("\n")
             if sep and language and " " not in language.strip():
                 body = rest
@@ -201,7 +215,7 @@ def parse_markdown(text: str) -> ParsedText:
         if end == -1:
             raise missing
         entity = _Open({"*": "bold", "_": "italic", "`": "code", "[": "text_link"}[c], b.utf16, pos)
-        for ch in text[i + 1:end]:
+        for ch in text[i + 1 : end]:
             b.add(ch)
         i = end + 1
         if c == "[":

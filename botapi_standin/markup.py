@@ -7,12 +7,25 @@ from typing import Any
 from .errors import bad_request
 
 INLINE_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay",
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 )
 KEYBOARD_REQUESTS = (
-    "request_users", "request_chat", "request_managed_bot", "request_contact", "request_location",
-    "request_poll", "web_app",
+    "request_users",
+    "request_chat",
+    "request_managed_bot",
+    "request_contact",
+    "request_location",
+    "request_poll",
+    "web_app",
 )
 MAX_CALLBACK_DATA_BYTES = 64
 
@@ -52,7 +65,7 @@ def _validate_inline_button(button: Any) -> None:
     if not isinstance(button, dict):
         raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
     if not isinstance(button.get("text"), str):
-        raise bad_request("can't parse inline keyboard button: Field \"text\" must be of type String")
+        raise bad_request('can\'t parse inline keyboard button: Field "text" must be of type String')
     if not button["text"]:
         raise bad_request("BUTTON_TEXT_INVALID")
     actions = [name for name in INLINE_ACTIONS if name in button]

@@ -14,12 +14,12 @@ from .webchat import add_webchat_routes
 if TYPE_CHECKING:
     from .standin import BotApiStandin
 
-STANDIN_KEY: web.AppKey["BotApiStandin"] = web.AppKey("standin")
+STANDIN_KEY: web.AppKey[BotApiStandin] = web.AppKey("standin")
 MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's upload limit for bots
 _dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
 
-def build_app(standin: "BotApiStandin") -> web.Application:
+def build_app(standin: BotApiStandin) -> web.Application:
     """Create the aiohttp application serving the stand-in."""
     app = web.Application(client_max_size=MAX_UPLOAD)
     app[STANDIN_KEY] = standin
@@ -30,8 +30,10 @@ def build_app(standin: "BotApiStandin") -> web.Application:
         # contact {"phone_number", "own"}, location {"latitude", "longitude"},
         # document (multipart/form-data: a file part "document", an optional "caption"), block, unblock:
         # the user does it.
-        *(web.post(f"/_standin/users/{{id}}/{action}", partial(_run_user_action, action=action))
-          for action in USER_ACTIONS),
+        *(
+            web.post(f"/_standin/users/{{id}}/{action}", partial(_run_user_action, action=action))
+            for action in USER_ACTIONS
+        ),
         web.get("/_standin/chats/{id}/messages", control_messages),
         web.get("/_standin/chats/{id}/callback_answers", control_callback_answers),
         web.get("/_standin/chats/{id}/transcript", control_transcript),
@@ -88,7 +90,8 @@ async def handle_bot_api(request: web.Request) -> web.Response:
         return transport is not None and not transport.is_closing()
 
     status, payload = await standin.core.handle(
-        request.match_info["token"], request.match_info["method"], raw, files, client_alive)
+        request.match_info["token"], request.match_info["method"], raw, files, client_alive
+    )
     return web.json_response(payload, status=status, dumps=_dumps)
 
 
@@ -153,8 +156,11 @@ async def _run_user_action(request: web.Request, action: str) -> web.Response:
             fields, upload = await _form_body(request)
             user = _user_for(request, fields)
             mime = upload.content_type if upload.content_type != "application/octet-stream" else None
-            return _ok(await user.send_document(upload.filename or "document", upload.data, mime_type=mime,
-                                                caption=fields.get("caption") or None))
+            return _ok(
+                await user.send_document(
+                    upload.filename or "document", upload.data, mime_type=mime, caption=fields.get("caption") or None
+                )
+            )
         body = await _json_body(request)
         user = _user_for(request, body)
         if action == "text":
@@ -217,12 +223,14 @@ async def control_transcript(request: web.Request) -> web.Response:
 async def control_errors(request: web.Request) -> web.Response:
     """GET refused calls, unknown-parameter warnings and unimplemented methods used."""
     core = request.app[STANDIN_KEY].core
-    return _ok({
-        "errors": [r.to_json() for r in core.errors],
-        "warnings": [{"method": w.method, "parameter": w.parameter, "message": w.message} for w in core.warnings],
-        "unimplemented": [r.to_json() for r in core.unimplemented],
-        "rate_limited": core.rate_limiter.refused,
-    })
+    return _ok(
+        {
+            "errors": [r.to_json() for r in core.errors],
+            "warnings": [{"method": w.method, "parameter": w.parameter, "message": w.message} for w in core.warnings],
+            "unimplemented": [r.to_json() for r in core.unimplemented],
+            "rate_limited": core.rate_limiter.refused,
+        }
+    )
 
 
 async def control_calls(request: web.Request) -> web.Response:
@@ -244,7 +252,11 @@ async def control_faults(request: web.Request) -> web.Response:
     if "delay" in body:
         standin.delay_next(body["method"], float(body["delay"]), times=int(body.get("times", 1)))
     else:
-        standin.fail_next(body["method"], status=int(body.get("status", 429)),
-                          retry_after=int(body.get("retry_after", 2)), description=body.get("description"),
-                          times=int(body.get("times", 1)))
+        standin.fail_next(
+            body["method"],
+            status=int(body.get("status", 429)),
+            retry_after=int(body.get("retry_after", 2)),
+            description=body.get("description"),
+            times=int(body.get("times", 1)),
+        )
     return _ok(True)

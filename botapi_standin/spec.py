@@ -141,7 +141,7 @@ def _coerce(field: Field, value: Any, files: dict[str, UploadedFile]) -> Any:
     if isinstance(value, UploadedFile):
         return value
     if isinstance(value, str) and value.startswith("attach://") and "InputFile" in " ".join(types):
-        upload = files.get(value[len("attach://"):])
+        upload = files.get(value[len("attach://") :])
         if upload is None:
             raise bad_request(f"file {value} not found in the request")
         return upload

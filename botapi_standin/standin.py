@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -26,9 +27,14 @@ class BotApiStandin:
         first_update_id: int = 10001,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.core = StandinCore(bot_username=bot_username, bot_first_name=bot_first_name,
-                                rate_limit_per_second=rate_limit_per_second, strict_html=strict_html,
-                                first_update_id=first_update_id, clock=clock)
+        self.core = StandinCore(
+            bot_username=bot_username,
+            bot_first_name=bot_first_name,
+            rate_limit_per_second=rate_limit_per_second,
+            strict_html=strict_html,
+            first_update_id=first_update_id,
+            clock=clock,
+        )
         self._users: dict[int, StandinUser] = {}
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
@@ -36,8 +42,9 @@ class BotApiStandin:
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0,
-                    extend: Callable[[web.Application], None] | None = None) -> None:
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, extend: Callable[[web.Application], None] | None = None
+    ) -> None:
         """Serve on host:port (port 0 picks a free port; read it back from .port); `extend` adds routes."""
         app = build_app(self)
         if extend is not None:
@@ -58,7 +65,7 @@ class BotApiStandin:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> "BotApiStandin":
+    async def __aenter__(self) -> BotApiStandin:
         await self.start()
         return self
 
@@ -89,9 +96,15 @@ class BotApiStandin:
 
     # ------------------------------------------------------------------ users
 
-    def user(self, user_id: int = 1001, first_name: str = "Siti", last_name: str | None = None,
-             username: str | None = None, language_code: str | None = "id",
-             note: str | dict[str, str] | None = None) -> StandinUser:
+    def user(
+        self,
+        user_id: int = 1001,
+        first_name: str = "Siti",
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "id",
+        note: str | dict[str, str] | None = None,
+    ) -> StandinUser:
         """The test user with this id (created with its private chat on first call).
 
         `note` says who the user plays (the web chat shows it in its user switcher): a text, or texts by
@@ -108,8 +121,9 @@ class BotApiStandin:
         self._users[user_id] = user
         return user
 
-    def group(self, chat_id: int = -100_200_300, title: str = "Grup PIC", member_id: int = 1001,
-              first_name: str = "Siti") -> StandinUser:
+    def group(
+        self, chat_id: int = -100_200_300, title: str = "Grup PIC", member_id: int = 1001, first_name: str = "Siti"
+    ) -> StandinUser:
         """A member speaking in a group chat with the bot (chat ids of groups are negative)."""
         if chat_id >= 0:
             raise ValueError("group chat ids are negative")
@@ -127,8 +141,15 @@ class BotApiStandin:
 
     # ------------------------------------------------------------------ faults
 
-    def fail_next(self, method: str, status: int = 429, retry_after: int = 2, description: str | None = None,
-                  times: int = 1, chat_id: int | None = None) -> None:
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int = 2,
+        description: str | None = None,
+        times: int = 1,
+        chat_id: int | None = None,
+    ) -> None:
         """Refuse the next `times` calls of method ("*" = any; to chat_id only, if given) with status.
 
         A 429 carries retry_after.
@@ -186,7 +207,7 @@ class BotApiStandin:
         lowered = method.lower()
         return [c for c in self.core.calls if c.method.lower() == lowered]
 
-    async def wait_for(self, predicate: Callable[["BotApiStandin"], bool], timeout: float = WAIT) -> None:
+    async def wait_for(self, predicate: Callable[[BotApiStandin], bool], timeout: float = WAIT) -> None:
         """Wait until predicate(standin) holds; re-checked after every Bot API request is answered."""
         if not await wait_until(self.core.activity, lambda: bool(predicate(self)), timeout):
             raise AssertionError(f"stand-in condition not met within {timeout}s")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .markup import inline_buttons
 
@@ -69,8 +70,14 @@ class CallRecord:
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-friendly view for the control API."""
-        return {"method": self.method, "params": self.params, "status": self.status,
-                "received_at": self.received_at, "description": self.description, "injected": self.injected}
+        return {
+            "method": self.method,
+            "params": self.params,
+            "status": self.status,
+            "received_at": self.received_at,
+            "description": self.description,
+            "injected": self.injected,
+        }
 
 
 @dataclass(slots=True)
@@ -99,8 +106,14 @@ class CallbackAnswer:
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-friendly view."""
-        return {"callback_query_id": self.callback_query_id, "data": self.data, "message_id": self.message_id,
-                "text": self.text, "show_alert": self.show_alert, "url": self.url}
+        return {
+            "callback_query_id": self.callback_query_id,
+            "data": self.data,
+            "message_id": self.message_id,
+            "text": self.text,
+            "show_alert": self.show_alert,
+            "url": self.url,
+        }
 
 
 @dataclass(slots=True)
@@ -174,8 +187,7 @@ class BotMessage:
 
     def to_api(self) -> dict[str, Any]:
         """Render as a Bot API Message object (what the bot gets back and callback queries carry)."""
-        msg: dict[str, Any] = {"message_id": self.message_id, "from": self.sender, "chat": self.chat,
-                               "date": self.date}
+        msg: dict[str, Any] = {"message_id": self.message_id, "from": self.sender, "chat": self.chat, "date": self.date}
         if self.reply_to is not None:
             msg["reply_to_message"] = self.reply_to
         if self.edit_date is not None:
@@ -200,10 +212,21 @@ class BotMessage:
 
     def to_json(self) -> dict[str, Any]:
         """Return the control-API view: current content plus stand-in bookkeeping."""
-        return {"message_id": self.message_id, "kind": self.kind, "text": self.text, "caption": self.caption,
-                "plain_text": self.plain_text, "parse_mode": self.parse_mode, "entities": self.entities,
-                "reply_markup": self.reply_markup, "document": self.document, "photo": self.photo,
-                "edited": self.edited, "deleted": self.deleted, "date": self.date}
+        return {
+            "message_id": self.message_id,
+            "kind": self.kind,
+            "text": self.text,
+            "caption": self.caption,
+            "plain_text": self.plain_text,
+            "parse_mode": self.parse_mode,
+            "entities": self.entities,
+            "reply_markup": self.reply_markup,
+            "document": self.document,
+            "photo": self.photo,
+            "edited": self.edited,
+            "deleted": self.deleted,
+            "date": self.date,
+        }
 
     def describe(self) -> str:
         """One transcript line for this message."""
@@ -212,7 +235,11 @@ class BotMessage:
             body = f"[document {self.document.get('file_name')}] {self.plain_text}".rstrip()
         line = f"< bot #{self.message_id}: {body}"
         if self.reply_markup:
-            line += f"  [{self.describe_buttons()}]" if self.describe_buttons() else f"  [{_markup_kind(self.reply_markup)}]"
+            line += (
+                f"  [{self.describe_buttons()}]"
+                if self.describe_buttons()
+                else f"  [{_markup_kind(self.reply_markup)}]"
+            )
         if self.edited:
             line += f"  (edited {self.edited}x)"
         if self.deleted:

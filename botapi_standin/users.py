@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .core import StandinCore
 from .html_entities import utf16_len
@@ -19,8 +20,10 @@ _URL_RE = re.compile(r"(?<![\w@/])(?:https?://|www\.)[^\s<>\"'`]+(?<![.,;:!?)\]}
 
 
 def _entities(kind: str, pattern: re.Pattern[str], text: str) -> list[dict[str, Any]]:
-    return [{"type": kind, "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group())}
-            for m in pattern.finditer(text)]
+    return [
+        {"type": kind, "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group())}
+        for m in pattern.finditer(text)
+    ]
 
 
 def bot_command_entities(text: str) -> list[dict[str, Any]]:
@@ -40,9 +43,12 @@ _STYLES = frozenset({"bold", "italic", "underline", "strikethrough", "spoiler", 
 def markable(found: dict[str, Any], entities: list[dict[str, Any]]) -> bool:
     """Whether the detected entity `found` can be added to `entities`: apart from each, or within a style."""
     start, end = found["offset"], found["offset"] + found["length"]
-    return all(end <= e["offset"] or start >= e["offset"] + e["length"]
-               or (e["type"] in _STYLES and e["offset"] <= start and end <= e["offset"] + e["length"])
-               for e in entities)
+    return all(
+        end <= e["offset"]
+        or start >= e["offset"] + e["length"]
+        or (e["type"] in _STYLES and e["offset"] <= start and end <= e["offset"] + e["length"])
+        for e in entities
+    )
 
 
 def detected_entities(text: str) -> list[dict[str, Any]]:
@@ -145,7 +151,7 @@ class StandinUser:
         """Mark every message sent so far as seen by next_message()."""
         self._next_index = len(self._chat.bot_messages)
 
-    async def wait_for(self, predicate: Callable[["StandinUser"], bool], timeout: float = WAIT) -> None:
+    async def wait_for(self, predicate: Callable[[StandinUser], bool], timeout: float = WAIT) -> None:
         """Wait until predicate(user) holds; re-checked whenever the bot changes this chat."""
         if not await wait_until(self._chat.signal, lambda: bool(predicate(self)), timeout):
             raise AssertionError(f"condition not met within {timeout}s\n{self.transcript()}")
@@ -188,10 +194,22 @@ class StandinUser:
     async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
         """Send a regular static sticker."""
         stored = self._core.files.add("sticker", b"RIFF....WEBP", "sticker.webp", "image/webp")
-        return self._send({"sticker": {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                                       "type": "regular", "width": 512, "height": 512, "is_animated": False,
-                                       "is_video": False, "emoji": emoji, "set_name": "StandinStickers",
-                                       "file_size": stored.file_size}})
+        return self._send(
+            {
+                "sticker": {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
+                    "emoji": emoji,
+                    "set_name": "StandinStickers",
+                    "file_size": stored.file_size,
+                }
+            }
+        )
 
     async def send_photo(self, caption: str | None = None, data: bytes = b"\xff\xd8\xff\xe0JFIF") -> dict[str, Any]:
         """Send a photo (PhotoSize array with a thumbnail and the full size)."""
@@ -204,16 +222,29 @@ class StandinUser:
     async def send_voice(self, duration: int = 3) -> dict[str, Any]:
         """Send a voice note."""
         stored = self._core.files.add("voice", b"OggS" + bytes(60), "voice.ogg", "audio/ogg")
-        return self._send({"voice": {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                                     "duration": duration, "mime_type": "audio/ogg",
-                                     "file_size": stored.file_size}})
+        return self._send(
+            {
+                "voice": {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "duration": duration,
+                    "mime_type": "audio/ogg",
+                    "file_size": stored.file_size,
+                }
+            }
+        )
 
     async def send_location(self, latitude: float, longitude: float) -> dict[str, Any]:
         """Send a location."""
         return self._send({"location": {"latitude": latitude, "longitude": longitude}})
 
-    async def send_document(self, name: str = "document.pdf", content: bytes = b"%PDF-1.4 standin",
-                            mime_type: str | None = None, caption: str | None = None) -> dict[str, Any]:
+    async def send_document(
+        self,
+        name: str = "document.pdf",
+        content: bytes = b"%PDF-1.4 standin",
+        mime_type: str | None = None,
+        caption: str | None = None,
+    ) -> dict[str, Any]:
         """Send a document; its bytes are downloadable via getFile."""
         mime = mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
         stored = self._core.files.add("document", content, name, mime)
@@ -225,11 +256,19 @@ class StandinUser:
                 message["caption_entities"] = entities
         return self._send(message)
 
-    async def share_contact(self, phone_number: str, own: bool = True, first_name: str | None = None,
-                            last_name: str | None = None, user_id: int | None = None) -> dict[str, Any]:
+    async def share_contact(
+        self,
+        phone_number: str,
+        own: bool = True,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        user_id: int | None = None,
+    ) -> dict[str, Any]:
         """Share a contact; own=True is what a request_contact button sends (user_id = the sender)."""
-        contact: dict[str, Any] = {"phone_number": phone_number,
-                                   "first_name": first_name or (self.user["first_name"] if own else "Contact")}
+        contact: dict[str, Any] = {
+            "phone_number": phone_number,
+            "first_name": first_name or (self.user["first_name"] if own else "Contact"),
+        }
         surname = last_name if last_name is not None else (self.user.get("last_name") if own else None)
         if surname:
             contact["last_name"] = surname
@@ -262,8 +301,9 @@ class StandinUser:
             raise AssertionError(f"bot message #{message_id} was deleted\n{self.transcript()}")
         return message
 
-    async def press(self, message_or_id: BotMessage | int, text: str | None = None,
-                    data: str | None = None) -> dict[str, Any]:
+    async def press(
+        self, message_or_id: BotMessage | int, text: str | None = None, data: str | None = None
+    ) -> dict[str, Any]:
         """Press an inline button (by visible text, unique substring, or callback_data)."""
         if text is None and data is None:
             raise ValueError("press() needs text= or data=")
@@ -273,8 +313,9 @@ class StandinUser:
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{self.transcript()}") from None
         if "callback_data" not in button:
-            raise AssertionError(f"button {button['text']!r} has no callback_data (it is {button}); "
-                                 "pressing it sends no callback query")
+            raise AssertionError(
+                f"button {button['text']!r} has no callback_data (it is {button}); pressing it sends no callback query"
+            )
         return self._press(message, button["callback_data"], f"pressed {button['text']!r}")
 
     async def press_forged(self, message_or_id: BotMessage | int, data: str) -> dict[str, Any]:
@@ -308,13 +349,20 @@ class StandinUser:
 
     def _member_update(self, old: str, new: str) -> dict[str, Any]:
         """Enqueue a my_chat_member update for the bot's status change in this chat."""
+
         def member(status: str) -> dict[str, Any]:
             entry: dict[str, Any] = {"status": status, "user": self._core.bot_user}
             if status == "kicked":
                 entry["until_date"] = 0
             return entry
-        payload = {"chat": self._chat.chat, "from": self.user, "date": self._chat.now(),
-                   "old_chat_member": member(old), "new_chat_member": member(new)}
+
+        payload = {
+            "chat": self._chat.chat,
+            "from": self.user,
+            "date": self._chat.now(),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
         self._chat.signal.notify()
         return self._core.enqueue("my_chat_member", payload)
 

@@ -26,10 +26,10 @@ WEB_DIR = Path(__file__).with_name("web")
 LONG_POLL_LIMIT = 25.0  # seconds; under common proxy and browser idle timeouts
 
 
-def add_webchat_routes(app: web.Application, standin_key: web.AppKey["BotApiStandin"]) -> None:
+def add_webchat_routes(app: web.Application, standin_key: web.AppKey[BotApiStandin]) -> None:
     """Serve the page at / and its JSON under /_standin/web/."""
 
-    def standin(request: web.Request) -> "BotApiStandin":
+    def standin(request: web.Request) -> BotApiStandin:
         return request.app[standin_key]
 
     async def page(request: web.Request) -> web.FileResponse:
@@ -37,9 +37,13 @@ def add_webchat_routes(app: web.Application, standin_key: web.AppKey["BotApiStan
 
     async def session(request: web.Request) -> web.Response:
         server = standin(request)
-        return _json({"bot": {"username": server.core.bot_username, "first_name": server.core.bot_first_name},
-                      "users": [user_summary(user) for user in server.users],
-                      "problems": server.core.problems})
+        return _json(
+            {
+                "bot": {"username": server.core.bot_username, "first_name": server.core.bot_first_name},
+                "users": [user_summary(user) for user in server.users],
+                "problems": server.core.problems,
+            }
+        )
 
     async def chat(request: web.Request) -> web.Response:
         server = standin(request)
@@ -58,8 +62,11 @@ def add_webchat_routes(app: web.Application, standin_key: web.AppKey["BotApiStan
             return _json({"description": "file not found"}, status=404)
         disposition = "inline" if stored.kind == "photo" else "attachment"
         name = (stored.file_name or "file").replace('"', "")
-        return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream",
-                            headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
+        return web.Response(
+            body=stored.data,
+            content_type=stored.mime_type or "application/octet-stream",
+            headers={"Content-Disposition": f'{disposition}; filename="{name}"'},
+        )
 
     app.router.add_get("/", page)
     app.router.add_static("/_standin/web/static/", WEB_DIR, append_version=False)
@@ -69,16 +76,20 @@ def add_webchat_routes(app: web.Application, standin_key: web.AppKey["BotApiStan
 
 
 def _json(payload: Any, status: int = 200) -> web.Response:
-    return web.json_response(payload, status=status, headers={"Cache-Control": "no-store"},
-                             dumps=lambda value: json.dumps(value, ensure_ascii=False))
+    return web.json_response(
+        payload,
+        status=status,
+        headers={"Cache-Control": "no-store"},
+        dumps=lambda value: json.dumps(value, ensure_ascii=False),
+    )
 
 
-def chat_version(standin: "BotApiStandin", chat: ChatState) -> str:
+def chat_version(standin: BotApiStandin, chat: ChatState) -> str:
     """Changes whenever the chat or the list of problems does."""
     return f"{chat.signal.version}.{len(standin.core.problems)}"
 
 
-async def _wait_for_change(standin: "BotApiStandin", chat: ChatState, since: str, timeout: float) -> None:
+async def _wait_for_change(standin: BotApiStandin, chat: ChatState, since: str, timeout: float) -> None:
     """Return when the chat's version moves from `since`, the stand-in stops, or `timeout` passes."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -93,15 +104,19 @@ async def _wait_for_change(standin: "BotApiStandin", chat: ChatState, since: str
             wait.cancel()
 
 
-def user_summary(user: "StandinUser") -> dict[str, Any]:
+def user_summary(user: StandinUser) -> dict[str, Any]:
     """A user as the switcher lists them, with their newest message."""
     last = user.last_message
-    return {**user.user, "note": user.note, "blocked": user.blocked,
-            "bot_messages": sum(1 for m in user.messages if not m.deleted),
-            "last": (last.plain_text or _media_label(last))[:80] if last else ""}
+    return {
+        **user.user,
+        "note": user.note,
+        "blocked": user.blocked,
+        "bot_messages": sum(1 for m in user.messages if not m.deleted),
+        "last": (last.plain_text or _media_label(last))[:80] if last else "",
+    }
 
 
-def chat_view(standin: "BotApiStandin", user: "StandinUser") -> dict[str, Any]:
+def chat_view(standin: BotApiStandin, user: StandinUser) -> dict[str, Any]:
     """Everything the page draws for one chat."""
     chat = user.chat
     items: list[dict[str, Any]] = []
@@ -111,13 +126,18 @@ def chat_view(standin: "BotApiStandin", user: "StandinUser") -> dict[str, Any]:
         elif side == "user":
             items.append(_user_item(item))
         elif side == "error":
-            items.append({"side": "error", "method": item.method, "status": item.status,
-                          "description": item.description})
-    return {"version": chat_version(standin, chat), "user": user_summary(user), "items": items,
-            "reply_keyboard": chat.reply_keyboard,
-            "callback_answers": [answer.to_json() for answer in chat.callback_answers],
-            "commands": _commands(standin, chat.chat_id, user.user.get("language_code")),
-            "problems": standin.core.problems}
+            items.append(
+                {"side": "error", "method": item.method, "status": item.status, "description": item.description}
+            )
+    return {
+        "version": chat_version(standin, chat),
+        "user": user_summary(user),
+        "items": items,
+        "reply_keyboard": chat.reply_keyboard,
+        "callback_answers": [answer.to_json() for answer in chat.callback_answers],
+        "commands": _commands(standin, chat.chat_id, user.user.get("language_code")),
+        "problems": standin.core.problems,
+    }
 
 
 def _file_url(file_id: str) -> str:
@@ -130,24 +150,32 @@ def _with_detected(text: str, entities: list[dict[str, Any]]) -> list[dict[str, 
 
 
 def _bot_item(message: BotMessage) -> dict[str, Any]:
-    item: dict[str, Any] = {"side": "bot", "message_id": message.message_id, "date": message.date,
-                            "kind": message.kind, "text": message.plain_text,
-                            "entities": _with_detected(message.plain_text, message.entities),
-                            "edited": message.edited,
-                            "inline_keyboard": (message.reply_markup or {}).get("inline_keyboard")}
+    item: dict[str, Any] = {
+        "side": "bot",
+        "message_id": message.message_id,
+        "date": message.date,
+        "kind": message.kind,
+        "text": message.plain_text,
+        "entities": _with_detected(message.plain_text, message.entities),
+        "edited": message.edited,
+        "inline_keyboard": (message.reply_markup or {}).get("inline_keyboard"),
+    }
     if message.document is not None:
         item["document"] = {**message.document, "url": _file_url(message.document["file_id"])}
     if message.photo:
         largest = max(message.photo, key=lambda size: size["width"] * size["height"])
-        item["photo"] = {"url": _file_url(largest["file_id"]), "width": largest["width"],
-                         "height": largest["height"]}
+        item["photo"] = {"url": _file_url(largest["file_id"]), "width": largest["width"], "height": largest["height"]}
     return item
 
 
 def _user_item(message: dict[str, Any]) -> dict[str, Any]:
-    item: dict[str, Any] = {"side": "user", "message_id": message["message_id"], "date": message["date"],
-                            "text": message.get("text") or message.get("caption") or "",
-                            "entities": message.get("entities") or message.get("caption_entities") or []}
+    item: dict[str, Any] = {
+        "side": "user",
+        "message_id": message["message_id"],
+        "date": message["date"],
+        "text": message.get("text") or message.get("caption") or "",
+        "entities": message.get("entities") or message.get("caption_entities") or [],
+    }
     for kind in ("contact", "location", "sticker", "voice"):
         if kind in message:
             item[kind] = message[kind]
@@ -164,11 +192,15 @@ def _media_label(message: BotMessage) -> str:
     return "🖼" if message.photo else ""
 
 
-def _commands(standin: "BotApiStandin", chat_id: int, language: str | None) -> list[dict[str, Any]]:
+def _commands(standin: BotApiStandin, chat_id: int, language: str | None) -> list[dict[str, Any]]:
     """The command menu Telegram shows in this chat: the narrowest scope set, in the user's language first."""
     commands = standin.core.commands
-    for scope in ({"type": "chat", "chat_id": chat_id}, {"type": "chat", "chat_id": str(chat_id)},
-                  {"type": "all_private_chats"}, {"type": "default"}):
+    for scope in (
+        {"type": "chat", "chat_id": chat_id},
+        {"type": "chat", "chat_id": str(chat_id)},
+        {"type": "all_private_chats"},
+        {"type": "default"},
+    ):
         key = json.dumps(scope, sort_keys=True)
         for code in dict.fromkeys((language or "", "")):
             if (key, code) in commands:

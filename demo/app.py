@@ -46,8 +46,10 @@ async def meeting_moments(session: AsyncSession, meeting: Meeting) -> list[tuple
     assert meeting.starts_at is not None
     rules = await plan_of(session, meeting)
     brings: dict[datetime, list[str]] = {}
-    for slot in (*rules.reminder_slots(meeting.starts_at, meeting.zone),
-                 *rules.attendance_slots(meeting.starts_at, meeting.zone)):
+    for slot in (
+        *rules.reminder_slots(meeting.starts_at, meeting.zone),
+        *rules.attendance_slots(meeting.starts_at, meeting.zone),
+    ):
         brings.setdefault(slot.due_at, []).append(slot.name)
     brings.setdefault(meeting.starts_at, []).append(STARTS)
     return sorted(brings.items())
@@ -56,14 +58,16 @@ async def meeting_moments(session: AsyncSession, meeting: Meeting) -> list[tuple
 class Demo:
     """The running demo; `async with Demo(...) as demo:` serves until the block ends."""
 
-    def __init__(self, directory: Path, *, host: str = "127.0.0.1", port: int = 8080,
-                 clock: OffsetClock | None = None) -> None:
+    def __init__(
+        self, directory: Path, *, host: str = "127.0.0.1", port: int = 8080, clock: OffsetClock | None = None
+    ) -> None:
         self.directory = directory
         self.host = host
         self.port = port
         self.clock = clock or OffsetClock()
-        self.standin = BotApiStandin(bot_username=BOT_USERNAME, bot_first_name="SHM Bot",
-                                     clock=lambda: self.clock.now().timestamp())
+        self.standin = BotApiStandin(
+            bot_username=BOT_USERNAME, bot_first_name="SHM Bot", clock=lambda: self.clock.now().timestamp()
+        )
         self.application: Application | None = None
         self._stack = contextlib.AsyncExitStack()
 
@@ -74,23 +78,26 @@ class Demo:
 
     def settings(self) -> Settings:
         """The bot's settings: the emulator as Bot API, a fresh SQLite file, the demo program, the demo admin."""
-        return Settings(bot_token=DEMO_TOKEN, api_base_url=self.standin.base_url,
-                        database_url=database_url(f"sqlite:///{self.directory / 'demo.sqlite3'}"),
-                        admin_ids=frozenset({ADMIN.id}),
-                        program_file=write_program(self.directory, self.clock.now()))
+        return Settings(
+            bot_token=DEMO_TOKEN,
+            api_base_url=self.standin.base_url,
+            database_url=database_url(f"sqlite:///{self.directory / 'demo.sqlite3'}"),
+            admin_ids=frozenset({ADMIN.id}),
+            program_file=write_program(self.directory, self.clock.now()),
+        )
 
     async def __aenter__(self) -> Demo:
         await self.standin.start(self.host, self.port, extend=self._add_routes)
         self._stack.push_async_callback(self.standin.stop)
         for user in USERS:
-            self.standin.user(user.id, user.first_name, user.last_name, language_code=user.language_code,
-                              note=user.note)
+            self.standin.user(
+                user.id, user.first_name, user.last_name, language_code=user.language_code, note=user.note
+            )
         try:
             self.application = build_application(self.settings(), clock=self.clock)
             # A short long poll: stopping waits for the one under way. The staff is seeded before the
             # first alert check, which would otherwise record the PIC's alerts with no PIC to tell.
-            await self._stack.enter_async_context(polling(self.application, poll_timeout=2,
-                                                          before_start=self._seed))
+            await self._stack.enter_async_context(polling(self.application, poll_timeout=2, before_start=self._seed))
         except BaseException:
             await self._stack.aclose()
             raise
@@ -121,8 +128,9 @@ class Demo:
         """The bot's time and the fast-forward moves on offer, as data the page words in the user's language."""
         # Steps {"step": "1h"}; moments {"before": "7d", "brings": the plan's slots, e.g. ["reminder-7d"]}.
         now = self.clock.now()
-        jumps: list[dict[str, Any]] = [{"step": format_duration(step), "seconds": step.total_seconds(),
-                                        "available": True} for step in STEPS]
+        jumps: list[dict[str, Any]] = [
+            {"step": format_duration(step), "seconds": step.total_seconds(), "available": True} for step in STEPS
+        ]
         async with self.sessions() as session:
             upcoming = await upcoming_meetings(session, now)
             if upcoming:
@@ -130,8 +138,15 @@ class Demo:
                 assert meeting.starts_at is not None
                 for moment, brings in await meeting_moments(session, meeting):
                     before = meeting.starts_at - moment
-                    jumps.append({"to": moment.isoformat(), "before": format_duration(before) if before else None,
-                                  "city": meeting.city, "brings": brings, "available": moment > now})
+                    jumps.append(
+                        {
+                            "to": moment.isoformat(),
+                            "before": format_duration(before) if before else None,
+                            "city": meeting.city,
+                            "brings": brings,
+                            "available": moment > now,
+                        }
+                    )
         return {"now": now.isoformat(), "offset_seconds": self.clock.offset.total_seconds(), "jumps": jumps}
 
     async def _get_clock(self, request: web.Request) -> web.Response:
@@ -173,4 +188,3 @@ def main(host: str = "127.0.0.1", port: int = 8080) -> int:
         print(f"shm-bot demo: cannot listen on {host}:{port}: {error.strerror}", flush=True)
         return 1
     return 0
-

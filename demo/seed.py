@@ -28,9 +28,9 @@ class DemoMeeting:
 
 
 MEETINGS = (
-    DemoMeeting("demo-jabar", "32", "Bandung", "Harris Festival Citylink", 8),               # WIB
-    DemoMeeting("demo-sulsel", "73", "Makassar", "Hotel Aryaduta Makassar", 10),             # WITA
-    DemoMeeting("demo-papua", "91", "Jayapura", "Swiss-Belhotel Papua", 12),                 # WIT
+    DemoMeeting("demo-jabar", "32", "Bandung", "Harris Festival Citylink", 8),  # WIB
+    DemoMeeting("demo-sulsel", "73", "Makassar", "Hotel Aryaduta Makassar", 10),  # WITA
+    DemoMeeting("demo-papua", "91", "Jayapura", "Swiss-Belhotel Papua", 12),  # WIT
     DemoMeeting("demo-aceh", "11", "Banda Aceh", None, None),
 )
 PIC_MEETING = "demo-jabar"
@@ -79,10 +79,15 @@ def program_yaml(now: datetime) -> str:
         if meeting.days_ahead is None:
             date = "menyusul"
         else:
-            date = (now.astimezone(PROVINCES[meeting.province_code].zone).date()
-                    + timedelta(days=meeting.days_ahead)).isoformat()
-        lines += [f"  - code: {meeting.code}", f'    province: "{meeting.province_code}"',
-                  f"    city: {meeting.city}", f"    date: {date}"]
+            date = (
+                now.astimezone(PROVINCES[meeting.province_code].zone).date() + timedelta(days=meeting.days_ahead)
+            ).isoformat()
+        lines += [
+            f"  - code: {meeting.code}",
+            f'    province: "{meeting.province_code}"',
+            f"    city: {meeting.city}",
+            f"    date: {date}",
+        ]
         if meeting.venue:
             lines.append(f"    venue: {meeting.venue}")
     return "\n".join(lines) + "\n"
@@ -104,13 +109,20 @@ async def seed_staff(session: AsyncSession, now: datetime) -> Authority:
     if meeting_id is None:
         raise RuntimeError(f"the demo program has no meeting {PIC_MEETING}")
     invite = await create_invite(session, meeting_id=meeting_id, created_by=ADMIN.id, now=now)
-    await redeem_invite(session, invite.token, telegram_user_id=PIC.id, chat_id=PIC.id,
-                        display_name=f"{PIC.first_name} {PIC.last_name}", now=now)
+    await redeem_invite(
+        session,
+        invite.token,
+        telegram_user_id=PIC.id,
+        chat_id=PIC.id,
+        display_name=f"{PIC.first_name} {PIC.last_name}",
+        now=now,
+    )
     return await authority_of(session, PIC.id, frozenset({ADMIN.id}))
 
 
 async def upcoming_meetings(session: AsyncSession, now: datetime) -> list[Meeting]:
     """The dated meetings that have not started yet, soonest first."""
-    rows = await session.scalars(select(Meeting).where(Meeting.starts_at.is_not(None), Meeting.starts_at > now)
-                                 .order_by(Meeting.starts_at))
+    rows = await session.scalars(
+        select(Meeting).where(Meeting.starts_at.is_not(None), Meeting.starts_at > now).order_by(Meeting.starts_at)
+    )
     return list(rows)

@@ -14,8 +14,8 @@ from handlers import (
     program_upload,
     reachability,
     registration,
-    roster,
     reports,
+    roster,
     seat_offers,
     shell,
     staff,
@@ -27,8 +27,24 @@ from handlers.errors import on_error
 
 def register_all(application: Application) -> None:
     """Add every handler; the shell's catch-alls go last so that they only get what nobody else took."""
-    for module in (shell, registration, steps, status, cancellation, attendance, seat_offers, personal_data,
-                   reachability, help, staff, pic_management, announcements, roster, program_upload, reports):
+    for module in (
+        shell,
+        registration,
+        steps,
+        status,
+        cancellation,
+        attendance,
+        seat_offers,
+        personal_data,
+        reachability,
+        help,
+        staff,
+        pic_management,
+        announcements,
+        roster,
+        program_upload,
+        reports,
+    ):
         module.register_handlers(application)
     shell.register_fallbacks(application)
     application.add_error_handler(on_error)

@@ -20,8 +20,15 @@ BUDGET = 3900
 # Names listed in one line of a digest; the rest are counted.
 NAMES_SHOWN = 15
 # Digest sections, most pressing first.
-ORDER = (AlertKind.UNCONFIRMED, AlertKind.LAGGING, AlertKind.FULL, AlertKind.THRESHOLD, AlertKind.SEAT_FREED,
-         AlertKind.WAITLIST_GREW, AlertKind.UNREACHABLE)
+ORDER = (
+    AlertKind.UNCONFIRMED,
+    AlertKind.LAGGING,
+    AlertKind.FULL,
+    AlertKind.THRESHOLD,
+    AlertKind.SEAT_FREED,
+    AlertKind.WAITLIST_GREW,
+    AlertKind.UNREACHABLE,
+)
 
 
 def _fit(head: list[str], lines: list[str], more: str, texts: Texts) -> Html:
@@ -46,8 +53,9 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
         people.update(i for i in (details.get("registration_id"), details.get("to_registration_id")) if i)
         people.update(details.get("registration_ids", []))
     names = await names_of(session, people)
-    roles = await role_names(session, {a.role_id for a in alerts if a.role_id}
-                             | {r[0] for a in alerts for r in a.details.get("roles", [])})
+    roles = await role_names(
+        session, {a.role_id for a in alerts if a.role_id} | {r[0] for a in alerts for r in a.details.get("roles", [])}
+    )
 
     def name(registration_id: int | None) -> str:
         return names.get(registration_id or 0) or texts.plain("alerts_erased")
@@ -59,7 +67,9 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
         return ", ".join(shown)
 
     def fills(summary: list[list[int]]) -> Html:
-        return Html(", ".join(texts("alerts_role_fill", role=roles.get(r, "?"), taken=t, seats=s) for r, t, s in summary))
+        return Html(
+            ", ".join(texts("alerts_role_fill", role=roles.get(r, "?"), taken=t, seats=s) for r, t, s in summary)
+        )
 
     by_kind: dict[AlertKind, list[Alert]] = defaultdict(list)
     for alert in alerts:
@@ -79,47 +89,88 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
                 lines.append(texts("alerts_lagging", days=days, roles=fills(alert.details["roles"])))
         elif kind in (AlertKind.FULL, AlertKind.THRESHOLD):
             key = "alerts_full" if kind == AlertKind.FULL else "alerts_threshold"
-            lines += [texts(key, role=roles.get(a.role_id or 0, "?"), taken=a.details["taken"], seats=a.details["seats"])
-                      for a in group]
+            lines += [
+                texts(key, role=roles.get(a.role_id or 0, "?"), taken=a.details["taken"], seats=a.details["seats"])
+                for a in group
+            ]
         elif kind == AlertKind.SEAT_FREED:
             for alert in group:
                 details = alert.details
                 role = roles.get(alert.role_id or 0, "?")
                 cause = texts(f"alerts_cause_{details['cause']}", name=name(details["registration_id"]), role=role)
-                lines.append(texts(f"alerts_fate_{details['fate']}", cause=cause, name=name(details["to_registration_id"]),
-                                   taken=details["taken"], seats=details["seats"]))
+                lines.append(
+                    texts(
+                        f"alerts_fate_{details['fate']}",
+                        cause=cause,
+                        name=name(details["to_registration_id"]),
+                        taken=details["taken"],
+                        seats=details["seats"],
+                    )
+                )
         elif kind == AlertKind.WAITLIST_GREW:
             per_role: dict[int, list[Alert]] = defaultdict(list)
             for alert in group:
                 per_role[alert.role_id or 0].append(alert)
             for role_id, joined in per_role.items():
-                lines.append(texts("alerts_waitlist", role=roles.get(role_id, "?"), added=len(joined),
-                                   names=listed([a.details["registration_id"] for a in joined]),
-                                   waiting=joined[-1].details["waiting"]))
+                lines.append(
+                    texts(
+                        "alerts_waitlist",
+                        role=roles.get(role_id, "?"),
+                        added=len(joined),
+                        names=listed([a.details["registration_id"] for a in joined]),
+                        waiting=joined[-1].details["waiting"],
+                    )
+                )
         elif kind == AlertKind.UNREACHABLE:
-            lines.append(texts("alerts_unreachable", count=len(group),
-                               names=listed([a.details["registration_id"] for a in group])))
+            lines.append(
+                texts(
+                    "alerts_unreachable", count=len(group), names=listed([a.details["registration_id"] for a in group])
+                )
+            )
     head = [texts("alerts_title", meeting=meeting_title(digest.meeting), when=meeting_when(digest.meeting, texts))]
     return Reply(message.recipient_chat_id or 0, _fit(head, lines, "alerts_more", texts))
 
 
-async def render_national_digest(session: AsyncSession, message: OutboxMessage, texts: Texts,
-                                 now: datetime) -> Reply | None:
+async def render_national_digest(
+    session: AsyncSession, message: OutboxMessage, texts: Texts, now: datetime
+) -> Reply | None:
     """An organizer's daily summary of the meetings still ahead: at risk first, then the others, then totals."""
     ahead = await meetings_ahead(session, now=now)
     at_risk = [r for r in ahead if r.at_risk]
-    head = [texts("national_title", date=local_date(now.astimezone(NATIONAL_ZONE), texts)),
-            texts("national_totals", meetings=len(ahead), taken=sum(r.total("taken") for r in ahead),
-                  seats=sum(r.total("seats") for r in ahead), waiting=sum(r.total("waitlisted") for r in ahead),
-                  at_risk=len(at_risk)),
-            ""]
+    head = [
+        texts("national_title", date=local_date(now.astimezone(NATIONAL_ZONE), texts)),
+        texts(
+            "national_totals",
+            meetings=len(ahead),
+            taken=sum(r.total("taken") for r in ahead),
+            seats=sum(r.total("seats") for r in ahead),
+            waiting=sum(r.total("waitlisted") for r in ahead),
+            at_risk=len(at_risk),
+        ),
+        "",
+    ]
     lines: list[str] = [texts("national_at_risk", count=len(at_risk)) if at_risk else texts("national_none_at_risk")]
     for recap in at_risk:
-        lines.append(texts("national_risk_line", meeting=meeting_title(recap.meeting),
-                           date=meeting_short_date(recap.meeting, texts), roles=role_fills(recap.behind, texts)))
+        lines.append(
+            texts(
+                "national_risk_line",
+                meeting=meeting_title(recap.meeting),
+                date=meeting_short_date(recap.meeting, texts),
+                roles=role_fills(recap.behind, texts),
+            )
+        )
     others = [r for r in ahead if not r.at_risk]
     if others:
         lines.append(texts("national_others"))
-    lines += [texts("national_line", meeting=meeting_title(r.meeting), date=meeting_short_date(r.meeting, texts),
-                    taken=r.total("taken"), seats=r.total("seats"), waiting=r.total("waitlisted")) for r in others]
+    lines += [
+        texts(
+            "national_line",
+            meeting=meeting_title(r.meeting),
+            date=meeting_short_date(r.meeting, texts),
+            taken=r.total("taken"),
+            seats=r.total("seats"),
+            waiting=r.total("waitlisted"),
+        )
+        for r in others
+    ]
     return Reply(message.recipient_chat_id or 0, _fit(head, lines, "national_more", texts))

@@ -51,18 +51,28 @@ async def on_text(turn: Turn, text: str) -> None:
         turn.conversation.clear_draft()
         return
     try:
-        announcement = await draft_announcement(turn.session, meeting_id=meeting.id, author_user_id=turn.user_id,
-                                                author_chat_id=turn.chat_id, body=text, now=turn.now)
+        announcement = await draft_announcement(
+            turn.session,
+            meeting_id=meeting.id,
+            author_user_id=turn.user_id,
+            author_chat_id=turn.chat_id,
+            body=text,
+            now=turn.now,
+        )
     except AnnouncementError as error:
         turn.say(f"announce_{error.problem.value}", max=MAX_BODY_LENGTH)
         return
     turn.conversation.clear_draft()
     recipients = await recipient_count(turn.session, meeting.id)
     turn.say("announce_preview", recipients=recipients)
-    keyboard = InlineKeyboardMarkup([[
-        cb.button(turn.texts.label("announce_send", n=recipients), cb.AnnounceSend(announcement.id)),
-        cb.button(turn.texts.label("announce_drop"), cb.AnnounceDrop(announcement.id)),
-    ]])
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                cb.button(turn.texts.label("announce_send", n=recipients), cb.AnnounceSend(announcement.id)),
+                cb.button(turn.texts.label("announce_drop"), cb.AnnounceDrop(announcement.id)),
+            ]
+        ]
+    )
     turn.say_html(announcement_text(turn.texts, meeting, announcement.body), keyboard)
 
 

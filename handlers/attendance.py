@@ -25,17 +25,26 @@ async def on_button(update: Update, turn: Turn) -> None:
     meeting = meeting_title(registration.meeting)
     if isinstance(action, cb.Attendance) and not action.attend:
         # One tap must not give a seat away: ask again on the same message.
-        turn.rewrite_pressed(turn.texts("absence_confirm", meeting=meeting), InlineKeyboardMarkup([[
-            cb.button(turn.texts.label("confirm_absent"), cb.ConfirmAbsence(registration.id)),
-            cb.button(turn.texts.label("back"), cb.KeepSeat(registration.id)),
-        ]]))
+        turn.rewrite_pressed(
+            turn.texts("absence_confirm", meeting=meeting),
+            InlineKeyboardMarkup(
+                [
+                    [
+                        cb.button(turn.texts.label("confirm_absent"), cb.ConfirmAbsence(registration.id)),
+                        cb.button(turn.texts.label("back"), cb.KeepSeat(registration.id)),
+                    ]
+                ]
+            ),
+        )
         return
     if isinstance(action, cb.KeepSeat):
-        turn.rewrite_pressed(attendance_question(registration, turn.texts),
-                             attendance_keyboard(registration, turn.texts))
+        turn.rewrite_pressed(
+            attendance_question(registration, turn.texts), attendance_keyboard(registration, turn.texts)
+        )
         return
-    answer = await answer_attendance(turn.session, registration.id, will_attend=isinstance(action, cb.Attendance),
-                                     now=turn.now)
+    answer = await answer_attendance(
+        turn.session, registration.id, will_attend=isinstance(action, cb.Attendance), now=turn.now
+    )
     if answer.outcome == Outcome.NOT_APPLICABLE:
         await stale(turn)
         return
@@ -45,5 +54,6 @@ async def on_button(update: Update, turn: Turn) -> None:
 
 def register_handlers(application: Application) -> None:
     """Add the attendance buttons."""
-    application.add_handler(CallbackQueryHandler(
-        on_button, pattern=cb.matches(cb.Attendance, cb.ConfirmAbsence, cb.KeepSeat)))
+    application.add_handler(
+        CallbackQueryHandler(on_button, pattern=cb.matches(cb.Attendance, cb.ConfirmAbsence, cb.KeepSeat))
+    )

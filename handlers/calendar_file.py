@@ -5,15 +5,23 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-
 PRODID = "-//shm-bot//TPBIS SHM//ID"
 # Meetings run a working day; when the program gives no end, this keeps the event from being zero-length.
 DEFAULT_DURATION = timedelta(hours=7)
 
 
-def meeting_calendar(*, uid: str, title: str, description: str, location: str,
-                     starts_at: datetime, ends_at: datetime | None, zone: ZoneInfo,
-                     alarm_before: timedelta, stamp: datetime) -> bytes:
+def meeting_calendar(
+    *,
+    uid: str,
+    title: str,
+    description: str,
+    location: str,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    zone: ZoneInfo,
+    alarm_before: timedelta,
+    stamp: datetime,
+) -> bytes:
     """An .ics file with the meeting in its own time zone and one alarm before it."""
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at), ("stamp", stamp)):
         # A naive time would be written as floating time, which every calendar reads in its own zone.

@@ -197,6 +197,7 @@ class PicFromRegistration(Action):
 
 # ---- announcements and roster changes
 
+
 @dataclass(frozen=True)
 class AnnounceSend(Action):
     """Send a previewed announcement; authorised again when pressed, sent once."""

@@ -14,12 +14,15 @@ from models.seats import cancel
 
 
 def _confirm(turn: Turn, registration: Registration) -> None:
-    keyboard = InlineKeyboardMarkup([[
-        cb.button(turn.texts.label("confirm_cancel"), cb.ConfirmCancel(registration.id)),
-        cb.button(turn.texts.label("keep"), cb.KeepRegistration(registration.id)),
-    ]])
-    turn.say("cancel_confirm", keyboard, meeting=meeting_title(registration.meeting),
-             role=registration.role.name)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                cb.button(turn.texts.label("confirm_cancel"), cb.ConfirmCancel(registration.id)),
+                cb.button(turn.texts.label("keep"), cb.KeepRegistration(registration.id)),
+            ]
+        ]
+    )
+    turn.say("cancel_confirm", keyboard, meeting=meeting_title(registration.meeting), role=registration.role.name)
 
 
 async def _own_live_registration(turn: Turn, registration_id: int) -> Registration | None:
@@ -39,8 +42,10 @@ async def ask_which(update: Update, turn: Turn) -> None:
     elif len(registrations) == 1:
         _confirm(turn, registrations[0])
     else:
-        rows = [[cb.button(turn.texts.label("cancel_registration", meeting=meeting_title(r.meeting)),
-                         cb.AskCancel(r.id))] for r in registrations]
+        rows = [
+            [cb.button(turn.texts.label("cancel_registration", meeting=meeting_title(r.meeting)), cb.AskCancel(r.id))]
+            for r in registrations
+        ]
         turn.say("cancel_choose", InlineKeyboardMarkup(rows))
     await resume(turn)
 
@@ -66,5 +71,6 @@ async def on_button(update: Update, turn: Turn) -> None:
 def register_handlers(application: Application) -> None:
     """Add /batal and its buttons."""
     application.add_handler(CommandHandler("batal", ask_which, filters=filters.ChatType.PRIVATE))
-    application.add_handler(CallbackQueryHandler(
-        on_button, pattern=cb.matches(cb.AskCancel, cb.ConfirmCancel, cb.KeepRegistration)))
+    application.add_handler(
+        CallbackQueryHandler(on_button, pattern=cb.matches(cb.AskCancel, cb.ConfirmCancel, cb.KeepRegistration))
+    )

@@ -132,8 +132,9 @@ class Turn:
     def user_id(self) -> int:
         return self.conversation.telegram_user_id
 
-    def say(self, key: str, keyboard: Keyboard | None = None, *, documents: tuple[Document, ...] = (),
-            **params: object) -> None:
+    def say(
+        self, key: str, keyboard: Keyboard | None = None, *, documents: tuple[Document, ...] = (), **params: object
+    ) -> None:
         """Answer the person with a catalogue text (and files after it)."""
         self.say_html(self.texts(key, **params), keyboard, documents)
 
@@ -215,8 +216,9 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
             log.info("update %s: the button press was not answered (%s)", update.update_id, type(error).__name__)
         try:
             if turn.replace_pressed is not None:
-                await query.edit_message_text(turn.replace_pressed.text, parse_mode=ParseMode.HTML,
-                                              reply_markup=turn.replace_pressed.keyboard)
+                await query.edit_message_text(
+                    turn.replace_pressed.text, parse_mode=ParseMode.HTML, reply_markup=turn.replace_pressed.keyboard
+                )
             elif turn.close_pressed_keyboard and _has_keyboard(query.message):
                 await query.edit_message_reply_markup(reply_markup=None)
         except TelegramError as error:

@@ -18,8 +18,7 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure without personal data and tell the person something went wrong."""
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("update %s failed: %s", update_id, type(context.error).__name__,
-              exc_info=context.error)
+    log.error("update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.callback_query is not None:

@@ -58,8 +58,12 @@ def meeting_venue(meeting: Meeting, texts: Texts) -> str:
 
 def registration_details(meeting: Meeting, role_name: str, texts: Texts) -> dict[str, str]:
     """What every message about a seat restates: meeting, role, local time and venue."""
-    return {"meeting": meeting_title(meeting), "role": role_name,
-            "when": meeting_when(meeting, texts), "venue": meeting_venue(meeting, texts)}
+    return {
+        "meeting": meeting_title(meeting),
+        "role": role_name,
+        "when": meeting_when(meeting, texts),
+        "venue": meeting_venue(meeting, texts),
+    }
 
 
 def local_date(moment: datetime, texts: Texts) -> str:
@@ -69,5 +73,6 @@ def local_date(moment: datetime, texts: Texts) -> str:
 
 def role_fills(fills: Iterable[RoleAvailability], texts: Texts) -> Html:
     """Roles by their names with seats taken: 'Tim Sinergi Provinsi 2/5, Perwakilan Desa (Role Model) 0/1'."""
-    return Html(", ".join(texts("alerts_role_fill", role=fill.role.name, taken=fill.taken, seats=fill.seats)
-                          for fill in fills))
+    return Html(
+        ", ".join(texts("alerts_role_fill", role=fill.role.name, taken=fill.taken, seats=fill.seats) for fill in fills)
+    )

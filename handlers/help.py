@@ -13,6 +13,7 @@ from handlers.shell import resume, stale
 from handlers.staff import authority
 from handlers.texts import DEFAULT_LANGUAGE, LANGUAGES, Texts
 
+
 @conversation_turn
 async def show_help(update: Update, turn: Turn) -> None:
     """/bantuan: what the bot can do."""
@@ -24,8 +25,9 @@ async def in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command in a group: registration is private, so point to the private chat."""
     texts = Texts(DEFAULT_LANGUAGE)
     link = InlineKeyboardButton(texts.label("private_chat"), url=f"https://t.me/{context.bot.username}?start")
-    await update.effective_message.reply_text(texts("group_redirect"), parse_mode=ParseMode.HTML,
-                                              reply_markup=InlineKeyboardMarkup([[link]]))
+    await update.effective_message.reply_text(
+        texts("group_redirect"), parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup([[link]])
+    )
 
 
 @conversation_turn
@@ -59,5 +61,6 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler(["bantuan", "help"], show_help, filters=private))
     application.add_handler(CommandHandler(["bahasa", "language"], choose_language, filters=private))
     application.add_handler(CallbackQueryHandler(on_language, pattern=cb.matches(cb.SetLanguage)))
-    application.add_handler(CommandHandler(["start", "status", "batal", "bantuan", "help"], in_group,
-                                           filters=filters.ChatType.GROUPS))
+    application.add_handler(
+        CommandHandler(["start", "status", "batal", "bantuan", "help"], in_group, filters=filters.ChatType.GROUPS)
+    )

@@ -20,19 +20,28 @@ async def show_my_data(update: Update, turn: Turn) -> None:
     if participant is None:
         turn.say("mydata_none")
     else:
-        turn.say("mydata", name=participant.full_name, institution=participant.institution,
-                 position=participant.position, phone=participant.phone_e164,
-                 since=local_date(participant.created_at, turn.texts))
+        turn.say(
+            "mydata",
+            name=participant.full_name,
+            institution=participant.institution,
+            position=participant.position,
+            phone=participant.phone_e164,
+            since=local_date(participant.created_at, turn.texts),
+        )
     await resume(turn)
 
 
 @conversation_turn
 async def ask_erase(update: Update, turn: Turn) -> None:
     """/hapusdata: ask before erasing."""
-    keyboard = InlineKeyboardMarkup([[
-        cb.button(turn.texts.label("confirm_erase"), cb.ConfirmErase()),
-        cb.button(turn.texts.label("keep"), cb.KeepData()),
-    ]])
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                cb.button(turn.texts.label("confirm_erase"), cb.ConfirmErase()),
+                cb.button(turn.texts.label("keep"), cb.KeepData()),
+            ]
+        ]
+    )
     turn.say("erase_confirm", keyboard)
 
 

@@ -79,12 +79,19 @@ async def _tell_pic(turn: Turn, assignment: PicAssignment, meeting: Meeting, *, 
 
 # Invite links.
 
+
 @deep_link(INVITE_PREFIX)
 async def open_invite(update: Update, turn: Turn, token: str) -> None:
     """/start with an invite token: the opener becomes PIC of the invite's meeting."""
     try:
-        grant = await redeem_invite(turn.session, token, telegram_user_id=turn.user_id, chat_id=turn.chat_id,
-                                    display_name=update.effective_user.full_name, now=turn.now)
+        grant = await redeem_invite(
+            turn.session,
+            token,
+            telegram_user_id=turn.user_id,
+            chat_id=turn.chat_id,
+            display_name=update.effective_user.full_name,
+            now=turn.now,
+        )
     except InviteRefused as refused:
         turn.say(f"pic_invite_{refused.problem.value}")
         return
@@ -98,6 +105,7 @@ async def open_invite(update: Update, turn: Turn, token: str) -> None:
 
 # The organizers' panel.
 
+
 @staff_command("pic")
 async def show_panel(turn: Turn, meeting: Meeting, who: Authority) -> None:
     """The meeting's PICs, open invites and Fasilitator registrants, with what an organizer may do."""
@@ -109,7 +117,7 @@ async def show_panel(turn: Turn, meeting: Meeting, who: Authority) -> None:
 
 
 def _short(name: str) -> str:
-    return name if len(name) <= LABEL_NAME_LENGTH else name[:LABEL_NAME_LENGTH - 1] + "…"
+    return name if len(name) <= LABEL_NAME_LENGTH else name[: LABEL_NAME_LENGTH - 1] + "…"
 
 
 def _name(texts: Texts, assignment: PicAssignment) -> str:
@@ -124,24 +132,51 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
     candidates = await facilitators_not_pic(turn.session, meeting.id)
     parts = [texts("pic_panel_title", meeting=meeting_title(meeting))]
     if pics:
-        parts.append("\n".join([texts("pic_panel_pics")] + [
-            texts("pic_panel_pic", name=_name(texts, p), via=texts(f"pic_via_{p.granted_via}"),
-                  since=local_date(p.granted_at.astimezone(meeting.zone), texts)) for p in pics]))
+        parts.append(
+            "\n".join(
+                [texts("pic_panel_pics")]
+                + [
+                    texts(
+                        "pic_panel_pic",
+                        name=_name(texts, p),
+                        via=texts(f"pic_via_{p.granted_via}"),
+                        since=local_date(p.granted_at.astimezone(meeting.zone), texts),
+                    )
+                    for p in pics
+                ]
+            )
+        )
     else:
         parts.append(texts("pic_panel_no_pics"))
     if invites:
-        parts.append("\n".join([texts("pic_panel_invites")] + [
-            texts("pic_panel_invite", number=n, until=local_moment(i.expires_at, meeting, texts)) if i.expires_at
-            else texts("pic_panel_invite_lasting", number=n) for n, i in enumerate(invites, 1)]))
+        parts.append(
+            "\n".join(
+                [texts("pic_panel_invites")]
+                + [
+                    texts("pic_panel_invite", number=n, until=local_moment(i.expires_at, meeting, texts))
+                    if i.expires_at
+                    else texts("pic_panel_invite_lasting", number=n)
+                    for n, i in enumerate(invites, 1)
+                ]
+            )
+        )
     if candidates:
-        parts.append("\n".join([texts("pic_panel_candidates")] + [
-            texts("pic_panel_candidate", name=r.participant.full_name) for r in candidates]))
+        parts.append(
+            "\n".join(
+                [texts("pic_panel_candidates")]
+                + [texts("pic_panel_candidate", name=r.participant.full_name) for r in candidates]
+            )
+        )
     parts.append(texts("pic_panel_hint"))
     rows = [[cb.button(texts.label("pic_revoke", name=_short(_name(texts, p))), cb.PicRevoke(p.id))] for p in pics]
-    rows += [[cb.button(texts.label("pic_make", name=_short(r.participant.full_name)),
-                        cb.PicFromRegistration(r.id))] for r in candidates]
-    rows += [[cb.button(texts.label("pic_invite_withdraw", number=n), cb.PicWithdrawInvite(i.id))]
-             for n, i in enumerate(invites, 1)]
+    rows += [
+        [cb.button(texts.label("pic_make", name=_short(r.participant.full_name)), cb.PicFromRegistration(r.id))]
+        for r in candidates
+    ]
+    rows += [
+        [cb.button(texts.label("pic_invite_withdraw", number=n), cb.PicWithdrawInvite(i.id))]
+        for n, i in enumerate(invites, 1)
+    ]
     rows.append([cb.button(texts.label("pic_invite"), cb.PicInvite(meeting.id))])
     return Html("\n\n".join(parts)), InlineKeyboardMarkup(rows)
 
@@ -160,8 +195,12 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
             return
         invite = await create_invite(turn.session, meeting_id=meeting.id, created_by=turn.user_id, now=turn.now)
         link = start_link(update.get_bot().username, invite.token)
-        turn.say("pic_invite_link", meeting=meeting_title(meeting), link=link,
-                 until=local_moment(invite.expires_at, meeting, turn.texts))
+        turn.say(
+            "pic_invite_link",
+            meeting=meeting_title(meeting),
+            link=link,
+            until=local_moment(invite.expires_at, meeting, turn.texts),
+        )
     elif isinstance(action, cb.PicWithdrawInvite):
         invite = await revoke_invite(turn.session, action.invite_id, revoked_by=turn.user_id, now=turn.now)
         if invite is None:
@@ -180,8 +219,9 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
     else:
         assert isinstance(action, cb.PicFromRegistration)  # the handler's pattern admits no other
         try:
-            grant = await grant_from_registration(turn.session, action.registration_id, granted_by=turn.user_id,
-                                                  now=turn.now)
+            grant = await grant_from_registration(
+                turn.session, action.registration_id, granted_by=turn.user_id, now=turn.now
+            )
         except NotFacilitator:
             turn.answer_button("pic_grant_not_eligible")
             return
@@ -198,5 +238,9 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
 def register_handlers(application: Application) -> None:
     """Add /pic and the panel's buttons."""
     application.add_handler(CommandHandler("pic", command_handler("pic"), filters=filters.ChatType.PRIVATE))
-    application.add_handler(CallbackQueryHandler(on_panel_button, pattern=cb.matches(
-        cb.PicInvite, cb.PicWithdrawInvite, cb.PicRevoke, cb.PicFromRegistration)))
+    application.add_handler(
+        CallbackQueryHandler(
+            on_panel_button,
+            pattern=cb.matches(cb.PicInvite, cb.PicWithdrawInvite, cb.PicRevoke, cb.PicFromRegistration),
+        )
+    )

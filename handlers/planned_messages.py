@@ -37,10 +37,14 @@ def time_left(starts_at: datetime, now: datetime, texts: Texts) -> str:
 
 def attendance_keyboard(registration: Registration, texts: Texts) -> InlineKeyboardMarkup:
     """Hadir / Tidak hadir."""
-    return InlineKeyboardMarkup([[
-        cb.button(texts.label("attend"), cb.Attendance(registration.id, True)),
-        cb.button(texts.label("absent"), cb.Attendance(registration.id, False)),
-    ]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                cb.button(texts.label("attend"), cb.Attendance(registration.id, True)),
+                cb.button(texts.label("absent"), cb.Attendance(registration.id, False)),
+            ]
+        ]
+    )
 
 
 def attendance_question(registration: Registration, texts: Texts) -> Html:
@@ -48,8 +52,9 @@ def attendance_question(registration: Registration, texts: Texts) -> Html:
     return texts("attendance_question", **registration_details(registration.meeting, registration.role.name, texts))
 
 
-async def seat_calendar(session: AsyncSession, registration: Registration, texts: Texts,
-                        now: datetime) -> tuple[Document, ...]:
+async def seat_calendar(
+    session: AsyncSession, registration: Registration, texts: Texts, now: datetime
+) -> tuple[Document, ...]:
     """The meeting as a calendar file with an alarm; no file while its date is to be announced."""
     meeting = registration.meeting
     if meeting.starts_at is None:
@@ -59,8 +64,13 @@ async def seat_calendar(session: AsyncSession, registration: Registration, texts
         uid=f"shm-bot-{meeting.code}-{registration.id}@shm-bot",
         title=texts.plain("calendar_title", program=program, meeting=meeting_title(meeting)),
         description=texts.plain("calendar_description", role=registration.role.name),
-        location=meeting_venue(meeting, texts), starts_at=meeting.starts_at, ends_at=meeting.ends_at,
-        zone=meeting.zone, alarm_before=(await plan_of(session, meeting)).calendar_alarm, stamp=now)
+        location=meeting_venue(meeting, texts),
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        zone=meeting.zone,
+        alarm_before=(await plan_of(session, meeting)).calendar_alarm,
+        stamp=now,
+    )
     return (Document(f"{meeting.code}.ics", data, texts("calendar_caption")),)
 
 
@@ -69,8 +79,9 @@ def announcement_text(texts: Texts, meeting: Meeting, body: str) -> Html:
     return texts("announcement", meeting=meeting_title(meeting), body=body)
 
 
-async def render(session: AsyncSession, message: OutboxMessage, registration: Registration, texts: Texts,
-                 now: datetime) -> Reply | None:
+async def render(
+    session: AsyncSession, message: OutboxMessage, registration: Registration, texts: Texts, now: datetime
+) -> Reply | None:
     """The message as the person will read it; None when there is nothing (left) to say."""
     meeting = registration.meeting
     chat_id = registration.participant.chat_id
@@ -83,17 +94,23 @@ async def render(session: AsyncSession, message: OutboxMessage, registration: Re
     if kind == MessageKind.ATTENDANCE_NUDGE:
         return Reply(chat_id, texts("attendance_nudge", **details), attendance_keyboard(registration, texts))
     if kind == MessageKind.SEAT_OFFER:
-        keyboard = InlineKeyboardMarkup([[
-            cb.button(texts.label("take_seat"), cb.TakeSeat(registration.id)),
-            cb.button(texts.label("release_seat"), cb.ReleaseSeat(registration.id)),
-        ]])
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    cb.button(texts.label("take_seat"), cb.TakeSeat(registration.id)),
+                    cb.button(texts.label("release_seat"), cb.ReleaseSeat(registration.id)),
+                ]
+            ]
+        )
         deadline = local_moment(registration.offered_until, meeting, texts)  # type: ignore[arg-type]
         return Reply(chat_id, texts("seat_offer", deadline=deadline, **details), keyboard)
     if kind == MessageKind.OFFER_LAPSED:
         keyboard = InlineKeyboardMarkup([[cb.button(texts.label("take_free_seat"), cb.TakeSeat(registration.id))]])
         return Reply(chat_id, texts("offer_lapsed", **details), keyboard)
     if kind == MessageKind.PROMOTED:
-        return Reply(chat_id, texts("promoted", **details), documents=await seat_calendar(session, registration, texts, now))
+        return Reply(
+            chat_id, texts("promoted", **details), documents=await seat_calendar(session, registration, texts, now)
+        )
     if kind == MessageKind.SCHEDULE_CHANGED:
         # Only a seat gets the new calendar entry; someone waiting has nothing to put in a calendar yet.
         seated = registration.status == RegistrationStatus.SEATED

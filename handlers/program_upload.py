@@ -79,13 +79,29 @@ async def _load(turn: Turn, upload: Upload) -> None:
     except ProgramFileError as error:
         turn.say("program_invalid", problems=_shortened(str(error)))
         return
-    await record_audit(turn.session, actor_user_id=turn.user_id, action="program_loaded", now=turn.now,
-                       details={"program": report.program_code, "created": len(report.created),
-                                "updated": len(report.updated), "unlisted": len(report.unlisted),
-                                "people_notified": report.people_notified})
-    turn.say("program_loaded", program=report.program_code, created=len(report.created),
-             updated=len(report.updated), unchanged=len(report.unchanged), unlisted=len(report.unlisted),
-             unlisted_codes=", ".join(report.unlisted) or "-", notified=report.people_notified)
+    await record_audit(
+        turn.session,
+        actor_user_id=turn.user_id,
+        action="program_loaded",
+        now=turn.now,
+        details={
+            "program": report.program_code,
+            "created": len(report.created),
+            "updated": len(report.updated),
+            "unlisted": len(report.unlisted),
+            "people_notified": report.people_notified,
+        },
+    )
+    turn.say(
+        "program_loaded",
+        program=report.program_code,
+        created=len(report.created),
+        updated=len(report.updated),
+        unchanged=len(report.unchanged),
+        unlisted=len(report.unlisted),
+        unlisted_codes=", ".join(report.unlisted) or "-",
+        notified=report.people_notified,
+    )
 
 
 def _shortened(problems: str) -> str:
@@ -99,5 +115,8 @@ def register_handlers(application: Application) -> None:
     """Take documents from organizers; everyone else's fall through to the registration's answer."""
     admin_ids = services(application).settings.admin_ids  # type: ignore[arg-type]
     if admin_ids:
-        application.add_handler(MessageHandler(
-            filters.ChatType.PRIVATE & filters.Document.ALL & filters.User(user_id=admin_ids), on_document))
+        application.add_handler(
+            MessageHandler(
+                filters.ChatType.PRIVATE & filters.Document.ALL & filters.User(user_id=admin_ids), on_document
+            )
+        )

@@ -8,6 +8,7 @@ message, or forged data, is answered as stale (`handlers.shell`) and the current
 from __future__ import annotations
 
 import enum
+
 from telegram import (
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -55,8 +56,14 @@ class Step(enum.StrEnum):
 
 ORDER = list(Step)
 # The draft field each step fills, in the order of the summary.
-FIELDS = {Step.MEETING: "meeting_id", Step.ROLE: "role_id", Step.NAME: "full_name",
-          Step.INSTITUTION: "institution", Step.POSITION: "position", Step.PHONE: "phone_e164"}
+FIELDS = {
+    Step.MEETING: "meeting_id",
+    Step.ROLE: "role_id",
+    Step.NAME: "full_name",
+    Step.INSTITUTION: "institution",
+    Step.POSITION: "position",
+    Step.PHONE: "phone_e164",
+}
 TYPED_STEPS = (Step.NAME, Step.INSTITUTION, Step.POSITION)
 EDITABLE = tuple(FIELDS)
 
@@ -77,6 +84,7 @@ def _advance(turn: Turn, done: Step) -> None:
 
 
 # Asking each step.
+
 
 async def prompt(turn: Turn) -> None:
     """Ask the person for the current step."""
@@ -112,12 +120,20 @@ def _say_with_current(turn: Turn, key: str, current: str | None, keyboard=None) 
 
 async def _prompt_consent(turn: Turn) -> None:
     program_name = await program_name_for(turn.session, turn.conversation.meeting_id)
-    keyboard = InlineKeyboardMarkup([[
-        cb.button(turn.texts.label("agree"), cb.Consent(True)),
-        cb.button(turn.texts.label("disagree"), cb.Consent(False)),
-    ]])
-    turn.say("consent", keyboard, program=program_name or turn.texts("program_unnamed"),
-             retention_days=turn.settings.retention_days)
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                cb.button(turn.texts.label("agree"), cb.Consent(True)),
+                cb.button(turn.texts.label("disagree"), cb.Consent(False)),
+            ]
+        ]
+    )
+    turn.say(
+        "consent",
+        keyboard,
+        program=program_name or turn.texts("program_unnamed"),
+        retention_days=turn.settings.retention_days,
+    )
 
 
 async def _meetings_page(turn: Turn, page: int) -> tuple[Html, InlineKeyboardMarkup | None]:
@@ -127,10 +143,11 @@ async def _meetings_page(turn: Turn, page: int) -> tuple[Html, InlineKeyboardMar
     pages = page_count(len(meetings), MEETINGS_PER_PAGE)
     page, paging = page_nav(turn.texts, page, pages, cb.MeetingPage)
     rows = []
-    for meeting in meetings[page * MEETINGS_PER_PAGE:(page + 1) * MEETINGS_PER_PAGE]:
+    for meeting in meetings[page * MEETINGS_PER_PAGE : (page + 1) * MEETINGS_PER_PAGE]:
         label_key = "meeting_wave" if meeting.wave else "meeting"
-        label = turn.texts.label(label_key, province=meeting_title(meeting),
-                                 date=meeting_short_date(meeting, turn.texts), wave=meeting.wave)
+        label = turn.texts.label(
+            label_key, province=meeting_title(meeting), date=meeting_short_date(meeting, turn.texts), wave=meeting.wave
+        )
         rows.append([cb.button(label, cb.ChooseMeeting(meeting.id))])
     if paging:
         rows.append(paging)
@@ -165,10 +182,16 @@ async def _prompt_roles(turn: Turn) -> None:
     meeting = await _chosen_meeting(turn)
     if meeting is None:
         return
-    rows = [[cb.button(role_label(turn.texts, role), cb.ChooseRole(meeting.id, role.role.id))]
-            for role in await availability(turn.session, meeting.id)]
-    turn.say("choose_role", InlineKeyboardMarkup(rows), meeting=meeting_title(meeting),
-             when=meeting_when(meeting, turn.texts))
+    rows = [
+        [cb.button(role_label(turn.texts, role), cb.ChooseRole(meeting.id, role.role.id))]
+        for role in await availability(turn.session, meeting.id)
+    ]
+    turn.say(
+        "choose_role",
+        InlineKeyboardMarkup(rows),
+        meeting=meeting_title(meeting),
+        when=meeting_when(meeting, turn.texts),
+    )
 
 
 async def _complete_draft(turn: Turn) -> Meeting | None:
@@ -191,16 +214,24 @@ async def _summary(turn: Turn) -> tuple[Html, InlineKeyboardMarkup] | None:
     free = next(a for a in await availability(turn.session, meeting.id) if a.role.id == role.id)
     text = turn.texts(
         "summary",
-        meeting=meeting_title(meeting), when=meeting_when(meeting, turn.texts), role=role.name,
-        name=conversation.full_name, institution=conversation.institution,
-        position=conversation.position, phone=conversation.phone_e164,
+        meeting=meeting_title(meeting),
+        when=meeting_when(meeting, turn.texts),
+        role=role.name,
+        name=conversation.full_name,
+        institution=conversation.institution,
+        position=conversation.position,
+        phone=conversation.phone_e164,
         seat_note=turn.texts("summary_seat_full" if free.full else "summary_seat_free"),
     )
-    keyboard = InlineKeyboardMarkup([[
-        cb.button(turn.texts.label("submit"), cb.Submit(meeting.id)),
-        cb.button(turn.texts.label("edit"), cb.EditMenu()),
-        cb.button(turn.texts.label("discard"), cb.Discard()),
-    ]])
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                cb.button(turn.texts.label("submit"), cb.Submit(meeting.id)),
+                cb.button(turn.texts.label("edit"), cb.EditMenu()),
+                cb.button(turn.texts.label("discard"), cb.Discard()),
+            ]
+        ]
+    )
     return text, keyboard
 
 
@@ -215,6 +246,7 @@ def _has(turn: Turn, step: Step) -> bool:
 
 
 # Starting and leaving.
+
 
 async def _begin(turn: Turn, meeting: Meeting | None) -> None:
     """Start a fresh draft, asking for consent first unless the person gave it already."""
@@ -343,14 +375,15 @@ async def on_role(update: Update, turn: Turn) -> None:
     action = await _pressed(update, turn, Step.ROLE, cb.ChooseRole)
     if action is None:
         return
-    if (action.meeting_id != turn.conversation.meeting_id
-            or await quota_for(turn.session, action.meeting_id, action.role_id) is None):
+    if (
+        action.meeting_id != turn.conversation.meeting_id
+        or await quota_for(turn.session, action.meeting_id, action.role_id) is None
+    ):
         await stale(turn)
         return
     turn.close_pressed_keyboard = True
     turn.conversation.role_id = action.role_id
-    role_state = next(a for a in await availability(turn.session, action.meeting_id)
-                      if a.role.id == action.role_id)
+    role_state = next(a for a in await availability(turn.session, action.meeting_id) if a.role.id == action.role_id)
     if role_state.full:
         turn.say("role_full_notice", role=role_state.role.name)
     _advance(turn, Step.ROLE)
@@ -362,8 +395,11 @@ async def on_summary(update: Update, turn: Turn) -> None:
     """Kirim / Ubah / Batal on the summary, the field menu and its back button."""
     action = _action(update)
     step = current_step(turn)
-    if (isinstance(action, cb.Submit) and step is None
-            and await registration_at(turn.session, turn.user_id, action.meeting_id) is not None):
+    if (
+        isinstance(action, cb.Submit)
+        and step is None
+        and await registration_at(turn.session, turn.user_id, action.meeting_id) is not None
+    ):
         # A double tap on Kirim: the first tap registered and already closed this keyboard.
         turn.answer_button("already_submitted")
         return
@@ -402,13 +438,17 @@ async def _submit(turn: Turn) -> None:
     conversation = turn.conversation
     role = await turn.session.get(Role, conversation.role_id)
     participant = await upsert_participant(
-        turn.session, telegram_user_id=turn.user_id, chat_id=turn.chat_id,
-        full_name=conversation.full_name, institution=conversation.institution,
-        position=conversation.position, phone_e164=conversation.phone_e164, now=turn.now,
+        turn.session,
+        telegram_user_id=turn.user_id,
+        chat_id=turn.chat_id,
+        full_name=conversation.full_name,
+        institution=conversation.institution,
+        position=conversation.position,
+        phone_e164=conversation.phone_e164,
+        now=turn.now,
     )
     try:
-        registration = await register(turn.session, participant=participant, meeting=meeting,
-                                      role=role, now=turn.now)
+        registration = await register(turn.session, participant=participant, meeting=meeting, role=role, now=turn.now)
     except RegistrationClosed:
         turn.say("registration_closed", meeting=meeting_title(meeting))
         conversation.meeting_id = conversation.role_id = None
@@ -422,13 +462,17 @@ async def _submit(turn: Turn) -> None:
     conversation.clear_draft()
     details = registration_details(meeting, role.name, turn.texts)
     if registration.status == RegistrationStatus.SEATED:
-        turn.say("registered_seated", documents=await seat_calendar(turn.session, registration, turn.texts, turn.now),
-                 **details)
+        turn.say(
+            "registered_seated",
+            documents=await seat_calendar(turn.session, registration, turn.texts, turn.now),
+            **details,
+        )
     else:
         turn.say("registered_waitlisted", position=await waitlist_position(turn.session, registration), **details)
 
 
 # Typed answers.
+
 
 @text_step(*TYPED_STEPS, Step.PHONE, ask_again=prompt)
 async def on_text(turn: Turn, text: str) -> None:
@@ -479,7 +523,9 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(on_meeting, pattern=cb.matches(cb.ChooseMeeting)))
     application.add_handler(CallbackQueryHandler(on_role, pattern=cb.matches(cb.ChooseRole)))
     application.add_handler(CallbackQueryHandler(register_another, pattern=cb.matches(cb.RegisterAnother)))
-    application.add_handler(CallbackQueryHandler(
-        on_summary, pattern=cb.matches(cb.Submit, cb.EditMenu, cb.Discard, cb.EditField, cb.BackToSummary)))
+    application.add_handler(
+        CallbackQueryHandler(
+            on_summary, pattern=cb.matches(cb.Submit, cb.EditMenu, cb.Discard, cb.EditField, cb.BackToSummary)
+        )
+    )
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.CONTACT, on_contact))
-

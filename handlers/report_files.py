@@ -31,8 +31,18 @@ if TYPE_CHECKING:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Roster columns by catalogue key (`report_column_<key>`); registered_at is a date and time.
-COLUMNS = ("meeting", "name", "institution", "position", "phone", "role", "status", "waitlist_position",
-           "attendance", "registered_at")
+COLUMNS = (
+    "meeting",
+    "name",
+    "institution",
+    "position",
+    "phone",
+    "role",
+    "status",
+    "waitlist_position",
+    "attendance",
+    "registered_at",
+)
 TYPED_COLUMNS = {"name", "institution", "position"}
 EXCEL_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_COLUMN_WIDTH = 50
@@ -73,10 +83,16 @@ def attendance_label(row: RosterRow, texts: Texts) -> str:
 
 def _values(row: RosterRow, texts: Texts) -> dict[str, object]:
     return {
-        "meeting": row.province_name, "name": row.full_name, "institution": row.institution,
-        "position": row.position, "phone": row.phone_e164, "role": row.role_name,
-        "status": status_label(row, texts), "waitlist_position": row.waitlist_position,
-        "attendance": attendance_label(row, texts), "registered_at": row.registered_at,
+        "meeting": row.province_name,
+        "name": row.full_name,
+        "institution": row.institution,
+        "position": row.position,
+        "phone": row.phone_e164,
+        "role": row.role_name,
+        "status": status_label(row, texts),
+        "waitlist_position": row.waitlist_position,
+        "attendance": attendance_label(row, texts),
+        "registered_at": row.registered_at,
     }
 
 
@@ -208,8 +224,17 @@ def chart_figure(bars: Sequence[ChartBar], texts: Texts) -> Figure:
         style = {"color": CHART_AT_RISK, "fontweight": "bold"} if bar.at_risk else {}
         name = f"{marker} {bar.province}" if bar.at_risk else bar.province
         names.append(figure.text(pad, row_y(n), name, ha="left", va="center", fontsize=CHART_FONT_POINTS, **style))
-        counts.append(figure.text(1 - pad, row_y(n), f"{bar.taken}/{bar.seats}", ha="right", va="center",
-                                  fontsize=CHART_FONT_POINTS, **style))
+        counts.append(
+            figure.text(
+                1 - pad,
+                row_y(n),
+                f"{bar.taken}/{bar.seats}",
+                ha="right",
+                va="center",
+                fontsize=CHART_FONT_POINTS,
+                **style,
+            )
+        )
     # The bars take what the longest name and count leave; measuring now lays the texts out once.
     left, right = pad + widest(names) + gap, 1 - pad - widest(counts) - gap
     axes = figure.add_axes((left, CHART_FOOT_INCHES / height, right - left, CHART_ROW_INCHES * rows / height))
@@ -225,21 +250,44 @@ def chart_figure(bars: Sequence[ChartBar], texts: Texts) -> Figure:
                 boxes.append([(0, y - half), (length, y - half), (length, y + half), (0, y + half)])
                 colours.append(colour)
     # Without antialiasing the rectangles' edges are whole pixels of exactly their colour.
-    axes.add_collection(PolyCollection(boxes, facecolors=colours, edgecolors="none", antialiaseds=False),
-                        autolim=False)
+    axes.add_collection(PolyCollection(boxes, facecolors=colours, edgecolors="none", antialiaseds=False), autolim=False)
 
     top = 1 - CHART_PAD_INCHES / height
-    figure.text(pad, top, texts.plain("report_chart_title"), ha="left", va="top", fontsize=CHART_TITLE_POINTS,
-                fontweight="bold")
-    figure.text(pad, top - CHART_TOTALS_INCHES / height, texts.plain(
-        "report_chart_totals", taken=sum(bar.taken for bar in bars), seats=sum(bar.seats for bar in bars),
-        at_risk=sum(bar.at_risk for bar in bars)), ha="left", va="top", fontsize=CHART_FONT_POINTS)
-    legend = [Patch(color=CHART_TAKEN, label=texts.plain("report_chart_legend_taken")),
-              Patch(color=CHART_AT_RISK, label=texts.plain("report_chart_legend_at_risk", marker=marker)),
-              Patch(color=CHART_FREE, label=texts.plain("report_chart_legend_free"))]
-    figure.legend(handles=legend, loc="upper left", bbox_to_anchor=(pad, top - CHART_LEGEND_INCHES / height), ncol=3,
-                  frameon=False, fontsize=CHART_FONT_POINTS, borderaxespad=0, borderpad=0, handlelength=1.0,
-                  handleheight=1.0, handletextpad=0.4, columnspacing=1.2)
+    figure.text(
+        pad, top, texts.plain("report_chart_title"), ha="left", va="top", fontsize=CHART_TITLE_POINTS, fontweight="bold"
+    )
+    figure.text(
+        pad,
+        top - CHART_TOTALS_INCHES / height,
+        texts.plain(
+            "report_chart_totals",
+            taken=sum(bar.taken for bar in bars),
+            seats=sum(bar.seats for bar in bars),
+            at_risk=sum(bar.at_risk for bar in bars),
+        ),
+        ha="left",
+        va="top",
+        fontsize=CHART_FONT_POINTS,
+    )
+    legend = [
+        Patch(color=CHART_TAKEN, label=texts.plain("report_chart_legend_taken")),
+        Patch(color=CHART_AT_RISK, label=texts.plain("report_chart_legend_at_risk", marker=marker)),
+        Patch(color=CHART_FREE, label=texts.plain("report_chart_legend_free")),
+    ]
+    figure.legend(
+        handles=legend,
+        loc="upper left",
+        bbox_to_anchor=(pad, top - CHART_LEGEND_INCHES / height),
+        ncol=3,
+        frameon=False,
+        fontsize=CHART_FONT_POINTS,
+        borderaxespad=0,
+        borderpad=0,
+        handlelength=1.0,
+        handleheight=1.0,
+        handletextpad=0.4,
+        columnspacing=1.2,
+    )
     return figure
 
 

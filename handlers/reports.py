@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
-from handlers.common import MESSAGE_LIMIT, Build, Document, Turn, telegram_length, conversation_turn
+from handlers.common import MESSAGE_LIMIT, Build, Document, Turn, conversation_turn, telegram_length
 from handlers.formatting import meeting_title, meeting_when, role_fills
 from handlers.report_files import attendance_label, chart_bars, national_chart, roster_csv, roster_xlsx, status_label
 from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
@@ -34,8 +34,10 @@ def table(header: list[str], rows: list[list[object]]) -> str:
     """Plain monospace columns: the first left-aligned, the others right-aligned."""
     cells = [header, *[[str(value) for value in row] for row in rows]]
     widths = [max(len(row[n]) for row in cells) for n in range(len(header))]
-    lines = [" ".join([row[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True))])
-             for row in cells]
+    lines = [
+        " ".join([row[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True))])
+        for row in cells
+    ]
     return "\n".join(line.rstrip() for line in lines)
 
 
@@ -48,28 +50,52 @@ def recap_text(recap: MeetingRecap, meeting: Meeting, texts: Texts) -> Html:
     names = [role.role.name for role in recap.roles] + [texts.plain("report_recap_total")]
     figures = [[getattr(role, name) for name in counts] for role in recap.roles]
     figures.append([recap.total(name) for name in counts])
-    header, *rows = table(["", *texts.plain("report_recap_columns").split("|")],
-                          [["", *row] for row in figures]).splitlines()
+    header, *rows = table(
+        ["", *texts.plain("report_recap_columns").split("|")], [["", *row] for row in figures]
+    ).splitlines()
     body = "\n".join([header, *(line for pair in zip(names, rows, strict=True) for line in pair)])
-    risk = (texts("report_risk_roles", roles=role_fills(recap.behind, texts)) if recap.at_risk
-            else texts("report_risk_none"))
-    return texts("report_recap", meeting=meeting_title(meeting), when=meeting_when(meeting, texts),
-                 table=body, legend=texts("report_recap_legend"), risk=risk)
+    risk = (
+        texts("report_risk_roles", roles=role_fills(recap.behind, texts))
+        if recap.at_risk
+        else texts("report_risk_none")
+    )
+    return texts(
+        "report_recap",
+        meeting=meeting_title(meeting),
+        when=meeting_when(meeting, texts),
+        table=body,
+        legend=texts("report_recap_legend"),
+        risk=risk,
+    )
 
 
 def national_text(recaps: list[MeetingRecap], texts: Texts) -> Html:
     """/rekap_nasional: one line per meeting (taken/seats, waiting), at-risk ones marked and named."""
     marker = texts.plain("report_chart_at_risk_marker")
-    rows = [[recap.province_name[:PROVINCE_WIDTH],
-             f"{recap.total('taken')}/{recap.total('seats')}",
-             recap.total("waitlisted"), marker if recap.at_risk else ""] for recap in recaps]
+    rows = [
+        [
+            recap.province_name[:PROVINCE_WIDTH],
+            f"{recap.total('taken')}/{recap.total('seats')}",
+            recap.total("waitlisted"),
+            marker if recap.at_risk else "",
+        ]
+        for recap in recaps
+    ]
     body = table(texts.plain("report_national_columns").split("|"), rows)
     at_risk = [recap.province_name for recap in recaps if recap.at_risk]
-    risk = (texts("report_national_risk", count=len(at_risk), meetings=", ".join(at_risk)) if at_risk
-            else texts("national_none_at_risk"))
-    return texts("report_national", meetings=len(recaps),
-                 taken=sum(r.total("taken") for r in recaps),
-                 seats=sum(r.total("seats") for r in recaps), table=body, risk=risk)
+    risk = (
+        texts("report_national_risk", count=len(at_risk), meetings=", ".join(at_risk))
+        if at_risk
+        else texts("national_none_at_risk")
+    )
+    return texts(
+        "report_national",
+        meetings=len(recaps),
+        taken=sum(r.total("taken") for r in recaps),
+        seats=sum(r.total("seats") for r in recaps),
+        table=body,
+        risk=risk,
+    )
 
 
 def roster_line(number: int, row: RosterRow, texts: Texts) -> Html:
@@ -80,8 +106,15 @@ def roster_line(number: int, row: RosterRow, texts: Texts) -> Html:
         status = f"{status_label(row, texts)}, {attendance_label(row, texts)}"
     else:
         status = status_label(row, texts)
-    return texts("report_roster_line", number=number, name=row.full_name, institution=row.institution,
-                 position=row.position, phone=row.phone_e164, status=status)
+    return texts(
+        "report_roster_line",
+        number=number,
+        name=row.full_name,
+        institution=row.institution,
+        position=row.position,
+        phone=row.phone_e164,
+        status=status,
+    )
 
 
 def roster_pages(rows: list[RosterRow], texts: Texts) -> list[list[Html]]:
@@ -114,8 +147,14 @@ async def show_roster_page(turn: Turn, meeting: Meeting, page: int, *, rewrite: 
         return
     pages = roster_pages(rows, turn.texts)
     page, nav = page_nav(turn.texts, page, len(pages), lambda n: cb.RosterListPage(meeting.id, n))
-    text = Html("\n".join([turn.texts("report_roster_head", meeting=title, count=len(rows), page=page + 1,
-                                      pages=len(pages)), *pages[page]]))
+    text = Html(
+        "\n".join(
+            [
+                turn.texts("report_roster_head", meeting=title, count=len(rows), page=page + 1, pages=len(pages)),
+                *pages[page],
+            ]
+        )
+    )
     keyboard = InlineKeyboardMarkup([nav]) if nav else None
     if rewrite:
         turn.rewrite_pressed(text, keyboard)
@@ -139,12 +178,24 @@ async def send_export(turn: Turn, rows: list[RosterRow], name: str, what: str, m
     """The roster as Excel and CSV documents, written down in the audit log; the files are made after the commit."""
     texts = turn.texts
     stem = f"peserta-{name}-{turn.now:%Y%m%d}"
-    await record_audit(turn.session, actor_user_id=turn.user_id, action="roster_export", now=turn.now,
-                       meeting_id=meeting_id, details={"rows": len(rows), "scope": name})
+    await record_audit(
+        turn.session,
+        actor_user_id=turn.user_id,
+        action="roster_export",
+        now=turn.now,
+        meeting_id=meeting_id,
+        details={"rows": len(rows), "scope": name},
+    )
     # Excel in the file worker, the CSV (plain Python) in a thread meanwhile.
-    turn.say("report_export_ready", meeting=what, count=len(rows), documents=(
-        Document(f"{stem}.xlsx", Build(roster_xlsx, (rows, texts)), texts("report_export_xlsx")),
-        Document(f"{stem}.csv", Build(roster_csv, (rows, texts), in_worker=False), texts("report_export_csv"))))
+    turn.say(
+        "report_export_ready",
+        meeting=what,
+        count=len(rows),
+        documents=(
+            Document(f"{stem}.xlsx", Build(roster_xlsx, (rows, texts)), texts("report_export_xlsx")),
+            Document(f"{stem}.csv", Build(roster_csv, (rows, texts), in_worker=False), texts("report_export_csv")),
+        ),
+    )
 
 
 @staff_command("ekspor")
@@ -161,8 +212,10 @@ async def on_national(update: Update, turn: Turn) -> None:
         return
     recaps = await national_recap(turn.session, now=turn.now)
     chart = Build(national_chart, (chart_bars(recaps), turn.texts))
-    turn.say_html(national_text(recaps, turn.texts),
-                  documents=(Document("rekap-nasional.png", chart, turn.texts("report_national_caption"), photo=True),))
+    turn.say_html(
+        national_text(recaps, turn.texts),
+        documents=(Document("rekap-nasional.png", chart, turn.texts("report_national_caption"), photo=True),),
+    )
 
 
 @conversation_turn

@@ -32,8 +32,9 @@ REASON_STEPS = {"mv": "roster_move_reason", "rm": "roster_remove_reason", "add":
 
 def _label(turn: Turn, registration: Registration) -> str:
     status = "seated" if registration.status in TAKES_A_SEAT else "waiting"
-    return turn.texts.label(f"roster_person_{status}", name=registration.participant.full_name,
-                            role=registration.role.name)
+    return turn.texts.label(
+        f"roster_person_{status}", name=registration.participant.full_name, role=registration.role.name
+    )
 
 
 async def _roster_page(turn: Turn, op: str, meeting: Meeting, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -42,7 +43,7 @@ async def _roster_page(turn: Turn, op: str, meeting: Meeting, page: int) -> tupl
         return turn.texts("roster_empty", meeting=meeting_title(meeting)), None
     pages = page_count(len(people), PAGE)
     page, nav = page_nav(turn.texts, page, pages, lambda n: cb.RosterPage(op, meeting.id, n))
-    rows = [[cb.button(_label(turn, r), cb.RosterPick(op, r.id))] for r in people[page * PAGE:(page + 1) * PAGE]]
+    rows = [[cb.button(_label(turn, r), cb.RosterPick(op, r.id))] for r in people[page * PAGE : (page + 1) * PAGE]]
     if nav:
         rows.append(nav)
     text = turn.texts(f"roster_pick_{op}", meeting=meeting_title(meeting), page=page + 1, pages=pages)
@@ -58,8 +59,10 @@ async def _show_roster(turn: Turn, op: str, meeting: Meeting) -> None:
 @staff_command("ubah")
 async def menu(turn: Turn, meeting: Meeting, who: Authority) -> None:
     """/ubah: the three changes as buttons; each runs its own command on this meeting."""
-    rows = [[cb.button(turn.texts.label(f"roster_menu_{code}"), cb.StaffPick(code, meeting.id))]
-            for code in ("pindah", "tambah", "keluarkan")]
+    rows = [
+        [cb.button(turn.texts.label(f"roster_menu_{code}"), cb.StaffPick(code, meeting.id))]
+        for code in ("pindah", "tambah", "keluarkan")
+    ]
     turn.say("roster_menu", InlineKeyboardMarkup(rows), meeting=meeting_title(meeting))
 
 
@@ -121,13 +124,24 @@ async def on_button(update: Update, turn: Turn) -> None:
             return
         if action.op == REMOVE:
             _await_reason(turn, REMOVE, meeting.id, registration.id)
-            turn.say("roster_remove_reason", name=registration.participant.full_name, role=registration.role.name,
-                     meeting=meeting_title(meeting))
+            turn.say(
+                "roster_remove_reason",
+                name=registration.participant.full_name,
+                role=registration.role.name,
+                meeting=meeting_title(meeting),
+            )
             return
-        rows = [[cb.button(role_label(turn.texts, a), cb.RosterMoveTo(registration.id, a.role.id))]
-                for a in await availability(turn.session, meeting.id) if a.role.id != registration.role_id]
-        turn.say("roster_move_choose_role", InlineKeyboardMarkup(rows), name=registration.participant.full_name,
-                 role=registration.role.name)
+        rows = [
+            [cb.button(role_label(turn.texts, a), cb.RosterMoveTo(registration.id, a.role.id))]
+            for a in await availability(turn.session, meeting.id)
+            if a.role.id != registration.role_id
+        ]
+        turn.say(
+            "roster_move_choose_role",
+            InlineKeyboardMarkup(rows),
+            name=registration.participant.full_name,
+            role=registration.role.name,
+        )
         return
     if isinstance(action, cb.RosterMoveTo):
         found = await _managed_registration(turn, action.registration_id)
@@ -189,10 +203,18 @@ async def on_details(turn: Turn, text: str) -> None:
         conversation.clear_draft()
         return
     conversation.step = ADD_ROLE
-    rows = [[cb.button(role_label(turn.texts, a), cb.RosterAddRole(meeting.id, a.role.id))]
-            for a in await availability(turn.session, meeting.id)]
-    turn.say("roster_add_choose_role", InlineKeyboardMarkup(rows), name=conversation.full_name,
-             institution=conversation.institution, position=conversation.position, phone=conversation.phone_e164)
+    rows = [
+        [cb.button(role_label(turn.texts, a), cb.RosterAddRole(meeting.id, a.role.id))]
+        for a in await availability(turn.session, meeting.id)
+    ]
+    turn.say(
+        "roster_add_choose_role",
+        InlineKeyboardMarkup(rows),
+        name=conversation.full_name,
+        institution=conversation.institution,
+        position=conversation.position,
+        phone=conversation.phone_e164,
+    )
 
 
 @text_step(ADD_ROLE)
@@ -247,8 +269,7 @@ def _refused(turn: Turn, error: RosterError) -> None:
 def _say_refusal(turn: Turn, error: RosterError) -> None:
     if error.role is not None:
         role = error.role
-        turn.say("roster_role_full", role=role.role.name, seats=role.seats, taken=role.taken,
-                 waiting=role.waitlisted)
+        turn.say("roster_role_full", role=role.role.name, seats=role.seats, taken=role.taken, waiting=role.waitlisted)
     else:
         turn.say(f"roster_{error.problem.value}")
 
@@ -269,9 +290,15 @@ async def on_move_reason(turn: Turn, text: str) -> None:
     reason, meeting = found
     conversation = turn.conversation
     try:
-        vacated = await move(turn.session, meeting_id=meeting.id, registration_id=conversation.subject_id or 0,
-                             role_id=conversation.role_id or 0, actor_user_id=turn.user_id, reason=reason,
-                             now=turn.now)
+        vacated = await move(
+            turn.session,
+            meeting_id=meeting.id,
+            registration_id=conversation.subject_id or 0,
+            role_id=conversation.role_id or 0,
+            actor_user_id=turn.user_id,
+            reason=reason,
+            now=turn.now,
+        )
     except RosterError as error:
         _refused(turn, error)
         return
@@ -289,16 +316,22 @@ async def on_remove_reason(turn: Turn, text: str) -> None:
         return
     reason, meeting = found
     try:
-        cancellation = await remove(turn.session, meeting_id=meeting.id,
-                                    registration_id=turn.conversation.subject_id or 0,
-                                    actor_user_id=turn.user_id, reason=reason, now=turn.now)
+        cancellation = await remove(
+            turn.session,
+            meeting_id=meeting.id,
+            registration_id=turn.conversation.subject_id or 0,
+            actor_user_id=turn.user_id,
+            reason=reason,
+            now=turn.now,
+        )
     except RosterError as error:
         _refused(turn, error)
         return
     turn.conversation.clear_draft()
     removed = cancellation.registration
-    turn.say("roster_removed", name=removed.participant.full_name, role=removed.role.name,
-             meeting=meeting_title(meeting))
+    turn.say(
+        "roster_removed", name=removed.participant.full_name, role=removed.role.name, meeting=meeting_title(meeting)
+    )
     _seat_passed(turn, cancellation)
 
 
@@ -314,23 +347,36 @@ async def on_add_reason(turn: Turn, text: str) -> None:
         _refused(turn, RosterError(RosterProblem.NOT_FOUND))
         return
     try:
-        registration = await add(turn.session, meeting=meeting, role_id=c.role_id, full_name=c.full_name,  # type: ignore[arg-type]
-                                 institution=c.institution, position=c.position,  # type: ignore[arg-type]
-                                 phone_e164=c.phone_e164, actor_user_id=turn.user_id, reason=reason,  # type: ignore[arg-type]
-                                 now=turn.now)
+        registration = await add(
+            turn.session,
+            meeting=meeting,
+            role_id=c.role_id,
+            full_name=c.full_name,  # type: ignore[arg-type]
+            institution=c.institution,
+            position=c.position,  # type: ignore[arg-type]
+            phone_e164=c.phone_e164,
+            actor_user_id=turn.user_id,
+            reason=reason,  # type: ignore[arg-type]
+            now=turn.now,
+        )
     except RosterError as error:
         _refused(turn, error)
         return
     c.clear_draft()
     seated = registration.status == RegistrationStatus.SEATED
-    turn.say("roster_added_seated" if seated else "roster_added_waiting", name=registration.participant.full_name,
-             role=registration.role.name, meeting=meeting_title(meeting))
+    turn.say(
+        "roster_added_seated" if seated else "roster_added_waiting",
+        name=registration.participant.full_name,
+        role=registration.role.name,
+        meeting=meeting_title(meeting),
+    )
 
 
 def register_handlers(application: Application) -> None:
     """Add /ubah, /pindah, /tambah, /keluarkan and their buttons."""
     for code in ("ubah", "pindah", "tambah", "keluarkan"):
         application.add_handler(CommandHandler(code, command_handler(code), filters=filters.ChatType.PRIVATE))
-    application.add_handler(CallbackQueryHandler(
-        on_button, pattern=cb.matches(cb.RosterPage, cb.RosterPick, cb.RosterMoveTo)))
+    application.add_handler(
+        CallbackQueryHandler(on_button, pattern=cb.matches(cb.RosterPage, cb.RosterPick, cb.RosterMoveTo))
+    )
     application.add_handler(CallbackQueryHandler(on_add_role, pattern=cb.matches(cb.RosterAddRole)))

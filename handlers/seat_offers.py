@@ -31,8 +31,11 @@ async def on_button(update: Update, turn: Turn) -> None:
         return
     turn.close_pressed_keyboard = True
     if answer.outcome == Outcome.SEATED:
-        turn.say("seat_taken", documents=await seat_calendar(turn.session, registration, turn.texts, turn.now),
-                 **registration_details(registration.meeting, registration.role.name, turn.texts))
+        turn.say(
+            "seat_taken",
+            documents=await seat_calendar(turn.session, registration, turn.texts, turn.now),
+            **registration_details(registration.meeting, registration.role.name, turn.texts),
+        )
     elif answer.outcome == Outcome.RELEASED:
         turn.say("seat_released", meeting=meeting_title(registration.meeting))
     else:

@@ -85,7 +85,7 @@ async def run_for_meeting(turn: Turn, code: str, *, page: int = 0, rewrite: bool
     meetings = await manageable_meetings(turn.session, who)
     pages = page_count(len(meetings), PAGE)
     page, nav = page_nav(turn.texts, page, pages, lambda n: cb.StaffPage(code, n))
-    shown = meetings[page * PAGE:(page + 1) * PAGE]
+    shown = meetings[page * PAGE : (page + 1) * PAGE]
     rows = [[cb.button(meeting_title(m), cb.StaffPick(code, m.id))] for m in shown]
     if nav:
         rows.append(nav)

@@ -27,12 +27,22 @@ async def render_staff(session: AsyncSession, message: OutboxMessage, texts: Tex
     raise ValueError(f"no text for staff messages of kind {MessageKind(message.kind)}")
 
 
-async def _announcement_report(session: AsyncSession, chat_id: int, announcement_id: int | None,
-                               texts: Texts) -> Reply | None:
+async def _announcement_report(
+    session: AsyncSession, chat_id: int, announcement_id: int | None, texts: Texts
+) -> Reply | None:
     announcement = await session.get(Announcement, announcement_id)
     if announcement is None:
         return None
     meeting = await session.get(Meeting, announcement.meeting_id)
     delivery = await delivery_of(session, announcement)
-    return Reply(chat_id, texts("announce_report", meeting=meeting_title(meeting), received=delivery.received,
-                                recipients=delivery.recipients, blocked=delivery.blocked, failed=delivery.failed))
+    return Reply(
+        chat_id,
+        texts(
+            "announce_report",
+            meeting=meeting_title(meeting),
+            received=delivery.received,
+            recipients=delivery.recipients,
+            blocked=delivery.blocked,
+            failed=delivery.failed,
+        ),
+    )

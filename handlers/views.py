@@ -20,8 +20,11 @@ async def describe_registration(session: AsyncSession, texts: Texts, registratio
         line = texts("status_seated", **common)
         return Html(line + "\n" + texts("attendance_confirmed_line")) if registration.attendance else line
     if registration.status == RegistrationStatus.OFFERED:
-        return texts("status_offered", deadline=local_moment(registration.offered_until, registration.meeting, texts),  # type: ignore[arg-type]
-                     **common)
+        return texts(
+            "status_offered",
+            deadline=local_moment(registration.offered_until, registration.meeting, texts),  # type: ignore[arg-type]
+            **common,
+        )
     return texts("status_waitlisted", position=await waitlist_position(session, registration), **common)
 
 
@@ -43,8 +46,9 @@ def page_count(items: int, per_page: int) -> int:
     return max((items + per_page - 1) // per_page, 1)
 
 
-def page_nav(texts: Texts, page: int, pages: int,
-             action_for: Callable[[int], cb.Action]) -> tuple[int, list[InlineKeyboardButton]]:
+def page_nav(
+    texts: Texts, page: int, pages: int, action_for: Callable[[int], cb.Action]
+) -> tuple[int, list[InlineKeyboardButton]]:
     """The page, kept within those there are (a button may be older than the list), and the buttons
     to the pages beside it: none when there is only one."""
     page = min(max(page, 0), pages - 1)

@@ -5,14 +5,28 @@ from models.announcement import Announcement
 from models.audit import AuditEntry
 from models.base import Base
 from models.conversation import Conversation
+from models.outbox import OutboxMessage
 from models.participant import ConsentRecord, Participant
 from models.program import Meeting, Program, Role, RoleQuota
-from models.outbox import OutboxMessage
 from models.registration import Registration, RegistrationStatus
 from models.staff import PicAssignment, PicInvite
 
 __all__ = [
-    "Alert", "AlertDelivery", "Announcement", "AuditEntry", "PicAssignment", "PicInvite",
-    "Base", "ConsentRecord", "Conversation", "Meeting", "OutboxMessage", "Participant", "Program",
-    "Registration", "RegistrationStatus", "Role", "RoleQuota",
+    "Alert",
+    "AlertDelivery",
+    "Announcement",
+    "AuditEntry",
+    "PicAssignment",
+    "PicInvite",
+    "Base",
+    "ConsentRecord",
+    "Conversation",
+    "Meeting",
+    "OutboxMessage",
+    "Participant",
+    "Program",
+    "Registration",
+    "RegistrationStatus",
+    "Role",
+    "RoleQuota",
 ]

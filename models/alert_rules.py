@@ -115,8 +115,9 @@ def role_lagging(fill: RoleAvailability, rules: AlertRules) -> bool:
     return fill.seats > 0 and fill.taken < fill.seats * rules.lagging_fill
 
 
-def lagging_roles(fills: Sequence[RoleAvailability], starts_at: datetime | None, now: datetime,
-                  rules: AlertRules) -> list[RoleAvailability]:
+def lagging_roles(
+    fills: Sequence[RoleAvailability], starts_at: datetime | None, now: datetime, rules: AlertRules
+) -> list[RoleAvailability]:
     """The roles that put a meeting at risk now: none until it is `lagging_days` away or nearer."""
     if starts_at is None or now >= starts_at or starts_at - now > timedelta(days=rules.lagging_days):
         return []

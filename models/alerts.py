@@ -90,7 +90,8 @@ class Alert(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     kind: Mapped[AlertKind] = mapped_column(
-        Enum(AlertKind, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e]))
+        Enum(AlertKind, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+    )
     role_id: Mapped[int | None] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"))
     # Names the alert for good (meeting, kind, role, crossing or registration), so recording twice adds nothing.
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
@@ -119,14 +120,23 @@ class AlertDelivery(Base):
 # ---------------------------------------------------------------- recording and planning digests
 
 
-async def record_alert(session: AsyncSession, meeting: Meeting, kind: AlertKind, *, key: str, now: datetime,
-                       role_id: int | None = None, details: dict | None = None) -> Alert | None:
+async def record_alert(
+    session: AsyncSession,
+    meeting: Meeting,
+    kind: AlertKind,
+    *,
+    key: str,
+    now: datetime,
+    role_id: int | None = None,
+    details: dict | None = None,
+) -> Alert | None:
     """Record an alert unless the same one was recorded before, and plan it for every live PIC."""
     key = f"m{meeting.id}:{kind.value}:{key}"
     if await session.scalar(select(Alert.id).where(Alert.dedupe_key == key)) is not None:
         return None
-    alert = Alert(meeting_id=meeting.id, kind=kind, role_id=role_id, dedupe_key=key, details=details or {},
-                  created_at=now)
+    alert = Alert(
+        meeting_id=meeting.id, kind=kind, role_id=role_id, dedupe_key=key, details=details or {}, created_at=now
+    )
     try:
         # In a savepoint: two checks at once (two processes, the periodic check and a wake) may both
         # find no alert; the loser's insert fails on the unique key and must not undo its transaction.
@@ -150,22 +160,36 @@ def digest_due(rules: AlertRules, meeting: Meeting, now: datetime, *, urgent: bo
     return rules.outside_quiet_hours(now + rules.digest_window, meeting.zone)
 
 
-async def _plan_digest(session: AsyncSession, pic: PicAssignment, meeting: Meeting, rules: AlertRules, *,
-                       now: datetime, urgent: bool) -> None:
+async def _plan_digest(
+    session: AsyncSession, pic: PicAssignment, meeting: Meeting, rules: AlertRules, *, now: datetime, urgent: bool
+) -> None:
     """Open the PIC's digest window for the meeting, or join the open one (bringing it forward if urgent)."""
     pending = await session.scalar(
-        select(OutboxMessage).where(
-            OutboxMessage.kind == MessageKind.PIC_ALERTS, OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.recipient_user_id == pic.telegram_user_id, OutboxMessage.subject_id == meeting.id)
-        .order_by(OutboxMessage.due_at).limit(1))
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.kind == MessageKind.PIC_ALERTS,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.recipient_user_id == pic.telegram_user_id,
+            OutboxMessage.subject_id == meeting.id,
+        )
+        .order_by(OutboxMessage.due_at)
+        .limit(1)
+    )
     if pending is not None:
         if urgent and pending.due_at > now:
             pending.due_at = now
             note_planned(session, now)
         return
     due = digest_due(rules, meeting, now, urgent=urgent)
-    await plan_for_staff(session, user_id=pic.telegram_user_id, chat_id=pic.chat_id, kind=MessageKind.PIC_ALERTS,
-                         slot=Slot(f"alerts-{now:%Y%m%dT%H%M%S.%f}", due), now=now, subject_id=meeting.id)
+    await plan_for_staff(
+        session,
+        user_id=pic.telegram_user_id,
+        chat_id=pic.chat_id,
+        kind=MessageKind.PIC_ALERTS,
+        slot=Slot(f"alerts-{now:%Y%m%dT%H%M%S.%f}", due),
+        now=now,
+        subject_id=meeting.id,
+    )
 
 
 async def plan_untaken_digests(session: AsyncSession, *, now: datetime) -> None:
@@ -174,19 +198,33 @@ async def plan_untaken_digests(session: AsyncSession, *, now: datetime) -> None:
     An alert recorded while the PIC's digest was being sent joined nothing; this picks it up.
     """
     pending = (
-        select(OutboxMessage.id).where(
-            OutboxMessage.kind == MessageKind.PIC_ALERTS, OutboxMessage.status == OutboxStatus.PENDING,
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.kind == MessageKind.PIC_ALERTS,
+            OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.recipient_user_id == AlertDelivery.telegram_user_id,
-            OutboxMessage.subject_id == AlertDelivery.meeting_id)
-        .exists())
+            OutboxMessage.subject_id == AlertDelivery.meeting_id,
+        )
+        .exists()
+    )
     rows = await session.execute(
         select(PicAssignment, Alert.kind.in_(URGENT_KINDS))
-        .join(AlertDelivery, and_(AlertDelivery.telegram_user_id == PicAssignment.telegram_user_id,
-                                  AlertDelivery.meeting_id == PicAssignment.meeting_id))
+        .join(
+            AlertDelivery,
+            and_(
+                AlertDelivery.telegram_user_id == PicAssignment.telegram_user_id,
+                AlertDelivery.meeting_id == PicAssignment.meeting_id,
+            ),
+        )
         .join(Alert, Alert.id == AlertDelivery.alert_id)
-        .where(PicAssignment.revoked_at.is_(None), AlertDelivery.outbox_message_id.is_(None),
-               Alert.created_at >= PicAssignment.granted_at, ~pending)
-        .order_by(Alert.kind.in_(URGENT_KINDS).desc()))
+        .where(
+            PicAssignment.revoked_at.is_(None),
+            AlertDelivery.outbox_message_id.is_(None),
+            Alert.created_at >= PicAssignment.granted_at,
+            ~pending,
+        )
+        .order_by(Alert.kind.in_(URGENT_KINDS).desc())
+    )
     seen: set[int] = set()
     for pic, urgent in rows:
         if pic.id in seen:
@@ -214,16 +252,25 @@ async def take_digest(session: AsyncSession, message: OutboxMessage) -> Digest |
     assignment = await session.scalar(
         select(PicAssignment).where(
             PicAssignment.telegram_user_id == message.recipient_user_id,
-            PicAssignment.meeting_id == message.subject_id, PicAssignment.revoked_at.is_(None)))
+            PicAssignment.meeting_id == message.subject_id,
+            PicAssignment.revoked_at.is_(None),
+        )
+    )
     if assignment is None:
         return None
-    rows = list(await session.execute(
-        select(AlertDelivery, Alert).join(Alert, Alert.id == AlertDelivery.alert_id)
-        .where(AlertDelivery.telegram_user_id == assignment.telegram_user_id,
-               AlertDelivery.meeting_id == assignment.meeting_id,
-               or_(AlertDelivery.outbox_message_id.is_(None), AlertDelivery.outbox_message_id == message.id),
-               Alert.created_at >= assignment.granted_at)
-        .order_by(Alert.id)))
+    rows = list(
+        await session.execute(
+            select(AlertDelivery, Alert)
+            .join(Alert, Alert.id == AlertDelivery.alert_id)
+            .where(
+                AlertDelivery.telegram_user_id == assignment.telegram_user_id,
+                AlertDelivery.meeting_id == assignment.meeting_id,
+                or_(AlertDelivery.outbox_message_id.is_(None), AlertDelivery.outbox_message_id == message.id),
+                Alert.created_at >= assignment.granted_at,
+            )
+            .order_by(Alert.id)
+        )
+    )
     if not rows:
         return None
     for delivery, _ in rows:
@@ -240,23 +287,32 @@ async def take_digest(session: AsyncSession, message: OutboxMessage) -> Digest |
 async def _armed(session: AsyncSession, meeting_id: int, role_id: int, kind: AlertKind, mark: int) -> tuple[bool, int]:
     """Whether a crossing alert may fire (never fired, or a seat was left empty below `mark` since), and its number."""
     history = await session.scalars(
-        select(Alert).where(Alert.meeting_id == meeting_id, Alert.role_id == role_id,
-                            Alert.kind.in_((AlertKind.THRESHOLD, AlertKind.FULL, AlertKind.SEAT_FREED)))
-        .order_by(Alert.id))
+        select(Alert)
+        .where(
+            Alert.meeting_id == meeting_id,
+            Alert.role_id == role_id,
+            Alert.kind.in_((AlertKind.THRESHOLD, AlertKind.FULL, AlertKind.SEAT_FREED)),
+        )
+        .order_by(Alert.id)
+    )
     armed, crossings = True, 0
     for alert in history:
         if alert.kind == kind or alert.kind == AlertKind.FULL:
             # Full covers the threshold too: a role that filled has passed it.
             armed = False
             crossings += alert.kind == kind
-        elif (alert.kind == AlertKind.SEAT_FREED and alert.details.get("fate") == SeatFate.VACANT
-              and alert.details.get("taken", 0) < mark):
+        elif (
+            alert.kind == AlertKind.SEAT_FREED
+            and alert.details.get("fate") == SeatFate.VACANT
+            and alert.details.get("taken", 0) < mark
+        ):
             armed = True
     return armed, crossings
 
 
-async def seat_taken(session: AsyncSession, registration: Registration, fill: RoleAvailability, *,
-                     now: datetime) -> None:
+async def seat_taken(
+    session: AsyncSession, registration: Registration, fill: RoleAvailability, *, now: datetime
+) -> None:
     """A seat of the role was taken: report the role reaching the threshold or becoming full, once per crossing."""
     meeting = registration.meeting
     seats, taken = fill.seats, fill.taken
@@ -267,48 +323,94 @@ async def seat_taken(session: AsyncSession, registration: Registration, fill: Ro
     if taken >= seats:
         armed, crossings = await _armed(session, meeting.id, registration.role_id, AlertKind.FULL, seats)
         if armed:
-            await record_alert(session, meeting, AlertKind.FULL, key=f"r{registration.role_id}:{crossings + 1}",
-                               now=now, role_id=registration.role_id, details=details)
+            await record_alert(
+                session,
+                meeting,
+                AlertKind.FULL,
+                key=f"r{registration.role_id}:{crossings + 1}",
+                now=now,
+                role_id=registration.role_id,
+                details=details,
+            )
         return
     mark = rules.threshold_seats(seats)
     if taken >= mark:
         armed, crossings = await _armed(session, meeting.id, registration.role_id, AlertKind.THRESHOLD, mark)
         if armed:
-            await record_alert(session, meeting, AlertKind.THRESHOLD, key=f"r{registration.role_id}:{crossings + 1}",
-                               now=now, role_id=registration.role_id, details=details)
+            await record_alert(
+                session,
+                meeting,
+                AlertKind.THRESHOLD,
+                key=f"r{registration.role_id}:{crossings + 1}",
+                now=now,
+                role_id=registration.role_id,
+                details=details,
+            )
 
 
-async def joined_waitlist(session: AsyncSession, registration: Registration, fill: RoleAvailability, *,
-                          now: datetime) -> None:
+async def joined_waitlist(
+    session: AsyncSession, registration: Registration, fill: RoleAvailability, *, now: datetime
+) -> None:
     """The role's waiting list grew by this registration."""
-    await record_alert(session, registration.meeting, AlertKind.WAITLIST_GREW, key=f"g{registration.id}", now=now,
-                       role_id=registration.role_id,
-                       details={"registration_id": registration.id, "waiting": fill.waitlisted})
+    await record_alert(
+        session,
+        registration.meeting,
+        AlertKind.WAITLIST_GREW,
+        key=f"g{registration.id}",
+        now=now,
+        role_id=registration.role_id,
+        details={"registration_id": registration.id, "waiting": fill.waitlisted},
+    )
 
 
-async def seat_freed(session: AsyncSession, freed: Registration, fill: RoleAvailability, *,
-                     promoted: Registration | None, offered: Registration | None, cause: FreedBy,
-                     now: datetime) -> None:
+async def seat_freed(
+    session: AsyncSession,
+    freed: Registration,
+    fill: RoleAvailability,
+    *,
+    promoted: Registration | None,
+    offered: Registration | None,
+    cause: FreedBy,
+    now: datetime,
+) -> None:
     """A seat was freed by `freed` for `cause`: say why and where it went (`promoted` got it, `offered` holds it)."""
     receiver = promoted or offered
     fate = SeatFate.PROMOTED if promoted else SeatFate.OFFERED if offered else SeatFate.VACANT
     await record_alert(
-        session, freed.meeting, AlertKind.SEAT_FREED, key=f"f{freed.id}:{now:%Y%m%dT%H%M%S.%f}", now=now,
+        session,
+        freed.meeting,
+        AlertKind.SEAT_FREED,
+        key=f"f{freed.id}:{now:%Y%m%dT%H%M%S.%f}",
+        now=now,
         role_id=freed.role_id,
-        details={"registration_id": freed.id, "cause": cause.value, "fate": fate.value,
-                 "to_registration_id": receiver.id if receiver else None,
-                 "taken": fill.taken, "seats": fill.seats, "waiting": fill.waitlisted})
+        details={
+            "registration_id": freed.id,
+            "cause": cause.value,
+            "fate": fate.value,
+            "to_registration_id": receiver.id if receiver else None,
+            "taken": fill.taken,
+            "seats": fill.seats,
+            "waiting": fill.waitlisted,
+        },
+    )
 
 
 async def participant_unreachable(session: AsyncSession, participant: Participant, *, now: datetime) -> None:
     """The person blocked the bot: tell the PICs of every meeting they hold a live registration for."""
     registrations = await session.scalars(
-        select(Registration).where(Registration.participant_id == participant.id,
-                                   Registration.status != RegistrationStatus.CANCELLED))
+        select(Registration).where(
+            Registration.participant_id == participant.id, Registration.status != RegistrationStatus.CANCELLED
+        )
+    )
     for registration in registrations:
-        await record_alert(session, registration.meeting, AlertKind.UNREACHABLE,
-                           key=f"u{registration.id}:{now:%Y%m%dT%H%M%S.%f}", now=now,
-                           details={"registration_id": registration.id, "status": registration.status.value})
+        await record_alert(
+            session,
+            registration.meeting,
+            AlertKind.UNREACHABLE,
+            key=f"u{registration.id}:{now:%Y%m%dT%H%M%S.%f}",
+            now=now,
+            details={"registration_id": registration.id, "status": registration.status.value},
+        )
 
 
 # ---------------------------------------------------------------- time-based alerts and the national digest
@@ -322,7 +424,8 @@ def role_summary(fills: list[RoleAvailability]) -> list[list[int]]:
 async def check_time_alerts(session: AsyncSession, *, now: datetime) -> None:
     """Record the alerts that time brings (lagging, unconfirmed a day before) and plan untaken digests."""
     meetings = await session.scalars(
-        select(Meeting).where(Meeting.listed.is_(True), Meeting.starts_at > now).order_by(Meeting.starts_at))
+        select(Meeting).where(Meeting.listed.is_(True), Meeting.starts_at > now).order_by(Meeting.starts_at)
+    )
     for meeting in meetings:
         assert meeting.starts_at is not None
         rules = await rules_of(session, meeting)
@@ -330,17 +433,26 @@ async def check_time_alerts(session: AsyncSession, *, now: datetime) -> None:
         if meeting.starts_at - now <= timedelta(days=rules.lagging_days):
             behind = lagging_roles(await availability(session, meeting.id), meeting.starts_at, now, rules)
             if behind:
-                await record_alert(session, meeting, AlertKind.LAGGING, key=key, now=now,
-                                   details={"roles": role_summary(behind)})  # type: ignore[arg-type]
+                await record_alert(
+                    session, meeting, AlertKind.LAGGING, key=key, now=now, details={"roles": role_summary(behind)}
+                )  # type: ignore[arg-type]
         _, nudge = (await plan_of(session, meeting)).attendance_slots(meeting.starts_at, meeting.zone)
         if now >= nudge.due_at:
-            unconfirmed = list(await session.scalars(
-                select(Registration.id).where(
-                    Registration.meeting_id == meeting.id, Registration.status == RegistrationStatus.SEATED,
-                    Registration.attendance.is_(None)).order_by(Registration.id)))
+            unconfirmed = list(
+                await session.scalars(
+                    select(Registration.id)
+                    .where(
+                        Registration.meeting_id == meeting.id,
+                        Registration.status == RegistrationStatus.SEATED,
+                        Registration.attendance.is_(None),
+                    )
+                    .order_by(Registration.id)
+                )
+            )
             if unconfirmed:
-                await record_alert(session, meeting, AlertKind.UNCONFIRMED, key=key, now=now,
-                                   details={"registration_ids": unconfirmed})
+                await record_alert(
+                    session, meeting, AlertKind.UNCONFIRMED, key=key, now=now, details={"registration_ids": unconfirmed}
+                )
     await plan_untaken_digests(session, now=now)
 
 
@@ -365,12 +477,20 @@ async def plan_national_digest(session: AsyncSession, *, now: datetime, admin_id
         moment = datetime.combine(day, rules.national_digest_at, NATIONAL_ZONE)
         if not moment - timedelta(days=1) <= now < moment + NATIONAL_GRACE:
             continue
-        slot = Slot(f"national-{day:%Y%m%d}", moment.astimezone(now.tzinfo),
-                    (moment + timedelta(days=1)).astimezone(now.tzinfo))
+        slot = Slot(
+            f"national-{day:%Y%m%d}", moment.astimezone(now.tzinfo), (moment + timedelta(days=1)).astimezone(now.tzinfo)
+        )
         for user_id in sorted(admin_ids):
             # Organizers talk to the bot in private chats, whose id is the user's.
-            await plan_for_staff(session, user_id=user_id, chat_id=user_id, kind=MessageKind.NATIONAL_DIGEST,
-                                 slot=slot, now=now, subject_id=None)
+            await plan_for_staff(
+                session,
+                user_id=user_id,
+                chat_id=user_id,
+                kind=MessageKind.NATIONAL_DIGEST,
+                slot=slot,
+                now=now,
+                subject_id=None,
+            )
 
 
 async def names_of(session: AsyncSession, registration_ids: set[int]) -> dict[int, str]:
@@ -378,8 +498,10 @@ async def names_of(session: AsyncSession, registration_ids: set[int]) -> dict[in
     if not registration_ids:
         return {}
     rows = await session.execute(
-        select(Registration.id, Participant.full_name).join(Participant, Participant.id == Registration.participant_id)
-        .where(Registration.id.in_(registration_ids)))
+        select(Registration.id, Participant.full_name)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.id.in_(registration_ids))
+    )
     return {registration_id: name for registration_id, name in rows}
 
 

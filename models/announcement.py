@@ -71,10 +71,16 @@ class AnnouncementError(ValueError):
 
 def _recipients(meeting_id: int) -> Select[tuple[Registration]]:
     # Everyone holding or waiting for a seat who can be reached on Telegram at all.
-    return (select(Registration).join(Participant, Participant.id == Registration.participant_id)
-            .where(Registration.meeting_id == meeting_id, Registration.status != RegistrationStatus.CANCELLED,
-                   Participant.chat_id.is_not(None))
-            .order_by(Registration.id))
+    return (
+        select(Registration)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(
+            Registration.meeting_id == meeting_id,
+            Registration.status != RegistrationStatus.CANCELLED,
+            Participant.chat_id.is_not(None),
+        )
+        .order_by(Registration.id)
+    )
 
 
 async def recipient_count(session: AsyncSession, meeting_id: int) -> int:
@@ -82,28 +88,35 @@ async def recipient_count(session: AsyncSession, meeting_id: int) -> int:
     return await session.scalar(select(func.count()).select_from(_recipients(meeting_id).subquery())) or 0
 
 
-async def draft_announcement(session: AsyncSession, *, meeting_id: int, author_user_id: int, author_chat_id: int,
-                             body: str, now: datetime) -> Announcement:
+async def draft_announcement(
+    session: AsyncSession, *, meeting_id: int, author_user_id: int, author_chat_id: int, body: str, now: datetime
+) -> Announcement:
     """Keep the author's text for the preview; nothing is sent until it is confirmed."""
     body = body.strip()
     if not body:
         raise AnnouncementError(AnnouncementProblem.EMPTY)
     if telegram_length(body) > MAX_BODY_LENGTH:
         raise AnnouncementError(AnnouncementProblem.TOO_LONG)
-    announcement = Announcement(meeting_id=meeting_id, author_user_id=author_user_id, author_chat_id=author_chat_id,
-                                body=body, created_at=now)
+    announcement = Announcement(
+        meeting_id=meeting_id, author_user_id=author_user_id, author_chat_id=author_chat_id, body=body, created_at=now
+    )
     session.add(announcement)
     await session.flush()
     return announcement
 
 
-async def confirm_announcement(session: AsyncSession, announcement_id: int, who: Authority, *,
-                               now: datetime) -> Announcement:
+async def confirm_announcement(
+    session: AsyncSession, announcement_id: int, who: Authority, *, now: datetime
+) -> Announcement:
     """Plan the announcement for every live registration of its meeting, once; returns it."""
     announcement = await session.scalar(
-        select(Announcement).where(Announcement.id == announcement_id).with_for_update())
-    if (announcement is None or announcement.author_user_id != who.telegram_user_id
-            or not who.may_manage(announcement.meeting_id)):
+        select(Announcement).where(Announcement.id == announcement_id).with_for_update()
+    )
+    if (
+        announcement is None
+        or announcement.author_user_id != who.telegram_user_id
+        or not who.may_manage(announcement.meeting_id)
+    ):
         raise AnnouncementError(AnnouncementProblem.NOT_YOURS)
     if announcement.confirmed_at is not None:
         raise AnnouncementError(AnnouncementProblem.ALREADY_SENT)
@@ -122,7 +135,8 @@ async def confirm_announcement(session: AsyncSession, announcement_id: int, who:
 async def discard_announcement(session: AsyncSession, announcement_id: int, who: Authority) -> None:
     """Forget a draft its author decided not to send."""
     announcement = await session.scalar(
-        select(Announcement).where(Announcement.id == announcement_id).with_for_update())
+        select(Announcement).where(Announcement.id == announcement_id).with_for_update()
+    )
     if announcement is None or announcement.author_user_id != who.telegram_user_id:
         raise AnnouncementError(AnnouncementProblem.NOT_YOURS)
     if announcement.confirmed_at is not None:
@@ -147,26 +161,41 @@ class Delivery:
 async def delivery_of(session: AsyncSession, announcement: Announcement) -> Delivery:
     """Count the announcement's messages by how they ended."""
     rows = await session.execute(
-        select(OutboxMessage.status, func.count()).where(
-            OutboxMessage.kind == MessageKind.ANNOUNCEMENT, OutboxMessage.subject_id == announcement.id)
-        .group_by(OutboxMessage.status))
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.kind == MessageKind.ANNOUNCEMENT, OutboxMessage.subject_id == announcement.id)
+        .group_by(OutboxMessage.status)
+    )
     counts = {status: n for status, n in rows}
-    return Delivery(recipients=announcement.recipients or 0, received=counts.get(OutboxStatus.SENT, 0),
-                    blocked=counts.get(OutboxStatus.UNREACHABLE, 0))
+    return Delivery(
+        recipients=announcement.recipients or 0,
+        received=counts.get(OutboxStatus.SENT, 0),
+        blocked=counts.get(OutboxStatus.UNREACHABLE, 0),
+    )
 
 
 async def report_finished(session: AsyncSession, *, now: datetime) -> int:
     """Plan the author's report of every confirmed announcement whose fan-out is over; returns how many."""
     in_flight = select(OutboxMessage.id).where(
-        OutboxMessage.kind == MessageKind.ANNOUNCEMENT, OutboxMessage.subject_id == Announcement.id,
-        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
-    finished = list(await session.scalars(
-        select(Announcement).where(Announcement.confirmed_at.is_not(None), Announcement.reported_at.is_(None),
-                                   ~in_flight.exists())
-        .with_for_update(skip_locked=True)))
+        OutboxMessage.kind == MessageKind.ANNOUNCEMENT,
+        OutboxMessage.subject_id == Announcement.id,
+        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+    )
+    finished = list(
+        await session.scalars(
+            select(Announcement)
+            .where(Announcement.confirmed_at.is_not(None), Announcement.reported_at.is_(None), ~in_flight.exists())
+            .with_for_update(skip_locked=True)
+        )
+    )
     for announcement in finished:
         announcement.reported_at = now
-        await plan_for_staff(session, user_id=announcement.author_user_id, chat_id=announcement.author_chat_id,
-                             kind=MessageKind.ANNOUNCEMENT_REPORT, slot=Slot("report", now), now=now,
-                             subject_id=announcement.id)
+        await plan_for_staff(
+            session,
+            user_id=announcement.author_user_id,
+            chat_id=announcement.author_chat_id,
+            kind=MessageKind.ANNOUNCEMENT_REPORT,
+            slot=Slot("report", now),
+            now=now,
+            subject_id=announcement.id,
+        )
     return len(finished)

@@ -57,8 +57,7 @@ def holds_seat_ahead(registration: Registration, now: datetime) -> bool:
     return registration.status == RegistrationStatus.SEATED and _meeting_ahead(registration, now)
 
 
-async def answer_attendance(session: AsyncSession, registration_id: int, *, will_attend: bool,
-                            now: datetime) -> Answer:
+async def answer_attendance(session: AsyncSession, registration_id: int, *, will_attend: bool, now: datetime) -> Answer:
     """Record a seated person's "Hadir" or "Tidak hadir"; the latter frees their seat."""
     found = await locked(session, registration_id)
     if found is None:
@@ -76,7 +75,7 @@ async def answer_attendance(session: AsyncSession, registration_id: int, *, will
 
 
 async def take_seat(session: AsyncSession, registration_id: int, *, now: datetime) -> Answer:
-    """"Ambil": take an offered seat while it is held, or a free seat after an offer lapsed."""
+    """ "Ambil": take an offered seat while it is held, or a free seat after an offer lapsed."""
     found = await locked(session, registration_id)
     if found is None:
         return Answer(Outcome.NOT_APPLICABLE, None)
@@ -110,7 +109,7 @@ async def _take(session: AsyncSession, registration: Registration, fill: RoleAva
 
 
 async def release_seat(session: AsyncSession, registration_id: int, *, now: datetime) -> Answer:
-    """"Lepas": decline an offered seat; it goes to the next person and this person leaves the list."""
+    """ "Lepas": decline an offered seat; it goes to the next person and this person leaves the list."""
     found = await locked(session, registration_id)
     if found is None:
         return Answer(Outcome.NOT_APPLICABLE, None)
@@ -133,10 +132,13 @@ async def _lapse(session: AsyncSession, registration: Registration, quota: RoleQ
 
 async def lapse_expired_offers(session: AsyncSession, *, now: datetime) -> list[FreedSeat]:
     """Pass on every seat whose hold ran out; returns what happened to each."""
-    expired = list(await session.scalars(
-        select(Registration.id).where(Registration.status == RegistrationStatus.OFFERED,
-                                      Registration.offered_until <= now)
-    ))
+    expired = list(
+        await session.scalars(
+            select(Registration.id).where(
+                Registration.status == RegistrationStatus.OFFERED, Registration.offered_until <= now
+            )
+        )
+    )
     outcomes = []
     for registration_id in expired:
         found = await locked(session, registration_id)
@@ -152,8 +154,10 @@ async def lapse_expired_offers(session: AsyncSession, *, now: datetime) -> list[
 async def next_hold_expiry(session: AsyncSession) -> datetime | None:
     """When the next seat hold runs out."""
     return await session.scalar(
-        select(Registration.offered_until).where(Registration.status == RegistrationStatus.OFFERED)
-        .order_by(Registration.offered_until).limit(1)
+        select(Registration.offered_until)
+        .where(Registration.status == RegistrationStatus.OFFERED)
+        .order_by(Registration.offered_until)
+        .limit(1)
     )
 
 
@@ -179,7 +183,11 @@ def reason_not_to_send(message: OutboxMessage, registration: Registration, now: 
         if kind != MessageKind.REMINDER and registration.attendance is not None:
             return OutboxStatus.OBSOLETE
     elif kind == MessageKind.SEAT_OFFER:
-        if status != RegistrationStatus.OFFERED or registration.offered_until is None or registration.offered_until <= now:
+        if (
+            status != RegistrationStatus.OFFERED
+            or registration.offered_until is None
+            or registration.offered_until <= now
+        ):
             return OutboxStatus.OBSOLETE
     elif kind == MessageKind.PROMOTED:
         if status != RegistrationStatus.SEATED:

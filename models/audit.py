@@ -33,12 +33,27 @@ class AuditEntry(Base):
     details: Mapped[dict | None] = mapped_column(JSON)
 
 
-async def record_audit(session: AsyncSession, *, actor_user_id: int, action: str, now: datetime,
-                       meeting_id: int | None = None, registration_id: int | None = None,
-                       reason: str | None = None, details: dict | None = None) -> AuditEntry:
+async def record_audit(
+    session: AsyncSession,
+    *,
+    actor_user_id: int,
+    action: str,
+    now: datetime,
+    meeting_id: int | None = None,
+    registration_id: int | None = None,
+    reason: str | None = None,
+    details: dict | None = None,
+) -> AuditEntry:
     """Append an entry to the audit log."""
-    entry = AuditEntry(at=now, actor_user_id=actor_user_id, meeting_id=meeting_id, registration_id=registration_id,
-                       action=action, reason=reason, details=details)
+    entry = AuditEntry(
+        at=now,
+        actor_user_id=actor_user_id,
+        meeting_id=meeting_id,
+        registration_id=registration_id,
+        action=action,
+        reason=reason,
+        details=details,
+    )
     session.add(entry)
     await session.flush()
     return entry

@@ -53,9 +53,7 @@ class Conversation(Base):
         self.subject_id = None
 
 
-async def load_conversation(
-    session: AsyncSession, telegram_user_id: int, *, now: datetime
-) -> Conversation:
+async def load_conversation(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> Conversation:
     """The user's conversation, created on first contact."""
     conversation = await session.get(Conversation, telegram_user_id)
     if conversation is None:
@@ -84,6 +82,8 @@ async def languages_of(session: AsyncSession, telegram_user_ids: list[int]) -> d
     if not telegram_user_ids:
         return {}
     rows = await session.execute(
-        select(Conversation.telegram_user_id, Conversation.language)
-        .where(Conversation.telegram_user_id.in_(set(telegram_user_ids))))
+        select(Conversation.telegram_user_id, Conversation.language).where(
+            Conversation.telegram_user_id.in_(set(telegram_user_ids))
+        )
+    )
     return {user_id: language for user_id, language in rows}

@@ -108,32 +108,75 @@ class OutboxMessage(Base):
     registration = relationship("Registration", lazy="raise")
 
 
-async def plan(session: AsyncSession, registration_id: int, kind: MessageKind, slot: Slot, *, now: datetime,
-               key_suffix: str = "", subject_id: int | None = None) -> OutboxMessage | None:
+async def plan(
+    session: AsyncSession,
+    registration_id: int,
+    kind: MessageKind,
+    slot: Slot,
+    *,
+    now: datetime,
+    key_suffix: str = "",
+    subject_id: int | None = None,
+) -> OutboxMessage | None:
     """Add the message unless the same one is planned or was sent; returns it if added (or revived)."""
     key = f"{registration_id}:{kind.value}:{slot.name}:{key_suffix}"
-    return await _add(session, OutboxMessage(
-        dedupe_key=key, kind=kind, slot=slot.name, registration_id=registration_id, subject_id=subject_id,
-        due_at=slot.due_at, expires_at=slot.expires_at, status=OutboxStatus.PENDING, attempts=0, created_at=now))
+    return await _add(
+        session,
+        OutboxMessage(
+            dedupe_key=key,
+            kind=kind,
+            slot=slot.name,
+            registration_id=registration_id,
+            subject_id=subject_id,
+            due_at=slot.due_at,
+            expires_at=slot.expires_at,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            created_at=now,
+        ),
+    )
 
 
-async def plan_for_staff(session: AsyncSession, *, user_id: int, chat_id: int, kind: MessageKind, slot: Slot,
-                         now: datetime, subject_id: int | None, key_suffix: str = "") -> OutboxMessage | None:
+async def plan_for_staff(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    chat_id: int,
+    kind: MessageKind,
+    slot: Slot,
+    now: datetime,
+    subject_id: int | None,
+    key_suffix: str = "",
+) -> OutboxMessage | None:
     """Add a message to a PIC or organizer unless the same one is planned or was sent."""
     if kind not in STAFF_KINDS:
         raise ValueError(f"{kind} is not addressed to staff")
     key = f"u{user_id}:{kind.value}:{subject_id}:{slot.name}:{key_suffix}"
-    return await _add(session, OutboxMessage(
-        dedupe_key=key, kind=kind, slot=slot.name, recipient_user_id=user_id, recipient_chat_id=chat_id,
-        subject_id=subject_id, due_at=slot.due_at, expires_at=slot.expires_at, status=OutboxStatus.PENDING,
-        attempts=0, created_at=now))
+    return await _add(
+        session,
+        OutboxMessage(
+            dedupe_key=key,
+            kind=kind,
+            slot=slot.name,
+            recipient_user_id=user_id,
+            recipient_chat_id=chat_id,
+            subject_id=subject_id,
+            due_at=slot.due_at,
+            expires_at=slot.expires_at,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            created_at=now,
+        ),
+    )
 
 
 async def _add(session: AsyncSession, row: OutboxMessage) -> OutboxMessage | None:
     # Fresh from the database: `withdraw` marks rows obsolete in bulk, behind the identity map's back.
     existing = await session.scalar(
-        select(OutboxMessage).where(OutboxMessage.dedupe_key == row.dedupe_key)
-        .execution_options(populate_existing=True))
+        select(OutboxMessage)
+        .where(OutboxMessage.dedupe_key == row.dedupe_key)
+        .execution_options(populate_existing=True)
+    )
     if existing is None:
         session.add(row)
         note_planned(session, row.due_at)
@@ -165,7 +208,9 @@ async def withdraw(session: AsyncSession, registration_id: int, kinds: set[Messa
     )
     if kinds:
         query = query.where(OutboxMessage.kind.in_(kinds))
-    result = await session.execute(query.values(status=OutboxStatus.OBSOLETE).execution_options(synchronize_session=False))
+    result = await session.execute(
+        query.values(status=OutboxStatus.OBSOLETE).execution_options(synchronize_session=False)
+    )
     return result.rowcount or 0
 
 
@@ -194,13 +239,15 @@ async def claim_due(session: AsyncSession, *, now: datetime, lease: timedelta, l
     On PostgreSQL rows another process is claiming are skipped, not waited for; on SQLite the
     transaction holds the database's write lock, which serialises claims the same way.
     """
-    ids = list(await session.scalars(
-        select(OutboxMessage.id)
-        .where(_claimable(now))
-        .order_by(OutboxMessage.due_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ))
+    ids = list(
+        await session.scalars(
+            select(OutboxMessage.id)
+            .where(_claimable(now))
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
     if not ids:
         return []
     await session.execute(
@@ -210,7 +257,9 @@ async def claim_due(session: AsyncSession, *, now: datetime, lease: timedelta, l
         .execution_options(synchronize_session=False)
     )
     rows = await session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.due_at, OutboxMessage.id)
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
         .options(selectinload(OutboxMessage.registration))
         .execution_options(populate_existing=True)
     )
@@ -227,8 +276,15 @@ def retry_at(attempts: int, now: datetime) -> datetime | None:
     return now + timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 30 * 60))
 
 
-async def record_outcome(session: AsyncSession, message_id: int, status: OutboxStatus, *, now: datetime,
-                         error: str | None = None, retry_at: datetime | None = None) -> None:
+async def record_outcome(
+    session: AsyncSession,
+    message_id: int,
+    status: OutboxStatus,
+    *,
+    now: datetime,
+    error: str | None = None,
+    retry_at: datetime | None = None,
+) -> None:
     """Record what sending did: sent, given up, or back to pending to be tried again at `retry_at`."""
     values: dict[str, object] = {"status": status, "lease_until": None}
     if status == OutboxStatus.SENT:
@@ -238,7 +294,9 @@ async def record_outcome(session: AsyncSession, message_id: int, status: OutboxS
     if retry_at is not None:
         values["due_at"] = retry_at
     await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
 
@@ -246,8 +304,10 @@ async def record_outcome(session: AsyncSession, message_id: int, status: OutboxS
 async def next_due_at(session: AsyncSession) -> datetime | None:
     """When the next message falls due (or a lease runs out); None if nothing is waiting."""
     pending = await session.scalar(
-        select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == OutboxStatus.PENDING))
+        select(func.min(OutboxMessage.due_at)).where(OutboxMessage.status == OutboxStatus.PENDING)
+    )
     leased = await session.scalar(
-        select(func.min(OutboxMessage.lease_until)).where(OutboxMessage.status == OutboxStatus.SENDING))
+        select(func.min(OutboxMessage.lease_until)).where(OutboxMessage.status == OutboxStatus.SENDING)
+    )
     moments = [m for m in (pending, leased) if m is not None]
     return min(moments) if moments else None

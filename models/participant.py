@@ -57,9 +57,7 @@ class ConsentRecord(Base):
     recorded_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
-async def record_consent(
-    session: AsyncSession, telegram_user_id: int, *, given: bool, now: datetime
-) -> ConsentRecord:
+async def record_consent(session: AsyncSession, telegram_user_id: int, *, given: bool, now: datetime) -> ConsentRecord:
     """Append a consent decision under the current text version."""
     record = ConsentRecord(
         telegram_user_id=telegram_user_id,
@@ -72,11 +70,17 @@ async def record_consent(
     return record
 
 
-async def record_offline_consent(session: AsyncSession, participant: Participant, *, recorded_by: int,
-                                 now: datetime) -> ConsentRecord:
+async def record_offline_consent(
+    session: AsyncSession, participant: Participant, *, recorded_by: int, now: datetime
+) -> ConsentRecord:
     """Append the consent a PIC confirms the person gave offline, under the current text version."""
-    record = ConsentRecord(participant_id=participant.id, recorded_by=recorded_by,
-                           text_version=CONSENT_TEXT_VERSION, given=True, decided_at=now)
+    record = ConsentRecord(
+        participant_id=participant.id,
+        recorded_by=recorded_by,
+        text_version=CONSENT_TEXT_VERSION,
+        given=True,
+        decided_at=now,
+    )
     session.add(record)
     await session.flush()
     return record
@@ -98,9 +102,7 @@ async def has_current_consent(session: AsyncSession, telegram_user_id: int) -> b
 
 async def get_participant(session: AsyncSession, telegram_user_id: int) -> Participant | None:
     """The participant behind a Telegram user, if they ever registered."""
-    return await session.scalar(
-        select(Participant).where(Participant.telegram_user_id == telegram_user_id)
-    )
+    return await session.scalar(select(Participant).where(Participant.telegram_user_id == telegram_user_id))
 
 
 async def upsert_participant(
@@ -127,4 +129,3 @@ async def upsert_participant(
     participant.updated_at = now
     await session.flush()
     return participant
-

@@ -67,10 +67,11 @@ async def purge_expired(session: AsyncSession, *, now: datetime, retention_days:
         .where(or_(meeting_end.is_(None), meeting_end >= cutoff))
     )
     has_registrations = select(Registration.participant_id)
-    expired = list(await session.scalars(
-        select(Participant.id).where(Participant.id.in_(has_registrations),
-                                     Participant.id.not_in(still_needed))
-    ))
+    expired = list(
+        await session.scalars(
+            select(Participant.id).where(Participant.id.in_(has_registrations), Participant.id.not_in(still_needed))
+        )
+    )
     if expired:
         # A PIC named after their registration loses the name with it; one named by an invite keeps
         # the Telegram name they gave when opening it.
@@ -78,10 +79,13 @@ async def purge_expired(session: AsyncSession, *, now: datetime, retention_days:
         await forget_pic_names(session, user_ids, via="registration")
         await session.execute(delete(Registration).where(Registration.participant_id.in_(expired)))
         await session.execute(delete(Participant).where(Participant.id.in_(expired)))
-    stale = list(await session.scalars(
-        select(Conversation).where(Conversation.step.is_not(None),
-                                   Conversation.updated_at < now - timedelta(days=ABANDONED_DRAFT_DAYS))
-    ))
+    stale = list(
+        await session.scalars(
+            select(Conversation).where(
+                Conversation.step.is_not(None), Conversation.updated_at < now - timedelta(days=ABANDONED_DRAFT_DAYS)
+            )
+        )
+    )
     for conversation in stale:
         conversation.clear_draft()
     await session.flush()

@@ -30,9 +30,7 @@ class Program(Base):
     roles: Mapped[list[Role]] = relationship(
         back_populates="program", order_by="Role.position", cascade="all, delete-orphan", lazy="raise"
     )
-    meetings: Mapped[list[Meeting]] = relationship(
-        back_populates="program", cascade="all, delete-orphan", lazy="raise"
-    )
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="program", cascade="all, delete-orphan", lazy="raise")
 
 
 class Role(Base):
@@ -75,9 +73,7 @@ class Meeting(Base):
     listed: Mapped[bool] = mapped_column(default=True)
 
     program: Mapped[Program] = relationship(back_populates="meetings", lazy="raise")
-    quotas: Mapped[list[RoleQuota]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan", lazy="raise"
-    )
+    quotas: Mapped[list[RoleQuota]] = relationship(back_populates="meeting", cascade="all, delete-orphan", lazy="raise")
 
     @property
     def province(self) -> Province:
@@ -139,9 +135,9 @@ class RoleQuota(Base):
 async def open_meetings(session: AsyncSession, now: datetime) -> list[Meeting]:
     """Meetings a newcomer may register for: dated ones soonest first, then those to be announced."""
     meetings = await session.scalars(
-        select(Meeting).where(Meeting.listed.is_(True)).order_by(
-            Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.province_code
-        )
+        select(Meeting)
+        .where(Meeting.listed.is_(True))
+        .order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.province_code)
     )
     open_ = [m for m in meetings if m.is_open_for_registration(now)]
     # Undated meetings read best in province order; their codes sort like Kemendagri's list.

@@ -124,8 +124,16 @@ class _Reader:
         for key in data.keys() - allowed:
             self.fail(data[key], f"{where}.{key}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
 
-    def text(self, data: dict[str, yaml.Node], key: str, where: str, *, required: bool = True,
-             pattern: re.Pattern[str] | None = None, max_length: int = 200) -> str | None:
+    def text(
+        self,
+        data: dict[str, yaml.Node],
+        key: str,
+        where: str,
+        *,
+        required: bool = True,
+        pattern: re.Pattern[str] | None = None,
+        max_length: int = 200,
+    ) -> str | None:
         node = data.get(key)
         if node is None:
             if required:
@@ -147,8 +155,9 @@ class _Reader:
             return None
         return value
 
-    def integer(self, data: dict[str, yaml.Node], key: str, where: str, *, required: bool,
-                minimum: int, maximum: int) -> int | None:
+    def integer(
+        self, data: dict[str, yaml.Node], key: str, where: str, *, required: bool, minimum: int, maximum: int
+    ) -> int | None:
         raw = self.text(data, key, where, required=required)
         if raw is None:
             return None
@@ -189,7 +198,9 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise ProgramFileError(path, [Problem(line, "(file)", f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+        raise ProgramFileError(
+            path, [Problem(line, "(file)", f"not valid YAML: {getattr(exc, 'problem', exc)}")]
+        ) from None
     if root is None:
         raise ProgramFileError(path, [Problem(1, "(file)", "the file is empty")])
     top = reader.mapping(root, "(file)")
@@ -237,8 +248,19 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
     role_codes = {r.code for r in roles}
     meetings: list[MeetingSpec] = []
     meeting_codes: set[str] = set()
-    allowed = {"code", "province", "city", "venue", "wave", "date", "start_time", "end_time",
-               "registration_opens", "registration_closes", "seats"}
+    allowed = {
+        "code",
+        "province",
+        "city",
+        "venue",
+        "wave",
+        "date",
+        "start_time",
+        "end_time",
+        "registration_opens",
+        "registration_closes",
+        "seats",
+    }
     for index, node in enumerate(reader.sequence(top.get("meetings", yaml.SequenceNode("", [])), "meetings")):
         where = f"meetings[{index}]"
         data = reader.mapping(node, where)
@@ -251,15 +273,23 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
         province_code = reader.text(data, "province", where)
         province = PROVINCES.get(province_code or "")
         if province_code and province is None:
-            reader.fail(data["province"], f"{where}.province", f"unknown province code {province_code!r} (Kemendagri codes 11-96)")
+            reader.fail(
+                data["province"],
+                f"{where}.province",
+                f"unknown province code {province_code!r} (Kemendagri codes 11-96)",
+            )
         city = reader.text(data, "city", where, max_length=120)
         venue = reader.text(data, "venue", where, required=False)
         wave = reader.integer(data, "wave", where, required=False, minimum=1, maximum=99)
         day = reader.parsed(data, "date", where, date.fromisoformat, "a date like 2023-07-26 or 'menyusul'")
         start = reader.parsed(data, "start_time", where, _parse_time, "a time like 09:00") or default_start or time(9)
         end = reader.parsed(data, "end_time", where, _parse_time, "a time like 16:00") or default_end or time(16)
-        opens = reader.parsed(data, "registration_opens", where, _parse_local_datetime, "a local date and time like 2023-07-01 08:00")
-        closes = reader.parsed(data, "registration_closes", where, _parse_local_datetime, "a local date and time like 2023-07-24 17:00")
+        opens = reader.parsed(
+            data, "registration_opens", where, _parse_local_datetime, "a local date and time like 2023-07-01 08:00"
+        )
+        closes = reader.parsed(
+            data, "registration_closes", where, _parse_local_datetime, "a local date and time like 2023-07-24 17:00"
+        )
         seats: dict[str, int] = {}
         if "seats" in data:
             overrides = reader.mapping(data["seats"], f"{where}.seats") or {}
@@ -276,23 +306,26 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
             continue
         meeting_codes.add(meeting_code)
         zone = province.zone
-        meetings.append(MeetingSpec(
-            code=meeting_code,
-            province_code=province.code,
-            city=city,
-            venue=venue,
-            wave=wave,
-            starts_at=datetime.combine(day, start, zone) if day else None,
-            ends_at=datetime.combine(day, end, zone) if day else None,
-            registration_opens_at=opens.replace(tzinfo=zone) if opens else None,
-            registration_closes_at=closes.replace(tzinfo=zone) if closes else None,
-            seats=seats,
-        ))
+        meetings.append(
+            MeetingSpec(
+                code=meeting_code,
+                province_code=province.code,
+                city=city,
+                venue=venue,
+                wave=wave,
+                starts_at=datetime.combine(day, start, zone) if day else None,
+                ends_at=datetime.combine(day, end, zone) if day else None,
+                registration_opens_at=opens.replace(tzinfo=zone) if opens else None,
+                registration_closes_at=closes.replace(tzinfo=zone) if closes else None,
+                seats=seats,
+            )
+        )
     if reader.problems:
         raise ProgramFileError(path, sorted(reader.problems, key=lambda p: p.line))
     assert code is not None and name is not None
-    return ProgramSpec(code=code, name=name, roles=roles, meetings=meetings, reminder_plan=reminder_plan,
-                       alert_rules=alert_rules)
+    return ProgramSpec(
+        code=code, name=name, roles=roles, meetings=meetings, reminder_plan=reminder_plan, alert_rules=alert_rules
+    )
 
 
 def _reminder_plan(reader: _Reader, node: yaml.Node) -> ReminderPlan:
@@ -301,8 +334,9 @@ def _reminder_plan(reader: _Reader, node: yaml.Node) -> ReminderPlan:
     data = reader.mapping(node, "reminders")
     if data is None:
         return defaults
-    reader.unknown_keys(data, {"before", "waking_hours", "attendance_question", "attendance_nudge", "seat_hold"},
-                        "reminders")
+    reader.unknown_keys(
+        data, {"before", "waking_hours", "attendance_question", "attendance_nudge", "seat_hold"}, "reminders"
+    )
     offsets = defaults.reminders
     if "before" in data:
         parsed = []
@@ -310,12 +344,17 @@ def _reminder_plan(reader: _Reader, node: yaml.Node) -> ReminderPlan:
             try:
                 parsed.append(parse_duration(getattr(item, "value", "")))
             except ValueError:
-                reader.fail(item, "reminders.before", f"expected a duration like 7d, 1d or 2h, got {getattr(item, 'value', '')!r}")
+                reader.fail(
+                    item,
+                    "reminders.before",
+                    f"expected a duration like 7d, 1d or 2h, got {getattr(item, 'value', '')!r}",
+                )
         offsets = tuple(sorted(set(parsed), reverse=True))
     durations = {}
     for key in ("attendance_question", "attendance_nudge", "seat_hold"):
-        durations[key] = reader.parsed(data, key, "reminders", parse_duration, "a duration like 3d, 24h or 30m") \
-            or getattr(defaults, key)
+        durations[key] = reader.parsed(
+            data, key, "reminders", parse_duration, "a duration like 3d, 24h or 30m"
+        ) or getattr(defaults, key)
     waking_from, waking_until = defaults.waking_from, defaults.waking_until
     hours = reader.text(data, "waking_hours", "reminders", required=False)
     if hours is not None:
@@ -325,10 +364,15 @@ def _reminder_plan(reader: _Reader, node: yaml.Node) -> ReminderPlan:
                 raise ValueError(hours)
             waking_from, waking_until = start, end
         except ValueError:
-            reader.fail(data["waking_hours"], "reminders.waking_hours", f"expected local hours like 07:00-20:00, got {hours!r}")
+            reader.fail(
+                data["waking_hours"], "reminders.waking_hours", f"expected local hours like 07:00-20:00, got {hours!r}"
+            )
     if durations["attendance_nudge"] >= durations["attendance_question"]:
-        reader.fail(data.get("attendance_nudge", node), "reminders.attendance_nudge",
-                    "must come after (be shorter than) attendance_question")
+        reader.fail(
+            data.get("attendance_nudge", node),
+            "reminders.attendance_nudge",
+            "must come after (be shorter than) attendance_question",
+        )
     return ReminderPlan(reminders=offsets, waking_from=waking_from, waking_until=waking_until, **durations)
 
 
@@ -354,8 +398,9 @@ def _alert_rules(reader: _Reader, node: yaml.Node) -> AlertRules:
     data = reader.mapping(node, "alerts")
     if data is None:
         return defaults
-    reader.unknown_keys(data, {"threshold", "digest_window", "quiet_hours", "lagging_days", "lagging_fill",
-                               "national_digest"}, "alerts")
+    reader.unknown_keys(
+        data, {"threshold", "digest_window", "quiet_hours", "lagging_days", "lagging_fill", "national_digest"}, "alerts"
+    )
     share = "a share like 80% or 0.8"
     threshold = reader.parsed(data, "threshold", "alerts", _parse_share, share)
     lagging_fill = reader.parsed(data, "lagging_fill", "alerts", _parse_share, share)
@@ -414,7 +459,9 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
         if code not in {r.code for r in spec.roles}:
             used = await session.scalar(select(func.count()).where(Registration.role_id == role.id))
             if used:
-                raise ProgramFileError("(program)", [Problem(1, f"roles.{code}", f"has {used} registrations and cannot be removed")])
+                raise ProgramFileError(
+                    "(program)", [Problem(1, f"roles.{code}", f"has {used} registrations and cannot be removed")]
+                )
             await session.delete(role)
     roles: dict[str, Role] = {}
     for position, role_spec in enumerate(spec.roles):
@@ -424,29 +471,39 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
         roles[role_spec.code] = role
     await session.flush()
 
-    existing_meetings = {m.code: m for m in await session.scalars(select(Meeting).where(Meeting.program_id == program.id))}
+    existing_meetings = {
+        m.code: m for m in await session.scalars(select(Meeting).where(Meeting.program_id == program.id))
+    }
     for meeting_spec in spec.meetings:
         meeting = existing_meetings.get(meeting_spec.code)
         if meeting is None:
             clashing = await session.scalar(select(Meeting).where(Meeting.code == meeting_spec.code))
             if clashing is not None:
-                raise ProgramFileError("(program)", [Problem(1, f"meetings.{meeting_spec.code}", "code is used by another program")])
+                raise ProgramFileError(
+                    "(program)", [Problem(1, f"meetings.{meeting_spec.code}", "code is used by another program")]
+                )
             meeting = Meeting(program_id=program.id, code=meeting_spec.code)
             session.add(meeting)
             report.created.append(meeting.code)
         values = {
-            "province_code": meeting_spec.province_code, "city": meeting_spec.city,
-            "venue": meeting_spec.venue, "wave": meeting_spec.wave,
-            "starts_at": meeting_spec.starts_at, "ends_at": meeting_spec.ends_at,
+            "province_code": meeting_spec.province_code,
+            "city": meeting_spec.city,
+            "venue": meeting_spec.venue,
+            "wave": meeting_spec.wave,
+            "starts_at": meeting_spec.starts_at,
+            "ends_at": meeting_spec.ends_at,
             "registration_opens_at": meeting_spec.registration_opens_at,
-            "registration_closes_at": meeting_spec.registration_closes_at, "listed": True,
+            "registration_closes_at": meeting_spec.registration_closes_at,
+            "listed": True,
         }
         changed = any(getattr(meeting, k, None) != v for k, v in values.items())
         previous_start, previous_venue = meeting.starts_at, meeting.venue
         for key, value in values.items():
             setattr(meeting, key, value)
         await session.flush()
-        quotas = {q.role_id: q for q in await session.scalars(select(RoleQuota).where(RoleQuota.meeting_id == meeting.id))}
+        quotas = {
+            q.role_id: q for q in await session.scalars(select(RoleQuota).where(RoleQuota.meeting_id == meeting.id))
+        }
         for code, role in roles.items():
             seats = meeting_spec.seats.get(code, role.seats)
             quota = quotas.get(role.id)
@@ -467,7 +524,9 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
         if meeting.code not in report.created:
             (report.updated if changed else report.unchanged).append(meeting.code)
             if meeting.starts_at != previous_start or meeting.venue != previous_venue:
-                report.people_notified += await meeting_changed(session, meeting, previous_start=previous_start, now=now)
+                report.people_notified += await meeting_changed(
+                    session, meeting, previous_start=previous_start, now=now
+                )
     listed_codes = {m.code for m in spec.meetings}
     for code, meeting in existing_meetings.items():
         if code not in listed_codes and meeting.listed:

@@ -53,8 +53,7 @@ class Registration(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"))
     status: Mapped[RegistrationStatus] = mapped_column(
-        Enum(RegistrationStatus, native_enum=False, length=16,
-             values_callable=lambda e: [m.value for m in e])
+        Enum(RegistrationStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
     )
     # Orders the waiting list: the moment the person asked for the role.
     queued_at: Mapped[datetime]
@@ -119,9 +118,7 @@ class RoleAvailability:
 TAKES_A_SEAT = (RegistrationStatus.SEATED, RegistrationStatus.OFFERED)
 
 
-async def live_registration(
-    session: AsyncSession, participant_id: int, meeting_id: int
-) -> Registration | None:
+async def live_registration(session: AsyncSession, participant_id: int, meeting_id: int) -> Registration | None:
     """The person's seat or waiting-list place at the meeting, if any."""
     return await session.scalar(
         select(Registration).where(
@@ -138,7 +135,9 @@ async def waitlist_position(session: AsyncSession, registration: Registration) -
     never_lapsed = Registration.offer_lapsed_at.is_(None)
     # Ahead in WAITLIST_ORDER: of the same kind (lapsed or not) and earlier, or never offered a seat
     # when this person's offer lapsed.
-    ahead_of_me = or_(never_lapsed, earlier) if registration.offer_lapsed_at is not None else and_(never_lapsed, earlier)
+    ahead_of_me = (
+        or_(never_lapsed, earlier) if registration.offer_lapsed_at is not None else and_(never_lapsed, earlier)
+    )
     ahead = await session.scalar(
         select(func.count()).where(
             Registration.meeting_id == registration.meeting_id,
@@ -162,7 +161,8 @@ async def availabilities(session: AsyncSession, meeting_ids: Iterable[int]) -> d
             Registration.meeting_id,
             Registration.role_id,
             func.count().filter(status == RegistrationStatus.SEATED).label("seated"),
-            func.count().filter(status == RegistrationStatus.SEATED, Registration.attendance.is_(True))
+            func.count()
+            .filter(status == RegistrationStatus.SEATED, Registration.attendance.is_(True))
             .label("confirmed"),
             func.count().filter(status == RegistrationStatus.WAITLISTED).label("waitlisted"),
             func.count().filter(status == RegistrationStatus.OFFERED).label("held"),
@@ -172,8 +172,15 @@ async def availabilities(session: AsyncSession, meeting_ids: Iterable[int]) -> d
         .subquery()
     )
     rows = await session.execute(
-        select(RoleQuota.meeting_id, Role, RoleQuota.seats, counts.c.seated, counts.c.confirmed,
-               counts.c.waitlisted, counts.c.held)
+        select(
+            RoleQuota.meeting_id,
+            Role,
+            RoleQuota.seats,
+            counts.c.seated,
+            counts.c.confirmed,
+            counts.c.waitlisted,
+            counts.c.held,
+        )
         .join(Role, Role.id == RoleQuota.role_id)
         .outerjoin(counts, and_(counts.c.meeting_id == RoleQuota.meeting_id, counts.c.role_id == RoleQuota.role_id))
         .where(RoleQuota.meeting_id.in_(ids))
@@ -181,9 +188,16 @@ async def availabilities(session: AsyncSession, meeting_ids: Iterable[int]) -> d
     )
     result: dict[int, list[RoleAvailability]] = {meeting_id: [] for meeting_id in ids}
     for meeting_id, role, seats, seated, confirmed, waitlisted, held in rows:
-        result[meeting_id].append(RoleAvailability(role=role, seats=seats, seated=seated or 0,
-                                                   waitlisted=waitlisted or 0, held=held or 0,
-                                                   confirmed=confirmed or 0))
+        result[meeting_id].append(
+            RoleAvailability(
+                role=role,
+                seats=seats,
+                seated=seated or 0,
+                waitlisted=waitlisted or 0,
+                held=held or 0,
+                confirmed=confirmed or 0,
+            )
+        )
     return result
 
 
@@ -201,8 +215,7 @@ def _live_of_user(telegram_user_id: int) -> Select[tuple[Registration]]:
     return (
         select(Registration)
         .join(Participant, Participant.id == Registration.participant_id)
-        .where(Participant.telegram_user_id == telegram_user_id,
-               Registration.status != RegistrationStatus.CANCELLED)
+        .where(Participant.telegram_user_id == telegram_user_id, Registration.status != RegistrationStatus.CANCELLED)
     )
 
 
@@ -221,7 +234,9 @@ async def registration_at(session: AsyncSession, telegram_user_id: int, meeting_
     return await session.scalar(_live_of_user(telegram_user_id).where(Registration.meeting_id == meeting_id))
 
 
-async def registration_of_user(session: AsyncSession, registration_id: int, telegram_user_id: int) -> Registration | None:
+async def registration_of_user(
+    session: AsyncSession, registration_id: int, telegram_user_id: int
+) -> Registration | None:
     """The registration if it belongs to the person; never someone else's (a forged button)."""
     registration = await session.get(Registration, registration_id)
     if registration is None or registration.participant.telegram_user_id != telegram_user_id:

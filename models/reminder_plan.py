@@ -132,8 +132,10 @@ class ReminderPlan:
         """The attendance question and the second asking of those who have not answered."""
         question = self.waking_moment(starts_at - self.attendance_question, starts_at, zone)
         nudge = self.waking_moment(starts_at - self.attendance_nudge, starts_at, zone)
-        return (Slot("attendance", question, nudge if nudge > question else starts_at),
-                Slot("attendance-nudge", nudge, starts_at))
+        return (
+            Slot("attendance", question, nudge if nudge > question else starts_at),
+            Slot("attendance-nudge", nudge, starts_at),
+        )
 
     def offers_seats(self, now: datetime, starts_at: datetime | None) -> bool:
         """Whether a seat freed at `now` is offered with a hold rather than given outright.

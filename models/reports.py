@@ -88,8 +88,10 @@ _STATUS_ORDER = {RegistrationStatus.SEATED: 0, RegistrationStatus.OFFERED: 1, Re
 async def _recaps(session: AsyncSession, meetings: list[Meeting], now: datetime) -> list[MeetingRecap]:
     roles = await availabilities(session, [m.id for m in meetings])
     rules = await rules_by_program(session, {m.program_id for m in meetings})
-    return [MeetingRecap(m, roles[m.id], lagging_roles(roles[m.id], m.starts_at, now, rules[m.program_id]))
-            for m in meetings]
+    return [
+        MeetingRecap(m, roles[m.id], lagging_roles(roles[m.id], m.starts_at, now, rules[m.program_id]))
+        for m in meetings
+    ]
 
 
 async def meeting_recap(session: AsyncSession, meeting: Meeting, *, now: datetime) -> MeetingRecap:
@@ -105,8 +107,9 @@ async def national_recap(session: AsyncSession, *, now: datetime) -> list[Meetin
 async def meetings_ahead(session: AsyncSession, *, now: datetime) -> list[MeetingRecap]:
     """The national recap of the meetings still ahead (or undated): at-risk ones first, soonest first in each group."""
     far = datetime.max.replace(tzinfo=now.tzinfo)
-    ahead = [recap for recap in await national_recap(session, now=now)
-             if recap.starts_at is None or recap.starts_at > now]
+    ahead = [
+        recap for recap in await national_recap(session, now=now) if recap.starts_at is None or recap.starts_at > now
+    ]
     return sorted(ahead, key=lambda r: (not r.at_risk, r.starts_at or far, r.meeting.province_code))
 
 
@@ -114,10 +117,20 @@ async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[Ros
     """The live registrations of the meetings: by meeting, role, then seated, offered, waiting in queue order."""
     by_id = {m.id: m for m in meetings}
     rows = await session.execute(
-        select(Registration.id, Registration.meeting_id, Registration.status, Registration.queued_at,
-               Registration.attendance, Role.code, Role.name, Role.position,
-               Participant.full_name, Participant.institution, Participant.position.label("job"),
-               Participant.phone_e164)
+        select(
+            Registration.id,
+            Registration.meeting_id,
+            Registration.status,
+            Registration.queued_at,
+            Registration.attendance,
+            Role.code,
+            Role.name,
+            Role.position,
+            Participant.full_name,
+            Participant.institution,
+            Participant.position.label("job"),
+            Participant.phone_e164,
+        )
         .join(Role, Role.id == Registration.role_id)
         .join(Participant, Participant.id == Registration.participant_id)
         .where(Registration.meeting_id.in_(list(by_id)), Registration.status != RegistrationStatus.CANCELLED)
@@ -137,8 +150,22 @@ async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[Ros
         if row.status == RegistrationStatus.WAITLISTED:
             waiting[row.meeting_id, row.code] += 1
             place = waiting[row.meeting_id, row.code]
-        result.append(RosterRow(
-            row.id, meeting.id, meeting.code, meeting.province.name, row.code, row.name, row.status, place,
-            row.full_name, row.institution, row.job, row.phone_e164, row.attendance,
-            row.queued_at.astimezone(meeting.zone)))
+        result.append(
+            RosterRow(
+                row.id,
+                meeting.id,
+                meeting.code,
+                meeting.province.name,
+                row.code,
+                row.name,
+                row.status,
+                place,
+                row.full_name,
+                row.institution,
+                row.job,
+                row.phone_e164,
+                row.attendance,
+                row.queued_at.astimezone(meeting.zone),
+            )
+        )
     return result

@@ -72,14 +72,17 @@ class RosterError(ValueError):
 async def live_roster(session: AsyncSession, meeting_id: int) -> list[Registration]:
     """The meeting's live registrations: by role in the program's order, seats first, then the waiting list."""
     result = await session.scalars(
-        select(Registration).join(Role, Role.id == Registration.role_id)
+        select(Registration)
+        .join(Role, Role.id == Registration.role_id)
         .where(Registration.meeting_id == meeting_id, Registration.status != RegistrationStatus.CANCELLED)
-        .order_by(Role.position, Role.id, Registration.status.in_(TAKES_A_SEAT).desc(), *WAITLIST_ORDER))
+        .order_by(Role.position, Role.id, Registration.status.in_(TAKES_A_SEAT).desc(), *WAITLIST_ORDER)
+    )
     return list(result)
 
 
-async def check_target(session: AsyncSession, meeting_id: int, role_id: int, *,
-                       moving_from: int | None = None) -> RoleAvailability:
+async def check_target(
+    session: AsyncSession, meeting_id: int, role_id: int, *, moving_from: int | None = None
+) -> RoleAvailability:
     """The role a change would put someone in, if the rules allow it; raises RosterError otherwise.
 
     A role the meeting has no seats for is refused; so is, for a move from the role `moving_from`,
@@ -97,8 +100,16 @@ async def check_target(session: AsyncSession, meeting_id: int, role_id: int, *,
     return target
 
 
-async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, role_id: int, actor_user_id: int,
-               reason: str, now: datetime) -> FreedSeat:
+async def move(
+    session: AsyncSession,
+    *,
+    meeting_id: int,
+    registration_id: int,
+    role_id: int,
+    actor_user_id: int,
+    reason: str,
+    now: datetime,
+) -> FreedSeat:
     """Seat the person in another role with a free seat; what happened to the seat they left is returned."""
     registration = await session.get(Registration, registration_id)
     if registration is None or registration.meeting_id != meeting_id:
@@ -131,16 +142,27 @@ async def move(session: AsyncSession, *, meeting_id: int, registration_id: int, 
     await give_seat(session, registration, target, now=now, ask_attendance=registration.attendance is None)
     await notify(session, registration, MessageKind.MOVED, now=now)
     old_role = await session.get(Role, old_role_id)
-    await record_audit(session, actor_user_id=actor_user_id, action="move", now=now, meeting_id=meeting_id,
-                       registration_id=registration.id, reason=reason,
-                       details={"from_role": old_role.code if old_role else None, "to_role": registration.role.code,
-                                "from_status": old_status.value,
-                                "seat_passed_to": _passed_to(vacated)})
+    await record_audit(
+        session,
+        actor_user_id=actor_user_id,
+        action="move",
+        now=now,
+        meeting_id=meeting_id,
+        registration_id=registration.id,
+        reason=reason,
+        details={
+            "from_role": old_role.code if old_role else None,
+            "to_role": registration.role.code,
+            "from_status": old_status.value,
+            "seat_passed_to": _passed_to(vacated),
+        },
+    )
     return vacated
 
 
-async def remove(session: AsyncSession, *, meeting_id: int, registration_id: int, actor_user_id: int, reason: str,
-                 now: datetime) -> FreedSeat:
+async def remove(
+    session: AsyncSession, *, meeting_id: int, registration_id: int, actor_user_id: int, reason: str, now: datetime
+) -> FreedSeat:
     """Cancel the registration; its seat passes on and the person is told."""
     found = await locked(session, registration_id)
     if found is None or found[0].meeting_id != meeting_id or found[0].status == RegistrationStatus.CANCELLED:
@@ -149,23 +171,51 @@ async def remove(session: AsyncSession, *, meeting_id: int, registration_id: int
     old_status = registration.status
     freed_seat = await end_registration(session, registration, quota, now=now, cause=FreedBy.REMOVED)
     await notify(session, registration, MessageKind.REMOVED, now=now)
-    await record_audit(session, actor_user_id=actor_user_id, action="remove", now=now, meeting_id=meeting_id,
-                       registration_id=registration.id, reason=reason,
-                       details={"role": registration.role.code, "from_status": old_status.value,
-                                "seat_passed_to": _passed_to(freed_seat)})
+    await record_audit(
+        session,
+        actor_user_id=actor_user_id,
+        action="remove",
+        now=now,
+        meeting_id=meeting_id,
+        registration_id=registration.id,
+        reason=reason,
+        details={
+            "role": registration.role.code,
+            "from_status": old_status.value,
+            "seat_passed_to": _passed_to(freed_seat),
+        },
+    )
     return freed_seat
 
 
-async def add(session: AsyncSession, *, meeting: Meeting, role_id: int, full_name: str, institution: str,
-              position: str, phone_e164: str, actor_user_id: int, reason: str, now: datetime) -> Registration:
+async def add(
+    session: AsyncSession,
+    *,
+    meeting: Meeting,
+    role_id: int,
+    full_name: str,
+    institution: str,
+    position: str,
+    phone_e164: str,
+    actor_user_id: int,
+    reason: str,
+    now: datetime,
+) -> Registration:
     """Register someone who registered another way, with the consent the PIC says they gave offline."""
     role = (await check_target(session, meeting.id, role_id)).role
     try:
         # A refused registration leaves no participant behind.
         async with session.begin_nested():
-            participant = Participant(telegram_user_id=None, chat_id=None, full_name=full_name,
-                                      institution=institution, position=position, phone_e164=phone_e164,
-                                      created_at=now, updated_at=now)
+            participant = Participant(
+                telegram_user_id=None,
+                chat_id=None,
+                full_name=full_name,
+                institution=institution,
+                position=position,
+                phone_e164=phone_e164,
+                created_at=now,
+                updated_at=now,
+            )
             session.add(participant)
             await session.flush()
             registration = await register(session, participant=participant, meeting=meeting, role=role, now=now)
@@ -174,9 +224,16 @@ async def add(session: AsyncSession, *, meeting: Meeting, role_id: int, full_nam
     except UnknownQuota:
         raise RosterError(RosterProblem.UNKNOWN_ROLE) from None
     await record_offline_consent(session, participant, recorded_by=actor_user_id, now=now)
-    await record_audit(session, actor_user_id=actor_user_id, action="add", now=now, meeting_id=meeting.id,
-                       registration_id=registration.id, reason=reason,
-                       details={"role": role.code, "status": registration.status.value, "consent": "offline"})
+    await record_audit(
+        session,
+        actor_user_id=actor_user_id,
+        action="add",
+        now=now,
+        meeting_id=meeting.id,
+        registration_id=registration.id,
+        reason=reason,
+        details={"role": role.code, "status": registration.status.value, "consent": "offline"},
+    )
     return registration
 
 

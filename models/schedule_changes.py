@@ -18,22 +18,31 @@ from models.registration import Registration, RegistrationStatus
 from models.seat_schedule import notify, plan_seat_messages, start_key, withdraw_seat_messages
 
 
-async def meeting_changed(session: AsyncSession, meeting: Meeting, *, previous_start: datetime | None,
-                          now: datetime) -> int:
+async def meeting_changed(
+    session: AsyncSession, meeting: Meeting, *, previous_start: datetime | None, now: datetime
+) -> int:
     """Tell the meeting's people about a new date or venue and re-plan seats; returns how many were told."""
     if meeting.starts_at is not None and meeting.starts_at <= now:
         return 0
     moved = meeting.starts_at != previous_start
-    registrations = list(await session.scalars(
-        select(Registration).where(Registration.meeting_id == meeting.id,
-                                   Registration.status != RegistrationStatus.CANCELLED)
-    ))
+    registrations = list(
+        await session.scalars(
+            select(Registration).where(
+                Registration.meeting_id == meeting.id, Registration.status != RegistrationStatus.CANCELLED
+            )
+        )
+    )
     for registration in registrations:
         if moved and registration.status == RegistrationStatus.SEATED:
             await withdraw_seat_messages(session, registration.id)
             registration.attendance = None
             registration.attendance_at = None
             await plan_seat_messages(session, registration, now=now, ask_late=True)
-        await notify(session, registration, MessageKind.SCHEDULE_CHANGED, now=now,
-                     slot=f"{start_key(meeting)}-{now:%Y%m%dT%H%M%S}")
+        await notify(
+            session,
+            registration,
+            MessageKind.SCHEDULE_CHANGED,
+            now=now,
+            slot=f"{start_key(meeting)}-{now:%Y%m%dT%H%M%S}",
+        )
     return len(registrations)

@@ -31,8 +31,14 @@ def start_key(meeting: Meeting) -> str:
     return meeting.starts_at.astimezone(UTC).strftime("%Y%m%dT%H%MZ") if meeting.starts_at else "tba"
 
 
-async def plan_seat_messages(session: AsyncSession, registration: Registration, *, now: datetime,
-                             ask_attendance: bool = True, ask_late: bool = False) -> None:
+async def plan_seat_messages(
+    session: AsyncSession,
+    registration: Registration,
+    *,
+    now: datetime,
+    ask_attendance: bool = True,
+    ask_late: bool = False,
+) -> None:
     """Plan the reminders (and attendance questions) of a seat that are still to come.
 
     `ask_attendance` is False for someone who has just said they will come, such as a person
@@ -67,7 +73,8 @@ async def withdraw_seat_messages(session: AsyncSession, registration_id: int) ->
     await withdraw(session, registration_id, SEAT_MESSAGES)
 
 
-async def notify(session: AsyncSession, registration: Registration, kind: MessageKind, *, now: datetime,
-                 slot: str | None = None) -> None:
+async def notify(
+    session: AsyncSession, registration: Registration, kind: MessageKind, *, now: datetime, slot: str | None = None
+) -> None:
     """Plan a message to send at once, such as the news that a seat is now theirs."""
     await plan(session, registration.id, kind, Slot(slot or now.strftime("%Y%m%dT%H%M%S.%f"), now), now=now)

@@ -73,9 +73,7 @@ class FreedSeat:
 async def lock_quota(session: AsyncSession, meeting_id: int, role_id: int) -> RoleQuota:
     """The role's quota at the meeting, locked until the transaction ends: every change to its seats starts here."""
     quota = await session.scalar(
-        select(RoleQuota)
-        .where(RoleQuota.meeting_id == meeting_id, RoleQuota.role_id == role_id)
-        .with_for_update()
+        select(RoleQuota).where(RoleQuota.meeting_id == meeting_id, RoleQuota.role_id == role_id).with_for_update()
     )
     if quota is None:
         raise UnknownQuota(f"meeting {meeting_id} has no quota for role {role_id}")
@@ -141,8 +139,9 @@ async def cancel(session: AsyncSession, registration_id: int, *, now: datetime) 
     return await end_registration(session, registration, quota, now=now, cause=FreedBy.CANCELLED)
 
 
-async def end_registration(session: AsyncSession, registration: Registration, quota: RoleQuota, *,
-                           now: datetime, cause: FreedBy) -> FreedSeat:
+async def end_registration(
+    session: AsyncSession, registration: Registration, quota: RoleQuota, *, now: datetime, cause: FreedBy
+) -> FreedSeat:
     """Cancel a registration whose quota the caller has locked, and pass its seat on; `cause` is told to PICs."""
     if registration.status == RegistrationStatus.CANCELLED:
         return FreedSeat(registration, None)
@@ -157,8 +156,9 @@ async def end_registration(session: AsyncSession, registration: Registration, qu
     return await pass_seat_on(session, quota, registration, now, cause=cause)
 
 
-async def pass_seat_on(session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime, *,
-                       cause: FreedBy) -> FreedSeat:
+async def pass_seat_on(
+    session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime, *, cause: FreedBy
+) -> FreedSeat:
     """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows; PICs are told why."""
     fill = await role_availability(session, quota.meeting_id, quota.role_id)
     # Someone whose offer just lapsed is not offered the same seat again at once.
@@ -178,9 +178,14 @@ async def seat_waiting(session: AsyncSession, quota: RoleQuota, *, now: datetime
         passed += 1
 
 
-async def _give_or_offer(session: AsyncSession, quota: RoleQuota, fill: RoleAvailability, now: datetime, *,
-                         passed_over: int | None = None,
-                         ) -> tuple[Registration | None, Registration | None, RoleAvailability]:
+async def _give_or_offer(
+    session: AsyncSession,
+    quota: RoleQuota,
+    fill: RoleAvailability,
+    now: datetime,
+    *,
+    passed_over: int | None = None,
+) -> tuple[Registration | None, Registration | None, RoleAvailability]:
     """Give (weeks ahead) or offer a free seat of the quota to the first person waiting: (promoted, offered, counts after)."""
     if fill.full:
         return None, None, fill
@@ -205,14 +210,16 @@ async def _give_or_offer(session: AsyncSession, quota: RoleQuota, fill: RoleAvai
         await session.flush()
         await notify(session, first_waiting, MessageKind.SEAT_OFFER, now=now)
         return None, first_waiting, fill.plus(RegistrationStatus.WAITLISTED, -1).plus(RegistrationStatus.OFFERED)
-    fill = await give_seat(session, first_waiting, fill.plus(RegistrationStatus.WAITLISTED, -1), now=now,
-                           ask_attendance=True)
+    fill = await give_seat(
+        session, first_waiting, fill.plus(RegistrationStatus.WAITLISTED, -1), now=now, ask_attendance=True
+    )
     await notify(session, first_waiting, MessageKind.PROMOTED, now=now)
     return first_waiting, None, fill
 
 
-async def give_seat(session: AsyncSession, registration: Registration, fill: RoleAvailability, *, now: datetime,
-                    ask_attendance: bool) -> RoleAvailability:
+async def give_seat(
+    session: AsyncSession, registration: Registration, fill: RoleAvailability, *, now: datetime, ask_attendance: bool
+) -> RoleAvailability:
     """Seat the person (the caller holds the quota lock), plan their reminders; `fill` counts the role without them, the result with them."""
     registration.status = RegistrationStatus.SEATED
     registration.seated_at = now

@@ -53,8 +53,14 @@ class PicAssignment(Base):
 
     __tablename__ = "pic_assignment"
     __table_args__ = (
-        Index("uq_pic_assignment_live", "meeting_id", "telegram_user_id", unique=True,
-              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+        Index(
+            "uq_pic_assignment_live",
+            "meeting_id",
+            "telegram_user_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,7 +102,9 @@ async def authority_of(session: AsyncSession, telegram_user_id: int, admin_ids: 
     """The user's standing: organizer by the settings, PIC by their live assignments."""
     meeting_ids = await session.scalars(
         select(PicAssignment.meeting_id).where(
-            PicAssignment.telegram_user_id == telegram_user_id, PicAssignment.revoked_at.is_(None)))
+            PicAssignment.telegram_user_id == telegram_user_id, PicAssignment.revoked_at.is_(None)
+        )
+    )
     return Authority(telegram_user_id, telegram_user_id in admin_ids, frozenset(meeting_ids))
 
 
@@ -110,7 +118,8 @@ async def pics_of(session: AsyncSession, meeting_id: int) -> list[PicAssignment]
     result = await session.scalars(
         select(PicAssignment)
         .where(PicAssignment.meeting_id == meeting_id, PicAssignment.revoked_at.is_(None))
-        .order_by(PicAssignment.granted_at, PicAssignment.id))
+        .order_by(PicAssignment.granted_at, PicAssignment.id)
+    )
     return list(result)
 
 
@@ -152,33 +161,70 @@ class Grant:
     already: bool
 
 
-async def create_invite(session: AsyncSession, *, meeting_id: int, created_by: int, now: datetime,
-                        lifetime: timedelta | None = INVITE_LIFETIME) -> PicInvite:
+async def create_invite(
+    session: AsyncSession,
+    *,
+    meeting_id: int,
+    created_by: int,
+    now: datetime,
+    lifetime: timedelta | None = INVITE_LIFETIME,
+) -> PicInvite:
     """A fresh one-time invite for the meeting."""
-    invite = PicInvite(token=INVITE_PREFIX + secrets.token_urlsafe(24), meeting_id=meeting_id, created_by=created_by,
-                       created_at=now, expires_at=now + lifetime if lifetime else None)
+    invite = PicInvite(
+        token=INVITE_PREFIX + secrets.token_urlsafe(24),
+        meeting_id=meeting_id,
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + lifetime if lifetime else None,
+    )
     session.add(invite)
     await session.flush()
-    await record_audit(session, actor_user_id=created_by, action="pic_invite_created", now=now,
-                       meeting_id=meeting_id, details={"invite_id": invite.id})
+    await record_audit(
+        session,
+        actor_user_id=created_by,
+        action="pic_invite_created",
+        now=now,
+        meeting_id=meeting_id,
+        details={"invite_id": invite.id},
+    )
     return invite
 
 
 async def _live_assignment(session: AsyncSession, meeting_id: int, telegram_user_id: int) -> PicAssignment | None:
-    return await session.scalar(select(PicAssignment).where(
-        PicAssignment.meeting_id == meeting_id, PicAssignment.telegram_user_id == telegram_user_id,
-        PicAssignment.revoked_at.is_(None)))
+    return await session.scalar(
+        select(PicAssignment).where(
+            PicAssignment.meeting_id == meeting_id,
+            PicAssignment.telegram_user_id == telegram_user_id,
+            PicAssignment.revoked_at.is_(None),
+        )
+    )
 
 
-async def _grant(session: AsyncSession, *, meeting_id: int, telegram_user_id: int, chat_id: int, display_name: str,
-                 via: str, granted_by: int, now: datetime, details: dict) -> Grant:
+async def _grant(
+    session: AsyncSession,
+    *,
+    meeting_id: int,
+    telegram_user_id: int,
+    chat_id: int,
+    display_name: str,
+    via: str,
+    granted_by: int,
+    now: datetime,
+    details: dict,
+) -> Grant:
     """Make the person PIC of the meeting unless they are already; a concurrent grant counts as already."""
     existing = await _live_assignment(session, meeting_id, telegram_user_id)
     if existing is not None:
         return Grant(existing, already=True)
-    assignment = PicAssignment(meeting_id=meeting_id, telegram_user_id=telegram_user_id, chat_id=chat_id,
-                               display_name=display_name[:200], granted_via=via, granted_by=granted_by,
-                               granted_at=now)
+    assignment = PicAssignment(
+        meeting_id=meeting_id,
+        telegram_user_id=telegram_user_id,
+        chat_id=chat_id,
+        display_name=display_name[:200],
+        granted_via=via,
+        granted_by=granted_by,
+        granted_at=now,
+    )
     try:
         async with session.begin_nested():
             session.add(assignment)
@@ -189,13 +235,20 @@ async def _grant(session: AsyncSession, *, meeting_id: int, telegram_user_id: in
         if existing is None:
             raise
         return Grant(existing, already=True)
-    await record_audit(session, actor_user_id=granted_by, action="pic_granted", now=now, meeting_id=meeting_id,
-                       details={"assignment_id": assignment.id, "via": via, **details})
+    await record_audit(
+        session,
+        actor_user_id=granted_by,
+        action="pic_granted",
+        now=now,
+        meeting_id=meeting_id,
+        details={"assignment_id": assignment.id, "via": via, **details},
+    )
     return Grant(assignment, already=False)
 
 
-async def redeem_invite(session: AsyncSession, token: str, *, telegram_user_id: int, chat_id: int,
-                        display_name: str, now: datetime) -> Grant:
+async def redeem_invite(
+    session: AsyncSession, token: str, *, telegram_user_id: int, chat_id: int, display_name: str, now: datetime
+) -> Grant:
     """Make whoever opened the invite link PIC of its meeting; the link then works for nobody else.
 
     Opening one's own used link again, or an invite to a meeting one is PIC of already, changes
@@ -220,30 +273,51 @@ async def redeem_invite(session: AsyncSession, token: str, *, telegram_user_id: 
         update(PicInvite)
         .where(PicInvite.id == invite.id, PicInvite.used_by.is_(None), PicInvite.revoked_at.is_(None))
         .values(used_by=telegram_user_id, used_at=now)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if claimed.rowcount != 1:
         raise InviteRefused(InviteProblem.USED)
     await session.refresh(invite)
-    return await _grant(session, meeting_id=invite.meeting_id, telegram_user_id=telegram_user_id, chat_id=chat_id,
-                        display_name=display_name, via="invite", granted_by=invite.created_by, now=now,
-                        details={"invite_id": invite.id})
+    return await _grant(
+        session,
+        meeting_id=invite.meeting_id,
+        telegram_user_id=telegram_user_id,
+        chat_id=chat_id,
+        display_name=display_name,
+        via="invite",
+        granted_by=invite.created_by,
+        now=now,
+        details={"invite_id": invite.id},
+    )
 
 
-async def grant_from_registration(session: AsyncSession, registration_id: int, *, granted_by: int,
-                                  now: datetime) -> Grant:
+async def grant_from_registration(
+    session: AsyncSession, registration_id: int, *, granted_by: int, now: datetime
+) -> Grant:
     """Make a Fasilitator Daerah registrant PIC of the meeting they registered for."""
     registration = await session.get(Registration, registration_id)
-    if (registration is None or registration.role.code != FACILITATOR_ROLE
-            or registration.status == RegistrationStatus.CANCELLED):
+    if (
+        registration is None
+        or registration.role.code != FACILITATOR_ROLE
+        or registration.status == RegistrationStatus.CANCELLED
+    ):
         raise NotFacilitator(registration_id)
     person = registration.participant
     if person.telegram_user_id is None or person.chat_id is None:
         # Added by hand without a Telegram account: nobody could use the PIC's commands. The panel
         # does not offer them (`facilitators_not_pic`); only a forged button gets here.
         raise NotFacilitator(registration_id)
-    return await _grant(session, meeting_id=registration.meeting_id, telegram_user_id=person.telegram_user_id,
-                        chat_id=person.chat_id, display_name=person.full_name, via="registration",
-                        granted_by=granted_by, now=now, details={"registration_id": registration.id})
+    return await _grant(
+        session,
+        meeting_id=registration.meeting_id,
+        telegram_user_id=person.telegram_user_id,
+        chat_id=person.chat_id,
+        display_name=person.full_name,
+        via="registration",
+        granted_by=granted_by,
+        now=now,
+        details={"registration_id": registration.id},
+    )
 
 
 async def forget_pic_names(session: AsyncSession, telegram_user_ids: list[int], *, via: str | None = None) -> None:
@@ -256,15 +330,23 @@ async def forget_pic_names(session: AsyncSession, telegram_user_ids: list[int], 
     await session.execute(query.values(display_name=None))
 
 
-async def revoke_pic(session: AsyncSession, assignment_id: int, *, revoked_by: int, now: datetime) -> PicAssignment | None:
+async def revoke_pic(
+    session: AsyncSession, assignment_id: int, *, revoked_by: int, now: datetime
+) -> PicAssignment | None:
     """End a PIC's assignment; None when it is unknown or revoked already."""
     assignment = await session.get(PicAssignment, assignment_id)
     if assignment is None or assignment.revoked_at is not None:
         return None
     assignment.revoked_at, assignment.revoked_by = now, revoked_by
     await session.flush()
-    await record_audit(session, actor_user_id=revoked_by, action="pic_revoked", now=now,
-                       meeting_id=assignment.meeting_id, details={"assignment_id": assignment.id})
+    await record_audit(
+        session,
+        actor_user_id=revoked_by,
+        action="pic_revoked",
+        now=now,
+        meeting_id=assignment.meeting_id,
+        details={"assignment_id": assignment.id},
+    )
     return assignment
 
 
@@ -275,8 +357,14 @@ async def revoke_invite(session: AsyncSession, invite_id: int, *, revoked_by: in
         return None
     invite.revoked_at = now
     await session.flush()
-    await record_audit(session, actor_user_id=revoked_by, action="pic_invite_revoked", now=now,
-                       meeting_id=invite.meeting_id, details={"invite_id": invite.id})
+    await record_audit(
+        session,
+        actor_user_id=revoked_by,
+        action="pic_invite_revoked",
+        now=now,
+        meeting_id=invite.meeting_id,
+        details={"invite_id": invite.id},
+    )
     return invite
 
 
@@ -284,23 +372,34 @@ async def open_invites(session: AsyncSession, meeting_id: int, now: datetime) ->
     """The meeting's invites that could still make someone PIC, oldest first."""
     result = await session.scalars(
         select(PicInvite)
-        .where(PicInvite.meeting_id == meeting_id, PicInvite.used_by.is_(None), PicInvite.revoked_at.is_(None),
-               or_(PicInvite.expires_at.is_(None), PicInvite.expires_at > now))
-        .order_by(PicInvite.created_at, PicInvite.id))
+        .where(
+            PicInvite.meeting_id == meeting_id,
+            PicInvite.used_by.is_(None),
+            PicInvite.revoked_at.is_(None),
+            or_(PicInvite.expires_at.is_(None), PicInvite.expires_at > now),
+        )
+        .order_by(PicInvite.created_at, PicInvite.id)
+    )
     return list(result)
 
 
 async def facilitators_not_pic(session: AsyncSession, meeting_id: int) -> list[Registration]:
     """The meeting's live Fasilitator Daerah registrations whose person is on Telegram and not (yet) its PIC."""
     live_pics = select(PicAssignment.telegram_user_id).where(
-        PicAssignment.meeting_id == meeting_id, PicAssignment.revoked_at.is_(None))
+        PicAssignment.meeting_id == meeting_id, PicAssignment.revoked_at.is_(None)
+    )
     result = await session.scalars(
         select(Registration)
         .join(Role, Role.id == Registration.role_id)
         .join(Participant, Participant.id == Registration.participant_id)
-        .where(Registration.meeting_id == meeting_id, Role.code == FACILITATOR_ROLE,
-               Registration.status != RegistrationStatus.CANCELLED,
-               # Explicitly: NULL NOT IN (an empty list) is true, so with no PIC yet they would be listed.
-               Participant.telegram_user_id.is_not(None), Participant.telegram_user_id.not_in(live_pics))
-        .order_by(Registration.queued_at, Registration.id))
+        .where(
+            Registration.meeting_id == meeting_id,
+            Role.code == FACILITATOR_ROLE,
+            Registration.status != RegistrationStatus.CANCELLED,
+            # Explicitly: NULL NOT IN (an empty list) is true, so with no PIC yet they would be listed.
+            Participant.telegram_user_id.is_not(None),
+            Participant.telegram_user_id.not_in(live_pics),
+        )
+        .order_by(Registration.queued_at, Registration.id)
+    )
     return list(result)

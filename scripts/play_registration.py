@@ -28,8 +28,9 @@ class Player:
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.standin}/_standin/{path}", data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.standin}/_standin/{path}", data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             answer = json.load(response)
         if not answer.get("ok"):
@@ -96,8 +97,9 @@ def main() -> int:
     parser.add_argument("--first-user-id", type=int, default=900_001)
     args = parser.parse_args()
     role = "Pemustaka"
-    watcher, first, second = (Player(args.standin, args.first_user_id + n, name)
-                              for n, name in enumerate(("Watcher", "Ayu", "Bima")))
+    watcher, first, second = (
+        Player(args.standin, args.first_user_id + n, name) for n, name in enumerate(("Watcher", "Ayu", "Bima"))
+    )
 
     before = role_button(watcher, args.meeting, role)
     print(f"seats before: {before}")

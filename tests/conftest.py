@@ -71,8 +71,11 @@ def postgres_url() -> str | None:
 async def filled_tables(engine: AsyncEngine) -> list[str]:
     """The tables that hold rows, parents before children."""
     async with engine.connect() as connection:
-        return [table.name for table in Base.metadata.sorted_tables
-                if await connection.scalar(text(f'SELECT count(*) FROM "{table.name}"'))]
+        return [
+            table.name
+            for table in Base.metadata.sorted_tables
+            if await connection.scalar(text(f'SELECT count(*) FROM "{table.name}"'))
+        ]
 
 
 async def load_into(url: str) -> list[str]:
@@ -125,13 +128,21 @@ async def postgres_template(url: str) -> Template:
             sequences = []
             for table in tables:
                 await connection.execute(text(f'CREATE TABLE {TEMPLATE_SCHEMA}."{table}" AS TABLE public."{table}"'))
-                columns = await connection.scalars(text(
-                    "SELECT attname FROM pg_attribute WHERE attrelid = CAST(:table AS text)::regclass AND attnum > 0 "
-                    "AND NOT attisdropped AND pg_get_serial_sequence(CAST(:table AS text), attname) IS NOT NULL"),
-                    {"table": f'public."{table}"'})
+                columns = await connection.scalars(
+                    text(
+                        "SELECT attname FROM pg_attribute WHERE attrelid = CAST(:table AS text)::regclass AND attnum > 0 "
+                        "AND NOT attisdropped AND pg_get_serial_sequence(CAST(:table AS text), attname) IS NOT NULL"
+                    ),
+                    {"table": f'public."{table}"'},
+                )
                 sequences += [(table, column) for column in columns]
-            all_tables = list(await connection.scalars(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")))
+            all_tables = list(
+                await connection.scalars(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    )
+                )
+            )
         template = Template(program_tables=tables, sequences=sequences, fingerprint=fingerprint, tables=all_tables)
         await empty_postgres(engine, template)
         return template
@@ -193,12 +204,17 @@ async def with_shipped_program(url: str) -> None:
     try:
         async with engine.begin() as connection:
             for table in template.program_tables:
-                await connection.execute(text(f'INSERT INTO public."{table}" SELECT * FROM {TEMPLATE_SCHEMA}."{table}"'))
+                await connection.execute(
+                    text(f'INSERT INTO public."{table}" SELECT * FROM {TEMPLATE_SCHEMA}."{table}"')
+                )
             for table, column in template.sequences:
-                await connection.execute(text(
-                    f'SELECT setval(pg_get_serial_sequence(CAST(:table AS text), CAST(:column AS text)), max("{column}")) '
-                    f'FROM public."{table}"'),
-                    {"table": f'public."{table}"', "column": column})
+                await connection.execute(
+                    text(
+                        f'SELECT setval(pg_get_serial_sequence(CAST(:table AS text), CAST(:column AS text)), max("{column}")) '
+                        f'FROM public."{table}"'
+                    ),
+                    {"table": f'public."{table}"', "column": column},
+                )
     finally:
         await engine.dispose()
 

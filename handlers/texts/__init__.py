@@ -60,4 +60,4 @@ class Texts:
         return self._commands(STAFF_COMMAND_PREFIX) + (self._commands(ADMIN_COMMAND_PREFIX) if admin else [])
 
     def _commands(self, prefix: str) -> list[tuple[str, str]]:
-        return [(key[len(prefix):], text) for key, text in self._catalogue.items() if key.startswith(prefix)]
+        return [(key[len(prefix) :], text) for key, text in self._catalogue.items() if key.startswith(prefix)]

@@ -16,8 +16,7 @@ TEXTS: dict[str, str] = {
         "Do you agree to your data being used for this purpose?"
     ),
     "consent_refused": (
-        "All right, none of your data is kept. Registration needs this consent; if you "
-        "change your mind, type /start."
+        "All right, none of your data is kept. Registration needs this consent; if you change your mind, type /start."
     ),
     "consent_given": "Thank you, your consent is recorded.",
     "choose_meeting": "Choose the meeting you will attend (page {page}/{pages}):",
@@ -26,16 +25,12 @@ TEXTS: dict[str, str] = {
     "unknown_meeting_link": "That meeting link is not known. Please choose from the list.",
     "choose_role": "<b>{meeting}</b>\n{when}\n\nChoose your role (seats left are shown):",
     "role_full_notice": (
-        "The role <b>{role}</b> is full. If you go on, you join the waiting list and get a "
-        "seat when someone cancels."
+        "The role <b>{role}</b> is full. If you go on, you join the waiting list and get a seat when someone cancels."
     ),
     "ask_name": "Type your <b>full name</b> (with titles, if any):",
     "ask_institution": "Type the name of your <b>institution</b>:",
     "ask_position": "Type your <b>position</b>:",
-    "ask_phone": (
-        "Send your <b>mobile number</b>: press «Share my number» below, or type it "
-        "(e.g. 0812-3456-7890)."
-    ),
+    "ask_phone": ("Send your <b>mobile number</b>: press «Share my number» below, or type it (e.g. 0812-3456-7890)."),
     "current_value": "Now: <i>{value}</i>",
     "phone_saved": "Number saved: {phone}",
     "invalid_empty": "The answer cannot be empty.",
@@ -253,8 +248,10 @@ TEXTS: dict[str, str] = {
     "pic_panel_candidates": "Registered Fasilitator Daerah who are not PIC yet:",
     "pic_panel_candidate": "• {name}",
     "pic_panel_hint": "Use the buttons below to create an invite link, make a Fasilitator Daerah PIC, or revoke a PIC.",
-    "pic_invite_link": ("PIC invite link for <b>{meeting}</b>, single use, valid until {until}:\n{link}\n\n"
-                        "Send it only to the future PIC: the first person to open it becomes PIC of this meeting."),
+    "pic_invite_link": (
+        "PIC invite link for <b>{meeting}</b>, single use, valid until {until}:\n{link}\n\n"
+        "Send it only to the future PIC: the first person to open it becomes PIC of this meeting."
+    ),
     "pic_welcome": "You are now a PIC of <b>{meeting}</b>. Commands you can use:\n{commands}",
     "pic_already": "You are already a PIC of <b>{meeting}</b>.",
     "pic_invite_unknown": "This PIC invite link is not known. Please ask the organizers for a new one.",
@@ -367,8 +364,10 @@ TEXTS: dict[str, str] = {
     "report_recap": "<b>Recap {meeting}</b>\n{when}\n\n<pre>{table}</pre>\n{legend}\n\n{risk}",
     "report_recap_columns": "Seats|Taken|Conf|Wait|Held|Free",
     "report_recap_total": "TOTAL",
-    "report_recap_legend": ("Taken = seated; Conf = said they will attend; Wait = waiting list; "
-                            "Held = seat offered and held; Free = empty seats."),
+    "report_recap_legend": (
+        "Taken = seated; Conf = said they will attend; Wait = waiting list; "
+        "Held = seat offered and held; Free = empty seats."
+    ),
     "report_risk_none": "No role is lagging.",
     "report_risk_roles": "⚠️ At risk: roles {roles} still lack participants.",
     "report_roster_head": "<b>Participants {meeting}</b> · {count} people · page {page}/{pages}",
@@ -392,16 +391,19 @@ TEXTS: dict[str, str] = {
     "report_column_attendance": "Confirmation",
     "report_column_registered_at": "Registered at (local time)",
     "report_sheet_title": "Participants",
-    "report_export_ready": ("Participants of {meeting}: {count} people, as Excel and CSV.\n"
-                            "It holds personal data: keep it safe and do not share it."),
+    "report_export_ready": (
+        "Participants of {meeting}: {count} people, as Excel and CSV.\n"
+        "It holds personal data: keep it safe and do not share it."
+    ),
     "report_export_all": "the whole program",
     "report_export_xlsx": "Excel",
     "report_export_csv": "CSV (UTF-8, semicolon-separated)",
     "report_national": "<b>National recap</b> · {meetings} meetings · {taken}/{seats} seats taken\n\n<pre>{table}</pre>\n{risk}",
     "report_national_columns": "Province|Taken|Wait|",
     "report_national_risk": "⚠️ At risk ({count}): {meetings}",
-    "report_national_caption": ("Seats taken per province, emptiest at the top: blue = taken, "
-                                "red and (!) = at risk, grey = free."),
+    "report_national_caption": (
+        "Seats taken per province, emptiest at the top: blue = taken, red and (!) = at risk, grey = free."
+    ),
     "report_chart_title": "Seats taken per province",
     "report_chart_totals": "{taken}/{seats} seats taken · {at_risk} at risk · emptiest at the top",
     "report_chart_legend_taken": "taken",

@@ -264,8 +264,10 @@ TEXTS: dict[str, str] = {
     "pic_panel_candidates": "Fasilitator Daerah terdaftar yang belum menjadi PIC:",
     "pic_panel_candidate": "• {name}",
     "pic_panel_hint": "Tekan tombol di bawah untuk membuat tautan undangan, menjadikan Fasilitator Daerah PIC, atau mencabut PIC.",
-    "pic_invite_link": ("Tautan undangan PIC untuk <b>{meeting}</b>, sekali pakai, berlaku sampai {until}:\n{link}\n\n"
-                        "Kirimkan hanya kepada calon PIC: orang pertama yang membukanya menjadi PIC pertemuan ini."),
+    "pic_invite_link": (
+        "Tautan undangan PIC untuk <b>{meeting}</b>, sekali pakai, berlaku sampai {until}:\n{link}\n\n"
+        "Kirimkan hanya kepada calon PIC: orang pertama yang membukanya menjadi PIC pertemuan ini."
+    ),
     "pic_welcome": "Anda sekarang PIC untuk <b>{meeting}</b>. Perintah yang dapat Anda pakai:\n{commands}",
     "pic_already": "Anda sudah menjadi PIC untuk <b>{meeting}</b>.",
     "pic_invite_unknown": "Tautan undangan PIC ini tidak dikenal. Mintalah tautan baru kepada panitia.",
@@ -379,8 +381,10 @@ TEXTS: dict[str, str] = {
     "report_recap": "<b>Rekap {meeting}</b>\n{when}\n\n<pre>{table}</pre>\n{legend}\n\n{risk}",
     "report_recap_columns": "Kuota|Isi|Hadir|Tunggu|Tawar|Sisa",
     "report_recap_total": "TOTAL",
-    "report_recap_legend": ("Isi = dapat kursi; Hadir = sudah menyatakan hadir; Tunggu = daftar tunggu; "
-                            "Tawar = kursi sedang ditawarkan; Sisa = kursi kosong."),
+    "report_recap_legend": (
+        "Isi = dapat kursi; Hadir = sudah menyatakan hadir; Tunggu = daftar tunggu; "
+        "Tawar = kursi sedang ditawarkan; Sisa = kursi kosong."
+    ),
     "report_risk_none": "Tidak ada peran yang tertinggal.",
     "report_risk_roles": "⚠️ Berisiko: peran {roles} masih kurang peserta.",
     "report_roster_head": "<b>Peserta {meeting}</b> · {count} orang · halaman {page}/{pages}",
@@ -404,16 +408,20 @@ TEXTS: dict[str, str] = {
     "report_column_attendance": "Konfirmasi",
     "report_column_registered_at": "Waktu daftar (waktu setempat)",
     "report_sheet_title": "Peserta",
-    "report_export_ready": ("Daftar peserta {meeting}: {count} orang, sebagai Excel dan CSV.\n"
-                            "Berisi data pribadi: simpan dengan aman dan jangan dibagikan."),
+    "report_export_ready": (
+        "Daftar peserta {meeting}: {count} orang, sebagai Excel dan CSV.\n"
+        "Berisi data pribadi: simpan dengan aman dan jangan dibagikan."
+    ),
     "report_export_all": "seluruh program",
     "report_export_xlsx": "Excel",
     "report_export_csv": "CSV (UTF-8, pemisah titik koma)",
     "report_national": "<b>Rekap nasional</b> · {meetings} pertemuan · {taken}/{seats} kursi terisi\n\n<pre>{table}</pre>\n{risk}",
     "report_national_columns": "Provinsi|Isi|Tunggu|",
     "report_national_risk": "⚠️ Berisiko ({count}): {meetings}",
-    "report_national_caption": ("Kursi terisi per provinsi, yang paling kosong di atas: biru = terisi, "
-                                "merah dan (!) = berisiko, abu-abu = kosong."),
+    "report_national_caption": (
+        "Kursi terisi per provinsi, yang paling kosong di atas: biru = terisi, "
+        "merah dan (!) = berisiko, abu-abu = kosong."
+    ),
     "report_chart_title": "Kursi terisi per provinsi",
     "report_chart_totals": "{taken}/{seats} kursi terisi · {at_risk} berisiko · paling kosong di atas",
     "report_chart_legend_taken": "terisi",

@@ -80,8 +80,9 @@ async def test_two_jobs_on_a_worker_that_dies_share_one_replacement(tmp_path) ->
     worker = FileWorker(idle_seconds=5)
     try:
         # One worker process: the square waits behind the job that kills it.
-        retried, (pid, _) = await asyncio.gather(worker.run(_die_once, str(tmp_path / "died")),
-                                                 worker.run(_pid_and_square, 4))
+        retried, (pid, _) = await asyncio.gather(
+            worker.run(_die_once, str(tmp_path / "died")), worker.run(_pid_and_square, 4)
+        )
     finally:
         worker.stop()
     assert (tmp_path / "died").exists(), "the worker died under both jobs"

@@ -20,19 +20,20 @@ print("\\n".join(sorted(sys.modules)))
 
 
 def test_running_the_bot_loads_neither_the_emulator_nor_the_demo_nor_aiohttp() -> None:
-    loaded = subprocess.run([sys.executable, "-c", PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            check=True).stdout.split()
+    loaded = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert "bot.app" in loaded and "handlers.registration" in loaded, "the probe loaded the bot"
     leaked = [name for name in loaded if name.split(".")[0] in {"botapi_standin", "demo", "aiohttp", "playwright"}]
     assert leaked == []
 
 
 def test_the_demo_command_is_listed_and_a_missing_token_points_to_it() -> None:
-    usage = subprocess.run([sys.executable, "-m", "bot", "--help"], cwd=PROJECT_ROOT, capture_output=True,
-                           text=True, check=True).stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert "demo" in usage
     env = {"PATH": "/usr/bin:/bin"}
-    refused = subprocess.run([sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                             env=env)
+    refused = subprocess.run([sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, capture_output=True, text=True, env=env)
     assert refused.returncode == 2
     assert "TELEGRAM_BOT_TOKEN is not set" in refused.stderr and "python -m bot demo" in refused.stderr

@@ -39,8 +39,7 @@ def ext_bot(standin: BotApiStandin, limiter: BaseRateLimiter[Any]) -> ExtBot[Any
 def most_in_rolling_window(times: list[float], period: float = 1.0) -> int:
     """The largest number of times in any window (t - period, t], as the stand-in counts."""
     ordered = sorted(times)
-    return max((i + 1 - bisect.bisect_right(ordered, t - period) for i, t in enumerate(ordered)),
-               default=0)
+    return max((i + 1 - bisect.bisect_right(ordered, t - period) for i, t in enumerate(ordered)), default=0)
 
 
 # ------------------------------------------------------------------ against the stand-in
@@ -67,8 +66,7 @@ async def test_control_aioratelimiter_bursts_into_flood_control(standin: BotApiS
     """PTB's leaky bucket sends ~60 in the first second, so the strict stand-in refuses some."""
     users = [standin.user(3000 + i) for i in range(90)]
     async with ext_bot(standin, AIORateLimiter(max_retries=0)) as bot:
-        outcomes = await asyncio.gather(*(bot.send_message(user.id, "x") for user in users),
-                                        return_exceptions=True)
+        outcomes = await asyncio.gather(*(bot.send_message(user.id, "x") for user in users), return_exceptions=True)
     refused = [o for o in outcomes if isinstance(o, RetryAfter)]
     assert refused, "AIORateLimiter should have exceeded 30 sends in a rolling second"
     assert standin.rate_limited_count == len(refused)
@@ -103,8 +101,9 @@ async def test_other_endpoints_are_not_throttled(standin: BotApiStandin) -> None
     limiter = FloodLimiter(overall_max_rate=1)
     async with ext_bot(standin, limiter) as bot:
         async with asyncio.timeout(30):
-            await asyncio.gather(*(bot.get_me() for _ in range(100)),
-                                 *(bot.send_chat_action(user.id, "typing") for _ in range(30)))
+            await asyncio.gather(
+                *(bot.get_me() for _ in range(100)), *(bot.send_chat_action(user.id, "typing") for _ in range(30))
+            )
         assert limiter.in_window == 0
         await bot.send_message(user.id, "halo")
         assert limiter.in_window == 1
@@ -117,8 +116,15 @@ class _RecordingLimiter(FloodLimiter):
         super().__init__()
         self.seen: list[tuple[str, Any]] = []
 
-    async def process_request(self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str,
-                              data: dict[str, Any], rate_limit_args: int | None) -> Any:
+    async def process_request(
+        self,
+        callback: Any,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Any:
         self.seen.append((endpoint, data.get("chat_id")))
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
@@ -140,11 +146,18 @@ async def test_ptb_passes_bot_api_method_names(standin: BotApiStandin) -> None:
 
 
 def test_which_methods_and_chats_are_limited() -> None:
-    for method in ("sendMessage", "sendPhoto", "editMessageText", "copyMessage", "copyMessages",
-                   "forwardMessage", "forwardMessages", "sendMediaGroup"):
+    for method in (
+        "sendMessage",
+        "sendPhoto",
+        "editMessageText",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+        "sendMediaGroup",
+    ):
         assert is_limited_method(method), method
-    for method in ("sendChatAction", "getUpdates", "getMe", "answerCallbackQuery", "setMyCommands",
-                   "deleteMessage"):
+    for method in ("sendChatAction", "getUpdates", "getMe", "answerCallbackQuery", "setMyCommands", "deleteMessage"):
         assert not is_limited_method(method), method
     assert group_key(-100123) == -100123
     assert group_key("-100123") == -100123
@@ -152,10 +165,14 @@ def test_which_methods_and_chats_are_limited() -> None:
     assert group_key(42) is None and group_key("42") is None and group_key(None) is None
 
 
-async def _limited(limiter: FloodLimiter, callback: Any, chat_id: int | str = 1,
-                   endpoint: str = "sendMessage", rate_limit_args: int | None = None) -> Any:
-    return await limiter.process_request(callback, (), {}, endpoint, {"chat_id": chat_id},
-                                         rate_limit_args)
+async def _limited(
+    limiter: FloodLimiter,
+    callback: Any,
+    chat_id: int | str = 1,
+    endpoint: str = "sendMessage",
+    rate_limit_args: int | None = None,
+) -> Any:
+    return await limiter.process_request(callback, (), {}, endpoint, {"chat_id": chat_id}, rate_limit_args)
 
 
 async def test_429_pauses_every_send_but_not_other_endpoints() -> None:
@@ -173,6 +190,7 @@ async def test_429_pauses_every_send_but_not_other_endpoints() -> None:
         async def callback() -> bool:
             events.append((name, loop.time()))
             return True
+
         return callback
 
     first = asyncio.create_task(_limited(limiter, refused_once))
@@ -215,6 +233,7 @@ async def test_group_limit_is_per_chat_and_does_not_block_others() -> None:
         async def callback() -> bool:
             order.append((chat, loop.time()))
             return True
+
         return callback
 
     group_sends = [asyncio.create_task(_limited(limiter, recorder(-100), chat_id=-100)) for _ in range(7)]
@@ -230,7 +249,7 @@ async def test_group_limit_is_per_chat_and_does_not_block_others() -> None:
     group_times = [at for chat, at in order if chat == -100]
     assert len(group_times) == 7
     # Allow for the microseconds between the limiter's stamp and the callback running.
-    assert all(later - earlier >= 0.5 - 1e-3 for earlier, later in zip(group_times, group_times[3:]))
+    assert all(later - earlier >= 0.5 - 1e-3 for earlier, later in zip(group_times, group_times[3:], strict=False))
 
 
 async def test_overall_window_allows_a_burst_then_waits_for_the_oldest() -> None:
@@ -244,5 +263,5 @@ async def test_overall_window_allows_a_burst_then_waits_for_the_oldest() -> None
 
     await asyncio.gather(*(_limited(limiter, callback, chat_id=i + 1) for i in range(12)))
     assert len(times) == 12
-    assert all(later - earlier >= 0.3 - 1e-3 for earlier, later in zip(times, times[5:]))
+    assert all(later - earlier >= 0.3 - 1e-3 for earlier, later in zip(times, times[5:], strict=False))
     assert limiter.in_window <= 5

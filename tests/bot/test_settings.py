@@ -22,26 +22,34 @@ def test_defaults_need_only_the_token() -> None:
 
 
 def test_values_from_the_environment() -> None:
-    settings = Settings.from_env({
-        "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot/",
-        "DATABASE_URL": "postgres://u:p@db:5432/shm", "ADMIN_IDS": " 11, 22 ,",
-        "PROGRAM_FILE": str(DEFAULT_PROGRAM_FILE), "DATA_RETENTION_DAYS": "30",
-    })
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot/",
+            "DATABASE_URL": "postgres://u:p@db:5432/shm",
+            "ADMIN_IDS": " 11, 22 ,",
+            "PROGRAM_FILE": str(DEFAULT_PROGRAM_FILE),
+            "DATA_RETENTION_DAYS": "30",
+        }
+    )
     assert settings.api_base_url == "http://127.0.0.1:8081/bot"
     assert settings.api_file_base_url == "http://127.0.0.1:8081/file/bot"
     assert settings.database_url == "postgresql+asyncpg://u:p@db:5432/shm"
     assert settings.admin_ids == frozenset({11, 22}) and settings.retention_days == 30
 
 
-@pytest.mark.parametrize(("env", "words"), [
-    ({}, "TELEGRAM_BOT_TOKEN is not set"),
-    ({"TELEGRAM_BOT_TOKEN": "abc"}, "TELEGRAM_BOT_TOKEN is malformed"),
-    ({"TELEGRAM_BOT_TOKEN": TOKEN, "ADMIN_IDS": "alice"}, "ADMIN_IDS"),
-    ({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
-    ({"TELEGRAM_BOT_TOKEN": TOKEN, "PROGRAM_FILE": "/nope.yaml"}, "PROGRAM_FILE"),
-    ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL"),
-    ({"TELEGRAM_BOT_TOKEN": TOKEN, "DATA_RETENTION_DAYS": "-1"}, "DATA_RETENTION_DAYS"),
-])
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"TELEGRAM_BOT_TOKEN": "abc"}, "TELEGRAM_BOT_TOKEN is malformed"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "ADMIN_IDS": "alice"}, "ADMIN_IDS"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "PROGRAM_FILE": "/nope.yaml"}, "PROGRAM_FILE"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "ftp://x"}, "TELEGRAM_API_BASE_URL"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "DATA_RETENTION_DAYS": "-1"}, "DATA_RETENTION_DAYS"),
+    ],
+)
 def test_bad_settings_are_named(env: dict[str, str], words: str) -> None:
     with pytest.raises(SettingsError, match=words):
         Settings.from_env(env)
@@ -52,8 +60,9 @@ def test_the_entry_point_says_one_line_and_no_traceback(token: str | None) -> No
     env = {"PATH": os.environ.get("PATH", "")}
     if token:
         env["TELEGRAM_BOT_TOKEN"] = token
-    run = subprocess.run([sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, env=env, capture_output=True,
-                         text=True, timeout=30)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and run.stderr.startswith("shm-bot: TELEGRAM_BOT_TOKEN")
     assert "Traceback" not in run.stderr
@@ -61,7 +70,11 @@ def test_the_entry_point_says_one_line_and_no_traceback(token: str | None) -> No
 
 def test_building_the_application_connects_to_nothing() -> None:
     from bot.app import build_application
-    settings = Settings(bot_token=TOKEN, api_base_url="http://127.0.0.1:9/bot",
-                        database_url="postgresql+asyncpg://nobody@127.0.0.1:9/none")
+
+    settings = Settings(
+        bot_token=TOKEN,
+        api_base_url="http://127.0.0.1:9/bot",
+        database_url="postgresql+asyncpg://nobody@127.0.0.1:9/none",
+    )
     application = build_application(settings)
     assert application.bot.base_url == f"http://127.0.0.1:9/bot{TOKEN}"

@@ -14,15 +14,27 @@ from demo.seed import ADMIN, PARTICIPANTS, PIC, PIC_MEETING, PROGRAM_CODE
 from models.program import Meeting
 from tests.demo.test_web_api import CHART
 
-playwright_api = pytest.importorskip("playwright.async_api", reason="Playwright is not installed (pip install -e '.[test]')")
+playwright_api = pytest.importorskip(
+    "playwright.async_api", reason="Playwright is not installed (pip install -e '.[test]')"
+)
 
-CHROMIUM = next((path for path in (shutil.which("chromium"), "/usr/bin/chromium") if path and Path(path).exists()),
-                None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None,
-                                reason="no Chromium: install Debian's package (apt-get install -y chromium)")
+CHROMIUM = next(
+    (path for path in (shutil.which("chromium"), "/usr/bin/chromium") if path and Path(path).exists()), None
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium: install Debian's package (apt-get install -y chromium)"
+)
 # The machine is offline: without these Chromium waits for the network, or refuses to start as root.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TIMEOUT_MS = 15_000
 SITI, ENGLISH = PARTICIPANTS[0].id, PARTICIPANTS[2]
 
@@ -32,8 +44,13 @@ async def browser(tmp_path: Path) -> AsyncIterator[object]:
     """Chromium with a new empty profile."""
     async with playwright_api.async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 1100, "height": 820}, accept_downloads=True)
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1100, "height": 820},
+            accept_downloads=True,
+        )
         context.set_default_timeout(TIMEOUT_MS)
         try:
             yield context
@@ -58,7 +75,8 @@ async def bot_said(page, words: str) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_a_participant_registers_through_the_page_and_the_seat_count_falls(
-        demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    demo: Demo, browser, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     page = await browser.new_page()
     await page.goto(demo.url)
     await page.locator('.chat-item[data-user-id="1001"]').click()
@@ -114,8 +132,7 @@ async def test_a_participant_registers_through_the_page_and_the_seat_count_falls
     assert await page.locator("#problems").is_hidden()
 
 
-async def test_photos_formatting_and_refusals_show_on_a_phone_sized_page(
-        demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_photos_formatting_and_refusals_show_on_a_phone_sized_page(demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = await browser.new_page()
     await page.set_viewport_size({"width": 390, "height": 780})
     await page.goto(demo.url)
@@ -147,7 +164,8 @@ async def open_chat(page, user_id: int) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_a_pic_adds_a_participant_by_hand_in_one_several_line_message(
-        demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    demo: Demo, browser, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """Shift+Enter starts a new line and Enter sends, as in Telegram's apps: the four lines /tambah asks for."""
     page = await browser.new_page()
     await page.goto(demo.url)
@@ -180,8 +198,7 @@ async def test_a_pic_adds_a_participant_by_hand_in_one_several_line_message(
     assert await page.locator("#problems").is_hidden()
 
 
-async def test_web_addresses_in_messages_are_links_and_nothing_else_is(
-        demo: Demo, browser) -> None:  # type: ignore[no-untyped-def]
+async def test_web_addresses_in_messages_are_links_and_nothing_else_is(demo: Demo, browser) -> None:  # type: ignore[no-untyped-def]
     page = await browser.new_page()
     await page.goto(demo.url)
     await open_chat(page, SITI)
@@ -193,8 +210,12 @@ async def test_web_addresses_in_messages_are_links_and_nothing_else_is(
     assert await page.locator(".row.user .bubble img").count() == 0
     assert '<img src=x onerror="window.hacked=1">' in await page.locator(".row.user .bubble").last.inner_text()
     bot = demo.application.bot
-    await bot.send_message(SITI, 'Panduan: www.perpusnas.go.id/panduan, <a href="https://t.me/shm_demo_bot">'
-                           'bot</a> dan <a href="javascript:window.hacked=1">ini</a>', parse_mode="HTML")
+    await bot.send_message(
+        SITI,
+        'Panduan: www.perpusnas.go.id/panduan, <a href="https://t.me/shm_demo_bot">'
+        'bot</a> dan <a href="javascript:window.hacked=1">ini</a>',
+        parse_mode="HTML",
+    )
     plain = page.locator('.row.bot .bubble a[href="http://www.perpusnas.go.id/panduan"]')
     await plain.wait_for()
     assert await plain.inner_text() == "www.perpusnas.go.id/panduan"
@@ -206,8 +227,7 @@ async def test_web_addresses_in_messages_are_links_and_nothing_else_is(
     assert await page.evaluate("() => window.hacked") is None
 
 
-async def test_the_pages_own_words_follow_the_chosen_users_language(
-        demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_pages_own_words_follow_the_chosen_users_language(demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = await browser.new_page()
     await page.goto(demo.url)
     await open_chat(page, SITI)
@@ -253,8 +273,7 @@ async def test_the_pages_own_words_follow_the_chosen_users_language(
     assert (await words())["placeholder"] == "Tulis pesan…"
 
 
-async def test_an_organizer_uploads_a_program_file_from_the_page(
-        demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_an_organizer_uploads_a_program_file_from_the_page(demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The file picker sends a document as Telegram delivers it; the bot downloads and loads the program."""
     program = (demo.directory / f"{PROGRAM_CODE}.yaml").read_text(encoding="utf-8")
     assert "venue: Harris Festival Citylink" in program
@@ -265,7 +284,8 @@ async def test_an_organizer_uploads_a_program_file_from_the_page(
     async with page.expect_file_chooser() as chooser:
         await page.locator("#attach-button").click()
     await (await chooser.value).set_files(
-        {"name": "shm-demo.yaml", "mimeType": "application/x-yaml", "buffer": edited.encode("utf-8")})
+        {"name": "shm-demo.yaml", "mimeType": "application/x-yaml", "buffer": edited.encode("utf-8")}
+    )
     await page.locator(".row.user .doc-name", has_text="shm-demo.yaml").wait_for()
     await bot_said(page, "dimuat")
     answer = await page.locator(".row.bot .bubble").last.inner_text()
@@ -287,8 +307,7 @@ async def test_an_organizer_uploads_a_program_file_from_the_page(
     assert await page.locator("#problems").is_hidden()
 
 
-async def test_on_a_phone_the_clock_bar_folds_away_and_names_are_whole(
-        demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_on_a_phone_the_clock_bar_folds_away_and_names_are_whole(demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     demo.standin.user(1004, "Kurniawati", "Sulistyaningrum-Prawirodirjo", language_code="id", note="peserta")
     page = await browser.new_page()
     await page.set_viewport_size({"width": 390, "height": 844})

@@ -14,8 +14,14 @@ from bot.settings import PROJECT_ROOT
 
 def test_the_demo_command_serves_the_page_without_a_token_and_stops_on_sigterm() -> None:
     env = {key: value for key, value in os.environ.items() if key != "TELEGRAM_BOT_TOKEN"}
-    process = subprocess.Popen([sys.executable, "-m", "bot", "demo", "--port", "0"], cwd=PROJECT_ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "demo", "--port", "0"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         first = process.stdout.readline()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 import struct
 import zlib
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -73,30 +73,45 @@ async def register_over_http(http: aiohttp.ClientSession, user_id: int) -> dict[
     actions = f"/_standin/users/{user_id}"
     await post(http, f"{actions}/text", {"text": "/start"})
     view = await until(http, user_id, lambda v: "Setuju" in str(last_bot(v)["inline_keyboard"]))
-    await post(http, f"{actions}/press", {"message_id": last_bot(view)["message_id"],
-                                          "data": button(last_bot(view), "Setuju")})
+    await post(
+        http, f"{actions}/press", {"message_id": last_bot(view)["message_id"], "data": button(last_bot(view), "Setuju")}
+    )
     view = await until(http, user_id, lambda v: "Jawa Barat" in str(last_bot(v)["inline_keyboard"]))
-    await post(http, f"{actions}/press", {"message_id": last_bot(view)["message_id"],
-                                          "data": button(last_bot(view), "Jawa Barat")})
+    await post(
+        http,
+        f"{actions}/press",
+        {"message_id": last_bot(view)["message_id"], "data": button(last_bot(view), "Jawa Barat")},
+    )
     view = await until(http, user_id, lambda v: "Stakeholder Provinsi" in str(last_bot(v)["inline_keyboard"]))
-    await post(http, f"{actions}/press", {"message_id": last_bot(view)["message_id"],
-                                          "data": button(last_bot(view), "Stakeholder Provinsi")})
+    await post(
+        http,
+        f"{actions}/press",
+        {"message_id": last_bot(view)["message_id"], "data": button(last_bot(view), "Stakeholder Provinsi")},
+    )
     # Each answer once its question is the newest message (the roles message was the bot's before the first).
-    for question, answer in (("nama lengkap", "Siti Rahma"), ("instansi", "Dinas Perpustakaan Kota Bandung"),
-                             ("jabatan", "Pustakawan")):
-        await until(http, user_id, lambda v, question=question: v["items"][-1]["side"] == "bot"
-                    and question in last_bot(v)["text"])
+    for question, answer in (
+        ("nama lengkap", "Siti Rahma"),
+        ("instansi", "Dinas Perpustakaan Kota Bandung"),
+        ("jabatan", "Pustakawan"),
+    ):
+        await until(
+            http,
+            user_id,
+            lambda v, question=question: v["items"][-1]["side"] == "bot" and question in last_bot(v)["text"],
+        )
         await post(http, f"{actions}/text", {"text": answer})
     view = await until(http, user_id, lambda v: v["reply_keyboard"] is not None)
     share = view["reply_keyboard"]["keyboard"][0][0]
     assert share["request_contact"] is True
     await post(http, f"{actions}/tap", {"text": share["text"]})
-    view = await until(http, user_id, lambda v: last_bot(v)["inline_keyboard"]
-                       and "Kirim" in str(last_bot(v)["inline_keyboard"]))
+    view = await until(
+        http, user_id, lambda v: last_bot(v)["inline_keyboard"] and "Kirim" in str(last_bot(v)["inline_keyboard"])
+    )
     contact = [item for item in view["items"] if "contact" in item]
     assert contact and contact[0]["contact"]["user_id"] == user_id, "the share button sends the user's own number"
-    await post(http, f"{actions}/press", {"message_id": last_bot(view)["message_id"],
-                                          "data": button(last_bot(view), "Kirim")})
+    await post(
+        http, f"{actions}/press", {"message_id": last_bot(view)["message_id"], "data": button(last_bot(view), "Kirim")}
+    )
     return await until(http, user_id, lambda v: any("document" in item for item in v["items"]))
 
 
@@ -110,7 +125,8 @@ async def test_the_page_and_its_assets_are_served(http: aiohttp.ClientSession) -
 
 
 async def test_the_switcher_lists_participants_a_pic_and_an_admin_who_are_staff(
-        demo: Demo, http: aiohttp.ClientSession) -> None:
+    demo: Demo, http: aiohttp.ClientSession
+) -> None:
     session = await get(http, "/_standin/web/session")
     assert [user["id"] for user in session["users"]] == [user.id for user in USERS]
     assert [user["note"] for user in session["users"]] == [user.note for user in USERS]
@@ -129,8 +145,9 @@ async def test_each_chat_shows_its_own_command_menu(http: aiohttp.ClientSession)
     participant = await get(http, f"/_standin/web/chats/{SITI}")
     english = await get(http, f"/_standin/web/chats/{USERS[2].id}")
     assert "start" in {c["command"] for c in participant["commands"]}
-    assert {c["command"] for c in admin["commands"]} > {c["command"] for c in participant["commands"]}, \
+    assert {c["command"] for c in admin["commands"]} > {c["command"] for c in participant["commands"]}, (
         "the organizer's menu adds the staff commands"
+    )
     assert {"rekap", "peserta"} <= {c["command"] for c in pic["commands"]} < {c["command"] for c in admin["commands"]}
     assert english["commands"] != participant["commands"], "the English menu is in English"
 
@@ -146,7 +163,8 @@ async def test_the_demo_program_is_open_days_ahead_in_three_zones(demo: Demo) ->
 
 
 async def test_a_registration_through_the_routes_ends_with_a_downloadable_calendar_file(
-        demo: Demo, http: aiohttp.ClientSession) -> None:
+    demo: Demo, http: aiohttp.ClientSession
+) -> None:
     view = await register_over_http(http, SITI)
     document = next(item["document"] for item in view["items"] if "document" in item)
     async with http.get(document["url"]) as response:
@@ -155,22 +173,27 @@ async def test_a_registration_through_the_routes_ends_with_a_downloadable_calend
         assert (await response.read()).startswith(b"BEGIN:VCALENDAR")
     assert view["reply_keyboard"] is None, "the share-number keyboard is gone after the number was shared"
     seated = next(item for item in view["items"] if "/status" in item.get("text", "") and item["side"] == "bot")
-    commands = [seated["text"][e["offset"]:e["offset"] + e["length"]] for e in seated["entities"]
-                if e["type"] == "bot_command"]
+    commands = [
+        seated["text"][e["offset"] : e["offset"] + e["length"]]
+        for e in seated["entities"]
+        if e["type"] == "bot_command"
+    ]
     assert commands == ["/status", "/batal"], "the page makes the /commands in the bot's text tappable"
     assert demo.standin.core.problems == []
 
 
 async def test_fast_forward_brings_the_reminder_and_the_attendance_question(
-        demo: Demo, http: aiohttp.ClientSession) -> None:
+    demo: Demo, http: aiohttp.ClientSession
+) -> None:
     await register_over_http(http, SITI)
     jumps = jumps_by_slot(await get(http, "/_demo/clock"))
     moved = await post(http, "/_demo/clock", {"to": jumps["reminder-7d"]["to"]})
     assert datetime.fromisoformat(moved["now"]) >= datetime.fromisoformat(jumps["reminder-7d"]["to"])
     view = await until(http, SITI, lambda v: "Pengingat" in last_bot(v)["text"])
     assert "7 hari lagi" in last_bot(view)["text"] and "Harris Festival Citylink" in last_bot(view)["text"]
-    assert last_bot(view)["date"] >= int(datetime.fromisoformat(jumps["reminder-7d"]["to"]).timestamp()), \
+    assert last_bot(view)["date"] >= int(datetime.fromisoformat(jumps["reminder-7d"]["to"]).timestamp()), (
         "messages are dated by the bot's clock"
+    )
     await post(http, "/_demo/clock", {"to": jumps["attendance"]["to"]})
     view = await until(http, SITI, lambda v: "Konfirmasi kehadiran" in last_bot(v)["text"])
     assert "Hadir" in str(last_bot(view)["inline_keyboard"])
@@ -215,12 +238,14 @@ async def test_the_clock_moves_by_steps_and_never_back(demo: Demo, http: aiohttp
     passed = [jump for jump in moved["jumps"] if "to" in jump]
     await post(http, "/_demo/clock", {"to": passed[-1]["to"]})
     after = await get(http, "/_demo/clock")
-    assert not any(jump.get("to") == passed[-1]["to"] for jump in after["jumps"]), \
+    assert not any(jump.get("to") == passed[-1]["to"] for jump in after["jumps"]), (
         "once a meeting started, the moves aim at the next one"
+    )
 
 
 async def test_what_telegram_would_refuse_shows_in_the_chat_and_the_problem_list(
-        demo: Demo, http: aiohttp.ClientSession) -> None:
+    demo: Demo, http: aiohttp.ClientSession
+) -> None:
     await post(http, f"/_standin/users/{SITI}/text", {"text": "/bantuan"})
     view = await until(http, SITI, lambda v: any(item["side"] == "bot" for item in v["items"]))
     with pytest.raises(BadRequest):
@@ -248,18 +273,25 @@ async def test_photos_are_served_for_the_page(demo: Demo, http: aiohttp.ClientSe
 
 def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     """A PNG of one colour, so that the page shows a picture one can see."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 CHART = png(240, 120, (51, 144, 236))
 
 
 async def test_the_organizers_chart_and_the_pics_excel_export_reach_the_page(
-        demo: Demo, http: aiohttp.ClientSession) -> None:
+    demo: Demo, http: aiohttp.ClientSession
+) -> None:
     """Issue 4's files in the demo: /rekap_nasional's chart shows, /ekspor's Excel file downloads."""
     await post(http, f"/_standin/users/{ADMIN.id}/text", {"text": "/rekap_nasional"})
     view = await until(http, ADMIN.id, lambda v: any("photo" in item for item in v["items"]))
@@ -271,8 +303,11 @@ async def test_the_organizers_chart_and_the_pics_excel_export_reach_the_page(
     view = await until(http, PIC.id, lambda v: sum("document" in item for item in v["items"]) >= 2)
     names = [item["document"]["file_name"] for item in view["items"] if "document" in item]
     assert any(name.endswith(".xlsx") for name in names) and any(name.endswith(".csv") for name in names)
-    xlsx = next(item["document"] for item in view["items"] if "document" in item
-                and item["document"]["file_name"].endswith(".xlsx"))
+    xlsx = next(
+        item["document"]
+        for item in view["items"]
+        if "document" in item and item["document"]["file_name"].endswith(".xlsx")
+    )
     async with http.get(xlsx["url"]) as response:
         # An xlsx file is a zip archive.
         assert response.status == 200 and (await response.read()).startswith(b"PK\x03\x04")

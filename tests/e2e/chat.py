@@ -15,7 +15,7 @@ from models.registration import Registration
 ANSWERS = {
     "name": "Dra. Siti Rahma, M.Hum.",
     "institution": "Dinas Perpustakaan & Arsip <Kab. Bengkulu>",
-    "position": "Kepala Bidang \"Layanan\" 📚",
+    "position": 'Kepala Bidang "Layanan" 📚',
     "phone": "0812-3456-7890",
 }
 
@@ -70,8 +70,9 @@ async def type_details(user: StandinUser, **answers: str) -> None:
     assert "Nomor tersimpan" in (await user.next_message()).plain_text
 
 
-async def register(user: StandinUser, meeting_code: str = "shm23-aceh", role: str = "Stakeholder Provinsi",
-                   **answers: str):  # type: ignore[no-untyped-def]
+async def register(
+    user: StandinUser, meeting_code: str = "shm23-aceh", role: str = "Stakeholder Provinsi", **answers: str
+):  # type: ignore[no-untyped-def]
     """A whole registration; returns the bot's final message."""
     await consent_and_choose(user, meeting_code, role)
     await type_details(user, **answers)
@@ -81,13 +82,15 @@ async def register(user: StandinUser, meeting_code: str = "shm23-aceh", role: st
     return await user.next_message()
 
 
-async def outbox_statuses(session: AsyncSession, telegram_user_id: int,
-                          kinds: tuple[MessageKind, ...] = (MessageKind.PROMOTED,)) -> list[str]:
+async def outbox_statuses(
+    session: AsyncSession, telegram_user_id: int, kinds: tuple[MessageKind, ...] = (MessageKind.PROMOTED,)
+) -> list[str]:
     """The statuses of the outbox messages of the given kinds planned for a person, oldest first."""
     rows = await session.scalars(
         select(OutboxMessage.status)
         .join(Registration, Registration.id == OutboxMessage.registration_id)
         .join(Participant, Participant.id == Registration.participant_id)
         .where(Participant.telegram_user_id == telegram_user_id, OutboxMessage.kind.in_(kinds))
-        .order_by(OutboxMessage.id))
+        .order_by(OutboxMessage.id)
+    )
     return [status.value for status in rows]

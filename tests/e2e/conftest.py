@@ -44,8 +44,9 @@ class RunningBot:
         async with self.application.bot_data["services"].sessions() as session, session.begin():
             return await read(session)
 
-    async def eventually(self, read: Callable[[AsyncSession], Awaitable[T]], check: Callable[[T], bool],
-                         timeout: float = WAIT) -> T:
+    async def eventually(
+        self, read: Callable[[AsyncSession], Awaitable[T]], check: Callable[[T], bool], timeout: float = WAIT
+    ) -> T:
         """Re-read the database until `check` holds for what was read; fail after `timeout` seconds."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
@@ -64,8 +65,9 @@ def bot_settings(standin: BotApiStandin, db_url: str, **overrides: object) -> Se
 
 
 @asynccontextmanager
-async def running_bot(standin: BotApiStandin, db_url: str, clock: FrozenClock | None = None,
-                      **overrides: object) -> AsyncIterator[RunningBot]:
+async def running_bot(
+    standin: BotApiStandin, db_url: str, clock: FrozenClock | None = None, **overrides: object
+) -> AsyncIterator[RunningBot]:
     """The bot with these settings (admin_ids=… for organizers), polling the stand-in on a new database; pass
     `clock` to keep one clock across a restart."""
     clock = clock or FrozenClock(T0)

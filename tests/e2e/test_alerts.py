@@ -36,13 +36,19 @@ async def make_pic(bot: RunningBot, user_id: int = PIC_ID, meeting_code: str = B
 
 async def seat_directly(bot: RunningBot, role_code: str, numbers: range) -> list[int]:
     """Register people numbered `numbers` for a role in Bengkulu without chatting; returns their registration ids."""
+
     async def add(session) -> list[int]:  # type: ignore[no-untyped-def]
         meeting, role = await meeting_and_role(session, BENGKULU, role_code)
         found = []
         for n in numbers:
             person = await make_participant(session, n)
-            found.append((await register_directly(session, participant=person, meeting=meeting, role=role,
-                                                  now=bot.clock.now())).id)
+            found.append(
+                (
+                    await register_directly(
+                        session, participant=person, meeting=meeting, role=role, now=bot.clock.now()
+                    )
+                ).id
+            )
         return found
 
     ids = await bot.query(add)
@@ -97,7 +103,10 @@ async def test_a_cancelled_seat_is_reported_with_who_got_it(bot) -> None:  # typ
     digest = (await next_with(pic, "Pemberitahuan kuota")).plain_text
     assert "Budi Santoso membatalkan kursi Pemustaka yang terdampak TPBIS" in digest
     assert "kursi diberikan kepada Peserta 1 dari daftar tunggu" in digest
-    assert "Pemustaka yang terdampak TPBIS penuh (1/1)" in digest and "Daftar tunggu Pemustaka yang terdampak TPBIS bertambah 1 orang (Peserta 1)" in digest
+    assert (
+        "Pemustaka yang terdampak TPBIS penuh (1/1)" in digest
+        and "Daftar tunggu Pemustaka yang terdampak TPBIS bertambah 1 orang (Peserta 1)" in digest
+    )
     assert await alert_count(bot, AlertKind.FULL) == 1  # the seat passed straight on: not full "again"
 
 
@@ -114,14 +123,20 @@ async def test_tidak_hadir_offers_the_seat_and_a_lapsed_hold_is_reported(bot) ->
     await next_with(seated, "dilepas")
     bot.clock.advance(WINDOW)
     digest = (await next_with(pic, "Pemberitahuan kuota")).plain_text
-    assert "Budi Santoso menjawab Tidak hadir (Pemustaka yang terdampak TPBIS); kursi ditawarkan kepada Peserta 2" in digest
+    assert (
+        "Budi Santoso menjawab Tidak hadir (Pemustaka yang terdampak TPBIS); kursi ditawarkan kepada Peserta 2"
+        in digest
+    )
     assert "Pendaftaran tertinggal" in digest  # 3 days before, the meeting lags too
     # Nobody answers the offer for a day: the hold lapses, and nobody else is waiting.
     bot.clock.set(START - timedelta(days=2))
     await next_with(bot.standin.user(10_002), "sudah habis")
     bot.clock.advance(WINDOW)
     lapsed = (await next_with(pic, "Pemberitahuan kuota")).plain_text
-    assert "Tawaran kursi Pemustaka yang terdampak TPBIS untuk Peserta 2 habis waktunya; tidak ada yang menunggu, kursi kosong (0/1)" in lapsed
+    assert (
+        "Tawaran kursi Pemustaka yang terdampak TPBIS untuk Peserta 2 habis waktunya; tidak ada yang menunggu, kursi kosong (0/1)"
+        in lapsed
+    )
     assert "Pendaftaran tertinggal" not in lapsed  # lagging fired once
 
 
@@ -133,8 +148,11 @@ async def test_at_night_alerts_wait_for_the_morning_but_the_day_before_alert_doe
     await register(silent, BENGKULU, role="Pemustaka", name="Budi Santoso")
 
     async def pending_digest(session):  # type: ignore[no-untyped-def]
-        return await session.scalar(select(OutboxMessage.due_at).where(
-            OutboxMessage.kind == MessageKind.PIC_ALERTS, OutboxMessage.status == "pending"))
+        return await session.scalar(
+            select(OutboxMessage.due_at).where(
+                OutboxMessage.kind == MessageKind.PIC_ALERTS, OutboxMessage.status == "pending"
+            )
+        )
 
     # Held until the quiet hours end: 07:00 WIB the next morning.
     assert await bot.eventually(pending_digest, lambda due: due is not None) == datetime(2023, 7, 6, 0, 0, tzinfo=UTC)

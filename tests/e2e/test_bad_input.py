@@ -13,8 +13,13 @@ async def _at_name_step(bot, user_id: int):  # type: ignore[no-untyped-def]
 
 async def test_non_text_messages_where_a_name_is_asked(bot) -> None:  # type: ignore[no-untyped-def]
     user = await _at_name_step(bot, 6001)
-    for send in (user.send_sticker(), user.send_photo(), user.send_voice(), user.send_location(-6.2, 106.8),
-                 user.send_document("cv.pdf")):
+    for send in (
+        user.send_sticker(),
+        user.send_photo(),
+        user.send_voice(),
+        user.send_location(-6.2, 106.8),
+        user.send_document("cv.pdf"),
+    ):
         await send
         refusal = await user.next_message()
         assert "ketik jawaban sebagai teks" in refusal.plain_text, user.transcript()
@@ -25,8 +30,12 @@ async def test_non_text_messages_where_a_name_is_asked(bot) -> None:  # type: ig
 
 async def test_empty_whitespace_long_and_letterless_names(bot) -> None:  # type: ignore[no-untyped-def]
     user = await _at_name_step(bot, 6002)
-    for text, answer in (("   \t  ", "tidak boleh kosong"), ("x" * 500, "terlalu panjang (paling banyak 120"),
-                         ("12345", "harus berisi huruf"), ("A", "terlalu pendek")):
+    for text, answer in (
+        ("   \t  ", "tidak boleh kosong"),
+        ("x" * 500, "terlalu panjang (paling banyak 120"),
+        ("12345", "harus berisi huruf"),
+        ("A", "terlalu pendek"),
+    ):
         await user.send_text(text)
         assert answer in (await user.next_message()).plain_text, user.transcript()
         assert "nama lengkap" in (await user.next_message()).plain_text
@@ -56,7 +65,11 @@ async def test_invalid_and_valid_phones(bot) -> None:  # type: ignore[no-untyped
         await user.send_text(text)
         await user.next_message()
     assert user.reply_keyboard is not None  # the "share my number" button
-    for raw, answer in (("12345", "tidak valid"), ("021 5551234", "bukan nomor kantor"), ("telepon saya", "tidak valid")):
+    for raw, answer in (
+        ("12345", "tidak valid"),
+        ("021 5551234", "bukan nomor kantor"),
+        ("telepon saya", "tidak valid"),
+    ):
         await user.send_text(raw)
         assert answer in (await user.next_message()).plain_text, user.transcript()
         assert "Bagikan nomor saya" in (await user.next_message()).plain_text
@@ -154,6 +167,7 @@ async def test_an_unknown_deep_link(bot) -> None:  # type: ignore[no-untyped-def
 
 async def test_every_text_fits_telegram(bot) -> None:  # type: ignore[no-untyped-def]
     from handlers.texts import CATALOGUES, placeholders
+
     user = await _at_name_step(bot, 6008)
     long = "Ä" * 120
     await user.send_text(long)

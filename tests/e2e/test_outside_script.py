@@ -24,10 +24,19 @@ def _free_port() -> int:
 def test_the_play_script_registers_fills_waits_cancels_and_promotes(tmp_path) -> None:  # type: ignore[no-untyped-def]
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {"PATH": os.environ.get("PATH", ""), "TELEGRAM_BOT_TOKEN": TOKEN,
-           "TELEGRAM_API_BASE_URL": f"{base}/bot", "DATABASE_URL": f"sqlite:///{tmp_path}/play.sqlite3"}
-    standin = subprocess.Popen([sys.executable, "-m", "botapi_standin", "--port", str(port)], cwd=PROJECT_ROOT,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": f"{base}/bot",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/play.sqlite3",
+    }
+    standin = subprocess.Popen(
+        [sys.executable, "-m", "botapi_standin", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     bot = None
     try:
         deadline = time.monotonic() + WAIT
@@ -38,10 +47,21 @@ def test_the_play_script_registers_fills_waits_cancels_and_promotes(tmp_path) ->
             except OSError:
                 assert time.monotonic() < deadline and standin.poll() is None, "the stand-in did not start"
                 time.sleep(0.1)
-        bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        play = subprocess.run([sys.executable, "scripts/play_registration.py", "--standin", base], cwd=PROJECT_ROOT,
-                              env=env, capture_output=True, text=True, timeout=120)
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        play = subprocess.run(
+            [sys.executable, "scripts/play_registration.py", "--standin", base],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert play.returncode == 0, play.stdout + play.stderr
         assert "seats before: Pemustaka yang terdampak TPBIS · sisa 1/1" in play.stdout
         assert "seats after: Pemustaka yang terdampak TPBIS · penuh (daftar tunggu)" in play.stdout

@@ -167,8 +167,11 @@ async def test_a_registered_fasilitator_is_made_pic_with_one_tap(bot: RunningBot
     pics = await bot.query(lambda s: pics_of(s, aceh))
     assert [(p.telegram_user_id, p.granted_via, p.granted_by) for p in pics] == [(603, "registration", ADMIN)]
     # The stakeholder's registration cannot be made PIC, even by an organizer with forged data.
-    dewi_registration = await bot.query(lambda s: s.scalar(
-        select(Registration.id).join(Participant).where(Participant.telegram_user_id == stakeholder.id)))
+    dewi_registration = await bot.query(
+        lambda s: s.scalar(
+            select(Registration.id).join(Participant).where(Participant.telegram_user_id == stakeholder.id)
+        )
+    )
     answer = await press_and_answer(admin, panel, cb.PicFromRegistration(dewi_registration))
     assert "bukan lagi pendaftaran Fasilitator" in answer
     assert [p.telegram_user_id for p in await bot.query(lambda s: pics_of(s, aceh))] == [603]
@@ -182,16 +185,23 @@ async def test_a_pic_cannot_manage_pics_nor_reach_another_province(bot: RunningB
     await make_pic(admin, erik, "Bengkulu")
     await register(bot.standin.user(606, first_name="Fajar"), "shm23-bengkulu", role="Fasilitator Daerah")
     aceh, bengkulu = await meeting_id(bot, "shm23-aceh"), await meeting_id(bot, "shm23-bengkulu")
-    erik_assignment = await bot.query(lambda s: s.scalar(select(PicAssignment.id).where(
-        PicAssignment.telegram_user_id == erik.id)))
+    erik_assignment = await bot.query(
+        lambda s: s.scalar(select(PicAssignment.id).where(PicAssignment.telegram_user_id == erik.id))
+    )
     fajar_registration = await bot.query(lambda s: s.scalar(select(Registration.id)))
     before = (await audit_count(bot), await bot.query(lambda s: s.scalar(select(func.count(PicInvite.id)))))
 
     await alice.send_text("/pic")
     assert "hanya untuk panitia" in (await alice.next_message()).plain_text
     welcome = next(m for m in alice.messages if "Anda sekarang PIC" in m.plain_text)
-    for forged in (cb.StaffPick("pic", bengkulu), cb.StaffPick("pic", aceh), cb.PicRevoke(erik_assignment),
-                   cb.PicFromRegistration(fajar_registration), cb.PicInvite(aceh), cb.PicInvite(bengkulu)):
+    for forged in (
+        cb.StaffPick("pic", bengkulu),
+        cb.StaffPick("pic", aceh),
+        cb.PicRevoke(erik_assignment),
+        cb.PicFromRegistration(fajar_registration),
+        cb.PicInvite(aceh),
+        cb.PicInvite(bengkulu),
+    ):
         await alice.press_forged(welcome, cb.pack(forged))
         assert "hanya untuk panitia" in (await alice.next_message()).plain_text, forged
 
@@ -239,7 +249,8 @@ def probe() -> Iterator[list[int]]:
 
 
 async def test_the_shared_guard_refuses_a_forged_meeting_choice_for_another_province(
-        bot: RunningBot, probe: list[int]) -> None:
+    bot: RunningBot, probe: list[int]
+) -> None:
     admin = bot.standin.get_user(ADMIN)
     alice = bot.standin.user(601, first_name="Rahmat")
     await make_pic(admin, alice, "Aceh")

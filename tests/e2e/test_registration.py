@@ -158,8 +158,9 @@ async def test_a_double_tap_on_kirim_registers_once(bot) -> None:  # type: ignor
 
 async def test_fifty_people_race_for_eighteen_stakeholder_seats(bot) -> None:  # type: ignore[no-untyped-def]
     people = [bot.standin.user(5000 + n, f"P{n}") for n in range(50)]
-    finals = await asyncio.gather(*(register(p, role="Stakeholder", phone=f"0812{5000 + n:07d}")
-                                    for n, p in enumerate(people)))
+    finals = await asyncio.gather(
+        *(register(p, role="Stakeholder", phone=f"0812{5000 + n:07d}") for n, p in enumerate(people))
+    )
     seated = sum("Pendaftaran berhasil" in f.plain_text for f in finals)
     waiting = sorted(int(f.plain_text.split("nomor ")[1].split()[0]) for f in finals if "daftar tunggu" in f.plain_text)
     assert seated == 18 and waiting == list(range(1, 33))
@@ -230,6 +231,7 @@ async def test_the_daily_retention_job_erases_expired_details(bot) -> None:  # t
     from datetime import timedelta
 
     from bot.scheduler import RETENTION_JOB
+
     user = bot.standin.user(4701)
     await register(user, meeting_code="shm23-bengkulu")
     [job] = bot.application.job_queue.get_jobs_by_name(RETENTION_JOB)
@@ -244,6 +246,7 @@ async def test_a_long_status_is_split_into_messages_telegram_accepts(bot) -> Non
     from models.program import Meeting, Role
     from models.seats import register as claim
     from tests.models.factories import make_participant
+
     user = bot.standin.user(10_001)  # make_participant(s, 1) is Telegram user 10 001
     await user.send_text("/bantuan")
     await user.next_message()
@@ -306,6 +309,7 @@ async def test_registration_closing_before_kirim(bot) -> None:  # type: ignore[n
     try:
         async with session_factory(engine)() as session:
             from models.program import meeting_by_code
+
             bengkulu = await meeting_by_code(session, "shm23-bengkulu")
     finally:
         await engine.dispose()

@@ -12,8 +12,8 @@ from icalendar import Calendar
 
 from bot.app import build_application, polling
 from bot.clock import FrozenClock
-from botapi_standin import BotApiStandin
 from bot.settings import DEFAULT_PROGRAM_FILE
+from botapi_standin import BotApiStandin
 from models.outbox import MessageKind
 from models.program_file import apply_program, parse_program
 from models.seats import register as register_directly
@@ -68,8 +68,10 @@ async def test_reminders_arrive_on_time_in_local_time_once_each(bot) -> None:  #
     bot.clock.set(START - timedelta(hours=2))
     assert "2 jam lagi" in (await user.next_message()).plain_text
     bot.clock.set(START + timedelta(hours=1))
-    await bot.eventually(lambda s: outbox_statuses(s, 9002, tuple(MessageKind)),
-                         lambda found: found.count("sent") == 4 and "pending" not in found)
+    await bot.eventually(
+        lambda s: outbox_statuses(s, 9002, tuple(MessageKind)),
+        lambda found: found.count("sent") == 4 and "pending" not in found,
+    )
     assert sum("Pengingat" in m.plain_text for m in user.messages) == 3
 
 
@@ -137,7 +139,8 @@ async def test_a_moved_meeting_is_announced_with_a_new_calendar_file_and_reminde
     await user.next_message()
     # The organisers move Bengkulu a week later and load the edited program file.
     source = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8").replace(
-        "26 July 2023\n    date: 2023-07-26", "26 July 2023\n    date: 2023-08-02")
+        "26 July 2023\n    date: 2023-07-26", "26 July 2023\n    date: 2023-08-02"
+    )
     await bot.query(lambda s: apply_program(s, parse_program(source), now=bot.clock.now()))
     bot.clock.advance(timedelta(seconds=1))  # the sweep would find it; moving the clock wakes the sender now
     moved = await next_with(user, "Schedule change")
@@ -167,8 +170,9 @@ async def test_what_fell_due_while_the_bot_was_down_is_sent_if_it_still_makes_se
         assert "12 jam lagi" in reminder.plain_text
         await next_with(user, "belum menerima jawaban")
         running = RunningBot(standin, clock, settings, application)
-        statuses = await running.eventually(lambda s: outbox_statuses(s, 9301, tuple(MessageKind)),
-                                            lambda found: found.count("sent") == 2)
+        statuses = await running.eventually(
+            lambda s: outbox_statuses(s, 9301, tuple(MessageKind)), lambda found: found.count("sent") == 2
+        )
         # Missed: the week reminder and the question; sent: the day reminder and the second asking.
         assert sorted(statuses) == ["missed", "missed", "pending", "sent", "sent"]
     assert sum("Pengingat" in m.plain_text for m in user.messages) == 1
@@ -204,21 +208,26 @@ async def fan_out_through_faults(standin: BotApiStandin, db_url: str) -> None:
         await users[blocked].block(notify=False)
 
         clock.set(START - timedelta(days=7))
-        await running.eventually(lambda s: outbox_statuses(s, limited, (MessageKind.REMINDER,)),
-                                 lambda found: found[0] == "sent")
+        await running.eventually(
+            lambda s: outbox_statuses(s, limited, (MessageKind.REMINDER,)), lambda found: found[0] == "sent"
+        )
         for user_id, user in users.items():
             if user_id not in (failing, slow, blocked):
                 await user.wait_for(lambda u: any("Pengingat" in m.plain_text for m in u.messages))
         # The 502 and the timeout are tried again after a pause; the blocked person is not.
-        await running.eventually(lambda s: outbox_statuses(s, slow, (MessageKind.REMINDER,)),
-                                 lambda found: found[0] == "pending")
+        await running.eventually(
+            lambda s: outbox_statuses(s, slow, (MessageKind.REMINDER,)), lambda found: found[0] == "pending"
+        )
         clock.advance(timedelta(seconds=31))
         for user_id in (failing, slow):
             await users[user_id].wait_for(lambda u: any("Pengingat" in m.plain_text for m in u.messages))
+
         # The stand-in has the message a moment before the bot has recorded it: wait for the record.
         async def week_statuses(session) -> list[list[str]]:  # type: ignore[no-untyped-def]
-            return [await outbox_statuses(session, user_id, (MessageKind.REMINDER,))
-                    for user_id in (limited, failing, slow, blocked)]
+            return [
+                await outbox_statuses(session, user_id, (MessageKind.REMINDER,))
+                for user_id in (limited, failing, slow, blocked)
+            ]
 
         expected = [["sent", "pending", "pending"]] * 3 + [["unreachable", "pending", "pending"]]
         assert await running.eventually(week_statuses, lambda found: found == expected) == expected

@@ -59,9 +59,15 @@ async def seed(bot: RunningBot, meeting_code: str, roles: dict[str, int], first:
             for _ in range(count):
                 moment = T0 + timedelta(minutes=n - first)
                 person = await upsert_participant(
-                    session, telegram_user_id=100_000 + n, chat_id=100_000 + n, full_name=long_name(n)[:120],
+                    session,
+                    telegram_user_id=100_000 + n,
+                    chat_id=100_000 + n,
+                    full_name=long_name(n)[:120],
                     institution=("Dinas Perpustakaan & Kearsipan <Kabupaten> " * 3)[:120],
-                    position=("Kepala Bidang \"Layanan\" " * 5)[:120], phone_e164=f"+62812{n:07d}", now=moment)
+                    position=('Kepala Bidang "Layanan" ' * 5)[:120],
+                    phone_e164=f"+62812{n:07d}",
+                    now=moment,
+                )
                 await claim(session, participant=person, meeting=meeting, role=role, now=moment)
                 n += 1
 
@@ -89,14 +95,22 @@ def recap_rows(recap) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     """/rekap's monospace table: each role's name (a line of its own) to the counts on the line under it."""
     pre = next(e for e in recap.entities if e["type"] == "pre")
     # Entity offsets count UTF-16 code units.
-    units = recap.plain_text.encode("utf-16-le")[2 * pre["offset"]:2 * (pre["offset"] + pre["length"])]
+    units = recap.plain_text.encode("utf-16-le")[2 * pre["offset"] : 2 * (pre["offset"] + pre["length"])]
     lines = units.decode("utf-16-le").splitlines()[1:]
     return {name: counts.split() for name, counts in zip(lines[::2], lines[1::2], strict=True)}
 
 
 # Aceh's date is not announced, so these seats plan no reminders: the tests' clock stays put.
-ACEH_ROLES = {"tim_sinergi": 7, "stakeholder": 20, "fasilitator": 2, "rm_desa": 1, "rm_dispusip": 1,
-              "rm_bappeda": 1, "rm_dpmpd": 1, "pemustaka": 1}
+ACEH_ROLES = {
+    "tim_sinergi": 7,
+    "stakeholder": 20,
+    "fasilitator": 2,
+    "rm_desa": 1,
+    "rm_dispusip": 1,
+    "rm_bappeda": 1,
+    "rm_dpmpd": 1,
+    "pemustaka": 1,
+}
 
 
 async def test_a_pic_reads_the_recap_and_pages_through_the_roster(bot) -> None:  # type: ignore[no-untyped-def]
@@ -140,12 +154,18 @@ async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:  
     await seed(bot, "shm23-bengkulu", {"pemustaka": 1}, first=50)
 
     async def formula_name(session) -> None:  # type: ignore[no-untyped-def]
-        person = await upsert_participant(session, telegram_user_id=200_001, chat_id=200_001,
-                                          full_name=FORMULA, institution="@Dinas",
-                                          position="-Kepala", phone_e164="+6281299990000", now=T0)
+        person = await upsert_participant(
+            session,
+            telegram_user_id=200_001,
+            chat_id=200_001,
+            full_name=FORMULA,
+            institution="@Dinas",
+            position="-Kepala",
+            phone_e164="+6281299990000",
+            now=T0,
+        )
         meeting, role = await meeting_and_role(session, "shm23-aceh", "stakeholder")
-        await claim(session, participant=person, meeting=meeting, role=role,
-                    now=T0 + timedelta(hours=1))
+        await claim(session, participant=person, meeting=meeting, role=role, now=T0 + timedelta(hours=1))
 
     await bot.query(formula_name)
     await make_pic(bot, ACEH_PIC, "shm23-aceh")
@@ -160,8 +180,18 @@ async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:  
     sheet = load_workbook(io.BytesIO(file_of(bot, xlsx_message))).active
     assert sheet.freeze_panes == "A2"
     cells = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert cells[0] == ["Pertemuan", "Nama", "Instansi", "Jabatan", "Nomor HP", "Peran", "Status", "No. tunggu",
-                        "Konfirmasi", "Waktu daftar (waktu setempat)"]
+    assert cells[0] == [
+        "Pertemuan",
+        "Nama",
+        "Instansi",
+        "Jabatan",
+        "Nomor HP",
+        "Peran",
+        "Status",
+        "No. tunggu",
+        "Konfirmasi",
+        "Waktu daftar (waktu setempat)",
+    ]
     # Program order of roles: Tim Sinergi, Stakeholder, then Pemustaka (one seated, two waiting).
     assert [(r[1], r[4], r[5], r[6], r[7], r[8]) for r in cells[1:]] == [
         (long_name(3)[:120], "+628120000003", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
@@ -254,8 +284,11 @@ def chart_bands(png: bytes) -> list[tuple[str | None, float]]:
     """
     image = Image.open(io.BytesIO(png)).convert("RGB")
     width, height = image.size
-    names = {ImageColor.getrgb(CHART_TAKEN): "taken", ImageColor.getrgb(CHART_AT_RISK): "at_risk",
-             ImageColor.getrgb(CHART_FREE): "free"}
+    names = {
+        ImageColor.getrgb(CHART_TAKEN): "taken",
+        ImageColor.getrgb(CHART_AT_RISK): "at_risk",
+        ImageColor.getrgb(CHART_FREE): "free",
+    }
     pixels = image.load()
     bands: list[tuple[str | None, float]] = []
     inside = False
@@ -286,13 +319,21 @@ async def test_the_national_chart_shows_38_provinces_emptiest_first_with_the_at_
     everything = dict.fromkeys(ACEH_ROLES, 0) | {"tim_sinergi": 5, "stakeholder": 18, "fasilitator": 2}
     everything = {code: count or 1 for code, count in everything.items()}
     dated = {
-        "shm23-bengkulu": {},                                                   # 0/30, at risk
-        "shm23-jawa-barat": {"tim_sinergi": 5, "stakeholder": 18},              # 23/30, role models missing
-        "shm23-jawa-tengah": everything,                                        # 30/30
-        "shm23-kalimantan-tengah": {"tim_sinergi": 3, "stakeholder": 9, "fasilitator": 1, "rm_desa": 1,
-                                    "rm_dispusip": 1, "rm_bappeda": 1, "rm_dpmpd": 1, "pemustaka": 1},  # 18/30, on track
-        "shm23-kalimantan-selatan": {"stakeholder": 10},                        # 10/30, at risk
-        "shm23-sumatera-utara": {"stakeholder": 3},                             # 3/30, at risk
+        "shm23-bengkulu": {},  # 0/30, at risk
+        "shm23-jawa-barat": {"tim_sinergi": 5, "stakeholder": 18},  # 23/30, role models missing
+        "shm23-jawa-tengah": everything,  # 30/30
+        "shm23-kalimantan-tengah": {
+            "tim_sinergi": 3,
+            "stakeholder": 9,
+            "fasilitator": 1,
+            "rm_desa": 1,
+            "rm_dispusip": 1,
+            "rm_bappeda": 1,
+            "rm_dpmpd": 1,
+            "pemustaka": 1,
+        },  # 18/30, on track
+        "shm23-kalimantan-selatan": {"stakeholder": 10},  # 10/30, at risk
+        "shm23-sumatera-utara": {"stakeholder": 3},  # 3/30, at risk
     }
     meetings = await bot.query(listed_meetings)
     assert len(meetings) == len(PROVINCES) == 38
@@ -321,12 +362,14 @@ async def test_the_national_chart_shows_38_provinces_emptiest_first_with_the_at_
     image.verify()
     # Sized for a phone: 390 px wide shows it at half size or more; tall, but no taller than 2.5 widths.
     assert 700 <= image.width <= 1280 and image.height <= 2.5 * image.width
-    expected = sorted(((name, n / 30, name in at_risk) for name, n in taken.items()),
-                      key=lambda bar: (bar[1], not bar[2], bar[0]))
+    expected = sorted(
+        ((name, n / 30, name in at_risk) for name, n in taken.items()), key=lambda bar: (bar[1], not bar[2], bar[0])
+    )
     bands = chart_bands(png)
     assert len(bands) == 38
     assert [colour for colour, _ in bands] == [
-        None if share == 0 else "at_risk" if risky else "taken" for _, share, risky in expected]
+        None if share == 0 else "at_risk" if risky else "taken" for _, share, risky in expected
+    ]
     # Each bar's length is its share of seats taken (to a pixel or two of the ~380 px track).
     assert all(abs(seen - share) < 0.01 for (_, seen), (_, share, _) in zip(bands, expected, strict=True))
     assert "matplotlib" not in sys.modules

@@ -33,13 +33,22 @@ async def bot_process(standin, db_url: str, **settings: str) -> AsyncIterator[su
     `settings` are further environment variables, such as OUTBOX_LEASE_SECONDS="3".
     """
     polls_before = len(standin.calls_to("getUpdates"))
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TELEGRAM_BOT_TOKEN": TOKEN,
-           "TELEGRAM_API_BASE_URL": standin.base_url, "DATABASE_URL": db_url, **settings}
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": standin.base_url,
+        "DATABASE_URL": db_url,
+        **settings,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
-        await until(lambda: len(standin.calls_to("getUpdates")) > polls_before or process.poll() is not None,
-                    2 * WAIT, "the bot did not start polling")
+        await until(
+            lambda: len(standin.calls_to("getUpdates")) > polls_before or process.poll() is not None,
+            2 * WAIT,
+            "the bot did not start polling",
+        )
         assert process.poll() is None, process.stdout.read().decode()
         yield process
     finally:
@@ -99,8 +108,11 @@ TELEGRAM_PER_SECOND = 30
 
 def reminders_delivered(standin: BotApiStandin) -> Counter[int]:
     """How many reminders each chat received (sendMessage answered 200)."""
-    return Counter(int(c.params["chat_id"]) for c in standin.calls_to("sendMessage")
-                   if c.status == 200 and "Pengingat" in str(c.params.get("text", "")))
+    return Counter(
+        int(c.params["chat_id"])
+        for c in standin.calls_to("sendMessage")
+        if c.status == 200 and "Pengingat" in str(c.params.get("text", ""))
+    )
 
 
 async def until(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -121,28 +133,42 @@ async def test_sigkill_in_the_middle_of_a_fanout_loses_no_reminder_and_repeats_o
         sessions = session_factory(engine)
         try:
             async with bot_process(standin, db_url, OUTBOX_LEASE_SECONDS="3") as process:
-                await until(lambda: reminders_delivered(standin).total() >= 200, 4 * WAIT, "200 reminders were not sent")
+                await until(
+                    lambda: reminders_delivered(standin).total() >= 200, 4 * WAIT, "200 reminders were not sent"
+                )
                 process.send_signal(signal.SIGKILL)
                 process.wait(10)
             before_restart = reminders_delivered(standin)
             async with sessions() as session:
                 # Claimed by the killed process and not recorded: sent again when their lease runs out.
-                in_flight = set(await session.scalars(
-                    select(Participant.chat_id)
-                    .join(Registration, Registration.participant_id == Participant.id)
-                    .join(OutboxMessage, OutboxMessage.registration_id == Registration.id)
-                    .where(OutboxMessage.status == OutboxStatus.SENDING)))
+                in_flight = set(
+                    await session.scalars(
+                        select(Participant.chat_id)
+                        .join(Registration, Registration.participant_id == Participant.id)
+                        .join(OutboxMessage, OutboxMessage.registration_id == Registration.id)
+                        .where(OutboxMessage.status == OutboxStatus.SENDING)
+                    )
+                )
             assert 150 <= before_restart.total() <= 250, before_restart.total()
             assert 0 < len(in_flight) <= BATCH, in_flight
 
             async with bot_process(standin, db_url, OUTBOX_LEASE_SECONDS="3"):
-                await until(lambda: len(reminders_delivered(standin)) == FANOUT_PEOPLE, 4 * WAIT,
-                            "not everybody got the reminder")
+                await until(
+                    lambda: len(reminders_delivered(standin)) == FANOUT_PEOPLE,
+                    4 * WAIT,
+                    "not everybody got the reminder",
+                )
 
                 async def unsettled() -> int:
                     async with sessions() as session:
-                        return await session.scalar(select(func.count()).where(
-                            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))) or 0
+                        return (
+                            await session.scalar(
+                                select(func.count()).where(
+                                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+                                )
+                            )
+                            or 0
+                        )
 
                 deadline = asyncio.get_running_loop().time() + WAIT
                 while await unsettled():
@@ -159,9 +185,14 @@ async def test_sigkill_in_the_middle_of_a_fanout_loses_no_reminder_and_repeats_o
             # Only a message the killed process had claimed can arrive twice.
             assert twice <= in_flight, twice - in_flight
             async with sessions() as session:
-                statuses = {(kind, status): n for kind, status, n in await session.execute(
-                    select(OutboxMessage.kind, OutboxMessage.status, func.count())
-                    .group_by(OutboxMessage.kind, OutboxMessage.status))}
+                statuses = {
+                    (kind, status): n
+                    for kind, status, n in await session.execute(
+                        select(OutboxMessage.kind, OutboxMessage.status, func.count()).group_by(
+                            OutboxMessage.kind, OutboxMessage.status
+                        )
+                    )
+                }
         finally:
             await engine.dispose()
     # Every reminder that was due is recorded as sent; the rest are the plans seed_fanout dropped.

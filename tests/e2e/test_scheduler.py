@@ -24,7 +24,10 @@ async def test_a_started_bot_runs_the_listed_jobs_and_no_others(bot) -> None:  #
     }
     # Wake-ups belong to listed jobs; retention is never woken, only repeated.
     assert {job.name for job in queued if job.name.endswith("-wake")} <= {
-        "outbox-wake", "alerts-wake", "national-digest-wake"}
+        "outbox-wake",
+        "alerts-wake",
+        "national-digest-wake",
+    }
 
 
 async def test_the_outbox_is_woken_at_the_next_hold_expiry(bot) -> None:  # type: ignore[no-untyped-def]
@@ -34,8 +37,11 @@ async def test_the_outbox_is_woken_at_the_next_hold_expiry(bot) -> None:  # type
 
     async def hold_only(session) -> None:  # type: ignore[no-untyped-def]
         # Nothing else waits: the hold's end is the only moment the outbox has to wake for.
-        await session.execute(update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
-                              .values(status=OutboxStatus.OBSOLETE))
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.OBSOLETE)
+        )
         registration = await session.scalar(select(Registration))
         registration.status, registration.offered_until = RegistrationStatus.OFFERED, hold_until
 

@@ -32,9 +32,13 @@ async def audit_of(session, action: str) -> list[AuditEntry]:  # type: ignore[no
 async def test_an_announcement_reaches_every_live_participant_once_and_its_author_learns_how_many(bot) -> None:  # type: ignore[no-untyped-def]
     async def setup(session):  # type: ignore[no-untyped-def]
         await make_pic(session, BENGKULU, PIC)
-        ids = [(await seat(session, BENGKULU, role, n)).participant.telegram_user_id
-               for n, role in enumerate(["stakeholder", "stakeholder", "pemustaka", "pemustaka", "stakeholder"])]
-        gone = await session.scalar(select(Registration).join(Participant).where(Participant.telegram_user_id == ids[4]))
+        ids = [
+            (await seat(session, BENGKULU, role, n)).participant.telegram_user_id
+            for n, role in enumerate(["stakeholder", "stakeholder", "pemustaka", "pemustaka", "stakeholder"])
+        ]
+        gone = await session.scalar(
+            select(Registration).join(Participant).where(Participant.telegram_user_id == ids[4])
+        )
         await cancel(session, gone.id, now=T0)
         return ids
 
@@ -61,8 +65,9 @@ async def test_an_announcement_reaches_every_live_participant_once_and_its_autho
         assert user.messages[-1].plain_text == preview.plain_text
     assert count_with(users[4], "Rapat") == 0
     assert count_with(pic, "diterima oleh") == 1
-    rows = await bot.query(lambda s: s.scalars(select(OutboxMessage.status).where(
-        OutboxMessage.kind == MessageKind.ANNOUNCEMENT)))
+    rows = await bot.query(
+        lambda s: s.scalars(select(OutboxMessage.status).where(OutboxMessage.kind == MessageKind.ANNOUNCEMENT))
+    )
     assert sorted(r.value for r in rows) == ["sent", "sent", "sent", "unreachable"]
 
 
@@ -72,8 +77,11 @@ async def test_another_provinces_announcement_cannot_be_sent_with_a_forged_butto
         await make_pic(session, ACEH, 7002)
         await seat(session, ACEH, "stakeholder", 1)
         aceh = await session.scalar(select(Meeting).where(Meeting.code == ACEH))
-        return (await draft_announcement(session, meeting_id=aceh.id, author_user_id=7002, author_chat_id=7002,
-                                         body="Info Aceh", now=T0)).id
+        return (
+            await draft_announcement(
+                session, meeting_id=aceh.id, author_user_id=7002, author_chat_id=7002, body="Info Aceh", now=T0
+            )
+        ).id
 
     announcement_id = await bot.query(setup)
     pic = bot.standin.user(PIC)
@@ -82,21 +90,31 @@ async def test_another_provinces_announcement_cannot_be_sent_with_a_forged_butto
     assert "belum punya peserta" in asked.plain_text
     await pic.press_forged(asked, cb.pack(cb.AnnounceSend(announcement_id)))
     assert "hanya untuk panitia dan PIC" in (await pic.next_message()).plain_text
-    confirmed = await bot.query(lambda s: s.scalar(
-        select(Announcement.confirmed_at).where(Announcement.id == announcement_id)))
+    confirmed = await bot.query(
+        lambda s: s.scalar(select(Announcement.confirmed_at).where(Announcement.id == announcement_id))
+    )
     assert confirmed is None
-    assert await bot.query(lambda s: s.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.kind == MessageKind.ANNOUNCEMENT))) is None
+    assert (
+        await bot.query(
+            lambda s: s.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == MessageKind.ANNOUNCEMENT))
+        )
+        is None
+    )
 
 
 async def unchanged_state(session) -> tuple[list, ...]:  # type: ignore[no-untyped-def]
     """What a refused staff button must leave as it was."""
+
     async def rows(*columns):  # type: ignore[no-untyped-def]
         return [tuple(row) for row in await session.execute(select(*columns).order_by(columns[0]))]
 
-    return (await rows(Registration.id, Registration.role_id, Registration.status),
-            await rows(Announcement.id, Announcement.confirmed_at), await rows(PicInvite.id, PicInvite.revoked_at),
-            await rows(AuditEntry.id), await rows(OutboxMessage.id))
+    return (
+        await rows(Registration.id, Registration.role_id, Registration.status),
+        await rows(Announcement.id, Announcement.confirmed_at),
+        await rows(PicInvite.id, PicInvite.revoked_at),
+        await rows(AuditEntry.id),
+        await rows(OutboxMessage.id),
+    )
 
 
 async def test_forged_staff_buttons_naming_another_provinces_people_are_refused(bot) -> None:  # type: ignore[no-untyped-def]
@@ -107,8 +125,9 @@ async def test_forged_staff_buttons_naming_another_provinces_people_are_refused(
         aceh_seated = await seat(session, ACEH, "pemustaka", 2)
         await seat(session, ACEH, "pemustaka", 3)  # waits
         aceh = await meeting_by_code(session, ACEH)
-        announcement = await draft_announcement(session, meeting_id=aceh.id, author_user_id=7002, author_chat_id=7002,
-                                                body="Info Aceh", now=T0)
+        announcement = await draft_announcement(
+            session, meeting_id=aceh.id, author_user_id=7002, author_chat_id=7002, body="Info Aceh", now=T0
+        )
         invite = await create_invite(session, meeting_id=aceh.id, created_by=ADMIN, now=T0)
         stakeholder = await session.scalar(select(Role.id).where(Role.code == "stakeholder"))
         return aceh.id, aceh_seated.id, stakeholder, announcement.id, invite.id
@@ -120,9 +139,16 @@ async def test_forged_staff_buttons_naming_another_provinces_people_are_refused(
     await pic.send_text("/keluarkan")
     own = await pic.next_message()
     assert "Peserta 1" in " ".join(own.button_texts), pic.transcript()
-    for forged in (cb.RosterPage("rm", aceh, 0), cb.RosterPage("mv", aceh, 1), cb.RosterPick("rm", registration),
-                   cb.RosterPick("mv", registration), cb.RosterMoveTo(registration, stakeholder),
-                   cb.AnnounceDrop(announcement), cb.AnnounceSend(announcement), cb.PicWithdrawInvite(invite)):
+    for forged in (
+        cb.RosterPage("rm", aceh, 0),
+        cb.RosterPage("mv", aceh, 1),
+        cb.RosterPick("rm", registration),
+        cb.RosterPick("mv", registration),
+        cb.RosterMoveTo(registration, stakeholder),
+        cb.AnnounceDrop(announcement),
+        cb.AnnounceSend(announcement),
+        cb.PicWithdrawInvite(invite),
+    ):
         await pic.press_forged(own, cb.pack(forged))
         assert "hanya untuk panitia" in (await pic.next_message()).plain_text, forged
     # No removal was left waiting for its reason: typing one removes nobody.
@@ -208,15 +234,20 @@ async def test_a_move_to_a_full_role_is_refused_and_a_move_passes_the_freed_seat
 
     entries = await bot.query(lambda s: audit_of(s, "move"))
     assert [(e.actor_user_id, e.registration_id, e.reason) for e in entries] == [
-        (PIC, registration_id, "Salah pilih peran saat mendaftar")]
+        (PIC, registration_id, "Salah pilih peran saat mendaftar")
+    ]
     assert entries[0].details["from_role"] == "pemustaka" and entries[0].details["to_role"] == "stakeholder"
-    statuses = await bot.query(lambda s: s.execute(select(Participant.telegram_user_id, Registration.status)
-                                                   .join(Registration).order_by(Participant.id)))
+    statuses = await bot.query(
+        lambda s: s.execute(
+            select(Participant.telegram_user_id, Registration.status).join(Registration).order_by(Participant.id)
+        )
+    )
     assert [(u, st.value) for u, st in statuses][:2] == [(moving_id, "seated"), (waiting_id, "seated")]
 
 
 async def test_a_pic_half_way_through_their_own_registration_keeps_it_through_staff_commands(bot) -> None:  # type: ignore[no-untyped-def]
     """Staff commands that would start a step of their own ask the PIC to finish or leave the registration first."""
+
     async def setup(session):  # type: ignore[no-untyped-def]
         await make_pic(session, BENGKULU, PIC)
         await seat(session, BENGKULU, "pemustaka", 1)
@@ -250,8 +281,9 @@ async def test_a_pic_half_way_through_their_own_registration_keeps_it_through_st
     assert "Rina Wulandari" in summary.plain_text and "Dinas Perpustakaan Aceh" in summary.plain_text
     await pic.press(summary, text="Kirim")
     await next_with(pic, "Aceh")
-    registered = await bot.query(lambda s: s.scalar(
-        select(Registration).join(Participant).where(Participant.telegram_user_id == PIC)))
+    registered = await bot.query(
+        lambda s: s.scalar(select(Registration).join(Participant).where(Participant.telegram_user_id == PIC))
+    )
     assert registered is not None and registered.status == RegistrationStatus.SEATED
 
 
@@ -295,8 +327,11 @@ async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(
     async def read(session):  # type: ignore[no-untyped-def]
         budi = await session.scalar(select(Participant).where(Participant.full_name == "Budi Santoso"))
         consent = await session.scalar(select(ConsentRecord).where(ConsentRecord.participant_id == budi.id))
-        removed = await session.scalar(select(OutboxMessage.status).join(Registration).where(
-            Registration.participant_id == budi.id, OutboxMessage.kind == MessageKind.REMOVED))
+        removed = await session.scalar(
+            select(OutboxMessage.status)
+            .join(Registration)
+            .where(Registration.participant_id == budi.id, OutboxMessage.kind == MessageKind.REMOVED)
+        )
         return budi, consent, removed, await audit_of(session, "add"), await audit_of(session, "remove")
 
     budi, consent, removed, added, removals = await bot.eventually(read, lambda r: r[2] != OutboxStatus.PENDING)
@@ -305,7 +340,8 @@ async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(
     # Nobody to tell: the notice is dropped, not sent.
     assert removed == OutboxStatus.OBSOLETE
     assert [(e.reason, e.details) for e in added] == [
-        ("Mendaftar lewat formulir kertas", {"role": "pemustaka", "status": "seated", "consent": "offline"})]
+        ("Mendaftar lewat formulir kertas", {"role": "pemustaka", "status": "seated", "consent": "offline"})
+    ]
     assert [e.reason for e in removals] == ["Tidak jadi ikut (telepon)", "Ganti orang dari instansi"]
     assert all(e.actor_user_id == PIC for e in added + removals)
     assert "Budi" not in str([e.details for e in added + removals])

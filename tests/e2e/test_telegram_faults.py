@@ -47,8 +47,10 @@ async def test_a_timeout_from_telegram_loses_no_step(bot) -> None:  # type: igno
     bot.standin.delay_next("sendMessage", 7)
     await user.send_text("Budi Santoso")
     texts = [(await user.next_message()).plain_text for _ in range(2)]
-    assert [any("terjadi gangguan" in t for t in texts), any("Ketik nama instansi" in t for t in texts)] == [True, True], \
-        user.transcript()
+    assert [any("terjadi gangguan" in t for t in texts), any("Ketik nama instansi" in t for t in texts)] == [
+        True,
+        True,
+    ], user.transcript()
     # The name was stored before the reply timed out: the next answer is taken as the institution.
     await user.send_text("Dinas Perpustakaan")
     assert "jabatan" in (await user.next_message()).plain_text, user.transcript()
@@ -115,6 +117,7 @@ async def test_a_failing_database_gets_an_apology_and_an_answered_button(bot) ->
     from sqlalchemy import text
 
     from bot.database import create_engine
+
     user = bot.standin.user(8401)
     await user.send_text("/start")
     consent = await user.next_message()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,7 @@ from icalendar import Calendar, Event
 
 from handlers.calendar_file import PRODID, meeting_calendar
 
-UTC = timezone.utc
+UTC = UTC
 STAMP = datetime(2026, 7, 1, 3, 30, tzinfo=UTC)
 # Every character RFC 5545 makes special in TEXT, plus an astral-plane emoji that must survive folding.
 AWKWARD = "Perpustakaan & Arsip; Kab. Bengkulu, Jl. Ahmad Yani\nLt. 2 📚"
@@ -72,8 +72,9 @@ def test_vtimezone_matches_the_event_zone() -> None:
     assert calendar.get_missing_tzids() == set()
 
 
-@pytest.mark.parametrize(("zone", "local_hour", "offset_hours"),
-                         [("Asia/Jakarta", 8, 7), ("Asia/Makassar", 9, 8), ("Asia/Jayapura", 10, 9)])
+@pytest.mark.parametrize(
+    ("zone", "local_hour", "offset_hours"), [("Asia/Jakarta", 8, 7), ("Asia/Makassar", 9, 8), ("Asia/Jayapura", 10, 9)]
+)
 def test_each_indonesian_zone(zone: str, local_hour: int, offset_hours: int) -> None:
     calendar = Calendar.from_ical(build(zone=ZoneInfo(zone)))
     event = calendar.walk("VEVENT")[0]

@@ -19,8 +19,27 @@ def test_every_action_round_trips_within_64_bytes(kind: type[cb.Action]) -> None
     assert cb.parse(data) == action
 
 
-@pytest.mark.parametrize("data", [None, "", "zz", "r", "r:1", "r:1:2:3", "r:a:1", "r:-1:1", "c:2", "m:" + "9" * 13,
-                                  "ef:../x", "ef:", "l:" + "e" * 25, "x" * 65, "sk:1:1", "m:١٢"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        "zz",
+        "r",
+        "r:1",
+        "r:1:2:3",
+        "r:a:1",
+        "r:-1:1",
+        "c:2",
+        "m:" + "9" * 13,
+        "ef:../x",
+        "ef:",
+        "l:" + "e" * 25,
+        "x" * 65,
+        "sk:1:1",
+        "m:١٢",
+    ],
+)
 def test_forged_or_malformed_data_parses_to_none(data: str | None) -> None:
     assert cb.parse(data) is None
 

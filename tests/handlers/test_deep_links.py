@@ -56,27 +56,34 @@ def test_a_bot_without_a_plain_start_is_refused() -> None:
         links.route("")
 
 
-@pytest.mark.parametrize(("payload", "opener"), [
-    ("pic-Abc_12-x", invite),
-    ("ci_" + "9" * 61, check_in),
-    ("pic-", invite),
-])
+@pytest.mark.parametrize(
+    ("payload", "opener"),
+    [
+        ("pic-Abc_12-x", invite),
+        ("ci_" + "9" * 61, check_in),
+        ("pic-", invite),
+    ],
+)
 def test_a_payload_goes_to_the_claimant_of_its_prefix(links: DeepLinks, payload: str, opener: object) -> None:
     assert links.route(payload) is opener
 
 
-@pytest.mark.parametrize("payload", [
-    "",                     # a plain /start
-    "shm23-aceh",           # a meeting code: nobody's prefix
-    "PIC-abc",              # prefixes are matched as written
-    "xpic-abc",
-    "pic-" + "a" * 61,      # longer than Telegram's 64 characters
-    "pic-a b",              # typed by hand, not from a link
-    "pic-ü",
-    "ci_<b>",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "",  # a plain /start
+        "shm23-aceh",  # a meeting code: nobody's prefix
+        "PIC-abc",  # prefixes are matched as written
+        "xpic-abc",
+        "pic-" + "a" * 61,  # longer than Telegram's 64 characters
+        "pic-a b",  # typed by hand, not from a link
+        "pic-ü",
+        "ci_<b>",
+    ],
+)
 def test_a_payload_nobody_claims_or_telegram_would_not_send_goes_to_the_plain_start(
-        links: DeepLinks, payload: str) -> None:
+    links: DeepLinks, payload: str
+) -> None:
     assert links.route(payload) is plain
 
 

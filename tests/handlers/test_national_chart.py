@@ -19,12 +19,21 @@ from models.reports import MeetingRecap
 
 NOW = datetime(2023, 7, 1, 3, 0, tzinfo=UTC)
 # The shipped program's roles and seats.
-ROLES = [Role(id=n, code=code, name=name, position=n) for n, (code, name) in enumerate([
-    ("tim_sinergi", "Tim Sinergi Provinsi"), ("stakeholder", "Stakeholder Provinsi"),
-    ("fasilitator", "Fasilitator Daerah / PIC Provinsi"), ("rm_desa", "Perwakilan Desa (Role Model)"),
-    ("rm_dispusip", "Dinas Perpustakaan Kabupaten/Kota (Role Model)"),
-    ("rm_bappeda", "Bappeda Kabupaten/Kota (Role Model)"), ("rm_dpmpd", "DPMPD Kabupaten/Kota (Role Model)"),
-    ("pemustaka", "Pemustaka yang terdampak TPBIS")])]
+ROLES = [
+    Role(id=n, code=code, name=name, position=n)
+    for n, (code, name) in enumerate(
+        [
+            ("tim_sinergi", "Tim Sinergi Provinsi"),
+            ("stakeholder", "Stakeholder Provinsi"),
+            ("fasilitator", "Fasilitator Daerah / PIC Provinsi"),
+            ("rm_desa", "Perwakilan Desa (Role Model)"),
+            ("rm_dispusip", "Dinas Perpustakaan Kabupaten/Kota (Role Model)"),
+            ("rm_bappeda", "Bappeda Kabupaten/Kota (Role Model)"),
+            ("rm_dpmpd", "DPMPD Kabupaten/Kota (Role Model)"),
+            ("pemustaka", "Pemustaka yang terdampak TPBIS"),
+        ]
+    )
+]
 SEATS = [5, 18, 2, 1, 1, 1, 1, 1]
 # What the phone shows: the picture scaled to this width, where text must stay this many pixels tall or more.
 PHONE_WIDTH = 390
@@ -33,9 +42,15 @@ SMALLEST_TEXT = 10
 
 def recap(province_code: str, taken: list[int], starts_in: timedelta | None, *, held: int = 0) -> MeetingRecap:
     """A meeting's recap with these seats taken per role, at risk or not by the default alert rule."""
-    meeting = Meeting(code=f"m{province_code}", province_code=province_code,
-                      starts_at=NOW + starts_in if starts_in is not None else None)
-    fills = [RoleAvailability(role, seats, seated=n, waitlisted=0) for role, seats, n in zip(ROLES, SEATS, taken, strict=True)]
+    meeting = Meeting(
+        code=f"m{province_code}",
+        province_code=province_code,
+        starts_at=NOW + starts_in if starts_in is not None else None,
+    )
+    fills = [
+        RoleAvailability(role, seats, seated=n, waitlisted=0)
+        for role, seats, n in zip(ROLES, SEATS, taken, strict=True)
+    ]
     if held:
         fills[1] = RoleAvailability(ROLES[1], 18, seated=taken[1] - held, waitlisted=0, held=held)
     return MeetingRecap(meeting, fills, lagging_roles(fills, meeting.starts_at, NOW, AlertRules()))
@@ -45,15 +60,15 @@ def mixed_program() -> dict[str, MeetingRecap]:
     """One meeting in each of the 38 provinces: empty to full, far away, near or undated."""
     full, empty = list(SEATS), [0] * 8
     shapes = {
-        "11": (empty, None),                                    # Aceh: empty, undated: not at risk
-        "17": (empty, timedelta(days=6)),                       # Bengkulu: empty and near: at risk
+        "11": (empty, None),  # Aceh: empty, undated: not at risk
+        "17": (empty, timedelta(days=6)),  # Bengkulu: empty and near: at risk
         "32": ([5, 18, 2, 0, 1, 1, 1, 1], timedelta(days=10)),  # Jawa Barat: 29/30 but a role model missing
-        "33": (full, timedelta(days=3)),                        # Jawa Tengah: full
-        "62": ([3, 9, 1, 1, 1, 1, 1, 1], timedelta(days=13)),   # Kalimantan Tengah: 18/30, every role on track
-        "63": ([0, 9, 0, 0, 0, 0, 0, 0], timedelta(days=30)),   # Kalimantan Selatan: 9/30, far: not yet at risk
-        "12": ([0, 9, 0, 0, 0, 0, 0, 0], timedelta(days=2)),    # Sumatera Utara: 9/30, near: at risk
-        "73": ([0, 9, 0, 0, 0, 0, 0, 0], None),                 # Sulawesi Selatan: 9/30, undated
-        "75": ([0, 9, 0, 0, 0, 0, 0, 0], timedelta(days=-1)),   # Gorontalo: started yesterday: no longer judged
+        "33": (full, timedelta(days=3)),  # Jawa Tengah: full
+        "62": ([3, 9, 1, 1, 1, 1, 1, 1], timedelta(days=13)),  # Kalimantan Tengah: 18/30, every role on track
+        "63": ([0, 9, 0, 0, 0, 0, 0, 0], timedelta(days=30)),  # Kalimantan Selatan: 9/30, far: not yet at risk
+        "12": ([0, 9, 0, 0, 0, 0, 0, 0], timedelta(days=2)),  # Sumatera Utara: 9/30, near: at risk
+        "73": ([0, 9, 0, 0, 0, 0, 0, 0], None),  # Sulawesi Selatan: 9/30, undated
+        "75": ([0, 9, 0, 0, 0, 0, 0, 0], timedelta(days=-1)),  # Gorontalo: started yesterday: no longer judged
     }
     recaps = {}
     for n, code in enumerate(PROVINCES):
@@ -72,8 +87,15 @@ def test_bars_are_the_38_provinces_emptiest_first_with_the_alert_rules_at_risk_m
     # Marked exactly where models.alert_rules puts the meeting at risk (national_recap's rule).
     assert {bar.province for bar in bars if bar.at_risk} == {r.province_name for r in recaps.values() if r.at_risk}
     assert {"Bengkulu", "Jawa Barat", "Sumatera Utara"} <= {bar.province for bar in bars if bar.at_risk}
-    assert not {"Aceh", "Jawa Tengah", "Kalimantan Tengah", "Kalimantan Selatan", "Sulawesi Selatan", "Gorontalo",
-                "Jawa Timur"} & {bar.province for bar in bars if bar.at_risk}
+    assert not {
+        "Aceh",
+        "Jawa Tengah",
+        "Kalimantan Tengah",
+        "Kalimantan Selatan",
+        "Sulawesi Selatan",
+        "Gorontalo",
+        "Jawa Timur",
+    } & {bar.province for bar in bars if bar.at_risk}
     assert (by_name["Jawa Barat"].taken, by_name["Jawa Barat"].seats) == (29, 30)
     assert (by_name["Jawa Timur"].taken, by_name["Jawa Timur"].share) == (30, 1.0)
     # Emptiest first; among equals the at-risk ones first, then by name.
@@ -91,7 +113,9 @@ def test_a_share_is_of_the_meetings_own_seats_and_never_over_the_whole() -> None
     assert ChartBar("Aceh", 0, 0, False).share == 0.0
 
 
-def _drawn(bars: list[ChartBar], language: str) -> tuple[int, int, float, list[tuple[float, float, float, float]], bytes]:
+def _drawn(
+    bars: list[ChartBar], language: str
+) -> tuple[int, int, float, list[tuple[float, float, float, float]], bytes]:
     """In the worker: the chart's size in pixels, its smallest font in pixels, every text's box, and the PNG."""
     from matplotlib.text import Text
 

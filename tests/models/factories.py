@@ -37,9 +37,14 @@ async def meeting_and_role(session: AsyncSession, meeting_code: str, role_code: 
 async def make_participant(session: AsyncSession, n: int) -> Participant:
     """Participant number n, with plausible details."""
     return await upsert_participant(
-        session, telegram_user_id=10_000 + n, chat_id=10_000 + n, full_name=f"Peserta {n}",
-        institution="Dinas Perpustakaan & Arsip", position="Kepala Bidang",
-        phone_e164=f"+62812{n:07d}", now=T0 + timedelta(seconds=n),
+        session,
+        telegram_user_id=10_000 + n,
+        chat_id=10_000 + n,
+        full_name=f"Peserta {n}",
+        institution="Dinas Perpustakaan & Arsip",
+        position="Kepala Bidang",
+        phone_e164=f"+62812{n:07d}",
+        now=T0 + timedelta(seconds=n),
     )
 
 
@@ -50,8 +55,14 @@ async def seat(session: AsyncSession, meeting_code: str, role_code: str, n: int,
     return await register(session, participant=person, meeting=meeting, role=role, now=now)
 
 
-async def seats(session: AsyncSession, meeting_code: str, role_code: str, people: Iterable[int], now: datetime = T0,
-                apart: timedelta = timedelta(0)) -> list[Registration]:
+async def seats(
+    session: AsyncSession,
+    meeting_code: str,
+    role_code: str,
+    people: Iterable[int],
+    now: datetime = T0,
+    apart: timedelta = timedelta(0),
+) -> list[Registration]:
     """Participants `people` registered for the role one after the other, `apart` in time, as `seat` does."""
     return [await seat(session, meeting_code, role_code, n, now + i * apart) for i, n in enumerate(people)]
 
@@ -60,8 +71,15 @@ async def make_pic(session: AsyncSession, meeting_code: str, user_id: int, now: 
     """A PIC of the meeting appointed directly, as an accepted invite would."""
     meeting = await meeting_by_code(session, meeting_code)
     assert meeting is not None
-    assignment = PicAssignment(meeting_id=meeting.id, telegram_user_id=user_id, chat_id=user_id,
-                               display_name=f"PIC {user_id}", granted_via="invite", granted_by=1, granted_at=now)
+    assignment = PicAssignment(
+        meeting_id=meeting.id,
+        telegram_user_id=user_id,
+        chat_id=user_id,
+        display_name=f"PIC {user_id}",
+        granted_via="invite",
+        granted_by=1,
+        granted_at=now,
+    )
     session.add(assignment)
     await session.flush()
     return assignment

@@ -47,8 +47,11 @@ async def alerts(session) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-
 
 
 async def digests(session) -> list[OutboxMessage]:  # type: ignore[no-untyped-def]
-    return list(await session.scalars(
-        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.PIC_ALERTS).order_by(OutboxMessage.id)))
+    return list(
+        await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == MessageKind.PIC_ALERTS).order_by(OutboxMessage.id)
+        )
+    )
 
 
 async def test_threshold_and_full_fire_once_per_crossing(sessions, program) -> None:  # type: ignore[no-untyped-def]
@@ -154,11 +157,21 @@ async def test_the_cause_of_a_freed_seat_is_the_one_its_caller_gives(sessions, p
         await answer_attendance(s, seated.id, will_attend=False, now=START - timedelta(days=3))
         await release_seat(s, first.id, now=START - timedelta(days=3))
         await lapse_expired_offers(s, now=START - timedelta(days=2))
-        await remove(s, meeting_id=third.meeting_id, registration_id=third.id, actor_user_id=PIC,
-                     reason="tidak memenuhi syarat", now=START - timedelta(days=2))
+        await remove(
+            s,
+            meeting_id=third.meeting_id,
+            registration_id=third.id,
+            actor_user_id=PIC,
+            reason="tidak memenuhi syarat",
+            now=START - timedelta(days=2),
+        )
         freed = [d for k, d in await alerts(s) if k == "seat_freed"]
         assert [(d["registration_id"], d["cause"]) for d in freed] == [
-            (seated.id, "absent"), (first.id, "released"), (second.id, "lapsed"), (third.id, "removed")]
+            (seated.id, "absent"),
+            (first.id, "released"),
+            (second.id, "lapsed"),
+            (third.id, "removed"),
+        ]
 
 
 async def test_two_checks_recording_one_alert_at_once_record_it_once_and_both_commit(sessions, program) -> None:  # type: ignore[no-untyped-def]
@@ -188,7 +201,8 @@ async def test_blocking_the_bot_alerts_the_meetings_of_the_person(sessions, prog
         await set_reachable(s, seated.participant.telegram_user_id, False, now=T0)
         await set_reachable(s, seated.participant.telegram_user_id, False, now=T0 + timedelta(hours=1))
         assert [d for k, d in await alerts(s) if k == "unreachable"] == [
-            {"registration_id": seated.id, "status": "seated"}]
+            {"registration_id": seated.id, "status": "seated"}
+        ]
 
 
 async def test_a_revoked_pic_gets_nothing(sessions, program) -> None:  # type: ignore[no-untyped-def]
@@ -208,16 +222,27 @@ async def test_the_national_digest_is_planned_once_a_day_per_organizer(sessions,
         rows = list(await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.NATIONAL_DIGEST)))
         # 08:00 WIB today, planned ahead, then tomorrow's once today's moment has come.
         assert sorted((r.due_at, r.recipient_user_id) for r in rows) == [
-            (datetime(2023, 7, 2, 1, 0, tzinfo=UTC), 1), (datetime(2023, 7, 2, 1, 0, tzinfo=UTC), 2),
-            (datetime(2023, 7, 3, 1, 0, tzinfo=UTC), 1), (datetime(2023, 7, 3, 1, 0, tzinfo=UTC), 2)]
+            (datetime(2023, 7, 2, 1, 0, tzinfo=UTC), 1),
+            (datetime(2023, 7, 2, 1, 0, tzinfo=UTC), 2),
+            (datetime(2023, 7, 3, 1, 0, tzinfo=UTC), 1),
+            (datetime(2023, 7, 3, 1, 0, tzinfo=UTC), 2),
+        ]
 
 
 def test_the_alerts_section_is_read_and_checked_with_line_numbers() -> None:
     base = "program: {code: demo, name: Demo}\nroles:\n  - {code: pemustaka, name: Pemustaka, seats: 1}\n"
-    spec = parse_program(base + "alerts:\n  threshold: 75%\n  quiet_hours: \"22:00-06:00\"\n  lagging_days: 10\n"
-                                "  digest_window: 30m\n  national_digest: \"07:30\"\n")
-    assert spec.alert_rules == AlertRules(threshold=0.75, quiet_start=time(22), quiet_end=time(6), lagging_days=10,
-                                          digest_window=timedelta(minutes=30), national_digest_at=time(7, 30))
+    spec = parse_program(
+        base + 'alerts:\n  threshold: 75%\n  quiet_hours: "22:00-06:00"\n  lagging_days: 10\n'
+        '  digest_window: 30m\n  national_digest: "07:30"\n'
+    )
+    assert spec.alert_rules == AlertRules(
+        threshold=0.75,
+        quiet_start=time(22),
+        quiet_end=time(6),
+        lagging_days=10,
+        digest_window=timedelta(minutes=30),
+        national_digest_at=time(7, 30),
+    )
     assert AlertRules.from_json(spec.alert_rules.to_json()) == spec.alert_rules
     assert parse_program(base).alert_rules == AlertRules()
     with pytest.raises(ProgramFileError) as error:
@@ -247,8 +272,15 @@ async def test_a_move_by_staff_reports_the_seat_left_behind_and_the_role_it_fill
         seated = await seats(s, BENGKULU, "stakeholder", range(18))
         waiting = await seat(s, BENGKULU, "stakeholder", 30)
         _, pemustaka = await meeting_and_role(s, BENGKULU, "pemustaka")
-        await move(s, meeting_id=seated[0].meeting_id, registration_id=seated[0].id, role_id=pemustaka.id,
-                   actor_user_id=PIC, reason="salah pilih peran", now=T0)
+        await move(
+            s,
+            meeting_id=seated[0].meeting_id,
+            registration_id=seated[0].id,
+            role_id=pemustaka.id,
+            actor_user_id=PIC,
+            reason="salah pilih peran",
+            now=T0,
+        )
         found = await alerts(s)
         freed = [d for k, d in found if k == "seat_freed"]
         assert [(d["cause"], d["fate"], d["to_registration_id"]) for d in freed] == [("moved", "promoted", waiting.id)]
@@ -270,7 +302,8 @@ async def test_the_counts_an_alert_reports_are_the_roles_after_the_change(sessio
             fill = await role_availability(s, alert.meeting_id, alert.role_id)
             counts = {"taken": fill.taken, "seats": fill.seats, "waiting": fill.waitlisted}
             assert {k: v for k, v in alert.details.items() if k in counts} == {
-                k: counts[k] for k in alert.details if k in counts}, (alert.kind, alert.details)
+                k: counts[k] for k in alert.details if k in counts
+            }, (alert.kind, alert.details)
             reported.append((alert.kind.value, alert.details))
             seen = alert.id
 
@@ -294,7 +327,16 @@ async def test_the_counts_an_alert_reports_are_the_roles_after_the_change(sessio
         await take_seat(s, answer.freed_seat.offered.id, now=START - timedelta(days=2))
         await check(s)
     assert [(kind, d.get("fate"), d.get("taken"), d.get("waiting")) for kind, d in reported] == [
-        ("threshold", None, 15, None), ("full", None, 18, None), ("waitlist_grew", None, None, 1),
-        ("waitlist_grew", None, None, 2), ("seat_freed", "promoted", 18, 1), ("seat_freed", "promoted", 18, 0),
-        ("seat_freed", "vacant", 17, 0), ("full", None, 18, None), ("waitlist_grew", None, None, 1),
-        ("seat_freed", "offered", 18, 0), ("seat_freed", "vacant", 17, 1), ("full", None, 18, None)]
+        ("threshold", None, 15, None),
+        ("full", None, 18, None),
+        ("waitlist_grew", None, None, 1),
+        ("waitlist_grew", None, None, 2),
+        ("seat_freed", "promoted", 18, 1),
+        ("seat_freed", "promoted", 18, 0),
+        ("seat_freed", "vacant", 17, 0),
+        ("full", None, 18, None),
+        ("waitlist_grew", None, None, 1),
+        ("seat_freed", "offered", 18, 0),
+        ("seat_freed", "vacant", 17, 1),
+        ("full", None, 18, None),
+    ]

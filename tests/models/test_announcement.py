@@ -34,11 +34,23 @@ async def roster(s):  # type: ignore[no-untyped-def]
     meeting, pemustaka = await meeting_and_role(s, BENGKULU, "pemustaka")
     _, stakeholder = await meeting_and_role(s, BENGKULU, "stakeholder")
     people = [await make_participant(s, n) for n in range(4)]
-    regs = [await register(s, participant=p, meeting=meeting, role=r, now=T0)
-            for p, r in zip(people, [stakeholder, pemustaka, pemustaka, stakeholder], strict=True)]
+    regs = [
+        await register(s, participant=p, meeting=meeting, role=r, now=T0)
+        for p, r in zip(people, [stakeholder, pemustaka, pemustaka, stakeholder], strict=True)
+    ]
     await cancel(s, regs[3].id, now=T0)
-    await add(s, meeting=meeting, role_id=stakeholder.id, full_name="Budi", institution="Desa Sukamaju",
-              position="Kepala Desa", phone_e164="+6281311112222", actor_user_id=PIC, reason="formulir", now=T0)
+    await add(
+        s,
+        meeting=meeting,
+        role_id=stakeholder.id,
+        full_name="Budi",
+        institution="Desa Sukamaju",
+        position="Kepala Desa",
+        phone_e164="+6281311112222",
+        actor_user_id=PIC,
+        reason="formulir",
+        now=T0,
+    )
     return meeting, regs
 
 
@@ -46,9 +58,11 @@ async def test_a_draft_must_say_something_and_fit_one_message(sessions, program)
     async with sessions() as s, s.begin():
         meeting, _ = await meeting_and_role(s, BENGKULU, "pemustaka")
         kwargs = {"meeting_id": meeting.id, "author_user_id": PIC, "author_chat_id": PIC, "now": T0}
-        for body, problem in (("  \n ", AnnouncementProblem.EMPTY),
-                              # Emoji count twice, as Telegram counts them.
-                              ("📚" * (MAX_BODY_LENGTH // 2 + 1), AnnouncementProblem.TOO_LONG)):
+        for body, problem in (
+            ("  \n ", AnnouncementProblem.EMPTY),
+            # Emoji count twice, as Telegram counts them.
+            ("📚" * (MAX_BODY_LENGTH // 2 + 1), AnnouncementProblem.TOO_LONG),
+        ):
             with pytest.raises(AnnouncementError) as refused:
                 await draft_announcement(s, body=body, **kwargs)
             assert refused.value.problem is problem
@@ -58,10 +72,14 @@ async def test_a_draft_must_say_something_and_fit_one_message(sessions, program)
 async def test_confirming_plans_one_message_per_live_registration_once(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         meeting, regs = await roster(s)
-        draft = await draft_announcement(s, meeting_id=meeting.id, author_user_id=PIC, author_chat_id=PIC,
-                                         body="Info", now=T0)
+        draft = await draft_announcement(
+            s, meeting_id=meeting.id, author_user_id=PIC, author_chat_id=PIC, body="Info", now=T0
+        )
         pic = Authority(PIC, False, frozenset({meeting.id}))
-        for who in (Authority(PIC, False, frozenset({meeting.id + 1})), Authority(7002, False, frozenset({meeting.id}))):
+        for who in (
+            Authority(PIC, False, frozenset({meeting.id + 1})),
+            Authority(7002, False, frozenset({meeting.id})),
+        ):
             with pytest.raises(AnnouncementError) as refused:
                 await confirm_announcement(s, draft.id, who, now=T0)
             assert refused.value.problem is AnnouncementProblem.NOT_YOURS
@@ -78,19 +96,24 @@ async def test_confirming_plans_one_message_per_live_registration_once(sessions,
 async def test_the_author_is_reported_to_once_when_no_message_is_in_flight(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         meeting, regs = await roster(s)
-        draft = await draft_announcement(s, meeting_id=meeting.id, author_user_id=PIC, author_chat_id=PIC,
-                                         body="Info", now=T0)
+        draft = await draft_announcement(
+            s, meeting_id=meeting.id, author_user_id=PIC, author_chat_id=PIC, body="Info", now=T0
+        )
         await confirm_announcement(s, draft.id, Authority(PIC, True, frozenset()), now=T0)
         assert await report_finished(s, now=T0) == 0
         outcomes = [OutboxStatus.SENT, OutboxStatus.UNREACHABLE, OutboxStatus.SENDING]
         for registration, status in zip(regs, outcomes, strict=False):
-            await s.execute(update(OutboxMessage).where(OutboxMessage.registration_id == registration.id,
-                                                        OutboxMessage.kind == MessageKind.ANNOUNCEMENT)
-                            .values(status=status))
+            await s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.registration_id == registration.id, OutboxMessage.kind == MessageKind.ANNOUNCEMENT)
+                .values(status=status)
+            )
         assert await report_finished(s, now=T0) == 0
-        await s.execute(update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING,
-                                                    OutboxMessage.kind == MessageKind.ANNOUNCEMENT)
-                        .values(status=OutboxStatus.FAILED))
+        await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.kind == MessageKind.ANNOUNCEMENT)
+            .values(status=OutboxStatus.FAILED)
+        )
         assert await report_finished(s, now=T0 + timedelta(minutes=5)) == 1
         assert await report_finished(s, now=T0 + timedelta(minutes=6)) == 0
         [report] = await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.ANNOUNCEMENT_REPORT))
@@ -100,7 +123,8 @@ async def test_the_author_is_reported_to_once_when_no_message_is_in_flight(sessi
 
 
 async def test_an_announcement_is_wanted_by_waiting_people_not_by_cancelled_or_unreachable_ones(
-        sessions, program) -> None:  # type: ignore[no-untyped-def]
+    sessions, program
+) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         _, regs = await roster(s)
         message = OutboxMessage(kind=MessageKind.ANNOUNCEMENT)

@@ -22,8 +22,8 @@ from models.reachability import set_reachable
 from models.registration import Registration, RegistrationStatus, availability, waitlist_position
 from models.reports import roster
 from models.roster import live_roster
-from tests.models.factories import T0, make_participant, seat, seats
 from models.seats import cancel, register
+from tests.models.factories import T0, make_participant, seat, seats
 
 # Bengkulu, wave 1: Wednesday 26 July 2023, 09:00 WIB.
 BENGKULU = "shm23-bengkulu"
@@ -33,8 +33,11 @@ APART = timedelta(seconds=1)
 
 
 async def planned(session, registration_id: int, status: OutboxStatus | None = OutboxStatus.PENDING):  # type: ignore[no-untyped-def]
-    query = select(OutboxMessage).where(OutboxMessage.registration_id == registration_id).order_by(
-        OutboxMessage.due_at, OutboxMessage.id)
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.registration_id == registration_id)
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+    )
     if status is not None:
         query = query.where(OutboxMessage.status == status)
     return [(m.kind.value, m.slot) for m in await session.scalars(query)]
@@ -44,14 +47,20 @@ async def test_a_seat_plans_three_reminders_and_the_attendance_questions(session
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         assert await planned(s, seated.id) == [
-            ("reminder", "reminder-7d"), ("attendance", "attendance"), ("reminder", "reminder-1d"),
-            ("attendance_nudge", "attendance-nudge"), ("reminder", "reminder-2h")]
+            ("reminder", "reminder-7d"),
+            ("attendance", "attendance"),
+            ("reminder", "reminder-1d"),
+            ("attendance_nudge", "attendance-nudge"),
+            ("reminder", "reminder-2h"),
+        ]
         due = [m.due_at for m in await s.scalars(select(OutboxMessage).order_by(OutboxMessage.due_at))]
         assert due[0] == seated.meeting.starts_at - timedelta(days=7)
         assert await planned(s, waiting.id) == []  # only seated people are reminded
 
 
-async def test_a_late_registration_gets_only_the_reminders_still_ahead_and_counts_as_confirmed(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_late_registration_gets_only_the_reminders_still_ahead_and_counts_as_confirmed(
+    sessions, program
+) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         late = await seat(s, BENGKULU, "pemustaka", 0, QUESTION_TIME + timedelta(days=1))
         assert await planned(s, late.id) == [("reminder", "reminder-1d"), ("reminder", "reminder-2h")]
@@ -88,8 +97,13 @@ async def test_tidak_hadir_offers_the_seat_with_a_hold_and_ambil_takes_it(sessio
         (pemustaka,) = [a for a in await availability(s, first.meeting_id) if a.role.code == "pemustaka"]
         assert (pemustaka.seated, pemustaka.held, pemustaka.seats_left) == (0, 1, 0)
         # A newcomer cannot take the held seat.
-        newcomer = await register(s, participant=await make_participant(s, 9), meeting=first.meeting,
-                                  role=first.role, now=QUESTION_TIME + timedelta(hours=1))
+        newcomer = await register(
+            s,
+            participant=await make_participant(s, 9),
+            meeting=first.meeting,
+            role=first.role,
+            now=QUESTION_TIME + timedelta(hours=1),
+        )
         assert newcomer.status == RegistrationStatus.WAITLISTED
         assert await planned(s, first.id) == [("seat_offer", await offer_slot(s, first.id))]
 
@@ -103,8 +117,11 @@ async def test_tidak_hadir_offers_the_seat_with_a_hold_and_ambil_takes_it(sessio
 
 
 async def offer_slot(session, registration_id: int) -> str:  # type: ignore[no-untyped-def]
-    return await session.scalar(select(OutboxMessage.slot).where(
-        OutboxMessage.registration_id == registration_id, OutboxMessage.kind == MessageKind.SEAT_OFFER))
+    return await session.scalar(
+        select(OutboxMessage.slot).where(
+            OutboxMessage.registration_id == registration_id, OutboxMessage.kind == MessageKind.SEAT_OFFER
+        )
+    )
 
 
 async def test_a_lapsed_hold_passes_the_seat_on_and_it_is_never_held_twice(sessions, program) -> None:  # type: ignore[no-untyped-def]
@@ -138,14 +155,22 @@ async def test_after_a_lapse_status_the_roster_and_the_next_offer_share_one_wait
         assert [await waitlist_position(s, r) for r in (third, first)] == [1, 2]
         rows = [row for row in await roster(s, [seated.meeting]) if row.role_code == "pemustaka"]
         assert [(row.registration_id, row.waitlist_position) for row in rows] == [
-            (second.id, None), (third.id, 1), (first.id, 2)]
+            (second.id, None),
+            (third.id, 1),
+            (first.id, 2),
+        ]
         assert [r.id for r in await live_roster(s, seated.meeting_id) if r.role.code == "pemustaka"] == [
-            second.id, third.id, first.id]
+            second.id,
+            third.id,
+            first.id,
+        ]
         released = await release_seat(s, second.id, now=QUESTION_TIME + timedelta(days=1, hours=1))
         assert released.freed_seat.offered is third
 
 
-async def test_after_a_lapse_with_nobody_else_waiting_the_person_may_still_take_the_free_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_after_a_lapse_with_nobody_else_waiting_the_person_may_still_take_the_free_seat(
+    sessions, program
+) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         seated, first = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
@@ -189,14 +214,24 @@ async def test_a_moved_meeting_tells_everyone_and_moves_the_reminders(sessions, 
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         await answer_attendance(s, seated.id, will_attend=True, now=T0 + timedelta(days=1))
-        source = read_program_file_text().replace("26 July 2023\n    date: 2023-07-26", "26 July 2023\n    date: 2023-08-02")
+        source = read_program_file_text().replace(
+            "26 July 2023\n    date: 2023-07-26", "26 July 2023\n    date: 2023-08-02"
+        )
         assert source != read_program_file_text()
         report = await apply_program(s, parse_program(source), now=T0 + timedelta(days=2))
         assert report.people_notified == 2
         meeting = await s.scalar(select(Meeting).where(Meeting.code == BENGKULU))
-        reminders = list(await s.scalars(select(OutboxMessage).where(
-            OutboxMessage.registration_id == seated.id, OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.kind == MessageKind.REMINDER).order_by(OutboxMessage.due_at)))
+        reminders = list(
+            await s.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.registration_id == seated.id,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                    OutboxMessage.kind == MessageKind.REMINDER,
+                )
+                .order_by(OutboxMessage.due_at)
+            )
+        )
         assert reminders[0].due_at == meeting.starts_at - timedelta(days=7)
         assert seated.attendance is None  # asked again for the new date
         assert ("attendance", "attendance") in await planned(s, seated.id)
@@ -229,9 +264,16 @@ async def test_raising_a_quota_passes_the_new_seats_to_those_waiting_in_order(se
         raised = original.replace(one_seat, one_seat.replace("seats: 1", "seats: 3"))
         await apply_program(s, parse_program(raised), now=T0 + timedelta(days=1))
         assert [r.status for r in (seated, first, second, third)] == [RegistrationStatus.SEATED] * 3 + [
-            RegistrationStatus.WAITLISTED]
+            RegistrationStatus.WAITLISTED
+        ]
         assert [k for k, _ in await planned(s, first.id)] == [
-            "promoted", "reminder", "attendance", "reminder", "attendance_nudge", "reminder"]
+            "promoted",
+            "reminder",
+            "attendance",
+            "reminder",
+            "attendance_nudge",
+            "reminder",
+        ]
         # Close to the meeting a new seat is offered and held.
         raised_again = original.replace(one_seat, one_seat.replace("seats: 1", "seats: 4"))
         await apply_program(s, parse_program(raised_again), now=QUESTION_TIME)
@@ -245,14 +287,20 @@ async def test_a_date_announced_later_plans_the_reminders_then(sessions, program
         seated = await seat(s, "shm23-aceh", "pemustaka", 0)
         assert await planned(s, seated.id) == []
         source = read_program_file_text().replace(
-            "code: shm23-aceh\n    province: \"11\"  # Aceh, WIB\n    city: Banda Aceh\n    date: menyusul",
-            "code: shm23-aceh\n    province: \"11\"  # Aceh, WIB\n    city: Banda Aceh\n    date: 2023-09-12")
+            'code: shm23-aceh\n    province: "11"  # Aceh, WIB\n    city: Banda Aceh\n    date: menyusul',
+            'code: shm23-aceh\n    province: "11"  # Aceh, WIB\n    city: Banda Aceh\n    date: 2023-09-12',
+        )
         assert "2023-09-12" in source
         await apply_program(s, parse_program(source), now=T0 + timedelta(days=1))
         assert [k for k, _ in await planned(s, seated.id)] == [
-            "schedule_changed", "reminder", "attendance", "reminder", "attendance_nudge", "reminder"]
+            "schedule_changed",
+            "reminder",
+            "attendance",
+            "reminder",
+            "attendance_nudge",
+            "reminder",
+        ]
 
 
 def read_program_file_text() -> str:
     return DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8")
-

@@ -21,5 +21,6 @@ async def test_the_known_head_is_alembics_head(engine) -> None:  # type: ignore[
     from alembic.script import ScriptDirectory
 
     from bot.database import SCHEMA_HEAD, alembic_config, schema_version
+
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
     assert await schema_version(engine) == SCHEMA_HEAD

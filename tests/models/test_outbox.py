@@ -57,8 +57,9 @@ async def test_a_withdrawn_message_planned_again_is_revived_and_a_sent_one_never
         claimed = {m.registration_id: m for m in await claim_due(s, now=T0, lease=LEASE, limit=10)}
         await record_outcome(s, claimed[sent].id, OutboxStatus.SENT, now=T0)
         # A try that timed out, to be tried again; then the seat goes and the message is withdrawn.
-        await record_outcome(s, claimed[withdrawn].id, OutboxStatus.PENDING, now=T0, error="TimedOut",
-                             retry_at=T0 + timedelta(minutes=1))
+        await record_outcome(
+            s, claimed[withdrawn].id, OutboxStatus.PENDING, now=T0, error="TimedOut", retry_at=T0 + timedelta(minutes=1)
+        )
         assert await withdraw(s, withdrawn) == 1
     later, expires = T0 + timedelta(days=1), T0 + timedelta(days=2)
     async with sessions() as s, s.begin():
@@ -70,12 +71,18 @@ async def test_a_withdrawn_message_planned_again_is_revived_and_a_sent_one_never
         assert len(rows) == 2
         again = rows[withdrawn]
         assert (again.status, again.due_at, again.expires_at, again.attempts) == (
-            OutboxStatus.PENDING, later, expires, 0)
+            OutboxStatus.PENDING,
+            later,
+            expires,
+            0,
+        )
         assert (again.lease_until, again.sent_at, again.last_error) == (None, None, None)
         assert (rows[sent].status, rows[sent].due_at) == (OutboxStatus.SENT, T0)
 
 
-async def test_only_due_messages_are_claimed_and_a_claim_holds_until_its_lease_runs_out(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+async def test_only_due_messages_are_claimed_and_a_claim_holds_until_its_lease_runs_out(
+    sessions, registration_ids
+) -> None:  # type: ignore[no-untyped-def]
     await plan_reminders(sessions, registration_ids[:2])
     await plan_reminders(sessions, registration_ids[2:3], due=T0 + timedelta(hours=1))
     async with sessions() as s, s.begin():
@@ -106,8 +113,9 @@ async def test_a_failed_message_waits_for_its_retry(sessions, registration_ids) 
     await plan_reminders(sessions, registration_ids[:1])
     async with sessions() as s, s.begin():
         (message,) = await claim_due(s, now=T0, lease=LEASE, limit=10)
-        await record_outcome(s, message.id, OutboxStatus.PENDING, now=T0, error="TimedOut: x" * 50,
-                             retry_at=T0 + timedelta(seconds=30))
+        await record_outcome(
+            s, message.id, OutboxStatus.PENDING, now=T0, error="TimedOut: x" * 50, retry_at=T0 + timedelta(seconds=30)
+        )
     async with sessions() as s, s.begin():
         assert await claim_due(s, now=T0 + timedelta(seconds=29), lease=LEASE, limit=10) == []
         (retried,) = await claim_due(s, now=T0 + timedelta(seconds=30), lease=LEASE, limit=10)
@@ -118,6 +126,7 @@ async def test_two_senders_claiming_at_once_never_take_the_same_message(db_url, 
     await plan_reminders(sessions, registration_ids)
     engines = [create_engine(db_url) for _ in range(4)]
     try:
+
         async def sender(engine) -> list[int]:  # type: ignore[no-untyped-def]
             taken: list[int] = []
             while True:

@@ -83,8 +83,16 @@ async def test_an_expired_participant_who_is_pic_loses_the_name_taken_from_the_r
         registration = await s.scalar(select(Registration).where(Registration.participant_id == by_registration.id))
         named = (await grant_from_registration(s, registration.id, granted_by=1, now=T0)).assignment.id
         invite = await create_invite(s, meeting_id=bengkulu.id, created_by=1, now=T0)
-        invited = (await redeem_invite(s, invite.token, telegram_user_id=by_invite.telegram_user_id,
-                                       chat_id=by_invite.chat_id, display_name="Rahmat", now=T0)).assignment.id
+        invited = (
+            await redeem_invite(
+                s,
+                invite.token,
+                telegram_user_id=by_invite.telegram_user_id,
+                chat_id=by_invite.chat_id,
+                display_name="Rahmat",
+                now=T0,
+            )
+        ).assignment.id
     async with sessions() as s, s.begin():
         report = await purge_expired(s, now=bengkulu.ends_at + timedelta(days=31), retention_days=30)
         assert report.participants_erased == 2

@@ -45,8 +45,14 @@ def test_the_shipped_program_has_38_provinces_of_30_seats() -> None:
     assert len({m.province_code for m in spec.meetings}) == 38
     assert sum(r.seats for r in spec.roles) == 30 and len(spec.roles) == 8
     known = {m.code: m for m in spec.meetings if m.starts_at}
-    assert set(known) == {"shm23-bengkulu", "shm23-jawa-tengah", "shm23-jawa-barat", "shm23-kalimantan-tengah",
-                          "shm23-sumatera-utara", "shm23-kalimantan-selatan"}
+    assert set(known) == {
+        "shm23-bengkulu",
+        "shm23-jawa-tengah",
+        "shm23-jawa-barat",
+        "shm23-kalimantan-tengah",
+        "shm23-sumatera-utara",
+        "shm23-kalimantan-selatan",
+    }
     assert all(len(m.code) <= 64 for m in spec.meetings)
 
 
@@ -58,15 +64,18 @@ def test_local_times_and_defaults() -> None:
     assert aceh.starts_at is None and aceh.seats == {"stakeholder": 5}
 
 
-@pytest.mark.parametrize(("edit", "line", "field", "words"), [
-    (("province: \"51\"", "province: \"99\""), 9, "meetings[0].province", "unknown province code '99'"),
-    (("date: 2023-08-01", "date: 2023-13-01"), 12, "meetings[0].date", "expected a date"),
-    (("seats: 3", "seats: many"), 5, "roles[0].seats", "whole number"),
-    (("code: demo-aceh", "code: demo-bali"), 14, "meetings[1].code", "appears twice"),
-    (("    venue: Hotel A\n", "    venue: Hotel A\n    colour: red\n"), 12, "meetings[0].colour", "unknown field"),
-    (("{stakeholder: 5}", "{panitia: 5}"), 18, "meetings[1].seats.panitia", "not a role"),
-    (("start_time: \"08:30\"", "start_time: \"8 pagi\""), 13, "meetings[0].start_time", "a time"),
-])
+@pytest.mark.parametrize(
+    ("edit", "line", "field", "words"),
+    [
+        (('province: "51"', 'province: "99"'), 9, "meetings[0].province", "unknown province code '99'"),
+        (("date: 2023-08-01", "date: 2023-13-01"), 12, "meetings[0].date", "expected a date"),
+        (("seats: 3", "seats: many"), 5, "roles[0].seats", "whole number"),
+        (("code: demo-aceh", "code: demo-bali"), 14, "meetings[1].code", "appears twice"),
+        (("    venue: Hotel A\n", "    venue: Hotel A\n    colour: red\n"), 12, "meetings[0].colour", "unknown field"),
+        (("{stakeholder: 5}", "{panitia: 5}"), 18, "meetings[1].seats.panitia", "not a role"),
+        (('start_time: "08:30"', 'start_time: "8 pagi"'), 13, "meetings[0].start_time", "a time"),
+    ],
+)
 def test_problems_name_line_and_field(edit, line, field, words) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ProgramFileError) as raised:
         parse_program(SMALL.replace(*edit), "demo.yaml")
@@ -92,13 +101,16 @@ async def test_loading_twice_changes_nothing_and_an_edit_keeps_registrations(ses
         again = await apply_program(s, parse_program(SMALL), now=T0)
         assert (again.created, again.updated, sorted(again.unchanged)) == ([], [], ["demo-aceh", "demo-bali"])
     moved = SMALL.replace("date: menyusul", "date: 2023-08-09\n    venue: Hotel Baru")
-    moved = moved.replace("""  - code: demo-bali
+    moved = moved.replace(
+        """  - code: demo-bali
     province: "51"
     city: Denpasar
     venue: Hotel A
     date: 2023-08-01
     start_time: "08:30"
-""", "")
+""",
+        "",
+    )
     async with sessions() as s, s.begin():
         report = await apply_program(s, parse_program(moved), now=T0)
         assert (report.updated, report.unlisted) == (["demo-aceh"], ["demo-bali"])
@@ -108,14 +120,17 @@ async def test_loading_twice_changes_nothing_and_an_edit_keeps_registrations(ses
         bali = await s.scalar(select(Meeting).where(Meeting.code == "demo-bali"))
         assert bali.listed is False
         assert await s.scalar(select(func.count()).select_from(Registration)) == 1
-        seats = await s.scalar(select(RoleQuota.seats).where(RoleQuota.meeting_id == aceh.id, RoleQuota.role_id == role.id))
+        seats = await s.scalar(
+            select(RoleQuota.seats).where(RoleQuota.meeting_id == aceh.id, RoleQuota.role_id == role.id)
+        )
         assert seats == 5
 
 
 def _cli(*args: str, database: str) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": database}
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=60
+    )
 
 
 def test_cli_loads_and_refuses_an_invalid_file_without_change(tmp_path: Path) -> None:

@@ -69,8 +69,9 @@ async def test_the_last_seats_go_to_exactly_as_many(engine) -> None:  # type: ig
 async def test_one_person_racing_for_two_roles_gets_one(engine) -> None:  # type: ignore[no-untyped-def]
     sessions = session_factory(engine)
     [pid] = await _prepare(sessions, 1)
-    results = await asyncio.gather(_claim(sessions, pid, "stakeholder"), _claim(sessions, pid, "tim_sinergi"),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        _claim(sessions, pid, "stakeholder"), _claim(sessions, pid, "tim_sinergi"), return_exceptions=True
+    )
     assert sum(isinstance(r, AlreadyRegistered) for r in results) == 1
     assert len(await _outcome(sessions)) == 1
 

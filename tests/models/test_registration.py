@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 
 from models.program import Meeting, RoleQuota
 from models.registration import RegistrationStatus, availability, waitlist_position
-from tests.models.factories import T0, make_participant, meeting_and_role
 from models.seats import AlreadyRegistered, RegistrationClosed, cancel, register
+from tests.models.factories import T0, make_participant, meeting_and_role
 
 
 async def test_seats_fill_then_waiting_list_in_order(sessions, program) -> None:  # type: ignore[no-untyped-def]
@@ -19,12 +19,19 @@ async def test_seats_fill_then_waiting_list_in_order(sessions, program) -> None:
         registrations = []
         for n in range(8):
             person = await make_participant(s, n)
-            registrations.append(await register(s, participant=person, meeting=meeting, role=role,
-                                                now=T0 + timedelta(minutes=n)))
-        assert [r.status for r in registrations] == [RegistrationStatus.SEATED] * 5 + [RegistrationStatus.WAITLISTED] * 3
+            registrations.append(
+                await register(s, participant=person, meeting=meeting, role=role, now=T0 + timedelta(minutes=n))
+            )
+        assert [r.status for r in registrations] == [RegistrationStatus.SEATED] * 5 + [
+            RegistrationStatus.WAITLISTED
+        ] * 3
         assert [await waitlist_position(s, r) for r in registrations[5:]] == [1, 2, 3]
         state = {a.role.code: a for a in await availability(s, meeting.id)}
-        assert (state["tim_sinergi"].seated, state["tim_sinergi"].waitlisted, state["tim_sinergi"].seats_left) == (5, 3, 0)
+        assert (state["tim_sinergi"].seated, state["tim_sinergi"].waitlisted, state["tim_sinergi"].seats_left) == (
+            5,
+            3,
+            0,
+        )
         assert state["stakeholder"].seats_left == 18 and not state["stakeholder"].full
 
 
@@ -32,8 +39,10 @@ async def test_cancelling_a_seat_promotes_the_first_waiting(sessions, program) -
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, "shm23-aceh", "pemustaka")
         people = [await make_participant(s, n) for n in range(3)]
-        regs = [await register(s, participant=p, meeting=meeting, role=role, now=T0 + timedelta(minutes=i))
-                for i, p in enumerate(people)]
+        regs = [
+            await register(s, participant=p, meeting=meeting, role=role, now=T0 + timedelta(minutes=i))
+            for i, p in enumerate(people)
+        ]
         assert [r.status for r in regs] == ["seated", "waitlisted", "waitlisted"]
         outcome = await cancel(s, regs[0].id, now=T0 + timedelta(hours=1))
         assert outcome.registration.status == RegistrationStatus.CANCELLED
@@ -49,8 +58,12 @@ async def test_cancelling_a_seat_promotes_the_first_waiting(sessions, program) -
 async def test_cancelling_from_the_waiting_list_frees_no_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, "shm23-aceh", "rm_desa")
-        regs = [await register(s, participant=await make_participant(s, n), meeting=meeting, role=role,
-                               now=T0 + timedelta(minutes=n)) for n in range(3)]
+        regs = [
+            await register(
+                s, participant=await make_participant(s, n), meeting=meeting, role=role, now=T0 + timedelta(minutes=n)
+            )
+            for n in range(3)
+        ]
         outcome = await cancel(s, regs[1].id, now=T0 + timedelta(hours=1))
         assert outcome.promoted is None
         assert await waitlist_position(s, regs[2]) == 1
@@ -59,10 +72,15 @@ async def test_cancelling_from_the_waiting_list_frees_no_seat(sessions, program)
 async def test_a_lowered_quota_unseats_nobody_and_takes_nobody_new(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, "shm23-aceh", "fasilitator")
-        regs = [await register(s, participant=await make_participant(s, n), meeting=meeting, role=role,
-                               now=T0 + timedelta(minutes=n)) for n in range(3)]
-        await s.execute(update(RoleQuota).where(RoleQuota.meeting_id == meeting.id,
-                                                RoleQuota.role_id == role.id).values(seats=1))
+        regs = [
+            await register(
+                s, participant=await make_participant(s, n), meeting=meeting, role=role, now=T0 + timedelta(minutes=n)
+            )
+            for n in range(3)
+        ]
+        await s.execute(
+            update(RoleQuota).where(RoleQuota.meeting_id == meeting.id, RoleQuota.role_id == role.id).values(seats=1)
+        )
         outcome = await cancel(s, regs[0].id, now=T0 + timedelta(hours=1))
         assert outcome.promoted is None  # one still seated, and the quota is now one
         assert (await s.get(type(regs[1]), regs[1].id)).status == RegistrationStatus.SEATED

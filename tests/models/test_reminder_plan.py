@@ -29,7 +29,10 @@ def test_default_reminders_fall_a_week_a_day_and_two_hours_before_in_local_time(
     slots = PLAN.reminder_slots(start, WIB)
     assert [s.name for s in slots] == ["reminder-7d", "reminder-1d", "reminder-2h"]
     assert [local(s.due_at, WIB) for s in slots] == [
-        ("2023-07-19", "09:00"), ("2023-07-25", "09:00"), ("2023-07-26", "07:00")]
+        ("2023-07-19", "09:00"),
+        ("2023-07-25", "09:00"),
+        ("2023-07-26", "07:00"),
+    ]
     # Each lapses when the next is due; the last when the meeting starts.
     assert [s.expires_at for s in slots] == [slots[1].due_at, slots[2].due_at, start]
 
@@ -64,7 +67,9 @@ def test_no_reminder_ever_falls_at_night_or_after_the_start() -> None:
     for zone in (WIB, WITA, WIT):
         for hour in range(24):
             start = at("2023-08-10", f"{hour:02d}:00", zone)
-            plan = ReminderPlan(reminders=(timedelta(days=7), timedelta(days=1), timedelta(hours=2), timedelta(minutes=30)))
+            plan = ReminderPlan(
+                reminders=(timedelta(days=7), timedelta(days=1), timedelta(hours=2), timedelta(minutes=30))
+            )
             for slot in plan.reminder_slots(start, zone):
                 assert time(7) <= slot.due_at.astimezone(zone).time() <= time(20), (zone, hour, slot)
                 assert slot.due_at < start
@@ -99,14 +104,23 @@ def test_the_hold_is_a_day_but_never_more_than_half_the_time_left() -> None:
 
 
 def test_durations_and_stored_plans_round_trip() -> None:
-    assert [parse_duration(raw) for raw in ("7d", "2h", "30m")] == [timedelta(days=7), timedelta(hours=2), timedelta(minutes=30)]
+    assert [parse_duration(raw) for raw in ("7d", "2h", "30m")] == [
+        timedelta(days=7),
+        timedelta(hours=2),
+        timedelta(minutes=30),
+    ]
     for raw in ("7", "0d", "2w", "-1h", "", "1.5h"):
         with pytest.raises(ValueError):
             parse_duration(raw)
     assert format_duration(timedelta(hours=36)) == "36h"
-    custom = ReminderPlan(reminders=(timedelta(days=2), timedelta(hours=1)), waking_from=time(6, 30),
-                          waking_until=time(21), attendance_question=timedelta(days=5),
-                          attendance_nudge=timedelta(days=2), seat_hold=timedelta(hours=12))
+    custom = ReminderPlan(
+        reminders=(timedelta(days=2), timedelta(hours=1)),
+        waking_from=time(6, 30),
+        waking_until=time(21),
+        attendance_question=timedelta(days=5),
+        attendance_nudge=timedelta(days=2),
+        seat_hold=timedelta(hours=12),
+    )
     assert ReminderPlan.from_json(custom.to_json()) == custom
     assert ReminderPlan.from_json(None) == ReminderPlan()
 
@@ -140,12 +154,15 @@ def test_the_program_file_sets_the_plan_and_leaves_the_rest_at_its_defaults() ->
     assert parse_program(without_section).reminder_plan == ReminderPlan()
 
 
-@pytest.mark.parametrize(("change", "where"), [
-    ("before: [3d, 4h]", "before: [3d, soon]"),
-    ('waking_hours: "06:00-21:00"', 'waking_hours: "21:00-06:00"'),
-    ("attendance_question: 2d", "attendance_question: 2d\n  attendance_nudge: 2d"),
-    ("seat_hold: 12h", "seat_hold: 12h\n  snooze: 1h"),
-])
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ("before: [3d, 4h]", "before: [3d, soon]"),
+        ('waking_hours: "06:00-21:00"', 'waking_hours: "21:00-06:00"'),
+        ("attendance_question: 2d", "attendance_question: 2d\n  attendance_nudge: 2d"),
+        ("seat_hold: 12h", "seat_hold: 12h\n  snooze: 1h"),
+    ],
+)
 def test_a_bad_reminder_section_is_named_with_its_line(change: str, where: str) -> None:
     with pytest.raises(ProgramFileError) as failure:
         parse_program(PROGRAM.replace(change, where), "shm.yaml")

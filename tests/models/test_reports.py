@@ -11,8 +11,8 @@ from models.attendance import answer_attendance
 from models.program import Meeting, Program, listed_meetings
 from models.registration import Registration, RegistrationStatus
 from models.reports import meeting_recap, national_recap, roster
-from tests.models.factories import T0, meeting_and_role, seats
 from models.seats import cancel
+from tests.models.factories import T0, meeting_and_role, seats
 
 # Six days before Bengkulu's meeting (26 July 2023, 09:00 WIB): inside the 14-day at-risk window.
 NEAR_BENGKULU = datetime(2023, 7, 20, 3, 0, tzinfo=UTC)
@@ -28,15 +28,22 @@ async def test_meeting_recap_counts_every_role(sessions, program) -> None:  # ty
         await seats(s, "shm23-aceh", "stakeholder", range(10, 13), T0, APART)
         meeting, _ = await meeting_and_role(s, "shm23-aceh", "tim_sinergi")
         # Two of the seated say they will come, one says not (Aceh's date is not set: no reminders).
-        await s.execute(update(Registration).where(Registration.id.in_([sinergi[1].id, sinergi[2].id]))
-                        .values(attendance=True))
+        await s.execute(
+            update(Registration).where(Registration.id.in_([sinergi[1].id, sinergi[2].id])).values(attendance=True)
+        )
         await s.execute(update(Registration).where(Registration.id == sinergi[3].id).values(attendance=False))
         recap = await meeting_recap(s, meeting, now=T0)
     roles = {r.role.code: r for r in recap.roles}
     assert [r.role.code for r in recap.roles][:3] == ["tim_sinergi", "stakeholder", "fasilitator"]
     sinergi_row = roles["tim_sinergi"]
-    assert (sinergi_row.seats, sinergi_row.seated, sinergi_row.confirmed, sinergi_row.waitlisted,
-            sinergi_row.held, sinergi_row.seats_left) == (5, 5, 2, 1, 0, 0)
+    assert (
+        sinergi_row.seats,
+        sinergi_row.seated,
+        sinergi_row.confirmed,
+        sinergi_row.waitlisted,
+        sinergi_row.held,
+        sinergi_row.seats_left,
+    ) == (5, 5, 2, 1, 0, 0)
     assert (roles["stakeholder"].seated, roles["stakeholder"].seats_left) == (3, 15)
     assert (roles["pemustaka"].seats, roles["pemustaka"].seated, roles["pemustaka"].seats_left) == (1, 0, 1)
     assert (recap.total("seats"), recap.total("seated"), recap.total("waitlisted")) == (30, 8, 1)
@@ -91,7 +98,11 @@ async def test_roster_orders_roles_status_and_queue_in_local_time(sessions, prog
     ]
     first = rows[2]
     assert (first.institution, first.position, first.phone_e164, first.province_name) == (
-        "Dinas Perpustakaan & Arsip", "Kepala Bidang", "+628120000000", "Aceh")
+        "Dinas Perpustakaan & Arsip",
+        "Kepala Bidang",
+        "+628120000000",
+        "Aceh",
+    )
     # Aceh is WIB: 03:00 UTC is 10:00 local.
     assert first.registered_at.utcoffset() == timedelta(hours=7)
     assert (first.registered_at.hour, first.registered_at.minute) == (10, 0)

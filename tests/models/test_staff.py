@@ -43,8 +43,9 @@ async def audit_actions(session) -> list[tuple[str, dict]]:  # type: ignore[no-u
 
 
 async def redeem(session, token: str, user: int, now=T0):  # type: ignore[no-untyped-def]
-    return await redeem_invite(session, token, telegram_user_id=user, chat_id=user, display_name=f"User {user}",
-                               now=now)
+    return await redeem_invite(
+        session, token, telegram_user_id=user, chat_id=user, display_name=f"User {user}", now=now
+    )
 
 
 async def test_an_invite_makes_its_first_opener_pic_once(sessions, program) -> None:  # type: ignore[no-untyped-def]
@@ -133,34 +134,55 @@ async def test_a_fasilitator_registrant_is_made_pic_with_one_tap(sessions, progr
         aceh, fasilitator = await meeting_and_role(s, "shm23-aceh", "fasilitator")
         _, stakeholder = await meeting_and_role(s, "shm23-aceh", "stakeholder")
         people = [await make_participant(s, n) for n in range(4)]
-        regs = [await register(s, participant=people[n], meeting=aceh, role=role, now=T0 + timedelta(minutes=n))
-                for n, role in enumerate((fasilitator, fasilitator, stakeholder, fasilitator))]
+        regs = [
+            await register(s, participant=people[n], meeting=aceh, role=role, now=T0 + timedelta(minutes=n))
+            for n, role in enumerate((fasilitator, fasilitator, stakeholder, fasilitator))
+        ]
         await cancel(s, regs[1].id, now=T0 + timedelta(hours=1))
         # Waitlisted Fasilitators are candidates too: they are the province's people on the ground.
         assert [r.id for r in await facilitators_not_pic(s, aceh.id)] == [regs[0].id, regs[3].id]
 
         grant = await grant_from_registration(s, regs[0].id, granted_by=ADMIN, now=T0)
         assert not grant.already
-        assert (grant.assignment.telegram_user_id, grant.assignment.chat_id) == (people[0].telegram_user_id,
-                                                                                 people[0].chat_id)
+        assert (grant.assignment.telegram_user_id, grant.assignment.chat_id) == (
+            people[0].telegram_user_id,
+            people[0].chat_id,
+        )
         assert (grant.assignment.display_name, grant.assignment.granted_via) == ("Peserta 0", "registration")
         assert (await grant_from_registration(s, regs[0].id, granted_by=ADMIN, now=T0)).already
         assert [r.id for r in await facilitators_not_pic(s, aceh.id)] == [regs[3].id]
         for not_eligible in (regs[1].id, regs[2].id, 999_999):
             with pytest.raises(NotFacilitator):
                 await grant_from_registration(s, not_eligible, granted_by=ADMIN, now=T0)
-        assert await s.scalar(select(PicAssignment.id).where(PicAssignment.telegram_user_id.in_(
-            [people[1].telegram_user_id, people[2].telegram_user_id]))) is None
+        assert (
+            await s.scalar(
+                select(PicAssignment.id).where(
+                    PicAssignment.telegram_user_id.in_([people[1].telegram_user_id, people[2].telegram_user_id])
+                )
+            )
+            is None
+        )
         assert (await audit_actions(s))[-1] == (
-            "pic_granted", {"assignment_id": grant.assignment.id, "via": "registration", "registration_id": regs[0].id})
+            "pic_granted",
+            {"assignment_id": grant.assignment.id, "via": "registration", "registration_id": regs[0].id},
+        )
 
 
 async def test_a_fasilitator_added_by_hand_without_telegram_is_neither_offered_nor_made_pic(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         aceh, fasilitator = await meeting_and_role(s, "shm23-aceh", "fasilitator")
-        added = await add(s, meeting=aceh, role_id=fasilitator.id, full_name="Ibu Tanpa Telegram",
-                          institution="Dinas Perpustakaan", position="Pustakawan", phone_e164="+6281200000001",
-                          actor_user_id=ADMIN, reason="formulir kertas", now=T0)
+        added = await add(
+            s,
+            meeting=aceh,
+            role_id=fasilitator.id,
+            full_name="Ibu Tanpa Telegram",
+            institution="Dinas Perpustakaan",
+            position="Pustakawan",
+            phone_e164="+6281200000001",
+            actor_user_id=ADMIN,
+            reason="formulir kertas",
+            now=T0,
+        )
         # No PIC yet, so the not-yet-PIC filter compares with an empty list.
         assert await facilitators_not_pic(s, aceh.id) == []
         with pytest.raises(NotFacilitator):

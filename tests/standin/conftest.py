@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from tests.standin.standin_helpers import BotUnderTest, add_demo_handlers, build_app
 
 from bot.app import polling
 from botapi_standin import BotApiStandin
+from tests.standin.standin_helpers import BotUnderTest, add_demo_handlers, build_app
 
 
 @pytest.fixture

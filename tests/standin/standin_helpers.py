@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, ChatMemberHandler,
-                          CommandHandler, ContextTypes, MessageHandler, filters)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from botapi_standin import WAIT, BotApiStandin
 
@@ -32,8 +41,15 @@ class BotUnderTest:
 
 def build_app(standin: BotApiStandin) -> Application:
     """A PTB Application pointed at the stand-in (short timeouts keep tests fast)."""
-    return (ApplicationBuilder().token(TOKEN).base_url(standin.base_url).base_file_url(standin.base_file_url)
-            .read_timeout(3).get_updates_read_timeout(3).build())
+    return (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(standin.base_url)
+        .base_file_url(standin.base_file_url)
+        .read_timeout(3)
+        .get_updates_read_timeout(3)
+        .build()
+    )
 
 
 def add_demo_handlers(app: Application, under_test: BotUnderTest) -> None:
@@ -43,10 +59,15 @@ def add_demo_handlers(app: Application, under_test: BotUnderTest) -> None:
         await update.message.reply_text(update.message.text)
 
     async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        keyboard = InlineKeyboardMarkup([
-            [InlineKeyboardButton("Ya, daftar", callback_data="yes"), InlineKeyboardButton("Tidak", callback_data="no")],
-            [InlineKeyboardButton("Situs", url="https://example.org")],
-        ])
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton("Ya, daftar", callback_data="yes"),
+                    InlineKeyboardButton("Tidak", callback_data="no"),
+                ],
+                [InlineKeyboardButton("Situs", url="https://example.org")],
+            ]
+        )
         await update.message.reply_text("<b>Pilih</b>:", parse_mode="HTML", reply_markup=keyboard)
 
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 import aiohttp
 import pytest
-from tests.standin.standin_helpers import TOKEN, BotUnderTest, eventually
 
 from botapi_standin import WAIT, BotApiStandin
+from tests.standin.standin_helpers import TOKEN, BotUnderTest, eventually
 
 
 @pytest.fixture
@@ -21,8 +21,9 @@ async def http() -> Any:
         yield session
 
 
-async def call(http: aiohttp.ClientSession, standin: BotApiStandin, method: str, token: str = TOKEN,
-               **params: Any) -> tuple[int, dict[str, Any]]:
+async def call(
+    http: aiohttp.ClientSession, standin: BotApiStandin, method: str, token: str = TOKEN, **params: Any
+) -> tuple[int, dict[str, Any]]:
     """POST a JSON-bodied Bot API call; return (status, body)."""
     async with http.post(f"{standin.base_url}{token}/{method}", json=params) as resp:
         return resp.status, await resp.json()
@@ -110,10 +111,15 @@ async def test_refusals(standin: BotApiStandin, http: aiohttp.ClientSession) -> 
     status, body = await call(http, standin, "sendMessage", chat_id=2003)
     assert body["description"] == "Bad Request: message text is empty"
     status, body = await call(http, standin, "answerCallbackQuery", callback_query_id="123")
-    assert body["description"] == ("Bad Request: query is too old and response timeout expired "
-                                   "or query ID is invalid")
-    status, body = await call(http, standin, "sendMessage", chat_id=2003, text="x",
-                              reply_markup={"inline_keyboard": [[{"text": "no action"}]]})
+    assert body["description"] == ("Bad Request: query is too old and response timeout expired or query ID is invalid")
+    status, body = await call(
+        http,
+        standin,
+        "sendMessage",
+        chat_id=2003,
+        text="x",
+        reply_markup={"inline_keyboard": [[{"text": "no action"}]]},
+    )
     assert status == 400 and "Text buttons are unallowed" in body["description"]
     assert [e.status for e in standin.errors] == [404, 401, 400, 400, 400, 400]
 
@@ -131,8 +137,7 @@ async def test_request_encodings(standin: BotApiStandin, http: aiohttp.ClientSes
     url = f"{standin.base_url}{TOKEN}"
     async with http.get(f"{url}/sendMessage", params={"chat_id": "2004", "text": "lewat query"}) as resp:
         assert (await resp.json())["result"]["text"] == "lewat query"
-    form = {"chat_id": "2004", "text": "lewat form", "reply_markup": json.dumps(markup),
-            "disable_notification": "true"}
+    form = {"chat_id": "2004", "text": "lewat form", "reply_markup": json.dumps(markup), "disable_notification": "true"}
     async with http.post(f"{url}/sendMessage", data=form) as resp:
         assert (await resp.json())["result"]["reply_markup"] == markup
     record = standin.calls_to("sendMessage")[-1]
@@ -207,8 +212,11 @@ async def test_control_api(standin: BotApiStandin, bot: BotUnderTest, http: aioh
         assert (await resp.json())["result"][0]["text"] == "Dipilih: no"
 
     status, body = await post("/users/3001/contact", {"phone_number": "081234567890"})
-    assert body["result"]["message"]["contact"] == {"phone_number": "081234567890", "first_name": "Ani",
-                                                    "user_id": 3001}
+    assert body["result"]["message"]["contact"] == {
+        "phone_number": "081234567890",
+        "first_name": "Ani",
+        "user_id": 3001,
+    }
     await post("/faults", {"method": "sendMessage", "status": 429, "retry_after": 1})
     await post("/users/3001/text", {"text": "kena limit"})
     await standin.wait_for(lambda s: len(s.errors) > 0)

@@ -9,22 +9,27 @@ from botapi_standin.markdown_entities import parse_markdown, parse_markdown_v2
 from botapi_standin.users import bot_command_entities
 
 
-@pytest.mark.parametrize(("source", "reason"), [
-    ("<b>unclosed", 'Can\'t find end tag corresponding to start tag "b"'),
-    ("a < b", 'Unsupported start tag "" at byte offset 2'),
-    ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
-    ("x</b>", "Unexpected end tag at byte offset 1"),
-    ("<span>x</span>", 'Tag "span" must have class "tg-spoiler"'),
-    ("é & x", 'Character "&" at byte offset 3'),
-])
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("<b>unclosed", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("a < b", 'Unsupported start tag "" at byte offset 2'),
+        ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
+        ("x</b>", "Unexpected end tag at byte offset 1"),
+        ("<span>x</span>", 'Tag "span" must have class "tg-spoiler"'),
+        ("é & x", 'Character "&" at byte offset 3'),
+    ],
+)
 def test_html_refusals(source: str, reason: str) -> None:
     with pytest.raises(EntityParseError, match=reason.replace("(", r"\(")):
         parse_html(source)
 
 
 def test_html_entities_and_tags() -> None:
-    parsed = parse_html('<b>😀 <i>x</i></b> <a href="https://e.org/?a=1&amp;b=2">l</a> '
-                        '<pre><code class="language-py">1</code></pre> <tg-spoiler>s</tg-spoiler> &quot;&#33;')
+    parsed = parse_html(
+        '<b>😀 <i>x</i></b> <a href="https://e.org/?a=1&amp;b=2">l</a> '
+        '<pre><code class="language-py">1</code></pre> <tg-spoiler>s</tg-spoiler> &quot;&#33;'
+    )
     assert parsed.text == '😀 x l 1 s "!'
     kinds = [(e["type"], e["offset"], e["length"]) for e in parsed.entities]
     assert kinds == [("bold", 0, 4), ("italic", 3, 1), ("text_link", 5, 1), ("pre", 7, 1), ("spoiler", 9, 1)]

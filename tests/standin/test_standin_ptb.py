@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dtm
 
 import pytest
-from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton,
-                      ReplyKeyboardMarkup, ReplyKeyboardRemove)
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 from telegram.ext import MessageHandler, filters
 
 from botapi_standin import BotApiStandin
-
 from tests.standin.standin_helpers import BotUnderTest, build_app, eventually
 
 # PTB 22 warns when RetryAfter.retry_after is an int (it becomes a timedelta in v23).
@@ -164,8 +170,12 @@ async def test_delay_makes_client_time_out(standin: BotApiStandin, bot: BotUnder
 
 async def test_files_both_ways(standin: BotApiStandin, bot: BotUnderTest) -> None:
     user = standin.user(1008)
-    doc = await bot.bot.send_document(1008, InputFile(b"nama,peran\nSiti,ketua\n", filename="peserta.csv"),
-                                      caption="<b>Daftar</b> peserta", parse_mode="HTML")
+    doc = await bot.bot.send_document(
+        1008,
+        InputFile(b"nama,peran\nSiti,ketua\n", filename="peserta.csv"),
+        caption="<b>Daftar</b> peserta",
+        parse_mode="HTML",
+    )
     assert doc.document.file_name == "peserta.csv" and doc.caption == "Daftar peserta"
     assert user.last_message.document["mime_type"] == "text/csv"
     assert standin.calls_to("sendDocument")[0].params["document"]["size"] == 22
@@ -188,8 +198,19 @@ async def test_other_user_messages_parse(standin: BotApiStandin, bot: BotUnderTe
 
     async def record(update, context) -> None:  # type: ignore[no-untyped-def]
         msg = update.message
-        kind = ("sticker" if msg.sticker else "photo" if msg.photo else "voice" if msg.voice
-                else "location" if msg.location else "contact" if msg.contact else "other")
+        kind = (
+            "sticker"
+            if msg.sticker
+            else "photo"
+            if msg.photo
+            else "voice"
+            if msg.voice
+            else "location"
+            if msg.location
+            else "contact"
+            if msg.contact
+            else "other"
+        )
         seen.append(kind)
 
     bot.app.add_handler(MessageHandler(~filters.TEXT & ~filters.Document.ALL, record), group=1)

@@ -55,7 +55,8 @@ async def test_message_dates_follow_the_clock_the_stand_in_is_given() -> None:
 
 
 async def test_a_document_sent_through_the_control_api_reaches_the_bot_as_telegram_delivers_it(
-        standin: BotApiStandin, bot) -> None:  # type: ignore[no-untyped-def]
+    standin: BotApiStandin, bot
+) -> None:  # type: ignore[no-untyped-def]
     """The page's file picker: a multipart upload becomes a message with a Document the bot can getFile."""
     user = standin.user(3004, "Dewi")
     form = aiohttp.FormData()
@@ -82,8 +83,7 @@ async def test_a_document_sent_through_the_control_api_reaches_the_bot_as_telegr
 async def test_a_file_over_the_bots_download_limit_is_refused_by_get_file(standin: BotApiStandin) -> None:
     user = standin.user(3005, "Eko")
     update = await user.send_document("big.yaml", content=b"x" * (20 * 1024 * 1024 + 1))
-    status, payload = await standin.core.handle(TOKEN, "getFile",
-                                                {"file_id": update["message"]["document"]["file_id"]})
+    status, payload = await standin.core.handle(TOKEN, "getFile", {"file_id": update["message"]["document"]["file_id"]})
     assert status == 400 and payload["description"] == "Bad Request: file is too big"
 
 
@@ -91,10 +91,24 @@ async def test_web_addresses_are_marked_in_the_users_and_the_bots_plain_text(sta
     user = standin.user(3006, "Fitri")
     sent = await user.send_text("/start lalu buka https://perpusnas.go.id/tpbis?x=1, atau www.example.org.")
     assert [(e["type"], e["offset"], e["length"]) for e in sent["message"]["entities"]] == [
-        ("bot_command", 0, 6), ("url", 17, 33), ("url", 57, 15)]
-    assert await send(standin, chat_id=3006, text="Lihat <b>https://t.me/shm_test_bot?start=a</b> /status <code>https://x.org /a</code>",
-                      parse_mode="HTML") == 200
+        ("bot_command", 0, 6),
+        ("url", 17, 33),
+        ("url", 57, 15),
+    ]
+    assert (
+        await send(
+            standin,
+            chat_id=3006,
+            text="Lihat <b>https://t.me/shm_test_bot?start=a</b> /status <code>https://x.org /a</code>",
+            parse_mode="HTML",
+        )
+        == 200
+    )
     said = next(item for item in chat_view(standin, user)["items"] if item["side"] == "bot")
-    marked = [(e["type"], said["text"][e["offset"]:e["offset"] + e["length"]]) for e in said["entities"]]
-    assert marked == [("bold", "https://t.me/shm_test_bot?start=a"), ("code", "https://x.org /a"),
-                      ("url", "https://t.me/shm_test_bot?start=a"), ("bot_command", "/status")]
+    marked = [(e["type"], said["text"][e["offset"] : e["offset"] + e["length"]]) for e in said["entities"]]
+    assert marked == [
+        ("bold", "https://t.me/shm_test_bot?start=a"),
+        ("code", "https://x.org /a"),
+        ("url", "https://t.me/shm_test_bot?start=a"),
+        ("bot_command", "/status"),
+    ]
