@@ -62,22 +62,25 @@ async def bot_process(standin: BotApiStandin, command: list[str], env: dict[str,
         "LOG_LEVEL": "WARNING",
         **env,
     }
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, *command], cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        while len(standin.calls_to("getUpdates")) == polls:
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode())
-            await asyncio.sleep(0.005)
-        yield BotProcess(process, time.perf_counter() - started)
-    finally:
-        process.terminate()
+    # A file, not a pipe: a pipe nobody reads fills up and a bot that logs a lot would block on it.
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, *command], cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=stderr
+        )
         try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            while len(standin.calls_to("getUpdates")) == polls:
+                if process.poll() is not None:
+                    stderr.seek(0)
+                    raise RuntimeError(stderr.read().decode())
+                await asyncio.sleep(0.005)
+            yield BotProcess(process, time.perf_counter() - started)
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -1,23 +1,26 @@
 """N simulated people register at once through the loopback Bot API; a bare echo bot is the baseline.
 
-    python -m benchmarks.registration [--users 300] [--database-url URL]
+    python -m benchmarks.registration [--users 300] [--database-url URL] [--drop-schema]
 
 Each person waits for the bot's answer before the next step, as a person would: /start with a
 meeting link, consent, role, name, institution, position, phone, Kirim (8 updates). The baseline
 echo bot gets the same number of text updates from the same number of people on the same
 stand-in in the same run. Telegram's 30 msg/s limiter is off in both: this measures the bot's
 own cost per update, not Telegram's limit.
+
+A PostgreSQL database given with `--database-url` must be empty, or given with `--drop-schema` to
+empty its public schema first (everything in it is lost): the stand-in numbers its updates from 1
+again, and the bot takes updates at or below the last one it applied for a person as re-deliveries.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 
-from benchmarks.harness import HEADER, LoadFigures, bot_process, cpu_seconds, resident_mb
+from benchmarks.harness import HEADER, LoadFigures, benchmark_database, bot_process, cpu_seconds, resident_mb
 from botapi_standin import BotApiStandin, StandinUser
 
 STEPS = 8
@@ -82,9 +85,8 @@ async def run_load(
     return LoadFigures(name, users * STEPS, time.perf_counter() - started, cpu_seconds(pid) - cpu_before, latencies)
 
 
-async def main(users: int, database_url: str | None) -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        url = database_url or f"sqlite:///{scratch}/bench.sqlite3"
+async def main(users: int, database_url: str | None, drop: bool) -> None:
+    async with benchmark_database(database_url, drop=drop) as url:
         async with BotApiStandin() as standin:
             env = {"DATABASE_URL": url, "TELEGRAM_RATE_LIMIT": "off"}
             async with bot_process(standin, ["-m", "bot"], env) as bot:
@@ -114,5 +116,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--drop-schema", action="store_true", help="empty the PostgreSQL database's public schema first"
+    )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.users, arguments.database_url))
+    asyncio.run(main(arguments.users, arguments.database_url, arguments.drop_schema))
