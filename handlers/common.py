@@ -6,10 +6,10 @@ import asyncio
 import dataclasses
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import (
@@ -25,7 +25,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
 from bot.settings import Settings
@@ -92,9 +92,24 @@ class Document:
     photo: bool = False
 
 
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The application's services."""
-    return context.bot_data["services"]
+def services(holder: ContextTypes.DEFAULT_TYPE | Application) -> Services:
+    """The application's services, from a handler's context or (while adding handlers) the application."""
+    return holder.bot_data["services"]
+
+
+def sent_message(update: Update) -> Message:
+    """The new message of an update, for handlers whose filters admit nothing else (text, a contact, a file)."""
+    if update.message is None:
+        raise ValueError(f"update {update.update_id} carries no new message")
+    return update.message
+
+
+def sent_text(update: Update) -> str:
+    """The text of the new message, for handlers of filters.TEXT and of commands."""
+    text = sent_message(update).text
+    if text is None:
+        raise ValueError(f"update {update.update_id} carries no text")
+    return text
 
 
 @dataclass(frozen=True)
@@ -172,9 +187,11 @@ def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
 
 
 TurnHandler = Callable[[Update, Turn], Awaitable[None]]
+# What python-telegram-bot's handler classes take: a coroutine function, not any awaitable.
+UpdateHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
-def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+def conversation_turn(handler: TurnHandler) -> UpdateHandler:
     """Run a handler in one transaction with the person's conversation, then deliver its answers.
 
     An update Telegram delivers again after a crash is recognised by its id and skipped, so a

@@ -40,7 +40,7 @@ async def choose_language(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def on_language(update: Update, turn: Turn) -> None:
     """A language chosen."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     if not isinstance(action, cb.SetLanguage) or action.language not in LANGUAGES:
         await stale(turn)
         return

@@ -184,7 +184,7 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
 @conversation_turn
 async def on_panel_button(update: Update, turn: Turn) -> None:
     """A button of the panel, authorised again: only organizers manage PICs."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     who = await authority(turn)
     if not who.is_admin:
         refuse(turn)

@@ -8,6 +8,7 @@ message, or forged data, is answered as stale (`handlers.shell`) and the current
 from __future__ import annotations
 
 import enum
+from typing import TypeVar
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -19,7 +20,7 @@ from telegram import (
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from handlers import callback_data as cb
-from handlers.common import Turn, conversation_turn
+from handlers.common import Turn, conversation_turn, sent_message
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
 from handlers.planned_messages import seat_calendar
 from handlers.shell import plain_start, resume, stale
@@ -37,6 +38,8 @@ from models.registration import (
     waitlist_position,
 )
 from models.seats import AlreadyRegistered, RegistrationClosed, register
+
+A = TypeVar("A", bound=cb.Action)
 
 MEETINGS_PER_PAGE = 8
 
@@ -307,13 +310,9 @@ async def register_another(update: Update, turn: Turn) -> None:
 button_steps(Step.CONSENT, Step.MEETING, Step.ROLE, Step.CONFIRM, ask_again=prompt)
 
 
-def _action(update: Update) -> cb.Action | None:
-    return cb.parse(update.callback_query.data if update.callback_query else None)
-
-
-async def _pressed(update: Update, turn: Turn, step: Step, kind: type[cb.Action]) -> cb.Action | None:
+async def _pressed(update: Update, turn: Turn, step: Step, kind: type[A]) -> A | None:
     """The pressed action if it answers the current step; otherwise it is answered as stale."""
-    action = _action(update)
+    action = cb.pressed(update)
     if current_step(turn) is not step or not isinstance(action, kind):
         await stale(turn)
         return None
@@ -393,7 +392,7 @@ async def on_role(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def on_summary(update: Update, turn: Turn) -> None:
     """Kirim / Ubah / Batal on the summary, the field menu and its back button."""
-    action = _action(update)
+    action = cb.pressed(update)
     step = current_step(turn)
     if (
         isinstance(action, cb.Submit)
@@ -496,8 +495,9 @@ async def on_text(turn: Turn, text: str) -> None:
 @conversation_turn
 async def on_contact(update: Update, turn: Turn) -> None:
     """A shared contact: the phone number, when it is asked for."""
-    if current_step(turn) is Step.PHONE:
-        await _take_phone(turn, update.message.contact.phone_number)
+    contact = sent_message(update).contact
+    if current_step(turn) is Step.PHONE and contact is not None:
+        await _take_phone(turn, contact.phone_number)
         return
     turn.say("contact_not_expected")
     await prompt(turn)

@@ -107,7 +107,7 @@ async def _managed_registration(turn: Turn, registration_id: int) -> tuple[Regis
 @conversation_turn
 async def on_button(update: Update, turn: Turn) -> None:
     """Paging the roster, picking a participant, and picking the role to move them to."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     if isinstance(action, cb.RosterPage) and action.op in (MOVE, REMOVE):
         meeting = await managed_meeting(turn, await authority(turn), action.meeting_id)
         if meeting is not None:
@@ -226,7 +226,7 @@ async def on_text_at_role(turn: Turn, text: str) -> None:
 @conversation_turn
 async def on_add_role(update: Update, turn: Turn) -> None:
     """The new participant's role; the reason is asked next."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     assert isinstance(action, cb.RosterAddRole)
     conversation = turn.conversation
     meeting = await managed_meeting(turn, await authority(turn), action.meeting_id)
