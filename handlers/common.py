@@ -22,6 +22,7 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
+    User,
 )
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
@@ -97,6 +98,13 @@ def services(holder: ContextTypes.DEFAULT_TYPE | Application) -> Services:
     return holder.bot_data["services"]
 
 
+def sender(update: Update) -> User:
+    """Who sent the update; `conversation_turn` runs a handler only for an update that has one."""
+    if update.effective_user is None:
+        raise ValueError(f"update {update.update_id} has no sender")
+    return update.effective_user
+
+
 def sent_message(update: Update) -> Message:
     """The new message of an update, for handlers whose filters admit nothing else (text, a contact, a file)."""
     if update.message is None:
@@ -123,6 +131,14 @@ class Reply:
     documents: tuple[Document, ...] = ()
 
 
+@dataclass(frozen=True)
+class Rewrite:
+    """New text and buttons for the message whose button was pressed; an edit takes inline buttons only."""
+
+    text: Html
+    keyboard: InlineKeyboardMarkup | None
+
+
 @dataclass
 class Turn:
     """One update being handled: its session, the person's conversation and what to answer."""
@@ -139,7 +155,7 @@ class Turn:
     # Take the keyboard off the message whose button was pressed, so it cannot be pressed again.
     close_pressed_keyboard: bool = False
     # Or rewrite that message in place (paging, sub-menus).
-    replace_pressed: Reply | None = None
+    replace_pressed: Rewrite | None = None
     # Command menus of single chats, set after the commit: chat id -> (command, description), or None for the default.
     menus: dict[int, list[tuple[str, str]] | None] = field(default_factory=dict)
 
@@ -162,7 +178,7 @@ class Turn:
 
     def rewrite_pressed(self, text: Html, keyboard: InlineKeyboardMarkup | None) -> None:
         """Replace the text and buttons of the message whose button was pressed."""
-        self.replace_pressed = Reply(self.chat_id, text, keyboard)
+        self.replace_pressed = Rewrite(text, keyboard)
 
     def answer_button(self, key: str) -> None:
         """The short notice shown where the person pressed a button."""
