@@ -35,7 +35,7 @@ MEETINGS = [
 ]
 
 
-async def _timed(latencies: list[float], user: StandinUser, action: Awaitable[object], replies: int = 1):  # type: ignore[no-untyped-def]
+async def _timed(latencies: list[float], user: StandinUser, action: Awaitable[object], replies: int = 1):
     started = time.perf_counter()
     await action
     message = None

@@ -53,7 +53,7 @@ BASELINE = text("""
 """)
 
 
-async def seed_waiting(sessions, waiting: int, now: datetime) -> None:  # type: ignore[no-untyped-def]
+async def seed_waiting(sessions, waiting: int, now: datetime) -> None:
     """People on the waiting lists of the seeded (full) meetings, round-robin over meetings and roles."""
     async with sessions() as session, session.begin():
         full = list(
@@ -115,18 +115,18 @@ async def main(url: str | None, runs: int, waiting: int, drop: bool) -> None:
         seed_seconds = time.perf_counter() - started
         texts = Texts("id")
 
-        async def in_transaction(read):  # type: ignore[no-untyped-def]
+        async def in_transaction(read):
             async with sessions() as session, session.begin():
                 return await read(session)
 
-        async def _all(session):  # type: ignore[no-untyped-def]
+        async def _all(session):
             return (await session.execute(BASELINE)).all()
 
         async def national() -> object:
             recaps = await in_transaction(lambda s: national_recap(s, now=now))
             return recaps, national_text(recaps, texts)
 
-        async def rows_of_all(session):  # type: ignore[no-untyped-def]
+        async def rows_of_all(session):
             meetings = list(await session.scalars(select(Meeting).where(Meeting.listed.is_(True))))
             return await roster(session, meetings)
 
