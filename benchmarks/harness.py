@@ -69,7 +69,7 @@ async def bot_process(standin: BotApiStandin, command: list[str], env: dict[str,
     try:
         while len(standin.calls_to("getUpdates")) == polls:
             if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode())
+                raise RuntimeError(process.stderr.read().decode() if process.stderr else "the bot exited")
             await asyncio.sleep(0.005)
         yield BotProcess(process, time.perf_counter() - started)
     finally:
