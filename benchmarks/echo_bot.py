@@ -10,7 +10,8 @@ from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filte
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the text back."""
-    await update.message.reply_text(update.message.text)
+    if update.message is not None and update.message.text is not None:
+        await update.message.reply_text(update.message.text)
 
 
 def main() -> None:

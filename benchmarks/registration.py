@@ -21,7 +21,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from benchmarks.harness import HEADER, LoadFigures, benchmark_database, bot_process, cpu_seconds, resident_mb
-from botapi_standin import BotApiStandin, StandinUser
+from botapi_standin import BotApiStandin, BotMessage, StandinUser
 
 STEPS = 8
 MEETINGS = [
@@ -38,10 +38,9 @@ MEETINGS = [
 ]
 
 
-async def _timed(latencies: list[float], user: StandinUser, action: Awaitable[object], replies: int = 1):  # type: ignore[no-untyped-def]
+async def _timed(latencies: list[float], user: StandinUser, action: Awaitable[object], replies: int = 1) -> BotMessage:
     started = time.perf_counter()
     await action
-    message = None
     for _ in range(replies):
         message = await user.next_message(timeout=60)
     latencies.append(time.perf_counter() - started)

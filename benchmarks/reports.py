@@ -25,10 +25,12 @@ import argparse
 import asyncio
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import select, text
+from sqlalchemy import Row, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from benchmarks.fanout import seed_fanout
 from benchmarks.harness import benchmark_database
@@ -37,12 +39,14 @@ from bot.file_worker import FileWorker
 from bot.settings import database_url
 from handlers.report_files import chart_bars, national_chart, roster_csv, roster_xlsx
 from handlers.reports import national_text
-from handlers.texts import Texts
+from handlers.texts import Html, Texts
 from models.participant import Participant
 from models.program import Meeting, Role, RoleQuota
 from models.registration import Registration, RegistrationStatus
-from models.reports import national_recap, roster
+from models.reports import MeetingRecap, RosterRow, national_recap, roster
 from models.seats import register
+
+R = TypeVar("R")
 
 FIRST_WAITING_ID = 900_000
 BASELINE = text("""
@@ -53,7 +57,7 @@ BASELINE = text("""
 """)
 
 
-async def seed_waiting(sessions, waiting: int, now: datetime) -> None:  # type: ignore[no-untyped-def]
+async def seed_waiting(sessions: async_sessionmaker[AsyncSession], waiting: int, now: datetime) -> None:
     """People on the waiting lists of the seeded (full) meetings, round-robin over meetings and roles."""
     async with sessions() as session, session.begin():
         full = list(
@@ -93,9 +97,9 @@ async def seed_waiting(sessions, waiting: int, now: datetime) -> None:  # type: 
                     raise RuntimeError("the seeded meetings should be full")
 
 
-async def timed(runs: int, work: Callable[[], Awaitable[object]]) -> tuple[float, object]:
-    """Median milliseconds of `runs` runs, and what the last one returned."""
-    times, result = [], None
+async def timed(runs: int, work: Callable[[], Awaitable[R]]) -> tuple[float, R]:
+    """Median milliseconds of `runs` runs (at least one), and what the last one returned."""
+    times = []
     for _ in range(runs):
         started = time.perf_counter()
         result = await work()
@@ -115,18 +119,18 @@ async def main(url: str | None, runs: int, waiting: int, drop: bool) -> None:
         seed_seconds = time.perf_counter() - started
         texts = Texts("id")
 
-        async def in_transaction(read):  # type: ignore[no-untyped-def]
+        async def in_transaction(read: Callable[[AsyncSession], Awaitable[R]]) -> R:
             async with sessions() as session, session.begin():
                 return await read(session)
 
-        async def _all(session):  # type: ignore[no-untyped-def]
+        async def _all(session: AsyncSession) -> Sequence[Row[Any]]:
             return (await session.execute(BASELINE)).all()
 
-        async def national() -> object:
+        async def national() -> tuple[list[MeetingRecap], Html]:
             recaps = await in_transaction(lambda s: national_recap(s, now=now))
             return recaps, national_text(recaps, texts)
 
-        async def rows_of_all(session):  # type: ignore[no-untyped-def]
+        async def rows_of_all(session: AsyncSession) -> list[RosterRow]:
             meetings = list(await session.scalars(select(Meeting).where(Meeting.listed.is_(True))))
             return await roster(session, meetings)
 

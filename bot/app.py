@@ -43,7 +43,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     )
     if settings.rate_limit:
         # At most 30 messages in any second, as Telegram asks; a 429 is waited out and retried.
-        builder = builder.rate_limiter(FloodLimiter(max_retries=3))
+        # Not assigned: the builder's setters change it in place, and the typed result (a bot whose
+        # calls take an int) would not fit the variable.
+        builder.rate_limiter(FloodLimiter(max_retries=3))
     application = builder.build()
     clock = clock or SystemClock()
     sessions = session_factory(engine)
@@ -98,13 +100,16 @@ async def polling(
             await application.post_init(application)
         if before_start is not None:
             await before_start(application)
-        await application.updater.start_polling(poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        updater = application.updater
+        if updater is None:
+            raise RuntimeError("the application was built without an updater; it cannot poll")
+        await updater.start_polling(poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
         await application.start()
         try:
             yield application
         finally:
-            if application.updater.running:
-                await application.updater.stop()
+            if updater.running:
+                await updater.stop()
             await application.stop()
     finally:
         await application.shutdown()

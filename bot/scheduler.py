@@ -135,6 +135,8 @@ class JobRunner:
         """Put the repeating job on the application's JobQueue and follow the clock's moves."""
         self._application = application
         job = self.job
+        if application.job_queue is None:
+            raise RuntimeError("the application has no JobQueue: install python-telegram-bot[job-queue]")
         application.job_queue.run_repeating(
             self._callback, interval=job.every, first=job.first or job.every, name=job.name
         )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .errors import DEFAULT_DESCRIPTIONS, ApiError, too_many_requests
 
@@ -65,7 +67,13 @@ class FaultInjector:
         return _take(self._delays, method, chat_id, lambda d: d.seconds) or 0.0
 
 
-def _take(queues: dict, method: str, chat_id: object, value):  # type: ignore[no-untyped-def]
+Queued = TypeVar("Queued", _Failure, _Delay)
+Taken = TypeVar("Taken")
+
+
+def _take(
+    queues: dict[str, deque[Queued]], method: str, chat_id: object, value: Callable[[Queued], Taken]
+) -> Taken | None:
     """Use once the first queued entry for method or "*" that applies to the chat."""
     for key in (method.lower(), "*"):
         for entry in queues.get(key, ()):

@@ -104,9 +104,10 @@ def decode_entity(source: str, pos: int) -> tuple[str | None, int]:
     else:
         while end < n and source[end].isascii() and source[end].isalpha():
             end += 1
-        char = _NAMED_ENTITIES.get(source[pos + 1 : end])
-        if char is None:
+        named = _NAMED_ENTITIES.get(source[pos + 1 : end])
+        if named is None:
             return None, pos
+        char = named
     if end < n and source[end] == ";":
         end += 1
     return char, end

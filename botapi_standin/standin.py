@@ -54,9 +54,9 @@ class BotApiStandin:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        server = site._server  # the bound socket tells us the port actually chosen
         self.host = host
-        self.port = server.sockets[0].getsockname()[1] if server and server.sockets else port
+        # The port actually bound, when port 0 asked for any free one.
+        self.port = site.port
 
     async def stop(self) -> None:
         """Release long polls and delays, then shut the server down."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +32,7 @@ ORDER = (
 )
 
 
-def _fit(head: list[str], lines: list[str], more: str, texts: Texts) -> Html:
+def _fit(head: Sequence[str], lines: Sequence[str], more: str, texts: Texts) -> Html:
     """Head and as many lines as fit in one message; the rest summed up as `more`."""
     text = "\n".join(head)
     for index, line in enumerate(lines):

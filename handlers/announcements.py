@@ -79,7 +79,7 @@ async def on_text(turn: Turn, text: str) -> None:
 @conversation_turn
 async def on_button(update: Update, turn: Turn) -> None:
     """Kirim or Batal under a preview."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     assert isinstance(action, cb.AnnounceSend | cb.AnnounceDrop)
     who = await authority(turn)
     try:

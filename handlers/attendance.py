@@ -17,7 +17,7 @@ from models.registration import registration_of_user
 @conversation_turn
 async def on_button(update: Update, turn: Turn) -> None:
     """Hadir, Tidak hadir, its confirmation, and the step back from it."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     registration = await registration_of_user(turn.session, getattr(action, "registration_id", 0), turn.user_id)
     if registration is None or not holds_seat_ahead(registration, turn.now):
         await stale(turn)

@@ -7,10 +7,11 @@ outdated button) parses to None and is answered as a stale button.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
-from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardButton, Update
 
 MAX_BYTES = 64
 
@@ -298,7 +299,12 @@ def parse(data: str | None) -> Action | None:
     return cls(**kwargs)
 
 
-def matches(*classes: type[Action]):  # noqa: ANN201 - a predicate for CallbackQueryHandler
+def pressed(update: Update) -> Action | None:
+    """The action of the button pressed in an update, or None for no button or data that does not parse."""
+    return parse(update.callback_query.data if update.callback_query else None)
+
+
+def matches(*classes: type[Action]) -> Callable[[object], bool]:
     """A CallbackQueryHandler pattern that accepts data of the given action types."""
 
     def predicate(data: object) -> bool:

@@ -53,7 +53,7 @@ async def ask_which(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def on_button(update: Update, turn: Turn) -> None:
     """The choice of registration, and the confirmation or refusal."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     registration = await _own_live_registration(turn, getattr(action, "registration_id", 0))
     if registration is None:
         await stale(turn)

@@ -6,10 +6,10 @@ import asyncio
 import dataclasses
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import (
@@ -22,10 +22,11 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
+    User,
 )
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
 from bot.settings import Settings
@@ -92,9 +93,31 @@ class Document:
     photo: bool = False
 
 
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The application's services."""
-    return context.bot_data["services"]
+def services(holder: ContextTypes.DEFAULT_TYPE | Application) -> Services:
+    """The application's services, from a handler's context or (while adding handlers) the application."""
+    return holder.bot_data["services"]
+
+
+def sender(update: Update) -> User:
+    """Who sent the update; `conversation_turn` runs a handler only for an update that has one."""
+    if update.effective_user is None:
+        raise ValueError(f"update {update.update_id} has no sender")
+    return update.effective_user
+
+
+def sent_message(update: Update) -> Message:
+    """The new message of an update, for handlers whose filters admit nothing else (text, a contact, a file)."""
+    if update.message is None:
+        raise ValueError(f"update {update.update_id} carries no new message")
+    return update.message
+
+
+def sent_text(update: Update) -> str:
+    """The text of the new message, for handlers of filters.TEXT and of commands."""
+    text = sent_message(update).text
+    if text is None:
+        raise ValueError(f"update {update.update_id} carries no text")
+    return text
 
 
 @dataclass(frozen=True)
@@ -106,6 +129,14 @@ class Reply:
     keyboard: Keyboard | None = None
     # Files sent after the text, in this order (an export in two formats).
     documents: tuple[Document, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """New text and buttons for the message whose button was pressed; an edit takes inline buttons only."""
+
+    text: Html
+    keyboard: InlineKeyboardMarkup | None
 
 
 @dataclass
@@ -124,7 +155,7 @@ class Turn:
     # Take the keyboard off the message whose button was pressed, so it cannot be pressed again.
     close_pressed_keyboard: bool = False
     # Or rewrite that message in place (paging, sub-menus).
-    replace_pressed: Reply | None = None
+    replace_pressed: Rewrite | None = None
     # Command menus of single chats, set after the commit: chat id -> (command, description), or None for the default.
     menus: dict[int, list[tuple[str, str]] | None] = field(default_factory=dict)
 
@@ -147,7 +178,7 @@ class Turn:
 
     def rewrite_pressed(self, text: Html, keyboard: InlineKeyboardMarkup | None) -> None:
         """Replace the text and buttons of the message whose button was pressed."""
-        self.replace_pressed = Reply(self.chat_id, text, keyboard)
+        self.replace_pressed = Rewrite(text, keyboard)
 
     def answer_button(self, key: str) -> None:
         """The short notice shown where the person pressed a button."""
@@ -172,9 +203,11 @@ def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
 
 
 TurnHandler = Callable[[Update, Turn], Awaitable[None]]
+# What python-telegram-bot's handler classes take: a coroutine function, not any awaitable.
+UpdateHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
-def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+def conversation_turn(handler: TurnHandler) -> UpdateHandler:
     """Run a handler in one transaction with the person's conversation, then deliver its answers.
 
     An update Telegram delivers again after a crash is recognised by its id and skipped, so a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TypedDict
 
 from babel.dates import format_date, format_datetime
 
@@ -56,7 +57,16 @@ def meeting_venue(meeting: Meeting, texts: Texts) -> str:
     return f"{texts('venue_tba')} ({meeting.city})"
 
 
-def registration_details(meeting: Meeting, role_name: str, texts: Texts) -> dict[str, str]:
+class SeatDetails(TypedDict):
+    """The placeholders of every message about a seat; fixed keys, so they unpack beside other arguments."""
+
+    meeting: str
+    role: str
+    when: str
+    venue: str
+
+
+def registration_details(meeting: Meeting, role_name: str, texts: Texts) -> SeatDetails:
     """What every message about a seat restates: meeting, role, local time and venue."""
     return {
         "meeting": meeting_title(meeting),

@@ -23,9 +23,12 @@ async def show_help(update: Update, turn: Turn) -> None:
 
 async def in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command in a group: registration is private, so point to the private chat."""
+    message = update.effective_message
+    if message is None:
+        return
     texts = Texts(DEFAULT_LANGUAGE)
     link = InlineKeyboardButton(texts.label("private_chat"), url=f"https://t.me/{context.bot.username}?start")
-    await update.effective_message.reply_text(
+    await message.reply_text(
         texts("group_redirect"), parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup([[link]])
     )
 
@@ -40,7 +43,7 @@ async def choose_language(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def on_language(update: Update, turn: Turn) -> None:
     """A language chosen."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     if not isinstance(action, cb.SetLanguage) or action.language not in LANGUAGES:
         await stale(turn)
         return

@@ -49,7 +49,7 @@ async def ask_erase(update: Update, turn: Turn) -> None:
 async def on_button(update: Update, turn: Turn) -> None:
     """The answer to the erase question."""
     turn.close_pressed_keyboard = True
-    if isinstance(cb.parse(update.callback_query.data), cb.KeepData):
+    if isinstance(cb.pressed(update), cb.KeepData):
         turn.say("erase_kept")
         await resume(turn)
         return

@@ -12,7 +12,7 @@ from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
-from handlers.common import Reply, Turn, conversation_turn, set_chat_menu
+from handlers.common import Reply, Turn, conversation_turn, sender, set_chat_menu
 from handlers.formatting import local_date, local_moment, meeting_title
 from handlers.shell import deep_link, start_link
 from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
@@ -89,13 +89,13 @@ async def open_invite(update: Update, turn: Turn, token: str) -> None:
             token,
             telegram_user_id=turn.user_id,
             chat_id=turn.chat_id,
-            display_name=update.effective_user.full_name,
+            display_name=sender(update).full_name,
             now=turn.now,
         )
     except InviteRefused as refused:
         turn.say(f"pic_invite_{refused.problem.value}")
         return
-    meeting = await turn.session.get(Meeting, grant.assignment.meeting_id)
+    meeting = await turn.session.get_one(Meeting, grant.assignment.meeting_id)
     if grant.already:
         turn.say("pic_already", meeting=meeting_title(meeting))
     else:
@@ -130,7 +130,7 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
     pics = await pics_of(turn.session, meeting.id)
     invites = await open_invites(turn.session, meeting.id, turn.now)
     candidates = await facilitators_not_pic(turn.session, meeting.id)
-    parts = [texts("pic_panel_title", meeting=meeting_title(meeting))]
+    parts: list[str] = [texts("pic_panel_title", meeting=meeting_title(meeting))]
     if pics:
         parts.append(
             "\n".join(
@@ -184,7 +184,7 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
 @conversation_turn
 async def on_panel_button(update: Update, turn: Turn) -> None:
     """A button of the panel, authorised again: only organizers manage PICs."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     who = await authority(turn)
     if not who.is_admin:
         refuse(turn)
@@ -195,6 +195,7 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
             return
         invite = await create_invite(turn.session, meeting_id=meeting.id, created_by=turn.user_id, now=turn.now)
         link = start_link(update.get_bot().username, invite.token)
+        assert invite.expires_at is not None, "made with the default lifetime"
         turn.say(
             "pic_invite_link",
             meeting=meeting_title(meeting),
@@ -202,18 +203,18 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
             until=local_moment(invite.expires_at, meeting, turn.texts),
         )
     elif isinstance(action, cb.PicWithdrawInvite):
-        invite = await revoke_invite(turn.session, action.invite_id, revoked_by=turn.user_id, now=turn.now)
-        if invite is None:
+        withdrawn = await revoke_invite(turn.session, action.invite_id, revoked_by=turn.user_id, now=turn.now)
+        if withdrawn is None:
             turn.answer_button("pic_invite_withdraw_stale")
             return
         turn.answer_button("pic_invite_withdrawn")
-        meeting = await turn.session.get(Meeting, invite.meeting_id)
+        meeting = await turn.session.get_one(Meeting, withdrawn.meeting_id)
     elif isinstance(action, cb.PicRevoke):
         assignment = await revoke_pic(turn.session, action.assignment_id, revoked_by=turn.user_id, now=turn.now)
         if assignment is None:
             turn.answer_button("pic_revoke_stale")
             return
-        meeting = await turn.session.get(Meeting, assignment.meeting_id)
+        meeting = await turn.session.get_one(Meeting, assignment.meeting_id)
         turn.say("pic_revoked_done", name=_name(turn.texts, assignment), meeting=meeting_title(meeting))
         await _tell_pic(turn, assignment, meeting, granted=False)
     else:
@@ -225,7 +226,7 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
         except NotFacilitator:
             turn.answer_button("pic_grant_not_eligible")
             return
-        meeting = await turn.session.get(Meeting, grant.assignment.meeting_id)
+        meeting = await turn.session.get_one(Meeting, grant.assignment.meeting_id)
         if grant.already:
             turn.say("pic_grant_already", name=_name(turn.texts, grant.assignment), meeting=meeting_title(meeting))
             return

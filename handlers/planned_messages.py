@@ -85,10 +85,14 @@ async def render(
     """The message as the person will read it; None when there is nothing (left) to say."""
     meeting = registration.meeting
     chat_id = registration.participant.chat_id
+    if chat_id is None:
+        # Added by a PIC without a Telegram account (`reason_not_to_send` drops these first).
+        return None
     details = registration_details(meeting, registration.role.name, texts)
     kind = message.kind
     if kind == MessageKind.REMINDER:
-        return Reply(chat_id, texts("reminder", lead=time_left(meeting.starts_at, now, texts), **details))  # type: ignore[arg-type]
+        assert meeting.starts_at is not None, "reminders are planned for dated meetings only"
+        return Reply(chat_id, texts("reminder", lead=time_left(meeting.starts_at, now, texts), **details))
     if kind == MessageKind.ATTENDANCE_QUESTION:
         return Reply(chat_id, attendance_question(registration, texts), attendance_keyboard(registration, texts))
     if kind == MessageKind.ATTENDANCE_NUDGE:
@@ -102,7 +106,8 @@ async def render(
                 ]
             ]
         )
-        deadline = local_moment(registration.offered_until, meeting, texts)  # type: ignore[arg-type]
+        assert registration.offered_until is not None, "an offer is planned with its deadline"
+        deadline = local_moment(registration.offered_until, meeting, texts)
         return Reply(chat_id, texts("seat_offer", deadline=deadline, **details), keyboard)
     if kind == MessageKind.OFFER_LAPSED:
         keyboard = InlineKeyboardMarkup([[cb.button(texts.label("take_free_seat"), cb.TakeSeat(registration.id))]])

@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from handlers.common import Turn, conversation_turn, services
+from handlers.common import Turn, conversation_turn, sent_message, services
 from handlers.staff import authority, refuse
 from models.audit import record_audit
 from models.program_file import ProgramFileError, apply_program, read_program_bytes
@@ -37,9 +37,9 @@ class Upload:
 
 
 async def _download(update: Update) -> Upload:
-    document = update.message.document
-    name = document.file_name or "program.yaml"
-    if not name.lower().endswith(SUFFIXES):
+    document = sent_message(update).document
+    name = document.file_name if document is not None and document.file_name else "program.yaml"
+    if document is None or not name.lower().endswith(SUFFIXES):
         return Upload(name, None, "program_not_yaml")
     if document.file_size is not None and document.file_size > MAX_BYTES:
         return Upload(name, None, "program_too_big")
@@ -113,7 +113,7 @@ def _shortened(problems: str) -> str:
 
 def register_handlers(application: Application) -> None:
     """Take documents from organizers; everyone else's fall through to the registration's answer."""
-    admin_ids = services(application).settings.admin_ids  # type: ignore[arg-type]
+    admin_ids = services(application).settings.admin_ids
     if admin_ids:
         application.add_handler(
             MessageHandler(

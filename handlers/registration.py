@@ -8,6 +8,8 @@ message, or forged data, is answered as stale (`handlers.shell`) and the current
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
+from typing import TypeVar
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -19,7 +21,7 @@ from telegram import (
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from handlers import callback_data as cb
-from handlers.common import Turn, conversation_turn
+from handlers.common import Keyboard, Turn, conversation_turn, sent_message
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
 from handlers.planned_messages import seat_calendar
 from handlers.shell import plain_start, resume, stale
@@ -37,6 +39,8 @@ from models.registration import (
     waitlist_position,
 )
 from models.seats import AlreadyRegistered, RegistrationClosed, register
+
+A = TypeVar("A", bound=cb.Action)
 
 MEETINGS_PER_PAGE = 8
 
@@ -71,7 +75,7 @@ EDITABLE = tuple(FIELDS)
 def current_step(turn: Turn) -> Step | None:
     """The registration step the person is at, or None outside a registration."""
     step = turn.conversation.step
-    return Step(step) if step in Step._value2member_map_ else None
+    return Step(step) if step is not None and step in Step._value2member_map_ else None
 
 
 def _go(turn: Turn, step: Step | None) -> None:
@@ -111,7 +115,7 @@ async def prompt(turn: Turn) -> None:
         await _prompt_summary(turn)
 
 
-def _say_with_current(turn: Turn, key: str, current: str | None, keyboard=None) -> None:  # type: ignore[no-untyped-def]
+def _say_with_current(turn: Turn, key: str, current: str | None, keyboard: Keyboard | None = None) -> None:
     text = turn.texts(key)
     if turn.conversation.reviewing and current:
         text = Html(f"{text}\n{turn.texts('current_value', value=current)}")
@@ -194,33 +198,52 @@ async def _prompt_roles(turn: Turn) -> None:
     )
 
 
-async def _complete_draft(turn: Turn) -> Meeting | None:
-    """The draft's meeting when every field is there and the meeting is open; else ask again."""
+@dataclass(frozen=True)
+class _Draft:
+    """A draft with every field filled in, as the summary shows it and a submission saves it."""
+
+    meeting: Meeting
+    role: Role
+    full_name: str
+    institution: str
+    position: str
+    phone_e164: str
+
+
+async def _complete_draft(turn: Turn) -> _Draft | None:
+    """The draft when every field is there and the meeting is open; else ask again."""
     missing = next((s for s in EDITABLE if not _has(turn, s)), None)
     if missing is not None:
         turn.say("draft_incomplete")
         _go(turn, missing)
         await prompt(turn)
         return None
-    return await _chosen_meeting(turn)
+    meeting = await _chosen_meeting(turn)
+    if meeting is None:
+        return None
+    c = turn.conversation
+    # Every field was checked above (`_has`); this says so to the type checker.
+    assert c.role_id is not None and c.full_name is not None and c.institution is not None
+    assert c.position is not None and c.phone_e164 is not None
+    role = await turn.session.get_one(Role, c.role_id)
+    return _Draft(meeting, role, c.full_name, c.institution, c.position, c.phone_e164)
 
 
 async def _summary(turn: Turn) -> tuple[Html, InlineKeyboardMarkup] | None:
-    conversation = turn.conversation
-    meeting = await _complete_draft(turn)
-    if meeting is None:
+    draft = await _complete_draft(turn)
+    if draft is None:
         return None
-    role = await turn.session.get(Role, conversation.role_id)
-    free = next(a for a in await availability(turn.session, meeting.id) if a.role.id == role.id)
+    meeting = draft.meeting
+    free = next(a for a in await availability(turn.session, meeting.id) if a.role.id == draft.role.id)
     text = turn.texts(
         "summary",
         meeting=meeting_title(meeting),
         when=meeting_when(meeting, turn.texts),
-        role=role.name,
-        name=conversation.full_name,
-        institution=conversation.institution,
-        position=conversation.position,
-        phone=conversation.phone_e164,
+        role=draft.role.name,
+        name=draft.full_name,
+        institution=draft.institution,
+        position=draft.position,
+        phone=draft.phone_e164,
         seat_note=turn.texts("summary_seat_full" if free.full else "summary_seat_free"),
     )
     keyboard = InlineKeyboardMarkup(
@@ -307,13 +330,9 @@ async def register_another(update: Update, turn: Turn) -> None:
 button_steps(Step.CONSENT, Step.MEETING, Step.ROLE, Step.CONFIRM, ask_again=prompt)
 
 
-def _action(update: Update) -> cb.Action | None:
-    return cb.parse(update.callback_query.data if update.callback_query else None)
-
-
-async def _pressed(update: Update, turn: Turn, step: Step, kind: type[cb.Action]) -> cb.Action | None:
+async def _pressed(update: Update, turn: Turn, step: Step, kind: type[A]) -> A | None:
     """The pressed action if it answers the current step; otherwise it is answered as stale."""
-    action = _action(update)
+    action = cb.pressed(update)
     if current_step(turn) is not step or not isinstance(action, kind):
         await stale(turn)
         return None
@@ -393,7 +412,7 @@ async def on_role(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def on_summary(update: Update, turn: Turn) -> None:
     """Kirim / Ubah / Batal on the summary, the field menu and its back button."""
-    action = _action(update)
+    action = cb.pressed(update)
     step = current_step(turn)
     if (
         isinstance(action, cb.Submit)
@@ -432,19 +451,19 @@ async def on_summary(update: Update, turn: Turn) -> None:
 
 
 async def _submit(turn: Turn) -> None:
-    meeting = await _complete_draft(turn)
-    if meeting is None:
+    draft = await _complete_draft(turn)
+    if draft is None:
         return
+    meeting, role = draft.meeting, draft.role
     conversation = turn.conversation
-    role = await turn.session.get(Role, conversation.role_id)
     participant = await upsert_participant(
         turn.session,
         telegram_user_id=turn.user_id,
         chat_id=turn.chat_id,
-        full_name=conversation.full_name,
-        institution=conversation.institution,
-        position=conversation.position,
-        phone_e164=conversation.phone_e164,
+        full_name=draft.full_name,
+        institution=draft.institution,
+        position=draft.position,
+        phone_e164=draft.phone_e164,
         now=turn.now,
     )
     try:
@@ -496,8 +515,9 @@ async def on_text(turn: Turn, text: str) -> None:
 @conversation_turn
 async def on_contact(update: Update, turn: Turn) -> None:
     """A shared contact: the phone number, when it is asked for."""
-    if current_step(turn) is Step.PHONE:
-        await _take_phone(turn, update.message.contact.phone_number)
+    contact = sent_message(update).contact
+    if current_step(turn) is Step.PHONE and contact is not None:
+        await _take_phone(turn, contact.phone_number)
         return
     turn.say("contact_not_expected")
     await prompt(turn)

@@ -18,7 +18,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from handlers.texts import Texts
 from models.provinces import ZONE_ABBREVIATIONS
@@ -81,7 +82,7 @@ def attendance_label(row: RosterRow, texts: Texts) -> str:
     return texts.plain(f"report_attendance_{answer}")
 
 
-def _values(row: RosterRow, texts: Texts) -> dict[str, object]:
+def _values(row: RosterRow, texts: Texts) -> dict[str, str | int | datetime | None]:
     return {
         "meeting": row.province_name,
         "name": row.full_name,
@@ -117,7 +118,8 @@ def roster_csv(rows: Sequence[RosterRow], texts: Texts) -> bytes:
         for column in COLUMNS:
             value = values[column]
             if isinstance(value, datetime):
-                zone = ZONE_ABBREVIATIONS[value.tzinfo.key]  # type: ignore[union-attr]
+                assert isinstance(value.tzinfo, ZoneInfo), "a report's times are in their meeting's zone"
+                zone = ZONE_ABBREVIATIONS[value.tzinfo.key]
                 value = f"{value:%Y-%m-%d %H:%M} {zone}"
             elif value is None:
                 value = ""
@@ -221,7 +223,7 @@ def chart_figure(bars: Sequence[ChartBar], texts: Texts) -> Figure:
 
     names, counts = [], []
     for n, bar in enumerate(bars):
-        style = {"color": CHART_AT_RISK, "fontweight": "bold"} if bar.at_risk else {}
+        style: dict[str, Any] = {"color": CHART_AT_RISK, "fontweight": "bold"} if bar.at_risk else {}
         name = f"{marker} {bar.province}" if bar.at_risk else bar.province
         names.append(figure.text(pad, row_y(n), name, ha="left", va="center", fontsize=CHART_FONT_POINTS, **style))
         counts.append(

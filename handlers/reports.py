@@ -231,7 +231,7 @@ async def on_export_all(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def on_page(update: Update, turn: Turn) -> None:
     """Another page of a roster; the presser must still manage that meeting."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     if not isinstance(action, cb.RosterListPage):
         return
     meeting = await managed_meeting(turn, await authority(turn), action.meeting_id)

@@ -15,6 +15,7 @@ from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.staff import authority, command_handler, managed_meeting, staff_command
 from handlers.steps import keeps_draft, text_step
+from handlers.texts import Html
 from handlers.views import page_count, page_nav, role_label
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting
@@ -37,7 +38,7 @@ def _label(turn: Turn, registration: Registration) -> str:
     )
 
 
-async def _roster_page(turn: Turn, op: str, meeting: Meeting, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+async def _roster_page(turn: Turn, op: str, meeting: Meeting, page: int) -> tuple[Html, InlineKeyboardMarkup | None]:
     people = await live_roster(turn.session, meeting.id)
     if not people:
         return turn.texts("roster_empty", meeting=meeting_title(meeting)), None
@@ -53,7 +54,7 @@ async def _roster_page(turn: Turn, op: str, meeting: Meeting, page: int) -> tupl
 async def _show_roster(turn: Turn, op: str, meeting: Meeting) -> None:
     turn.conversation.clear_draft()
     text, keyboard = await _roster_page(turn, op, meeting, 0)
-    turn.say_html(text, keyboard)  # type: ignore[arg-type]
+    turn.say_html(text, keyboard)
 
 
 @staff_command("ubah")
@@ -107,11 +108,11 @@ async def _managed_registration(turn: Turn, registration_id: int) -> tuple[Regis
 @conversation_turn
 async def on_button(update: Update, turn: Turn) -> None:
     """Paging the roster, picking a participant, and picking the role to move them to."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     if isinstance(action, cb.RosterPage) and action.op in (MOVE, REMOVE):
         meeting = await managed_meeting(turn, await authority(turn), action.meeting_id)
         if meeting is not None:
-            turn.rewrite_pressed(*await _roster_page(turn, action.op, meeting, action.page))  # type: ignore[arg-type]
+            turn.rewrite_pressed(*await _roster_page(turn, action.op, meeting, action.page))
         return
     if isinstance(action, cb.RosterPick) and action.op in (MOVE, REMOVE):
         found = await _managed_registration(turn, action.registration_id)
@@ -226,7 +227,7 @@ async def on_text_at_role(turn: Turn, text: str) -> None:
 @conversation_turn
 async def on_add_role(update: Update, turn: Turn) -> None:
     """The new participant's role; the reason is asked next."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     assert isinstance(action, cb.RosterAddRole)
     conversation = turn.conversation
     meeting = await managed_meeting(turn, await authority(turn), action.meeting_id)
@@ -343,7 +344,7 @@ async def on_add_reason(turn: Turn, text: str) -> None:
         return
     reason, meeting = found
     c = turn.conversation
-    if None in (c.full_name, c.institution, c.position, c.phone_e164, c.role_id):
+    if c.full_name is None or c.institution is None or c.position is None or c.phone_e164 is None or c.role_id is None:
         _refused(turn, RosterError(RosterProblem.NOT_FOUND))
         return
     try:
@@ -351,12 +352,12 @@ async def on_add_reason(turn: Turn, text: str) -> None:
             turn.session,
             meeting=meeting,
             role_id=c.role_id,
-            full_name=c.full_name,  # type: ignore[arg-type]
+            full_name=c.full_name,
             institution=c.institution,
-            position=c.position,  # type: ignore[arg-type]
+            position=c.position,
             phone_e164=c.phone_e164,
             actor_user_id=turn.user_id,
-            reason=reason,  # type: ignore[arg-type]
+            reason=reason,
             now=turn.now,
         )
     except RosterError as error:

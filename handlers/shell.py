@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers.common import Turn, conversation_turn
+from handlers.common import Turn, conversation_turn, sent_text
 from handlers.steps import ask_again, expects_buttons, holds_draft
 
 # Telegram's rule for the parameter of a t.me/<bot>?start= link.
@@ -91,7 +91,7 @@ def start_link(bot_username: str, payload: str) -> str:
 @conversation_turn
 async def start(update: Update, turn: Turn) -> None:
     """/start [payload]: the conversation that claims the payload opens it."""
-    text = update.message.text
+    text = sent_text(update)
     payload = text.split(maxsplit=1)[1].strip() if " " in text else ""
     await DEEP_LINKS.route(payload)(update, turn, payload)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler
 
 from handlers import callback_data as cb
-from handlers.common import Turn, conversation_turn
+from handlers.common import Turn, UpdateHandler, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.steps import keeps_draft
 from handlers.views import page_count, page_nav
@@ -96,7 +96,7 @@ async def run_for_meeting(turn: Turn, code: str, *, page: int = 0, rewrite: bool
         turn.say_html(text, InlineKeyboardMarkup(rows))
 
 
-def command_handler(code: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+def command_handler(code: str) -> UpdateHandler:
     """The handler of the command /<code>: its action on the PIC's meeting, or on the one chosen."""
 
     @conversation_turn
@@ -110,7 +110,7 @@ def command_handler(code: str) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], 
 @conversation_turn
 async def on_pick(update: Update, turn: Turn) -> None:
     """A meeting chosen for a staff command, or a page of the chooser."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     if isinstance(action, cb.StaffPage) and action.command in COMMANDS:
         await run_for_meeting(turn, action.command, page=action.page, rewrite=True)
         return

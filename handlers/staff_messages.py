@@ -33,7 +33,7 @@ async def _announcement_report(
     announcement = await session.get(Announcement, announcement_id)
     if announcement is None:
         return None
-    meeting = await session.get(Meeting, announcement.meeting_id)
+    meeting = await session.get_one(Meeting, announcement.meeting_id)
     delivery = await delivery_of(session, announcement)
     return Reply(
         chat_id,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
-from handlers.common import Turn, conversation_turn
+from handlers.common import Turn, conversation_turn, sent_text
 
 TypedStepReader = Callable[[Turn, str], Awaitable[None]]
 StepPrompt = Callable[[Turn], Awaitable[None]]
@@ -101,7 +101,7 @@ async def on_text(update: Update, turn: Turn) -> None:
         turn.say("use_buttons")
         await ask_again(turn)
     else:
-        await owner.read(turn, update.message.text)
+        await owner.read(turn, sent_text(update))
 
 
 def register_handlers(application: Application) -> None:

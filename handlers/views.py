@@ -20,9 +20,10 @@ async def describe_registration(session: AsyncSession, texts: Texts, registratio
         line = texts("status_seated", **common)
         return Html(line + "\n" + texts("attendance_confirmed_line")) if registration.attendance else line
     if registration.status == RegistrationStatus.OFFERED:
+        assert registration.offered_until is not None, "an offered seat is held until a deadline"
         return texts(
             "status_offered",
-            deadline=local_moment(registration.offered_until, registration.meeting, texts),  # type: ignore[arg-type]
+            deadline=local_moment(registration.offered_until, registration.meeting, texts),
             **common,
         )
     return texts("status_waitlisted", position=await waitlist_position(session, registration), **common)

@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -80,18 +81,18 @@ class AlertRules:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object] | None) -> AlertRules:
+    def from_json(cls, data: dict[str, Any] | None) -> AlertRules:
         """The stored rules; the defaults where nothing is stored."""
         if not data:
             return cls()
         start, end = str(data["quiet_hours"]).split("-")
         return cls(
-            threshold=float(data["threshold"]),  # type: ignore[arg-type]
+            threshold=float(data["threshold"]),
             digest_window=parse_duration(str(data["digest_window"])),
             quiet_start=time.fromisoformat(start),
             quiet_end=time.fromisoformat(end),
-            lagging_days=int(data["lagging_days"]),  # type: ignore[call-overload]
-            lagging_fill=float(data["lagging_fill"]),  # type: ignore[arg-type]
+            lagging_days=int(data["lagging_days"]),
+            lagging_fill=float(data["lagging_fill"]),
             national_digest_at=time.fromisoformat(str(data["national_digest_at"])),
         )
 

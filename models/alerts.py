@@ -435,7 +435,7 @@ async def check_time_alerts(session: AsyncSession, *, now: datetime) -> None:
             if behind:
                 await record_alert(
                     session, meeting, AlertKind.LAGGING, key=key, now=now, details={"roles": role_summary(behind)}
-                )  # type: ignore[arg-type]
+                )
         _, nudge = (await plan_of(session, meeting)).attendance_slots(meeting.starts_at, meeting.zone)
         if now >= nudge.due_at:
             unconfirmed = list(

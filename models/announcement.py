@@ -69,7 +69,7 @@ class AnnouncementError(ValueError):
         self.problem = problem
 
 
-def _recipients(meeting_id: int) -> Select[tuple[Registration]]:
+def _recipients(meeting_id: int) -> Select[Registration]:
     # Everyone holding or waiting for a seat who can be reached on Telegram at all.
     return (
         select(Registration)

@@ -146,7 +146,8 @@ async def lapse_expired_offers(session: AsyncSession, *, now: datetime) -> list[
             continue
         registration, quota = found
         # Taken or released while this run waited for the lock.
-        if registration.status == RegistrationStatus.OFFERED and registration.offered_until <= now:  # type: ignore[operator]
+        offered_until = registration.offered_until
+        if registration.status == RegistrationStatus.OFFERED and offered_until is not None and offered_until <= now:
             outcomes.append(await _lapse(session, registration, quota, now))
     return outcomes
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from sqlalchemy import DateTime, MetaData
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.dml import Delete, Update
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -17,6 +20,13 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+async def changed_rows(session: AsyncSession, statement: Update | Delete) -> int:
+    """Run an UPDATE or DELETE without RETURNING; how many rows it changed."""
+    # The session returns a CursorResult for these, but types every result as the general Result.
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return result.rowcount
 
 
 class UTCDateTime(TypeDecorator[datetime]):

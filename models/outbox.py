@@ -14,11 +14,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, func, or_, select, update
+from sqlalchemy import BigInteger, ColumnElement, Enum, ForeignKey, Index, String, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
-from models.base import Base
+from models.base import Base, changed_rows
 from models.reminder_plan import Slot
 
 # Where a session notes the earliest message it planned, so whoever commits it can wake the sender.
@@ -208,13 +208,12 @@ async def withdraw(session: AsyncSession, registration_id: int, kinds: set[Messa
     )
     if kinds:
         query = query.where(OutboxMessage.kind.in_(kinds))
-    result = await session.execute(
-        query.values(status=OutboxStatus.OBSOLETE).execution_options(synchronize_session=False)
+    return await changed_rows(
+        session, query.values(status=OutboxStatus.OBSOLETE).execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
 
 
-def _claimable(now: datetime):  # type: ignore[no-untyped-def]
+def _claimable(now: datetime) -> ColumnElement[bool]:
     # Pending and due, or claimed by a sender whose lease ran out (it died mid-send).
     return or_(
         (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.due_at <= now),
@@ -224,13 +223,13 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
 
 async def mark_missed(session: AsyncSession, now: datetime) -> int:
     """Record as missed the due messages that no longer make sense; returns how many."""
-    result = await session.execute(
+    return await changed_rows(
+        session,
         update(OutboxMessage)
         .where(_claimable(now), OutboxMessage.expires_at.is_not(None), OutboxMessage.expires_at <= now)
         .values(status=OutboxStatus.MISSED, lease_until=None)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    return result.rowcount or 0
 
 
 async def claim_due(session: AsyncSession, *, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:

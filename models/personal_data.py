@@ -75,8 +75,8 @@ async def purge_expired(session: AsyncSession, *, now: datetime, retention_days:
     if expired:
         # A PIC named after their registration loses the name with it; one named by an invite keeps
         # the Telegram name they gave when opening it.
-        user_ids = list(await session.scalars(select(Participant.telegram_user_id).where(Participant.id.in_(expired))))
-        await forget_pic_names(session, user_ids, via="registration")
+        user_ids = await session.scalars(select(Participant.telegram_user_id).where(Participant.id.in_(expired)))
+        await forget_pic_names(session, [user_id for user_id in user_ids if user_id is not None], via="registration")
         await session.execute(delete(Registration).where(Registration.participant_id.in_(expired)))
         await session.execute(delete(Participant).where(Participant.id.in_(expired)))
     stale = list(

@@ -9,9 +9,11 @@ the file is unlisted (hidden from newcomers), never deleted.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from sqlalchemy import func, select
@@ -24,6 +26,8 @@ from models.registration import Registration
 from models.reminder_plan import ReminderPlan, parse_duration
 from models.schedule_changes import meeting_changed
 from models.seats import lock_quota, seat_waiting
+
+T = TypeVar("T")
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 ROLE_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -166,7 +170,9 @@ class _Reader:
             return None
         return int(raw)
 
-    def parsed(self, data: dict[str, yaml.Node], key: str, where: str, parse, expected: str):
+    def parsed(
+        self, data: dict[str, yaml.Node], key: str, where: str, parse: Callable[[str], T], expected: str
+    ) -> T | None:
         raw = self.text(data, key, where, required=False)
         if raw is None or raw.lower() in TO_BE_ANNOUNCED:
             return None
@@ -237,11 +243,11 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
         reader.unknown_keys(data, {"code", "name", "seats"}, where)
         role_code = reader.text(data, "code", where, pattern=ROLE_CODE_PATTERN)
         role_name = reader.text(data, "name", where, max_length=120)
-        seats = reader.integer(data, "seats", where, required=True, minimum=1, maximum=10_000)
+        role_seats = reader.integer(data, "seats", where, required=True, minimum=1, maximum=10_000)
         if role_code and any(r.code == role_code for r in roles):
             reader.fail(data["code"], f"{where}.code", f"role {role_code!r} appears twice")
-        elif role_code and role_name and seats:
-            roles.append(RoleSpec(role_code, role_name, seats))
+        elif role_code and role_name and role_seats:
+            roles.append(RoleSpec(role_code, role_name, role_seats))
     if "roles" not in top or not roles and not reader.problems:
         reader.problems.append(Problem(1, "roles", "at least one role is required"))
 

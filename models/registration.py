@@ -211,7 +211,7 @@ async def role_availability(session: AsyncSession, meeting_id: int, role_id: int
     return next(a for a in await availability(session, meeting_id) if a.role.id == role_id)
 
 
-def _live_of_user(telegram_user_id: int) -> Select[tuple[Registration]]:
+def _live_of_user(telegram_user_id: int) -> Select[Registration]:
     return (
         select(Registration)
         .join(Participant, Participant.id == Registration.participant_id)

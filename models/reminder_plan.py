@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 DURATION = re.compile(r"^(\d{1,3})([dhm])$")
@@ -79,13 +80,13 @@ class ReminderPlan:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, object] | None) -> ReminderPlan:
+    def from_json(cls, data: dict[str, Any] | None) -> ReminderPlan:
         """The stored plan; the defaults where nothing is stored."""
         if not data:
             return cls()
         start, end = str(data["waking_hours"]).split("-")
         return cls(
-            reminders=tuple(sorted((parse_duration(str(r)) for r in data["reminders"]), reverse=True)),  # type: ignore[union-attr]
+            reminders=tuple(sorted((parse_duration(str(r)) for r in data["reminders"]), reverse=True)),
             waking_from=time.fromisoformat(start),
             waking_until=time.fromisoformat(end),
             attendance_question=parse_duration(str(data["attendance_question"])),

@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alert_rules import lagging_roles, rules_by_program
@@ -138,7 +139,7 @@ async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[Ros
     )
     rank = {meeting_id: n for n, meeting_id in enumerate(by_id)}
 
-    def key(row) -> tuple:  # type: ignore[no-untyped-def]
+    def key(row: Row[*tuple[Any, ...]]) -> tuple[int, int, str, int]:
         # A stable sort: within a status the query's WAITLIST_ORDER stands, the one seats are passed on in.
         return (rank[row.meeting_id], row.position, row.code, _STATUS_ORDER[row.status])
 

@@ -137,7 +137,7 @@ async def move(
         await session.flush()
         vacated = await pass_seat_on(session, quotas[old_role_id], registration, now, cause=FreedBy.MOVED)
     await withdraw_seat_messages(session, registration.id)
-    registration.role = await session.get(Role, role_id)  # type: ignore[assignment]
+    registration.role = target.role
     registration.offer_lapsed_at = None
     await give_seat(session, registration, target, now=now, ask_attendance=registration.attendance is None)
     await notify(session, registration, MessageKind.MOVED, now=now)

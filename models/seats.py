@@ -201,8 +201,8 @@ async def _give_or_offer(
         return None, None, fill
     meeting = first_waiting.meeting
     rules = await plan_of(session, meeting)
-    if rules.offers_seats(now, meeting.starts_at):
-        hold_until = rules.hold_until(now, meeting.starts_at)  # type: ignore[arg-type]
+    if meeting.starts_at is not None and rules.offers_seats(now, meeting.starts_at):
+        hold_until = rules.hold_until(now, meeting.starts_at)
         if hold_until is None:
             return None, None, fill
         first_waiting.status = RegistrationStatus.OFFERED

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.audit import record_audit
-from models.base import Base
+from models.base import Base, changed_rows
 from models.participant import Participant
 from models.program import Meeting, Role, listed_meetings
 from models.registration import Registration, RegistrationStatus
@@ -269,13 +269,14 @@ async def redeem_invite(
     if existing is not None:
         return Grant(existing, already=True)
     # One conditional update claims the invite, so of two people opening it at once only one wins.
-    claimed = await session.execute(
+    claimed = await changed_rows(
+        session,
         update(PicInvite)
         .where(PicInvite.id == invite.id, PicInvite.used_by.is_(None), PicInvite.revoked_at.is_(None))
         .values(used_by=telegram_user_id, used_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if claimed.rowcount != 1:
+    if claimed != 1:
         raise InviteRefused(InviteProblem.USED)
     await session.refresh(invite)
     return await _grant(

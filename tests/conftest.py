@@ -220,7 +220,7 @@ async def with_shipped_program(url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db_url(request, tmp_path, tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
+async def db_url(request, tmp_path, tmp_path_factory) -> str:
     """An empty, migrated database URL; the test runs once on each engine."""
     return await fresh_database(request.param, tmp_path, tmp_path_factory)
 

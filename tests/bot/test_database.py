@@ -9,7 +9,7 @@ from models.participant import Participant
 from tests.models.factories import T0
 
 
-async def test_a_failed_statement_does_not_show_what_people_typed(sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_statement_does_not_show_what_people_typed(sessions) -> None:
     details = {
         "telegram_user_id": 1,
         "chat_id": 1,

@@ -75,7 +75,7 @@ async def test_a_worker_that_dies_is_replaced_once() -> None:
         worker.stop()
 
 
-async def test_two_jobs_on_a_worker_that_dies_share_one_replacement(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_two_jobs_on_a_worker_that_dies_share_one_replacement(tmp_path) -> None:
     """Both jobs fail with the dead worker; the second to notice must not discard the first one's replacement."""
     worker = FileWorker(idle_seconds=5)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update, User
 
@@ -11,7 +12,7 @@ from bot.update_processor import PerChatUpdateProcessor
 
 def _update(update_id: int, user_id: int) -> Update:
     user = User(user_id, "U", False)
-    message = Message(update_id, None, Chat(user_id, "private"), from_user=user, text="x")  # type: ignore[arg-type]
+    message = Message(update_id, datetime(2026, 7, 1, tzinfo=UTC), Chat(user_id, "private"), from_user=user, text="x")
     return Update(update_id, message=message)
 
 

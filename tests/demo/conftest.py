@@ -11,7 +11,7 @@ from demo.app import Demo
 
 
 @pytest.fixture
-async def demo(tmp_path) -> AsyncIterator[Demo]:  # type: ignore[no-untyped-def]
+async def demo(tmp_path) -> AsyncIterator[Demo]:
     """The whole demo: bot, emulator, web chat and clock."""
     async with Demo(tmp_path, port=0) as running:
         yield running

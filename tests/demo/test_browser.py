@@ -58,25 +58,25 @@ async def browser(tmp_path: Path) -> AsyncIterator[object]:
             await context.close()
 
 
-async def press(page, words: str) -> None:  # type: ignore[no-untyped-def]
+async def press(page, words: str) -> None:
     """Press the inline button with these words on the newest message that has one."""
     await page.locator(".inline-btn", has_text=words).last.click()
 
 
-async def say(page, text: str) -> None:  # type: ignore[no-untyped-def]
+async def say(page, text: str) -> None:
     """Type a message and send it with Enter."""
     await page.fill("#composer-input", text)
     await page.press("#composer-input", "Enter")
 
 
-async def bot_said(page, words: str) -> None:  # type: ignore[no-untyped-def]
+async def bot_said(page, words: str) -> None:
     """Wait for a bot bubble containing these words."""
     await page.locator(".row.bot .bubble", has_text=words).last.wait_for()
 
 
 async def test_a_participant_registers_through_the_page_and_the_seat_count_falls(
     demo: Demo, browser, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     page = await browser.new_page()
     await page.goto(demo.url)
     await page.locator('.chat-item[data-user-id="1001"]').click()
@@ -132,7 +132,7 @@ async def test_a_participant_registers_through_the_page_and_the_seat_count_falls
     assert await page.locator("#problems").is_hidden()
 
 
-async def test_photos_formatting_and_refusals_show_on_a_phone_sized_page(demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_photos_formatting_and_refusals_show_on_a_phone_sized_page(demo: Demo, browser, tmp_path: Path) -> None:
     page = await browser.new_page()
     await page.set_viewport_size({"width": 390, "height": 780})
     await page.goto(demo.url)
@@ -157,7 +157,7 @@ async def test_photos_formatting_and_refusals_show_on_a_phone_sized_page(demo: D
     await page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
 
 
-async def open_chat(page, user_id: int) -> None:  # type: ignore[no-untyped-def]
+async def open_chat(page, user_id: int) -> None:
     """Switch the page to this user's chat."""
     await page.locator(f'.chat-item[data-user-id="{user_id}"]').click()
     await page.locator(f'.chat-item.active[data-user-id="{user_id}"]').wait_for()
@@ -165,7 +165,7 @@ async def open_chat(page, user_id: int) -> None:  # type: ignore[no-untyped-def]
 
 async def test_a_pic_adds_a_participant_by_hand_in_one_several_line_message(
     demo: Demo, browser, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Shift+Enter starts a new line and Enter sends, as in Telegram's apps: the four lines /tambah asks for."""
     page = await browser.new_page()
     await page.goto(demo.url)
@@ -198,7 +198,7 @@ async def test_a_pic_adds_a_participant_by_hand_in_one_several_line_message(
     assert await page.locator("#problems").is_hidden()
 
 
-async def test_web_addresses_in_messages_are_links_and_nothing_else_is(demo: Demo, browser) -> None:  # type: ignore[no-untyped-def]
+async def test_web_addresses_in_messages_are_links_and_nothing_else_is(demo: Demo, browser) -> None:
     page = await browser.new_page()
     await page.goto(demo.url)
     await open_chat(page, SITI)
@@ -227,7 +227,7 @@ async def test_web_addresses_in_messages_are_links_and_nothing_else_is(demo: Dem
     assert await page.evaluate("() => window.hacked") is None
 
 
-async def test_the_pages_own_words_follow_the_chosen_users_language(demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_pages_own_words_follow_the_chosen_users_language(demo: Demo, browser, tmp_path: Path) -> None:
     page = await browser.new_page()
     await page.goto(demo.url)
     await open_chat(page, SITI)
@@ -273,7 +273,7 @@ async def test_the_pages_own_words_follow_the_chosen_users_language(demo: Demo, 
     assert (await words())["placeholder"] == "Tulis pesan…"
 
 
-async def test_an_organizer_uploads_a_program_file_from_the_page(demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_an_organizer_uploads_a_program_file_from_the_page(demo: Demo, browser, tmp_path: Path) -> None:
     """The file picker sends a document as Telegram delivers it; the bot downloads and loads the program."""
     program = (demo.directory / f"{PROGRAM_CODE}.yaml").read_text(encoding="utf-8")
     assert "venue: Harris Festival Citylink" in program
@@ -307,7 +307,7 @@ async def test_an_organizer_uploads_a_program_file_from_the_page(demo: Demo, bro
     assert await page.locator("#problems").is_hidden()
 
 
-async def test_on_a_phone_the_clock_bar_folds_away_and_names_are_whole(demo: Demo, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_on_a_phone_the_clock_bar_folds_away_and_names_are_whole(demo: Demo, browser, tmp_path: Path) -> None:
     demo.standin.user(1004, "Kurniawati", "Sulistyaningrum-Prawirodirjo", language_code="id", note="peserta")
     page = await browser.new_page()
     await page.set_viewport_size({"width": 390, "height": 844})

@@ -42,7 +42,7 @@ async def chat_after(http: aiohttp.ClientSession, user_id: int, version: str) ->
     raise AssertionError(f"chat {user_id} did not change from {version}")
 
 
-async def until(http: aiohttp.ClientSession, user_id: int, check) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def until(http: aiohttp.ClientSession, user_id: int, check) -> dict[str, Any]:
     """Follow the chat's long poll until `check(view)` holds."""
     view = await get(http, f"/_standin/web/chats/{user_id}")
     while not check(view):

@@ -72,7 +72,7 @@ async def type_details(user: StandinUser, **answers: str) -> None:
 
 async def register(
     user: StandinUser, meeting_code: str = "shm23-aceh", role: str = "Stakeholder Provinsi", **answers: str
-):  # type: ignore[no-untyped-def]
+):
     """A whole registration; returns the bot's final message."""
     await consent_and_choose(user, meeting_code, role)
     await type_details(user, **answers)

@@ -37,7 +37,7 @@ async def make_pic(bot: RunningBot, user_id: int = PIC_ID, meeting_code: str = B
 async def seat_directly(bot: RunningBot, role_code: str, numbers: range) -> list[int]:
     """Register people numbered `numbers` for a role in Bengkulu without chatting; returns their registration ids."""
 
-    async def add(session) -> list[int]:  # type: ignore[no-untyped-def]
+    async def add(session) -> list[int]:
         meeting, role = await meeting_and_role(session, BENGKULU, role_code)
         found = []
         for n in numbers:
@@ -58,14 +58,14 @@ async def seat_directly(bot: RunningBot, role_code: str, numbers: range) -> list
 
 
 async def alert_count(bot: RunningBot, kind: AlertKind) -> int:
-    async def count(session) -> int:  # type: ignore[no-untyped-def]
+    async def count(session) -> int:
         meeting = await session.scalar(select(Meeting).where(Meeting.code == BENGKULU))
         return await session.scalar(select(func.count()).where(Alert.meeting_id == meeting.id, Alert.kind == kind))
 
     return await bot.query(count)
 
 
-async def test_threshold_full_and_waitlist_fire_once_each_and_arrive_as_one_digest(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_threshold_full_and_waitlist_fire_once_each_and_arrive_as_one_digest(bot) -> None:
     pic = await make_pic(bot)
     await seat_directly(bot, "tim_sinergi", range(3))
     fourth, fifth, sixth = (bot.standin.user(n) for n in (8001, 8002, 8003))
@@ -91,7 +91,7 @@ async def test_threshold_full_and_waitlist_fire_once_each_and_arrive_as_one_dige
     assert not any("Pemberitahuan kuota" in m.plain_text for m in fourth.messages + sixth.messages)
 
 
-async def test_a_cancelled_seat_is_reported_with_who_got_it(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_cancelled_seat_is_reported_with_who_got_it(bot) -> None:
     pic = await make_pic(bot)
     seated = bot.standin.user(8101)
     await register(seated, BENGKULU, role="Pemustaka", name="Budi Santoso")
@@ -110,7 +110,7 @@ async def test_a_cancelled_seat_is_reported_with_who_got_it(bot) -> None:  # typ
     assert await alert_count(bot, AlertKind.FULL) == 1  # the seat passed straight on: not full "again"
 
 
-async def test_tidak_hadir_offers_the_seat_and_a_lapsed_hold_is_reported(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_tidak_hadir_offers_the_seat_and_a_lapsed_hold_is_reported(bot) -> None:
     seated = bot.standin.user(8201)
     await register(seated, BENGKULU, role="Pemustaka", name="Budi Santoso")
     await seat_directly(bot, "pemustaka", range(2, 3))  # Peserta 2 waits
@@ -140,14 +140,14 @@ async def test_tidak_hadir_offers_the_seat_and_a_lapsed_hold_is_reported(bot) ->
     assert "Pendaftaran tertinggal" not in lapsed  # lagging fired once
 
 
-async def test_at_night_alerts_wait_for_the_morning_but_the_day_before_alert_does_not(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_at_night_alerts_wait_for_the_morning_but_the_day_before_alert_does_not(bot) -> None:
     pic = await make_pic(bot)
     night = datetime(2023, 7, 5, 16, 0, tzinfo=UTC)  # 23:00 WIB, three weeks ahead
     bot.clock.set(night)
     silent = bot.standin.user(8301)
     await register(silent, BENGKULU, role="Pemustaka", name="Budi Santoso")
 
-    async def pending_digest(session):  # type: ignore[no-untyped-def]
+    async def pending_digest(session):
         return await session.scalar(
             select(OutboxMessage.due_at).where(
                 OutboxMessage.kind == MessageKind.PIC_ALERTS, OutboxMessage.status == "pending"
@@ -168,7 +168,7 @@ async def test_at_night_alerts_wait_for_the_morning_but_the_day_before_alert_doe
     assert count_with(pic, "Pemberitahuan kuota") == 2
 
 
-async def test_a_participant_who_blocks_the_bot_is_reported_unreachable(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_participant_who_blocks_the_bot_is_reported_unreachable(bot) -> None:
     pic = await make_pic(bot)
     user = bot.standin.user(8401)
     await register(user, BENGKULU, role="Stakeholder Provinsi", name="Budi Santoso")
@@ -179,11 +179,11 @@ async def test_a_participant_who_blocks_the_bot_is_reported_unreachable(bot) -> 
     assert "1 peserta memblokir bot dan tidak dapat dihubungi: Budi Santoso" in digest
 
 
-async def alert_count_in(session, kind: AlertKind) -> int:  # type: ignore[no-untyped-def]
+async def alert_count_in(session, kind: AlertKind) -> int:
     return await session.scalar(select(func.count()).where(Alert.kind == kind))
 
 
-async def test_lagging_fires_once_on_the_configured_day(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_lagging_fires_once_on_the_configured_day(bot) -> None:
     pic = await make_pic(bot)
     await seat_directly(bot, "stakeholder", range(3))
     bot.clock.set(START - timedelta(days=14, minutes=1))
@@ -203,7 +203,7 @@ async def test_lagging_fires_once_on_the_configured_day(bot) -> None:  # type: i
     assert await alert_count(bot, AlertKind.LAGGING) == 1
 
 
-async def test_organizers_get_a_daily_national_digest_with_meetings_at_risk_first(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+async def test_organizers_get_a_daily_national_digest_with_meetings_at_risk_first(standin, db_url) -> None:
     admin = standin.user(6001, first_name="Panitia")
     # Saturday 1 July, 10:00 WIB: the first digest is tomorrow's.
     async with running_bot(standin, db_url, admin_ids=frozenset({6001})) as bot:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from tests.e2e.chat import ANSWERS, consent_and_choose, register, type_details
 
 
-async def _at_name_step(bot, user_id: int):  # type: ignore[no-untyped-def]
+async def _at_name_step(bot, user_id: int):
     user = bot.standin.user(user_id)
     await consent_and_choose(user, "shm23-aceh", "Stakeholder")
     return user
 
 
-async def test_non_text_messages_where_a_name_is_asked(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_non_text_messages_where_a_name_is_asked(bot) -> None:
     user = await _at_name_step(bot, 6001)
     for send in (
         user.send_sticker(),
@@ -28,7 +28,7 @@ async def test_non_text_messages_where_a_name_is_asked(bot) -> None:  # type: ig
     assert "instansi" in (await user.next_message()).plain_text
 
 
-async def test_empty_whitespace_long_and_letterless_names(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_empty_whitespace_long_and_letterless_names(bot) -> None:
     user = await _at_name_step(bot, 6002)
     for text, answer in (
         ("   \t  ", "tidak boleh kosong"),
@@ -50,7 +50,7 @@ async def test_empty_whitespace_long_and_letterless_names(bot) -> None:  # type:
     assert "Nama: Budi Santoso\n" in summary.plain_text
 
 
-async def type_details_from_institution(user) -> None:  # type: ignore[no-untyped-def]
+async def type_details_from_institution(user) -> None:
     await user.send_text(ANSWERS["institution"])
     await user.next_message()
     await user.send_text(ANSWERS["position"])
@@ -59,7 +59,7 @@ async def type_details_from_institution(user) -> None:  # type: ignore[no-untype
     assert "+6281234567890" in (await user.next_message()).plain_text
 
 
-async def test_invalid_and_valid_phones(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_invalid_and_valid_phones(bot) -> None:
     user = await _at_name_step(bot, 6003)
     for text in (ANSWERS["name"], ANSWERS["institution"], ANSWERS["position"]):
         await user.send_text(text)
@@ -82,7 +82,7 @@ async def test_invalid_and_valid_phones(bot) -> None:  # type: ignore[no-untyped
     assert "Periksa data" in (await user.next_message()).plain_text
 
 
-async def test_text_where_a_button_is_expected(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_text_where_a_button_is_expected(bot) -> None:
     user = bot.standin.user(6004)
     await user.send_text("/start")
     consent = await user.next_message()
@@ -105,7 +105,7 @@ async def test_text_where_a_button_is_expected(bot) -> None:  # type: ignore[no-
     assert meetings.button_texts
 
 
-async def test_old_and_forged_buttons(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_old_and_forged_buttons(bot) -> None:
     user = bot.standin.user(6005)
     await user.send_text("/start shm23-aceh")
     await user.press(await user.next_message(), text="Setuju")
@@ -123,7 +123,7 @@ async def test_old_and_forged_buttons(bot) -> None:  # type: ignore[no-untyped-d
     assert "instansi" in (await user.next_message()).plain_text
 
 
-async def test_someone_elses_registration_cannot_be_cancelled(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_someone_elses_registration_cannot_be_cancelled(bot) -> None:
     owner, intruder = bot.standin.user(6101), bot.standin.user(6102)
     await register(owner)
     await register(intruder, role="Tim Sinergi")
@@ -141,7 +141,7 @@ async def test_someone_elses_registration_cannot_be_cancelled(bot) -> None:  # t
     assert "kursi terkonfirmasi" in (await owner.next_message()).plain_text
 
 
-async def test_commands_in_the_middle_of_a_step(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_commands_in_the_middle_of_a_step(bot) -> None:
     user = await _at_name_step(bot, 6006)
     await user.send_text("/bantuan")
     assert "/batal" in (await user.next_message()).plain_text
@@ -158,14 +158,14 @@ async def test_commands_in_the_middle_of_a_step(bot) -> None:  # type: ignore[no
     assert "Periksa data" in (await user.next_message()).plain_text
 
 
-async def test_an_unknown_deep_link(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_an_unknown_deep_link(bot) -> None:
     user = bot.standin.user(6007)
     await user.send_text("/start bukan-kode")
     assert "tidak dikenali" in (await user.next_message()).plain_text
     assert "Apakah Anda setuju" in (await user.next_message()).plain_text
 
 
-async def test_every_text_fits_telegram(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_every_text_fits_telegram(bot) -> None:
     from handlers.texts import CATALOGUES, placeholders
 
     user = await _at_name_step(bot, 6008)
@@ -187,7 +187,7 @@ async def test_every_text_fits_telegram(bot) -> None:  # type: ignore[no-untyped
             assert len(rendered) < 4096, key
 
 
-async def test_commands_in_a_group_point_to_the_private_chat(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_commands_in_a_group_point_to_the_private_chat(bot) -> None:
     member = bot.standin.group(-100_555, "PIC Jawa Barat", member_id=6201)
     await member.send_text("/start@shm_test_bot")
     answer = await member.next_message()

@@ -21,7 +21,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_the_play_script_registers_fills_waits_cancels_and_promotes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_play_script_registers_fills_waits_cancels_and_promotes(tmp_path) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {

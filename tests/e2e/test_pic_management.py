@@ -239,7 +239,7 @@ def probe() -> Iterator[list[int]]:
     """A staff command that PICs may run, recording the meetings it ran on."""
     ran: list[int] = []
 
-    async def action(turn, meeting, who) -> None:  # type: ignore[no-untyped-def]
+    async def action(turn, meeting, who) -> None:
         ran.append(meeting.id)
         turn.say_html(Html(f"probe {meeting.code}"))
 

@@ -12,7 +12,7 @@ from models.registration import Registration
 from tests.e2e.chat import ANSWERS, consent_and_choose, register, type_details
 
 
-async def _rows(bot, model):  # type: ignore[no-untyped-def]
+async def _rows(bot, model):
     engine = create_engine(bot.settings.database_url)
     try:
         async with session_factory(engine)() as session:
@@ -21,7 +21,7 @@ async def _rows(bot, model):  # type: ignore[no-untyped-def]
         await engine.dispose()
 
 
-async def test_a_newcomer_registers_from_the_meeting_list(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_newcomer_registers_from_the_meeting_list(bot) -> None:
     user = bot.standin.user(2001, "Siti")
     await user.send_text("/start")
     consent = await user.next_message()
@@ -61,7 +61,7 @@ async def test_a_newcomer_registers_from_the_meeting_list(bot) -> None:  # type:
     assert consent_record.given and consent_record.telegram_user_id == 2001
 
 
-async def test_seats_count_down_fill_wait_and_pass_on(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_seats_count_down_fill_wait_and_pass_on(bot) -> None:
     people = [bot.standin.user(3000 + n, f"User{n}") for n in range(4)]
     seated, second, third, watcher = people
     done = await register(seated, role="Tim Sinergi")
@@ -101,7 +101,7 @@ async def test_seats_count_down_fill_wait_and_pass_on(bot) -> None:  # type: ign
     assert "belum terdaftar" in (await second.next_message()).plain_text
 
 
-async def test_start_when_registered_shows_the_registration(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_start_when_registered_shows_the_registration(bot) -> None:
     user = bot.standin.user(4001)
     await register(user)
     await user.send_text("/start")
@@ -117,7 +117,7 @@ async def test_start_when_registered_shows_the_registration(bot) -> None:  # typ
     assert len(await _rows(bot, Registration)) == 1
 
 
-async def test_changing_a_detail_from_the_summary(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_changing_a_detail_from_the_summary(bot) -> None:
     user = bot.standin.user(4101)
     await consent_and_choose(user, "shm23-aceh", "Stakeholder")
     await type_details(user)
@@ -141,7 +141,7 @@ async def test_changing_a_detail_from_the_summary(bot) -> None:  # type: ignore[
     assert "Pendaftaran berhasil" in (await user.next_message()).plain_text
 
 
-async def test_a_double_tap_on_kirim_registers_once(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_double_tap_on_kirim_registers_once(bot) -> None:
     user = bot.standin.user(4201)
     await consent_and_choose(user, "shm23-aceh", "Stakeholder")
     await type_details(user)
@@ -156,7 +156,7 @@ async def test_a_double_tap_on_kirim_registers_once(bot) -> None:  # type: ignor
     assert len(await _rows(bot, Registration)) == 1
 
 
-async def test_fifty_people_race_for_eighteen_stakeholder_seats(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_fifty_people_race_for_eighteen_stakeholder_seats(bot) -> None:
     people = [bot.standin.user(5000 + n, f"P{n}") for n in range(50)]
     finals = await asyncio.gather(
         *(register(p, role="Stakeholder", phone=f"0812{5000 + n:07d}") for n, p in enumerate(people))
@@ -168,7 +168,7 @@ async def test_fifty_people_race_for_eighteen_stakeholder_seats(bot) -> None:  #
     assert len(rows) == 50 and len({r.participant_id for r in rows}) == 50
 
 
-async def test_cancel_leaves_the_conversation_and_forgets_the_draft(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_cancel_leaves_the_conversation_and_forgets_the_draft(bot) -> None:
     user = bot.standin.user(4301)
     await consent_and_choose(user, "shm23-aceh", "Stakeholder")
     await type_details(user)
@@ -188,7 +188,7 @@ async def test_cancel_leaves_the_conversation_and_forgets_the_draft(bot) -> None
     assert "Pilih pertemuan" in (await user.next_message()).plain_text
 
 
-async def test_refusing_consent_keeps_nothing(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_refusing_consent_keeps_nothing(bot) -> None:
     user = bot.standin.user(4401)
     await user.send_text("/start")
     await user.press(await user.next_message(), text="Tidak")
@@ -198,7 +198,7 @@ async def test_refusing_consent_keeps_nothing(bot) -> None:  # type: ignore[no-u
     assert await _rows(bot, Participant) == []
 
 
-async def test_english_on_request(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_english_on_request(bot) -> None:
     user = bot.standin.user(4501)
     await user.send_text("/bahasa")
     await user.press(await user.next_message(), text="English")
@@ -210,7 +210,7 @@ async def test_english_on_request(bot) -> None:  # type: ignore[no-untyped-def]
     assert "Stakeholder Provinsi · 18/18 left" in roles.button_texts
 
 
-async def test_people_see_and_erase_their_data(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_people_see_and_erase_their_data(bot) -> None:
     owner, waiting = bot.standin.user(4601), bot.standin.user(4602)
     await register(owner, role="Pemustaka")
     await register(waiting, role="Pemustaka")
@@ -227,7 +227,7 @@ async def test_people_see_and_erase_their_data(bot) -> None:  # type: ignore[no-
     assert [c.given for c in sorted(consents, key=lambda c: c.id)] == [True, False]
 
 
-async def test_the_daily_retention_job_erases_expired_details(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_the_daily_retention_job_erases_expired_details(bot) -> None:
     from datetime import timedelta
 
     from bot.scheduler import RETENTION_JOB
@@ -242,7 +242,7 @@ async def test_the_daily_retention_job_erases_expired_details(bot) -> None:  # t
     assert await _rows(bot, Participant) == []
 
 
-async def test_a_long_status_is_split_into_messages_telegram_accepts(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_long_status_is_split_into_messages_telegram_accepts(bot) -> None:
     from models.program import Meeting, Role
     from models.seats import register as claim
     from tests.models.factories import make_participant
@@ -269,7 +269,7 @@ async def test_a_long_status_is_split_into_messages_telegram_accepts(bot) -> Non
     assert sum(m.plain_text.count("kursi terkonfirmasi") for m in status) == 38
 
 
-async def test_summary_batal_back_and_a_new_meeting(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_summary_batal_back_and_a_new_meeting(bot) -> None:
     user = bot.standin.user(4801)
     await consent_and_choose(user, "shm23-aceh", "Stakeholder")
     await type_details(user)
@@ -299,7 +299,7 @@ async def test_summary_batal_back_and_a_new_meeting(bot) -> None:  # type: ignor
     assert await _rows(bot, Registration) == []
 
 
-async def test_registration_closing_before_kirim(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_registration_closing_before_kirim(bot) -> None:
     user = bot.standin.user(4901)
     await consent_and_choose(user, "shm23-bengkulu", "Stakeholder")
     await type_details(user)

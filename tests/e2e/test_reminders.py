@@ -26,13 +26,13 @@ START = datetime(2023, 7, 26, 2, 0, tzinfo=UTC)
 BENGKULU = "shm23-bengkulu"
 
 
-def calendar_of(bot, message) -> Calendar:  # type: ignore[no-untyped-def]
+def calendar_of(bot, message) -> Calendar:
     """The .ics file a message carries, parsed."""
     assert message.kind == "document" and message.document["file_name"].endswith(".ics"), message
     return Calendar.from_ical(bytes_of(bot.standin, message))
 
 
-async def test_a_seat_comes_with_a_calendar_file_in_the_meetings_own_zone(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_seat_comes_with_a_calendar_file_in_the_meetings_own_zone(bot) -> None:
     user = bot.standin.user(9001)
     done = await register(user, BENGKULU, role="Pemustaka")
     assert "Pendaftaran berhasil" in done.plain_text
@@ -43,7 +43,7 @@ async def test_a_seat_comes_with_a_calendar_file_in_the_meetings_own_zone(bot) -
     assert event.walk("VALARM")[0].decoded("trigger") == -timedelta(hours=2)
 
 
-async def test_reminders_arrive_on_time_in_local_time_once_each(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_reminders_arrive_on_time_in_local_time_once_each(bot) -> None:
     user = bot.standin.user(9002)
     await register(user, BENGKULU, role="Pemustaka")
     await user.next_message()  # the calendar file
@@ -75,7 +75,7 @@ async def test_reminders_arrive_on_time_in_local_time_once_each(bot) -> None:  #
     assert sum("Pengingat" in m.plain_text for m in user.messages) == 3
 
 
-async def test_tidak_hadir_moves_the_seat_through_the_waiting_list_with_holds(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_tidak_hadir_moves_the_seat_through_the_waiting_list_with_holds(bot) -> None:
     seated, first, second = (bot.standin.user(n) for n in (9101, 9102, 9103))
     await register(seated, BENGKULU, role="Pemustaka")
     await register(first, BENGKULU, role="Pemustaka")
@@ -115,7 +115,7 @@ async def test_tidak_hadir_moves_the_seat_through_the_waiting_list_with_holds(bo
     assert "daftar tunggu nomor 1" in (await first.next_message()).plain_text
 
 
-async def test_lepas_passes_the_seat_on_and_leaves_the_list(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_lepas_passes_the_seat_on_and_leaves_the_list(bot) -> None:
     seated, first, second = (bot.standin.user(n) for n in (9201, 9202, 9203))
     for user in (seated, first, second):
         await register(user, BENGKULU, role="Pemustaka")
@@ -130,7 +130,7 @@ async def test_lepas_passes_the_seat_on_and_leaves_the_list(bot) -> None:  # typ
     assert "belum terdaftar" in (await first.next_message()).plain_text
 
 
-async def test_a_moved_meeting_is_announced_with_a_new_calendar_file_and_reminded_at_its_new_time(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_moved_meeting_is_announced_with_a_new_calendar_file_and_reminded_at_its_new_time(bot) -> None:
     user = bot.standin.user(9401)
     await register(user, BENGKULU, role="Pemustaka")
     await user.next_message()  # the first calendar file
@@ -156,7 +156,7 @@ async def test_a_moved_meeting_is_announced_with_a_new_calendar_file_and_reminde
     assert sum("Reminder" in m.plain_text for m in user.messages) == 1
 
 
-async def test_what_fell_due_while_the_bot_was_down_is_sent_if_it_still_makes_sense(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+async def test_what_fell_due_while_the_bot_was_down_is_sent_if_it_still_makes_sense(standin, db_url) -> None:
     user = standin.user(9301)
     clock = FrozenClock(T0)
     settings = bot_settings(standin, db_url)
@@ -179,7 +179,7 @@ async def test_what_fell_due_while_the_bot_was_down_is_sent_if_it_still_makes_se
     assert standin.bot_errors == []
 
 
-async def seat_people(session, count: int) -> list[int]:  # type: ignore[no-untyped-def]
+async def seat_people(session, count: int) -> list[int]:
     """Seat `count` people as Stakeholder Provinsi in Bengkulu directly; returns their Telegram ids."""
     meeting, role = await meeting_and_role(session, BENGKULU, "stakeholder")
     people = [await make_participant(session, n) for n in range(count)]
@@ -188,7 +188,7 @@ async def seat_people(session, count: int) -> list[int]:  # type: ignore[no-unty
     return [person.telegram_user_id for person in people]
 
 
-async def test_a_fan_out_rides_out_429s_server_errors_timeouts_and_blocked_people(db_url) -> None:  # type: ignore[no-untyped-def]
+async def test_a_fan_out_rides_out_429s_server_errors_timeouts_and_blocked_people(db_url) -> None:
     # Telegram's flood limit: more than 30 messages in a second are answered with 429.
     async with BotApiStandin(bot_username="shm_test_bot", rate_limit_per_second=30) as standin:
         await fan_out_through_faults(standin, db_url)
@@ -223,7 +223,7 @@ async def fan_out_through_faults(standin: BotApiStandin, db_url: str) -> None:
             await users[user_id].wait_for(lambda u: any("Pengingat" in m.plain_text for m in u.messages))
 
         # The stand-in has the message a moment before the bot has recorded it: wait for the record.
-        async def week_statuses(session) -> list[list[str]]:  # type: ignore[no-untyped-def]
+        async def week_statuses(session) -> list[list[str]]:
             return [
                 await outbox_statuses(session, user_id, (MessageKind.REMINDER,))
                 for user_id in (limited, failing, slow, blocked)

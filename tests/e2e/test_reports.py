@@ -39,7 +39,7 @@ FORMULA = '=HYPERLINK("http://x","klik")'
 
 
 @pytest.fixture
-async def bot(standin, db_url) -> AsyncIterator[RunningBot]:  # type: ignore[no-untyped-def]
+async def bot(standin, db_url) -> AsyncIterator[RunningBot]:
     """The bot with one organizer."""
     async with running_bot(standin, db_url, admin_ids=frozenset({ADMIN})) as running:
         yield running
@@ -52,7 +52,7 @@ def long_name(n: int) -> str:
 async def seed(bot: RunningBot, meeting_code: str, roles: dict[str, int], first: int) -> None:
     """People registered for the meeting's roles, one minute apart, with the longest details allowed."""
 
-    async def write(session) -> None:  # type: ignore[no-untyped-def]
+    async def write(session) -> None:
         n = first
         for role_code, count in roles.items():
             meeting, role = await meeting_and_role(session, meeting_code, role_code)
@@ -82,7 +82,7 @@ async def meeting_id(bot: RunningBot, code: str) -> int:
     return (await bot.query(lambda s: meeting_by_code(s, code))).id
 
 
-def file_of(bot: RunningBot, message) -> bytes:  # type: ignore[no-untyped-def]
+def file_of(bot: RunningBot, message) -> bytes:
     return bytes_of(bot.standin, message)
 
 
@@ -91,7 +91,7 @@ def table_rows(text: str) -> dict[str, list[str]]:
     return {line.split()[0]: line.split()[1:] for line in text.splitlines() if line.strip()}
 
 
-def recap_rows(recap) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def recap_rows(recap) -> dict[str, list[str]]:
     """/rekap's monospace table: each role's name (a line of its own) to the counts on the line under it."""
     pre = next(e for e in recap.entities if e["type"] == "pre")
     # Entity offsets count UTF-16 code units.
@@ -113,7 +113,7 @@ ACEH_ROLES = {
 }
 
 
-async def test_a_pic_reads_the_recap_and_pages_through_the_roster(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_pic_reads_the_recap_and_pages_through_the_roster(bot) -> None:
     await seed(bot, "shm23-aceh", ACEH_ROLES, first=0)
     await make_pic(bot, ACEH_PIC, "shm23-aceh")
     pic = bot.standin.user(ACEH_PIC)
@@ -149,11 +149,11 @@ async def test_a_pic_reads_the_recap_and_pages_through_the_roster(bot) -> None: 
     assert f"halaman {pages - 1}/{pages}" in pic.message(page.message_id).plain_text
 
 
-async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:
     await seed(bot, "shm23-aceh", {"pemustaka": 3, "tim_sinergi": 2}, first=0)
     await seed(bot, "shm23-bengkulu", {"pemustaka": 1}, first=50)
 
-    async def formula_name(session) -> None:  # type: ignore[no-untyped-def]
+    async def formula_name(session) -> None:
         person = await upsert_participant(
             session,
             telegram_user_id=200_001,
@@ -227,14 +227,14 @@ async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:  
     assert sorted((actor, details["rows"]) for actor, details in audit) == [(ADMIN, 7), (ACEH_PIC, 6)]
 
 
-async def test_export_files_are_built_after_the_update_committed(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_export_files_are_built_after_the_update_committed(bot) -> None:
     """No database lock is held while the file worker starts and builds: the export's audit entry is committed first."""
     await seed(bot, "shm23-aceh", {"stakeholder": 2}, first=0)
     services = bot.application.bot_data["services"]
     seen: list[int] = []
 
     class Spy:
-        async def run(self, function, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        async def run(self, function, /, *args, **kwargs):
             seen.append(len(list(await bot.query(lambda s: s.scalars(select(AuditEntry.id))))))
             return await services.files.run(function, *args, **kwargs)
 
@@ -249,7 +249,7 @@ async def test_export_files_are_built_after_the_update_committed(bot) -> None:  
     assert seen == [1]
 
 
-async def test_the_organizer_gets_the_national_recap_as_table_and_chart(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_the_organizer_gets_the_national_recap_as_table_and_chart(bot) -> None:
     await seed(bot, "shm23-aceh", {"stakeholder": 20}, first=0)
     admin = bot.standin.user(ADMIN)
     await admin.send_text("/rekap_nasional")
@@ -312,7 +312,7 @@ def chart_bands(png: bytes) -> list[tuple[str | None, float]]:
     return bands
 
 
-async def test_the_national_chart_shows_38_provinces_emptiest_first_with_the_at_risk_ones_red(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_the_national_chart_shows_38_provinces_emptiest_first_with_the_at_risk_ones_red(bot) -> None:
     # The organizers look 40 days ahead: on 1 July all six dated meetings (26 July - 8 August) are judged.
     source = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8").replace("lagging_days: 14", "lagging_days: 40")
     await bot.query(lambda s: apply_program(s, parse_program(source), now=bot.clock.now()))
@@ -375,7 +375,7 @@ async def test_the_national_chart_shows_38_provinces_emptiest_first_with_the_at_
     assert "matplotlib" not in sys.modules
 
 
-async def test_the_programs_alert_rules_put_the_same_meetings_at_risk_in_recaps_and_digest(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_the_programs_alert_rules_put_the_same_meetings_at_risk_in_recaps_and_digest(bot) -> None:
     # The organizers look 30 days ahead (the shipped file says 14): on 2 July, Bengkulu (26 July) is at risk.
     source = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8").replace("lagging_days: 14", "lagging_days: 30")
     await bot.query(lambda s: apply_program(s, parse_program(source), now=bot.clock.now()))
@@ -398,7 +398,7 @@ async def test_the_programs_alert_rules_put_the_same_meetings_at_risk_in_recaps_
     assert not any(code in recap for code in ACEH_ROLES)
 
 
-async def test_participants_and_other_provinces_pics_are_refused(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_participants_and_other_provinces_pics_are_refused(bot) -> None:
     await seed(bot, "shm23-aceh", {"stakeholder": 20}, first=0)
     await seed(bot, "shm23-bengkulu", {"pemustaka": 1}, first=50)
     await make_pic(bot, ACEH_PIC, "shm23-aceh")

@@ -27,7 +27,7 @@ from tests.e2e.conftest import TOKEN
 
 
 @asynccontextmanager
-async def bot_process(standin, db_url: str, **settings: str) -> AsyncIterator[subprocess.Popen]:  # type: ignore[no-untyped-def]
+async def bot_process(standin, db_url: str, **settings: str) -> AsyncIterator[subprocess.Popen]:
     """`python -m bot` pointed at the stand-in, running until it polls; killed on exit.
 
     `settings` are further environment variables, such as OUTBOX_LEASE_SECONDS="3".
@@ -62,7 +62,7 @@ async def bot_process(standin, db_url: str, **settings: str) -> AsyncIterator[su
         assert TOKEN.split(":")[1] not in log
 
 
-async def test_sigkill_in_the_middle_loses_nothing_and_repeats_nothing(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+async def test_sigkill_in_the_middle_loses_nothing_and_repeats_nothing(standin, db_url) -> None:
     user = standin.user(7001, "Siti")
     async with bot_process(standin, db_url) as process:
         await user.send_text("/start shm23-aceh")
@@ -124,7 +124,7 @@ async def until(condition: Callable[[], bool], timeout: float, what: str) -> Non
         await asyncio.sleep(0.02)
 
 
-async def test_sigkill_in_the_middle_of_a_fanout_loses_no_reminder_and_repeats_only_those_in_flight(db_url) -> None:  # type: ignore[no-untyped-def]
+async def test_sigkill_in_the_middle_of_a_fanout_loses_no_reminder_and_repeats_only_those_in_flight(db_url) -> None:
     async with BotApiStandin(bot_username="shm_test_bot", rate_limit_per_second=TELEGRAM_PER_SECOND) as standin:
         people = await seed_fanout(db_url, FANOUT_PEOPLE, datetime.now(UTC))
         for user_id in people:

@@ -13,7 +13,7 @@ from tests.e2e.chat import register
 BENGKULU = "shm23-bengkulu"
 
 
-async def test_a_started_bot_runs_the_listed_jobs_and_no_others(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_started_bot_runs_the_listed_jobs_and_no_others(bot) -> None:
     queued = bot.application.job_queue.jobs()
     repeating = {job.name: job.job.trigger.interval for job in queued if not job.name.endswith("-wake")}
     assert repeating == {
@@ -30,12 +30,12 @@ async def test_a_started_bot_runs_the_listed_jobs_and_no_others(bot) -> None:  #
     }
 
 
-async def test_the_outbox_is_woken_at_the_next_hold_expiry(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_the_outbox_is_woken_at_the_next_hold_expiry(bot) -> None:
     user = bot.standin.user(9801)
     await register(user, BENGKULU, role="Pemustaka")
     hold_until = bot.clock.now() + timedelta(hours=5)
 
-    async def hold_only(session) -> None:  # type: ignore[no-untyped-def]
+    async def hold_only(session) -> None:
         # Nothing else waits: the hold's end is the only moment the outbox has to wake for.
         await session.execute(
             update(OutboxMessage)

@@ -25,12 +25,12 @@ PIC = 7001
 ADMIN = 7100
 
 
-async def audit_of(session, action: str) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+async def audit_of(session, action: str) -> list[AuditEntry]:
     return list(await session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
-async def test_an_announcement_reaches_every_live_participant_once_and_its_author_learns_how_many(bot) -> None:  # type: ignore[no-untyped-def]
-    async def setup(session):  # type: ignore[no-untyped-def]
+async def test_an_announcement_reaches_every_live_participant_once_and_its_author_learns_how_many(bot) -> None:
+    async def setup(session):
         await make_pic(session, BENGKULU, PIC)
         ids = [
             (await seat(session, BENGKULU, role, n)).participant.telegram_user_id
@@ -71,8 +71,8 @@ async def test_an_announcement_reaches_every_live_participant_once_and_its_autho
     assert sorted(r.value for r in rows) == ["sent", "sent", "sent", "unreachable"]
 
 
-async def test_another_provinces_announcement_cannot_be_sent_with_a_forged_button(bot) -> None:  # type: ignore[no-untyped-def]
-    async def setup(session):  # type: ignore[no-untyped-def]
+async def test_another_provinces_announcement_cannot_be_sent_with_a_forged_button(bot) -> None:
+    async def setup(session):
         await make_pic(session, BENGKULU, PIC)
         await make_pic(session, ACEH, 7002)
         await seat(session, ACEH, "stakeholder", 1)
@@ -102,10 +102,10 @@ async def test_another_provinces_announcement_cannot_be_sent_with_a_forged_butto
     )
 
 
-async def unchanged_state(session) -> tuple[list, ...]:  # type: ignore[no-untyped-def]
+async def unchanged_state(session) -> tuple[list, ...]:
     """What a refused staff button must leave as it was."""
 
-    async def rows(*columns):  # type: ignore[no-untyped-def]
+    async def rows(*columns):
         return [tuple(row) for row in await session.execute(select(*columns).order_by(columns[0]))]
 
     return (
@@ -117,8 +117,8 @@ async def unchanged_state(session) -> tuple[list, ...]:  # type: ignore[no-untyp
     )
 
 
-async def test_forged_staff_buttons_naming_another_provinces_people_are_refused(bot) -> None:  # type: ignore[no-untyped-def]
-    async def setup(session):  # type: ignore[no-untyped-def]
+async def test_forged_staff_buttons_naming_another_provinces_people_are_refused(bot) -> None:
+    async def setup(session):
         await make_pic(session, BENGKULU, PIC)
         await make_pic(session, ACEH, 7002)
         await seat(session, BENGKULU, "stakeholder", 1)
@@ -169,8 +169,8 @@ async def test_forged_staff_buttons_naming_another_provinces_people_are_refused(
     assert not any("Peserta 2" in m.plain_text + " ".join(m.button_texts) for m in pic.messages), pic.transcript()
 
 
-async def test_a_revoked_pics_old_buttons_are_refused(bot) -> None:  # type: ignore[no-untyped-def]
-    async def setup(session):  # type: ignore[no-untyped-def]
+async def test_a_revoked_pics_old_buttons_are_refused(bot) -> None:
+    async def setup(session):
         assignment = await make_pic(session, BENGKULU, PIC)
         for n in range(11):
             await seat(session, BENGKULU, "stakeholder", n)
@@ -200,8 +200,8 @@ async def test_a_revoked_pics_old_buttons_are_refused(bot) -> None:  # type: ign
     assert await bot.query(lambda s: s.scalar(select(Announcement.confirmed_at))) is None
 
 
-async def test_a_move_to_a_full_role_is_refused_and_a_move_passes_the_freed_seat_on(bot) -> None:  # type: ignore[no-untyped-def]
-    async def setup(session):  # type: ignore[no-untyped-def]
+async def test_a_move_to_a_full_role_is_refused_and_a_move_passes_the_freed_seat_on(bot) -> None:
+    async def setup(session):
         await make_pic(session, BENGKULU, PIC)
         moving = await seat(session, BENGKULU, "pemustaka", 1)
         waiting = await seat(session, BENGKULU, "pemustaka", 2)
@@ -245,10 +245,10 @@ async def test_a_move_to_a_full_role_is_refused_and_a_move_passes_the_freed_seat
     assert [(u, st.value) for u, st in statuses][:2] == [(moving_id, "seated"), (waiting_id, "seated")]
 
 
-async def test_a_pic_half_way_through_their_own_registration_keeps_it_through_staff_commands(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_pic_half_way_through_their_own_registration_keeps_it_through_staff_commands(bot) -> None:
     """Staff commands that would start a step of their own ask the PIC to finish or leave the registration first."""
 
-    async def setup(session):  # type: ignore[no-untyped-def]
+    async def setup(session):
         await make_pic(session, BENGKULU, PIC)
         await seat(session, BENGKULU, "pemustaka", 1)
 
@@ -287,8 +287,8 @@ async def test_a_pic_half_way_through_their_own_registration_keeps_it_through_st
     assert registered is not None and registered.status == RegistrationStatus.SEATED
 
 
-async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(bot) -> None:  # type: ignore[no-untyped-def]
-    async def setup(session):  # type: ignore[no-untyped-def]
+async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(bot) -> None:
+    async def setup(session):
         await make_pic(session, BENGKULU, PIC)
         return (await seat(session, BENGKULU, "stakeholder", 1)).participant.telegram_user_id
 
@@ -324,7 +324,7 @@ async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(
     await next_with(pic, "dikeluarkan")
     await next_with(bot.standin.user(removed_id), "mengeluarkan Anda")
 
-    async def read(session):  # type: ignore[no-untyped-def]
+    async def read(session):
         budi = await session.scalar(select(Participant).where(Participant.full_name == "Budi Santoso"))
         consent = await session.scalar(select(ConsentRecord).where(ConsentRecord.participant_id == budi.id))
         removed = await session.scalar(
@@ -347,7 +347,7 @@ async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(
     assert "Budi" not in str([e.details for e in added + removals])
 
 
-async def test_only_an_organizer_loads_a_program_file_sent_as_a_document(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+async def test_only_an_organizer_loads_a_program_file_sent_as_a_document(standin, db_url) -> None:
     shipped = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8")
     async with running_bot(standin, db_url, admin_ids=frozenset({ADMIN})) as running:
         admin, someone = standin.user(ADMIN), standin.user(9005)
@@ -380,8 +380,8 @@ async def test_only_an_organizer_loads_a_program_file_sent_as_a_document(standin
         assert [(e.actor_user_id, e.details["updated"]) for e in entries] == [(ADMIN, 1)]
 
 
-async def test_a_too_long_announcement_is_refused_at_input_and_a_cancelled_one_sends_nothing(bot) -> None:  # type: ignore[no-untyped-def]
-    async def setup(session):  # type: ignore[no-untyped-def]
+async def test_a_too_long_announcement_is_refused_at_input_and_a_cancelled_one_sends_nothing(bot) -> None:
+    async def setup(session):
         await make_pic(session, BENGKULU, PIC)
         return (await seat(session, BENGKULU, "stakeholder", 1)).participant.telegram_user_id
 

@@ -12,13 +12,13 @@ from tests.e2e.conftest import RunningBot, running_bot
 
 
 @pytest.fixture
-async def limited_bot(standin, db_url) -> AsyncIterator[RunningBot]:  # type: ignore[no-untyped-def]
+async def limited_bot(standin, db_url) -> AsyncIterator[RunningBot]:
     """The bot as deployed: with its flood limiter (`bot.rate_limit.FloodLimiter`)."""
     async with running_bot(standin, db_url, rate_limit=True) as running:
         yield running
 
 
-async def test_a_429_is_waited_out_and_the_answer_arrives(limited_bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_429_is_waited_out_and_the_answer_arrives(limited_bot) -> None:
     user = limited_bot.standin.user(8001)
     limited_bot.standin.fail_next("sendMessage", status=429, retry_after=1)
     await user.send_text("/bantuan")
@@ -29,7 +29,7 @@ async def test_a_429_is_waited_out_and_the_answer_arrives(limited_bot) -> None: 
     assert len(user.messages) == 1  # sent once, after the wait; not twice
 
 
-async def test_a_server_error_gets_an_apology_and_nothing_is_lost(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_server_error_gets_an_apology_and_nothing_is_lost(bot) -> None:
     user = bot.standin.user(8002)
     await consent_and_choose(user, "shm23-aceh", "Stakeholder")
     bot.standin.fail_next("sendMessage", status=502, description="Bad Gateway")
@@ -40,7 +40,7 @@ async def test_a_server_error_gets_an_apology_and_nothing_is_lost(bot) -> None: 
     assert "jabatan" in (await user.next_message()).plain_text
 
 
-async def test_a_timeout_from_telegram_loses_no_step(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_timeout_from_telegram_loses_no_step(bot) -> None:
     user = bot.standin.user(8003)
     await consent_and_choose(user, "shm23-aceh", "Stakeholder")
     # Telegram hangs past the client's timeout (5 s) and then delivers the question after all, as it can.
@@ -56,7 +56,7 @@ async def test_a_timeout_from_telegram_loses_no_step(bot) -> None:  # type: igno
     assert "jabatan" in (await user.next_message()).plain_text, user.transcript()
 
 
-async def test_a_promoted_person_who_blocked_the_bot_keeps_the_seat(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_promoted_person_who_blocked_the_bot_keeps_the_seat(bot) -> None:
     seated, waiting = bot.standin.user(8101), bot.standin.user(8102)
     await register(seated, role="Pemustaka")
     await register(waiting, role="Pemustaka")
@@ -74,7 +74,7 @@ async def test_a_promoted_person_who_blocked_the_bot_keeps_the_seat(bot) -> None
     assert participant.unreachable_since is None
 
 
-async def test_a_403_while_sending_marks_the_person_unreachable(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_403_while_sending_marks_the_person_unreachable(bot) -> None:
     seated, waiting = bot.standin.user(8111), bot.standin.user(8112)
     await register(seated, role="Pemustaka")
     await register(waiting, role="Pemustaka")
@@ -88,7 +88,7 @@ async def test_a_403_while_sending_marks_the_person_unreachable(bot) -> None:  #
     assert "telah dibatalkan" in (await seated.next_message()).plain_text
 
 
-async def test_someone_who_blocked_the_bot_mid_registration_is_not_a_crash(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_someone_who_blocked_the_bot_mid_registration_is_not_a_crash(bot) -> None:
     user = bot.standin.user(8201)
     await user.send_text("/start")
     await user.next_message()
@@ -99,7 +99,7 @@ async def test_someone_who_blocked_the_bot_mid_registration_is_not_a_crash(bot) 
     assert "Apakah Anda setuju" in (await user.next_message()).plain_text
 
 
-async def test_a_failed_reply_does_not_silence_the_promotion_notice(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_reply_does_not_silence_the_promotion_notice(bot) -> None:
     seated, waiting = bot.standin.user(8301), bot.standin.user(8302)
     await register(seated, role="Pemustaka")
     await register(waiting, role="Pemustaka")
@@ -113,7 +113,7 @@ async def test_a_failed_reply_does_not_silence_the_promotion_notice(bot) -> None
     assert "belum terdaftar" in (await seated.next_message()).plain_text
 
 
-async def test_a_failing_database_gets_an_apology_and_an_answered_button(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failing_database_gets_an_apology_and_an_answered_button(bot) -> None:
     from sqlalchemy import text
 
     from bot.database import create_engine

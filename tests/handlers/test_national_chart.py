@@ -129,7 +129,7 @@ def _drawn(
     boxes = [tuple(t.get_window_extent(renderer).bounds) for t in shown]
     smallest = min(t.get_fontsize() for t in shown) * figure.dpi / 72
     width, height = figure.canvas.get_width_height()
-    return width, height, smallest, boxes, national_chart(bars, texts)  # type: ignore[return-value]
+    return width, height, smallest, boxes, national_chart(bars, texts)
 
 
 @pytest.mark.parametrize("language", ["id", "en"])

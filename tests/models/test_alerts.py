@@ -33,20 +33,20 @@ PIC = 777
 
 
 @pytest.fixture
-async def program(program, sessions):  # type: ignore[no-untyped-def]
+async def program(program, sessions):
     """The shipped program, with a PIC for Bengkulu appointed the day before."""
     async with sessions() as session, session.begin():
         await make_pic(session, BENGKULU, PIC, now=T0 - timedelta(days=1))
 
 
-async def alerts(session) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
+async def alerts(session) -> list[tuple[str, dict]]:
     """Bengkulu's alerts, oldest first."""
     meeting, _ = await meeting_and_role(session, BENGKULU, "pemustaka")
     found = await session.scalars(select(Alert).where(Alert.meeting_id == meeting.id).order_by(Alert.id))
     return [(a.kind.value, a.details) for a in found]
 
 
-async def digests(session) -> list[OutboxMessage]:  # type: ignore[no-untyped-def]
+async def digests(session) -> list[OutboxMessage]:
     return list(
         await session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == MessageKind.PIC_ALERTS).order_by(OutboxMessage.id)
@@ -54,7 +54,7 @@ async def digests(session) -> list[OutboxMessage]:  # type: ignore[no-untyped-de
     )
 
 
-async def test_threshold_and_full_fire_once_per_crossing(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_threshold_and_full_fire_once_per_crossing(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated = await seats(s, BENGKULU, "stakeholder", range(19))
         kinds = [kind for kind, _ in await alerts(s)]
@@ -74,7 +74,7 @@ async def test_threshold_and_full_fire_once_per_crossing(sessions, program) -> N
         assert freed[1]["fate"] == "vacant" and freed[1]["taken"] == 17
 
 
-async def test_alerts_within_the_window_share_one_digest_and_a_digest_carries_them_once(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_alerts_within_the_window_share_one_digest_and_a_digest_carries_them_once(sessions, program) -> None:
     async with sessions() as s, s.begin():
         await seats(s, BENGKULU, "pemustaka", range(3))
         rows = await digests(s)
@@ -95,7 +95,7 @@ async def test_alerts_within_the_window_share_one_digest_and_a_digest_carries_th
         assert later is not None and [a.kind for a in later.alerts] == ["waitlist_grew"]
 
 
-async def test_quiet_hours_hold_a_digest_until_morning_in_the_meetings_zone(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_quiet_hours_hold_a_digest_until_morning_in_the_meetings_zone(sessions, program) -> None:
     night = datetime(2023, 7, 10, 16, 0, tzinfo=UTC)  # 23:00 WIB
     async with sessions() as s, s.begin():
         await seat(s, BENGKULU, "pemustaka", 0, night)
@@ -103,7 +103,7 @@ async def test_quiet_hours_hold_a_digest_until_morning_in_the_meetings_zone(sess
         assert row.due_at == datetime(2023, 7, 11, 0, 0, tzinfo=UTC)  # 07:00 WIB
 
 
-async def test_the_unconfirmed_alert_a_day_before_goes_at_once_even_at_night(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_the_unconfirmed_alert_a_day_before_goes_at_once_even_at_night(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated = await seats(s, BENGKULU, "stakeholder", range(3))
     # Someone answers; the others do not. The day before, at 23:00 WIB:
@@ -120,7 +120,7 @@ async def test_the_unconfirmed_alert_a_day_before_goes_at_once_even_at_night(ses
         assert [r.due_at for r in rows] == [night]
 
 
-async def test_lagging_fires_once_from_the_configured_day(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_lagging_fires_once_from_the_configured_day(sessions, program) -> None:
     async with sessions() as s, s.begin():
         await seats(s, BENGKULU, "stakeholder", range(3))
         await check_time_alerts(s, now=START - timedelta(days=15))
@@ -136,7 +136,7 @@ async def test_lagging_fires_once_from_the_configured_day(sessions, program) -> 
         assert not any(r.at_risk for r in ahead[1:] if r.starts_at and r.starts_at > START)
 
 
-async def test_tidak_hadir_and_a_lapsed_hold_report_where_the_seat_went(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_tidak_hadir_and_a_lapsed_hold_report_where_the_seat_went(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2))
     async with sessions() as s, s.begin():
@@ -147,7 +147,7 @@ async def test_tidak_hadir_and_a_lapsed_hold_report_where_the_seat_went(sessions
         assert freed[0]["to_registration_id"] == waiting.id
 
 
-async def test_the_cause_of_a_freed_seat_is_the_one_its_caller_gives(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_the_cause_of_a_freed_seat_is_the_one_its_caller_gives(sessions, program) -> None:
     from models.attendance import release_seat
     from models.roster import remove
 
@@ -174,8 +174,8 @@ async def test_the_cause_of_a_freed_seat_is_the_one_its_caller_gives(sessions, p
         ]
 
 
-async def test_two_checks_recording_one_alert_at_once_record_it_once_and_both_commit(sessions, program) -> None:  # type: ignore[no-untyped-def]
-    async def record(s, key: str) -> Alert | None:  # type: ignore[no-untyped-def]
+async def test_two_checks_recording_one_alert_at_once_record_it_once_and_both_commit(sessions, program) -> None:
+    async def record(s, key: str) -> Alert | None:
         meeting, _ = await meeting_and_role(s, BENGKULU, "pemustaka")
         return await record_alert(s, meeting, AlertKind.LAGGING, key=key, now=T0)
 
@@ -195,7 +195,7 @@ async def test_two_checks_recording_one_alert_at_once_record_it_once_and_both_co
         assert sorted(a.dedupe_key.rsplit(":", 1)[1] for a in await s.scalars(select(Alert))) == ["other", "same"]
 
 
-async def test_blocking_the_bot_alerts_the_meetings_of_the_person(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_blocking_the_bot_alerts_the_meetings_of_the_person(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated = await seat(s, BENGKULU, "pemustaka", 0)
         await set_reachable(s, seated.participant.telegram_user_id, False, now=T0)
@@ -205,7 +205,7 @@ async def test_blocking_the_bot_alerts_the_meetings_of_the_person(sessions, prog
         ]
 
 
-async def test_a_revoked_pic_gets_nothing(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_revoked_pic_gets_nothing(sessions, program) -> None:
     async with sessions() as s, s.begin():
         await seat(s, BENGKULU, "pemustaka", 0)
         (row,) = await digests(s)
@@ -214,7 +214,7 @@ async def test_a_revoked_pic_gets_nothing(sessions, program) -> None:  # type: i
         assert await take_digest(s, row) is None
 
 
-async def test_the_national_digest_is_planned_once_a_day_per_organizer(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_the_national_digest_is_planned_once_a_day_per_organizer(sessions, program) -> None:
     morning = datetime(2023, 7, 2, 0, 30, tzinfo=UTC)  # 07:30 WIB
     async with sessions() as s, s.begin():
         for later in (timedelta(0), timedelta(minutes=20), timedelta(minutes=30), timedelta(hours=5)):
@@ -265,7 +265,7 @@ def test_the_threshold_mark_and_quiet_hours() -> None:
     assert rules.outside_quiet_hours(noon, zone) == noon
 
 
-async def test_a_move_by_staff_reports_the_seat_left_behind_and_the_role_it_fills(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_move_by_staff_reports_the_seat_left_behind_and_the_role_it_fills(sessions, program) -> None:
     from models.roster import move
 
     async with sessions() as s, s.begin():
@@ -287,14 +287,14 @@ async def test_a_move_by_staff_reports_the_seat_left_behind_and_the_role_it_fill
         assert found[-1] == ("full", {"taken": 1, "seats": 1})
 
 
-async def test_the_counts_an_alert_reports_are_the_roles_after_the_change(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_the_counts_an_alert_reports_are_the_roles_after_the_change(sessions, program) -> None:
     from models.attendance import take_seat
     from models.registration import role_availability
 
     reported: list[tuple[str, dict]] = []
     seen = 0
 
-    async def check(s) -> None:  # type: ignore[no-untyped-def]
+    async def check(s) -> None:
         # The seat operations hand the alerts the counts they made; a recount must find the same.
         nonlocal seen
         new = list(await s.scalars(select(Alert).where(Alert.id > seen).order_by(Alert.id)))

@@ -29,7 +29,7 @@ PIC = 7001
 BENGKULU = "shm23-bengkulu"
 
 
-async def roster(s):  # type: ignore[no-untyped-def]
+async def roster(s):
     """Bengkulu: two seated, one waiting, one cancelled, one added by hand without Telegram."""
     meeting, pemustaka = await meeting_and_role(s, BENGKULU, "pemustaka")
     _, stakeholder = await meeting_and_role(s, BENGKULU, "stakeholder")
@@ -54,7 +54,7 @@ async def roster(s):  # type: ignore[no-untyped-def]
     return meeting, regs
 
 
-async def test_a_draft_must_say_something_and_fit_one_message(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_draft_must_say_something_and_fit_one_message(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, _ = await meeting_and_role(s, BENGKULU, "pemustaka")
         kwargs = {"meeting_id": meeting.id, "author_user_id": PIC, "author_chat_id": PIC, "now": T0}
@@ -69,7 +69,7 @@ async def test_a_draft_must_say_something_and_fit_one_message(sessions, program)
         assert (await draft_announcement(s, body="a" * MAX_BODY_LENGTH, **kwargs)).confirmed_at is None
 
 
-async def test_confirming_plans_one_message_per_live_registration_once(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_confirming_plans_one_message_per_live_registration_once(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, regs = await roster(s)
         draft = await draft_announcement(
@@ -93,7 +93,7 @@ async def test_confirming_plans_one_message_per_live_registration_once(sessions,
         assert again.value.problem is AnnouncementProblem.ALREADY_SENT
 
 
-async def test_the_author_is_reported_to_once_when_no_message_is_in_flight(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_the_author_is_reported_to_once_when_no_message_is_in_flight(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, regs = await roster(s)
         draft = await draft_announcement(
@@ -124,7 +124,7 @@ async def test_the_author_is_reported_to_once_when_no_message_is_in_flight(sessi
 
 async def test_an_announcement_is_wanted_by_waiting_people_not_by_cancelled_or_unreachable_ones(
     sessions, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     async with sessions() as s, s.begin():
         _, regs = await roster(s)
         message = OutboxMessage(kind=MessageKind.ANNOUNCEMENT)

@@ -32,7 +32,7 @@ QUESTION_TIME = T0.replace(day=23, hour=2)  # 3 days before, 09:00 WIB
 APART = timedelta(seconds=1)
 
 
-async def planned(session, registration_id: int, status: OutboxStatus | None = OutboxStatus.PENDING):  # type: ignore[no-untyped-def]
+async def planned(session, registration_id: int, status: OutboxStatus | None = OutboxStatus.PENDING):
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.registration_id == registration_id)
@@ -43,7 +43,7 @@ async def planned(session, registration_id: int, status: OutboxStatus | None = O
     return [(m.kind.value, m.slot) for m in await session.scalars(query)]
 
 
-async def test_a_seat_plans_three_reminders_and_the_attendance_questions(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_seat_plans_three_reminders_and_the_attendance_questions(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         assert await planned(s, seated.id) == [
@@ -60,14 +60,14 @@ async def test_a_seat_plans_three_reminders_and_the_attendance_questions(session
 
 async def test_a_late_registration_gets_only_the_reminders_still_ahead_and_counts_as_confirmed(
     sessions, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     async with sessions() as s, s.begin():
         late = await seat(s, BENGKULU, "pemustaka", 0, QUESTION_TIME + timedelta(days=1))
         assert await planned(s, late.id) == [("reminder", "reminder-1d"), ("reminder", "reminder-2h")]
         assert late.attendance is True
 
 
-async def test_cancelling_withdraws_what_was_planned(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_cancelling_withdraws_what_was_planned(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated = await seat(s, BENGKULU, "pemustaka", 0)
         await cancel(s, seated.id, now=T0 + timedelta(days=1))
@@ -75,7 +75,7 @@ async def test_cancelling_withdraws_what_was_planned(sessions, program) -> None:
         assert len(await planned(s, seated.id, OutboxStatus.OBSOLETE)) == 5
 
 
-async def test_weeks_ahead_a_freed_seat_is_given_outright_and_announced(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_weeks_ahead_a_freed_seat_is_given_outright_and_announced(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         outcome = await cancel(s, seated.id, now=T0 + timedelta(days=1))
@@ -85,7 +85,7 @@ async def test_weeks_ahead_a_freed_seat_is_given_outright_and_announced(sessions
         assert kinds[0] == "promoted" and kinds.count("reminder") == 3
 
 
-async def test_tidak_hadir_offers_the_seat_with_a_hold_and_ambil_takes_it(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_tidak_hadir_offers_the_seat_with_a_hold_and_ambil_takes_it(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, first, second = await seats(s, BENGKULU, "pemustaka", range(3), apart=APART)
         answer = await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
@@ -116,7 +116,7 @@ async def test_tidak_hadir_offers_the_seat_with_a_hold_and_ambil_takes_it(sessio
         assert (await take_seat(s, first.id, now=QUESTION_TIME + timedelta(hours=3))).outcome == Outcome.NOT_APPLICABLE
 
 
-async def offer_slot(session, registration_id: int) -> str:  # type: ignore[no-untyped-def]
+async def offer_slot(session, registration_id: int) -> str:
     return await session.scalar(
         select(OutboxMessage.slot).where(
             OutboxMessage.registration_id == registration_id, OutboxMessage.kind == MessageKind.SEAT_OFFER
@@ -124,7 +124,7 @@ async def offer_slot(session, registration_id: int) -> str:  # type: ignore[no-u
     )
 
 
-async def test_a_lapsed_hold_passes_the_seat_on_and_it_is_never_held_twice(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_lapsed_hold_passes_the_seat_on_and_it_is_never_held_twice(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, first, second = await seats(s, BENGKULU, "pemustaka", range(3), apart=APART)
         await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
@@ -145,7 +145,7 @@ async def test_a_lapsed_hold_passes_the_seat_on_and_it_is_never_held_twice(sessi
         assert held == [first.id]
 
 
-async def test_after_a_lapse_status_the_roster_and_the_next_offer_share_one_waiting_order(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_after_a_lapse_status_the_roster_and_the_next_offer_share_one_waiting_order(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, first, second, third = await seats(s, BENGKULU, "pemustaka", range(4), apart=APART)
         await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
@@ -170,7 +170,7 @@ async def test_after_a_lapse_status_the_roster_and_the_next_offer_share_one_wait
 
 async def test_after_a_lapse_with_nobody_else_waiting_the_person_may_still_take_the_free_seat(
     sessions, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     async with sessions() as s, s.begin():
         seated, first = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
@@ -180,7 +180,7 @@ async def test_after_a_lapse_with_nobody_else_waiting_the_person_may_still_take_
         assert taken.outcome == Outcome.SEATED and first.status == RegistrationStatus.SEATED
 
 
-async def test_the_hold_shrinks_as_the_meeting_nears_and_no_offer_is_made_once_it_began(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_the_hold_shrinks_as_the_meeting_nears_and_no_offer_is_made_once_it_began(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, first = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         start = seated.meeting.starts_at
@@ -189,7 +189,7 @@ async def test_the_hold_shrinks_as_the_meeting_nears_and_no_offer_is_made_once_i
         assert (await answer_attendance(s, first.id, will_attend=False, now=start)).outcome == Outcome.NOT_APPLICABLE
 
 
-async def test_hadir_is_recorded_and_withdraws_the_second_asking(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_hadir_is_recorded_and_withdraws_the_second_asking(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated = await seat(s, BENGKULU, "pemustaka", 0)
         answer = await answer_attendance(s, seated.id, will_attend=True, now=QUESTION_TIME)
@@ -197,7 +197,7 @@ async def test_hadir_is_recorded_and_withdraws_the_second_asking(sessions, progr
         assert [k for k, _ in await planned(s, seated.id)] == ["reminder", "reminder", "reminder"]
 
 
-async def test_due_messages_are_checked_again_when_sent(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_due_messages_are_checked_again_when_sent(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         nudge = await s.scalar(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.ATTENDANCE_NUDGE))
@@ -210,7 +210,7 @@ async def test_due_messages_are_checked_again_when_sent(sessions, program) -> No
         assert reason_not_to_send(nudge, seated, QUESTION_TIME) == OutboxStatus.UNREACHABLE
 
 
-async def test_a_moved_meeting_tells_everyone_and_moves_the_reminders(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_moved_meeting_tells_everyone_and_moves_the_reminders(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         await answer_attendance(s, seated.id, will_attend=True, now=T0 + timedelta(days=1))
@@ -240,7 +240,7 @@ async def test_a_moved_meeting_tells_everyone_and_moves_the_reminders(sessions, 
         assert len(await planned(s, seated.id, OutboxStatus.OBSOLETE)) == 5
 
 
-async def test_a_meeting_moved_and_moved_back_has_its_reminders_again(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_meeting_moved_and_moved_back_has_its_reminders_again(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated = await seat(s, BENGKULU, "pemustaka", 0)
         before = await planned(s, seated.id)
@@ -254,7 +254,7 @@ async def test_a_meeting_moved_and_moved_back_has_its_reminders_again(sessions, 
         assert len(before) == 5
 
 
-async def test_raising_a_quota_passes_the_new_seats_to_those_waiting_in_order(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_raising_a_quota_passes_the_new_seats_to_those_waiting_in_order(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, first, second, third = await seats(s, BENGKULU, "pemustaka", range(4), apart=APART)
         one_seat = "{code: pemustaka, name: Pemustaka yang terdampak TPBIS, seats: 1}"
@@ -282,7 +282,7 @@ async def test_raising_a_quota_passes_the_new_seats_to_those_waiting_in_order(se
         assert [k for k, _ in await planned(s, third.id)] == ["seat_offer"]
 
 
-async def test_a_date_announced_later_plans_the_reminders_then(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_date_announced_later_plans_the_reminders_then(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated = await seat(s, "shm23-aceh", "pemustaka", 0)
         assert await planned(s, seated.id) == []

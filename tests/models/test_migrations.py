@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from models import Base
 
 
-async def test_migrated_schema_matches_the_models(engine) -> None:  # type: ignore[no-untyped-def]
-    def diff(connection):  # type: ignore[no-untyped-def]
+async def test_migrated_schema_matches_the_models(engine) -> None:
+    def diff(connection):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return compare_metadata(context, Base.metadata)
 
@@ -17,7 +17,7 @@ async def test_migrated_schema_matches_the_models(engine) -> None:  # type: igno
         assert await connection.run_sync(diff) == []
 
 
-async def test_the_known_head_is_alembics_head(engine) -> None:  # type: ignore[no-untyped-def]
+async def test_the_known_head_is_alembics_head(engine) -> None:
     from alembic.script import ScriptDirectory
 
     from bot.database import SCHEMA_HEAD, alembic_config, schema_version

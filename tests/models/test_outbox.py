@@ -27,7 +27,7 @@ LEASE = timedelta(minutes=2)
 
 
 @pytest.fixture
-async def registration_ids(sessions, program) -> list[int]:  # type: ignore[no-untyped-def]
+async def registration_ids(sessions, program) -> list[int]:
     """Forty seated people at an undated meeting (so nothing is planned for them yet)."""
     async with sessions() as s, s.begin():
         ids = [registration.id for registration in await seats(s, "shm23-aceh", "stakeholder", range(40))]
@@ -36,13 +36,13 @@ async def registration_ids(sessions, program) -> list[int]:  # type: ignore[no-u
         return ids
 
 
-async def plan_reminders(sessions, registration_ids: list[int], due=T0, expires=None) -> None:  # type: ignore[no-untyped-def]
+async def plan_reminders(sessions, registration_ids: list[int], due=T0, expires=None) -> None:
     async with sessions() as s, s.begin():
         for registration_id in registration_ids:
             await plan(s, registration_id, MessageKind.REMINDER, Slot("reminder-1d", due, expires), now=T0)
 
 
-async def test_planning_the_same_message_twice_adds_it_once(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+async def test_planning_the_same_message_twice_adds_it_once(sessions, registration_ids) -> None:
     await plan_reminders(sessions, registration_ids[:1])
     await plan_reminders(sessions, registration_ids[:1])
     async with sessions() as s, s.begin():
@@ -50,7 +50,7 @@ async def test_planning_the_same_message_twice_adds_it_once(sessions, registrati
         assert await next_due_at(s) == T0
 
 
-async def test_a_withdrawn_message_planned_again_is_revived_and_a_sent_one_never(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+async def test_a_withdrawn_message_planned_again_is_revived_and_a_sent_one_never(sessions, registration_ids) -> None:
     withdrawn, sent = registration_ids[:2]
     await plan_reminders(sessions, [withdrawn, sent])
     async with sessions() as s, s.begin():
@@ -82,7 +82,7 @@ async def test_a_withdrawn_message_planned_again_is_revived_and_a_sent_one_never
 
 async def test_only_due_messages_are_claimed_and_a_claim_holds_until_its_lease_runs_out(
     sessions, registration_ids
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     await plan_reminders(sessions, registration_ids[:2])
     await plan_reminders(sessions, registration_ids[2:3], due=T0 + timedelta(hours=1))
     async with sessions() as s, s.begin():
@@ -99,7 +99,7 @@ async def test_only_due_messages_are_claimed_and_a_claim_holds_until_its_lease_r
         assert [(m.id, m.attempts) for m in again] == [(claimed[1].id, 2)]
 
 
-async def test_a_message_that_no_longer_makes_sense_is_recorded_as_missed(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+async def test_a_message_that_no_longer_makes_sense_is_recorded_as_missed(sessions, registration_ids) -> None:
     await plan_reminders(sessions, registration_ids[:3], due=T0, expires=T0 + timedelta(hours=2))
     async with sessions() as s, s.begin():
         assert await mark_missed(s, T0 + timedelta(hours=1)) == 0
@@ -109,7 +109,7 @@ async def test_a_message_that_no_longer_makes_sense_is_recorded_as_missed(sessio
         assert statuses == {OutboxStatus.MISSED}
 
 
-async def test_a_failed_message_waits_for_its_retry(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_message_waits_for_its_retry(sessions, registration_ids) -> None:
     await plan_reminders(sessions, registration_ids[:1])
     async with sessions() as s, s.begin():
         (message,) = await claim_due(s, now=T0, lease=LEASE, limit=10)
@@ -122,12 +122,12 @@ async def test_a_failed_message_waits_for_its_retry(sessions, registration_ids) 
         assert retried.attempts == 2 and len(retried.last_error) == 200
 
 
-async def test_two_senders_claiming_at_once_never_take_the_same_message(db_url, sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+async def test_two_senders_claiming_at_once_never_take_the_same_message(db_url, sessions, registration_ids) -> None:
     await plan_reminders(sessions, registration_ids)
     engines = [create_engine(db_url) for _ in range(4)]
     try:
 
-        async def sender(engine) -> list[int]:  # type: ignore[no-untyped-def]
+        async def sender(engine) -> list[int]:
             taken: list[int] = []
             while True:
                 async with session_factory(engine)() as s, s.begin():
@@ -148,7 +148,7 @@ async def test_two_senders_claiming_at_once_never_take_the_same_message(db_url, 
     assert sum(1 for claim in claims if claim) >= 2  # they really ran side by side
 
 
-async def test_withdrawn_rows_are_not_claimed(sessions, registration_ids) -> None:  # type: ignore[no-untyped-def]
+async def test_withdrawn_rows_are_not_claimed(sessions, registration_ids) -> None:
     await plan_reminders(sessions, registration_ids[:2])
     async with sessions() as s, s.begin():
         await s.execute(update(OutboxMessage).values(status=OutboxStatus.OBSOLETE))

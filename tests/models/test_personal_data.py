@@ -15,7 +15,7 @@ from models.staff import PicAssignment, create_invite, grant_from_registration, 
 from tests.models.factories import T0, load_shipped_program, make_participant, meeting_and_role
 
 
-async def test_details_are_kept_until_retention_after_the_last_meeting(sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_details_are_kept_until_retention_after_the_last_meeting(sessions) -> None:
     async with sessions() as s, s.begin():
         await load_shipped_program(s)
         bengkulu, role = await meeting_and_role(s, "shm23-bengkulu", "stakeholder")
@@ -39,7 +39,7 @@ async def test_details_are_kept_until_retention_after_the_last_meeting(sessions)
         assert {r.participant_id for r in await s.scalars(select(Registration))} == {left[0].id}
 
 
-async def test_abandoned_drafts_are_cleared(sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_abandoned_drafts_are_cleared(sessions) -> None:
     async with sessions() as s, s.begin():
         draft = await load_conversation(s, 42, now=T0)
         draft.step, draft.full_name, draft.updated_at = "institution", "Siti", T0
@@ -53,7 +53,7 @@ async def test_abandoned_drafts_are_cleared(sessions) -> None:  # type: ignore[n
         assert (await load_conversation(s, 43, now=T0)).full_name == "Budi"
 
 
-async def test_erasing_a_pic_keeps_the_function_but_not_the_name(sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_erasing_a_pic_keeps_the_function_but_not_the_name(sessions) -> None:
     """A PIC made from their registration who erases their data stays PIC, unnamed."""
     async with sessions() as session, session.begin():
         await load_shipped_program(session)
@@ -72,7 +72,7 @@ async def test_erasing_a_pic_keeps_the_function_but_not_the_name(sessions) -> No
         assert await session.scalar(select(Participant).where(Participant.full_name == "Peserta 1")) is None
 
 
-async def test_an_expired_participant_who_is_pic_loses_the_name_taken_from_the_registration(sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_an_expired_participant_who_is_pic_loses_the_name_taken_from_the_registration(sessions) -> None:
     """The retention purge removes a registered name a PIC assignment copied; a Telegram name given with an invite stays."""
     async with sessions() as s, s.begin():
         await load_shipped_program(s)

@@ -76,7 +76,7 @@ def test_local_times_and_defaults() -> None:
         (('start_time: "08:30"', 'start_time: "8 pagi"'), 13, "meetings[0].start_time", "a time"),
     ],
 )
-def test_problems_name_line_and_field(edit, line, field, words) -> None:  # type: ignore[no-untyped-def]
+def test_problems_name_line_and_field(edit, line, field, words) -> None:
     with pytest.raises(ProgramFileError) as raised:
         parse_program(SMALL.replace(*edit), "demo.yaml")
     problem = raised.value.problems[0]
@@ -91,7 +91,7 @@ def test_broken_yaml_is_refused_with_its_line() -> None:
     assert raised.value.problems[0].line >= 2
 
 
-async def test_loading_twice_changes_nothing_and_an_edit_keeps_registrations(sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_loading_twice_changes_nothing_and_an_edit_keeps_registrations(sessions) -> None:
     async with sessions() as s, s.begin():
         first = await apply_program(s, parse_program(SMALL), now=T0)
         assert sorted(first.created) == ["demo-aceh", "demo-bali"]

@@ -17,20 +17,20 @@ from tests.models.factories import T0, load_shipped_program, make_participant, m
 CLAIMANTS = 50
 
 
-async def _claim(sessions, person_id: int, role_code: str = "stakeholder") -> None:  # type: ignore[no-untyped-def]
+async def _claim(sessions, person_id: int, role_code: str = "stakeholder") -> None:
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, "shm23-aceh", role_code)
         person = await s.get(Participant, person_id)
         await register(s, participant=person, meeting=meeting, role=role, now=T0 + timedelta(hours=1))
 
 
-async def _prepare(sessions, count: int) -> list[int]:  # type: ignore[no-untyped-def]
+async def _prepare(sessions, count: int) -> list[int]:
     async with sessions() as s, s.begin():
         await load_shipped_program(s)
         return [(await make_participant(s, n)).id for n in range(count)]
 
 
-async def _outcome(sessions) -> list[Registration]:  # type: ignore[no-untyped-def]
+async def _outcome(sessions) -> list[Registration]:
     async with sessions() as s:
         return list(await s.scalars(select(Registration).order_by(Registration.id)))
 
@@ -44,7 +44,7 @@ def _assert_quota_held(registrations: list[Registration], seats: int, claimants:
     assert max(r.id for r in seated) < min(r.id for r in waiting)
 
 
-async def test_fifty_sessions_race_for_eighteen_seats(engine) -> None:  # type: ignore[no-untyped-def]
+async def test_fifty_sessions_race_for_eighteen_seats(engine) -> None:
     sessions = session_factory(engine)
     people = await _prepare(sessions, CLAIMANTS)
     # Each claim runs on its own connection, as concurrent bot processes would.
@@ -57,7 +57,7 @@ async def test_fifty_sessions_race_for_eighteen_seats(engine) -> None:  # type: 
     _assert_quota_held(await _outcome(sessions), seats=18, claimants=CLAIMANTS)
 
 
-async def test_the_last_seats_go_to_exactly_as_many(engine) -> None:  # type: ignore[no-untyped-def]
+async def test_the_last_seats_go_to_exactly_as_many(engine) -> None:
     sessions = session_factory(engine)
     people = await _prepare(sessions, 25)
     for pid in people[:15]:
@@ -66,7 +66,7 @@ async def test_the_last_seats_go_to_exactly_as_many(engine) -> None:  # type: ig
     _assert_quota_held(await _outcome(sessions), seats=18, claimants=25)
 
 
-async def test_one_person_racing_for_two_roles_gets_one(engine) -> None:  # type: ignore[no-untyped-def]
+async def test_one_person_racing_for_two_roles_gets_one(engine) -> None:
     sessions = session_factory(engine)
     [pid] = await _prepare(sessions, 1)
     results = await asyncio.gather(
@@ -87,7 +87,7 @@ def _claim_in_process(url: str, person_ids: list[int]) -> None:
     asyncio.run(run())
 
 
-async def test_processes_race_for_the_seats(engine) -> None:  # type: ignore[no-untyped-def]
+async def test_processes_race_for_the_seats(engine) -> None:
     sessions = session_factory(engine)
     people = await _prepare(sessions, CLAIMANTS)
     url = engine.url.render_as_string(hide_password=False)

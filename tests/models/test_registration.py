@@ -13,7 +13,7 @@ from models.seats import AlreadyRegistered, RegistrationClosed, cancel, register
 from tests.models.factories import T0, make_participant, meeting_and_role
 
 
-async def test_seats_fill_then_waiting_list_in_order(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_seats_fill_then_waiting_list_in_order(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, "shm23-aceh", "tim_sinergi")
         registrations = []
@@ -35,7 +35,7 @@ async def test_seats_fill_then_waiting_list_in_order(sessions, program) -> None:
         assert state["stakeholder"].seats_left == 18 and not state["stakeholder"].full
 
 
-async def test_cancelling_a_seat_promotes_the_first_waiting(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_cancelling_a_seat_promotes_the_first_waiting(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, "shm23-aceh", "pemustaka")
         people = [await make_participant(s, n) for n in range(3)]
@@ -55,7 +55,7 @@ async def test_cancelling_a_seat_promotes_the_first_waiting(sessions, program) -
         assert (await s.get(type(regs[2]), regs[2].id)).status == RegistrationStatus.WAITLISTED
 
 
-async def test_cancelling_from_the_waiting_list_frees_no_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_cancelling_from_the_waiting_list_frees_no_seat(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, "shm23-aceh", "rm_desa")
         regs = [
@@ -69,7 +69,7 @@ async def test_cancelling_from_the_waiting_list_frees_no_seat(sessions, program)
         assert await waitlist_position(s, regs[2]) == 1
 
 
-async def test_a_lowered_quota_unseats_nobody_and_takes_nobody_new(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_lowered_quota_unseats_nobody_and_takes_nobody_new(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, "shm23-aceh", "fasilitator")
         regs = [
@@ -86,7 +86,7 @@ async def test_a_lowered_quota_unseats_nobody_and_takes_nobody_new(sessions, pro
         assert (await s.get(type(regs[1]), regs[1].id)).status == RegistrationStatus.SEATED
 
 
-async def test_one_live_registration_per_person_per_meeting(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_one_live_registration_per_person_per_meeting(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, "shm23-aceh", "stakeholder")
         _, other_role = await meeting_and_role(s, "shm23-aceh", "tim_sinergi")
@@ -100,7 +100,7 @@ async def test_one_live_registration_per_person_per_meeting(sessions, program) -
         assert again.status == RegistrationStatus.SEATED
 
 
-async def test_registration_window_follows_the_clock(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_registration_window_follows_the_clock(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, "shm23-bengkulu", "stakeholder")
         person = await make_participant(s, 1)
@@ -119,7 +119,7 @@ async def test_registration_window_follows_the_clock(sessions, program) -> None:
         assert not undated.is_open_for_registration(T0 + timedelta(days=1))
 
 
-async def test_meeting_times_are_local_to_the_province(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_meeting_times_are_local_to_the_province(sessions, program) -> None:
     async with sessions() as s, s.begin():
         banjarmasin = await s.scalar(select(Meeting).where(Meeting.code == "shm23-kalimantan-selatan"))
         start = banjarmasin.local_start()

@@ -20,7 +20,7 @@ NEAR_BENGKULU = datetime(2023, 7, 20, 3, 0, tzinfo=UTC)
 APART = timedelta(minutes=1)
 
 
-async def test_meeting_recap_counts_every_role(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_meeting_recap_counts_every_role(sessions, program) -> None:
     async with sessions() as s, s.begin():
         # Tim Sinergi: 5 seats, 7 people: 5 seated and 2 waiting; one seat cancelled promotes the first.
         sinergi = await seats(s, "shm23-aceh", "tim_sinergi", range(7), T0, APART)
@@ -51,7 +51,7 @@ async def test_meeting_recap_counts_every_role(sessions, program) -> None:  # ty
     assert not recap.at_risk
 
 
-async def test_offered_seats_are_held_and_at_risk_follows_the_alert_rule(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_offered_seats_are_held_and_at_risk_follows_the_alert_rule(sessions, program) -> None:
     async with sessions() as s, s.begin():
         # The attendance question has gone out (3 days before): a freed seat is offered, not given.
         regs = await seats(s, "shm23-bengkulu", "fasilitator", range(4), T0, APART)
@@ -69,7 +69,7 @@ async def test_offered_seats_are_held_and_at_risk_follows_the_alert_rule(session
     assert {"stakeholder", "tim_sinergi", "pemustaka", "rm_desa"} <= set(near.lagging_role_codes)
 
 
-async def test_recaps_follow_the_programs_alert_rules(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_recaps_follow_the_programs_alert_rules(sessions, program) -> None:
     async with sessions() as s, s.begin():
         # This program looks 30 days ahead (the default is 14): Bengkulu, 25 days away, is at risk already.
         await s.execute(update(Program).values(alert_rules=AlertRules(lagging_days=30).to_json()))
@@ -79,7 +79,7 @@ async def test_recaps_follow_the_programs_alert_rules(sessions, program) -> None
     assert recap.at_risk and national["shm23-bengkulu"].lagging_role_codes == recap.lagging_role_codes
 
 
-async def test_roster_orders_roles_status_and_queue_in_local_time(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_roster_orders_roles_status_and_queue_in_local_time(sessions, program) -> None:
     async with sessions() as s, s.begin():
         await seats(s, "shm23-aceh", "pemustaka", range(3), T0, APART)
         await seats(s, "shm23-aceh", "tim_sinergi", range(10, 12), T0 + timedelta(hours=2), APART)
@@ -108,13 +108,13 @@ async def test_roster_orders_roles_status_and_queue_in_local_time(sessions, prog
     assert (first.registered_at.hour, first.registered_at.minute) == (10, 0)
 
 
-async def test_national_recap_reads_every_meeting_in_few_queries(sessions, engine, program) -> None:  # type: ignore[no-untyped-def]
+async def test_national_recap_reads_every_meeting_in_few_queries(sessions, engine, program) -> None:
     async with sessions() as s, s.begin():
         await seats(s, "shm23-bengkulu", "stakeholder", range(20), NEAR_BENGKULU - timedelta(days=10), APART)
         await seats(s, "shm23-aceh", "pemustaka", range(100, 102), T0, APART)
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+    def count(conn, cursor, statement, *args) -> None:
         statements.append(statement)
 
     event.listen(engine.sync_engine, "before_cursor_execute", count)

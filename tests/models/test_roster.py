@@ -24,17 +24,17 @@ START = datetime(2023, 7, 26, 2, 0, tzinfo=UTC)
 APART = timedelta(minutes=1)
 
 
-async def role_id(s, code: str) -> int:  # type: ignore[no-untyped-def]
+async def role_id(s, code: str) -> int:
     return (await meeting_and_role(s, BENGKULU, code))[1].id
 
 
-async def audit(s, action: str) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+async def audit(s, action: str) -> list[AuditEntry]:
     return list(await s.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
 async def test_a_move_seats_the_person_in_the_new_role_and_gives_their_old_seat_to_the_first_waiting(
     sessions, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     async with sessions() as s, s.begin():
         moving, first, second = await seats(s, BENGKULU, "pemustaka", range(3), apart=APART)
         vacated = await move(
@@ -69,7 +69,7 @@ async def test_a_move_seats_the_person_in_the_new_role_and_gives_their_old_seat_
         assert MessageKind.ATTENDANCE_QUESTION in pending
 
 
-async def test_a_waiting_person_moved_to_a_free_seat_frees_nothing(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_waiting_person_moved_to_a_free_seat_frees_nothing(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         vacated = await move(
@@ -86,7 +86,7 @@ async def test_a_waiting_person_moved_to_a_free_seat_frees_nothing(sessions, pro
         assert seated.status == RegistrationStatus.SEATED
 
 
-async def test_a_move_to_a_full_role_is_refused_with_its_seats_and_changes_nothing(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_move_to_a_full_role_is_refused_with_its_seats_and_changes_nothing(sessions, program) -> None:
     async with sessions() as s, s.begin():
         await seat(s, BENGKULU, "rm_desa", 0)
         moving = await seat(s, BENGKULU, "pemustaka", 1, T0 + APART)
@@ -129,7 +129,7 @@ async def test_a_move_to_a_full_role_is_refused_with_its_seats_and_changes_nothi
         assert foreign.value.problem is RosterProblem.NOT_FOUND
 
 
-async def test_close_to_the_meeting_the_seat_a_move_frees_is_offered_not_given(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_close_to_the_meeting_the_seat_a_move_frees_is_offered_not_given(sessions, program) -> None:
     async with sessions() as s, s.begin():
         moving, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         vacated = await move(
@@ -144,7 +144,7 @@ async def test_close_to_the_meeting_the_seat_a_move_frees_is_offered_not_given(s
         assert vacated.offered is waiting and waiting.status == RegistrationStatus.OFFERED
 
 
-async def test_moves_in_opposite_directions_at_once_both_finish(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_moves_in_opposite_directions_at_once_both_finish(sessions, program) -> None:
     async with sessions() as s, s.begin():
         a = (await seat(s, BENGKULU, "stakeholder", 0)).id
         b = (await seat(s, BENGKULU, "tim_sinergi", 1, T0 + APART)).id
@@ -169,7 +169,7 @@ async def test_moves_in_opposite_directions_at_once_both_finish(sessions, progra
         assert roles == {a: "tim_sinergi", b: "stakeholder"}
 
 
-async def test_a_removal_passes_the_seat_on_tells_the_person_and_cannot_repeat(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_removal_passes_the_seat_on_tells_the_person_and_cannot_repeat(sessions, program) -> None:
     async with sessions() as s, s.begin():
         gone, heir = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         cancellation = await remove(
@@ -203,7 +203,7 @@ async def test_a_removal_passes_the_seat_on_tells_the_person_and_cannot_repeat(s
         assert again.value.problem is RosterProblem.NOT_FOUND
 
 
-async def test_a_person_added_by_hand_has_no_telegram_account_and_offline_consent(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_person_added_by_hand_has_no_telegram_account_and_offline_consent(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, BENGKULU, "pemustaka")
         details = {"institution": "Desa Sukamaju", "position": "Kepala Desa", "phone_e164": "+6281311112222"}
@@ -253,7 +253,7 @@ async def test_a_person_added_by_hand_has_no_telegram_account_and_offline_consen
         assert await s.scalar(select(Participant).where(Participant.full_name == "Terlambat")) is None
 
 
-async def test_people_added_by_hand_are_purged_after_retention_and_their_consent_proof_stays(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_people_added_by_hand_are_purged_after_retention_and_their_consent_proof_stays(sessions, program) -> None:
     async with sessions() as s, s.begin():
         meeting, role = await meeting_and_role(s, BENGKULU, "pemustaka")
         await add(
@@ -276,7 +276,7 @@ async def test_people_added_by_hand_are_purged_after_retention_and_their_consent
         assert (consent.participant_id, consent.recorded_by, consent.given) == (None, PIC, True)
 
 
-async def test_the_target_role_is_checked_before_a_reason_is_asked(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_the_target_role_is_checked_before_a_reason_is_asked(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated = await seat(s, BENGKULU, "rm_desa", 0)
         meeting_id, desa, stakeholder = seated.meeting_id, await role_id(s, "rm_desa"), await role_id(s, "stakeholder")

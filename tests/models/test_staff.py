@@ -37,18 +37,18 @@ ADMIN = 9_000
 ALICE, BOB = 7_001, 7_002
 
 
-async def audit_actions(session) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
+async def audit_actions(session) -> list[tuple[str, dict]]:
     entries = await session.scalars(select(AuditEntry).order_by(AuditEntry.id))
     return [(e.action, e.details) for e in entries]
 
 
-async def redeem(session, token: str, user: int, now=T0):  # type: ignore[no-untyped-def]
+async def redeem(session, token: str, user: int, now=T0):
     return await redeem_invite(
         session, token, telegram_user_id=user, chat_id=user, display_name=f"User {user}", now=now
     )
 
 
-async def test_an_invite_makes_its_first_opener_pic_once(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_an_invite_makes_its_first_opener_pic_once(sessions, program) -> None:
     async with sessions() as s, s.begin():
         aceh, _ = await meeting_and_role(s, "shm23-aceh", "fasilitator")
         invite = await create_invite(s, meeting_id=aceh.id, created_by=ADMIN, now=T0)
@@ -74,7 +74,7 @@ async def test_an_invite_makes_its_first_opener_pic_once(sessions, program) -> N
         ]
 
 
-async def test_unknown_revoked_and_expired_invites_are_refused(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_revoked_and_expired_invites_are_refused(sessions, program) -> None:
     async with sessions() as s, s.begin():
         aceh, _ = await meeting_and_role(s, "shm23-aceh", "fasilitator")
         expiring = await create_invite(s, meeting_id=aceh.id, created_by=ADMIN, now=T0, lifetime=timedelta(days=1))
@@ -96,7 +96,7 @@ async def test_unknown_revoked_and_expired_invites_are_refused(sessions, program
         assert await revoke_invite(s, lasting.id, revoked_by=ADMIN, now=later) is None
 
 
-async def test_an_invite_to_ones_own_meeting_is_left_for_someone_else(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_an_invite_to_ones_own_meeting_is_left_for_someone_else(sessions, program) -> None:
     async with sessions() as s, s.begin():
         aceh, _ = await meeting_and_role(s, "shm23-aceh", "fasilitator")
         first = await create_invite(s, meeting_id=aceh.id, created_by=ADMIN, now=T0)
@@ -107,7 +107,7 @@ async def test_an_invite_to_ones_own_meeting_is_left_for_someone_else(sessions, 
         assert (await redeem(s, second.token, BOB)).assignment.telegram_user_id == BOB
 
 
-async def test_revoking_ends_the_authority_and_a_used_link_does_not_restore_it(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_revoking_ends_the_authority_and_a_used_link_does_not_restore_it(sessions, program) -> None:
     async with sessions() as s, s.begin():
         aceh, _ = await meeting_and_role(s, "shm23-aceh", "fasilitator")
         bengkulu, _ = await meeting_and_role(s, "shm23-bengkulu", "fasilitator")
@@ -129,7 +129,7 @@ async def test_revoking_ends_the_authority_and_a_used_link_does_not_restore_it(s
         assert (entry.actor_user_id, entry.meeting_id, entry.at) == (ADMIN, aceh.id, later)
 
 
-async def test_a_fasilitator_registrant_is_made_pic_with_one_tap(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_fasilitator_registrant_is_made_pic_with_one_tap(sessions, program) -> None:
     async with sessions() as s, s.begin():
         aceh, fasilitator = await meeting_and_role(s, "shm23-aceh", "fasilitator")
         _, stakeholder = await meeting_and_role(s, "shm23-aceh", "stakeholder")
@@ -168,7 +168,7 @@ async def test_a_fasilitator_registrant_is_made_pic_with_one_tap(sessions, progr
         )
 
 
-async def test_a_fasilitator_added_by_hand_without_telegram_is_neither_offered_nor_made_pic(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_fasilitator_added_by_hand_without_telegram_is_neither_offered_nor_made_pic(sessions, program) -> None:
     async with sessions() as s, s.begin():
         aceh, fasilitator = await meeting_and_role(s, "shm23-aceh", "fasilitator")
         added = await add(
@@ -190,7 +190,7 @@ async def test_a_fasilitator_added_by_hand_without_telegram_is_neither_offered_n
         assert await s.scalar(select(PicAssignment.id)) is None
 
 
-async def test_of_many_people_opening_one_link_at_once_exactly_one_becomes_pic(engine, program) -> None:  # type: ignore[no-untyped-def]
+async def test_of_many_people_opening_one_link_at_once_exactly_one_becomes_pic(engine, program) -> None:
     sessions = session_factory(engine)
     async with sessions() as s, s.begin():
         aceh, _ = await meeting_and_role(s, "shm23-aceh", "fasilitator")
@@ -217,7 +217,7 @@ async def test_of_many_people_opening_one_link_at_once_exactly_one_becomes_pic(e
         assert [p.telegram_user_id for p in pics] == [8_000 + outcomes.index("granted")]
 
 
-async def test_a_pic_manages_their_listed_meetings_and_an_organizer_all(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_pic_manages_their_listed_meetings_and_an_organizer_all(sessions, program) -> None:
     async with sessions() as s, s.begin():
         bengkulu, _ = await meeting_and_role(s, "shm23-bengkulu", "fasilitator")
         aceh, _ = await meeting_and_role(s, "shm23-aceh", "fasilitator")

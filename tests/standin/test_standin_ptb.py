@@ -196,7 +196,7 @@ async def test_files_both_ways(standin: BotApiStandin, bot: BotUnderTest) -> Non
 async def test_other_user_messages_parse(standin: BotApiStandin, bot: BotUnderTest) -> None:
     seen: list[str] = []
 
-    async def record(update, context) -> None:  # type: ignore[no-untyped-def]
+    async def record(update, context) -> None:
         msg = update.message
         kind = (
             "sticker"

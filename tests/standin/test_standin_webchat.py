@@ -56,7 +56,7 @@ async def test_message_dates_follow_the_clock_the_stand_in_is_given() -> None:
 
 async def test_a_document_sent_through_the_control_api_reaches_the_bot_as_telegram_delivers_it(
     standin: BotApiStandin, bot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The page's file picker: a multipart upload becomes a message with a Document the bot can getFile."""
     user = standin.user(3004, "Dewi")
     form = aiohttp.FormData()
