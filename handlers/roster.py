@@ -16,6 +16,7 @@ from handlers.formatting import meeting_title
 from handlers.staff import authority, command_handler, managed_meeting, staff_command
 from handlers.steps import keeps_draft, text_step
 from handlers.views import page_count, page_nav, role_label
+from models.attendance import Outcome, record_attendance_for
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting
 from models.registration import TAKES_A_SEAT, Registration, RegistrationStatus, availability
@@ -28,6 +29,8 @@ PAGE = 10
 MOVE, REMOVE = "mv", "rm"
 ADD_DETAILS, ADD_ROLE = "roster_add_details", "roster_add_role"
 REASON_STEPS = {"mv": "roster_move_reason", "rm": "roster_remove_reason", "add": "roster_add_reason"}
+# The same reasons typed after the meeting started, where a change is a correction of the record.
+CORRECTION_STEPS = {"mv": "roster_move_correction", "rm": "roster_remove_correction", "add": "roster_add_correction"}
 
 
 def _label(turn: Turn, registration: Registration) -> str:
@@ -123,7 +126,7 @@ async def on_button(update: Update, turn: Turn) -> None:
         if await keeps_draft(turn):
             return
         if action.op == REMOVE:
-            _await_reason(turn, REMOVE, meeting.id, registration.id)
+            _await_reason(turn, REMOVE, meeting, registration.id)
             turn.say(
                 "roster_remove_reason",
                 name=registration.participant.full_name,
@@ -162,7 +165,7 @@ async def on_button(update: Update, turn: Turn) -> None:
         if await keeps_draft(turn):
             return
         role = target.role
-        _await_reason(turn, MOVE, meeting.id, registration.id)
+        _await_reason(turn, MOVE, meeting, registration.id)
         turn.conversation.role_id = role.id
         turn.say("roster_move_reason", name=registration.participant.full_name, role=role.name)
         return
@@ -170,11 +173,25 @@ async def on_button(update: Update, turn: Turn) -> None:
     turn.close_pressed_keyboard = True
 
 
-def _await_reason(turn: Turn, op: str, meeting_id: int, subject_id: int | None) -> None:
+def _await_reason(turn: Turn, op: str, meeting: Meeting, subject_id: int | None) -> None:
     turn.conversation.clear_draft()
-    turn.conversation.step = REASON_STEPS[op]
-    turn.conversation.meeting_id = meeting_id
+    _reason_step(turn, op, meeting)
+    turn.conversation.meeting_id = meeting.id
     turn.conversation.subject_id = subject_id
+
+
+def _reason_step(turn: Turn, op: str, meeting: Meeting) -> None:
+    """Ask for the reason next; after the start, for the reason of a correction, saying what that means."""
+    if meeting.has_started(turn.now):
+        turn.conversation.step = CORRECTION_STEPS[op]
+        turn.say("roster_correction_note", meeting=meeting_title(meeting))
+    else:
+        turn.conversation.step = REASON_STEPS[op]
+
+
+def _is_correction(turn: Turn) -> bool:
+    """Whether the reason being typed was asked for as a correction's."""
+    return turn.conversation.step in CORRECTION_STEPS.values()
 
 
 @text_step(ADD_DETAILS)
@@ -241,7 +258,7 @@ async def on_add_role(update: Update, turn: Turn) -> None:
     except RosterError:
         turn.answer_button("stale_button")
         return
-    conversation.step = REASON_STEPS["add"]
+    _reason_step(turn, "add", meeting)
     conversation.role_id = role.id
     turn.say("roster_add_reason", name=conversation.full_name, role=role.name)
 
@@ -281,7 +298,7 @@ def _seat_passed(turn: Turn, freed_seat: FreedSeat) -> None:
         turn.say("roster_seat_offered", name=freed_seat.offered.participant.full_name)
 
 
-@text_step(REASON_STEPS[MOVE])
+@text_step(REASON_STEPS[MOVE], CORRECTION_STEPS[MOVE])
 async def on_move_reason(turn: Turn, text: str) -> None:
     """The reason for a move: typing it makes the move."""
     found = await _reason(turn, text)
@@ -298,6 +315,7 @@ async def on_move_reason(turn: Turn, text: str) -> None:
             actor_user_id=turn.user_id,
             reason=reason,
             now=turn.now,
+            correction=_is_correction(turn),
         )
     except RosterError as error:
         _refused(turn, error)
@@ -308,7 +326,7 @@ async def on_move_reason(turn: Turn, text: str) -> None:
     _seat_passed(turn, vacated)
 
 
-@text_step(REASON_STEPS[REMOVE])
+@text_step(REASON_STEPS[REMOVE], CORRECTION_STEPS[REMOVE])
 async def on_remove_reason(turn: Turn, text: str) -> None:
     """The reason for a removal: typing it removes the participant."""
     found = await _reason(turn, text)
@@ -323,6 +341,7 @@ async def on_remove_reason(turn: Turn, text: str) -> None:
             actor_user_id=turn.user_id,
             reason=reason,
             now=turn.now,
+            correction=_is_correction(turn),
         )
     except RosterError as error:
         _refused(turn, error)
@@ -335,7 +354,7 @@ async def on_remove_reason(turn: Turn, text: str) -> None:
     _seat_passed(turn, cancellation)
 
 
-@text_step(REASON_STEPS["add"])
+@text_step(REASON_STEPS["add"], CORRECTION_STEPS["add"])
 async def on_add_reason(turn: Turn, text: str) -> None:
     """The reason for an addition: typing it adds the participant."""
     found = await _reason(turn, text)
@@ -358,6 +377,7 @@ async def on_add_reason(turn: Turn, text: str) -> None:
             actor_user_id=turn.user_id,
             reason=reason,  # type: ignore[arg-type]
             now=turn.now,
+            correction=_is_correction(turn),
         )
     except RosterError as error:
         _refused(turn, error)
@@ -372,6 +392,55 @@ async def on_add_reason(turn: Turn, text: str) -> None:
     )
 
 
+@conversation_turn
+async def on_attendance(update: Update, turn: Turn) -> None:
+    """Hadir / Tidak hadir recorded by a PIC for someone added by hand; Tidak hadir is confirmed first."""
+    action = cb.parse(update.callback_query.data)
+    found = await _managed_registration(turn, getattr(action, "registration_id", 0))
+    if found is None:
+        return
+    registration, meeting = found
+    name = registration.participant.full_name
+    if isinstance(action, cb.RecordAttendance) and not action.attend:
+        # One tap must not give a seat away.
+        turn.say(
+            "staff_absence_confirm",
+            InlineKeyboardMarkup(
+                [
+                    [
+                        cb.button(turn.texts.label("confirm_staff_absent"), cb.ConfirmRecordedAbsence(registration.id)),
+                        cb.button(turn.texts.label("back"), cb.KeepRecordedSeat(registration.id)),
+                    ]
+                ]
+            ),
+            name=name,
+            meeting=meeting_title(meeting),
+        )
+        return
+    turn.close_pressed_keyboard = isinstance(action, cb.ConfirmRecordedAbsence | cb.KeepRecordedSeat)
+    if isinstance(action, cb.KeepRecordedSeat):
+        turn.say("staff_attendance_kept")
+        return
+    answer = await record_attendance_for(
+        turn.session,
+        registration.id,
+        meeting_id=meeting.id,
+        will_attend=isinstance(action, cb.RecordAttendance),
+        actor_user_id=turn.user_id,
+        now=turn.now,
+    )
+    if answer.outcome == Outcome.TOO_LATE:
+        turn.say("staff_attendance_too_late", meeting=meeting_title(meeting))
+    elif answer.outcome == Outcome.NOT_APPLICABLE:
+        turn.say("roster_not_found")
+    elif answer.outcome == Outcome.RECORDED:
+        turn.say("staff_attendance_recorded", name=name, meeting=meeting_title(meeting))
+    else:
+        turn.say("staff_absence_recorded", name=name, meeting=meeting_title(meeting))
+        if answer.freed_seat is not None:
+            _seat_passed(turn, answer.freed_seat)
+
+
 def register_handlers(application: Application) -> None:
     """Add /ubah, /pindah, /tambah, /keluarkan and their buttons."""
     for code in ("ubah", "pindah", "tambah", "keluarkan"):
@@ -380,3 +449,8 @@ def register_handlers(application: Application) -> None:
         CallbackQueryHandler(on_button, pattern=cb.matches(cb.RosterPage, cb.RosterPick, cb.RosterMoveTo))
     )
     application.add_handler(CallbackQueryHandler(on_add_role, pattern=cb.matches(cb.RosterAddRole)))
+    application.add_handler(
+        CallbackQueryHandler(
+            on_attendance, pattern=cb.matches(cb.RecordAttendance, cb.ConfirmRecordedAbsence, cb.KeepRecordedSeat)
+        )
+    )

@@ -95,6 +95,10 @@ class Meeting(Base):
         """The end in the meeting's own zone."""
         return self.ends_at.astimezone(self.zone) if self.ends_at else None
 
+    def has_started(self, now: datetime) -> bool:
+        """Whether the meeting has begun at `now`: from then on its seats no longer change hands."""
+        return self.starts_at is not None and now >= self.starts_at
+
     def is_open_for_registration(self, now: datetime) -> bool:
         """Whether a newcomer may register at `now`.
 
