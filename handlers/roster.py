@@ -13,10 +13,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
+from handlers.shell import stale
 from handlers.staff import authority, command_handler, managed_meeting, staff_command
 from handlers.steps import keeps_draft, text_step
 from handlers.views import page_count, page_nav, role_label
-from models.attendance import Outcome, record_attendance_for
+from models.attendance import Outcome, answered_by_staff, record_attendance_for
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting
 from models.registration import TAKES_A_SEAT, Registration, RegistrationStatus, availability
@@ -401,6 +402,14 @@ async def on_attendance(update: Update, turn: Turn) -> None:
         return
     registration, meeting = found
     name = registration.participant.full_name
+    if not answered_by_staff(registration):
+        # Someone with Telegram answers for themselves; a seat no longer held has nothing to record.
+        await stale(turn)
+        return
+    if meeting.has_started(turn.now):
+        turn.close_pressed_keyboard = True
+        turn.say("staff_attendance_too_late", meeting=meeting_title(meeting))
+        return
     if isinstance(action, cb.RecordAttendance) and not action.attend:
         # One tap must not give a seat away.
         turn.say(
@@ -432,7 +441,7 @@ async def on_attendance(update: Update, turn: Turn) -> None:
     if answer.outcome == Outcome.TOO_LATE:
         turn.say("staff_attendance_too_late", meeting=meeting_title(meeting))
     elif answer.outcome == Outcome.NOT_APPLICABLE:
-        turn.say("roster_not_found")
+        await stale(turn)
     elif answer.outcome == Outcome.RECORDED:
         turn.say("staff_attendance_recorded", name=name, meeting=meeting_title(meeting))
     else:

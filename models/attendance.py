@@ -69,6 +69,11 @@ async def answer_attendance(session: AsyncSession, registration_id: int, *, will
     return await _record_answer(session, registration, quota, will_attend=will_attend, now=now)
 
 
+def answered_by_staff(registration: Registration) -> bool:
+    """Whether a PIC answers the attendance question for this person: seated, added by hand, without Telegram."""
+    return registration.participant.telegram_user_id is None and registration.status == RegistrationStatus.SEATED
+
+
 async def record_attendance_for(
     session: AsyncSession,
     registration_id: int,
@@ -83,13 +88,11 @@ async def record_attendance_for(
     It counts as the person's own answer: "Tidak hadir" frees the seat. Before the start only; audited.
     """
     found = await locked(session, registration_id)
-    if found is None or found[0].meeting_id != meeting_id or found[0].participant.telegram_user_id is not None:
+    if found is None or found[0].meeting_id != meeting_id or not answered_by_staff(found[0]):
         return Answer(Outcome.NOT_APPLICABLE, found[0] if found else None)
     registration, quota = found
     if registration.meeting.has_started(now):
         return Answer(Outcome.TOO_LATE, registration)
-    if registration.status != RegistrationStatus.SEATED:
-        return Answer(Outcome.NOT_APPLICABLE, registration)
     answer = await _record_answer(session, registration, quota, will_attend=will_attend, now=now)
     heir = answer.freed_seat and (answer.freed_seat.promoted or answer.freed_seat.offered)
     await record_audit(
