@@ -25,8 +25,8 @@ from handlers.planned_messages import seat_calendar
 from handlers.shell import plain_start, resume, stale
 from handlers.steps import button_steps, text_step
 from handlers.texts import Html
-from handlers.views import describe_all, describe_registration, page_count, page_nav, role_label
-from models.history import coming_registrations, finished_registrations
+from handlers.views import describe_all, describe_finished, describe_registration, page_count, page_nav, role_label
+from models.history import Finished, coming_registrations, ending_of, finished_registrations
 from models.participant import has_current_consent, record_consent, upsert_participant
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting, Role, meeting_by_code, open_meetings, program_name_for, quota_for
@@ -265,7 +265,10 @@ async def _existing_registration(turn: Turn, meeting: Meeting) -> bool:
     if registration is None:
         return False
     turn.say("already_registered", meeting=meeting_title(meeting))
-    turn.say_html(await describe_registration(turn.session, turn.texts, registration))
+    if meeting.has_started(turn.now):
+        turn.say_html(describe_finished(turn.texts, Finished(registration, ending_of(registration))))
+    else:
+        turn.say_html(await describe_registration(turn.session, turn.texts, registration))
     return True
 
 

@@ -41,7 +41,8 @@ async def coming_registrations(session: AsyncSession, telegram_user_id: int, *, 
     return [r for r in await registrations_of(session, telegram_user_id) if not r.meeting.has_started(now)]
 
 
-def _ending(registration: Registration) -> Ending:
+def ending_of(registration: Registration) -> Ending:
+    """How the registration stood when its meeting started."""
     if registration.status == RegistrationStatus.SEATED:
         return Ending.CONFIRMED if registration.attendance else Ending.SEATED
     if registration.status == RegistrationStatus.CANCELLED:
@@ -64,4 +65,4 @@ async def finished_registrations(session: AsyncSession, telegram_user_id: int, *
         live = registration.status != RegistrationStatus.CANCELLED
         if kept is None or (live and kept.status == RegistrationStatus.CANCELLED):
             chosen[registration.meeting_id] = registration
-    return [Finished(r, _ending(r)) for r in chosen.values()]
+    return [Finished(r, ending_of(r)) for r in chosen.values()]

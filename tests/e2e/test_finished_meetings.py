@@ -248,3 +248,30 @@ async def test_a_pic_records_attendance_for_people_added_by_hand_and_they_are_no
     await pic.send_text("/peserta")
     after = await next_with(pic, "Peserta Bengkulu")
     assert not any("Hadir" in label for label in after.button_texts)
+
+
+async def test_a_seat_offer_pressed_after_the_start_passes_nothing_on_and_the_link_shows_how_it_ended(bot) -> None:  # type: ignore[no-untyped-def]
+    absent = bot.standin.user(8505)
+    await register(absent, BENGKULU, role="Pemustaka", name="Budi Santoso")
+    await waiting_person(bot, 2)
+    await waiting_person(bot, 3)
+    bot.clock.set(START - timedelta(days=3))
+    question = await next_with(absent, "Apakah Anda akan hadir")
+    await absent.press(question, text="Tidak hadir")
+    await absent.wait_for(lambda u: "Yakin tidak dapat hadir" in u.messages[-1].plain_text)
+    await absent.press(absent.messages[-1], text="Ya, saya tidak hadir")
+    offered = bot.standin.user(10_002)
+    offer = await next_with(offered, "Ambil")
+
+    # The hold ran past the start while nobody answered; the offer is pressed afterwards.
+    bot.clock.set(START + timedelta(hours=1))
+    await offered.press(offer, text="Ambil")
+    assert "sudah dimulai" in (await next_with(offered, "Bengkulu")).plain_text
+    assert await status_of(bot, 10_002) == [("Peserta 2", "waitlisted", None)]
+    assert await status_of(bot, 10_003) == [("Peserta 3", "waitlisted", None)]
+    assert count_with(offered, "sudah habis") == 0  # a lapse after the start is no news
+    assert count_with(bot.standin.user(10_003), "Ambil") == 0
+    await offered.send_text(f"/start {BENGKULU}")
+    await next_with(offered, "Anda sudah terdaftar")
+    ended = await offered.next_message()
+    assert "sudah dimulai" in ended.plain_text and "tidak mendapat kursi" in ended.plain_text, ended.plain_text
