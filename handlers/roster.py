@@ -426,6 +426,7 @@ async def on_attendance(update: Update, turn: Turn) -> None:
             meeting=meeting_title(meeting),
         )
         return
+    # A "Hadir" leaves the roster page's buttons for the next person on it; a confirmation is done with.
     turn.close_pressed_keyboard = isinstance(action, cb.ConfirmRecordedAbsence | cb.KeepRecordedSeat)
     if isinstance(action, cb.KeepRecordedSeat):
         turn.say("staff_attendance_kept")

@@ -93,6 +93,9 @@ async def record_attendance_for(
     registration, quota = found
     if registration.meeting.has_started(now):
         return Answer(Outcome.TOO_LATE, registration)
+    if will_attend and registration.attendance is True:
+        # A double tap: recorded already, and audited once.
+        return Answer(Outcome.RECORDED, registration)
     answer = await _record_answer(session, registration, quota, will_attend=will_attend, now=now)
     heir = answer.freed_seat and (answer.freed_seat.promoted or answer.freed_seat.offered)
     await record_audit(

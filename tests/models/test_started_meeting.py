@@ -233,6 +233,8 @@ async def test_a_pic_records_attendance_for_people_added_by_hand_and_a_no_frees_
 
         yes = await record_attendance_for(s, budi.id, will_attend=True, now=QUESTION_TIME, **record)
         assert (yes.outcome, budi.attendance) == (Outcome.RECORDED, True)
+        again = await record_attendance_for(s, budi.id, will_attend=True, now=QUESTION_TIME, **record)
+        assert again.outcome == Outcome.RECORDED  # a double tap, audited once
         no = await record_attendance_for(s, budi.id, will_attend=False, now=QUESTION_TIME, **record)
         assert (no.outcome, budi.status, budi.attendance) == (Outcome.SEAT_FREED, RegistrationStatus.CANCELLED, False)
         # As on the person's own "Tidak hadir" three days before: the seat is offered to the first waiting.
