@@ -102,10 +102,11 @@ class Meeting(Base):
     def is_open_for_registration(self, now: datetime) -> bool:
         """Whether a newcomer may register at `now`.
 
-        Registration closes at the explicit closing time, or else when the meeting starts; a
-        meeting with no date yet stays open until one is set.
+        Registration closes at the explicit closing time, and at the latest when the meeting starts
+        (a seat is never given at a meeting under way); a meeting with no date yet stays open until
+        one is set.
         """
-        if not self.listed:
+        if not self.listed or self.has_started(now):
             return False
         if self.registration_opens_at is not None and now < self.registration_opens_at:
             return False

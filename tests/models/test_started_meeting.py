@@ -71,6 +71,12 @@ def test_a_meeting_has_started_from_its_start_on_and_an_undated_one_never() -> N
     assert not Meeting(starts_at=None).has_started(DAY_AFTER)
 
 
+def test_registration_closes_at_the_start_even_if_the_program_file_closes_it_later() -> None:
+    meeting = Meeting(starts_at=START, registration_closes_at=DAY_AFTER, listed=True)
+    assert meeting.is_open_for_registration(START - timedelta(minutes=1))
+    assert not meeting.is_open_for_registration(START + timedelta(hours=1))
+
+
 async def test_after_the_start_a_participant_cannot_cancel_and_nobody_hears_of_an_empty_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as s, s.begin():
         await make_pic(s, BENGKULU, PIC)
