@@ -53,6 +53,7 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
         details = alert.details
         people.update(i for i in (details.get("registration_id"), details.get("to_registration_id")) if i)
         people.update(details.get("registration_ids", []))
+        people.update(details.get("by_hand_ids", []))
     names = await names_of(session, people)
     roles = await role_names(
         session, {a.role_id for a in alerts if a.role_id} | {r[0] for a in alerts for r in a.details.get("roles", [])}
@@ -83,7 +84,11 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
             continue
         if kind == AlertKind.UNCONFIRMED:
             ids = group[-1].details["registration_ids"]
-            lines.append(texts("alerts_unconfirmed", count=len(ids), names=listed(ids)))
+            if ids:
+                lines.append(texts("alerts_unconfirmed", count=len(ids), names=listed(ids)))
+            by_hand = group[-1].details.get("by_hand_ids", [])
+            if by_hand:
+                lines.append(texts("alerts_unrecorded_by_hand", count=len(by_hand), names=listed(by_hand)))
         elif kind == AlertKind.LAGGING:
             for alert in group:
                 days = max((starts_at - alert.created_at).days, 0) if starts_at else 0

@@ -19,6 +19,10 @@ async def on_button(update: Update, turn: Turn) -> None:
     """Hadir, Tidak hadir, its confirmation, and the step back from it."""
     action = cb.pressed(update)
     registration = await registration_of_user(turn.session, getattr(action, "registration_id", 0), turn.user_id)
+    if registration is not None and registration.meeting.has_started(turn.now):
+        turn.close_pressed_keyboard = True
+        turn.say("meeting_started", meeting=meeting_title(registration.meeting))
+        return
     if registration is None or not holds_seat_ahead(registration, turn.now):
         await stale(turn)
         return

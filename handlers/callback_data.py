@@ -253,6 +253,27 @@ class RosterAddRole(Action):
     role_id: int
 
 
+@dataclass(frozen=True)
+class RecordAttendance(Action):
+    """A PIC records the answer of someone added by hand (from `/peserta`); authorised again when pressed."""
+
+    tag = "aa"
+    registration_id: int
+    attend: bool
+
+
+@dataclass(frozen=True)
+class ConfirmRecordedAbsence(Action):
+    tag = "ay"
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class KeepRecordedSeat(Action):
+    tag = "an"
+    registration_id: int
+
+
 def pack(action: Action) -> str:
     """The button data for an action."""
     parts = [action.tag]

@@ -9,8 +9,9 @@ from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.shell import resume, stale
-from models.registration import Registration, RegistrationStatus, registration_of_user, registrations_of
-from models.seats import cancel
+from models.history import coming_registrations
+from models.registration import Registration, RegistrationStatus, registration_of_user
+from models.seats import MeetingStarted, cancel
 
 
 def _confirm(turn: Turn, registration: Registration) -> None:
@@ -36,7 +37,7 @@ async def _own_live_registration(turn: Turn, registration_id: int) -> Registrati
 @conversation_turn
 async def ask_which(update: Update, turn: Turn) -> None:
     """/batal: confirm the only registration, or ask which one."""
-    registrations = await registrations_of(turn.session, turn.user_id)
+    registrations = await coming_registrations(turn.session, turn.user_id, now=turn.now)
     if not registrations:
         turn.say("cancel_none")
     elif len(registrations) == 1:
@@ -59,13 +60,21 @@ async def on_button(update: Update, turn: Turn) -> None:
         await stale(turn)
         return
     turn.close_pressed_keyboard = True
-    if isinstance(action, cb.AskCancel):
-        _confirm(turn, registration)
-    elif isinstance(action, cb.KeepRegistration):
+    meeting = meeting_title(registration.meeting)
+    if isinstance(action, cb.KeepRegistration):
         turn.say("cancel_kept")
+    elif registration.meeting.has_started(turn.now):
+        # A button from before the start.
+        turn.say("meeting_started", meeting=meeting)
+    elif isinstance(action, cb.AskCancel):
+        _confirm(turn, registration)
     elif isinstance(action, cb.ConfirmCancel):
-        await cancel(turn.session, registration.id, now=turn.now)
-        turn.say("cancel_done", meeting=meeting_title(registration.meeting))
+        try:
+            await cancel(turn.session, registration.id, now=turn.now)
+        except MeetingStarted:
+            turn.say("meeting_started", meeting=meeting)
+            return
+        turn.say("cancel_done", meeting=meeting)
 
 
 def register_handlers(application: Application) -> None:

@@ -27,7 +27,8 @@ from handlers.planned_messages import seat_calendar
 from handlers.shell import plain_start, resume, stale
 from handlers.steps import button_steps, text_step
 from handlers.texts import Html
-from handlers.views import describe_all, describe_registration, page_count, page_nav, role_label
+from handlers.views import describe_all, describe_finished, describe_registration, page_count, page_nav, role_label
+from models.history import Finished, coming_registrations, ending_of, finished_registrations
 from models.participant import has_current_consent, record_consent, upsert_participant
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting, Role, meeting_by_code, open_meetings, program_name_for, quota_for
@@ -35,7 +36,6 @@ from models.registration import (
     RegistrationStatus,
     availability,
     registration_at,
-    registrations_of,
     waitlist_position,
 )
 from models.seats import AlreadyRegistered, RegistrationClosed, register
@@ -288,7 +288,10 @@ async def _existing_registration(turn: Turn, meeting: Meeting) -> bool:
     if registration is None:
         return False
     turn.say("already_registered", meeting=meeting_title(meeting))
-    turn.say_html(await describe_registration(turn.session, turn.texts, registration))
+    if meeting.has_started(turn.now):
+        turn.say_html(describe_finished(turn.texts, Finished(registration, ending_of(registration))))
+    else:
+        turn.say_html(await describe_registration(turn.session, turn.texts, registration))
     return True
 
 
@@ -306,9 +309,14 @@ async def start(update: Update, turn: Turn, payload: str) -> None:
     if current_step(turn) is not None:
         await resume(turn)
         return
-    registrations = await registrations_of(turn.session, turn.user_id)
-    if registrations:
-        turn.say_html(await describe_all(turn.session, turn.texts, registrations))
+    registrations = await coming_registrations(turn.session, turn.user_id, now=turn.now)
+    finished = [
+        f
+        for f in await finished_registrations(turn.session, turn.user_id, now=turn.now)
+        if f.registration.status != RegistrationStatus.CANCELLED
+    ]
+    if registrations or finished:
+        turn.say_html(await describe_all(turn.session, turn.texts, registrations, finished))
         keyboard = InlineKeyboardMarkup([[cb.button(turn.texts.label("register_more"), cb.RegisterAnother())]])
         turn.say("start_registered", keyboard)
         return

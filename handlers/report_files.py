@@ -78,7 +78,7 @@ def attendance_label(row: RosterRow, texts: Texts) -> str:
     """The answer to the attendance question of someone holding a seat; empty for those waiting."""
     if row.status == RegistrationStatus.WAITLISTED:
         return ""
-    answer = {True: "yes", False: "no", None: "none"}[row.attendance]
+    answer = {True: "yes", False: "no", None: "by_hand" if row.by_hand else "none"}[row.attendance]
     return texts.plain(f"report_attendance_{answer}")
 
 

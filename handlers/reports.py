@@ -8,7 +8,9 @@ many rows; no names).
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
@@ -119,23 +121,47 @@ def roster_line(number: int, row: RosterRow, texts: Texts) -> Html:
 
 def roster_pages(rows: list[RosterRow], texts: Texts) -> list[list[Html]]:
     """The roster's lines cut into pages that fit a message; a page starting mid-role repeats its heading."""
-    pages: list[list[Html]] = [[]]
+    return [lines for lines, _ in _paginate(rows, texts)]
+
+
+def _paginate(rows: list[RosterRow], texts: Texts) -> list[tuple[list[Html], list[RosterRow]]]:
+    """Each page's lines and the people on it."""
+    pages: list[tuple[list[Html], list[RosterRow]]] = [([], [])]
     used, role = 0, None
     for number, row in enumerate(rows, 1):
         heading = texts("report_roster_role", role=row.role_name)
         block = [heading] if row.role_code != role else []
         block.append(roster_line(number, row, texts))
         cost = sum(telegram_length(part) + 1 for part in block)
-        if pages[-1] and used + cost > ROSTER_PAGE_BUDGET:
-            pages.append([])
+        if pages[-1][0] and used + cost > ROSTER_PAGE_BUDGET:
+            pages.append(([], []))
             used = 0
             if block[0] is not heading:
                 block.insert(0, heading)
                 cost += telegram_length(heading) + 1
-        pages[-1].extend(block)
+        pages[-1][0].extend(block)
+        pages[-1][1].append(row)
         used += cost
         role = row.role_code
     return pages
+
+
+def attendance_buttons(
+    rows: list[RosterRow], meeting: Meeting, texts: Texts, now: datetime
+) -> list[list[InlineKeyboardButton]]:
+    """Hadir / Tidak hadir for each seated person added by hand: they cannot answer the question themselves."""
+    if meeting.has_started(now):
+        return []
+    return [
+        [
+            cb.button(texts.label("record_attend", name=row.full_name), cb.RecordAttendance(row.registration_id, True)),
+            cb.button(
+                texts.label("record_absent", name=row.full_name), cb.RecordAttendance(row.registration_id, False)
+            ),
+        ]
+        for row in rows
+        if row.by_hand and row.status == RegistrationStatus.SEATED
+    ]
 
 
 async def show_roster_page(turn: Turn, meeting: Meeting, page: int, *, rewrite: bool) -> None:
@@ -145,17 +171,21 @@ async def show_roster_page(turn: Turn, meeting: Meeting, page: int, *, rewrite: 
     if not rows:
         turn.say("roster_empty", meeting=title)
         return
-    pages = roster_pages(rows, turn.texts)
+    pages = _paginate(rows, turn.texts)
     page, nav = page_nav(turn.texts, page, len(pages), lambda n: cb.RosterListPage(meeting.id, n))
+    lines, people = pages[page]
     text = Html(
         "\n".join(
             [
                 turn.texts("report_roster_head", meeting=title, count=len(rows), page=page + 1, pages=len(pages)),
-                *pages[page],
+                *lines,
             ]
         )
     )
-    keyboard = InlineKeyboardMarkup([nav]) if nav else None
+    buttons = attendance_buttons(people, meeting, turn.texts, turn.now)
+    if nav:
+        buttons.append(nav)
+    keyboard = InlineKeyboardMarkup(buttons) if buttons else None
     if rewrite:
         turn.rewrite_pressed(text, keyboard)
     else:

@@ -13,10 +13,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
+from handlers.shell import stale
 from handlers.staff import authority, command_handler, managed_meeting, staff_command
 from handlers.steps import keeps_draft, text_step
 from handlers.texts import Html
 from handlers.views import page_count, page_nav, role_label
+from models.attendance import Outcome, answered_by_staff, record_attendance_for
 from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting
 from models.registration import TAKES_A_SEAT, Registration, RegistrationStatus, availability
@@ -29,6 +31,8 @@ PAGE = 10
 MOVE, REMOVE = "mv", "rm"
 ADD_DETAILS, ADD_ROLE = "roster_add_details", "roster_add_role"
 REASON_STEPS = {"mv": "roster_move_reason", "rm": "roster_remove_reason", "add": "roster_add_reason"}
+# The same reasons typed after the meeting started, where a change is a correction of the record.
+CORRECTION_STEPS = {"mv": "roster_move_correction", "rm": "roster_remove_correction", "add": "roster_add_correction"}
 
 
 def _label(turn: Turn, registration: Registration) -> str:
@@ -124,7 +128,7 @@ async def on_button(update: Update, turn: Turn) -> None:
         if await keeps_draft(turn):
             return
         if action.op == REMOVE:
-            _await_reason(turn, REMOVE, meeting.id, registration.id)
+            _await_reason(turn, REMOVE, meeting, registration.id)
             turn.say(
                 "roster_remove_reason",
                 name=registration.participant.full_name,
@@ -163,7 +167,7 @@ async def on_button(update: Update, turn: Turn) -> None:
         if await keeps_draft(turn):
             return
         role = target.role
-        _await_reason(turn, MOVE, meeting.id, registration.id)
+        _await_reason(turn, MOVE, meeting, registration.id)
         turn.conversation.role_id = role.id
         turn.say("roster_move_reason", name=registration.participant.full_name, role=role.name)
         return
@@ -171,11 +175,25 @@ async def on_button(update: Update, turn: Turn) -> None:
     turn.close_pressed_keyboard = True
 
 
-def _await_reason(turn: Turn, op: str, meeting_id: int, subject_id: int | None) -> None:
+def _await_reason(turn: Turn, op: str, meeting: Meeting, subject_id: int | None) -> None:
     turn.conversation.clear_draft()
-    turn.conversation.step = REASON_STEPS[op]
-    turn.conversation.meeting_id = meeting_id
+    _reason_step(turn, op, meeting)
+    turn.conversation.meeting_id = meeting.id
     turn.conversation.subject_id = subject_id
+
+
+def _reason_step(turn: Turn, op: str, meeting: Meeting) -> None:
+    """Ask for the reason next; after the start, for the reason of a correction, saying what that means."""
+    if meeting.has_started(turn.now):
+        turn.conversation.step = CORRECTION_STEPS[op]
+        turn.say("roster_correction_note", meeting=meeting_title(meeting))
+    else:
+        turn.conversation.step = REASON_STEPS[op]
+
+
+def _is_correction(turn: Turn) -> bool:
+    """Whether the reason being typed was asked for as a correction's."""
+    return turn.conversation.step in CORRECTION_STEPS.values()
 
 
 @text_step(ADD_DETAILS)
@@ -242,7 +260,7 @@ async def on_add_role(update: Update, turn: Turn) -> None:
     except RosterError:
         turn.answer_button("stale_button")
         return
-    conversation.step = REASON_STEPS["add"]
+    _reason_step(turn, "add", meeting)
     conversation.role_id = role.id
     turn.say("roster_add_reason", name=conversation.full_name, role=role.name)
 
@@ -282,7 +300,7 @@ def _seat_passed(turn: Turn, freed_seat: FreedSeat) -> None:
         turn.say("roster_seat_offered", name=freed_seat.offered.participant.full_name)
 
 
-@text_step(REASON_STEPS[MOVE])
+@text_step(REASON_STEPS[MOVE], CORRECTION_STEPS[MOVE])
 async def on_move_reason(turn: Turn, text: str) -> None:
     """The reason for a move: typing it makes the move."""
     found = await _reason(turn, text)
@@ -299,6 +317,7 @@ async def on_move_reason(turn: Turn, text: str) -> None:
             actor_user_id=turn.user_id,
             reason=reason,
             now=turn.now,
+            correction=_is_correction(turn),
         )
     except RosterError as error:
         _refused(turn, error)
@@ -309,7 +328,7 @@ async def on_move_reason(turn: Turn, text: str) -> None:
     _seat_passed(turn, vacated)
 
 
-@text_step(REASON_STEPS[REMOVE])
+@text_step(REASON_STEPS[REMOVE], CORRECTION_STEPS[REMOVE])
 async def on_remove_reason(turn: Turn, text: str) -> None:
     """The reason for a removal: typing it removes the participant."""
     found = await _reason(turn, text)
@@ -324,6 +343,7 @@ async def on_remove_reason(turn: Turn, text: str) -> None:
             actor_user_id=turn.user_id,
             reason=reason,
             now=turn.now,
+            correction=_is_correction(turn),
         )
     except RosterError as error:
         _refused(turn, error)
@@ -336,7 +356,7 @@ async def on_remove_reason(turn: Turn, text: str) -> None:
     _seat_passed(turn, cancellation)
 
 
-@text_step(REASON_STEPS["add"])
+@text_step(REASON_STEPS["add"], CORRECTION_STEPS["add"])
 async def on_add_reason(turn: Turn, text: str) -> None:
     """The reason for an addition: typing it adds the participant."""
     found = await _reason(turn, text)
@@ -359,6 +379,7 @@ async def on_add_reason(turn: Turn, text: str) -> None:
             actor_user_id=turn.user_id,
             reason=reason,
             now=turn.now,
+            correction=_is_correction(turn),
         )
     except RosterError as error:
         _refused(turn, error)
@@ -373,6 +394,64 @@ async def on_add_reason(turn: Turn, text: str) -> None:
     )
 
 
+@conversation_turn
+async def on_attendance(update: Update, turn: Turn) -> None:
+    """Hadir / Tidak hadir recorded by a PIC for someone added by hand; Tidak hadir is confirmed first."""
+    action = cb.parse(update.callback_query.data)
+    found = await _managed_registration(turn, getattr(action, "registration_id", 0))
+    if found is None:
+        return
+    registration, meeting = found
+    name = registration.participant.full_name
+    if not answered_by_staff(registration):
+        # Someone with Telegram answers for themselves; a seat no longer held has nothing to record.
+        await stale(turn)
+        return
+    if meeting.has_started(turn.now):
+        turn.close_pressed_keyboard = True
+        turn.say("staff_attendance_too_late", meeting=meeting_title(meeting))
+        return
+    if isinstance(action, cb.RecordAttendance) and not action.attend:
+        # One tap must not give a seat away.
+        turn.say(
+            "staff_absence_confirm",
+            InlineKeyboardMarkup(
+                [
+                    [
+                        cb.button(turn.texts.label("confirm_staff_absent"), cb.ConfirmRecordedAbsence(registration.id)),
+                        cb.button(turn.texts.label("back"), cb.KeepRecordedSeat(registration.id)),
+                    ]
+                ]
+            ),
+            name=name,
+            meeting=meeting_title(meeting),
+        )
+        return
+    # A "Hadir" leaves the roster page's buttons for the next person on it; a confirmation is done with.
+    turn.close_pressed_keyboard = isinstance(action, cb.ConfirmRecordedAbsence | cb.KeepRecordedSeat)
+    if isinstance(action, cb.KeepRecordedSeat):
+        turn.say("staff_attendance_kept")
+        return
+    answer = await record_attendance_for(
+        turn.session,
+        registration.id,
+        meeting_id=meeting.id,
+        will_attend=isinstance(action, cb.RecordAttendance),
+        actor_user_id=turn.user_id,
+        now=turn.now,
+    )
+    if answer.outcome == Outcome.TOO_LATE:
+        turn.say("staff_attendance_too_late", meeting=meeting_title(meeting))
+    elif answer.outcome == Outcome.NOT_APPLICABLE:
+        await stale(turn)
+    elif answer.outcome == Outcome.RECORDED:
+        turn.say("staff_attendance_recorded", name=name, meeting=meeting_title(meeting))
+    else:
+        turn.say("staff_absence_recorded", name=name, meeting=meeting_title(meeting))
+        if answer.freed_seat is not None:
+            _seat_passed(turn, answer.freed_seat)
+
+
 def register_handlers(application: Application) -> None:
     """Add /ubah, /pindah, /tambah, /keluarkan and their buttons."""
     for code in ("ubah", "pindah", "tambah", "keluarkan"):
@@ -381,3 +460,8 @@ def register_handlers(application: Application) -> None:
         CallbackQueryHandler(on_button, pattern=cb.matches(cb.RosterPage, cb.RosterPick, cb.RosterMoveTo))
     )
     application.add_handler(CallbackQueryHandler(on_add_role, pattern=cb.matches(cb.RosterAddRole)))
+    application.add_handler(
+        CallbackQueryHandler(
+            on_attendance, pattern=cb.matches(cb.RecordAttendance, cb.ConfirmRecordedAbsence, cb.KeepRecordedSeat)
+        )
+    )

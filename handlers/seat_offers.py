@@ -22,6 +22,11 @@ async def on_button(update: Update, turn: Turn) -> None:
     if registration is None:
         await stale(turn)
         return
+    if registration.meeting.has_started(turn.now):
+        # Taken or let go, a seat no longer changes hands once the meeting is under way.
+        turn.close_pressed_keyboard = True
+        turn.say("meeting_started", meeting=meeting_title(registration.meeting))
+        return
     if isinstance(action, cb.TakeSeat):
         answer = await take_seat(turn.session, registration.id, now=turn.now)
     else:

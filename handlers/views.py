@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton
 
 from handlers import callback_data as cb
-from handlers.formatting import local_moment, registration_details
+from handlers.formatting import local_moment, meeting_title, meeting_when, registration_details
 from handlers.texts import Html, Texts
+from models.history import Finished
 from models.registration import Registration, RegistrationStatus, RoleAvailability, waitlist_position
 
 
@@ -29,10 +30,27 @@ async def describe_registration(session: AsyncSession, texts: Texts, registratio
     return texts("status_waitlisted", position=await waitlist_position(session, registration), **common)
 
 
-async def describe_all(session: AsyncSession, texts: Texts, registrations: list[Registration]) -> Html:
-    """A header and every registration, one block each."""
+async def describe_all(
+    session: AsyncSession, texts: Texts, registrations: list[Registration], finished: Sequence[Finished] = ()
+) -> Html:
+    """A header and every registration, one block each; meetings that have started come last, as finished."""
     blocks = [await describe_registration(session, texts, r) for r in registrations]
+    if finished:
+        blocks.append(texts("status_finished_header"))
+        blocks += [describe_finished(texts, f) for f in finished]
     return Html("\n\n".join([texts("status_header"), *blocks]))
+
+
+def describe_finished(texts: Texts, finished: Finished) -> Html:
+    """A registration at a meeting that has started: the meeting, the role and how it ended."""
+    registration = finished.registration
+    return texts(
+        "status_finished",
+        meeting=meeting_title(registration.meeting),
+        role=registration.role.name,
+        ending=texts(f"status_ending_{finished.ending.value}"),
+        when=meeting_when(registration.meeting, texts),
+    )
 
 
 def role_label(texts: Texts, role: RoleAvailability) -> str:

@@ -438,21 +438,25 @@ async def check_time_alerts(session: AsyncSession, *, now: datetime) -> None:
                 )
         _, nudge = (await plan_of(session, meeting)).attendance_slots(meeting.starts_at, meeting.zone)
         if now >= nudge.due_at:
-            unconfirmed = list(
-                await session.scalars(
-                    select(Registration.id)
-                    .where(
-                        Registration.meeting_id == meeting.id,
-                        Registration.status == RegistrationStatus.SEATED,
-                        Registration.attendance.is_(None),
-                    )
-                    .order_by(Registration.id)
+            rows = await session.execute(
+                select(Registration.id, Participant.telegram_user_id.is_(None))
+                .join(Participant, Participant.id == Registration.participant_id)
+                .where(
+                    Registration.meeting_id == meeting.id,
+                    Registration.status == RegistrationStatus.SEATED,
+                    Registration.attendance.is_(None),
                 )
+                .order_by(Registration.id)
             )
-            if unconfirmed:
-                await record_alert(
-                    session, meeting, AlertKind.UNCONFIRMED, key=key, now=now, details={"registration_ids": unconfirmed}
-                )
+            # People added by hand were never asked and cannot answer: they wait for their PIC to record it.
+            unanswered: dict[bool, list[int]] = {False: [], True: []}
+            for registration_id, by_hand in rows:
+                unanswered[bool(by_hand)].append(registration_id)
+            if unanswered[False] or unanswered[True]:
+                details = {"registration_ids": unanswered[False]}
+                if unanswered[True]:
+                    details["by_hand_ids"] = unanswered[True]
+                await record_alert(session, meeting, AlertKind.UNCONFIRMED, key=key, now=now, details=details)
     await plan_untaken_digests(session, now=now)
 
 

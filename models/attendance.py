@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alerts import FreedBy
+from models.audit import record_audit
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus, withdraw
 from models.program import RoleQuota
 from models.registration import Registration, RegistrationStatus, RoleAvailability, role_availability
@@ -65,6 +66,53 @@ async def answer_attendance(session: AsyncSession, registration_id: int, *, will
     registration, quota = found
     if not holds_seat_ahead(registration, now):
         return Answer(Outcome.NOT_APPLICABLE, registration)
+    return await _record_answer(session, registration, quota, will_attend=will_attend, now=now)
+
+
+def answered_by_staff(registration: Registration) -> bool:
+    """Whether a PIC answers the attendance question for this person: seated, added by hand, without Telegram."""
+    return registration.participant.telegram_user_id is None and registration.status == RegistrationStatus.SEATED
+
+
+async def record_attendance_for(
+    session: AsyncSession,
+    registration_id: int,
+    *,
+    meeting_id: int,
+    will_attend: bool,
+    actor_user_id: int,
+    now: datetime,
+) -> Answer:
+    """A PIC's record of the answer of someone added by hand, who has no Telegram to answer with.
+
+    It counts as the person's own answer: "Tidak hadir" frees the seat. Before the start only; audited.
+    """
+    found = await locked(session, registration_id)
+    if found is None or found[0].meeting_id != meeting_id or not answered_by_staff(found[0]):
+        return Answer(Outcome.NOT_APPLICABLE, found[0] if found else None)
+    registration, quota = found
+    if registration.meeting.has_started(now):
+        return Answer(Outcome.TOO_LATE, registration)
+    if will_attend and registration.attendance is True:
+        # A double tap: recorded already, and audited once.
+        return Answer(Outcome.RECORDED, registration)
+    answer = await _record_answer(session, registration, quota, will_attend=will_attend, now=now)
+    heir = answer.freed_seat and (answer.freed_seat.promoted or answer.freed_seat.offered)
+    await record_audit(
+        session,
+        actor_user_id=actor_user_id,
+        action="attendance_recorded",
+        now=now,
+        meeting_id=meeting_id,
+        registration_id=registration.id,
+        details={"attend": will_attend, "seat_passed_to": heir.id if heir else None},
+    )
+    return answer
+
+
+async def _record_answer(
+    session: AsyncSession, registration: Registration, quota: RoleQuota, *, will_attend: bool, now: datetime
+) -> Answer:
     registration.attendance = will_attend
     registration.attendance_at = now
     await withdraw(session, registration.id, {MessageKind.ATTENDANCE_QUESTION, MessageKind.ATTENDANCE_NUDGE})
@@ -116,6 +164,8 @@ async def release_seat(session: AsyncSession, registration_id: int, *, now: date
     registration, quota = found
     if registration.status not in (RegistrationStatus.OFFERED, RegistrationStatus.WAITLISTED):
         return Answer(Outcome.NOT_APPLICABLE, registration)
+    if registration.meeting.has_started(now):
+        return Answer(Outcome.TOO_LATE, registration)
     freed_seat = await end_registration(session, registration, quota, now=now, cause=FreedBy.RELEASED)
     return Answer(Outcome.RELEASED, registration, freed_seat)
 
@@ -126,7 +176,9 @@ async def _lapse(session: AsyncSession, registration: Registration, quota: RoleQ
     registration.offer_lapsed_at = now
     await withdraw(session, registration.id, {MessageKind.SEAT_OFFER})
     await session.flush()
-    await notify(session, registration, MessageKind.OFFER_LAPSED, now=now)
+    if not registration.meeting.has_started(now):
+        # After the start there is no seat left to hope for: the lapse is not news to anyone.
+        await notify(session, registration, MessageKind.OFFER_LAPSED, now=now)
     return await pass_seat_on(session, quota, registration, now, cause=FreedBy.LAPSED)
 
 

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.alerts import FreedBy
 from models.conversation import Conversation
 from models.participant import Participant, get_participant, record_consent
 from models.program import Meeting
 from models.registration import Registration, registrations_of
-from models.seats import FreedSeat, cancel
+from models.seats import FreedSeat, end_registration, locked
 from models.staff import forget_pic_names
 
 
@@ -28,7 +29,10 @@ async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: dat
     participant = await get_participant(session, telegram_user_id)
     if participant is not None:
         for registration in await registrations_of(session, telegram_user_id):
-            freed_seats.append(await cancel(session, registration.id, now=now))
+            # Not `cancel`: erasure is a right even after a meeting started (where no seat passes on).
+            found = await locked(session, registration.id)
+            if found is not None:
+                freed_seats.append(await end_registration(session, *found, now=now, cause=FreedBy.CANCELLED))
         await session.execute(delete(Registration).where(Registration.participant_id == participant.id))
         await session.execute(delete(Participant).where(Participant.id == participant.id))
     await forget_pic_names(session, [telegram_user_id])

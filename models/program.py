@@ -95,13 +95,18 @@ class Meeting(Base):
         """The end in the meeting's own zone."""
         return self.ends_at.astimezone(self.zone) if self.ends_at else None
 
+    def has_started(self, now: datetime) -> bool:
+        """Whether the meeting has begun at `now`: from then on its seats no longer change hands."""
+        return self.starts_at is not None and now >= self.starts_at
+
     def is_open_for_registration(self, now: datetime) -> bool:
         """Whether a newcomer may register at `now`.
 
-        Registration closes at the explicit closing time, or else when the meeting starts; a
-        meeting with no date yet stays open until one is set.
+        Registration closes at the explicit closing time, and at the latest when the meeting starts
+        (a seat is never given at a meeting under way); a meeting with no date yet stays open until
+        one is set.
         """
-        if not self.listed:
+        if not self.listed or self.has_started(now):
             return False
         if self.registration_opens_at is not None and now < self.registration_opens_at:
             return False

@@ -80,6 +80,8 @@ class RosterRow:
     attendance: bool | None
     # When the person registered, in the meeting's own zone (aware).
     registered_at: datetime
+    # Added by a PIC without Telegram: the PIC records their attendance answer.
+    by_hand: bool = False
 
 
 # Seated first, then those holding an offered seat, then the waiting list.
@@ -131,6 +133,7 @@ async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[Ros
             Participant.institution,
             Participant.position.label("job"),
             Participant.phone_e164,
+            Participant.telegram_user_id.is_(None).label("by_hand"),
         )
         .join(Role, Role.id == Registration.role_id)
         .join(Participant, Participant.id == Registration.participant_id)
@@ -167,6 +170,7 @@ async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[Ros
                 row.phone_e164,
                 row.attendance,
                 row.queued_at.astimezone(meeting.zone),
+                bool(row.by_hand),
             )
         )
     return result

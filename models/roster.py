@@ -8,6 +8,10 @@
   on the waiting list exactly as a registration through the bot would be.
 - Remove: the registration is cancelled and its seat passes on; the person is told if they can be.
 
+Once the meeting has started these changes are refused unless the PIC makes them as corrections of
+the record (`correction=True`, after being told so): then no seat passes on, nobody is told, and the
+audit entry says it was a correction.
+
 Audit entries carry ids and role codes only, never names or phone numbers.
 """
 
@@ -58,6 +62,8 @@ class RosterProblem(enum.StrEnum):
     UNKNOWN_ROLE = "unknown_role"
     ROLE_FULL = "role_full"
     CLOSED = "closed"
+    # The meeting has started and the change was not made as a correction of the record.
+    STARTED = "started"
 
 
 class RosterError(ValueError):
@@ -109,11 +115,13 @@ async def move(
     actor_user_id: int,
     reason: str,
     now: datetime,
+    correction: bool = False,
 ) -> FreedSeat:
     """Seat the person in another role with a free seat; what happened to the seat they left is returned."""
     registration = await session.get(Registration, registration_id)
     if registration is None or registration.meeting_id != meeting_id:
         raise RosterError(RosterProblem.NOT_FOUND)
+    late = _late(registration.meeting, now, correction)
     if registration.role_id == role_id:
         raise RosterError(RosterProblem.SAME_ROLE)
     # Both quotas, lowest role id first, so two moves in opposite directions cannot deadlock.
@@ -140,7 +148,8 @@ async def move(
     registration.role = target.role
     registration.offer_lapsed_at = None
     await give_seat(session, registration, target, now=now, ask_attendance=registration.attendance is None)
-    await notify(session, registration, MessageKind.MOVED, now=now)
+    if not late:
+        await notify(session, registration, MessageKind.MOVED, now=now)
     old_role = await session.get(Role, old_role_id)
     await record_audit(
         session,
@@ -155,22 +164,32 @@ async def move(
             "to_role": registration.role.code,
             "from_status": old_status.value,
             "seat_passed_to": _passed_to(vacated),
+            **_correction(late),
         },
     )
     return vacated
 
 
 async def remove(
-    session: AsyncSession, *, meeting_id: int, registration_id: int, actor_user_id: int, reason: str, now: datetime
+    session: AsyncSession,
+    *,
+    meeting_id: int,
+    registration_id: int,
+    actor_user_id: int,
+    reason: str,
+    now: datetime,
+    correction: bool = False,
 ) -> FreedSeat:
     """Cancel the registration; its seat passes on and the person is told."""
     found = await locked(session, registration_id)
     if found is None or found[0].meeting_id != meeting_id or found[0].status == RegistrationStatus.CANCELLED:
         raise RosterError(RosterProblem.NOT_FOUND)
     registration, quota = found
+    late = _late(registration.meeting, now, correction)
     old_status = registration.status
     freed_seat = await end_registration(session, registration, quota, now=now, cause=FreedBy.REMOVED)
-    await notify(session, registration, MessageKind.REMOVED, now=now)
+    if not late:
+        await notify(session, registration, MessageKind.REMOVED, now=now)
     await record_audit(
         session,
         actor_user_id=actor_user_id,
@@ -183,6 +202,7 @@ async def remove(
             "role": registration.role.code,
             "from_status": old_status.value,
             "seat_passed_to": _passed_to(freed_seat),
+            **_correction(late),
         },
     )
     return freed_seat
@@ -200,8 +220,14 @@ async def add(
     actor_user_id: int,
     reason: str,
     now: datetime,
+    correction: bool = False,
 ) -> Registration:
-    """Register someone who registered another way, with the consent the PIC says they gave offline."""
+    """Register someone who registered another way, with the consent the PIC says they gave offline.
+
+    After the start, as a correction, the person is seated if the role has a free seat (they were
+    there); there is no waiting list left to join.
+    """
+    late = _late(meeting, now, correction)
     role = (await check_target(session, meeting.id, role_id)).role
     try:
         # A refused registration leaves no participant behind.
@@ -218,7 +244,10 @@ async def add(
             )
             session.add(participant)
             await session.flush()
-            registration = await register(session, participant=participant, meeting=meeting, role=role, now=now)
+            if late:
+                registration = await _seat_on_record(session, participant, meeting, role, now=now)
+            else:
+                registration = await register(session, participant=participant, meeting=meeting, role=role, now=now)
     except RegistrationClosed:
         raise RosterError(RosterProblem.CLOSED) from None
     except UnknownQuota:
@@ -232,8 +261,43 @@ async def add(
         meeting_id=meeting.id,
         registration_id=registration.id,
         reason=reason,
-        details={"role": role.code, "status": registration.status.value, "consent": "offline"},
+        details={"role": role.code, "status": registration.status.value, "consent": "offline", **_correction(late)},
     )
+    return registration
+
+
+def _late(meeting: Meeting, now: datetime, correction: bool) -> bool:
+    """Whether the change comes after the start, where only a correction of the record is allowed."""
+    if not meeting.has_started(now):
+        return False
+    if not correction:
+        raise RosterError(RosterProblem.STARTED)
+    return True
+
+
+def _correction(late: bool) -> dict[str, bool]:
+    """What an audit entry adds for a change made after the start."""
+    return {"correction": True} if late else {}
+
+
+async def _seat_on_record(
+    session: AsyncSession, participant: Participant, meeting: Meeting, role: Role, *, now: datetime
+) -> Registration:
+    """Seat someone who took part without being on the roster, if the role has a seat for them."""
+    await lock_quota(session, meeting.id, role.id)
+    fill = await role_availability(session, meeting.id, role.id)
+    if fill.full:
+        raise RosterError(RosterProblem.ROLE_FULL, fill)
+    registration = Registration(
+        participant=participant,
+        meeting=meeting,
+        role=role,
+        status=RegistrationStatus.SEATED,
+        queued_at=now,
+        seated_at=now,
+    )
+    session.add(registration)
+    await session.flush()
     return registration
 
 

@@ -57,6 +57,10 @@ class UnknownQuota(RegistrationError):
     """The role has no quota at this meeting."""
 
 
+class MeetingStarted(RegistrationError):
+    """The meeting has begun: a registration there can no longer be cancelled or moved."""
+
+
 @dataclass(frozen=True)
 class FreedSeat:
     """A registration that left its seat or waiting-list place, and where the seat went.
@@ -131,11 +135,16 @@ async def register(
 
 
 async def cancel(session: AsyncSession, registration_id: int, *, now: datetime) -> FreedSeat:
-    """End a registration; a freed seat goes at once to the first person waiting for the role."""
+    """The person's own cancellation; a freed seat goes at once to the first person waiting for the role.
+
+    Refused once the meeting has started: what happened there is on record and stays so.
+    """
     found = await locked(session, registration_id)
     if found is None:
         raise RegistrationError(f"no registration {registration_id}")
     registration, quota = found
+    if registration.meeting.has_started(now) and registration.status != RegistrationStatus.CANCELLED:
+        raise MeetingStarted(registration.meeting.code)
     return await end_registration(session, registration, quota, now=now, cause=FreedBy.CANCELLED)
 
 
@@ -159,7 +168,12 @@ async def end_registration(
 async def pass_seat_on(
     session: AsyncSession, quota: RoleQuota, freed: Registration, now: datetime, *, cause: FreedBy
 ) -> FreedSeat:
-    """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows; PICs are told why."""
+    """Give or offer a seat freed by `freed` to the first person waiting, if the quota (locked) allows; PICs are told why.
+
+    Once the meeting has started a freed seat stays empty and nobody is told: the meeting is under way or over.
+    """
+    if freed.meeting.has_started(now):
+        return FreedSeat(freed, None)
     fill = await role_availability(session, quota.meeting_id, quota.role_id)
     # Someone whose offer just lapsed is not offered the same seat again at once.
     promoted, offered, fill = await _give_or_offer(session, quota, fill, now, passed_over=freed.id)
@@ -186,8 +200,12 @@ async def _give_or_offer(
     *,
     passed_over: int | None = None,
 ) -> tuple[Registration | None, Registration | None, RoleAvailability]:
-    """Give (weeks ahead) or offer a free seat of the quota to the first person waiting: (promoted, offered, counts after)."""
-    if fill.full:
+    """Give (weeks ahead) or offer a free seat of the quota to the first person waiting: (promoted, offered, counts after).
+
+    Nobody gets or is offered a seat at a meeting that has started.
+    """
+    meeting = await session.get(Meeting, quota.meeting_id)
+    if fill.full or meeting is None or meeting.has_started(now):
         return None, None, fill
     waiting = select(Registration).where(
         Registration.meeting_id == quota.meeting_id,
@@ -199,7 +217,6 @@ async def _give_or_offer(
     first_waiting = await session.scalar(waiting.order_by(*WAITLIST_ORDER).limit(1))
     if first_waiting is None:
         return None, None, fill
-    meeting = first_waiting.meeting
     rules = await plan_of(session, meeting)
     if meeting.starts_at is not None and rules.offers_seats(now, meeting.starts_at):
         hold_until = rules.hold_until(now, meeting.starts_at)
@@ -227,5 +244,7 @@ async def give_seat(
     await session.flush()
     await plan_seat_messages(session, registration, now=now, ask_attendance=ask_attendance)
     fill = fill.plus(RegistrationStatus.SEATED, confirmed=registration.attendance is True)
-    await seat_taken(session, registration, fill, now=now)
+    if not registration.meeting.has_started(now):
+        # A correction of the record after the start is no news about seats filling up.
+        await seat_taken(session, registration, fill, now=now)
     return fill

@@ -79,6 +79,14 @@ TEXTS: dict[str, str] = {
     "status_none": "You are not registered for any meeting. Type /start to register.",
     "status_header": "Your registrations:",
     "status_seated": "✅ <b>{meeting}</b>\n   {role} · seat confirmed\n   {when}\n   {venue}",
+    "status_finished_header": "<b>Meetings that have started:</b>",
+    "status_finished": "🏁 <b>{meeting}</b> · started\n   {role} · {ending}\n   {when}",
+    "status_ending_confirmed": "attending (confirmed)",
+    "status_ending_seated": "had a seat, attendance not confirmed",
+    "status_ending_absent": "answered Not attending",
+    "status_ending_cancelled": "cancelled",
+    "status_ending_no_seat": "no seat (waiting list)",
+    "meeting_started": "<b>{meeting}</b> has started: your registration there can no longer be cancelled or changed.",
     "status_waitlisted": "🕓 <b>{meeting}</b>\n   {role} · waiting list number {position}\n   {when}\n   {venue}",
     "start_registered": "You are already registered. To register for another meeting, press the button below.",
     "cancel_none": "You have no registration to cancel.",
@@ -331,6 +339,26 @@ TEXTS: dict[str, str] = {
     "roster_not_found": "That registration is no longer active. Nothing was changed.",
     "roster_same_role": "The participant is in that role already. Nothing was changed.",
     "roster_unknown_role": "That role does not exist at this meeting. Nothing was changed.",
+    "roster_started": (
+        "This meeting has started, so nothing was changed. After the start a change is only recorded as a "
+        "correction: start again with /ubah and type the reason for the correction."
+    ),
+    "roster_correction_note": (
+        "⚠️ <b>{meeting}</b> has started. This change is recorded as a <b>correction</b> of the roster: "
+        "no seat passes to the waiting list and no participant is messaged. The reason for the correction is "
+        "required and kept in the audit log."
+    ),
+    "btn_record_attend": "✅ Attending: {name}",
+    "btn_record_absent": "❌ Not attending: {name}",
+    "btn_confirm_staff_absent": "Yes, not attending",
+    "staff_absence_confirm": (
+        "Record <b>{name}</b> as not attending <b>{meeting}</b>? Their seat is given up and goes to the next "
+        "person on the waiting list."
+    ),
+    "staff_attendance_kept": "All right, nothing was changed.",
+    "staff_attendance_recorded": "✅ <b>{name}</b> is recorded as attending {meeting}. Kept in the audit log.",
+    "staff_absence_recorded": "✅ <b>{name}</b> is recorded as not attending {meeting}; their seat was given up. Kept in the audit log.",
+    "staff_attendance_too_late": "<b>{meeting}</b> has started: attendance can no longer be recorded. Nothing was changed.",
     "roster_closed": "Registration for this meeting has closed. Nothing was changed.",
     "roster_moved": "✅ <b>{name}</b> is now registered as <b>{role}</b> at {meeting}. Kept in the audit log.",
     "roster_removed": "✅ <b>{name}</b> ({role}) was removed from {meeting}. Kept in the audit log.",
@@ -379,6 +407,7 @@ TEXTS: dict[str, str] = {
     "report_attendance_yes": "Attending",
     "report_attendance_no": "Not attending",
     "report_attendance_none": "No answer yet",
+    "report_attendance_by_hand": "Not recorded by the PIC yet",
     "report_waiting_place": "Waiting list no. {place}",
     "report_column_meeting": "Meeting",
     "report_column_name": "Name",
@@ -430,6 +459,7 @@ TEXTS: dict[str, str] = {
     "alerts_fate_offered": "🔄 {cause}; the seat is offered to {name} (awaiting an answer).",
     "alerts_fate_vacant": "🔄 {cause}; nobody is waiting, the seat is empty ({taken}/{seats}).",
     "alerts_waitlist": "⏳ The {role} waiting list grew by {added} ({names}); {waiting} now waiting.",
+    "alerts_unrecorded_by_hand": "✍️ {count} participants added by a PIC have no attendance recorded yet: {names}. Record it on /peserta.",
     "alerts_unreachable": "🚫 {count} participants blocked the bot and cannot be reached: {names}.",
     "national_title": "📊 <b>National summary</b>, {date}",
     "national_at_risk": "<b>At risk ({count})</b>",

@@ -91,6 +91,14 @@ TEXTS: dict[str, str] = {
     "status_none": "Anda belum terdaftar di pertemuan mana pun. Ketik /start untuk mendaftar.",
     "status_header": "Pendaftaran Anda:",
     "status_seated": "✅ <b>{meeting}</b>\n   {role} · kursi terkonfirmasi\n   {when}\n   {venue}",
+    "status_finished_header": "<b>Pertemuan yang sudah dimulai:</b>",
+    "status_finished": "🏁 <b>{meeting}</b> · sudah dimulai\n   {role} · {ending}\n   {when}",
+    "status_ending_confirmed": "hadir (terkonfirmasi)",
+    "status_ending_seated": "dapat kursi, kehadiran tidak dikonfirmasi",
+    "status_ending_absent": "menjawab Tidak hadir",
+    "status_ending_cancelled": "dibatalkan",
+    "status_ending_no_seat": "tidak mendapat kursi (daftar tunggu)",
+    "meeting_started": "<b>{meeting}</b> sudah dimulai: pendaftaran Anda di sana tidak dapat dibatalkan atau diubah lagi.",
     "status_waitlisted": "🕓 <b>{meeting}</b>\n   {role} · daftar tunggu nomor {position}\n   {when}\n   {venue}",
     "start_registered": "Anda sudah terdaftar. Untuk mendaftar ke pertemuan lain, tekan tombol di bawah.",
     "cancel_none": "Tidak ada pendaftaran yang dapat dibatalkan.",
@@ -348,6 +356,26 @@ TEXTS: dict[str, str] = {
     "roster_not_found": "Pendaftaran itu sudah tidak aktif. Tidak ada yang diubah.",
     "roster_same_role": "Peserta sudah berada di peran itu. Tidak ada yang diubah.",
     "roster_unknown_role": "Peran itu tidak ada di pertemuan ini. Tidak ada yang diubah.",
+    "roster_started": (
+        "Pertemuan ini sudah dimulai, jadi tidak ada yang diubah. Sesudah dimulai, perubahan hanya dicatat "
+        "sebagai koreksi: mulai lagi dengan /ubah dan ketik alasan koreksinya."
+    ),
+    "roster_correction_note": (
+        "⚠️ <b>{meeting}</b> sudah dimulai. Perubahan ini dicatat sebagai <b>koreksi</b> daftar peserta: "
+        "kursi tidak diteruskan ke daftar tunggu dan tidak ada pesan ke peserta. Alasan koreksi wajib dan "
+        "dicatat di log audit."
+    ),
+    "btn_record_attend": "✅ Hadir: {name}",
+    "btn_record_absent": "❌ Tidak hadir: {name}",
+    "btn_confirm_staff_absent": "Ya, tidak hadir",
+    "staff_absence_confirm": (
+        "Catat <b>{name}</b> tidak hadir di <b>{meeting}</b>? Kursinya dilepas dan diberikan kepada orang "
+        "berikutnya di daftar tunggu."
+    ),
+    "staff_attendance_kept": "Baik, tidak ada yang diubah.",
+    "staff_attendance_recorded": "✅ <b>{name}</b> dicatat hadir di {meeting}. Tercatat di log audit.",
+    "staff_absence_recorded": "✅ <b>{name}</b> dicatat tidak hadir di {meeting}; kursinya dilepas. Tercatat di log audit.",
+    "staff_attendance_too_late": "<b>{meeting}</b> sudah dimulai: kehadiran tidak dapat dicatat lagi. Tidak ada yang diubah.",
     "roster_closed": "Pendaftaran pertemuan ini sudah ditutup. Tidak ada yang diubah.",
     "roster_moved": "✅ <b>{name}</b> kini terdaftar sebagai <b>{role}</b> di {meeting}. Tercatat di log audit.",
     "roster_removed": "✅ <b>{name}</b> ({role}) dikeluarkan dari {meeting}. Tercatat di log audit.",
@@ -396,6 +424,7 @@ TEXTS: dict[str, str] = {
     "report_attendance_yes": "Hadir",
     "report_attendance_no": "Tidak hadir",
     "report_attendance_none": "Belum menjawab",
+    "report_attendance_by_hand": "Belum dicatat PIC",
     "report_waiting_place": "Daftar tunggu no. {place}",
     "report_column_meeting": "Pertemuan",
     "report_column_name": "Nama",
@@ -448,6 +477,7 @@ TEXTS: dict[str, str] = {
     "alerts_fate_offered": "🔄 {cause}; kursi ditawarkan kepada {name} (menunggu jawaban).",
     "alerts_fate_vacant": "🔄 {cause}; tidak ada yang menunggu, kursi kosong ({taken}/{seats}).",
     "alerts_waitlist": "⏳ Daftar tunggu {role} bertambah {added} orang ({names}); kini {waiting} menunggu.",
+    "alerts_unrecorded_by_hand": "✍️ {count} peserta yang ditambahkan PIC belum dicatat kehadirannya: {names}. Catat di /peserta.",
     "alerts_unreachable": "🚫 {count} peserta memblokir bot dan tidak dapat dihubungi: {names}.",
     "national_title": "📊 <b>Ringkasan nasional</b>, {date}",
     "national_at_risk": "<b>Berisiko ({count})</b>",

@@ -249,7 +249,7 @@ async def test_a_person_added_by_hand_has_no_telegram_account_and_offline_consen
                 now=START + timedelta(days=1),
                 **details,
             )
-        assert closed.value.problem is RosterProblem.CLOSED
+        assert closed.value.problem is RosterProblem.STARTED
         assert await s.scalar(select(Participant).where(Participant.full_name == "Terlambat")) is None
 
 
