@@ -397,7 +397,7 @@ async def on_add_reason(turn: Turn, text: str) -> None:
 @conversation_turn
 async def on_attendance(update: Update, turn: Turn) -> None:
     """Hadir / Tidak hadir recorded by a PIC for someone added by hand; Tidak hadir is confirmed first."""
-    action = cb.parse(update.callback_query.data)
+    action = cb.pressed(update)
     found = await _managed_registration(turn, getattr(action, "registration_id", 0))
     if found is None:
         return
