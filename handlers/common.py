@@ -29,8 +29,16 @@ from telegram.ext import ContextTypes
 
 from bot.clock import Clock
 from bot.settings import Settings
-from handlers.texts import Html, Texts
-from models.conversation import Conversation, claim_update, load_conversation
+from handlers.texts import Html, Texts, language_for
+from models.conversation import (
+    Conversation,
+    claim_update,
+    closed_by_last_press,
+    is_first_contact,
+    load_conversation,
+    remember_press,
+    repeats_last_press,
+)
 from models.text_length import telegram_length
 
 log = logging.getLogger(__name__)
@@ -39,6 +47,8 @@ T = TypeVar("T")
 Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 # Telegram's limit counts characters after entity parsing; the HTML source is longer, so this is safe.
 MESSAGE_LIMIT = 4096
+# Notices of a press that chose nothing: its closed message shows no choice.
+REFUSALS = frozenset({"stale_button", "staff_not_allowed"})
 
 
 class OutboxWaker(Protocol):
@@ -123,6 +133,10 @@ class Turn:
     callback_answer: str | None = None
     # Take the keyboard off the message whose button was pressed, so it cannot be pressed again.
     close_pressed_keyboard: bool = False
+    # What the closed message then says was chosen; None shows the pressed button's label.
+    choice: str | None = None
+    # A refused press (REFUSALS) closes the keyboard without showing a choice.
+    show_choice: bool = True
     # Or rewrite that message in place (paging, sub-menus).
     replace_pressed: Reply | None = None
     # Command menus of single chats, set after the commit: chat id -> (command, description), or None for the default.
@@ -152,6 +166,8 @@ class Turn:
     def answer_button(self, key: str) -> None:
         """The short notice shown where the person pressed a button."""
         self.callback_answer = self.texts(key)
+        if key in REFUSALS:
+            self.show_choice = False
 
 
 def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
@@ -190,18 +206,78 @@ def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DE
         svc = services(context)
         now = svc.clock.now()
         async with svc.sessions() as session, session.begin():
-            conversation = await load_conversation(session, user.id, now=now)
+            # Until the person chooses with /bahasa, they read the language their Telegram speaks.
+            conversation = await load_conversation(session, user.id, now=now, language=language_for(user.language_code))
+            first_contact = is_first_contact(conversation)
             if not claim_update(conversation, update.update_id):
                 log.info("update %s was applied before; skipped", update.update_id)
                 return
             turn = Turn(session, conversation, now, Texts(conversation.language), chat.id, svc.settings, svc.files)
-            await handler(update, turn)
+            press = _press(update)
+            if press is not None and _repeats(conversation, update, *press):
+                # Another tap of a double or triple tap: acknowledged, and nothing is done or asked again.
+                turn.answer_button("repeated_press")
+            else:
+                await handler(update, turn)
+                closed = turn.close_pressed_keyboard and turn.replace_pressed is None
+                remember_press(conversation, *(press or (None, None)), closed=closed)
+            if first_contact:
+                _tell_how_to_switch_language(turn)
             conversation.updated_at = now
         # Messages to others (a seat offer, a promotion) wait in the outbox until it is woken.
         svc.outbox.wake_for(session)
         await deliver(update, context, turn)
 
     return wrapper
+
+
+def _press(update: Update) -> tuple[int, str] | None:
+    """The pressed message and button data, for a button press on a message the bot can still see."""
+    query = update.callback_query
+    if query is None or query.message is None or query.data is None:
+        return None
+    return query.message.message_id, query.data
+
+
+def _repeats(conversation: Conversation, update: Update, message_id: int, data: str) -> bool:
+    """Whether a press is a later tap of the press applied last: the same button again, or another
+    button of the keyboard that press closed, pressed while it still showed (the taps crossed)."""
+    shown = update.callback_query.message
+    closed = closed_by_last_press(conversation, message_id)
+    if repeats_last_press(conversation, message_id, data):
+        # A rewritten message (a page, a panel) whose new buttons lack this one was not tapped twice: the
+        # data was kept or forged, and its handler answers it.
+        return closed or data in _button_data(shown)
+    return closed and _has_keyboard(shown)
+
+
+def _button_data(message: object) -> set[str]:
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return set()
+    return {str(b.callback_data) for row in message.reply_markup.inline_keyboard for b in row if b.callback_data}
+
+
+def _unchanged(message: object, rewrite: Reply) -> bool:
+    """Whether a rewrite would leave the pressed message as it is, an edit Telegram refuses."""
+    if not isinstance(message, Message) or message.text is None:
+        return False
+    shown = message.reply_markup.to_dict() if message.reply_markup else None
+    wanted = rewrite.keyboard.to_dict() if rewrite.keyboard else None
+    return message.text_html == rewrite.text and shown == wanted
+
+
+def _tell_how_to_switch_language(turn: Turn) -> None:
+    """End the first answer someone ever gets with how to switch the language it is in."""
+    mine = [n for n, reply in enumerate(turn.replies) if reply.chat_id == turn.chat_id]
+    if not mine:
+        turn.say("language_switch_hint")
+        return
+    first = turn.replies[mine[0]]
+    text = Html(f"{first.text}\n\n{turn.texts('language_switch_hint')}")
+    if telegram_length(text) <= MESSAGE_LIMIT:
+        turn.replies[mine[0]] = dataclasses.replace(first, text=text)
+    else:
+        turn.replies.insert(mine[0] + 1, Reply(turn.chat_id, turn.texts("language_switch_hint")))
 
 
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
@@ -215,12 +291,18 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
         except TelegramError as error:
             log.info("update %s: the button press was not answered (%s)", update.update_id, type(error).__name__)
         try:
-            if turn.replace_pressed is not None:
+            if turn.replace_pressed is not None and _unchanged(query.message, turn.replace_pressed):
+                log.info("update %s: the pressed message already reads as it would be rewritten", update.update_id)
+            elif turn.replace_pressed is not None:
                 await query.edit_message_text(
                     turn.replace_pressed.text, parse_mode=ParseMode.HTML, reply_markup=turn.replace_pressed.keyboard
                 )
             elif turn.close_pressed_keyboard and _has_keyboard(query.message):
-                await query.edit_message_reply_markup(reply_markup=None)
+                chosen = _with_choice(query.message, query.data, turn)
+                if chosen is None:
+                    await query.edit_message_reply_markup(reply_markup=None)
+                else:
+                    await query.edit_message_text(chosen, parse_mode=ParseMode.HTML, reply_markup=None)
         except TelegramError as error:
             # Already changed, or too old to edit: it may still show stale choices, which are refused.
             log.info("update %s: the pressed message was not edited (%s)", update.update_id, type(error).__name__)
@@ -297,6 +379,21 @@ async def set_chat_menu(bot: Bot, chat_id: int, commands: list[tuple[str, str]] 
     except TelegramError as error:
         # Only the menu is off: every staff command is authorised on the server when it is used.
         log.info("the command menu of a chat was not set (%s)", type(error).__name__)
+
+
+def _with_choice(message: Message, data: str | None, turn: Turn) -> Html | None:
+    """The pressed message's text followed by what was chosen, so the chat reads as a record;
+    None when there is nothing to show (a refused press, a file's caption) or it would not fit."""
+    if not turn.show_choice or message.text is None:
+        return None
+    choice = turn.choice
+    if choice is None:
+        buttons = message.reply_markup.inline_keyboard if message.reply_markup else ()
+        choice = next((b.text for row in buttons for b in row if b.callback_data == data), None)
+    if choice is None:
+        return None
+    text = Html(f"{message.text_html}\n\n{turn.texts('pressed_choice', choice=choice)}")
+    return text if telegram_length(text) <= MESSAGE_LIMIT else None
 
 
 def _has_keyboard(message: object) -> bool:

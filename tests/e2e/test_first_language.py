@@ -1,0 +1,79 @@
+"""Until someone chooses a language, the bot speaks their Telegram's: Indonesian for `id`, English otherwise."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from botapi_standin import BotApiStandin
+from tests.e2e.chat import next_with
+
+DEFAULT_SCOPE = json.dumps({"type": "default"}, sort_keys=True)
+
+
+def menu_for(standin: BotApiStandin, language_code: str | None) -> list[str]:
+    """The descriptions of the command menu Telegram shows someone with this language: their language's, else the default."""
+    commands = standin.core.commands
+    chosen = commands.get((DEFAULT_SCOPE, language_code or "")) or commands.get((DEFAULT_SCOPE, ""), [])
+    return [c["description"] for c in chosen]
+
+
+@pytest.mark.parametrize("language_code", ["en", "en-GB", "de", None])
+async def test_someone_whose_telegram_is_not_indonesian_is_welcomed_in_english(bot, language_code) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(7201, language_code=language_code)
+    await user.send_text("/start")
+    consent = await user.next_message()
+    assert "Welcome to" in consent.plain_text and "Do you agree" in consent.plain_text, user.transcript()
+    assert consent.plain_text.endswith("🌐 Change language: /language · Ganti bahasa: /bahasa")
+    assert "✅ I agree" in consent.button_texts
+    # The command menu they see speaks the same language.
+    assert "Register for a meeting" in menu_for(bot.standin, language_code)
+    await user.press(consent, text="I agree")
+    meetings = await user.next_message()
+    assert "Choose the meeting" in meetings.plain_text and "Change language" not in meetings.plain_text
+
+
+async def test_an_indonesian_telegram_is_welcomed_in_indonesian_and_can_switch(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(7202, language_code="id")
+    await user.send_text("/start")
+    consent = await user.next_message()
+    assert "Selamat datang" in consent.plain_text
+    assert consent.plain_text.endswith("🌐 Ganti bahasa: /bahasa · Change language: /language")
+    assert "Daftar ke pertemuan" in menu_for(bot.standin, "id")
+    await user.send_text("/language")
+    choice = await next_with(user, "Choose a language")
+    await user.press(choice, text="English")
+    await next_with(user, "Language set to English")
+    await next_with(user, "carry on")
+    assert "Welcome to" in (await user.next_message()).plain_text
+
+
+async def test_every_first_message_follows_telegrams_language(bot) -> None:  # type: ignore[no-untyped-def]
+    # Help before anything else.
+    helped = bot.standin.user(7203, language_code="en-US")
+    await helped.send_text("/bantuan")
+    answer = await helped.next_message()
+    assert "/language" in answer.plain_text and "Change language" in answer.plain_text, helped.transcript()
+    # A sticker, an unknown command, a meeting link nobody knows.
+    sticker = bot.standin.user(7204, language_code="fr")
+    await sticker.send_sticker()
+    assert "Type /start" in (await sticker.next_message()).plain_text, sticker.transcript()
+    unknown = bot.standin.user(7205, language_code=None)
+    await unknown.send_text("/foo")
+    assert "Unknown command" in (await unknown.next_message()).plain_text
+    link = bot.standin.user(7206, language_code="en")
+    await link.send_text("/start bukan-kode")
+    assert "not known" in (await link.next_message()).plain_text
+    # A command in a group, where nobody's choice is kept.
+    member = bot.standin.group(-100_777, "PIC Jawa Barat", member_id=7207, language_code="en")
+    await member.send_text("/start@shm_test_bot")
+    assert "private chat" in (await member.next_message()).plain_text
+    # Someone who chose Indonesian keeps it, whatever their Telegram says.
+    chooser = bot.standin.user(7208, language_code="en")
+    await chooser.send_text("/bahasa")
+    await chooser.press(await next_with(chooser, "Choose a language"), text="Bahasa Indonesia")
+    await next_with(chooser, "Bahasa diatur")
+    await chooser.send_text("/start")
+    consent = await chooser.next_message()
+    assert "Selamat datang" in consent.plain_text and "Change language" not in consent.plain_text
