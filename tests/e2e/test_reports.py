@@ -192,14 +192,15 @@ async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:  
         "Konfirmasi",
         "Waktu daftar (waktu setempat)",
     ]
-    # Program order of roles: Tim Sinergi, Stakeholder, then Pemustaka (one seated, two waiting).
+    # Program order of roles: Tim Sinergi, Stakeholder, then Pemustaka (one seated, two waiting); phones as
+    # people in Indonesia write them (stored as +628120000003).
     assert [(r[1], r[4], r[5], r[6], r[7], r[8]) for r in cells[1:]] == [
-        (long_name(3)[:120], "+628120000003", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
-        (long_name(4)[:120], "+628120000004", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
-        (FORMULA, "+6281299990000", "Stakeholder Provinsi", "Dapat kursi", None, "Belum menjawab"),
-        (long_name(0)[:120], "+628120000000", "Pemustaka yang terdampak TPBIS", "Dapat kursi", None, "Belum menjawab"),
-        (long_name(1)[:120], "+628120000001", "Pemustaka yang terdampak TPBIS", "Daftar tunggu", 1, None),
-        (long_name(2)[:120], "+628120000002", "Pemustaka yang terdampak TPBIS", "Daftar tunggu", 2, None),
+        (long_name(3)[:120], "0812-0000-003", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
+        (long_name(4)[:120], "0812-0000-004", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
+        (FORMULA, "0812-9999-0000", "Stakeholder Provinsi", "Dapat kursi", None, "Belum menjawab"),
+        (long_name(0)[:120], "0812-0000-000", "Pemustaka yang terdampak TPBIS", "Dapat kursi", None, "Belum menjawab"),
+        (long_name(1)[:120], "0812-0000-001", "Pemustaka yang terdampak TPBIS", "Daftar tunggu", 1, None),
+        (long_name(2)[:120], "0812-0000-002", "Pemustaka yang terdampak TPBIS", "Daftar tunggu", 2, None),
     ]
     assert {r[0] for r in cells[1:]} == {"Aceh"}
     # Registered at 03:00 UTC: 10:00 in Aceh (WIB), stored as a plain Excel date.

@@ -306,7 +306,7 @@ async def test_a_person_added_by_hand_and_a_person_removed_are_in_the_audit_log(
     assert "Nomor telepon tidak valid" in (await pic.next_message()).plain_text
     await pic.send_text("Budi Santoso\nBappeda & Kota <Bengkulu>\nKepala Bidang\n0813-1111-2222")
     roles = await pic.next_message()
-    assert "+6281311112222" in roles.plain_text and "Bappeda & Kota <Bengkulu>" in roles.plain_text
+    assert "0813-1111-2222" in roles.plain_text and "Bappeda & Kota <Bengkulu>" in roles.plain_text
     await pic.press(roles, text="Pemustaka")
     await next_with(pic, "Ketik alasannya")
     await pic.send_text("Mendaftar lewat formulir kertas")
