@@ -298,7 +298,9 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
                     turn.replace_pressed.text, parse_mode=ParseMode.HTML, reply_markup=turn.replace_pressed.keyboard
                 )
             elif turn.close_pressed_keyboard and _has_keyboard(query.message):
-                chosen = _with_choice(query.message, query.data, turn)
+                chosen = (
+                    text_with_choice(query.message, query.data, turn.texts, turn.choice) if turn.show_choice else None
+                )
                 if chosen is None:
                     await query.edit_message_reply_markup(reply_markup=None)
                 else:
@@ -381,18 +383,17 @@ async def set_chat_menu(bot: Bot, chat_id: int, commands: list[tuple[str, str]] 
         log.info("the command menu of a chat was not set (%s)", type(error).__name__)
 
 
-def _with_choice(message: Message, data: str | None, turn: Turn) -> Html | None:
-    """The pressed message's text followed by what was chosen, so the chat reads as a record;
-    None when there is nothing to show (a refused press, a file's caption) or it would not fit."""
-    if not turn.show_choice or message.text is None:
+def text_with_choice(message: Message, data: str | None, texts: Texts, choice: str | None = None) -> Html | None:
+    """The pressed message's text followed by what was chosen (`choice`, else the pressed button's label), so
+    the chat reads as a record; None when there is nothing to show (a file's caption) or it would not fit."""
+    if message.text is None:
         return None
-    choice = turn.choice
     if choice is None:
         buttons = message.reply_markup.inline_keyboard if message.reply_markup else ()
         choice = next((b.text for row in buttons for b in row if b.callback_data == data), None)
     if choice is None:
         return None
-    text = Html(f"{message.text_html}\n\n{turn.texts('pressed_choice', choice=choice)}")
+    text = Html(f"{message.text_html}\n\n{texts('pressed_choice', choice=choice)}")
     return text if telegram_length(text) <= MESSAGE_LIMIT else None
 
 

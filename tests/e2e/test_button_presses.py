@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from botapi_standin import BotMessage, StandinUser
 from handlers import callback_data as cb
-from tests.e2e.chat import count_with, next_with, type_details
+from tests.e2e.chat import count_with, next_with, register, type_details
+from tests.e2e.test_reminders import BENGKULU, START
 
 EDITS = ("editMessageText", "editMessageReplyMarkup")
 
@@ -149,4 +151,19 @@ async def test_a_page_button_that_would_show_the_same_page_edits_nothing(bot) ->
     await user.send_text("halo")
     await next_with(user, "Pilih pertemuan")
     assert edits_of(bot, meetings) == []
+    assert bot.standin.core.problems == []
+
+
+async def test_a_double_tap_on_hadir_records_it_once_and_the_question_keeps_the_answer(bot) -> None:  # type: ignore[no-untyped-def]
+    user = bot.standin.user(7108)
+    await register(user, BENGKULU, role="Pemustaka")
+    await user.next_message()  # the calendar file
+    bot.clock.set(START - timedelta(days=3))
+    question = await next_with(user, "Apakah Anda akan hadir")
+    asked = question.plain_text
+    attend = question.find_button(text="Hadir")["callback_data"]
+    await asyncio.gather(user.press(question, data=attend), user.press(question, data=attend))
+    assert (await answers_to(user, attend, 2))[1] == "Sudah diterima."
+    assert count_with(user, "kehadiran Anda") == 1, user.transcript()
+    assert user.message(question.message_id).plain_text == asked + "\n\n→ ✅ Hadir"
     assert bot.standin.core.problems == []

@@ -7,7 +7,10 @@ import json
 import pytest
 
 from botapi_standin import BotApiStandin
+from models.program import meeting_by_code
+from models.staff import create_invite
 from tests.e2e.chat import next_with
+from tests.models.factories import T0
 
 DEFAULT_SCOPE = json.dumps({"type": "default"}, sort_keys=True)
 
@@ -77,3 +80,30 @@ async def test_every_first_message_follows_telegrams_language(bot) -> None:  # t
     await chooser.send_text("/start")
     consent = await chooser.next_message()
     assert "Selamat datang" in consent.plain_text and "Change language" not in consent.plain_text
+
+
+async def test_the_apology_for_a_failure_follows_telegrams_language(bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async def broken(turn) -> None:  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug in a handler")
+
+    # /bantuan asks the step in progress again after the help: here that fails, before any answer went out.
+    monkeypatch.setattr("handlers.help.resume", broken)
+    user = bot.standin.user(7209, language_code="en-AU")
+    await user.send_text("/bantuan")
+    assert (await user.next_message()).plain_text == "Sorry, something went wrong. Please try again shortly."
+
+
+async def test_a_pic_invite_opened_first_is_answered_in_telegrams_language(bot) -> None:  # type: ignore[no-untyped-def]
+    async def invite(session) -> str:  # type: ignore[no-untyped-def]
+        aceh = await meeting_by_code(session, "shm23-aceh")
+        return (await create_invite(session, meeting_id=aceh.id, created_by=7299, now=T0)).token
+
+    token = await bot.query(invite)
+    pic = bot.standin.user(7210, language_code="en")
+    await pic.send_text(f"/start {token}")
+    welcome = await pic.next_message()
+    assert "You are now a PIC of Aceh" in welcome.plain_text, pic.transcript()
+    assert welcome.plain_text.endswith("Ganti bahasa: /bahasa")
+    # Their own command menu is in English too.
+    menu = bot.standin.core.commands[(json.dumps({"type": "chat", "chat_id": 7210}, sort_keys=True), "")]
+    assert "Quota summary of the meeting" in [c["description"] for c in menu]
