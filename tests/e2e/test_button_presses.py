@@ -9,6 +9,7 @@ from botapi_standin import BotMessage, StandinUser
 from handlers import callback_data as cb
 from tests.e2e.chat import count_with, next_with, register, type_details
 from tests.e2e.test_reminders import BENGKULU, START
+from tests.models.factories import make_pic, seat
 
 EDITS = ("editMessageText", "editMessageReplyMarkup")
 
@@ -166,4 +167,21 @@ async def test_a_double_tap_on_hadir_records_it_once_and_the_question_keeps_the_
     assert (await answers_to(user, attend, 2))[1] == "Sudah diterima."
     assert count_with(user, "kehadiran Anda") == 1, user.transcript()
     assert user.message(question.message_id).plain_text == asked + "\n\n→ ✅ Hadir"
+    assert bot.standin.core.problems == []
+
+
+async def test_a_double_tap_on_a_staff_button_asks_for_the_role_once(bot) -> None:  # type: ignore[no-untyped-def]
+    async def setup(session):  # type: ignore[no-untyped-def]
+        await make_pic(session, BENGKULU, 7109)
+        await seat(session, BENGKULU, "pemustaka", 1)
+
+    await bot.query(setup)
+    pic = bot.standin.user(7109)
+    await pic.send_text("/pindah")
+    roster = await pic.next_message()
+    pick = roster.find_button(text="Peserta 1 — Pemustaka")["callback_data"]
+    await asyncio.gather(pic.press(roster, data=pick), pic.press(roster, data=pick))
+    assert (await answers_to(pic, pick, 2))[1] == "Sudah diterima."
+    assert count_with(pic, "ke peran") == 1, pic.transcript()
+    assert pic.message(roster.message_id).plain_text.endswith("→ Peserta 1 — Pemustaka yang terdampak TPBIS")
     assert bot.standin.core.problems == []

@@ -15,10 +15,11 @@ async def test_a_person_moved_to_another_role_gets_the_corrected_calendar_file(b
     async def setup(session):  # type: ignore[no-untyped-def]
         await make_pic(session, BENGKULU, PIC)
         moving = await seat(session, BENGKULU, "pemustaka", 1)
-        return moving.participant.telegram_user_id, moving.id
+        waiting = await seat(session, BENGKULU, "pemustaka", 2)
+        return moving.participant.telegram_user_id, moving.id, waiting.participant.telegram_user_id
 
-    moving_id, registration_id = await bot.query(setup)
-    moving, pic = bot.standin.user(moving_id), bot.standin.user(PIC)
+    moving_id, registration_id, waiting_id = await bot.query(setup)
+    moving, waiting, pic = bot.standin.user(moving_id), bot.standin.user(waiting_id), bot.standin.user(PIC)
     await pic.send_text("/pindah")
     await pic.press(await pic.next_message(), text="Peserta 1 — Pemustaka")
     await pic.press(await next_with(pic, "ke peran"), text="Stakeholder Provinsi")
@@ -35,6 +36,10 @@ async def test_a_person_moved_to_another_role_gets_the_corrected_calendar_file(b
     assert str(event["uid"]) == f"shm-bot-{BENGKULU}-{registration_id}@shm-bot"
     assert str(event["description"]) == "Peran: Stakeholder Provinsi"
     assert event.decoded("dtstart").isoformat() == "2023-07-26T09:00:00+07:00"
+    # The seat left behind goes to the first person waiting, with a calendar file of their own.
+    await next_with(waiting, "Kabar baik")
+    given = Calendar.from_ical(bytes_of(bot.standin, await waiting.next_message())).walk("VEVENT")[0]
+    assert str(given["description"]) == "Peran: Pemustaka yang terdampak TPBIS"
 
 
 async def test_the_roster_shows_phones_as_people_write_them(bot) -> None:  # type: ignore[no-untyped-def]
