@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -220,7 +221,7 @@ def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DE
             else:
                 await handler(update, turn)
                 closed = turn.close_pressed_keyboard and turn.replace_pressed is None
-                remember_press(conversation, *(press or (None, None)), closed=closed)
+                remember_press(conversation, *(press or (None, None, None)), closed=closed)
             if first_contact:
                 _tell_how_to_switch_language(turn)
             conversation.updated_at = now
@@ -231,24 +232,28 @@ def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DE
     return wrapper
 
 
-def _press(update: Update) -> tuple[int, str] | None:
-    """The pressed message and button data, for a button press on a message the bot can still see."""
+def _press(update: Update) -> tuple[int, str, str] | None:
+    """The pressed message, the button's data and a digest of what the message showed, for a press on a
+    message the bot can still see."""
     query = update.callback_query
     if query is None or query.message is None or query.data is None:
         return None
-    return query.message.message_id, query.data
+    return query.message.message_id, query.data, _digest(query.message)
 
 
-def _repeats(conversation: Conversation, update: Update, message_id: int, data: str) -> bool:
-    """Whether a press is a later tap of the press applied last: the same button again, or another
-    button of the keyboard that press closed, pressed while it still showed (the taps crossed)."""
-    shown = update.callback_query.message
-    closed = closed_by_last_press(conversation, message_id)
-    if repeats_last_press(conversation, message_id, data):
-        # A rewritten message (a page, a panel) whose new buttons lack this one was not tapped twice: the
-        # data was kept or forged, and its handler answers it.
-        return closed or data in _button_data(shown)
-    return closed and _has_keyboard(shown)
+def _digest(message: object) -> str:
+    """A fingerprint of a message's text and buttons as Telegram showed them when it was pressed."""
+    text = getattr(message, "text", None) or ""
+    shown = "\x00".join([text, *sorted(_button_data(message))])
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+def _repeats(conversation: Conversation, update: Update, message_id: int, data: str, digest: str) -> bool:
+    """Whether a press is a later tap of the press applied last: the same button on the same view, or
+    another button of the keyboard that press closed, pressed while it still showed (the taps crossed)."""
+    if repeats_last_press(conversation, message_id, data, digest):
+        return True
+    return closed_by_last_press(conversation, message_id) and _has_keyboard(update.callback_query.message)
 
 
 def _button_data(message: object) -> set[str]:

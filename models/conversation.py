@@ -39,9 +39,11 @@ class Conversation(Base):
     # What a staff step is about (the registration a PIC is moving or removing).
     subject_id: Mapped[int | None]
     # The button press applied last: Telegram delivers every tap of a double tap, and the later ones
-    # must not act again, nor close a keyboard that press closed already.
+    # must not act again, nor close a keyboard that press closed already. The digest of what the
+    # message showed tells a second tap (same view) from a press on the view the first one left.
     pressed_message_id: Mapped[int | None] = mapped_column(BigInteger)
     pressed_data: Mapped[str | None] = mapped_column(String(64))
+    pressed_digest: Mapped[str | None] = mapped_column(String(16))
     pressed_closed: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime]
 
@@ -90,9 +92,12 @@ def is_first_contact(conversation: Conversation) -> bool:
     return conversation.last_update_id == 0
 
 
-def repeats_last_press(conversation: Conversation, message_id: int, data: str) -> bool:
-    """Whether a press is another tap on the button pressed last."""
-    return (message_id, data[:64]) == (conversation.pressed_message_id, conversation.pressed_data)
+def repeats_last_press(conversation: Conversation, message_id: int, data: str, digest: str) -> bool:
+    """Whether a press is another tap on the button pressed last: on the keyboard it closed, or on the
+    message as it showed then (a message it rewrote and that still has the button is pressed anew)."""
+    if (message_id, data[:64]) != (conversation.pressed_message_id, conversation.pressed_data):
+        return False
+    return conversation.pressed_closed or digest == conversation.pressed_digest
 
 
 def closed_by_last_press(conversation: Conversation, message_id: int) -> bool:
@@ -100,10 +105,13 @@ def closed_by_last_press(conversation: Conversation, message_id: int) -> bool:
     return conversation.pressed_closed and message_id == conversation.pressed_message_id
 
 
-def remember_press(conversation: Conversation, message_id: int | None, data: str | None, *, closed: bool) -> None:
+def remember_press(
+    conversation: Conversation, message_id: int | None, data: str | None, digest: str | None, *, closed: bool
+) -> None:
     """Record the press just applied (None: the update was no press, so the next press is a new one)."""
     conversation.pressed_message_id = message_id
     conversation.pressed_data = None if data is None else data[:64]
+    conversation.pressed_digest = digest
     conversation.pressed_closed = closed and message_id is not None
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from botapi_standin import BotMessage, StandinUser
 from handlers import callback_data as cb
+from models.staff import PicInvite
 from tests.e2e.chat import count_with, next_with, register, type_details
+from tests.e2e.conftest import running_bot
 from tests.e2e.test_reminders import BENGKULU, START
 from tests.models.factories import make_pic, seat
 
@@ -185,3 +189,24 @@ async def test_a_double_tap_on_a_staff_button_asks_for_the_role_once(bot) -> Non
     assert count_with(pic, "ke peran") == 1, pic.transcript()
     assert pic.message(roster.message_id).plain_text.endswith("→ Peserta 1 — Pemustaka yang terdampak TPBIS")
     assert bot.standin.core.problems == []
+
+
+async def test_a_button_the_rewritten_message_still_has_is_pressed_anew_but_not_twice_at_once(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+    """The PIC panel keeps "Buat tautan undangan": a second link after the panel showed the first one is
+    wanted (a meeting has two PICs); a double tap on the same view makes one."""
+    admin_id = 7110
+    admin = standin.user(admin_id, first_name="Panitia")
+    async with running_bot(standin, db_url, admin_ids=frozenset({admin_id})) as bot:
+        await admin.send_text("/pic")
+        await admin.press(await next_with(admin, "Pilih pertemuan"), text="Aceh")
+        panel = await next_with(admin, "PIC ")
+        create = panel.find_button(text="Buat tautan undangan")["callback_data"]
+        await asyncio.gather(admin.press(panel, data=create), admin.press(panel, data=create))
+        assert (await answers_to(admin, create, 2))[1] == "Sudah diterima."
+        await admin.wait_for(lambda u: "belum dipakai" in u.message(panel.message_id).plain_text)
+        assert count_with(admin, "Tautan undangan PIC") == 1, admin.transcript()
+        # Pressed again on the panel as it now reads (one link waiting): a second link.
+        await admin.press(admin.message(panel.message_id), data=create)
+        await admin.wait_for(lambda u: count_with(u, "Tautan undangan PIC") == 2)
+        invites = await bot.query(lambda s: s.scalar(select(func.count(PicInvite.id))))
+        assert invites == 2

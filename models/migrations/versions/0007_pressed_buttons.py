@@ -21,11 +21,13 @@ def upgrade() -> None:
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("pressed_message_id", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("pressed_data", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("pressed_digest", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("pressed_closed", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.drop_column("pressed_closed")
+        batch_op.drop_column("pressed_digest")
         batch_op.drop_column("pressed_data")
         batch_op.drop_column("pressed_message_id")
