@@ -189,6 +189,14 @@ def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
 
 
 TurnHandler = Callable[[Update, Turn], Awaitable[None]]
+FirstContactHook = Callable[[Turn], Awaitable[None]]
+_FIRST_CONTACT: list[FirstContactHook] = []
+
+
+def on_first_contact(hook: FirstContactHook) -> FirstContactHook:
+    """Run the decorated function in the first update anyone sends, once their language is known."""
+    _FIRST_CONTACT.append(hook)
+    return hook
 
 
 def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
@@ -223,6 +231,8 @@ def conversation_turn(handler: TurnHandler) -> Callable[[Update, ContextTypes.DE
                 closed = turn.close_pressed_keyboard and turn.replace_pressed is None
                 remember_press(conversation, *(press or (None, None, None)), closed=closed)
             if first_contact:
+                for hook in _FIRST_CONTACT:
+                    await hook(turn)
                 _tell_how_to_switch_language(turn)
             conversation.updated_at = now
         # Messages to others (a seat offer, a promotion) wait in the outbox until it is woken.

@@ -10,6 +10,7 @@ from botapi_standin import BotApiStandin
 from models.program import meeting_by_code
 from models.staff import create_invite
 from tests.e2e.chat import next_with
+from tests.e2e.conftest import running_bot
 from tests.models.factories import T0
 
 DEFAULT_SCOPE = json.dumps({"type": "default"}, sort_keys=True)
@@ -107,3 +108,18 @@ async def test_a_pic_invite_opened_first_is_answered_in_telegrams_language(bot) 
     # Their own command menu is in English too.
     menu = bot.standin.core.commands[(json.dumps({"type": "chat", "chat_id": 7210}, sort_keys=True), "")]
     assert "Quota summary of the meeting" in [c["description"] for c in menu]
+
+
+async def test_an_organizers_menu_follows_their_telegrams_language_once_they_write(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+    chat_scope = (json.dumps({"type": "chat", "chat_id": 7211}, sort_keys=True), "")
+    organizer = standin.user(7211, language_code="en-GB")
+    async with running_bot(standin, db_url, admin_ids=frozenset({7211})):
+        # Set at start, before the bot knew their language.
+        await organizer.wait_for(lambda u: chat_scope in standin.core.commands)
+        await organizer.send_text("/bantuan")
+        await organizer.next_message()
+        await organizer.wait_for(
+            lambda u: (
+                "National summary of all provinces" in [c["description"] for c in standin.core.commands[chat_scope]]
+            )
+        )
