@@ -20,7 +20,7 @@ from bot.update_processor import PerChatUpdateProcessor
 from handlers import register_all
 from handlers.common import Services
 from handlers.pic_management import set_admin_menus
-from handlers.texts import LANGUAGES, Texts
+from handlers.texts import FALLBACK_LANGUAGE, LANGUAGES, Texts
 from models.program import Program
 from models.program_file import apply_program, read_program_file
 
@@ -67,9 +67,13 @@ async def _on_startup(application: Application) -> None:
                 session, read_program_file(services.settings.program_file), now=services.clock.now()
             )
             log.info("loaded program %s: %d meetings", report.program_code, len(report.created))
-    for language in LANGUAGES:
-        commands = [BotCommand(name, description) for name, description in Texts(language).commands()]
-        await application.bot.set_my_commands(commands, language_code=None if language == "id" else language)
+    # Each catalogue's menu for its own Telegram language; everyone else's (no or another language_code)
+    # is the fallback's, as their first messages are.
+    for language in (*LANGUAGES, None):
+        commands = [
+            BotCommand(name, description) for name, description in Texts(language or FALLBACK_LANGUAGE).commands()
+        ]
+        await application.bot.set_my_commands(commands, language_code=language)
     await set_admin_menus(application.bot, services.sessions, services.settings.admin_ids)
     # The jobs that run at start; the outbox's wake-ups are rebuilt from its rows by its first run.
     application.bot_data["scheduler"].start()

@@ -122,12 +122,19 @@ class BotApiStandin:
         return user
 
     def group(
-        self, chat_id: int = -100_200_300, title: str = "Grup PIC", member_id: int = 1001, first_name: str = "Siti"
+        self,
+        chat_id: int = -100_200_300,
+        title: str = "Grup PIC",
+        member_id: int = 1001,
+        first_name: str = "Siti",
+        language_code: str | None = "id",
     ) -> StandinUser:
         """A member speaking in a group chat with the bot (chat ids of groups are negative)."""
         if chat_id >= 0:
             raise ValueError("group chat ids are negative")
-        profile = {"id": member_id, "is_bot": False, "first_name": first_name}
+        profile: dict[str, Any] = {"id": member_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            profile["language_code"] = language_code
         return StandinUser(self.core, self.core.register_group(chat_id, title, profile))
 
     def get_user(self, user_id: int) -> StandinUser | None:

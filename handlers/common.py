@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -30,8 +31,16 @@ from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
 from bot.settings import Settings
-from handlers.texts import Html, Texts
-from models.conversation import Conversation, claim_update, load_conversation
+from handlers.texts import Html, Texts, language_for
+from models.conversation import (
+    Conversation,
+    claim_update,
+    closed_by_last_press,
+    is_first_contact,
+    load_conversation,
+    remember_press,
+    repeats_last_press,
+)
 from models.text_length import telegram_length
 
 log = logging.getLogger(__name__)
@@ -40,6 +49,8 @@ T = TypeVar("T")
 Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 # Telegram's limit counts characters after entity parsing; the HTML source is longer, so this is safe.
 MESSAGE_LIMIT = 4096
+# Notices of a press that chose nothing: its closed message shows no choice.
+REFUSALS = frozenset({"stale_button", "staff_not_allowed"})
 
 
 class OutboxWaker(Protocol):
@@ -154,6 +165,10 @@ class Turn:
     callback_answer: str | None = None
     # Take the keyboard off the message whose button was pressed, so it cannot be pressed again.
     close_pressed_keyboard: bool = False
+    # What the closed message then says was chosen; None shows the pressed button's label.
+    choice: str | None = None
+    # A refused press (REFUSALS) closes the keyboard without showing a choice.
+    show_choice: bool = True
     # Or rewrite that message in place (paging, sub-menus).
     replace_pressed: Rewrite | None = None
     # Command menus of single chats, set after the commit: chat id -> (command, description), or None for the default.
@@ -183,6 +198,8 @@ class Turn:
     def answer_button(self, key: str) -> None:
         """The short notice shown where the person pressed a button."""
         self.callback_answer = self.texts(key)
+        if key in REFUSALS:
+            self.show_choice = False
 
 
 def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
@@ -205,6 +222,14 @@ def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
 TurnHandler = Callable[[Update, Turn], Awaitable[None]]
 # What python-telegram-bot's handler classes take: a coroutine function, not any awaitable.
 UpdateHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+FirstContactHook = Callable[[Turn], Awaitable[None]]
+_FIRST_CONTACT: list[FirstContactHook] = []
+
+
+def on_first_contact(hook: FirstContactHook) -> FirstContactHook:
+    """Run the decorated function in the first update anyone sends, once their language is known."""
+    _FIRST_CONTACT.append(hook)
+    return hook
 
 
 def conversation_turn(handler: TurnHandler) -> UpdateHandler:
@@ -223,18 +248,85 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
         svc = services(context)
         now = svc.clock.now()
         async with svc.sessions() as session, session.begin():
-            conversation = await load_conversation(session, user.id, now=now)
+            # Until the person chooses with /bahasa, they read the language their Telegram speaks.
+            conversation = await load_conversation(session, user.id, now=now, language=language_for(user.language_code))
+            first_contact = is_first_contact(conversation)
             if not claim_update(conversation, update.update_id):
                 log.info("update %s was applied before; skipped", update.update_id)
                 return
             turn = Turn(session, conversation, now, Texts(conversation.language), chat.id, svc.settings, svc.files)
-            await handler(update, turn)
+            press = _press(update)
+            if press is not None and _repeats(conversation, update, *press):
+                # Another tap of a double or triple tap: acknowledged, and nothing is done or asked again.
+                turn.answer_button("repeated_press")
+            else:
+                await handler(update, turn)
+                closed = turn.close_pressed_keyboard and turn.replace_pressed is None
+                remember_press(conversation, *(press or (None, None, None)), closed=closed)
+            if first_contact:
+                for hook in _FIRST_CONTACT:
+                    await hook(turn)
+                _tell_how_to_switch_language(turn)
             conversation.updated_at = now
         # Messages to others (a seat offer, a promotion) wait in the outbox until it is woken.
         svc.outbox.wake_for(session)
         await deliver(update, context, turn)
 
     return wrapper
+
+
+def _press(update: Update) -> tuple[int, str, str] | None:
+    """The pressed message, the button's data and a digest of what the message showed, for a press on a
+    message the bot can still see."""
+    query = update.callback_query
+    if query is None or query.message is None or query.data is None:
+        return None
+    return query.message.message_id, query.data, _digest(query.message)
+
+
+def _digest(message: object) -> str:
+    """A fingerprint of a message's text and buttons as Telegram showed them when it was pressed."""
+    text = getattr(message, "text", None) or ""
+    shown = "\x00".join([text, *sorted(_button_data(message))])
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+def _repeats(conversation: Conversation, update: Update, message_id: int, data: str, digest: str) -> bool:
+    """Whether a press is a later tap of the press applied last: the same button on the same view, or
+    another button of the keyboard that press closed, pressed while it still showed (the taps crossed)."""
+    if repeats_last_press(conversation, message_id, data, digest):
+        return True
+    query = update.callback_query
+    return closed_by_last_press(conversation, message_id) and query is not None and _has_keyboard(query.message)
+
+
+def _button_data(message: object) -> set[str]:
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return set()
+    return {str(b.callback_data) for row in message.reply_markup.inline_keyboard for b in row if b.callback_data}
+
+
+def _unchanged(message: object, rewrite: Rewrite) -> bool:
+    """Whether a rewrite would leave the pressed message as it is, an edit Telegram refuses."""
+    if not isinstance(message, Message) or message.text is None:
+        return False
+    shown = message.reply_markup.to_dict() if message.reply_markup else None
+    wanted = rewrite.keyboard.to_dict() if rewrite.keyboard else None
+    return message.text_html == rewrite.text and shown == wanted
+
+
+def _tell_how_to_switch_language(turn: Turn) -> None:
+    """End the first answer someone ever gets with how to switch the language it is in."""
+    mine = [n for n, reply in enumerate(turn.replies) if reply.chat_id == turn.chat_id]
+    if not mine:
+        turn.say("language_switch_hint")
+        return
+    first = turn.replies[mine[0]]
+    text = Html(f"{first.text}\n\n{turn.texts('language_switch_hint')}")
+    if telegram_length(text) <= MESSAGE_LIMIT:
+        turn.replies[mine[0]] = dataclasses.replace(first, text=text)
+    else:
+        turn.replies.insert(mine[0] + 1, Reply(turn.chat_id, turn.texts("language_switch_hint")))
 
 
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
@@ -248,12 +340,20 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn
         except TelegramError as error:
             log.info("update %s: the button press was not answered (%s)", update.update_id, type(error).__name__)
         try:
-            if turn.replace_pressed is not None:
+            if turn.replace_pressed is not None and _unchanged(query.message, turn.replace_pressed):
+                log.info("update %s: the pressed message already reads as it would be rewritten", update.update_id)
+            elif turn.replace_pressed is not None:
                 await query.edit_message_text(
                     turn.replace_pressed.text, parse_mode=ParseMode.HTML, reply_markup=turn.replace_pressed.keyboard
                 )
             elif turn.close_pressed_keyboard and _has_keyboard(query.message):
-                await query.edit_message_reply_markup(reply_markup=None)
+                chosen = (
+                    text_with_choice(query.message, query.data, turn.texts, turn.choice) if turn.show_choice else None
+                )
+                if chosen is None:
+                    await query.edit_message_reply_markup(reply_markup=None)
+                else:
+                    await query.edit_message_text(chosen, parse_mode=ParseMode.HTML, reply_markup=None)
         except TelegramError as error:
             # Already changed, or too old to edit: it may still show stale choices, which are refused.
             log.info("update %s: the pressed message was not edited (%s)", update.update_id, type(error).__name__)
@@ -330,6 +430,20 @@ async def set_chat_menu(bot: Bot, chat_id: int, commands: list[tuple[str, str]] 
     except TelegramError as error:
         # Only the menu is off: every staff command is authorised on the server when it is used.
         log.info("the command menu of a chat was not set (%s)", type(error).__name__)
+
+
+def text_with_choice(message: object, data: str | None, texts: Texts, choice: str | None = None) -> Html | None:
+    """The pressed message's text followed by what was chosen (`choice`, else the pressed button's label), so
+    the chat reads as a record; None when there is nothing to show (a file's caption) or it would not fit."""
+    if not isinstance(message, Message) or message.text is None:
+        return None
+    if choice is None:
+        buttons = message.reply_markup.inline_keyboard if message.reply_markup else ()
+        choice = next((b.text for row in buttons for b in row if b.callback_data == data), None)
+    if choice is None:
+        return None
+    text = Html(f"{message.text_html}\n\n{texts('pressed_choice', choice=choice)}")
+    return text if telegram_length(text) <= MESSAGE_LIMIT else None
 
 
 def _has_keyboard(message: object) -> bool:

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from handlers.texts import Texts
+from handlers.texts import Texts, language_for
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         except TelegramError:
             log.info("update %s: the button press was not answered", update_id)
     try:
-        # The person's language lives in the database, which may be what failed.
-        await context.bot.send_message(update.effective_chat.id, Texts("id")("error"), parse_mode=ParseMode.HTML)
+        # The person's chosen language lives in the database, which may be what failed: their Telegram's.
+        language = language_for(update.effective_user.language_code if update.effective_user else None)
+        await context.bot.send_message(update.effective_chat.id, Texts(language)("error"), parse_mode=ParseMode.HTML)
     except TelegramError:
         log.warning("could not tell chat of update %s about the failure", update_id)

@@ -11,7 +11,7 @@ from handlers.common import Turn, conversation_turn
 from handlers.pic_management import staff_menu
 from handlers.shell import resume, stale
 from handlers.staff import authority
-from handlers.texts import DEFAULT_LANGUAGE, LANGUAGES, Texts
+from handlers.texts import LANGUAGES, Texts, language_for
 
 
 @conversation_turn
@@ -26,7 +26,8 @@ async def in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None:
         return
-    texts = Texts(DEFAULT_LANGUAGE)
+    # Read in the group, where the bot keeps no one's chosen language: the sender's Telegram's.
+    texts = Texts(language_for(update.effective_user.language_code if update.effective_user else None))
     link = InlineKeyboardButton(texts.label("private_chat"), url=f"https://t.me/{context.bot.username}?start")
     await message.reply_text(
         texts("group_redirect"), parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup([[link]])

@@ -12,7 +12,7 @@ from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
-from handlers.common import Reply, Turn, conversation_turn, sender, set_chat_menu
+from handlers.common import Reply, Turn, conversation_turn, on_first_contact, sender, set_chat_menu
 from handlers.formatting import local_date, local_moment, meeting_title
 from handlers.shell import deep_link, start_link
 from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
@@ -56,6 +56,14 @@ async def set_admin_menus(bot: Bot, sessions: async_sessionmaker[AsyncSession], 
     for admin_id in sorted(admin_ids):
         organizer = Authority(admin_id, is_admin=True, pic_meeting_ids=frozenset())
         await set_chat_menu(bot, admin_id, staff_menu(Texts(languages.get(admin_id)), organizer))
+
+
+@on_first_contact
+async def _organizer_menu_in_their_language(turn: Turn) -> None:
+    """Set an organizer's menu again once their language is known: at start it was set before they wrote."""
+    who = await authority(turn)
+    if who.is_admin and turn.chat_id == turn.user_id:
+        turn.menus.setdefault(turn.chat_id, staff_menu(turn.texts, who))
 
 
 async def _texts_of(turn: Turn, telegram_user_id: int) -> Texts:

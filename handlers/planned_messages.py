@@ -125,7 +125,10 @@ async def render(
         announcement = await session.get(Announcement, message.subject_id)
         return None if announcement is None else Reply(chat_id, announcement_text(texts, meeting, announcement.body))
     if kind == MessageKind.MOVED:
-        return Reply(chat_id, texts("roster_moved_notice", **details))
+        # The calendar entry they saved names their old role: the same entry (its uid), corrected.
+        seated = registration.status == RegistrationStatus.SEATED
+        calendar = await seat_calendar(session, registration, texts, now) if seated else ()
+        return Reply(chat_id, texts("roster_moved_notice", **details), documents=calendar)
     if kind == MessageKind.REMOVED:
         return Reply(chat_id, texts("roster_removed_notice", **details))
     raise ValueError(f"no text for outbox messages of kind {kind}")

@@ -411,6 +411,8 @@ async def on_role(update: Update, turn: Turn) -> None:
     turn.close_pressed_keyboard = True
     turn.conversation.role_id = action.role_id
     role_state = next(a for a in await availability(turn.session, action.meeting_id) if a.role.id == action.role_id)
+    # The role's name, without the seats left its button showed.
+    turn.choice = role_state.role.name
     if role_state.full:
         turn.say("role_full_notice", role=role_state.role.name)
     _advance(turn, Step.ROLE)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from handlers.texts import Texts
+from models.person_details import phone_as_written
 from models.provinces import ZONE_ABBREVIATIONS
 from models.registration import RegistrationStatus
 from models.reports import MeetingRecap, RosterRow
@@ -88,7 +89,7 @@ def _values(row: RosterRow, texts: Texts) -> dict[str, str | int | datetime | No
         "name": row.full_name,
         "institution": row.institution,
         "position": row.position,
-        "phone": row.phone_e164,
+        "phone": phone_as_written(row.phone_e164),
         "role": row.role_name,
         "status": status_label(row, texts),
         "waitlist_position": row.waitlist_position,

@@ -21,6 +21,7 @@ from handlers.staff import authority, command_handler, managed_meeting, refuse, 
 from handlers.texts import Html, Texts
 from handlers.views import page_nav
 from models.audit import record_audit
+from models.person_details import phone_as_written
 from models.program import Meeting, listed_meetings
 from models.registration import RegistrationStatus
 from models.reports import MeetingRecap, RosterRow, meeting_recap, national_recap, roster
@@ -114,7 +115,7 @@ def roster_line(number: int, row: RosterRow, texts: Texts) -> Html:
         name=row.full_name,
         institution=row.institution,
         position=row.position,
-        phone=row.phone_e164,
+        phone=phone_as_written(row.phone_e164),
         status=status,
     )
 

@@ -19,7 +19,7 @@ from handlers.steps import keeps_draft, text_step
 from handlers.texts import Html
 from handlers.views import page_count, page_nav, role_label
 from models.attendance import Outcome, answered_by_staff, record_attendance_for
-from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
+from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone, phone_as_written
 from models.program import Meeting
 from models.registration import TAKES_A_SEAT, Registration, RegistrationStatus, availability
 from models.roster import MAX_REASON_LENGTH, RosterError, RosterProblem, add, check_target, live_roster, move, remove
@@ -232,7 +232,7 @@ async def on_details(turn: Turn, text: str) -> None:
         name=conversation.full_name,
         institution=conversation.institution,
         position=conversation.position,
-        phone=conversation.phone_e164,
+        phone=phone_as_written(conversation.phone_e164),
     )
 
 

@@ -38,6 +38,13 @@ class Conversation(Base):
     phone_e164: Mapped[str | None] = mapped_column(String(20))
     # What a staff step is about (the registration a PIC is moving or removing).
     subject_id: Mapped[int | None]
+    # The button press applied last: Telegram delivers every tap of a double tap, and the later ones
+    # must not act again, nor close a keyboard that press closed already. The digest of what the
+    # message showed tells a second tap (same view) from a press on the view the first one left.
+    pressed_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    pressed_data: Mapped[str | None] = mapped_column(String(64))
+    pressed_digest: Mapped[str | None] = mapped_column(String(16))
+    pressed_closed: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime]
 
     def clear_draft(self) -> None:
@@ -53,15 +60,18 @@ class Conversation(Base):
         self.subject_id = None
 
 
-async def load_conversation(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> Conversation:
-    """The user's conversation, created on first contact."""
+async def load_conversation(
+    session: AsyncSession, telegram_user_id: int, *, now: datetime, language: str = DEFAULT_LANGUAGE
+) -> Conversation:
+    """The user's conversation, created on first contact in `language` (until they choose one)."""
     conversation = await session.get(Conversation, telegram_user_id)
     if conversation is None:
         conversation = Conversation(
             telegram_user_id=telegram_user_id,
-            language=DEFAULT_LANGUAGE,
+            language=language,
             last_update_id=0,
             reviewing=False,
+            pressed_closed=False,
             updated_at=now,
         )
         session.add(conversation)
@@ -75,6 +85,34 @@ def claim_update(conversation: Conversation, update_id: int) -> bool:
         return False
     conversation.last_update_id = update_id
     return True
+
+
+def is_first_contact(conversation: Conversation) -> bool:
+    """Whether the conversation has not applied any update yet (asked before `claim_update`)."""
+    return conversation.last_update_id == 0
+
+
+def repeats_last_press(conversation: Conversation, message_id: int, data: str, digest: str) -> bool:
+    """Whether a press is another tap on the button pressed last: on the keyboard it closed, or on the
+    message as it showed then (a message it rewrote and that still has the button is pressed anew)."""
+    if (message_id, data[:64]) != (conversation.pressed_message_id, conversation.pressed_data):
+        return False
+    return conversation.pressed_closed or digest == conversation.pressed_digest
+
+
+def closed_by_last_press(conversation: Conversation, message_id: int) -> bool:
+    """Whether the press applied last took this message's keyboard away already."""
+    return conversation.pressed_closed and message_id == conversation.pressed_message_id
+
+
+def remember_press(
+    conversation: Conversation, message_id: int | None, data: str | None, digest: str | None, *, closed: bool
+) -> None:
+    """Record the press just applied (None: the update was no press, so the next press is a new one)."""
+    conversation.pressed_message_id = message_id
+    conversation.pressed_data = None if data is None else data[:64]
+    conversation.pressed_digest = digest
+    conversation.pressed_closed = closed and message_id is not None
 
 
 async def languages_of(session: AsyncSession, telegram_user_ids: list[int]) -> dict[int, str]:

@@ -69,3 +69,15 @@ def normalise_phone(value: str) -> str:
     if number.country_code == 62 and kind not in mobile:
         raise InvalidDetail(DetailProblem.NOT_MOBILE)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_as_written(e164: str) -> str:
+    """A stored number as people write it: '0812-3456-7890' for Indonesia's, '+1 202-555-0142' for others."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        # Stored before numbers were checked, or by hand in the database: shown as it is.
+        return e164
+    local = number.country_code == 62
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if local else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)

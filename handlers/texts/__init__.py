@@ -18,6 +18,16 @@ STAFF_COMMAND_PREFIX = "staffcmd_"
 ADMIN_COMMAND_PREFIX = "admincmd_"
 
 
+# Whoever has not chosen a language and whose Telegram speaks none of the catalogues' reads this.
+FALLBACK_LANGUAGE = "en"
+
+
+def language_for(language_code: str | None) -> str:
+    """The language of someone who has not chosen one, from Telegram's `language_code` ("en-GB", "id", None)."""
+    primary = (language_code or "").split("-")[0].lower()
+    return primary if primary in CATALOGUES else FALLBACK_LANGUAGE
+
+
 class Html(str):
     """A fragment that is already valid Telegram HTML and must not be escaped again."""
 

@@ -150,7 +150,7 @@ async def test_a_double_tap_on_kirim_registers_once(bot) -> None:
     await asyncio.gather(user.press(summary, text="Kirim"), user.press(summary, text="Kirim"))
     assert "Pendaftaran berhasil" in (await user.next_message()).plain_text
     await user.wait_for(lambda u: len([a for a in u.callback_answers if a.data == kirim]) == 2)
-    assert "sudah terkirim" in " ".join(a.text or "" for a in user.callback_answers if a.data == kirim)
+    assert "Sudah diterima" in " ".join(a.text or "" for a in user.callback_answers if a.data == kirim)
     await asyncio.sleep(0.2)
     assert [m.plain_text for m in user.messages].count(user.messages[-1].plain_text) == 1
     assert len(await _rows(bot, Registration)) == 1

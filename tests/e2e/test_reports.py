@@ -192,14 +192,15 @@ async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:
         "Konfirmasi",
         "Waktu daftar (waktu setempat)",
     ]
-    # Program order of roles: Tim Sinergi, Stakeholder, then Pemustaka (one seated, two waiting).
+    # Program order of roles: Tim Sinergi, Stakeholder, then Pemustaka (one seated, two waiting); phones as
+    # people in Indonesia write them (stored as +628120000003).
     assert [(r[1], r[4], r[5], r[6], r[7], r[8]) for r in cells[1:]] == [
-        (long_name(3)[:120], "+628120000003", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
-        (long_name(4)[:120], "+628120000004", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
-        (FORMULA, "+6281299990000", "Stakeholder Provinsi", "Dapat kursi", None, "Belum menjawab"),
-        (long_name(0)[:120], "+628120000000", "Pemustaka yang terdampak TPBIS", "Dapat kursi", None, "Belum menjawab"),
-        (long_name(1)[:120], "+628120000001", "Pemustaka yang terdampak TPBIS", "Daftar tunggu", 1, None),
-        (long_name(2)[:120], "+628120000002", "Pemustaka yang terdampak TPBIS", "Daftar tunggu", 2, None),
+        (long_name(3)[:120], "0812-0000-003", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
+        (long_name(4)[:120], "0812-0000-004", "Tim Sinergi Provinsi", "Dapat kursi", None, "Belum menjawab"),
+        (FORMULA, "0812-9999-0000", "Stakeholder Provinsi", "Dapat kursi", None, "Belum menjawab"),
+        (long_name(0)[:120], "0812-0000-000", "Pemustaka yang terdampak TPBIS", "Dapat kursi", None, "Belum menjawab"),
+        (long_name(1)[:120], "0812-0000-001", "Pemustaka yang terdampak TPBIS", "Daftar tunggu", 1, None),
+        (long_name(2)[:120], "0812-0000-002", "Pemustaka yang terdampak TPBIS", "Daftar tunggu", 2, None),
     ]
     assert {r[0] for r in cells[1:]} == {"Aceh"}
     # Registered at 03:00 UTC: 10:00 in Aceh (WIB), stored as a plain Excel date.
@@ -351,7 +352,8 @@ async def test_the_national_chart_shows_38_provinces_emptiest_first_with_the_at_
 
     admin = bot.standin.user(ADMIN)
     await admin.send_text("/rekap_nasional")
-    table = (await next_with(admin, "Rekap nasional", timeout=60)).plain_text
+    # The organizer's first message ends with how to switch the language.
+    table = (await next_with(admin, "Rekap nasional", timeout=60)).plain_text.split("\n\n🌐")[0]
     assert set(table.split("Berisiko (4): ")[1].split(", ")) == at_risk
     await admin.wait_for(lambda u: any(m.kind == "photo" for m in u.messages), timeout=60)
     chart = next(m for m in admin.messages if m.kind == "photo")
@@ -384,7 +386,8 @@ async def test_the_programs_alert_rules_put_the_same_meetings_at_risk_in_recaps_
     admin = bot.standin.user(ADMIN)
     risky = (await next_with(admin, "Ringkasan nasional")).plain_text.split("Lainnya")[0]
     await admin.send_text("/rekap_nasional")
-    table = (await next_with(admin, "Rekap nasional")).plain_text
+    # The organizer's first answer ends with how to switch the language.
+    table = (await next_with(admin, "Rekap nasional")).plain_text.split("\n\n🌐")[0]
     await admin.next_message()  # the chart
     count, names = table.split("Berisiko (")[1].split("): ")
     assert f"Berisiko ({count})" in risky and "Bengkulu" in names
