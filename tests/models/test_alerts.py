@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from models.alert_digest import current_digest
 from models.alert_rules import AlertRules
 from models.alerts import (
     Alert,
@@ -22,6 +23,7 @@ from models.attendance import answer_attendance, lapse_expired_offers
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.program_file import ProgramFileError, parse_program
 from models.reachability import set_reachable
+from models.registration import Registration
 from models.reports import meetings_ahead
 from models.seats import cancel
 from models.staff import PicAssignment
@@ -340,3 +342,46 @@ async def test_the_counts_an_alert_reports_are_the_roles_after_the_change(sessio
         ("seat_freed", "vacant", 17, 1),
         ("full", None, 18, None),
     ]
+
+
+async def test_a_digest_keeps_only_what_is_still_true_when_it_is_sent(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    nudge = datetime(2023, 7, 25, 2, 0, tzinfo=UTC)  # 09:00 WIB the day before
+    async with sessions() as s, s.begin():
+        # 4 of 5 (the 80% mark) and then 5 of 5 within one window: one line for the role, as it is.
+        await seats(s, BENGKULU, "tim_sinergi", range(5))
+        (row,) = await digests(s)
+        digest = await current_digest(s, row, now=T0 + timedelta(minutes=10))
+        assert digest is not None and [(a.kind, a.role_id) for a in digest.alerts] == [
+            ("full", digest.alerts[0].role_id)
+        ]
+        assert [k for k, _ in await alerts(s)] == ["threshold", "full"]
+        row.status = OutboxStatus.SENT
+    async with sessions() as s, s.begin():
+        seated = await seats(s, BENGKULU, "stakeholder", range(10, 13), now=START - timedelta(days=20))
+        await check_time_alerts(s, now=START - timedelta(days=14))
+        await seat(s, BENGKULU, "rm_desa", 20, START - timedelta(days=14))
+        row = (await digests(s))[-1]
+        digest = await current_digest(s, row, now=START - timedelta(days=14) + timedelta(minutes=10))
+        assert digest is not None
+        # Still behind, but no longer for the village seat filled since the check.
+        assert "lagging" in [a.kind for a in digest.alerts]
+        assert "rm_desa" not in {fill.role.code for fill in digest.behind}
+        assert {"stakeholder", "rm_dispusip"} <= {fill.role.code for fill in digest.behind}
+        row.status = OutboxStatus.SENT
+    async with sessions() as s, s.begin():
+        await check_time_alerts(s, now=nudge)
+        row = next(r for r in await digests(s) if r.status == OutboxStatus.PENDING)
+        # Everyone answers before the digest goes: nobody is left to chase, and the alert is dropped.
+        everyone = list(
+            await s.scalars(
+                select(Registration.id).where(
+                    Registration.meeting_id == seated[0].meeting_id, Registration.status == "seated"
+                )
+            )
+        )
+        for registration_id in everyone[:-1]:
+            await answer_attendance(s, registration_id, will_attend=True, now=nudge)
+        digest = await current_digest(s, row, now=nudge)
+        assert digest is not None and digest.unconfirmed == everyone[-1:]
+        await answer_attendance(s, everyone[-1], will_attend=True, now=nudge)
+        assert await current_digest(s, row, now=nudge) is None
