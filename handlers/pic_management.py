@@ -15,7 +15,7 @@ from handlers import callback_data as cb
 from handlers.common import Reply, Turn, conversation_turn, set_chat_menu
 from handlers.formatting import local_date, local_moment, meeting_title
 from handlers.shell import deep_link, start_link
-from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
+from handlers.staff import authority, command_handler, command_lines, managed_meeting, refuse, staff_command
 from handlers.texts import Html, Texts
 from models.conversation import languages_of
 from models.program import Meeting
@@ -64,8 +64,9 @@ async def _texts_of(turn: Turn, telegram_user_id: int) -> Texts:
 
 
 def _welcome(texts: Texts, meeting: Meeting) -> Html:
-    commands = "\n".join(f"/{name} — {text}" for name, text in texts.staff_commands(admin=False))
-    return texts("pic_welcome", meeting=meeting_title(meeting), commands=commands)
+    return texts(
+        "pic_welcome", meeting=meeting_title(meeting), commands=command_lines(texts.staff_commands(admin=False))
+    )
 
 
 async def _tell_pic(turn: Turn, assignment: PicAssignment, meeting: Meeting, *, granted: bool) -> None:
@@ -111,7 +112,7 @@ async def show_panel(turn: Turn, meeting: Meeting, who: Authority) -> None:
     """The meeting's PICs, open invites and Fasilitator registrants, with what an organizer may do."""
     # PICs reach the meeting chooser too; managing PICs is the organizers' alone.
     if not who.is_admin:
-        refuse(turn)
+        refuse(turn, who)
         return
     turn.say_html(*await _panel(turn, meeting))
 
@@ -187,7 +188,7 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
     action = cb.parse(update.callback_query.data)
     who = await authority(turn)
     if not who.is_admin:
-        refuse(turn)
+        refuse(turn, who)
         return
     if isinstance(action, cb.PicInvite):
         meeting = await managed_meeting(turn, who, action.meeting_id)

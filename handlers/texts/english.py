@@ -227,6 +227,10 @@ TEXTS: dict[str, str] = {
     "cmd_bantuan": "Help",
     # ---- Staff (PICs and organizers). Each feature adds its keys in its own block below.
     "staff_not_allowed": "Sorry, this command is only for the organizers and the PICs of the meeting concerned.",
+    "staff_only": "Sorry, this command is only for the organizers and the PICs of a meeting. The commands you can use:\n{commands}",
+    "staff_admin_only": "Sorry, this command is only for the organizers. As a PIC you can use:\n{commands}",
+    "help_staff": "<b>PIC commands</b>\n{commands}",
+    "help_admin": "<b>Organizer commands</b>\n{commands}",
     "staff_choose_meeting": "Choose a meeting (page {page}/{pages}):",
     # ---- PIC management (/pic, invite links, staff command menus)
     "staffcmd_rekap": "Quota summary of the meeting",
@@ -235,6 +239,7 @@ TEXTS: dict[str, str] = {
     "staffcmd_umumkan": "Send an announcement to participants",
     "staffcmd_ubah": "Change the participant list",
     "admincmd_rekap_nasional": "National summary of all provinces",
+    "admincmd_ekspor_semua": "Export the participants of every meeting",
     "admincmd_pic": "Manage the PICs of a meeting",
     "pic_panel_title": "<b>PICs of {meeting}</b>",
     "pic_panel_no_pics": "No PIC yet.",

@@ -243,6 +243,10 @@ TEXTS: dict[str, str] = {
     "cmd_bantuan": "Bantuan",
     # ---- Staff (PICs and organizers). Each feature adds its keys in its own block below.
     "staff_not_allowed": "Maaf, perintah ini hanya untuk panitia dan PIC pertemuan yang bersangkutan.",
+    "staff_only": "Maaf, perintah ini hanya untuk panitia dan PIC pertemuan. Perintah yang dapat Anda pakai:\n{commands}",
+    "staff_admin_only": "Maaf, perintah ini hanya untuk panitia. Sebagai PIC Anda dapat memakai:\n{commands}",
+    "help_staff": "<b>Perintah PIC</b>\n{commands}",
+    "help_admin": "<b>Perintah panitia</b>\n{commands}",
     "staff_choose_meeting": "Pilih pertemuan (halaman {page}/{pages}):",
     # ---- PIC management (/pic, invite links, staff command menus)
     "staffcmd_rekap": "Rekap kuota pertemuan",
@@ -251,6 +255,7 @@ TEXTS: dict[str, str] = {
     "staffcmd_umumkan": "Kirim pengumuman ke peserta",
     "staffcmd_ubah": "Ubah daftar peserta",
     "admincmd_rekap_nasional": "Rekap nasional semua provinsi",
+    "admincmd_ekspor_semua": "Ekspor peserta semua pertemuan",
     "admincmd_pic": "Kelola PIC pertemuan",
     "pic_panel_title": "<b>PIC {meeting}</b>",
     "pic_panel_no_pics": "Belum ada PIC.",

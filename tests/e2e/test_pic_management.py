@@ -306,3 +306,37 @@ async def test_a_pic_who_erased_their_data_stays_pic_unnamed_in_the_panel(bot: R
     assert "Cabut: PIC (data dihapus)" in panel.button_texts
     await admin.press(panel, text="Cabut: PIC (data dihapus)")
     await next_with(admin, "PIC (data dihapus) tidak lagi menjadi PIC untuk Aceh")
+
+
+async def test_help_shows_staff_their_commands_and_the_organizers_menu_has_every_one(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    alice = bot.standin.user(601, first_name="Rahmat")
+    dewi = bot.standin.user(604, first_name="Dewi")
+    await make_pic(admin, alice, "Aceh")
+    await dewi.send_text("/bantuan")
+    plain = (await next_with(dewi, "Bantuan")).plain_text
+    assert "/status" in plain and "/rekap" not in plain and "Perintah PIC" not in plain
+    await alice.send_text("/bantuan")
+    pic_help = (await next_with(alice, "Bantuan")).plain_text
+    assert "Perintah PIC" in pic_help and "/rekap — Rekap kuota pertemuan" in pic_help and "/umumkan" in pic_help
+    assert "/rekap_nasional" not in pic_help and "/ekspor_semua" not in pic_help
+    await admin.send_text("/bantuan")
+    admin_help = (await next_with(admin, "Bantuan")).plain_text
+    assert "Perintah panitia" in admin_help and "/ekspor_semua" in admin_help and "/rekap_nasional" in admin_help
+    assert "ekspor_semua" in await menu_of(bot, ADMIN)
+    assert "ekspor_semua" not in await menu_of(bot, alice.id)
+
+
+async def test_a_pic_or_participant_using_a_command_not_theirs_is_told_what_they_can_use(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    alice = bot.standin.user(601, first_name="Rahmat")
+    dewi = bot.standin.user(604, first_name="Dewi")
+    await make_pic(admin, alice, "Aceh")
+    for command in ("/rekap_nasional", "/ekspor_semua", "/pic"):
+        await alice.send_text(command)
+        answer = (await next_with(alice, "hanya untuk panitia")).plain_text
+        assert "Sebagai PIC Anda dapat memakai" in answer and "/rekap — " in answer, (command, answer)
+        assert "/rekap_nasional" not in answer
+    await dewi.send_text("/rekap")
+    answer = (await next_with(dewi, "hanya untuk panitia")).plain_text
+    assert "Perintah yang dapat Anda pakai" in answer and "/status — " in answer and "/rekap —" not in answer
