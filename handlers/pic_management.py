@@ -25,6 +25,7 @@ from models.staff import (
     InviteRefused,
     NotFacilitator,
     PicAssignment,
+    PicInvite,
     authority_of,
     create_invite,
     facilitators_not_pic,
@@ -81,6 +82,18 @@ async def _tell_pic(turn: Turn, assignment: PicAssignment, meeting: Meeting, *, 
 # Invite links.
 
 
+async def _tell_inviter(turn: Turn, assignment: PicAssignment, meeting: Meeting) -> None:
+    """Tell the organizer who made the invite that it was used, and by whom."""
+    organizer = assignment.granted_by
+    if organizer == turn.user_id:
+        return
+    texts = await _texts_of(turn, organizer)
+    # Organizers talk to the bot in private chats, whose id is the user's.
+    turn.replies.append(
+        Reply(organizer, texts("pic_invite_used_notice", name=_name(texts, assignment), meeting=meeting_title(meeting)))
+    )
+
+
 @deep_link(INVITE_PREFIX)
 async def open_invite(update: Update, turn: Turn, token: str) -> None:
     """/start with an invite token: the opener becomes PIC of the invite's meeting."""
@@ -101,6 +114,7 @@ async def open_invite(update: Update, turn: Turn, token: str) -> None:
         turn.say("pic_already", meeting=meeting_title(meeting))
     else:
         turn.say_html(_welcome(turn.texts, meeting))
+        await _tell_inviter(turn, grant.assignment, meeting)
     turn.menus[turn.chat_id] = staff_menu(turn.texts, await authority(turn))
 
 
@@ -182,6 +196,14 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
     return Html("\n\n".join(parts)), InlineKeyboardMarkup(rows)
 
 
+def _ask_to_confirm(turn: Turn, question: Html, confirmed: cb.Action, yes: str, meeting: Meeting) -> None:
+    """Put a question in place of the panel: `yes` does it, « Kembali shows the panel again."""
+    keyboard = InlineKeyboardMarkup(
+        [[cb.button(turn.texts.label(yes), confirmed), cb.button(turn.texts.label("back"), cb.PicPanel(meeting.id))]]
+    )
+    turn.rewrite_pressed(question, keyboard)
+
+
 @conversation_turn
 async def on_panel_button(update: Update, turn: Turn) -> None:
     """A button of the panel, authorised again: only organizers manage PICs."""
@@ -202,7 +224,26 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
             link=link,
             until=local_moment(invite.expires_at, meeting, turn.texts),
         )
+    elif isinstance(action, cb.PicPanel):
+        meeting = await managed_meeting(turn, who, action.meeting_id)
+        if meeting is None:
+            return
     elif isinstance(action, cb.PicWithdrawInvite):
+        # Destructive: the panel asks first, in place.
+        invite = await turn.session.get(PicInvite, action.invite_id)
+        if invite is None or invite.used_by is not None or invite.revoked_at is not None:
+            turn.answer_button("pic_invite_withdraw_stale")
+            return
+        meeting = await turn.session.get(Meeting, invite.meeting_id)
+        _ask_to_confirm(
+            turn,
+            turn.texts("pic_invite_withdraw_confirm", meeting=meeting_title(meeting)),
+            cb.PicWithdrawInviteConfirmed(invite.id),
+            "pic_invite_withdraw_yes",
+            meeting,
+        )
+        return
+    elif isinstance(action, cb.PicWithdrawInviteConfirmed):
         invite = await revoke_invite(turn.session, action.invite_id, revoked_by=turn.user_id, now=turn.now)
         if invite is None:
             turn.answer_button("pic_invite_withdraw_stale")
@@ -210,6 +251,20 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
         turn.answer_button("pic_invite_withdrawn")
         meeting = await turn.session.get(Meeting, invite.meeting_id)
     elif isinstance(action, cb.PicRevoke):
+        assignment = await turn.session.get(PicAssignment, action.assignment_id)
+        if assignment is None or assignment.revoked_at is not None:
+            turn.answer_button("pic_revoke_stale")
+            return
+        meeting = await turn.session.get(Meeting, assignment.meeting_id)
+        _ask_to_confirm(
+            turn,
+            turn.texts("pic_revoke_confirm", name=_name(turn.texts, assignment), meeting=meeting_title(meeting)),
+            cb.PicRevokeConfirmed(assignment.id),
+            "pic_revoke_yes",
+            meeting,
+        )
+        return
+    elif isinstance(action, cb.PicRevokeConfirmed):
         assignment = await revoke_pic(turn.session, action.assignment_id, revoked_by=turn.user_id, now=turn.now)
         if assignment is None:
             turn.answer_button("pic_revoke_stale")
@@ -242,6 +297,14 @@ def register_handlers(application: Application) -> None:
     application.add_handler(
         CallbackQueryHandler(
             on_panel_button,
-            pattern=cb.matches(cb.PicInvite, cb.PicWithdrawInvite, cb.PicRevoke, cb.PicFromRegistration),
+            pattern=cb.matches(
+                cb.PicInvite,
+                cb.PicWithdrawInvite,
+                cb.PicWithdrawInviteConfirmed,
+                cb.PicRevoke,
+                cb.PicRevokeConfirmed,
+                cb.PicPanel,
+                cb.PicFromRegistration,
+            ),
         )
     )

@@ -68,6 +68,7 @@ async def make_pic(admin: StandinUser, user: StandinUser, province: str) -> None
     token = await invite_link(admin, province)
     await user.send_text(f"/start {token}")
     await next_with(user, "Anda sekarang PIC")
+    await next_with(admin, "Tautan undangan Anda dipakai")
 
 
 async def press_and_answer(user: StandinUser, message: BotMessage, action: cb.Action) -> str | None:
@@ -97,6 +98,9 @@ async def test_an_invite_link_makes_its_first_opener_pic_and_refuses_the_next(bo
     await alice.send_text(f"/start {token}")
     welcome = await next_with(alice, "Anda sekarang PIC")
     assert "Aceh" in welcome.plain_text and "/rekap" in welcome.plain_text and "/umumkan" in welcome.plain_text
+    # The organizer who made the link hears that it was used, and by whom.
+    used = await next_with(admin, "Tautan undangan Anda dipakai")
+    assert "Rahmat Hidayat sekarang PIC untuk Aceh" in used.plain_text
     menu = await menu_of(bot, alice.id)
     assert {"start", "rekap", "peserta", "ekspor", "umumkan"} <= set(menu) and "pic" not in menu
 
@@ -123,7 +127,15 @@ async def test_the_organizer_lists_and_revokes_a_pic_who_is_told(bot: RunningBot
     panel = await open_panel(admin, "Aceh")
     assert "Rahmat Hidayat" in panel.plain_text and "lewat tautan undangan" in panel.plain_text
     assert "Tautan undangan yang belum dipakai" in panel.plain_text
+    # Revoking asks first; « Kembali changes nothing.
     await admin.press(panel, text="Cabut: Rahmat Hidayat")
+    await admin.wait_for(lambda u: "Cabut Rahmat Hidayat sebagai PIC Aceh" in u.message(panel.message_id).plain_text)
+    await admin.press(admin.message(panel.message_id), text="« Kembali")
+    await admin.wait_for(lambda u: "PIC aktif" in u.message(panel.message_id).plain_text)
+    assert (await bot.query(lambda s: authority_of(s, alice.id, frozenset()))).is_staff
+    await admin.press(admin.message(panel.message_id), text="Cabut: Rahmat Hidayat")
+    await admin.wait_for(lambda u: "Ya, cabut" in u.message(panel.message_id).button_texts)
+    await admin.press(admin.message(panel.message_id), text="Ya, cabut")
     assert "Rahmat Hidayat tidak lagi menjadi PIC" in (await next_with(admin, "tidak lagi")).plain_text
     assert "Anda tidak lagi menjadi PIC untuk Aceh" in (await alice.next_message()).plain_text
     await admin.wait_for(lambda u: "Belum ada PIC" in u.message(panel.message_id).plain_text)
@@ -137,11 +149,18 @@ async def test_the_organizer_lists_and_revokes_a_pic_who_is_told(bot: RunningBot
     # Pressing revoke again (an old panel, or a double tap) is answered, and changes nothing.
     before = await audit_count(bot)
     assert await press_and_answer(admin, panel, cb.PicRevoke(assignment.id)) == "PIC ini sudah dicabut sebelumnya."
+    stale = await press_and_answer(admin, panel, cb.PicRevokeConfirmed(assignment.id))
+    assert stale == "PIC ini sudah dicabut sebelumnya."
     assert await audit_count(bot) == before
 
     # The unused invite is withdrawn from the panel and no longer works.
     await admin.press(admin.message(panel.message_id), text="Batalkan undangan 1")
-    await admin.wait_for(lambda u: "belum dipakai" not in u.message(panel.message_id).plain_text)
+    await admin.wait_for(lambda u: "Ya, batalkan tautan" in u.message(panel.message_id).button_texts)
+    assert "Batalkan tautan undangan PIC untuk Aceh" in admin.message(panel.message_id).plain_text
+    await admin.press(admin.message(panel.message_id), text="Ya, batalkan tautan")
+    await admin.wait_for(
+        lambda u: "Belum ada PIC" in (shown := u.message(panel.message_id).plain_text) and "belum dipakai" not in shown
+    )
     await alice.send_text(f"/start {unused}")
     assert "dibatalkan oleh panitia" in (await alice.next_message()).plain_text
 
@@ -198,6 +217,7 @@ async def test_a_pic_cannot_manage_pics_nor_reach_another_province(bot: RunningB
         cb.StaffPick("pic", bengkulu),
         cb.StaffPick("pic", aceh),
         cb.PicRevoke(erik_assignment),
+        cb.PicRevokeConfirmed(erik_assignment),
         cb.PicFromRegistration(fajar_registration),
         cb.PicInvite(aceh),
         cb.PicInvite(bengkulu),
@@ -305,6 +325,8 @@ async def test_a_pic_who_erased_their_data_stays_pic_unnamed_in_the_panel(bot: R
     assert "PIC (data dihapus)" in panel.plain_text and "Dra. Siti Rahma" not in panel.plain_text
     assert "Cabut: PIC (data dihapus)" in panel.button_texts
     await admin.press(panel, text="Cabut: PIC (data dihapus)")
+    await admin.wait_for(lambda u: "Ya, cabut" in u.message(panel.message_id).button_texts)
+    await admin.press(admin.message(panel.message_id), text="Ya, cabut")
     await next_with(admin, "PIC (data dihapus) tidak lagi menjadi PIC untuk Aceh")
 
 
