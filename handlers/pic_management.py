@@ -28,6 +28,7 @@ from models.staff import (
     PicInvite,
     authority_of,
     create_invite,
+    facilitator_role,
     facilitators_not_pic,
     grant_from_registration,
     open_invites,
@@ -145,6 +146,9 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
     pics = await pics_of(turn.session, meeting.id)
     invites = await open_invites(turn.session, meeting.id, turn.now)
     candidates = await facilitators_not_pic(turn.session, meeting.id)
+    # Named as the program file names the role, never by a fixed word.
+    role = await facilitator_role(turn.session, meeting)
+    role_name = role.name if role else texts.plain("pic_facilitator_fallback")
     parts = [texts("pic_panel_title", meeting=meeting_title(meeting))]
     if pics:
         parts.append(
@@ -154,7 +158,7 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
                     texts(
                         "pic_panel_pic",
                         name=_name(texts, p),
-                        via=texts(f"pic_via_{p.granted_via}"),
+                        via=texts(f"pic_via_{p.granted_via}", role=role_name),
                         since=local_date(p.granted_at.astimezone(meeting.zone), texts),
                     )
                     for p in pics
@@ -178,11 +182,11 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
     if candidates:
         parts.append(
             "\n".join(
-                [texts("pic_panel_candidates")]
+                [texts("pic_panel_candidates", role=role_name)]
                 + [texts("pic_panel_candidate", name=r.participant.full_name) for r in candidates]
             )
         )
-    parts.append(texts("pic_panel_hint"))
+    parts.append(texts("pic_panel_hint", role=role_name))
     rows = [[cb.button(texts.label("pic_revoke", name=_short(_name(texts, p))), cb.PicRevoke(p.id))] for p in pics]
     rows += [
         [cb.button(texts.label("pic_make", name=_short(r.participant.full_name)), cb.PicFromRegistration(r.id))]

@@ -383,6 +383,13 @@ async def open_invites(session: AsyncSession, meeting_id: int, now: datetime) ->
     return list(result)
 
 
+async def facilitator_role(session: AsyncSession, meeting: Meeting) -> Role | None:
+    """The role of the meeting's program whose registrants may be made PIC with one tap; None if it has none."""
+    return await session.scalar(
+        select(Role).where(Role.program_id == meeting.program_id, Role.code == FACILITATOR_ROLE)
+    )
+
+
 async def facilitators_not_pic(session: AsyncSession, meeting_id: int) -> list[Registration]:
     """The meeting's live Fasilitator Daerah registrations whose person is on Telegram and not (yet) its PIC."""
     live_pics = select(PicAssignment.telegram_user_id).where(

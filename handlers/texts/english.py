@@ -246,13 +246,14 @@ TEXTS: dict[str, str] = {
     "pic_panel_pics": "Current PICs:",
     "pic_panel_pic": "• {name} — since {since}, {via}",
     "pic_via_invite": "through an invite link",
-    "pic_via_registration": "from a Fasilitator Daerah registration",
+    "pic_via_registration": "registered as {role}",
     "pic_panel_invites": "Unused invite links:",
     "pic_panel_invite": "{number}. valid until {until}",
     "pic_panel_invite_lasting": "{number}. without time limit",
-    "pic_panel_candidates": "Registered Fasilitator Daerah who are not PIC yet:",
+    "pic_panel_candidates": "Registered as {role}, not PIC yet:",
+    "pic_facilitator_fallback": "registrant",
     "pic_panel_candidate": "• {name}",
-    "pic_panel_hint": "Use the buttons below to create an invite link, make a Fasilitator Daerah PIC, or revoke a PIC.",
+    "pic_panel_hint": "Use the buttons below to create an invite link, make someone registered as {role} PIC, or revoke a PIC.",
     "pic_invite_link": (
         "PIC invite link for <b>{meeting}</b>, single use, valid until {until}:\n{link}\n\n"
         "Send it only to the future PIC: the first person to open it becomes PIC of this meeting."
@@ -265,7 +266,7 @@ TEXTS: dict[str, str] = {
     "pic_invite_expired": "This PIC invite link has expired. Please ask the organizers for a new one.",
     "pic_granted_done": "{name} is now a PIC of <b>{meeting}</b>.",
     "pic_grant_already": "{name} is a PIC of <b>{meeting}</b> already.",
-    "pic_grant_not_eligible": "This registration is no longer a live Fasilitator Daerah registration.",
+    "pic_grant_not_eligible": "This registration cannot be made PIC (any more).",
     "pic_revoked_done": "{name} is no longer a PIC of <b>{meeting}</b>.",
     "pic_revoked_notice": "You are no longer a PIC of <b>{meeting}</b>. Thank you for your help.",
     "pic_revoke_stale": "This PIC was revoked already.",

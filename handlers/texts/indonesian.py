@@ -262,13 +262,14 @@ TEXTS: dict[str, str] = {
     "pic_panel_pics": "PIC aktif:",
     "pic_panel_pic": "• {name} — sejak {since}, {via}",
     "pic_via_invite": "lewat tautan undangan",
-    "pic_via_registration": "dari pendaftaran Fasilitator Daerah",
+    "pic_via_registration": "dari pendaftaran {role}",
     "pic_panel_invites": "Tautan undangan yang belum dipakai:",
     "pic_panel_invite": "{number}. berlaku sampai {until}",
     "pic_panel_invite_lasting": "{number}. tanpa batas waktu",
-    "pic_panel_candidates": "Fasilitator Daerah terdaftar yang belum menjadi PIC:",
+    "pic_panel_candidates": "Pendaftar {role} yang belum menjadi PIC:",
+    "pic_facilitator_fallback": "pendaftar",
     "pic_panel_candidate": "• {name}",
-    "pic_panel_hint": "Tekan tombol di bawah untuk membuat tautan undangan, menjadikan Fasilitator Daerah PIC, atau mencabut PIC.",
+    "pic_panel_hint": "Tekan tombol di bawah untuk membuat tautan undangan, menjadikan pendaftar {role} PIC, atau mencabut PIC.",
     "pic_invite_link": (
         "Tautan undangan PIC untuk <b>{meeting}</b>, sekali pakai, berlaku sampai {until}:\n{link}\n\n"
         "Kirimkan hanya kepada calon PIC: orang pertama yang membukanya menjadi PIC pertemuan ini."
@@ -281,7 +282,7 @@ TEXTS: dict[str, str] = {
     "pic_invite_expired": "Tautan undangan PIC ini sudah kedaluwarsa. Mintalah tautan baru kepada panitia.",
     "pic_granted_done": "{name} sekarang PIC untuk <b>{meeting}</b>.",
     "pic_grant_already": "{name} sudah menjadi PIC untuk <b>{meeting}</b>.",
-    "pic_grant_not_eligible": "Pendaftaran ini bukan lagi pendaftaran Fasilitator Daerah yang aktif.",
+    "pic_grant_not_eligible": "Pendaftaran ini tidak (lagi) dapat dijadikan PIC.",
     "pic_revoked_done": "{name} tidak lagi menjadi PIC untuk <b>{meeting}</b>.",
     "pic_revoked_notice": "Anda tidak lagi menjadi PIC untuk <b>{meeting}</b>. Terima kasih atas bantuan Anda.",
     "pic_revoke_stale": "PIC ini sudah dicabut sebelumnya.",

@@ -173,12 +173,17 @@ async def test_a_registered_fasilitator_is_made_pic_with_one_tap(bot: RunningBot
     await register(stakeholder, "shm23-aceh", role="Stakeholder Provinsi", name="Dewi Lestari")
 
     panel = await open_panel(admin, "Aceh")
-    assert "Fasilitator Daerah terdaftar yang belum menjadi PIC" in panel.plain_text
+    # The role is named as the program file names it.
+    assert "Pendaftar Fasilitator Daerah / PIC Provinsi yang belum menjadi PIC" in panel.plain_text
+    assert "menjadikan pendaftar Fasilitator Daerah / PIC Provinsi PIC" in panel.plain_text
     assert "Dewi Lestari" not in panel.plain_text
     await admin.press(panel, text="Jadikan PIC")
     assert "sekarang PIC untuk Aceh" in (await next_with(admin, "sekarang PIC")).plain_text
     welcome = await next_with(carol, "Anda sekarang PIC")
     assert "/peserta" in welcome.plain_text
+    await admin.wait_for(
+        lambda u: "dari pendaftaran Fasilitator Daerah / PIC Provinsi" in u.message(panel.message_id).plain_text
+    )
     assert "rekap" in await menu_of(bot, carol.id)
     await admin.wait_for(lambda u: "Cabut: Dra. Siti Rahma" in " ".join(u.message(panel.message_id).button_texts))
 
@@ -192,7 +197,7 @@ async def test_a_registered_fasilitator_is_made_pic_with_one_tap(bot: RunningBot
         )
     )
     answer = await press_and_answer(admin, panel, cb.PicFromRegistration(dewi_registration))
-    assert "bukan lagi pendaftaran Fasilitator" in answer
+    assert "tidak (lagi) dapat dijadikan PIC" in answer
     assert [p.telegram_user_id for p in await bot.query(lambda s: pics_of(s, aceh))] == [603]
 
 
