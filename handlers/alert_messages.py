@@ -120,7 +120,7 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
             )
     head = [texts("alerts_title", meeting=meeting_title(digest.meeting), when=meeting_when(digest.meeting, texts))]
     if digest.for_organizers:
-        head.append(texts("alerts_no_pic"))
+        head.append(texts("alerts_pic_appointed" if digest.pic_appointed else "alerts_no_pic"))
     return Reply(message.recipient_chat_id or 0, _fit(head, lines, "alerts_more", texts))
 
 

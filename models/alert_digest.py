@@ -23,6 +23,7 @@ from models.outbox import OutboxMessage
 from models.participant import Participant
 from models.program import Meeting
 from models.registration import Registration, RegistrationStatus, RoleAvailability, availability
+from models.staff import pics_of
 
 # Kinds of which only the latest in a digest says anything: each states the whole current picture.
 LATEST_ONLY = frozenset({AlertKind.LAGGING, AlertKind.UNCONFIRMED})
@@ -43,8 +44,10 @@ class CurrentDigest:
     unconfirmed: list[int]
     # Where the registrations the alerts name stand now.
     statuses: dict[int, RegistrationStatus]
-    # The meeting has no PIC: the digest goes to an organizer instead.
+    # The meeting had no PIC: the digest goes to an organizer instead.
     for_organizers: bool
+    # An organizer's digest sent after a PIC was appointed: later alerts go to the PIC.
+    pic_appointed: bool = False
 
 
 def still_news(
@@ -126,4 +129,14 @@ async def current_digest(session: AsyncSession, message: OutboxMessage, *, now: 
     alerts = still_news(digest.alerts, fills, behind, unconfirmed, unreachable, rules)
     if not alerts:
         return None
-    return CurrentDigest(meeting, alerts, fills, behind, unconfirmed, statuses, for_organizers=digest.for_organizers)
+    pic_appointed = digest.for_organizers and bool(await pics_of(session, meeting.id))
+    return CurrentDigest(
+        meeting,
+        alerts,
+        fills,
+        behind,
+        unconfirmed,
+        statuses,
+        for_organizers=digest.for_organizers,
+        pic_appointed=pic_appointed,
+    )

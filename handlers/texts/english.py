@@ -443,6 +443,7 @@ TEXTS: dict[str, str] = {
     "alerts_fate_vacant_refilled": "🔄 {cause}; nobody was waiting then; it is taken again now ({taken}/{seats}).",
     "alerts_fate_offered_taken": "🔄 {cause}; the seat was offered to {name}, who has taken it ({taken}/{seats}).",
     "alerts_fate_offered_passed": "🔄 {cause}; the seat was offered to {name}, who did not take it.",
+    "alerts_pic_appointed": "ℹ️ These alerts came in before the meeting had a PIC; the next ones go to the PIC.",
     "alerts_no_pic": "ℹ️ This meeting has no PIC yet: its alerts go to the organizers until one is appointed (/pic).",
     "alerts_waitlist": "⏳ The {role} waiting list grew by {added} ({names}); {waiting} now waiting.",
     "alerts_unreachable": "🚫 {count} participants blocked the bot and cannot be reached: {names}.",

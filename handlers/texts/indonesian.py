@@ -461,6 +461,7 @@ TEXTS: dict[str, str] = {
     "alerts_fate_vacant_refilled": "🔄 {cause}; tidak ada yang menunggu saat itu; kini terisi lagi ({taken}/{seats}).",
     "alerts_fate_offered_taken": "🔄 {cause}; kursi ditawarkan kepada {name}, yang sudah mengambilnya ({taken}/{seats}).",
     "alerts_fate_offered_passed": "🔄 {cause}; kursi ditawarkan kepada {name}, yang tidak mengambilnya.",
+    "alerts_pic_appointed": "ℹ️ Pemberitahuan ini terkumpul sebelum pertemuan ini punya PIC; yang berikutnya dikirim kepada PIC.",
     "alerts_no_pic": "ℹ️ Pertemuan ini belum punya PIC: pemberitahuannya dikirim kepada panitia sampai PIC ditunjuk (/pic).",
     "alerts_waitlist": "⏳ Daftar tunggu {role} bertambah {added} orang ({names}); kini {waiting} menunggu.",
     "alerts_unreachable": "🚫 {count} peserta memblokir bot dan tidak dapat dihubungi: {names}.",

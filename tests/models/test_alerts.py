@@ -385,3 +385,31 @@ async def test_a_digest_keeps_only_what_is_still_true_when_it_is_sent(sessions, 
         assert digest is not None and digest.unconfirmed == everyone[-1:]
         await answer_attendance(s, everyone[-1], will_attend=True, now=nudge)
         assert await current_digest(s, row, now=nudge) is None
+
+
+async def test_the_alerts_of_a_meeting_without_a_pic_go_to_the_organizers_until_one_is_appointed(
+    sessions, program
+) -> None:  # type: ignore[no-untyped-def]
+    aceh, organizers = "shm23-aceh", frozenset({901, 902})
+    async with sessions() as s, s.begin():
+        await seat(s, aceh, "pemustaka", 1)
+        assert [
+            r for r in await digests(s) if r.subject_id != (await meeting_and_role(s, BENGKULU, "pemustaka"))[0].id
+        ] == []
+        # The periodic check, three minutes later, hands the alert to each organizer, in a window from the alert.
+        await check_time_alerts(s, now=T0 + timedelta(minutes=3), admin_ids=organizers)
+        await check_time_alerts(s, now=T0 + timedelta(minutes=4), admin_ids=organizers)
+        rows = await digests(s)
+        assert sorted(r.recipient_user_id for r in rows) == [901, 902]
+        assert {r.due_at for r in rows} == {T0 + timedelta(minutes=10)}
+        digest = await current_digest(s, rows[0], now=T0 + timedelta(minutes=10))
+        assert digest is not None and digest.for_organizers and not digest.pic_appointed
+        assert [a.kind for a in digest.alerts] == ["full"]
+        # A PIC is appointed before the other organizer's digest goes: it says so, and later alerts are the PIC's.
+        await make_pic(s, aceh, 903, now=T0 + timedelta(minutes=11))
+        later = await current_digest(s, rows[1], now=T0 + timedelta(minutes=11))
+        assert later is not None and later.pic_appointed
+        await seat(s, aceh, "rm_desa", 2, T0 + timedelta(minutes=12))
+        await check_time_alerts(s, now=T0 + timedelta(minutes=13), admin_ids=organizers)
+        fresh = [r for r in await digests(s) if r not in rows]
+        assert [r.recipient_user_id for r in fresh] == [903]
