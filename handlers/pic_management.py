@@ -25,7 +25,7 @@ from models.staff import (
     InviteRefused,
     NotFacilitator,
     PicAssignment,
-    PicInvite,
+    assignment_in_force,
     authority_of,
     create_invite,
     facilitator_role,
@@ -36,6 +36,7 @@ from models.staff import (
     redeem_invite,
     revoke_invite,
     revoke_pic,
+    unused_invite,
 )
 
 # Names in button labels are cut so a row stays readable.
@@ -234,8 +235,8 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
             return
     elif isinstance(action, cb.PicWithdrawInvite):
         # Destructive: the panel asks first, in place.
-        invite = await turn.session.get(PicInvite, action.invite_id)
-        if invite is None or invite.used_by is not None or invite.revoked_at is not None:
+        invite = await unused_invite(turn.session, action.invite_id)
+        if invite is None:
             turn.answer_button("pic_invite_withdraw_stale")
             return
         meeting = await turn.session.get(Meeting, invite.meeting_id)
@@ -255,8 +256,8 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
         turn.answer_button("pic_invite_withdrawn")
         meeting = await turn.session.get(Meeting, invite.meeting_id)
     elif isinstance(action, cb.PicRevoke):
-        assignment = await turn.session.get(PicAssignment, action.assignment_id)
-        if assignment is None or assignment.revoked_at is not None:
+        assignment = await assignment_in_force(turn.session, action.assignment_id)
+        if assignment is None:
             turn.answer_button("pic_revoke_stale")
             return
         meeting = await turn.session.get(Meeting, assignment.meeting_id)

@@ -16,6 +16,10 @@ it; a window that ends in the quiet hours (the meeting's zone) waits until they 
 (the 1-day-before ones) bring the digest forward to now, night or not. The digest, when rendered,
 takes every delivery not yet covered by another message; so nothing is sent twice, and an alert
 recorded while a digest was in flight waits for the next one (`check_time_alerts` plans it).
+What the digest says is decided when it is sent (`models.alert_digest`).
+
+A meeting without a live PIC has nobody to tell: `check_time_alerts` hands its alerts to the
+organizers (`route_to_organizers`) until a PIC is appointed.
 """
 
 from __future__ import annotations
