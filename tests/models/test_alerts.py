@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from models.alert_digest import current_digest
+from models.alert_digest import current_digest, still_news
 from models.alert_rules import AlertRules
 from models.alerts import (
     Alert,
@@ -21,9 +21,10 @@ from models.alerts import (
 )
 from models.attendance import answer_attendance, lapse_expired_offers
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
+from models.program import Role
 from models.program_file import ProgramFileError, parse_program
 from models.reachability import set_reachable
-from models.registration import Registration
+from models.registration import Registration, RoleAvailability
 from models.reports import meetings_ahead
 from models.seats import cancel
 from models.staff import PicAssignment
@@ -413,3 +414,22 @@ async def test_the_alerts_of_a_meeting_without_a_pic_go_to_the_organizers_until_
         await check_time_alerts(s, now=T0 + timedelta(minutes=13), admin_ids=organizers)
         fresh = [r for r in await digests(s) if r not in rows]
         assert [r.recipient_user_id for r in fresh] == [903]
+
+
+def test_still_news_merges_a_roles_crossings_and_drops_what_is_no_longer_true() -> None:
+    rules = AlertRules()
+    role = Role(id=5, code="tim_sinergi", name="Tim Sinergi Provinsi", seats=5)
+
+    def alert(n: int, kind: AlertKind, **details: object) -> Alert:
+        return Alert(id=n, kind=kind, role_id=5 if kind != AlertKind.UNREACHABLE else None, details=details)
+
+    threshold, full = alert(1, AlertKind.THRESHOLD), alert(2, AlertKind.FULL)
+    blocked, unblocked = (alert(n, AlertKind.UNREACHABLE, registration_id=n) for n in (3, 4))
+    lagging = [alert(6, AlertKind.LAGGING), alert(7, AlertKind.LAGGING)]
+    everything = [threshold, full, blocked, unblocked, *lagging]
+    now_full = {5: RoleAvailability(role, seats=5, seated=5, waitlisted=0)}
+    # Full overtakes the threshold; the person who unblocked the bot since is left out; one lagging line.
+    assert still_news(everything, now_full, [now_full[5]], [], {3}, rules) == [full, blocked, lagging[-1]]
+    # Back under the 80% mark (a seat left empty) and no longer behind: neither line is true any more.
+    below = {5: RoleAvailability(role, seats=5, seated=3, waitlisted=0)}
+    assert still_news(everything, below, [], [], {3}, rules) == [blocked]
