@@ -96,8 +96,15 @@ def jobs(settings: Settings, sender: OutboxSender) -> tuple[Job, ...]:
             on_clock_move=True,
             due_at=(next_due_at, *(work.next_at for work in BEFORE_SENDING if work.next_at is not None)),
         ),
-        # What only time causes: a lagging meeting, seated people unconfirmed a day before, untaken digests.
-        Job(ALERTS_JOB, check_time_alerts, every=CHECK_INTERVAL, at_start=True, on_clock_move=True),
+        # What only time causes: a lagging meeting, seated people unconfirmed a day before, untaken digests,
+        # and the alerts of meetings without a PIC, handed to the organizers.
+        Job(
+            ALERTS_JOB,
+            partial(check_time_alerts, admin_ids=settings.admin_ids),
+            every=CHECK_INTERVAL,
+            at_start=True,
+            on_clock_move=True,
+        ),
         Job(
             NATIONAL_DIGEST_JOB,
             partial(plan_national_digest, admin_ids=settings.admin_ids),

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.common import Reply, telegram_length
 from handlers.formatting import local_date, meeting_short_date, meeting_title, meeting_when, role_fills
+from handlers.planned_messages import time_left
 from handlers.texts import Html, Texts
+from models.alert_digest import CurrentDigest, current_digest
 from models.alert_rules import NATIONAL_ZONE
-from models.alerts import Alert, AlertKind, names_of, role_names, take_digest
+from models.alerts import Alert, AlertKind, SeatFate, names_of, role_names
 from models.outbox import OutboxMessage
+from models.registration import RegistrationStatus, RoleAvailability
 from models.reports import meetings_ahead
 
 # Room left under Telegram's 4096 characters for the closing "… and N more" line.
@@ -43,21 +46,17 @@ def _fit(head: Sequence[str], lines: Sequence[str], more: str, texts: Texts) -> 
 
 
 async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts: Texts, now: datetime) -> Reply | None:
-    """A PIC's digest of their meeting's alerts; None when nothing is left for them."""
-    digest = await take_digest(session, message)
+    """A PIC's digest of their meeting's alerts, as the meeting stands now; None when nothing is left to say."""
+    digest = await current_digest(session, message, now=now)
     if digest is None:
         return None
     alerts = digest.alerts
-    people: set[int] = set()
+    people: set[int] = {*digest.unconfirmed, *digest.unrecorded_by_hand}
     for alert in alerts:
         details = alert.details
         people.update(i for i in (details.get("registration_id"), details.get("to_registration_id")) if i)
-        people.update(details.get("registration_ids", []))
-        people.update(details.get("by_hand_ids", []))
     names = await names_of(session, people)
-    roles = await role_names(
-        session, {a.role_id for a in alerts if a.role_id} | {r[0] for a in alerts for r in a.details.get("roles", [])}
-    )
+    roles = await role_names(session, {a.role_id for a in alerts if a.role_id})
 
     def name(registration_id: int | None) -> str:
         return names.get(registration_id or 0) or texts.plain("alerts_erased")
@@ -68,10 +67,8 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
             shown.append(texts.plain("alerts_more_names", count=len(registration_ids) - NAMES_SHOWN))
         return ", ".join(shown)
 
-    def fills(summary: list[list[int]]) -> Html:
-        return Html(
-            ", ".join(texts("alerts_role_fill", role=roles.get(r, "?"), taken=t, seats=s) for r, t, s in summary)
-        )
+    def fill_of(role_id: int | None) -> RoleAvailability | None:
+        return digest.fills.get(role_id or 0)
 
     by_kind: dict[AlertKind, list[Alert]] = defaultdict(list)
     for alert in alerts:
@@ -83,48 +80,40 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
         if not group:
             continue
         if kind == AlertKind.UNCONFIRMED:
-            ids = group[-1].details["registration_ids"]
+            ids = digest.unconfirmed
             if ids:
                 lines.append(texts("alerts_unconfirmed", count=len(ids), names=listed(ids)))
-            by_hand = group[-1].details.get("by_hand_ids", [])
+            by_hand = digest.unrecorded_by_hand
             if by_hand:
                 lines.append(texts("alerts_unrecorded_by_hand", count=len(by_hand), names=listed(by_hand)))
         elif kind == AlertKind.LAGGING:
-            for alert in group:
-                days = max((starts_at - alert.created_at).days, 0) if starts_at else 0
-                lines.append(texts("alerts_lagging", days=days, roles=fills(alert.details["roles"])))
+            assert starts_at is not None  # only a dated meeting lags
+            lines.append(
+                texts("alerts_lagging", lead=time_left(starts_at, now, texts), roles=role_fills(digest.behind, texts))
+            )
         elif kind in (AlertKind.FULL, AlertKind.THRESHOLD):
-            key = "alerts_full" if kind == AlertKind.FULL else "alerts_threshold"
-            lines += [
-                texts(key, role=roles.get(a.role_id or 0, "?"), taken=a.details["taken"], seats=a.details["seats"])
-                for a in group
-            ]
+            # Threshold and full of one role are merged into one line that says how full it is now.
+            for alert in group:
+                fill = fill_of(alert.role_id)
+                assert fill is not None  # `still_news` keeps only roles it has figures for
+                key = "alerts_full" if fill.full else "alerts_threshold"
+                lines.append(texts(key, role=fill.role.name, taken=fill.taken, seats=fill.seats))
         elif kind == AlertKind.SEAT_FREED:
             for alert in group:
-                details = alert.details
-                role = roles.get(alert.role_id or 0, "?")
-                cause = texts(f"alerts_cause_{details['cause']}", name=name(details["registration_id"]), role=role)
-                lines.append(
-                    texts(
-                        f"alerts_fate_{details['fate']}",
-                        cause=cause,
-                        name=name(details["to_registration_id"]),
-                        taken=details["taken"],
-                        seats=details["seats"],
-                    )
-                )
+                lines.append(_freed_line(alert, digest, roles, name, texts))
         elif kind == AlertKind.WAITLIST_GREW:
             per_role: dict[int, list[Alert]] = defaultdict(list)
             for alert in group:
                 per_role[alert.role_id or 0].append(alert)
             for role_id, joined in per_role.items():
+                fill = fill_of(role_id)
                 lines.append(
                     texts(
                         "alerts_waitlist",
                         role=roles.get(role_id, "?"),
                         added=len(joined),
                         names=listed([a.details["registration_id"] for a in joined]),
-                        waiting=joined[-1].details["waiting"],
+                        waiting=fill.waitlisted if fill else joined[-1].details["waiting"],
                     )
                 )
         elif kind == AlertKind.UNREACHABLE:
@@ -134,7 +123,30 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
                 )
             )
     head = [texts("alerts_title", meeting=meeting_title(digest.meeting), when=meeting_when(digest.meeting, texts))]
+    if digest.for_organizers:
+        head.append(texts("alerts_pic_appointed" if digest.pic_appointed else "alerts_no_pic"))
     return Reply(message.recipient_chat_id or 0, _fit(head, lines, "alerts_more", texts))
+
+
+def _freed_line(
+    alert: Alert, digest: CurrentDigest, roles: dict[int, str], name: Callable[[int | None], str], texts: Texts
+) -> Html:
+    """A freed seat: who left it and where it went, with what became of it since."""
+    details = alert.details
+    role = roles.get(alert.role_id or 0, "?")
+    cause = texts(f"alerts_cause_{details['cause']}", name=name(details["registration_id"]), role=role)
+    fill = digest.fills.get(alert.role_id or 0)
+    taken, seats = (fill.taken, fill.seats) if fill else (details["taken"], details["seats"])
+    fate = details["fate"]
+    receiver = details["to_registration_id"]
+    if fate == SeatFate.OFFERED:
+        # The offer may have been answered since it was made.
+        status = digest.statuses.get(receiver)
+        answered = {RegistrationStatus.OFFERED: "offered", RegistrationStatus.SEATED: "offered_taken"}
+        fate = answered.get(status, "offered_passed") if status is not None else "offered_passed"
+    elif fate == SeatFate.VACANT and fill is not None and fill.full:
+        fate = "vacant_refilled"
+    return texts(f"alerts_fate_{fate}", cause=cause, name=name(receiver), taken=taken, seats=seats)
 
 
 async def render_national_digest(

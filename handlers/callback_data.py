@@ -185,9 +185,31 @@ class PicWithdrawInvite(Action):
 
 
 @dataclass(frozen=True)
+class PicWithdrawInviteConfirmed(Action):
+    tag = "pcwy"
+    invite_id: int
+
+
+@dataclass(frozen=True)
 class PicRevoke(Action):
+    """Asks to confirm; `PicRevokeConfirmed` revokes."""
+
     tag = "pcr"
     assignment_id: int
+
+
+@dataclass(frozen=True)
+class PicRevokeConfirmed(Action):
+    tag = "pcry"
+    assignment_id: int
+
+
+@dataclass(frozen=True)
+class PicPanel(Action):
+    """Back to the meeting's PIC panel from a confirmation."""
+
+    tag = "pcp"
+    meeting_id: int
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,21 @@ from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.pic_management import staff_menu
 from handlers.shell import resume, stale
-from handlers.staff import authority
-from handlers.texts import LANGUAGES, Texts, language_for
+from handlers.staff import authority, command_lines
+from handlers.texts import LANGUAGES, Html, Texts, language_for
 
 
 @conversation_turn
 async def show_help(update: Update, turn: Turn) -> None:
-    """/bantuan: what the bot can do."""
-    turn.say("help")
+    """/bantuan: what the bot can do; PICs and organizers read their own commands too."""
+    texts = turn.texts
+    parts = [texts("help")]
+    who = await authority(turn)
+    if who.is_staff:
+        parts.append(texts("help_staff", commands=command_lines(texts.staff_commands(admin=False))))
+    if who.is_admin:
+        parts.append(texts("help_admin", commands=command_lines(texts.admin_commands())))
+    turn.say_html(Html("\n\n".join(parts)))
     await resume(turn)
 
 

@@ -15,7 +15,7 @@ from handlers import callback_data as cb
 from handlers.common import Reply, Turn, conversation_turn, on_first_contact, sender, set_chat_menu
 from handlers.formatting import local_date, local_moment, meeting_title
 from handlers.shell import deep_link, start_link
-from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
+from handlers.staff import authority, command_handler, command_lines, managed_meeting, refuse, staff_command
 from handlers.texts import Html, Texts
 from models.conversation import languages_of
 from models.program import Meeting
@@ -25,8 +25,10 @@ from models.staff import (
     InviteRefused,
     NotFacilitator,
     PicAssignment,
+    assignment_in_force,
     authority_of,
     create_invite,
+    facilitator_role,
     facilitators_not_pic,
     grant_from_registration,
     open_invites,
@@ -34,6 +36,7 @@ from models.staff import (
     redeem_invite,
     revoke_invite,
     revoke_pic,
+    unused_invite,
 )
 
 # Names in button labels are cut so a row stays readable.
@@ -72,8 +75,9 @@ async def _texts_of(turn: Turn, telegram_user_id: int) -> Texts:
 
 
 def _welcome(texts: Texts, meeting: Meeting) -> Html:
-    commands = "\n".join(f"/{name} — {text}" for name, text in texts.staff_commands(admin=False))
-    return texts("pic_welcome", meeting=meeting_title(meeting), commands=commands)
+    return texts(
+        "pic_welcome", meeting=meeting_title(meeting), commands=command_lines(texts.staff_commands(admin=False))
+    )
 
 
 async def _tell_pic(turn: Turn, assignment: PicAssignment, meeting: Meeting, *, granted: bool) -> None:
@@ -86,6 +90,18 @@ async def _tell_pic(turn: Turn, assignment: PicAssignment, meeting: Meeting, *, 
 
 
 # Invite links.
+
+
+async def _tell_inviter(turn: Turn, assignment: PicAssignment, meeting: Meeting) -> None:
+    """Tell the organizer who made the invite that it was used, and by whom."""
+    organizer = assignment.granted_by
+    if organizer == turn.user_id:
+        return
+    texts = await _texts_of(turn, organizer)
+    # Organizers talk to the bot in private chats, whose id is the user's.
+    turn.replies.append(
+        Reply(organizer, texts("pic_invite_used_notice", name=_name(texts, assignment), meeting=meeting_title(meeting)))
+    )
 
 
 @deep_link(INVITE_PREFIX)
@@ -108,6 +124,7 @@ async def open_invite(update: Update, turn: Turn, token: str) -> None:
         turn.say("pic_already", meeting=meeting_title(meeting))
     else:
         turn.say_html(_welcome(turn.texts, meeting))
+        await _tell_inviter(turn, grant.assignment, meeting)
     turn.menus[turn.chat_id] = staff_menu(turn.texts, await authority(turn))
 
 
@@ -119,7 +136,7 @@ async def show_panel(turn: Turn, meeting: Meeting, who: Authority) -> None:
     """The meeting's PICs, open invites and Fasilitator registrants, with what an organizer may do."""
     # PICs reach the meeting chooser too; managing PICs is the organizers' alone.
     if not who.is_admin:
-        refuse(turn)
+        refuse(turn, who)
         return
     turn.say_html(*await _panel(turn, meeting))
 
@@ -138,6 +155,9 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
     pics = await pics_of(turn.session, meeting.id)
     invites = await open_invites(turn.session, meeting.id, turn.now)
     candidates = await facilitators_not_pic(turn.session, meeting.id)
+    # Named as the program file names the role, never by a fixed word.
+    role = await facilitator_role(turn.session, meeting)
+    role_name = role.name if role else texts.plain("pic_facilitator_fallback")
     parts: list[str] = [texts("pic_panel_title", meeting=meeting_title(meeting))]
     if pics:
         parts.append(
@@ -147,7 +167,7 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
                     texts(
                         "pic_panel_pic",
                         name=_name(texts, p),
-                        via=texts(f"pic_via_{p.granted_via}"),
+                        via=texts(f"pic_via_{p.granted_via}", role=role_name),
                         since=local_date(p.granted_at.astimezone(meeting.zone), texts),
                     )
                     for p in pics
@@ -171,11 +191,11 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
     if candidates:
         parts.append(
             "\n".join(
-                [texts("pic_panel_candidates")]
+                [texts("pic_panel_candidates", role=role_name)]
                 + [texts("pic_panel_candidate", name=r.participant.full_name) for r in candidates]
             )
         )
-    parts.append(texts("pic_panel_hint"))
+    parts.append(texts("pic_panel_hint", role=role_name))
     rows = [[cb.button(texts.label("pic_revoke", name=_short(_name(texts, p))), cb.PicRevoke(p.id))] for p in pics]
     rows += [
         [cb.button(texts.label("pic_make", name=_short(r.participant.full_name)), cb.PicFromRegistration(r.id))]
@@ -189,13 +209,21 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
     return Html("\n\n".join(parts)), InlineKeyboardMarkup(rows)
 
 
+def _ask_to_confirm(turn: Turn, question: Html, confirmed: cb.Action, yes: str, meeting: Meeting) -> None:
+    """Put a question in place of the panel: `yes` does it, « Kembali shows the panel again."""
+    keyboard = InlineKeyboardMarkup(
+        [[cb.button(turn.texts.label(yes), confirmed), cb.button(turn.texts.label("back"), cb.PicPanel(meeting.id))]]
+    )
+    turn.rewrite_pressed(question, keyboard)
+
+
 @conversation_turn
 async def on_panel_button(update: Update, turn: Turn) -> None:
     """A button of the panel, authorised again: only organizers manage PICs."""
     action = cb.pressed(update)
     who = await authority(turn)
     if not who.is_admin:
-        refuse(turn)
+        refuse(turn, who)
         return
     if isinstance(action, cb.PicInvite):
         meeting = await managed_meeting(turn, who, action.meeting_id)
@@ -210,7 +238,26 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
             link=link,
             until=local_moment(invite.expires_at, meeting, turn.texts),
         )
+    elif isinstance(action, cb.PicPanel):
+        meeting = await managed_meeting(turn, who, action.meeting_id)
+        if meeting is None:
+            return
     elif isinstance(action, cb.PicWithdrawInvite):
+        # Destructive: the panel asks first, in place.
+        pending = await unused_invite(turn.session, action.invite_id)
+        if pending is None:
+            turn.answer_button("pic_invite_withdraw_stale")
+            return
+        meeting = await turn.session.get_one(Meeting, pending.meeting_id)
+        _ask_to_confirm(
+            turn,
+            turn.texts("pic_invite_withdraw_confirm", meeting=meeting_title(meeting)),
+            cb.PicWithdrawInviteConfirmed(pending.id),
+            "pic_invite_withdraw_yes",
+            meeting,
+        )
+        return
+    elif isinstance(action, cb.PicWithdrawInviteConfirmed):
         withdrawn = await revoke_invite(turn.session, action.invite_id, revoked_by=turn.user_id, now=turn.now)
         if withdrawn is None:
             turn.answer_button("pic_invite_withdraw_stale")
@@ -218,6 +265,20 @@ async def on_panel_button(update: Update, turn: Turn) -> None:
         turn.answer_button("pic_invite_withdrawn")
         meeting = await turn.session.get_one(Meeting, withdrawn.meeting_id)
     elif isinstance(action, cb.PicRevoke):
+        assignment = await assignment_in_force(turn.session, action.assignment_id)
+        if assignment is None:
+            turn.answer_button("pic_revoke_stale")
+            return
+        meeting = await turn.session.get_one(Meeting, assignment.meeting_id)
+        _ask_to_confirm(
+            turn,
+            turn.texts("pic_revoke_confirm", name=_name(turn.texts, assignment), meeting=meeting_title(meeting)),
+            cb.PicRevokeConfirmed(assignment.id),
+            "pic_revoke_yes",
+            meeting,
+        )
+        return
+    elif isinstance(action, cb.PicRevokeConfirmed):
         assignment = await revoke_pic(turn.session, action.assignment_id, revoked_by=turn.user_id, now=turn.now)
         if assignment is None:
             turn.answer_button("pic_revoke_stale")
@@ -250,6 +311,14 @@ def register_handlers(application: Application) -> None:
     application.add_handler(
         CallbackQueryHandler(
             on_panel_button,
-            pattern=cb.matches(cb.PicInvite, cb.PicWithdrawInvite, cb.PicRevoke, cb.PicFromRegistration),
+            pattern=cb.matches(
+                cb.PicInvite,
+                cb.PicWithdrawInvite,
+                cb.PicWithdrawInviteConfirmed,
+                cb.PicRevoke,
+                cb.PicRevokeConfirmed,
+                cb.PicPanel,
+                cb.PicFromRegistration,
+            ),
         )
     )

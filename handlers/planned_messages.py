@@ -6,6 +6,7 @@ the language the person uses then.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,15 +25,20 @@ from models.seat_schedule import plan_of
 
 
 def time_left(starts_at: datetime, now: datetime, texts: Texts) -> str:
-    """'3 hari lagi', '2 jam lagi' or '40 menit lagi', rounded to what a person would say."""
+    """'3 hari lagi', '2 jam lagi' or '40 menit lagi', rounded to the nearest as a person would say it."""
     left = starts_at - now
     if left >= timedelta(hours=23):
-        unit, n = "day", max(1, round(left / timedelta(days=1)))
+        unit, n = "day", max(1, _nearest(left / timedelta(days=1)))
     elif left >= timedelta(minutes=90):
-        unit, n = "hour", round(left / timedelta(hours=1))
+        unit, n = "hour", _nearest(left / timedelta(hours=1))
     else:
-        unit, n = "minute", max(1, round(left / timedelta(minutes=1)))
+        unit, n = "minute", max(1, _nearest(left / timedelta(minutes=1)))
     return texts(f"lead_{unit}") if n == 1 else texts(f"lead_{unit}s", n=n)
+
+
+def _nearest(amount: float) -> int:
+    # Halves round up (6.5 days are "7 hari lagi"); Python's round() would give the even 6.
+    return math.floor(amount + 0.5)
 
 
 def attendance_keyboard(registration: Registration, texts: Texts) -> InlineKeyboardMarkup:

@@ -65,8 +65,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def _load(turn: Turn, upload: Upload) -> None:
-    if not (await authority(turn)).is_admin:
-        refuse(turn)
+    who = await authority(turn)
+    if not who.is_admin:
+        refuse(turn, who)
         return
     if upload.data is None:
         turn.say(upload.problem or "program_download_failed", max_kb=MAX_BYTES // 1024)

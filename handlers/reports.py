@@ -238,8 +238,9 @@ async def export(turn: Turn, meeting: Meeting, who: Authority) -> None:
 @conversation_turn
 async def on_national(update: Update, turn: Turn) -> None:
     """/rekap_nasional (organizers): every meeting as a table and as a chart."""
-    if not (await authority(turn)).is_admin:
-        refuse(turn)
+    who = await authority(turn)
+    if not who.is_admin:
+        refuse(turn, who)
         return
     recaps = await national_recap(turn.session, now=turn.now)
     chart = Build(national_chart, (chart_bars(recaps), turn.texts))
@@ -252,8 +253,9 @@ async def on_national(update: Update, turn: Turn) -> None:
 @conversation_turn
 async def on_export_all(update: Update, turn: Turn) -> None:
     """/ekspor_semua (organizers): the roster of every listed meeting as files."""
-    if not (await authority(turn)).is_admin:
-        refuse(turn)
+    who = await authority(turn)
+    if not who.is_admin:
+        refuse(turn, who)
         return
     rows = await roster(turn.session, await listed_meetings(turn.session))
     await send_export(turn, rows, "semua", turn.texts.plain("report_export_all"), None)

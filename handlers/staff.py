@@ -54,11 +54,25 @@ async def authority(turn: Turn) -> Authority:
     return await authority_of(turn.session, turn.user_id, turn.settings.admin_ids)
 
 
-def refuse(turn: Turn) -> None:
-    """Say the person may not do this; a pressed button is closed."""
+def command_lines(commands: list[tuple[str, str]]) -> str:
+    """Commands one to a line: '/rekap — Rekap kuota pertemuan'."""
+    return "\n".join(f"/{name} — {text}" for name, text in commands)
+
+
+def refuse(turn: Turn, who: Authority | None = None) -> None:
+    """Say the person may not do this; a pressed button is closed.
+
+    Given who they are (`who`), the answer also names the commands they may use instead: a PIC
+    trying an organizer's command gets the PIC's, a participant trying a staff command everyone's.
+    """
     turn.close_pressed_keyboard = True
     turn.answer_button("staff_not_allowed")
-    turn.say("staff_not_allowed")
+    if who is None:
+        turn.say("staff_not_allowed")
+    elif who.is_staff:
+        turn.say("staff_admin_only", commands=command_lines(turn.texts.staff_commands(admin=False)))
+    else:
+        turn.say("staff_only", commands=command_lines(turn.texts.commands()))
 
 
 async def managed_meeting(turn: Turn, who: Authority, meeting_id: int) -> Meeting | None:
@@ -73,7 +87,7 @@ async def run_for_meeting(turn: Turn, code: str, *, page: int = 0, rewrite: bool
     """Run a staff command: at once on a PIC's only meeting, else after the meeting is chosen."""
     who = await authority(turn)
     if not who.is_staff:
-        refuse(turn)
+        refuse(turn, who)
         return
     if code in STARTS_STEP and await keeps_draft(turn):
         return

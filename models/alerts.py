@@ -16,6 +16,10 @@ it; a window that ends in the quiet hours (the meeting's zone) waits until they 
 (the 1-day-before ones) bring the digest forward to now, night or not. The digest, when rendered,
 takes every delivery not yet covered by another message; so nothing is sent twice, and an alert
 recorded while a digest was in flight waits for the next one (`check_time_alerts` plans it).
+What the digest says is decided when it is sent (`models.alert_digest`).
+
+A meeting without a live PIC has nobody to tell: `check_time_alerts` hands its alerts to the
+organizers (`route_to_organizers`) until a PIC is appointed.
 """
 
 from __future__ import annotations
@@ -56,6 +60,12 @@ class AlertKind(enum.StrEnum):
 NATIONAL_GRACE = timedelta(hours=1)
 # Sent at once, even in the quiet hours: the meeting is tomorrow.
 URGENT_KINDS = frozenset({AlertKind.UNCONFIRMED})
+# A digest's slot names whom it is for: a PIC, or an organizer standing in for a meeting without one.
+PIC_SLOT = "alerts-"
+ORGANIZER_SLOT = "organizers-"
+# Alerts of a meeting without a PIC older than this when first seen are not sent to the organizers:
+# a bot updated to route them sends no backlog of stale news.
+ORGANIZER_LOOKBACK = timedelta(days=1)
 
 
 class FreedBy(enum.StrEnum):
@@ -161,15 +171,37 @@ def digest_due(rules: AlertRules, meeting: Meeting, now: datetime, *, urgent: bo
 
 
 async def _plan_digest(
-    session: AsyncSession, pic: PicAssignment, meeting: Meeting, rules: AlertRules, *, now: datetime, urgent: bool
+    session: AsyncSession,
+    pic: PicAssignment,
+    meeting: Meeting,
+    rules: AlertRules,
+    *,
+    now: datetime,
+    urgent: bool,
 ) -> None:
     """Open the PIC's digest window for the meeting, or join the open one (bringing it forward if urgent)."""
+    await _plan_digest_to(session, pic.telegram_user_id, pic.chat_id, meeting, rules, now=now, urgent=urgent)
+
+
+async def _plan_digest_to(
+    session: AsyncSession,
+    user_id: int,
+    chat_id: int,
+    meeting: Meeting,
+    rules: AlertRules,
+    *,
+    now: datetime,
+    urgent: bool,
+    opened_at: datetime | None = None,
+    slot_prefix: str = PIC_SLOT,
+) -> None:
+    """Open a digest window for the meeting's alerts to one person (from `opened_at`), or join the open one."""
     pending = await session.scalar(
         select(OutboxMessage)
         .where(
             OutboxMessage.kind == MessageKind.PIC_ALERTS,
             OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.recipient_user_id == pic.telegram_user_id,
+            OutboxMessage.recipient_user_id == user_id,
             OutboxMessage.subject_id == meeting.id,
         )
         .order_by(OutboxMessage.due_at)
@@ -180,13 +212,14 @@ async def _plan_digest(
             pending.due_at = now
             note_planned(session, now)
         return
-    due = digest_due(rules, meeting, now, urgent=urgent)
+    # A window opened by an alert recorded earlier (routed late to the organizers) ends when it would have.
+    due = max(digest_due(rules, meeting, opened_at or now, urgent=urgent), now)
     await plan_for_staff(
         session,
-        user_id=pic.telegram_user_id,
-        chat_id=pic.chat_id,
+        user_id=user_id,
+        chat_id=chat_id,
         kind=MessageKind.PIC_ALERTS,
-        slot=Slot(f"alerts-{now:%Y%m%dT%H%M%S.%f}", due),
+        slot=Slot(f"{slot_prefix}{now:%Y%m%dT%H%M%S.%f}", due),
         now=now,
         subject_id=meeting.id,
     )
@@ -241,6 +274,8 @@ class Digest:
 
     meeting: Meeting
     alerts: list[Alert]
+    # For an organizer, standing in for the PIC the meeting does not have yet.
+    for_organizers: bool = False
 
 
 async def take_digest(session: AsyncSession, message: OutboxMessage) -> Digest | None:
@@ -248,26 +283,30 @@ async def take_digest(session: AsyncSession, message: OutboxMessage) -> Digest |
 
     A message tried again carries what it took the first time and whatever came since. A PIC
     whose assignment was revoked gets nothing; a PIC appointed again gets nothing from before.
+    An organizer's digest (`ORGANIZER_SLOT`) carries the alerts routed to them.
     """
-    assignment = await session.scalar(
-        select(PicAssignment).where(
-            PicAssignment.telegram_user_id == message.recipient_user_id,
-            PicAssignment.meeting_id == message.subject_id,
-            PicAssignment.revoked_at.is_(None),
+    for_organizers = message.slot.startswith(ORGANIZER_SLOT)
+    conditions = [
+        AlertDelivery.telegram_user_id == message.recipient_user_id,
+        AlertDelivery.meeting_id == message.subject_id,
+        or_(AlertDelivery.outbox_message_id.is_(None), AlertDelivery.outbox_message_id == message.id),
+    ]
+    if not for_organizers:
+        assignment = await session.scalar(
+            select(PicAssignment).where(
+                PicAssignment.telegram_user_id == message.recipient_user_id,
+                PicAssignment.meeting_id == message.subject_id,
+                PicAssignment.revoked_at.is_(None),
+            )
         )
-    )
-    if assignment is None:
-        return None
+        if assignment is None:
+            return None
+        conditions.append(Alert.created_at >= assignment.granted_at)
     rows = list(
         await session.execute(
             select(AlertDelivery, Alert)
             .join(Alert, Alert.id == AlertDelivery.alert_id)
-            .where(
-                AlertDelivery.telegram_user_id == assignment.telegram_user_id,
-                AlertDelivery.meeting_id == assignment.meeting_id,
-                or_(AlertDelivery.outbox_message_id.is_(None), AlertDelivery.outbox_message_id == message.id),
-                Alert.created_at >= assignment.granted_at,
-            )
+            .where(*conditions)
             .order_by(Alert.id)
         )
     )
@@ -275,9 +314,70 @@ async def take_digest(session: AsyncSession, message: OutboxMessage) -> Digest |
         return None
     for delivery, _ in rows:
         delivery.outbox_message_id = message.id
-    meeting = await session.get(Meeting, assignment.meeting_id)
+    meeting = await session.get(Meeting, message.subject_id)
     assert meeting is not None
-    return Digest(meeting, [alert for _, alert in rows])
+    return Digest(meeting, [alert for _, alert in rows], for_organizers=for_organizers)
+
+
+async def route_to_organizers(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int]) -> None:
+    """Give the organizers the alerts of meetings without a live PIC, and plan their digests.
+
+    Such an alert was recorded with nobody to tell (models know no `ADMIN_IDS`); the periodic check
+    hands it to every organizer, in a digest whose window runs from when the alert was recorded.
+    """
+    if not admin_ids:
+        return
+    live_pic = (
+        select(PicAssignment.id)
+        .where(PicAssignment.meeting_id == Alert.meeting_id, PicAssignment.revoked_at.is_(None))
+        .exists()
+    )
+    delivered = select(AlertDelivery.id).where(AlertDelivery.alert_id == Alert.id).exists()
+    unattended = await session.scalars(
+        select(Alert)
+        .join(Meeting, Meeting.id == Alert.meeting_id)
+        .where(
+            ~delivered,
+            ~live_pic,
+            Alert.created_at >= now - ORGANIZER_LOOKBACK,
+            Meeting.listed.is_(True),
+            or_(Meeting.starts_at.is_(None), Meeting.starts_at > now),
+        )
+        .order_by(Alert.id)
+    )
+    for alert in unattended:
+        for user_id in sorted(admin_ids):
+            session.add(AlertDelivery(alert_id=alert.id, meeting_id=alert.meeting_id, telegram_user_id=user_id))
+    await session.flush()
+    untaken = await session.execute(
+        select(AlertDelivery.telegram_user_id, AlertDelivery.meeting_id, Alert.created_at, Alert.kind)
+        .join(Alert, Alert.id == AlertDelivery.alert_id)
+        .where(
+            AlertDelivery.telegram_user_id.in_(admin_ids),
+            AlertDelivery.outbox_message_id.is_(None),
+            ~live_pic,
+        )
+        .order_by(Alert.id)
+    )
+    windows: dict[tuple[int, int], tuple[datetime, bool]] = {}
+    for user_id, meeting_id, created_at, kind in untaken:
+        opened, urgent = windows.get((user_id, meeting_id), (created_at, False))
+        windows[(user_id, meeting_id)] = (opened, urgent or kind in URGENT_KINDS)
+    for (user_id, meeting_id), (opened, urgent) in windows.items():
+        meeting = await session.get(Meeting, meeting_id)
+        assert meeting is not None
+        # Organizers talk to the bot in private chats, whose id is the user's.
+        await _plan_digest_to(
+            session,
+            user_id,
+            user_id,
+            meeting,
+            await rules_of(session, meeting),
+            now=now,
+            urgent=urgent,
+            opened_at=opened,
+            slot_prefix=ORGANIZER_SLOT,
+        )
 
 
 # ---------------------------------------------------------------- hooks called by the seat operations (models.seats)
@@ -421,8 +521,11 @@ def role_summary(fills: list[RoleAvailability]) -> list[list[int]]:
     return [[fill.role.id, fill.taken, fill.seats] for fill in fills]
 
 
-async def check_time_alerts(session: AsyncSession, *, now: datetime) -> None:
-    """Record the alerts that time brings (lagging, unconfirmed a day before) and plan untaken digests."""
+async def check_time_alerts(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int] = frozenset()) -> None:
+    """Record the alerts that time brings (lagging, unconfirmed a day before) and plan untaken digests.
+
+    The alerts of a meeting without a PIC go to the organizers (`admin_ids`).
+    """
     meetings = await session.scalars(
         select(Meeting).where(Meeting.listed.is_(True), Meeting.starts_at > now).order_by(Meeting.starts_at)
     )
@@ -458,6 +561,7 @@ async def check_time_alerts(session: AsyncSession, *, now: datetime) -> None:
                     details["by_hand_ids"] = unanswered[True]
                 await record_alert(session, meeting, AlertKind.UNCONFIRMED, key=key, now=now, details=details)
     await plan_untaken_digests(session, now=now)
+    await route_to_organizers(session, now=now, admin_ids=admin_ids)
 
 
 async def national_rules(session: AsyncSession) -> AlertRules:

@@ -331,12 +331,24 @@ async def forget_pic_names(session: AsyncSession, telegram_user_ids: list[int], 
     await session.execute(query.values(display_name=None))
 
 
+async def assignment_in_force(session: AsyncSession, assignment_id: int) -> PicAssignment | None:
+    """The assignment if it is still in force."""
+    assignment = await session.get(PicAssignment, assignment_id)
+    return assignment if assignment is not None and assignment.revoked_at is None else None
+
+
+async def unused_invite(session: AsyncSession, invite_id: int) -> PicInvite | None:
+    """The invite if nobody used it and it was not withdrawn (it may have expired)."""
+    invite = await session.get(PicInvite, invite_id)
+    return invite if invite is not None and invite.used_by is None and invite.revoked_at is None else None
+
+
 async def revoke_pic(
     session: AsyncSession, assignment_id: int, *, revoked_by: int, now: datetime
 ) -> PicAssignment | None:
     """End a PIC's assignment; None when it is unknown or revoked already."""
-    assignment = await session.get(PicAssignment, assignment_id)
-    if assignment is None or assignment.revoked_at is not None:
+    assignment = await assignment_in_force(session, assignment_id)
+    if assignment is None:
         return None
     assignment.revoked_at, assignment.revoked_by = now, revoked_by
     await session.flush()
@@ -353,8 +365,8 @@ async def revoke_pic(
 
 async def revoke_invite(session: AsyncSession, invite_id: int, *, revoked_by: int, now: datetime) -> PicInvite | None:
     """Withdraw an unused invite; None when it is unknown, used or revoked already."""
-    invite = await session.get(PicInvite, invite_id)
-    if invite is None or invite.used_by is not None or invite.revoked_at is not None:
+    invite = await unused_invite(session, invite_id)
+    if invite is None:
         return None
     invite.revoked_at = now
     await session.flush()
@@ -382,6 +394,13 @@ async def open_invites(session: AsyncSession, meeting_id: int, now: datetime) ->
         .order_by(PicInvite.created_at, PicInvite.id)
     )
     return list(result)
+
+
+async def facilitator_role(session: AsyncSession, meeting: Meeting) -> Role | None:
+    """The role of the meeting's program whose registrants may be made PIC with one tap; None if it has none."""
+    return await session.scalar(
+        select(Role).where(Role.program_id == meeting.program_id, Role.code == FACILITATOR_ROLE)
+    )
 
 
 async def facilitators_not_pic(session: AsyncSession, meeting_id: int) -> list[Registration]:

@@ -67,7 +67,11 @@ class Texts:
 
     def staff_commands(self, *, admin: bool) -> list[tuple[str, str]]:
         """The commands a PIC (or, with admin, an organizer) has besides everyone's."""
-        return self._commands(STAFF_COMMAND_PREFIX) + (self._commands(ADMIN_COMMAND_PREFIX) if admin else [])
+        return self._commands(STAFF_COMMAND_PREFIX) + (self.admin_commands() if admin else [])
+
+    def admin_commands(self) -> list[tuple[str, str]]:
+        """The commands only organizers have."""
+        return self._commands(ADMIN_COMMAND_PREFIX)
 
     def _commands(self, prefix: str) -> list[tuple[str, str]]:
         return [(key[len(prefix) :], text) for key, text in self._catalogue.items() if key.startswith(prefix)]

@@ -76,8 +76,8 @@ async def test_threshold_full_and_waitlist_fire_once_each_and_arrive_as_one_dige
     digest = await next_with(pic, "Pemberitahuan kuota")
     text = digest.plain_text
     assert "Bengkulu" in text and "Rabu, 26 Juli 2023 pukul 09.00 WIB" in text
-    assert "Tim Sinergi Provinsi sudah terisi 4 dari 5 kursi" in text
-    assert "Tim Sinergi Provinsi penuh (5/5)" in text
+    # The role passed 80% and filled within the window: one line says how it stands when the digest goes.
+    assert "Tim Sinergi Provinsi penuh (5/5)" in text and "sudah terisi" not in text
     assert "Daftar tunggu Tim Sinergi Provinsi bertambah 1 orang (Dra. Siti Rahma, M.Hum.); kini 1 menunggu" in text
     # Another person waits: a new digest says only that.
     await register(bot.standin.user(8004), BENGKULU, role="Tim Sinergi Provinsi")
@@ -230,3 +230,57 @@ async def test_organizers_get_a_daily_national_digest_with_meetings_at_risk_firs
         third = (await next_with(admin, "Ringkasan nasional")).plain_text
         assert "14 Juli 2023" in third
     assert count_with(admin, "Ringkasan nasional") == 3
+
+
+async def test_a_digest_states_the_meeting_as_it_is_when_sent_not_when_its_alerts_were_recorded(bot) -> None:  # type: ignore[no-untyped-def]
+    pic = await make_pic(bot)
+    await seat_directly(bot, "stakeholder", range(3))
+    # 13 days 20 hours before: the lagging check fires with Perwakilan Desa still empty.
+    bot.clock.set(START - timedelta(days=13, hours=20))
+    await bot.eventually(lambda s: alert_count_in(s, AlertKind.LAGGING), lambda n: n >= 1)
+    # Within the digest window the village representative registers: the role is full, no longer behind.
+    await seat_directly(bot, "rm_desa", range(20, 21))
+    bot.clock.advance(WINDOW)
+    digest = (await next_with(pic, "Pemberitahuan kuota")).plain_text
+    assert "Perwakilan Desa (Role Model) penuh (1/1)" in digest
+    lagging = next(line for line in digest.splitlines() if "tertinggal" in line)
+    assert "Perwakilan Desa" not in lagging and "Stakeholder Provinsi 3/18" in lagging
+    # 13 days 19 hours 50 minutes are "14 hari lagi", counted from the moment the digest goes.
+    assert "14 hari lagi" in lagging, lagging
+
+
+async def test_an_offer_taken_before_the_digest_goes_is_reported_as_taken(bot) -> None:  # type: ignore[no-untyped-def]
+    seated = bot.standin.user(8501)
+    await register(seated, BENGKULU, role="Pemustaka", name="Budi Santoso")
+    await seat_directly(bot, "pemustaka", range(3, 4))  # Peserta 3 waits
+    pic = await make_pic(bot)
+    bot.clock.set(START - timedelta(days=3))
+    await seated.press(await next_with(seated, "Apakah Anda akan hadir"), text="Tidak hadir")
+    await seated.wait_for(lambda u: "Yakin tidak dapat hadir" in u.messages[-1].plain_text)
+    await seated.press(seated.messages[-1], text="Ya, saya tidak hadir")
+    waiting = bot.standin.get_user(10_003)
+    await waiting.press(await next_with(waiting, "Ada kursi untuk Anda"), text="Ambil")
+    await next_with(waiting, "Kursi Anda terkonfirmasi")
+    bot.clock.advance(WINDOW)
+    digest = (await next_with(pic, "Pemberitahuan kuota")).plain_text
+    assert "kursi ditawarkan kepada Peserta 3, yang sudah mengambilnya (1/1)" in digest, digest
+    assert "menunggu jawaban" not in digest
+
+
+async def test_a_meeting_without_a_pic_alerts_the_organizers_until_one_is_appointed(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+    admin = standin.user(6001, first_name="Panitia")
+    async with running_bot(standin, db_url, admin_ids=frozenset({6001})) as bot:
+        await register(bot.standin.user(8601), BENGKULU, role="Pemustaka", name="Budi Santoso")
+        await none_yet(admin, "Pemberitahuan kuota")  # gathered for the digest window
+        bot.clock.advance(WINDOW)
+        digest = (await next_with(admin, "Pemberitahuan kuota")).plain_text
+        assert "Bengkulu" in digest and "Pemustaka yang terdampak TPBIS penuh (1/1)" in digest
+        assert "belum punya PIC" in digest and "/pic" in digest
+        # Once a PIC is appointed, the meeting's alerts are theirs.
+        pic = await make_pic(bot)
+        await seat_directly(bot, "tim_sinergi", range(5))
+        bot.clock.advance(WINDOW)
+        theirs = (await next_with(pic, "Pemberitahuan kuota")).plain_text
+        assert "Tim Sinergi Provinsi penuh (5/5)" in theirs and "belum punya PIC" not in theirs
+        await none_yet(admin, "Tim Sinergi")
+    assert count_with(admin, "Pemberitahuan kuota") == 1

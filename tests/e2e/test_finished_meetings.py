@@ -212,10 +212,16 @@ async def test_a_pic_records_attendance_for_people_added_by_hand_and_they_are_no
     dedi = await bot.query(
         lambda s: s.scalar(select(Registration.id).join(Participant).where(Participant.telegram_user_id == 8504))
     )
-    await pic.press_forged(page, cb.pack(cb.RecordAttendance(dedi, False)))
-    await pic.wait_callback_answer()
+    forged = cb.pack(cb.RecordAttendance(dedi, False))
+    await pic.press_forged(page, forged)
+    while (answer := await pic.wait_callback_answer()).data != forged:
+        pass
+    assert answer.text == "Tombol ini sudah tidak berlaku."
     assert await status_of(bot, 8504) == [("Dedi Telegram", "seated", None)]
 
+    # The refusal closed that page's buttons; the PIC opens the roster again.
+    await pic.send_text("/peserta")
+    page = await next_with(pic, "Peserta Bengkulu")
     await pic.press(page, text="❌ Tidak hadir: Budi Santoso")
     confirm = await next_with(pic, "tidak hadir di")
     await pic.press(confirm, text="Ya, tidak hadir")

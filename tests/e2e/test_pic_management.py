@@ -68,6 +68,7 @@ async def make_pic(admin: StandinUser, user: StandinUser, province: str) -> None
     token = await invite_link(admin, province)
     await user.send_text(f"/start {token}")
     await next_with(user, "Anda sekarang PIC")
+    await next_with(admin, "Tautan undangan Anda dipakai")
 
 
 async def press_and_answer(user: StandinUser, message: BotMessage, action: cb.Action) -> str | None:
@@ -97,6 +98,9 @@ async def test_an_invite_link_makes_its_first_opener_pic_and_refuses_the_next(bo
     await alice.send_text(f"/start {token}")
     welcome = await next_with(alice, "Anda sekarang PIC")
     assert "Aceh" in welcome.plain_text and "/rekap" in welcome.plain_text and "/umumkan" in welcome.plain_text
+    # The organizer who made the link hears that it was used, and by whom.
+    used = await next_with(admin, "Tautan undangan Anda dipakai")
+    assert "Rahmat Hidayat sekarang PIC untuk Aceh" in used.plain_text
     menu = await menu_of(bot, alice.id)
     assert {"start", "rekap", "peserta", "ekspor", "umumkan"} <= set(menu) and "pic" not in menu
 
@@ -123,7 +127,15 @@ async def test_the_organizer_lists_and_revokes_a_pic_who_is_told(bot: RunningBot
     panel = await open_panel(admin, "Aceh")
     assert "Rahmat Hidayat" in panel.plain_text and "lewat tautan undangan" in panel.plain_text
     assert "Tautan undangan yang belum dipakai" in panel.plain_text
+    # Revoking asks first; « Kembali changes nothing.
     await admin.press(panel, text="Cabut: Rahmat Hidayat")
+    await admin.wait_for(lambda u: "Cabut Rahmat Hidayat sebagai PIC Aceh" in u.message(panel.message_id).plain_text)
+    await admin.press(admin.message(panel.message_id), text="« Kembali")
+    await admin.wait_for(lambda u: "PIC aktif" in u.message(panel.message_id).plain_text)
+    assert (await bot.query(lambda s: authority_of(s, alice.id, frozenset()))).is_staff
+    await admin.press(admin.message(panel.message_id), text="Cabut: Rahmat Hidayat")
+    await admin.wait_for(lambda u: "Ya, cabut" in u.message(panel.message_id).button_texts)
+    await admin.press(admin.message(panel.message_id), text="Ya, cabut")
     assert "Rahmat Hidayat tidak lagi menjadi PIC" in (await next_with(admin, "tidak lagi")).plain_text
     assert "Anda tidak lagi menjadi PIC untuk Aceh" in (await alice.next_message()).plain_text
     await admin.wait_for(lambda u: "Belum ada PIC" in u.message(panel.message_id).plain_text)
@@ -137,11 +149,18 @@ async def test_the_organizer_lists_and_revokes_a_pic_who_is_told(bot: RunningBot
     # Pressing revoke again (an old panel, or a double tap) is answered, and changes nothing.
     before = await audit_count(bot)
     assert await press_and_answer(admin, panel, cb.PicRevoke(assignment.id)) == "PIC ini sudah dicabut sebelumnya."
+    stale = await press_and_answer(admin, panel, cb.PicRevokeConfirmed(assignment.id))
+    assert stale == "PIC ini sudah dicabut sebelumnya."
     assert await audit_count(bot) == before
 
     # The unused invite is withdrawn from the panel and no longer works.
     await admin.press(admin.message(panel.message_id), text="Batalkan undangan 1")
-    await admin.wait_for(lambda u: "belum dipakai" not in u.message(panel.message_id).plain_text)
+    await admin.wait_for(lambda u: "Ya, batalkan tautan" in u.message(panel.message_id).button_texts)
+    assert "Batalkan tautan undangan PIC untuk Aceh" in admin.message(panel.message_id).plain_text
+    await admin.press(admin.message(panel.message_id), text="Ya, batalkan tautan")
+    await admin.wait_for(
+        lambda u: "Belum ada PIC" in (shown := u.message(panel.message_id).plain_text) and "belum dipakai" not in shown
+    )
     await alice.send_text(f"/start {unused}")
     assert "dibatalkan oleh panitia" in (await alice.next_message()).plain_text
 
@@ -154,12 +173,17 @@ async def test_a_registered_fasilitator_is_made_pic_with_one_tap(bot: RunningBot
     await register(stakeholder, "shm23-aceh", role="Stakeholder Provinsi", name="Dewi Lestari")
 
     panel = await open_panel(admin, "Aceh")
-    assert "Fasilitator Daerah terdaftar yang belum menjadi PIC" in panel.plain_text
+    # The role is named as the program file names it.
+    assert "Pendaftar Fasilitator Daerah / PIC Provinsi yang belum menjadi PIC" in panel.plain_text
+    assert "menjadikan pendaftar Fasilitator Daerah / PIC Provinsi PIC" in panel.plain_text
     assert "Dewi Lestari" not in panel.plain_text
     await admin.press(panel, text="Jadikan PIC")
     assert "sekarang PIC untuk Aceh" in (await next_with(admin, "sekarang PIC")).plain_text
     welcome = await next_with(carol, "Anda sekarang PIC")
     assert "/peserta" in welcome.plain_text
+    await admin.wait_for(
+        lambda u: "dari pendaftaran Fasilitator Daerah / PIC Provinsi" in u.message(panel.message_id).plain_text
+    )
     assert "rekap" in await menu_of(bot, carol.id)
     await admin.wait_for(lambda u: "Cabut: Dra. Siti Rahma" in " ".join(u.message(panel.message_id).button_texts))
 
@@ -173,7 +197,7 @@ async def test_a_registered_fasilitator_is_made_pic_with_one_tap(bot: RunningBot
         )
     )
     answer = await press_and_answer(admin, panel, cb.PicFromRegistration(dewi_registration))
-    assert "bukan lagi pendaftaran Fasilitator" in answer
+    assert "tidak (lagi) dapat dijadikan PIC" in answer
     assert [p.telegram_user_id for p in await bot.query(lambda s: pics_of(s, aceh))] == [603]
 
 
@@ -198,6 +222,7 @@ async def test_a_pic_cannot_manage_pics_nor_reach_another_province(bot: RunningB
         cb.StaffPick("pic", bengkulu),
         cb.StaffPick("pic", aceh),
         cb.PicRevoke(erik_assignment),
+        cb.PicRevokeConfirmed(erik_assignment),
         cb.PicFromRegistration(fajar_registration),
         cb.PicInvite(aceh),
         cb.PicInvite(bengkulu),
@@ -305,4 +330,40 @@ async def test_a_pic_who_erased_their_data_stays_pic_unnamed_in_the_panel(bot: R
     assert "PIC (data dihapus)" in panel.plain_text and "Dra. Siti Rahma" not in panel.plain_text
     assert "Cabut: PIC (data dihapus)" in panel.button_texts
     await admin.press(panel, text="Cabut: PIC (data dihapus)")
+    await admin.wait_for(lambda u: "Ya, cabut" in u.message(panel.message_id).button_texts)
+    await admin.press(admin.message(panel.message_id), text="Ya, cabut")
     await next_with(admin, "PIC (data dihapus) tidak lagi menjadi PIC untuk Aceh")
+
+
+async def test_help_shows_staff_their_commands_and_the_organizers_menu_has_every_one(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    alice = bot.standin.user(601, first_name="Rahmat")
+    dewi = bot.standin.user(604, first_name="Dewi")
+    await make_pic(admin, alice, "Aceh")
+    await dewi.send_text("/bantuan")
+    plain = (await next_with(dewi, "Bantuan")).plain_text
+    assert "/status" in plain and "/rekap" not in plain and "Perintah PIC" not in plain
+    await alice.send_text("/bantuan")
+    pic_help = (await next_with(alice, "Bantuan")).plain_text
+    assert "Perintah PIC" in pic_help and "/rekap — Rekap kuota pertemuan" in pic_help and "/umumkan" in pic_help
+    assert "/rekap_nasional" not in pic_help and "/ekspor_semua" not in pic_help
+    await admin.send_text("/bantuan")
+    admin_help = (await next_with(admin, "Bantuan")).plain_text
+    assert "Perintah panitia" in admin_help and "/ekspor_semua" in admin_help and "/rekap_nasional" in admin_help
+    assert "ekspor_semua" in await menu_of(bot, ADMIN)
+    assert "ekspor_semua" not in await menu_of(bot, alice.id)
+
+
+async def test_a_pic_or_participant_using_a_command_not_theirs_is_told_what_they_can_use(bot: RunningBot) -> None:
+    admin = bot.standin.get_user(ADMIN)
+    alice = bot.standin.user(601, first_name="Rahmat")
+    dewi = bot.standin.user(604, first_name="Dewi")
+    await make_pic(admin, alice, "Aceh")
+    for command in ("/rekap_nasional", "/ekspor_semua", "/pic"):
+        await alice.send_text(command)
+        answer = (await next_with(alice, "hanya untuk panitia")).plain_text
+        assert "Sebagai PIC Anda dapat memakai" in answer and "/rekap — " in answer, (command, answer)
+        assert "/rekap_nasional" not in answer
+    await dewi.send_text("/rekap")
+    answer = (await next_with(dewi, "hanya untuk panitia")).plain_text
+    assert "Perintah yang dapat Anda pakai" in answer and "/status — " in answer and "/rekap —" not in answer

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from models.alert_digest import current_digest, still_news
 from models.alert_rules import AlertRules
 from models.alerts import (
     Alert,
@@ -20,8 +21,10 @@ from models.alerts import (
 )
 from models.attendance import answer_attendance, lapse_expired_offers
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
+from models.program import Role
 from models.program_file import ProgramFileError, parse_program
 from models.reachability import set_reachable
+from models.registration import Registration, RoleAvailability
 from models.reports import meetings_ahead
 from models.seats import cancel
 from models.staff import PicAssignment
@@ -340,3 +343,93 @@ async def test_the_counts_an_alert_reports_are_the_roles_after_the_change(sessio
         ("seat_freed", "vacant", 17, 1),
         ("full", None, 18, None),
     ]
+
+
+async def test_a_digest_keeps_only_what_is_still_true_when_it_is_sent(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    nudge = datetime(2023, 7, 25, 2, 0, tzinfo=UTC)  # 09:00 WIB the day before
+    async with sessions() as s, s.begin():
+        # 4 of 5 (the 80% mark) and then 5 of 5 within one window: one line for the role, as it is.
+        await seats(s, BENGKULU, "tim_sinergi", range(5))
+        (row,) = await digests(s)
+        digest = await current_digest(s, row, now=T0 + timedelta(minutes=10))
+        assert digest is not None and [(a.kind, a.role_id) for a in digest.alerts] == [
+            ("full", digest.alerts[0].role_id)
+        ]
+        assert [k for k, _ in await alerts(s)] == ["threshold", "full"]
+        row.status = OutboxStatus.SENT
+    async with sessions() as s, s.begin():
+        seated = await seats(s, BENGKULU, "stakeholder", range(10, 13), now=START - timedelta(days=20))
+        await check_time_alerts(s, now=START - timedelta(days=14))
+        await seat(s, BENGKULU, "rm_desa", 20, START - timedelta(days=14))
+        row = (await digests(s))[-1]
+        digest = await current_digest(s, row, now=START - timedelta(days=14) + timedelta(minutes=10))
+        assert digest is not None
+        # Still behind, but no longer for the village seat filled since the check.
+        assert "lagging" in [a.kind for a in digest.alerts]
+        assert "rm_desa" not in {fill.role.code for fill in digest.behind}
+        assert {"stakeholder", "rm_dispusip"} <= {fill.role.code for fill in digest.behind}
+        row.status = OutboxStatus.SENT
+    async with sessions() as s, s.begin():
+        await check_time_alerts(s, now=nudge)
+        row = next(r for r in await digests(s) if r.status == OutboxStatus.PENDING)
+        # Everyone answers before the digest goes: nobody is left to chase, and the alert is dropped.
+        everyone = list(
+            await s.scalars(
+                select(Registration.id).where(
+                    Registration.meeting_id == seated[0].meeting_id, Registration.status == "seated"
+                )
+            )
+        )
+        for registration_id in everyone[:-1]:
+            await answer_attendance(s, registration_id, will_attend=True, now=nudge)
+        digest = await current_digest(s, row, now=nudge)
+        assert digest is not None and digest.unconfirmed == everyone[-1:]
+        await answer_attendance(s, everyone[-1], will_attend=True, now=nudge)
+        assert await current_digest(s, row, now=nudge) is None
+
+
+async def test_the_alerts_of_a_meeting_without_a_pic_go_to_the_organizers_until_one_is_appointed(
+    sessions, program
+) -> None:  # type: ignore[no-untyped-def]
+    aceh, organizers = "shm23-aceh", frozenset({901, 902})
+    async with sessions() as s, s.begin():
+        await seat(s, aceh, "pemustaka", 1)
+        assert [
+            r for r in await digests(s) if r.subject_id != (await meeting_and_role(s, BENGKULU, "pemustaka"))[0].id
+        ] == []
+        # The periodic check, three minutes later, hands the alert to each organizer, in a window from the alert.
+        await check_time_alerts(s, now=T0 + timedelta(minutes=3), admin_ids=organizers)
+        await check_time_alerts(s, now=T0 + timedelta(minutes=4), admin_ids=organizers)
+        rows = await digests(s)
+        assert sorted(r.recipient_user_id for r in rows) == [901, 902]
+        assert {r.due_at for r in rows} == {T0 + timedelta(minutes=10)}
+        digest = await current_digest(s, rows[0], now=T0 + timedelta(minutes=10))
+        assert digest is not None and digest.for_organizers and not digest.pic_appointed
+        assert [a.kind for a in digest.alerts] == ["full"]
+        # A PIC is appointed before the other organizer's digest goes: it says so, and later alerts are the PIC's.
+        await make_pic(s, aceh, 903, now=T0 + timedelta(minutes=11))
+        later = await current_digest(s, rows[1], now=T0 + timedelta(minutes=11))
+        assert later is not None and later.pic_appointed
+        await seat(s, aceh, "rm_desa", 2, T0 + timedelta(minutes=12))
+        await check_time_alerts(s, now=T0 + timedelta(minutes=13), admin_ids=organizers)
+        fresh = [r for r in await digests(s) if r not in rows]
+        assert [r.recipient_user_id for r in fresh] == [903]
+
+
+def test_still_news_merges_a_roles_crossings_and_drops_what_is_no_longer_true() -> None:
+    rules = AlertRules()
+    role = Role(id=5, code="tim_sinergi", name="Tim Sinergi Provinsi", seats=5)
+
+    def alert(n: int, kind: AlertKind, **details: object) -> Alert:
+        return Alert(id=n, kind=kind, role_id=5 if kind != AlertKind.UNREACHABLE else None, details=details)
+
+    threshold, full = alert(1, AlertKind.THRESHOLD), alert(2, AlertKind.FULL)
+    blocked, unblocked = (alert(n, AlertKind.UNREACHABLE, registration_id=n) for n in (3, 4))
+    lagging = [alert(6, AlertKind.LAGGING), alert(7, AlertKind.LAGGING)]
+    everything = [threshold, full, blocked, unblocked, *lagging]
+    now_full = {5: RoleAvailability(role, seats=5, seated=5, waitlisted=0)}
+    # Full overtakes the threshold; the person who unblocked the bot since is left out; one lagging line.
+    assert still_news(everything, now_full, [now_full[5]], [], {3}, rules) == [full, blocked, lagging[-1]]
+    # Back under the 80% mark (a seat left empty) and no longer behind: neither line is true any more.
+    below = {5: RoleAvailability(role, seats=5, seated=3, waitlisted=0)}
+    assert still_news(everything, below, [], [], {3}, rules) == [blocked]
