@@ -57,6 +57,14 @@ class ChooseRole(Action):
 
 
 @dataclass(frozen=True)
+class ReuseDetails(Action):
+    """Use the details given for the last registration (or type new ones)."""
+
+    tag = "ru"
+    use: bool
+
+
+@dataclass(frozen=True)
 class Submit(Action):
     tag = "sk"
     meeting_id: int

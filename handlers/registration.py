@@ -26,8 +26,8 @@ from handlers.shell import plain_start, resume, stale
 from handlers.steps import button_steps, text_step
 from handlers.texts import Html
 from handlers.views import describe_all, describe_registration, page_count, page_nav, role_label
-from models.participant import has_current_consent, record_consent, upsert_participant
-from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
+from models.participant import get_participant, has_current_consent, record_consent, upsert_participant
+from models.person_details import DETAIL_FIELDS, MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting, Role, meeting_by_code, open_meetings, program_name_for, quota_for
 from models.registration import (
     RegistrationStatus,
@@ -47,6 +47,8 @@ class Step(enum.StrEnum):
     CONSENT = "consent"
     MEETING = "meeting"
     ROLE = "role"
+    # Someone who registered before is offered the details they gave last, in one tap.
+    REUSE = "reuse"
     NAME = "name"
     INSTITUTION = "institution"
     POSITION = "position"
@@ -97,6 +99,8 @@ async def prompt(turn: Turn) -> None:
         await _prompt_meetings(turn)
     elif step is Step.ROLE:
         await _prompt_roles(turn)
+    elif step is Step.REUSE:
+        await _prompt_reuse(turn)
     elif step in TYPED_STEPS:
         current = getattr(turn.conversation, FIELDS[step])
         _say_with_current(turn, f"ask_{step.value}", current)
@@ -142,16 +146,22 @@ async def _meetings_page(turn: Turn, page: int) -> tuple[Html, InlineKeyboardMar
         return turn.texts("no_open_meetings"), None
     pages = page_count(len(meetings), MEETINGS_PER_PAGE)
     page, paging = page_nav(turn.texts, page, pages, cb.MeetingPage)
+    held = {r.meeting_id for r in await registrations_of(turn.session, turn.user_id)}
     rows = []
     for meeting in meetings[page * MEETINGS_PER_PAGE : (page + 1) * MEETINGS_PER_PAGE]:
         label_key = "meeting_wave" if meeting.wave else "meeting"
         label = turn.texts.label(
             label_key, province=meeting_title(meeting), date=meeting_short_date(meeting, turn.texts), wave=meeting.wave
         )
+        if meeting.id in held:
+            label = turn.texts.label("meeting_registered", meeting=label)
         rows.append([cb.button(label, cb.ChooseMeeting(meeting.id))])
     if paging:
         rows.append(paging)
-    return turn.texts("choose_meeting", page=page + 1, pages=pages), InlineKeyboardMarkup(rows)
+    text = turn.texts("choose_meeting", page=page + 1, pages=pages)
+    if held:
+        text = Html(f"{text}\n{turn.texts('meetings_registered_note')}")
+    return text, InlineKeyboardMarkup(rows)
 
 
 async def _prompt_meetings(turn: Turn) -> None:
@@ -191,6 +201,29 @@ async def _prompt_roles(turn: Turn) -> None:
         InlineKeyboardMarkup(rows),
         meeting=meeting_title(meeting),
         when=meeting_when(meeting, turn.texts),
+    )
+
+
+async def _prompt_reuse(turn: Turn) -> None:
+    participant = await get_participant(turn.session, turn.user_id)
+    if participant is None:
+        _go(turn, Step.NAME)
+        await prompt(turn)
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [cb.button(turn.texts.label("reuse_details"), cb.ReuseDetails(True))],
+            [cb.button(turn.texts.label("new_details"), cb.ReuseDetails(False))],
+        ]
+    )
+    details = participant.details
+    turn.say(
+        "reuse_offer",
+        keyboard,
+        name=details.full_name,
+        institution=details.institution,
+        position=details.position,
+        phone=details.phone_e164,
     )
 
 
@@ -304,7 +337,7 @@ async def register_another(update: Update, turn: Turn) -> None:
 
 # Buttons.
 
-button_steps(Step.CONSENT, Step.MEETING, Step.ROLE, Step.CONFIRM, ask_again=prompt)
+button_steps(Step.CONSENT, Step.MEETING, Step.ROLE, Step.REUSE, Step.CONFIRM, ask_again=prompt)
 
 
 def _action(update: Update) -> cb.Action | None:
@@ -387,6 +420,25 @@ async def on_role(update: Update, turn: Turn) -> None:
     if role_state.full:
         turn.say("role_full_notice", role=role_state.role.name)
     _advance(turn, Step.ROLE)
+    await prompt(turn)
+
+
+@conversation_turn
+async def on_reuse(update: Update, turn: Turn) -> None:
+    """Pakai data ini / Isi data baru: the details given last, or typing new ones."""
+    action = await _pressed(update, turn, Step.REUSE, cb.ReuseDetails)
+    if action is None:
+        return
+    turn.close_pressed_keyboard = True
+    participant = await get_participant(turn.session, turn.user_id)
+    if not action.use or participant is None:
+        _go(turn, Step.NAME)
+        await prompt(turn)
+        return
+    for field in DETAIL_FIELDS:
+        setattr(turn.conversation, field, getattr(participant.details, field))
+    # Any of them can still be changed from the summary (Ubah).
+    _go(turn, Step.CONFIRM)
     await prompt(turn)
 
 
@@ -522,6 +574,7 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(on_meeting_page, pattern=cb.matches(cb.MeetingPage)))
     application.add_handler(CallbackQueryHandler(on_meeting, pattern=cb.matches(cb.ChooseMeeting)))
     application.add_handler(CallbackQueryHandler(on_role, pattern=cb.matches(cb.ChooseRole)))
+    application.add_handler(CallbackQueryHandler(on_reuse, pattern=cb.matches(cb.ReuseDetails)))
     application.add_handler(CallbackQueryHandler(register_another, pattern=cb.matches(cb.RegisterAnother)))
     application.add_handler(
         CallbackQueryHandler(

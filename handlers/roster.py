@@ -32,9 +32,7 @@ REASON_STEPS = {"mv": "roster_move_reason", "rm": "roster_remove_reason", "add":
 
 def _label(turn: Turn, registration: Registration) -> str:
     status = "seated" if registration.status in TAKES_A_SEAT else "waiting"
-    return turn.texts.label(
-        f"roster_person_{status}", name=registration.participant.full_name, role=registration.role.name
-    )
+    return turn.texts.label(f"roster_person_{status}", name=registration.full_name, role=registration.role.name)
 
 
 async def _roster_page(turn: Turn, op: str, meeting: Meeting, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -126,7 +124,7 @@ async def on_button(update: Update, turn: Turn) -> None:
             _await_reason(turn, REMOVE, meeting.id, registration.id)
             turn.say(
                 "roster_remove_reason",
-                name=registration.participant.full_name,
+                name=registration.full_name,
                 role=registration.role.name,
                 meeting=meeting_title(meeting),
             )
@@ -139,7 +137,7 @@ async def on_button(update: Update, turn: Turn) -> None:
         turn.say(
             "roster_move_choose_role",
             InlineKeyboardMarkup(rows),
-            name=registration.participant.full_name,
+            name=registration.full_name,
             role=registration.role.name,
         )
         return
@@ -164,7 +162,7 @@ async def on_button(update: Update, turn: Turn) -> None:
         role = target.role
         _await_reason(turn, MOVE, meeting.id, registration.id)
         turn.conversation.role_id = role.id
-        turn.say("roster_move_reason", name=registration.participant.full_name, role=role.name)
+        turn.say("roster_move_reason", name=registration.full_name, role=role.name)
         return
     turn.answer_button("stale_button")
     turn.close_pressed_keyboard = True
@@ -276,9 +274,9 @@ def _say_refusal(turn: Turn, error: RosterError) -> None:
 
 def _seat_passed(turn: Turn, freed_seat: FreedSeat) -> None:
     if freed_seat.promoted is not None:
-        turn.say("roster_seat_given", name=freed_seat.promoted.participant.full_name)
+        turn.say("roster_seat_given", name=freed_seat.promoted.full_name)
     elif freed_seat.offered is not None:
-        turn.say("roster_seat_offered", name=freed_seat.offered.participant.full_name)
+        turn.say("roster_seat_offered", name=freed_seat.offered.full_name)
 
 
 @text_step(REASON_STEPS[MOVE])
@@ -304,7 +302,7 @@ async def on_move_reason(turn: Turn, text: str) -> None:
         return
     conversation.clear_draft()
     moved = vacated.registration
-    turn.say("roster_moved", name=moved.participant.full_name, role=moved.role.name, meeting=meeting_title(meeting))
+    turn.say("roster_moved", name=moved.full_name, role=moved.role.name, meeting=meeting_title(meeting))
     _seat_passed(turn, vacated)
 
 
@@ -329,9 +327,7 @@ async def on_remove_reason(turn: Turn, text: str) -> None:
         return
     turn.conversation.clear_draft()
     removed = cancellation.registration
-    turn.say(
-        "roster_removed", name=removed.participant.full_name, role=removed.role.name, meeting=meeting_title(meeting)
-    )
+    turn.say("roster_removed", name=removed.full_name, role=removed.role.name, meeting=meeting_title(meeting))
     _seat_passed(turn, cancellation)
 
 
@@ -366,7 +362,7 @@ async def on_add_reason(turn: Turn, text: str) -> None:
     seated = registration.status == RegistrationStatus.SEATED
     turn.say(
         "roster_added_seated" if seated else "roster_added_waiting",
-        name=registration.participant.full_name,
+        name=registration.full_name,
         role=registration.role.name,
         meeting=meeting_title(meeting),
     )

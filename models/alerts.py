@@ -498,9 +498,7 @@ async def names_of(session: AsyncSession, registration_ids: set[int]) -> dict[in
     if not registration_ids:
         return {}
     rows = await session.execute(
-        select(Registration.id, Participant.full_name)
-        .join(Participant, Participant.id == Registration.participant_id)
-        .where(Registration.id.in_(registration_ids))
+        select(Registration.id, Registration.full_name).where(Registration.id.in_(registration_ids))
     )
     return {registration_id: name for registration_id, name in rows}
 

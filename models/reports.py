@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alert_rules import lagging_roles, rules_by_program
-from models.participant import Participant
 from models.program import Meeting, Role, listed_meetings
 from models.registration import WAITLIST_ORDER, Registration, RegistrationStatus, RoleAvailability, availabilities
 
@@ -126,13 +125,12 @@ async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[Ros
             Role.code,
             Role.name,
             Role.position,
-            Participant.full_name,
-            Participant.institution,
-            Participant.position.label("job"),
-            Participant.phone_e164,
+            Registration.full_name,
+            Registration.institution,
+            Registration.position.label("job"),
+            Registration.phone_e164,
         )
         .join(Role, Role.id == Registration.role_id)
-        .join(Participant, Participant.id == Registration.participant_id)
         .where(Registration.meeting_id.in_(list(by_id)), Registration.status != RegistrationStatus.CANCELLED)
         .order_by(*WAITLIST_ORDER)
     )

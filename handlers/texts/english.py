@@ -27,6 +27,13 @@ TEXTS: dict[str, str] = {
     "role_full_notice": (
         "The role <b>{role}</b> is full. If you go on, you join the waiting list and get a seat when someone cancels."
     ),
+    "meetings_registered_note": "✅ marks the meetings you are registered for.",
+    "reuse_offer": (
+        "Use the details from your previous registration?\n\n"
+        "<b>Name:</b> {name}\n<b>Institution:</b> {institution}\n<b>Position:</b> {position}\n"
+        "<b>Mobile:</b> {phone}\n\n"
+        "You can still change any of them before submitting."
+    ),
     "ask_name": "Type your <b>full name</b> (with titles, if any):",
     "ask_institution": "Type the name of your <b>institution</b>:",
     "ask_position": "Type your <b>position</b>:",
@@ -191,6 +198,9 @@ TEXTS: dict[str, str] = {
     "btn_meeting_wave": "Wave {wave} · {province} · {date}",
     "btn_role": "{role} · {left}/{seats} left",
     "btn_role_full": "{role} · full (waiting list)",
+    "btn_meeting_registered": "✅ {meeting}",
+    "btn_reuse_details": "✅ Use these details",
+    "btn_new_details": "✏️ Enter new details",
     "btn_submit": "✅ Submit",
     "btn_edit": "✏️ Change",
     "btn_discard": "❌ Cancel",

@@ -32,6 +32,13 @@ TEXTS: dict[str, str] = {
         "Peran <b>{role}</b> sudah penuh. Jika Anda lanjutkan, Anda masuk daftar tunggu dan "
         "mendapat kursi bila ada yang membatalkan."
     ),
+    "meetings_registered_note": "✅ menandai pertemuan yang sudah Anda daftari.",
+    "reuse_offer": (
+        "Pakai data dari pendaftaran Anda sebelumnya?\n\n"
+        "<b>Nama:</b> {name}\n<b>Instansi:</b> {institution}\n<b>Jabatan:</b> {position}\n"
+        "<b>Nomor HP:</b> {phone}\n\n"
+        "Anda masih dapat mengubah setiap bagian sebelum mengirim."
+    ),
     # Details.
     "ask_name": "Ketik <b>nama lengkap</b> Anda (beserta gelar, bila ada):",
     "ask_institution": "Ketik nama <b>instansi</b> Anda:",
@@ -207,6 +214,9 @@ TEXTS: dict[str, str] = {
     "btn_meeting_wave": "Gel. {wave} · {province} · {date}",
     "btn_role": "{role} · sisa {left}/{seats}",
     "btn_role_full": "{role} · penuh (daftar tunggu)",
+    "btn_meeting_registered": "✅ {meeting}",
+    "btn_reuse_details": "✅ Pakai data ini",
+    "btn_new_details": "✏️ Isi data baru",
     "btn_submit": "✅ Kirim",
     "btn_edit": "✏️ Ubah",
     "btn_discard": "❌ Batal",
