@@ -115,6 +115,21 @@ class KeepRegistration(Action):
 
 
 @dataclass(frozen=True)
+class FixPick(Action):
+    """The registration whose details the person corrects (`/ubahdata`)."""
+
+    tag = "fp"
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class FixField(Action):
+    tag = "ff"
+    registration_id: int
+    field: str
+
+
+@dataclass(frozen=True)
 class ConfirmErase(Action):
     tag = "dy"
 

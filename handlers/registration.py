@@ -16,16 +16,16 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler
 
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
 from handlers.planned_messages import seat_calendar
 from handlers.shell import plain_start, resume, stale
-from handlers.steps import button_steps, text_step
+from handlers.steps import button_steps, contact_step, text_step
 from handlers.texts import Html
-from handlers.views import describe_all, describe_registration, page_count, page_nav, role_label
+from handlers.views import describe_all, describe_registration, details_block, page_count, page_nav, role_label
 from models.participant import get_participant, has_current_consent, record_consent, upsert_participant
 from models.person_details import DETAIL_FIELDS, MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
 from models.program import Meeting, Role, meeting_by_code, open_meetings, program_name_for, quota_for
@@ -105,12 +105,7 @@ async def prompt(turn: Turn) -> None:
         current = getattr(turn.conversation, FIELDS[step])
         _say_with_current(turn, f"ask_{step.value}", current)
     elif step is Step.PHONE:
-        keyboard = ReplyKeyboardMarkup(
-            [[KeyboardButton(turn.texts.label("share_phone"), request_contact=True)]],
-            resize_keyboard=True,
-            one_time_keyboard=True,
-        )
-        _say_with_current(turn, "ask_phone", turn.conversation.phone_e164, keyboard)
+        _say_with_current(turn, "ask_phone", turn.conversation.phone_e164, phone_keyboard(turn))
     elif step is Step.CONFIRM:
         await _prompt_summary(turn)
 
@@ -216,15 +211,7 @@ async def _prompt_reuse(turn: Turn) -> None:
             [cb.button(turn.texts.label("new_details"), cb.ReuseDetails(False))],
         ]
     )
-    details = participant.details
-    turn.say(
-        "reuse_offer",
-        keyboard,
-        name=details.full_name,
-        institution=details.institution,
-        position=details.position,
-        phone=details.phone_e164,
-    )
+    turn.say("reuse_offer", keyboard, details=details_block(turn.texts, participant.details))
 
 
 async def _complete_draft(turn: Turn) -> Meeting | None:
@@ -534,10 +521,8 @@ async def on_text(turn: Turn, text: str) -> None:
         await _take_phone(turn, text)
         return
     assert step in TYPED_STEPS  # the steps claimed above
-    try:
-        value = clean_text(text)
-    except InvalidDetail as problem:
-        turn.say(f"invalid_{problem.problem.value}", max=MAX_TEXT_LENGTH)
+    value = checked_text(turn, text)
+    if value is None:
         await prompt(turn)
         return
     setattr(turn.conversation, FIELDS[step], value)
@@ -545,21 +530,37 @@ async def on_text(turn: Turn, text: str) -> None:
     await prompt(turn)
 
 
-@conversation_turn
-async def on_contact(update: Update, turn: Turn) -> None:
-    """A shared contact: the phone number, when it is asked for."""
-    if current_step(turn) is Step.PHONE:
-        await _take_phone(turn, update.message.contact.phone_number)
-        return
-    turn.say("contact_not_expected")
-    await prompt(turn)
-
-
-async def _take_phone(turn: Turn, raw: str) -> None:
+def checked_text(turn: Turn, raw: str) -> str | None:
+    """A typed name, institution or position as the rules keep it; None (and why, said) if refused."""
     try:
-        phone = normalise_phone(raw)
+        return clean_text(raw)
+    except InvalidDetail as problem:
+        turn.say(f"invalid_{problem.problem.value}", max=MAX_TEXT_LENGTH)
+        return None
+
+
+def checked_phone(turn: Turn, raw: str) -> str | None:
+    """A typed or shared phone number in E.164; None (and why, said) if refused."""
+    try:
+        return normalise_phone(raw)
     except InvalidDetail as problem:
         turn.say(f"invalid_{problem.problem.value}")
+        return None
+
+
+def phone_keyboard(turn: Turn) -> ReplyKeyboardMarkup:
+    """The reply keyboard with Telegram's "share my number" button."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(turn.texts.label("share_phone"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+@contact_step(Step.PHONE)
+async def _take_phone(turn: Turn, raw: str) -> None:
+    phone = checked_phone(turn, raw)
+    if phone is None:
         await prompt(turn)
         return
     turn.conversation.phone_e164 = phone
@@ -581,4 +582,3 @@ def register_handlers(application: Application) -> None:
             on_summary, pattern=cb.matches(cb.Submit, cb.EditMenu, cb.Discard, cb.EditField, cb.BackToSummary)
         )
     )
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.CONTACT, on_contact))

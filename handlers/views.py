@@ -10,7 +10,19 @@ from telegram import InlineKeyboardButton
 from handlers import callback_data as cb
 from handlers.formatting import local_moment, registration_details
 from handlers.texts import Html, Texts
+from models.person_details import PersonDetails
 from models.registration import Registration, RegistrationStatus, RoleAvailability, waitlist_position
+
+
+def details_block(texts: Texts, details: PersonDetails) -> Html:
+    """Name, institution, position and phone, one per line."""
+    return texts(
+        "details_block",
+        name=details.full_name,
+        institution=details.institution,
+        position=details.position,
+        phone=details.phone_e164,
+    )
 
 
 async def describe_registration(session: AsyncSession, texts: Texts, registration: Registration) -> Html:

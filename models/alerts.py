@@ -50,6 +50,8 @@ class AlertKind(enum.StrEnum):
     LAGGING = "lagging"
     UNCONFIRMED = "unconfirmed"
     UNREACHABLE = "unreachable"
+    # A participant corrected their name, institution, position or phone (`models.corrections`).
+    DETAILS_CORRECTED = "details_corrected"
 
 
 # How late a check may come and still plan that day's national digest.
@@ -411,6 +413,18 @@ async def participant_unreachable(session: AsyncSession, participant: Participan
             now=now,
             details={"registration_id": registration.id, "status": registration.status.value},
         )
+
+
+async def details_corrected(session: AsyncSession, registration: Registration, *, now: datetime) -> None:
+    """The person corrected their details: the meeting's PICs learn whose roster line changed."""
+    await record_alert(
+        session,
+        registration.meeting,
+        AlertKind.DETAILS_CORRECTED,
+        key=f"c{registration.id}:{now:%Y%m%dT%H%M%S.%f}",
+        now=now,
+        details={"registration_id": registration.id},
+    )
 
 
 # ---------------------------------------------------------------- time-based alerts and the national digest

@@ -12,7 +12,7 @@ TEXTS: dict[str, str] = {
         "your meeting.\n"
         "• <b>How long:</b> at most {retention_days} days after the meeting ends; then it is deleted.\n"
         "• <b>Your rights</b> (Law No. 27 of 2022): see your data (/datasaya), correct it "
-        "(register again with /start), withdraw consent and delete your data (/hapusdata).\n\n"
+        "without losing your seat (/ubahdata), withdraw consent and delete your data (/hapusdata).\n\n"
         "Do you agree to your data being used for this purpose?"
     ),
     "consent_refused": (
@@ -29,10 +29,11 @@ TEXTS: dict[str, str] = {
     ),
     "meetings_registered_note": "✅ marks the meetings you are registered for.",
     "reuse_offer": (
-        "Use the details from your previous registration?\n\n"
-        "<b>Name:</b> {name}\n<b>Institution:</b> {institution}\n<b>Position:</b> {position}\n"
-        "<b>Mobile:</b> {phone}\n\n"
+        "Use the details from your previous registration?\n\n{details}\n\n"
         "You can still change any of them before submitting."
+    ),
+    "details_block": (
+        "<b>Name:</b> {name}\n<b>Institution:</b> {institution}\n<b>Position:</b> {position}\n<b>Mobile:</b> {phone}"
     ),
     "ask_name": "Type your <b>full name</b> (with titles, if any):",
     "ask_institution": "Type the name of your <b>institution</b>:",
@@ -159,6 +160,18 @@ TEXTS: dict[str, str] = {
         "<b>Mobile:</b> {phone}\n<b>Registered since:</b> {since}\n\n"
         "To correct it, register again with /start. To delete everything: /hapusdata."
     ),
+    "fix_none": "You hold no registration whose details could be corrected. Type /start to register.",
+    "fix_choose": "Which registration's details do you want to correct?",
+    "fix_fields": (
+        "Your details for <b>{meeting}</b>:\n\n{details}\n\n"
+        "Which one do you want to correct? Your seat or waiting-list place stays as it is. "
+        "To stop: /cancel."
+    ),
+    "fix_saved": (
+        "✅ Your details for <b>{meeting}</b> are corrected:\n\n{details}\n\n"
+        "The meeting's PICs see the new details. To correct another one, type /ubahdata again."
+    ),
+    "fix_gone": "This registration has ended, so its details cannot be changed. Type /status to see your registrations.",
     "erase_confirm": (
         "Delete all your personal data? All your registrations are cancelled and their seats "
         "go to the waiting list. This cannot be undone."
@@ -172,6 +185,7 @@ TEXTS: dict[str, str] = {
         "/batal: cancel a registration\n"
         "/cancel: stop in the middle of registering\n"
         "/datasaya: see your personal data\n"
+        "/ubahdata: correct your name, institution, position or mobile number\n"
         "/hapusdata: delete your personal data\n"
         "/bahasa: change language (Indonesia/English)\n"
         "/bantuan: this message"
@@ -225,6 +239,7 @@ TEXTS: dict[str, str] = {
     "btn_take_seat": "✅ Take",
     "btn_release_seat": "Release",
     "btn_take_free_seat": "Take a seat if one is free",
+    "btn_fix_pick": "{meeting} · {role}",
     "btn_confirm_erase": "Yes, delete my data",
     # Descriptions in Telegram's command menu (plain text).
     "cmd_start": "Register for a meeting",
@@ -232,6 +247,7 @@ TEXTS: dict[str, str] = {
     "cmd_batal": "Cancel a registration",
     "cmd_cancel": "Stop registering",
     "cmd_datasaya": "See my personal data",
+    "cmd_ubahdata": "Correct my details",
     "cmd_hapusdata": "Delete my personal data",
     "cmd_bahasa": "Change language",
     "cmd_bantuan": "Help",
@@ -441,6 +457,7 @@ TEXTS: dict[str, str] = {
     "alerts_fate_vacant": "🔄 {cause}; nobody is waiting, the seat is empty ({taken}/{seats}).",
     "alerts_waitlist": "⏳ The {role} waiting list grew by {added} ({names}); {waiting} now waiting.",
     "alerts_unreachable": "🚫 {count} participants blocked the bot and cannot be reached: {names}.",
+    "alerts_corrected": "✏️ {count} participants corrected their details (name, institution, position or mobile): {names}. See /peserta.",
     "national_title": "📊 <b>National summary</b>, {date}",
     "national_at_risk": "<b>At risk ({count})</b>",
     "national_none_at_risk": "No meeting is at risk.",

@@ -14,7 +14,7 @@ TEXTS: dict[str, str] = {
         "• <b>Lama penyimpanan:</b> paling lama {retention_days} hari setelah pertemuan "
         "selesai, lalu dihapus.\n"
         "• <b>Hak Anda</b> (UU No. 27 Tahun 2022): melihat data (/datasaya), memperbaiki "
-        "data (daftar ulang dengan /start), menarik persetujuan dan menghapus data (/hapusdata).\n\n"
+        "data tanpa kehilangan kursi (/ubahdata), menarik persetujuan dan menghapus data (/hapusdata).\n\n"
         "Apakah Anda setuju data Anda digunakan untuk tujuan tersebut?"
     ),
     "consent_refused": (
@@ -34,10 +34,11 @@ TEXTS: dict[str, str] = {
     ),
     "meetings_registered_note": "✅ menandai pertemuan yang sudah Anda daftari.",
     "reuse_offer": (
-        "Pakai data dari pendaftaran Anda sebelumnya?\n\n"
-        "<b>Nama:</b> {name}\n<b>Instansi:</b> {institution}\n<b>Jabatan:</b> {position}\n"
-        "<b>Nomor HP:</b> {phone}\n\n"
+        "Pakai data dari pendaftaran Anda sebelumnya?\n\n{details}\n\n"
         "Anda masih dapat mengubah setiap bagian sebelum mengirim."
+    ),
+    "details_block": (
+        "<b>Nama:</b> {name}\n<b>Instansi:</b> {institution}\n<b>Jabatan:</b> {position}\n<b>Nomor HP:</b> {phone}"
     ),
     # Details.
     "ask_name": "Ketik <b>nama lengkap</b> Anda (beserta gelar, bila ada):",
@@ -173,6 +174,18 @@ TEXTS: dict[str, str] = {
         "<b>Nomor HP:</b> {phone}\n<b>Terdaftar sejak:</b> {since}\n\n"
         "Untuk memperbaiki data, daftar ulang dengan /start. Untuk menghapus semuanya: /hapusdata."
     ),
+    "fix_none": "Anda belum memiliki pendaftaran yang datanya dapat diperbaiki. Ketik /start untuk mendaftar.",
+    "fix_choose": "Data pendaftaran mana yang ingin Anda perbaiki?",
+    "fix_fields": (
+        "Data Anda untuk <b>{meeting}</b>:\n\n{details}\n\n"
+        "Bagian mana yang ingin Anda perbaiki? Kursi atau nomor tunggu Anda tidak berubah. "
+        "Untuk berhenti: /cancel."
+    ),
+    "fix_saved": (
+        "✅ Data Anda untuk <b>{meeting}</b> sudah diperbaiki:\n\n{details}\n\n"
+        "PIC pertemuan ini melihat data yang baru. Untuk memperbaiki bagian lain, ketik /ubahdata lagi."
+    ),
+    "fix_gone": "Pendaftaran ini sudah tidak berlaku, jadi datanya tidak dapat diubah. Ketik /status untuk melihat pendaftaran Anda.",
     "erase_confirm": (
         "Hapus semua data pribadi Anda? Semua pendaftaran Anda dibatalkan dan kursinya "
         "diberikan kepada daftar tunggu. Tindakan ini tidak dapat dibatalkan."
@@ -187,6 +200,7 @@ TEXTS: dict[str, str] = {
         "/batal: membatalkan pendaftaran\n"
         "/cancel: berhenti di tengah pendaftaran\n"
         "/datasaya: melihat data pribadi Anda\n"
+        "/ubahdata: memperbaiki nama, instansi, jabatan atau nomor HP Anda\n"
         "/hapusdata: menghapus data pribadi Anda\n"
         "/bahasa: ganti bahasa (Indonesia/English)\n"
         "/bantuan: pesan ini"
@@ -241,6 +255,7 @@ TEXTS: dict[str, str] = {
     "btn_take_seat": "✅ Ambil",
     "btn_release_seat": "Lepas",
     "btn_take_free_seat": "Ambil kursi bila masih ada",
+    "btn_fix_pick": "{meeting} · {role}",
     "btn_confirm_erase": "Ya, hapus data saya",
     # Descriptions in Telegram's command menu (plain text).
     "cmd_start": "Daftar ke pertemuan",
@@ -248,6 +263,7 @@ TEXTS: dict[str, str] = {
     "cmd_batal": "Batalkan pendaftaran",
     "cmd_cancel": "Berhenti di tengah pendaftaran",
     "cmd_datasaya": "Lihat data pribadi saya",
+    "cmd_ubahdata": "Perbaiki data saya",
     "cmd_hapusdata": "Hapus data pribadi saya",
     "cmd_bahasa": "Ganti bahasa",
     "cmd_bantuan": "Bantuan",
@@ -459,6 +475,7 @@ TEXTS: dict[str, str] = {
     "alerts_fate_vacant": "🔄 {cause}; tidak ada yang menunggu, kursi kosong ({taken}/{seats}).",
     "alerts_waitlist": "⏳ Daftar tunggu {role} bertambah {added} orang ({names}); kini {waiting} menunggu.",
     "alerts_unreachable": "🚫 {count} peserta memblokir bot dan tidak dapat dihubungi: {names}.",
+    "alerts_corrected": "✏️ {count} peserta memperbaiki datanya (nama, instansi, jabatan atau nomor HP): {names}. Lihat /peserta.",
     "national_title": "📊 <b>Ringkasan nasional</b>, {date}",
     "national_at_risk": "<b>Berisiko ({count})</b>",
     "national_none_at_risk": "Tidak ada pertemuan yang berisiko.",

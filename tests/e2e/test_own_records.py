@@ -6,11 +6,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.app import build_application, polling
+from bot.clock import FrozenClock
+from bot.database import create_engine, session_factory
 from handlers import callback_data as cb
+from models.audit import AuditEntry
 from models.program import Meeting
 from models.registration import Registration
 from tests.e2e.chat import ANSWERS, bytes_of, next_with, register, type_details
@@ -124,3 +129,148 @@ async def test_a_returning_person_reuses_their_details_in_one_tap_and_sees_where
     # A stale "use these details" button from the finished registration changes nothing.
     assert "tidak berlaku" in await _forged_answer(siti, offer, cb.pack(cb.ReuseDetails(True)))
     assert (await _details_at(bot, ACEH))[2] == "Pustakawan Ahli Madya"
+
+
+WINDOW = timedelta(minutes=10)
+
+
+async def _registration_at(bot: RunningBot, meeting_code: str) -> Registration:
+    return await bot.query(
+        lambda s: s.scalar(
+            select(Registration)
+            .join(Meeting, Meeting.id == Registration.meeting_id)
+            .where(Meeting.code == meeting_code)
+        )
+    )
+
+
+async def test_a_person_corrects_a_detail_without_losing_their_seat_and_the_pic_sees_it(bot) -> None:  # type: ignore[no-untyped-def]
+    siti = bot.standin.user(SITI, "Siti")
+    await register(siti, JABAR, **FOR_JABAR)
+    await bot.query(lambda s: factories.make_pic(s, JABAR, JABAR_PIC, bot.clock.now()))
+    before = await _registration_at(bot, JABAR)
+    bot.clock.advance(timedelta(hours=1))
+
+    await siti.send_text("/ubahdata")
+    menu = await next_with(siti, "Bagian mana")
+    assert "Jawa Barat" in menu.plain_text and "Dinas Perpustakaan & Kearsipan" in menu.plain_text
+    await siti.press(menu, text="Instansi")
+    asked = await siti.next_message()
+    assert "instansi" in asked.plain_text and "Saat ini: Dinas Perpustakaan & Kearsipan" in asked.plain_text
+    # Checked as at registration: refused, and asked again.
+    await siti.send_text("x")
+    assert "terlalu pendek" in (await siti.next_message()).plain_text
+    assert "instansi" in (await siti.next_message()).plain_text
+    await siti.send_text("Dinas Perpustakaan & Kearsipan Provinsi Jawa Barat")
+    saved = await siti.next_message()
+    assert "sudah diperbaiki" in saved.plain_text and "Kearsipan Provinsi Jawa Barat" in saved.plain_text
+
+    after = await _registration_at(bot, JABAR)
+    assert after.institution == "Dinas Perpustakaan & Kearsipan Provinsi Jawa Barat"
+    assert (after.id, after.status, after.queued_at, after.seated_at) == (
+        before.id,
+        before.status,
+        before.queued_at,
+        before.seated_at,
+    )
+    [entry] = await bot.query(_audit)
+    assert (entry.action, entry.actor_user_id, entry.registration_id, entry.details) == (
+        "details_corrected",
+        SITI,
+        after.id,
+        {"field": "institution"},
+    )
+    assert entry.reason is None
+    # The PIC reads the corrected line in the roster, and a digest says who corrected their data.
+    pic = bot.standin.user(JABAR_PIC)
+    await pic.send_text("/peserta")
+    assert "Kearsipan Provinsi Jawa Barat" in (await next_with(pic, "Dr. Siti Rahma")).plain_text
+    bot.clock.advance(WINDOW)
+    digest = await next_with(pic, "memperbaiki datanya")
+    assert "1 peserta" in digest.plain_text and "Dr. Siti Rahma, M.Hum." in digest.plain_text
+    # The next registration offers the corrected details.
+    offer = await _to_role(siti, ACEH)
+    assert "Kearsipan Provinsi Jawa Barat" in offer.plain_text
+
+
+async def _audit(session) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+    return list(await session.scalars(select(AuditEntry).where(AuditEntry.action == "details_corrected")))
+
+
+async def test_with_several_registrations_the_person_picks_one_and_stale_buttons_and_cancel_change_nothing(bot) -> None:  # type: ignore[no-untyped-def]
+    siti = bot.standin.user(SITI, "Siti")
+    await register(siti, JABAR, **FOR_JABAR)
+    offer = await _to_role(siti, ACEH, role="Pemustaka")
+    await siti.press(offer, text="Pakai data ini")
+    await siti.press(await next_with(siti, "Periksa data"), text="Kirim")
+    await siti.next_message()
+
+    await siti.send_text("/ubahdata")
+    pick = await next_with(siti, "Data pendaftaran mana")
+    assert "Data pendaftaran mana" in pick.plain_text and len(pick.button_texts) == 2
+    await siti.press(pick, text="Aceh")
+    menu = await siti.next_message()
+    assert "Aceh" in menu.plain_text
+    # The pick is answered; pressing it again is stale.
+    jabar_id = (await _registration_at(bot, JABAR)).id
+    assert "tidak berlaku" in await _forged_answer(siti, pick, cb.pack(cb.FixPick(jabar_id)))
+    await siti.press(menu, text="Nomor HP")
+    await next_with(siti, "nomor HP")
+    assert siti.reply_keyboard is not None  # the "share my number" button
+    await siti.share_contact("+6281311112222")
+    saved = await next_with(siti, "sudah diperbaiki")
+    assert "+6281311112222" in saved.plain_text
+    assert siti.reply_keyboard is None  # removed with the number saved
+    assert (await _registration_at(bot, ACEH)).phone_e164 == "+6281311112222"
+    assert (await _registration_at(bot, JABAR)).phone_e164 == "+6281234567890"
+    # A field button of a finished correction, or one naming another registration, is stale.
+    assert "tidak berlaku" in await _forged_answer(siti, menu, cb.pack(cb.FixField(jabar_id, "name")))
+
+    # /cancel half-way changes nothing.
+    await siti.send_text("/ubahdata")
+    await siti.press(await next_with(siti, "Data pendaftaran mana"), text="Jawa Barat")
+    await siti.press(await next_with(siti, "Bagian mana"), text="Nama")
+    await next_with(siti, "nama lengkap")
+    await siti.send_text("/cancel")
+    assert "Tidak ada yang diubah" in (await siti.next_message()).plain_text
+    await siti.send_text("Budi")
+    assert "/start" in (await siti.next_message()).plain_text
+    assert (await _registration_at(bot, JABAR)).full_name == FOR_JABAR["name"]
+    assert len(await bot.query(_audit)) == 1
+
+
+async def test_a_correction_survives_a_restart_half_way(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+    clock = FrozenClock(factories.T0)
+    siti = standin.user(SITI, "Siti")
+    async with running_bot(standin, db_url, clock=clock) as first:
+        await register(siti, JABAR, **FOR_JABAR)
+        await siti.send_text("/ubahdata")
+        await siti.press(await next_with(siti, "Bagian mana"), text="Jabatan")
+        await next_with(siti, "jabatan")
+    async with polling(build_application(first.settings, clock=clock), poll_timeout=1):
+        await siti.send_text("Pustakawan Ahli Utama")
+        assert "sudah diperbaiki" in (await siti.next_message()).plain_text
+    assert standin.core.problems == []
+    engine = create_engine(db_url)
+    try:
+        async with session_factory(engine)() as session:
+            registration = await session.scalar(select(Registration))
+            assert registration.position == "Pustakawan Ahli Utama"
+    finally:
+        await engine.dispose()
+
+
+async def test_the_correction_command_is_in_the_menu_and_the_help_in_both_languages(bot) -> None:  # type: ignore[no-untyped-def]
+    for language in ("id", "en"):
+        commands = await bot.application.bot.get_my_commands(language_code=None if language == "id" else language)
+        assert "ubahdata" in [c.command for c in commands], language
+    user = bot.standin.user(SITI)
+    await user.send_text("/bantuan")
+    assert "/ubahdata" in (await user.next_message()).plain_text
+    await user.send_text("/ubahdata")
+    assert "belum memiliki pendaftaran" in (await user.next_message()).plain_text
+    await user.send_text("/bahasa")
+    await user.press(await user.next_message(), text="English")
+    await user.next_message()
+    await user.send_text("/bantuan")
+    assert "/ubahdata: correct your name" in (await user.next_message()).plain_text
