@@ -153,13 +153,28 @@ TEXTS: dict[str, str] = {
     "calendar_description": "Role: {role}",
     "status_offered": "🎟️ <b>{meeting}</b>\n   {role} · seat offered, take it before {deadline}\n   {when}\n   {venue}",
     "attendance_confirmed_line": "   attendance confirmed",
-    "mydata_none": "We keep no personal data about you apart from your Telegram ID and consent record.",
-    "mydata": (
-        "The data we keep about you:\n\n"
-        "<b>Name:</b> {name}\n<b>Institution:</b> {institution}\n<b>Position:</b> {position}\n"
-        "<b>Mobile:</b> {phone}\n<b>Registered since:</b> {since}\n\n"
-        "To correct it, register again with /start. To delete everything: /hapusdata."
+    "mydata_none": "We keep no personal data about you, only your Telegram ID and the language of this chat.",
+    "mydata_head": (
+        "<b>The data we keep about you</b> (Law No. 27 of 2022)\n\n"
+        "<b>Telegram ID:</b> {telegram_id}\n<b>Chat language:</b> {language}"
     ),
+    "mydata_consent": "<b>Consent:</b> {decision} on {date}, consent text version {version} ({count} decisions recorded)",
+    "mydata_consent_given": "given",
+    "mydata_consent_withdrawn": "refused or withdrawn",
+    "mydata_latest": "<b>The details you gave last</b> (offered for your next registration; kept since {since}):\n{details}",
+    "mydata_registration": "<b>Registration: {meeting}</b>\n<b>Role:</b> {role} · {status}\n<b>Registered:</b> {registered}\n{details}",
+    "mydata_status_seated": "seat",
+    "mydata_status_waitlisted": "waiting list",
+    "mydata_status_offered": "seat offered",
+    "mydata_status_cancelled": "cancelled",
+    "mydata_pic": "<b>PIC:</b> {meeting}, since {since}",
+    "mydata_pic_revoked": "<b>PIC (revoked):</b> {meeting}, since {since}",
+    "mydata_draft": "<b>Being typed in:</b> {values}",
+    "mydata_footer": (
+        "All of it is in the attached file (JSON) too. To correct your details: /ubahdata. "
+        "To delete everything: /hapusdata."
+    ),
+    "mydata_file_caption": "📎 Your data in one file (JSON).",
     "fix_none": "You hold no registration whose details could be corrected. Type /start to register.",
     "fix_choose": "Which registration's details do you want to correct?",
     "fix_fields": (

@@ -167,13 +167,28 @@ TEXTS: dict[str, str] = {
     "status_offered": "🎟️ <b>{meeting}</b>\n   {role} · kursi ditawarkan, ambil sebelum {deadline}\n   {when}\n   {venue}",
     "attendance_confirmed_line": "   kehadiran terkonfirmasi",
     # Personal data rights.
-    "mydata_none": "Kami tidak menyimpan data pribadi Anda selain ID Telegram dan catatan persetujuan.",
-    "mydata": (
-        "Data yang kami simpan tentang Anda:\n\n"
-        "<b>Nama:</b> {name}\n<b>Instansi:</b> {institution}\n<b>Jabatan:</b> {position}\n"
-        "<b>Nomor HP:</b> {phone}\n<b>Terdaftar sejak:</b> {since}\n\n"
-        "Untuk memperbaiki data, daftar ulang dengan /start. Untuk menghapus semuanya: /hapusdata."
+    "mydata_none": "Kami tidak menyimpan data pribadi Anda, selain ID Telegram dan pilihan bahasa untuk percakapan ini.",
+    "mydata_head": (
+        "<b>Data yang kami simpan tentang Anda</b> (UU No. 27 Tahun 2022)\n\n"
+        "<b>ID Telegram:</b> {telegram_id}\n<b>Bahasa percakapan:</b> {language}"
     ),
+    "mydata_consent": "<b>Persetujuan:</b> {decision} pada {date}, teks persetujuan versi {version} ({count} keputusan tercatat)",
+    "mydata_consent_given": "diberikan",
+    "mydata_consent_withdrawn": "ditolak atau ditarik",
+    "mydata_latest": "<b>Data terakhir yang Anda berikan</b> (ditawarkan untuk pendaftaran berikutnya; tercatat sejak {since}):\n{details}",
+    "mydata_registration": "<b>Pendaftaran: {meeting}</b>\n<b>Peran:</b> {role} · {status}\n<b>Didaftarkan:</b> {registered}\n{details}",
+    "mydata_status_seated": "kursi",
+    "mydata_status_waitlisted": "daftar tunggu",
+    "mydata_status_offered": "kursi ditawarkan",
+    "mydata_status_cancelled": "dibatalkan",
+    "mydata_pic": "<b>PIC:</b> {meeting}, sejak {since}",
+    "mydata_pic_revoked": "<b>PIC (sudah dicabut):</b> {meeting}, sejak {since}",
+    "mydata_draft": "<b>Sedang Anda isi:</b> {values}",
+    "mydata_footer": (
+        "Semua data ini juga ada di berkas terlampir (JSON). Untuk memperbaiki data: /ubahdata. "
+        "Untuk menghapus semuanya: /hapusdata."
+    ),
+    "mydata_file_caption": "📎 Data Anda dalam satu berkas (JSON).",
     "fix_none": "Anda belum memiliki pendaftaran yang datanya dapat diperbaiki. Ketik /start untuk mendaftar.",
     "fix_choose": "Data pendaftaran mana yang ingin Anda perbaiki?",
     "fix_fields": (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -16,8 +17,10 @@ from bot.clock import FrozenClock
 from bot.database import create_engine, session_factory
 from handlers import callback_data as cb
 from models.audit import AuditEntry
+from models.participant import record_consent, upsert_participant
 from models.program import Meeting
-from models.registration import Registration
+from models.registration import Registration, availability
+from models.seats import register as claim
 from tests.e2e.chat import ANSWERS, bytes_of, next_with, register, type_details
 from tests.e2e.conftest import RunningBot, running_bot
 from tests.models import factories
@@ -274,3 +277,72 @@ async def test_the_correction_command_is_in_the_menu_and_the_help_in_both_langua
     await user.next_message()
     await user.send_text("/bantuan")
     assert "/ubahdata: correct your name" in (await user.next_message()).plain_text
+
+
+async def test_datasaya_shows_everything_kept_and_sends_it_as_a_json_file(bot) -> None:  # type: ignore[no-untyped-def]
+    siti = bot.standin.user(SITI, "Siti")
+    await register(siti, JABAR, **FOR_JABAR)
+    offer = await _to_role(siti, ACEH)
+    await siti.press(offer, text="Isi data baru")
+    await next_with(siti, "nama lengkap")
+    await type_details(siti, name=FOR_JABAR["name"], institution="Perpustakaan Aceh", position="Pustakawan")
+    await siti.press(await next_with(siti, "Periksa data"), text="Kirim")
+    await next_with(siti, "Pendaftaran berhasil")
+
+    await siti.send_text("/datasaya")
+    shown = await next_with(siti, "Data yang kami simpan")
+    text = shown.plain_text
+    for words in (
+        f"ID Telegram: {SITI}",
+        "Persetujuan: diberikan pada 1 Juli 2023, teks persetujuan versi 2026-11-v1",
+        "Pendaftaran: Jawa Barat",
+        "Pendaftaran: Aceh",
+        "Peran: Stakeholder Provinsi · kursi",
+        "Dinas Perpustakaan & Kearsipan",
+        "Perpustakaan Aceh",
+        "/ubahdata",
+    ):
+        assert words in text, words
+    file = await siti.next_message()
+    assert file.kind == "document" and file.document["file_name"] == "data-saya.json"
+    kept = json.loads(bytes_of(bot.standin, file))
+    assert kept["telegram_user_id"] == SITI
+    assert [c["text_version"] for c in kept["consents"]] == ["2026-11-v1"]
+    assert [(r["meeting_code"], r["role"], r["status"], r["institution"]) for r in kept["registrations"]] == [
+        (JABAR, "Stakeholder Provinsi", "seated", "Dinas Perpustakaan & Kearsipan"),
+        (ACEH, "Stakeholder Provinsi", "seated", "Perpustakaan Aceh"),
+    ]
+    assert kept["latest_details"]["institution"] == "Perpustakaan Aceh"
+
+
+async def test_datasaya_with_many_registrations_stays_within_telegrams_limit(bot) -> None:  # type: ignore[no-untyped-def]
+    long = "Dinas Perpustakaan & Kearsipan " + "x" * 89
+
+    async def everywhere(session) -> int:  # type: ignore[no-untyped-def]
+        person = await upsert_participant(
+            session,
+            telegram_user_id=SITI,
+            chat_id=SITI,
+            full_name=long,
+            institution=long,
+            position=long,
+            phone_e164="+6281234567890",
+            now=factories.T0,
+        )
+        await record_consent(session, SITI, given=True, now=factories.T0)
+        meetings = list(await session.scalars(select(Meeting)))
+        for meeting in meetings:
+            role = (await availability(session, meeting.id))[0].role
+            await claim(session, participant=person, meeting=meeting, role=role, now=factories.T0)
+        return len(meetings)
+
+    count = await bot.query(everywhere)
+    assert count == 38
+    siti = bot.standin.user(SITI, "Siti")
+    await siti.send_text("/datasaya")
+    await siti.wait_for(lambda u: any(m.kind == "document" for m in u.messages))
+    texts = [m.plain_text for m in siti.messages if m.kind == "text"]
+    assert len(texts) > 1 and all(len(t) <= 4096 for t in texts)
+    assert sum(t.count("Pendaftaran: ") for t in texts) == 38
+    [file] = [m for m in siti.messages if m.kind == "document"]
+    assert len(json.loads(bytes_of(bot.standin, file))["registrations"]) == 38
