@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alerts import details_corrected
 from models.audit import record_audit
 from models.person_details import DETAIL_FIELDS
 from models.registration import Registration, RegistrationStatus, registration_of_user
+from models.staff import PicAssignment
 
 
 async def correct_detail(
@@ -31,6 +33,17 @@ async def correct_detail(
     setattr(registration, field, value)
     setattr(registration.participant, field, value)
     registration.participant.updated_at = now
+    if field == "full_name":
+        # A PIC appointed from this registration is listed under the name it gave.
+        await session.execute(
+            update(PicAssignment)
+            .where(
+                PicAssignment.telegram_user_id == telegram_user_id,
+                PicAssignment.meeting_id == registration.meeting_id,
+                PicAssignment.granted_via == "registration",
+            )
+            .values(display_name=value)
+        )
     await record_audit(
         session,
         actor_user_id=telegram_user_id,

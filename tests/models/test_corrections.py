@@ -73,3 +73,18 @@ async def test_nobody_corrects_someone_elses_or_an_ended_registration(sessions, 
     async with sessions() as s:
         assert (await s.get(Registration, theirs_id)).full_name == "Peserta 2"
         assert list(await s.scalars(select(AuditEntry))) == []
+
+
+async def test_a_pic_named_after_their_registration_is_listed_under_the_corrected_name(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    from models.staff import PicAssignment, grant_from_registration
+
+    async with sessions() as s, s.begin():
+        facilitator = await seat(s, "shm23-aceh", "fasilitator", 1)
+        await grant_from_registration(s, facilitator.id, granted_by=1, now=T0)
+        registration_id = facilitator.id
+    async with sessions() as s, s.begin():
+        await correct_detail(
+            s, registration_id, telegram_user_id=10_001, field="full_name", value="Dra. Siti", now=LATER
+        )
+    async with sessions() as s:
+        assert [a.display_name for a in await s.scalars(select(PicAssignment))] == ["Dra. Siti"]
