@@ -289,6 +289,7 @@ async def test_datasaya_shows_everything_kept_and_sends_it_as_a_json_file(bot) -
     await siti.press(await next_with(siti, "Periksa data"), text="Kirim")
     await next_with(siti, "Pendaftaran berhasil")
 
+    await bot.query(lambda s: factories.make_pic(s, JABAR, SITI))
     await siti.send_text("/datasaya")
     shown = await next_with(siti, "Data yang kami simpan")
     text = shown.plain_text
@@ -300,6 +301,7 @@ async def test_datasaya_shows_everything_kept_and_sends_it_as_a_json_file(bot) -
         "Peran: Stakeholder Provinsi · kursi",
         "Dinas Perpustakaan & Kearsipan",
         "Perpustakaan Aceh",
+        "PIC: Jawa Barat (Bandung), sejak 1 Juli 2023",
         "/ubahdata",
     ):
         assert words in text, words
@@ -313,6 +315,7 @@ async def test_datasaya_shows_everything_kept_and_sends_it_as_a_json_file(bot) -
         (ACEH, "Stakeholder Provinsi", "seated", "Perpustakaan Aceh"),
     ]
     assert kept["latest_details"]["institution"] == "Perpustakaan Aceh"
+    assert [a["meeting_code"] for a in kept["pic_assignments"]] == [JABAR]
 
 
 async def test_datasaya_with_many_registrations_stays_within_telegrams_limit(bot) -> None:  # type: ignore[no-untyped-def]
