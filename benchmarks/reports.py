@@ -51,8 +51,8 @@ R = TypeVar("R")
 FIRST_WAITING_ID = 900_000
 BASELINE = text("""
     SELECT r.id, r.meeting_id, r.status, r.queued_at, r.attendance, r.offer_lapsed_at,
-           ro.code, ro.name, ro.position, p.full_name, p.institution, p.position, p.phone_e164
-    FROM registration r JOIN participant p ON p.id = r.participant_id JOIN role ro ON ro.id = r.role_id
+           ro.code, ro.name, ro.position, r.full_name, r.institution, r.position, r.phone_e164
+    FROM registration r JOIN role ro ON ro.id = r.role_id
     WHERE r.status != 'cancelled'
 """)
 

@@ -32,6 +32,7 @@ ORDER = (
     AlertKind.SEAT_FREED,
     AlertKind.WAITLIST_GREW,
     AlertKind.UNREACHABLE,
+    AlertKind.DETAILS_CORRECTED,
 )
 
 
@@ -122,6 +123,10 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
                     "alerts_unreachable", count=len(group), names=listed([a.details["registration_id"] for a in group])
                 )
             )
+        elif kind == AlertKind.DETAILS_CORRECTED:
+            # One line however often each person corrected: the roster has the details as they are now.
+            ids = list(dict.fromkeys(a.details["registration_id"] for a in group))
+            lines.append(texts("alerts_corrected", count=len(ids), names=listed(ids)))
     head = [texts("alerts_title", meeting=meeting_title(digest.meeting), when=meeting_when(digest.meeting, texts))]
     if digest.for_organizers:
         head.append(texts("alerts_pic_appointed" if digest.pic_appointed else "alerts_no_pic"))

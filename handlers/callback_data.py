@@ -58,6 +58,14 @@ class ChooseRole(Action):
 
 
 @dataclass(frozen=True)
+class ReuseDetails(Action):
+    """Use the details given for the last registration (or type new ones)."""
+
+    tag = "ru"
+    use: bool
+
+
+@dataclass(frozen=True)
 class Submit(Action):
     tag = "sk"
     meeting_id: int
@@ -105,6 +113,21 @@ class ConfirmCancel(Action):
 class KeepRegistration(Action):
     tag = "xn"
     registration_id: int
+
+
+@dataclass(frozen=True)
+class FixPick(Action):
+    """The registration whose details the person corrects (`/ubahdata`)."""
+
+    tag = "fp"
+    registration_id: int
+
+
+@dataclass(frozen=True)
+class FixField(Action):
+    tag = "ff"
+    registration_id: int
+    field: str
 
 
 @dataclass(frozen=True)

@@ -1,33 +1,77 @@
-"""/datasaya and /hapusdata: a person sees their data, or erases it and withdraws consent."""
+"""/datasaya and /hapusdata: a person sees their data (and gets it as a file), or erases it and withdraws consent."""
 
 from __future__ import annotations
+
+import json
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
-from handlers.common import Turn, conversation_turn
-from handlers.formatting import local_date
+from handlers.common import Document, Turn, conversation_turn
+from handlers.formatting import local_date, local_moment, meeting_title
 from handlers.shell import resume
-from models.participant import get_participant
-from models.personal_data import erase_person
+from handlers.texts import Html, Texts
+from handlers.views import details_block
+from models.personal_data import PersonalRecord, erase_person, personal_record
+
+
+def _paragraphs(record: PersonalRecord, texts: Texts) -> list[str]:
+    """The record as message paragraphs: one per registration, so a long record splits between them."""
+    language = texts.label("language_name") if record.conversation else "-"
+    parts: list[str] = [texts("mydata_head", telegram_id=record.telegram_user_id, language=language)]
+    if record.consents:
+        latest = record.consents[-1]
+        parts.append(
+            texts(
+                "mydata_consent",
+                decision=texts.plain("mydata_consent_given" if latest.given else "mydata_consent_withdrawn"),
+                date=local_date(latest.decided_at, texts),
+                version=latest.text_version,
+                count=len(record.consents),
+            )
+        )
+    if record.participant is not None:
+        parts.append(
+            texts(
+                "mydata_latest",
+                since=local_date(record.participant.created_at, texts),
+                details=details_block(texts, record.participant.details),
+            )
+        )
+    for registration in record.registrations:
+        parts.append(
+            texts(
+                "mydata_registration",
+                meeting=meeting_title(registration.meeting),
+                role=registration.role.name,
+                status=texts.plain(f"mydata_status_{registration.status.value}"),
+                registered=local_moment(registration.queued_at, registration.meeting, texts),
+                details=details_block(texts, registration.details),
+            )
+        )
+    for kept in record.pic_assignments:
+        key = "mydata_pic_revoked" if kept.assignment.revoked_at else "mydata_pic"
+        parts.append(
+            texts(key, meeting=meeting_title(kept.meeting), since=local_date(kept.assignment.granted_at, texts))
+        )
+    if record.draft:
+        parts.append(texts("mydata_draft", values=", ".join(record.draft.values())))
+    parts.append(texts("mydata_footer"))
+    return parts
 
 
 @conversation_turn
 async def show_my_data(update: Update, turn: Turn) -> None:
-    """/datasaya: everything kept about the person."""
-    participant = await get_participant(turn.session, turn.user_id)
-    if participant is None:
+    """/datasaya: everything kept about the person, in messages and as a JSON file."""
+    record = await personal_record(turn.session, turn.user_id)
+    if record.participant is None and not record.consents and not record.pic_assignments and not record.draft:
         turn.say("mydata_none")
     else:
-        turn.say(
-            "mydata",
-            name=participant.full_name,
-            institution=participant.institution,
-            position=participant.position,
-            phone=participant.phone_e164,
-            since=local_date(participant.created_at, turn.texts),
-        )
+        data = json.dumps(record.as_json(), ensure_ascii=False, indent=2).encode()
+        file = Document("data-saya.json", data, turn.texts("mydata_file_caption"))
+        # Split between paragraphs when there are many registrations: every message fits Telegram's limit.
+        turn.say_html(Html("\n\n".join(_paragraphs(record, turn.texts))), documents=(file,))
     await resume(turn)
 
 

@@ -192,14 +192,13 @@ async def _panel(turn: Turn, meeting: Meeting) -> tuple[Html, InlineKeyboardMark
         parts.append(
             "\n".join(
                 [texts("pic_panel_candidates", role=role_name)]
-                + [texts("pic_panel_candidate", name=r.participant.full_name) for r in candidates]
+                + [texts("pic_panel_candidate", name=r.full_name) for r in candidates]
             )
         )
     parts.append(texts("pic_panel_hint", role=role_name))
     rows = [[cb.button(texts.label("pic_revoke", name=_short(_name(texts, p))), cb.PicRevoke(p.id))] for p in pics]
     rows += [
-        [cb.button(texts.label("pic_make", name=_short(r.participant.full_name)), cb.PicFromRegistration(r.id))]
-        for r in candidates
+        [cb.button(texts.label("pic_make", name=_short(r.full_name)), cb.PicFromRegistration(r.id))] for r in candidates
     ]
     rows += [
         [cb.button(texts.label("pic_invite_withdraw", number=n), cb.PicWithdrawInvite(i.id))]

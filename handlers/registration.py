@@ -18,24 +18,40 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler
 
 from handlers import callback_data as cb
-from handlers.common import Keyboard, Turn, conversation_turn, sent_message
+from handlers.common import Keyboard, Turn, conversation_turn
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
 from handlers.planned_messages import seat_calendar
 from handlers.shell import plain_start, resume, stale
-from handlers.steps import button_steps, text_step
+from handlers.steps import button_steps, contact_step, text_step
 from handlers.texts import Html
-from handlers.views import describe_all, describe_finished, describe_registration, page_count, page_nav, role_label
+from handlers.views import (
+    describe_all,
+    describe_finished,
+    describe_registration,
+    details_block,
+    page_count,
+    page_nav,
+    role_label,
+)
 from models.history import Finished, coming_registrations, ending_of, finished_registrations
-from models.participant import has_current_consent, record_consent, upsert_participant
-from models.person_details import MAX_TEXT_LENGTH, InvalidDetail, clean_text, normalise_phone
+from models.participant import get_participant, has_current_consent, record_consent, upsert_participant
+from models.person_details import (
+    DETAIL_FIELDS,
+    MAX_TEXT_LENGTH,
+    InvalidDetail,
+    clean_text,
+    normalise_phone,
+    phone_as_written,
+)
 from models.program import Meeting, Role, meeting_by_code, open_meetings, program_name_for, quota_for
 from models.registration import (
     RegistrationStatus,
     availability,
     registration_at,
+    registrations_of,
     waitlist_position,
 )
 from models.seats import AlreadyRegistered, RegistrationClosed, register
@@ -51,6 +67,8 @@ class Step(enum.StrEnum):
     CONSENT = "consent"
     MEETING = "meeting"
     ROLE = "role"
+    # Someone who registered before is offered the details they gave last, in one tap.
+    REUSE = "reuse"
     NAME = "name"
     INSTITUTION = "institution"
     POSITION = "position"
@@ -101,16 +119,13 @@ async def prompt(turn: Turn) -> None:
         await _prompt_meetings(turn)
     elif step is Step.ROLE:
         await _prompt_roles(turn)
+    elif step is Step.REUSE:
+        await _prompt_reuse(turn)
     elif step in TYPED_STEPS:
         current = getattr(turn.conversation, FIELDS[step])
         _say_with_current(turn, f"ask_{step.value}", current)
     elif step is Step.PHONE:
-        keyboard = ReplyKeyboardMarkup(
-            [[KeyboardButton(turn.texts.label("share_phone"), request_contact=True)]],
-            resize_keyboard=True,
-            one_time_keyboard=True,
-        )
-        _say_with_current(turn, "ask_phone", turn.conversation.phone_e164, keyboard)
+        _say_with_current(turn, "ask_phone", turn.conversation.phone_e164, phone_keyboard(turn))
     elif step is Step.CONFIRM:
         await _prompt_summary(turn)
 
@@ -146,16 +161,22 @@ async def _meetings_page(turn: Turn, page: int) -> tuple[Html, InlineKeyboardMar
         return turn.texts("no_open_meetings"), None
     pages = page_count(len(meetings), MEETINGS_PER_PAGE)
     page, paging = page_nav(turn.texts, page, pages, cb.MeetingPage)
+    held = {r.meeting_id for r in await registrations_of(turn.session, turn.user_id)}
     rows = []
     for meeting in meetings[page * MEETINGS_PER_PAGE : (page + 1) * MEETINGS_PER_PAGE]:
         label_key = "meeting_wave" if meeting.wave else "meeting"
         label = turn.texts.label(
             label_key, province=meeting_title(meeting), date=meeting_short_date(meeting, turn.texts), wave=meeting.wave
         )
+        if meeting.id in held:
+            label = turn.texts.label("meeting_registered", meeting=label)
         rows.append([cb.button(label, cb.ChooseMeeting(meeting.id))])
     if paging:
         rows.append(paging)
-    return turn.texts("choose_meeting", page=page + 1, pages=pages), InlineKeyboardMarkup(rows)
+    text = turn.texts("choose_meeting", page=page + 1, pages=pages)
+    if held:
+        text = Html(f"{text}\n{turn.texts('meetings_registered_note')}")
+    return text, InlineKeyboardMarkup(rows)
 
 
 async def _prompt_meetings(turn: Turn) -> None:
@@ -210,6 +231,21 @@ class _Draft:
     phone_e164: str
 
 
+async def _prompt_reuse(turn: Turn) -> None:
+    participant = await get_participant(turn.session, turn.user_id)
+    if participant is None:
+        _go(turn, Step.NAME)
+        await prompt(turn)
+        return
+    keyboard = InlineKeyboardMarkup(
+        [
+            [cb.button(turn.texts.label("reuse_details"), cb.ReuseDetails(True))],
+            [cb.button(turn.texts.label("new_details"), cb.ReuseDetails(False))],
+        ]
+    )
+    turn.say("reuse_offer", keyboard, details=details_block(turn.texts, participant.details))
+
+
 async def _complete_draft(turn: Turn) -> _Draft | None:
     """The draft when every field is there and the meeting is open; else ask again."""
     missing = next((s for s in EDITABLE if not _has(turn, s)), None)
@@ -243,7 +279,7 @@ async def _summary(turn: Turn) -> tuple[Html, InlineKeyboardMarkup] | None:
         name=draft.full_name,
         institution=draft.institution,
         position=draft.position,
-        phone=draft.phone_e164,
+        phone=phone_as_written(draft.phone_e164),
         seat_note=turn.texts("summary_seat_full" if free.full else "summary_seat_free"),
     )
     keyboard = InlineKeyboardMarkup(
@@ -335,7 +371,7 @@ async def register_another(update: Update, turn: Turn) -> None:
 
 # Buttons.
 
-button_steps(Step.CONSENT, Step.MEETING, Step.ROLE, Step.CONFIRM, ask_again=prompt)
+button_steps(Step.CONSENT, Step.MEETING, Step.ROLE, Step.REUSE, Step.CONFIRM, ask_again=prompt)
 
 
 async def _pressed(update: Update, turn: Turn, step: Step, kind: type[A]) -> A | None:
@@ -416,6 +452,25 @@ async def on_role(update: Update, turn: Turn) -> None:
     if role_state.full:
         turn.say("role_full_notice", role=role_state.role.name)
     _advance(turn, Step.ROLE)
+    await prompt(turn)
+
+
+@conversation_turn
+async def on_reuse(update: Update, turn: Turn) -> None:
+    """Pakai data ini / Isi data baru: the details given last, or typing new ones."""
+    action = await _pressed(update, turn, Step.REUSE, cb.ReuseDetails)
+    if action is None:
+        return
+    turn.close_pressed_keyboard = True
+    participant = await get_participant(turn.session, turn.user_id)
+    if not action.use or participant is None:
+        _go(turn, Step.NAME)
+        await prompt(turn)
+        return
+    for field in DETAIL_FIELDS:
+        setattr(turn.conversation, field, getattr(participant.details, field))
+    # Any of them can still be changed from the summary (Ubah).
+    _go(turn, Step.CONFIRM)
     await prompt(turn)
 
 
@@ -511,10 +566,8 @@ async def on_text(turn: Turn, text: str) -> None:
         await _take_phone(turn, text)
         return
     assert step in TYPED_STEPS  # the steps claimed above
-    try:
-        value = clean_text(text)
-    except InvalidDetail as problem:
-        turn.say(f"invalid_{problem.problem.value}", max=MAX_TEXT_LENGTH)
+    value = checked_text(turn, text)
+    if value is None:
         await prompt(turn)
         return
     setattr(turn.conversation, FIELDS[step], value)
@@ -522,22 +575,37 @@ async def on_text(turn: Turn, text: str) -> None:
     await prompt(turn)
 
 
-@conversation_turn
-async def on_contact(update: Update, turn: Turn) -> None:
-    """A shared contact: the phone number, when it is asked for."""
-    contact = sent_message(update).contact
-    if current_step(turn) is Step.PHONE and contact is not None:
-        await _take_phone(turn, contact.phone_number)
-        return
-    turn.say("contact_not_expected")
-    await prompt(turn)
-
-
-async def _take_phone(turn: Turn, raw: str) -> None:
+def checked_text(turn: Turn, raw: str) -> str | None:
+    """A typed name, institution or position as the rules keep it; None (and why, said) if refused."""
     try:
-        phone = normalise_phone(raw)
+        return clean_text(raw)
+    except InvalidDetail as problem:
+        turn.say(f"invalid_{problem.problem.value}", max=MAX_TEXT_LENGTH)
+        return None
+
+
+def checked_phone(turn: Turn, raw: str) -> str | None:
+    """A typed or shared phone number in E.164; None (and why, said) if refused."""
+    try:
+        return normalise_phone(raw)
     except InvalidDetail as problem:
         turn.say(f"invalid_{problem.problem.value}")
+        return None
+
+
+def phone_keyboard(turn: Turn) -> ReplyKeyboardMarkup:
+    """The reply keyboard with Telegram's "share my number" button."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(turn.texts.label("share_phone"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+@contact_step(Step.PHONE)
+async def _take_phone(turn: Turn, raw: str) -> None:
+    phone = checked_phone(turn, raw)
+    if phone is None:
         await prompt(turn)
         return
     turn.conversation.phone_e164 = phone
@@ -552,10 +620,10 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(on_meeting_page, pattern=cb.matches(cb.MeetingPage)))
     application.add_handler(CallbackQueryHandler(on_meeting, pattern=cb.matches(cb.ChooseMeeting)))
     application.add_handler(CallbackQueryHandler(on_role, pattern=cb.matches(cb.ChooseRole)))
+    application.add_handler(CallbackQueryHandler(on_reuse, pattern=cb.matches(cb.ReuseDetails)))
     application.add_handler(CallbackQueryHandler(register_another, pattern=cb.matches(cb.RegisterAnother)))
     application.add_handler(
         CallbackQueryHandler(
             on_summary, pattern=cb.matches(cb.Submit, cb.EditMenu, cb.Discard, cb.EditField, cb.BackToSummary)
         )
     )
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.CONTACT, on_contact))

@@ -37,9 +37,7 @@ CORRECTION_STEPS = {"mv": "roster_move_correction", "rm": "roster_remove_correct
 
 def _label(turn: Turn, registration: Registration) -> str:
     status = "seated" if registration.status in TAKES_A_SEAT else "waiting"
-    return turn.texts.label(
-        f"roster_person_{status}", name=registration.participant.full_name, role=registration.role.name
-    )
+    return turn.texts.label(f"roster_person_{status}", name=registration.full_name, role=registration.role.name)
 
 
 async def _roster_page(turn: Turn, op: str, meeting: Meeting, page: int) -> tuple[Html, InlineKeyboardMarkup | None]:
@@ -131,7 +129,7 @@ async def on_button(update: Update, turn: Turn) -> None:
             _await_reason(turn, REMOVE, meeting, registration.id)
             turn.say(
                 "roster_remove_reason",
-                name=registration.participant.full_name,
+                name=registration.full_name,
                 role=registration.role.name,
                 meeting=meeting_title(meeting),
             )
@@ -144,7 +142,7 @@ async def on_button(update: Update, turn: Turn) -> None:
         turn.say(
             "roster_move_choose_role",
             InlineKeyboardMarkup(rows),
-            name=registration.participant.full_name,
+            name=registration.full_name,
             role=registration.role.name,
         )
         return
@@ -169,7 +167,7 @@ async def on_button(update: Update, turn: Turn) -> None:
         role = target.role
         _await_reason(turn, MOVE, meeting, registration.id)
         turn.conversation.role_id = role.id
-        turn.say("roster_move_reason", name=registration.participant.full_name, role=role.name)
+        turn.say("roster_move_reason", name=registration.full_name, role=role.name)
         return
     turn.answer_button("stale_button")
     turn.close_pressed_keyboard = True
@@ -295,9 +293,9 @@ def _say_refusal(turn: Turn, error: RosterError) -> None:
 
 def _seat_passed(turn: Turn, freed_seat: FreedSeat) -> None:
     if freed_seat.promoted is not None:
-        turn.say("roster_seat_given", name=freed_seat.promoted.participant.full_name)
+        turn.say("roster_seat_given", name=freed_seat.promoted.full_name)
     elif freed_seat.offered is not None:
-        turn.say("roster_seat_offered", name=freed_seat.offered.participant.full_name)
+        turn.say("roster_seat_offered", name=freed_seat.offered.full_name)
 
 
 @text_step(REASON_STEPS[MOVE], CORRECTION_STEPS[MOVE])
@@ -324,7 +322,7 @@ async def on_move_reason(turn: Turn, text: str) -> None:
         return
     conversation.clear_draft()
     moved = vacated.registration
-    turn.say("roster_moved", name=moved.participant.full_name, role=moved.role.name, meeting=meeting_title(meeting))
+    turn.say("roster_moved", name=moved.full_name, role=moved.role.name, meeting=meeting_title(meeting))
     _seat_passed(turn, vacated)
 
 
@@ -350,9 +348,7 @@ async def on_remove_reason(turn: Turn, text: str) -> None:
         return
     turn.conversation.clear_draft()
     removed = cancellation.registration
-    turn.say(
-        "roster_removed", name=removed.participant.full_name, role=removed.role.name, meeting=meeting_title(meeting)
-    )
+    turn.say("roster_removed", name=removed.full_name, role=removed.role.name, meeting=meeting_title(meeting))
     _seat_passed(turn, cancellation)
 
 
@@ -388,7 +384,7 @@ async def on_add_reason(turn: Turn, text: str) -> None:
     seated = registration.status == RegistrationStatus.SEATED
     turn.say(
         "roster_added_seated" if seated else "roster_added_waiting",
-        name=registration.participant.full_name,
+        name=registration.full_name,
         role=registration.role.name,
         meeting=meeting_title(meeting),
     )

@@ -122,8 +122,9 @@ async def leave(update: Update, turn: Turn) -> None:
         # The phone step's reply keyboard goes with the draft.
         turn.say("left_conversation", ReplyKeyboardRemove())
     else:
-        # A staff command's step (an announcement's text, a roster change's reason).
-        turn.say("staff_step_left")
+        # A staff command's step (an announcement's text, a roster change's reason) or a correction's;
+        # a correction asking for the phone shows the share button, which goes too.
+        turn.say("staff_step_left", ReplyKeyboardRemove())
 
 
 @conversation_turn

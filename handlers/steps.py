@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
-from handlers.common import Turn, conversation_turn, sent_text
+from handlers.common import Turn, conversation_turn, sent_message, sent_text
 
 TypedStepReader = Callable[[Turn, str], Awaitable[None]]
 StepPrompt = Callable[[Turn], Awaitable[None]]
@@ -31,6 +31,8 @@ class _Owner:
 
 
 _STEPS: dict[str, _Owner] = {}
+# Steps that read a phone number also take it from a shared contact (Telegram's "share my number").
+_CONTACT_READERS: dict[str, TypedStepReader] = {}
 
 
 def _claim(values: tuple[str, ...], owner: _Owner) -> None:
@@ -50,7 +52,20 @@ def text_step(*values: str, ask_again: StepPrompt | None = None) -> Callable[[Ty
     return register
 
 
-def button_steps(*values: str, ask_again: StepPrompt) -> None:
+def contact_step(*values: str) -> Callable[[TypedStepReader], TypedStepReader]:
+    """Give the phone number of a contact shared at one of these steps to the decorated reader."""
+
+    def register(reader: TypedStepReader) -> TypedStepReader:
+        for value in values:
+            if value in _CONTACT_READERS:
+                raise ValueError(f"step {value!r} takes contacts already")
+            _CONTACT_READERS[value] = reader
+        return reader
+
+    return register
+
+
+def button_steps(*values: str, ask_again: StepPrompt | None = None) -> None:
     """Claim steps answered with buttons; what is typed or sent there is answered by pointing to them."""
     _claim(values, _Owner(None, ask_again))
 
@@ -104,6 +119,22 @@ async def on_text(update: Update, turn: Turn) -> None:
         await owner.read(turn, sent_text(update))
 
 
+@conversation_turn
+async def on_contact(update: Update, turn: Turn) -> None:
+    """A shared contact: the phone number, when the current step asks for one."""
+    reader = _CONTACT_READERS.get(turn.conversation.step or "")
+    if reader is None:
+        turn.say("contact_not_expected")
+        await ask_again(turn)
+        return
+    contact = sent_message(update).contact
+    if contact is None:  # the handler's filter lets only contacts through
+        return
+    await reader(turn, contact.phone_number)
+
+
 def register_handlers(application: Application) -> None:
-    """Add the handler of typed text (commands excluded)."""
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, on_text))
+    """Add the handlers of typed text (commands excluded) and of shared contacts."""
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(MessageHandler(private & filters.CONTACT, on_contact))

@@ -11,7 +11,19 @@ from handlers import callback_data as cb
 from handlers.formatting import local_moment, meeting_title, meeting_when, registration_details
 from handlers.texts import Html, Texts
 from models.history import Finished
+from models.person_details import PersonDetails, phone_as_written
 from models.registration import Registration, RegistrationStatus, RoleAvailability, waitlist_position
+
+
+def details_block(texts: Texts, details: PersonDetails) -> Html:
+    """Name, institution, position and phone, one per line."""
+    return texts(
+        "details_block",
+        name=details.full_name,
+        institution=details.institution,
+        position=details.position,
+        phone=phone_as_written(details.phone_e164),
+    )
 
 
 async def describe_registration(session: AsyncSession, texts: Texts, registration: Registration) -> Html:

@@ -54,6 +54,8 @@ class AlertKind(enum.StrEnum):
     LAGGING = "lagging"
     UNCONFIRMED = "unconfirmed"
     UNREACHABLE = "unreachable"
+    # A participant corrected their name, institution, position or phone (`models.corrections`).
+    DETAILS_CORRECTED = "details_corrected"
 
 
 # How late a check may come and still plan that day's national digest.
@@ -513,6 +515,18 @@ async def participant_unreachable(session: AsyncSession, participant: Participan
         )
 
 
+async def details_corrected(session: AsyncSession, registration: Registration, *, now: datetime) -> None:
+    """The person corrected their details: the meeting's PICs learn whose roster line changed."""
+    await record_alert(
+        session,
+        registration.meeting,
+        AlertKind.DETAILS_CORRECTED,
+        key=f"c{registration.id}:{now:%Y%m%dT%H%M%S.%f}",
+        now=now,
+        details={"registration_id": registration.id},
+    )
+
+
 # ---------------------------------------------------------------- time-based alerts and the national digest
 
 
@@ -606,9 +620,7 @@ async def names_of(session: AsyncSession, registration_ids: set[int]) -> dict[in
     if not registration_ids:
         return {}
     rows = await session.execute(
-        select(Registration.id, Participant.full_name)
-        .join(Participant, Participant.id == Registration.participant_id)
-        .where(Registration.id.in_(registration_ids))
+        select(Registration.id, Registration.full_name).where(Registration.id.in_(registration_ids))
     )
     return {registration_id: name for registration_id, name in rows}
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.person_details import DETAIL_FIELDS, PersonDetails
 
 # Bump when the consent text changes in substance: people are asked again under the new version.
 CONSENT_TEXT_VERSION = "2026-11-v1"
@@ -17,6 +18,8 @@ CONSENT_TEXT_VERSION = "2026-11-v1"
 class Participant(Base):
     """One person registered for a meeting, with the details they typed (or a PIC typed) last.
 
+    Those latest details are offered for the person's next registration; each registration keeps
+    its own copy (`Registration.details`), which is what a meeting's roster shows.
     Someone a PIC added by hand (a paper form, a phone call) has no Telegram account: no user or
     chat id, and nothing is sent to them.
     """
@@ -34,6 +37,11 @@ class Participant(Base):
     updated_at: Mapped[datetime]
     # Set while the person has blocked the bot: nothing is sent to them until they unblock it.
     unreachable_since: Mapped[datetime | None]
+
+    @property
+    def details(self) -> PersonDetails:
+        """The name, institution, position and phone the person gave last."""
+        return PersonDetails(*(getattr(self, name) for name in DETAIL_FIELDS))
 
 
 class ConsentRecord(Base):

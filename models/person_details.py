@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from dataclasses import dataclass
 
 import phonenumbers
 
 MAX_TEXT_LENGTH = 120
 MIN_TEXT_LENGTH = 2
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """What a person gives about themselves for one registration (checked by the rules below)."""
+
+    full_name: str
+    institution: str
+    position: str
+    phone_e164: str
+
+
+# The attribute names of PersonDetails, as the participant, the registration and a draft spell them.
+DETAIL_FIELDS = ("full_name", "institution", "position", "phone_e164")
 
 
 class DetailProblem(enum.StrEnum):

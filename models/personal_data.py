@@ -1,4 +1,4 @@
-"""A person's rights over their data under UU PDP: erasure together with withdrawal of consent."""
+"""A person's rights over their data under UU PDP: access to all of it, erasure with withdrawal of consent."""
 
 from __future__ import annotations
 
@@ -10,11 +10,129 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alerts import FreedBy
 from models.conversation import Conversation
-from models.participant import Participant, get_participant, record_consent
+from models.participant import ConsentRecord, Participant, get_participant, record_consent
+from models.person_details import DETAIL_FIELDS
 from models.program import Meeting
 from models.registration import Registration, registrations_of
 from models.seats import FreedSeat, end_registration, locked
-from models.staff import forget_pic_names
+from models.staff import PicAssignment, forget_pic_names
+
+
+@dataclass(frozen=True)
+class KeptAssignment:
+    """A PIC function the person holds or held, with the meeting it is for."""
+
+    assignment: PicAssignment
+    meeting: Meeting
+
+
+@dataclass(frozen=True)
+class PersonalRecord:
+    """Everything kept about one Telegram user: what /datasaya shows and sends as a file."""
+
+    telegram_user_id: int
+    conversation: Conversation | None
+    participant: Participant | None
+    # Every registration, ended ones too (they are kept until the retention period ends), oldest first.
+    registrations: list[Registration]
+    consents: list[ConsentRecord]
+    pic_assignments: list[KeptAssignment]
+
+    @property
+    def draft(self) -> dict[str, str]:
+        """The details typed into a registration or change not finished yet."""
+        if self.conversation is None:
+            return {}
+        return {f: getattr(self.conversation, f) for f in DETAIL_FIELDS if getattr(self.conversation, f) is not None}
+
+    def as_json(self) -> dict:
+        """The record as plain JSON data (times in ISO 8601 with their offset), for the person to keep."""
+
+        def moment(value: datetime | None) -> str | None:
+            return value.isoformat() if value is not None else None
+
+        person = self.participant
+        return {
+            "telegram_user_id": self.telegram_user_id,
+            "language": self.conversation.language if self.conversation else None,
+            "latest_details": (
+                {f: getattr(person, f) for f in DETAIL_FIELDS}
+                | {
+                    "chat_id": person.chat_id,
+                    "created_at": moment(person.created_at),
+                    "updated_at": moment(person.updated_at),
+                }
+                if person is not None
+                else None
+            ),
+            "consents": [
+                {"given": c.given, "decided_at": moment(c.decided_at), "text_version": c.text_version}
+                for c in self.consents
+            ],
+            "registrations": [
+                {
+                    "meeting_code": r.meeting.code,
+                    "meeting_province": r.meeting.province.name,
+                    "meeting_city": r.meeting.city,
+                    "meeting_starts_at": moment(r.meeting.starts_at),
+                    "role": r.role.name,
+                    "status": r.status.value,
+                    **{f: getattr(r, f) for f in DETAIL_FIELDS},
+                    "registered_at": moment(r.queued_at),
+                    "seated_at": moment(r.seated_at),
+                    "cancelled_at": moment(r.cancelled_at),
+                    "attendance": r.attendance,
+                    "attendance_at": moment(r.attendance_at),
+                    "offered_until": moment(r.offered_until),
+                }
+                for r in self.registrations
+            ],
+            "pic_assignments": [
+                {
+                    "meeting_code": kept.meeting.code,
+                    "display_name": kept.assignment.display_name,
+                    "granted_at": moment(kept.assignment.granted_at),
+                    "revoked_at": moment(kept.assignment.revoked_at),
+                }
+                for kept in self.pic_assignments
+            ],
+            "draft_in_progress": self.draft or None,
+        }
+
+
+async def personal_record(session: AsyncSession, telegram_user_id: int) -> PersonalRecord:
+    """What is kept about the person: details, every registration, consent decisions, PIC functions, a draft."""
+    participant = await get_participant(session, telegram_user_id)
+    registrations: list[Registration] = []
+    if participant is not None:
+        registrations = list(
+            await session.scalars(
+                select(Registration)
+                .where(Registration.participant_id == participant.id)
+                .order_by(Registration.queued_at, Registration.id)
+            )
+        )
+    consents = list(
+        await session.scalars(
+            select(ConsentRecord)
+            .where(ConsentRecord.telegram_user_id == telegram_user_id)
+            .order_by(ConsentRecord.decided_at, ConsentRecord.id)
+        )
+    )
+    assignments = await session.execute(
+        select(PicAssignment, Meeting)
+        .join(Meeting, Meeting.id == PicAssignment.meeting_id)
+        .where(PicAssignment.telegram_user_id == telegram_user_id)
+        .order_by(PicAssignment.granted_at, PicAssignment.id)
+    )
+    return PersonalRecord(
+        telegram_user_id=telegram_user_id,
+        conversation=await session.get(Conversation, telegram_user_id),
+        participant=participant,
+        registrations=registrations,
+        consents=consents,
+        pic_assignments=[KeptAssignment(a, m) for a, m in assignments],
+    )
 
 
 async def erase_person(session: AsyncSession, telegram_user_id: int, *, now: datetime) -> list[FreedSeat]:

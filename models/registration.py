@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Select, and_, func, or_, select, text, tuple_
+from sqlalchemy import Enum, ForeignKey, Index, Select, String, and_, func, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 from models.participant import Participant
+from models.person_details import DETAIL_FIELDS, PersonDetails
 from models.program import Meeting, Role, RoleQuota
 
 
@@ -65,11 +66,27 @@ class Registration(Base):
     offered_until: Mapped[datetime | None]
     # Set when an offer lapsed unanswered: such people come after those never offered a seat.
     offer_lapsed_at: Mapped[datetime | None]
+    # What the person gave for this registration: a later registration (or a correction of another
+    # one) never changes what a meeting's roster shows.
+    full_name: Mapped[str] = mapped_column(String(200))
+    institution: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))
+    phone_e164: Mapped[str] = mapped_column(String(20))
 
     # Many-to-one and always wanted with the registration; async sessions cannot lazy-load.
     participant: Mapped[Participant] = relationship(lazy="joined", innerjoin=True)
     meeting: Mapped[Meeting] = relationship(lazy="joined", innerjoin=True)
     role: Mapped[Role] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def details(self) -> PersonDetails:
+        """The name, institution, position and phone given for this registration."""
+        return PersonDetails(*(getattr(self, name) for name in DETAIL_FIELDS))
+
+    @details.setter
+    def details(self, details: PersonDetails) -> None:
+        for name in DETAIL_FIELDS:
+            setattr(self, name, getattr(details, name))
 
 
 # The waiting list's one order, in which seats are passed on and places shown: people whose offer

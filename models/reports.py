@@ -129,10 +129,10 @@ async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[Ros
             Role.code,
             Role.name,
             Role.position,
-            Participant.full_name,
-            Participant.institution,
-            Participant.position.label("job"),
-            Participant.phone_e164,
+            Registration.full_name,
+            Registration.institution,
+            Registration.position.label("job"),
+            Registration.phone_e164,
             Participant.telegram_user_id.is_(None).label("by_hand"),
         )
         .join(Role, Role.id == Registration.role_id)

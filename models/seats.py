@@ -102,7 +102,10 @@ async def register(
     role: Role,
     now: datetime,
 ) -> Registration:
-    """Seat the person in the role if a seat is free, else put them on its waiting list."""
+    """Seat the person in the role if a seat is free, else put them on its waiting list.
+
+    The registration keeps the details the participant holds now (those they just confirmed).
+    """
     if not meeting.is_open_for_registration(now):
         raise RegistrationClosed(meeting.code)
     await lock_quota(session, meeting.id, role.id)
@@ -119,6 +122,7 @@ async def register(
         queued_at=now,
         seated_at=now if has_seat else None,
     )
+    registration.details = participant.details
     try:
         async with session.begin_nested():
             session.add(registration)

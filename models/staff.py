@@ -313,7 +313,7 @@ async def grant_from_registration(
         meeting_id=registration.meeting_id,
         telegram_user_id=person.telegram_user_id,
         chat_id=person.chat_id,
-        display_name=person.full_name,
+        display_name=registration.full_name,
         via="registration",
         granted_by=granted_by,
         now=now,

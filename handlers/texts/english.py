@@ -12,7 +12,7 @@ TEXTS: dict[str, str] = {
         "your meeting.\n"
         "• <b>How long:</b> at most {retention_days} days after the meeting ends; then it is deleted.\n"
         "• <b>Your rights</b> (Law No. 27 of 2022): see your data (/datasaya), correct it "
-        "(register again with /start), withdraw consent and delete your data (/hapusdata).\n\n"
+        "without losing your seat (/ubahdata), withdraw consent and delete your data (/hapusdata).\n\n"
         "Do you agree to your data being used for this purpose?"
     ),
     "consent_refused": (
@@ -26,6 +26,14 @@ TEXTS: dict[str, str] = {
     "choose_role": "<b>{meeting}</b>\n{when}\n\nChoose your role (seats left are shown):",
     "role_full_notice": (
         "The role <b>{role}</b> is full. If you go on, you join the waiting list and get a seat when someone cancels."
+    ),
+    "meetings_registered_note": "✅ marks the meetings you are registered for.",
+    "reuse_offer": (
+        "Use the details from your previous registration?\n\n{details}\n\n"
+        "You can still change any of them before submitting."
+    ),
+    "details_block": (
+        "<b>Name:</b> {name}\n<b>Institution:</b> {institution}\n<b>Position:</b> {position}\n<b>Mobile:</b> {phone}"
     ),
     "ask_name": "Type your <b>full name</b> (with titles, if any):",
     "ask_institution": "Type the name of your <b>institution</b>:",
@@ -153,13 +161,40 @@ TEXTS: dict[str, str] = {
     "calendar_description": "Role: {role}",
     "status_offered": "🎟️ <b>{meeting}</b>\n   {role} · seat offered, take it before {deadline}\n   {when}\n   {venue}",
     "attendance_confirmed_line": "   attendance confirmed",
-    "mydata_none": "We keep no personal data about you apart from your Telegram ID and consent record.",
-    "mydata": (
-        "The data we keep about you:\n\n"
-        "<b>Name:</b> {name}\n<b>Institution:</b> {institution}\n<b>Position:</b> {position}\n"
-        "<b>Mobile:</b> {phone}\n<b>Registered since:</b> {since}\n\n"
-        "To correct it, register again with /start. To delete everything: /hapusdata."
+    "mydata_none": "We keep no personal data about you, only your Telegram ID and the language of this chat.",
+    "mydata_head": (
+        "<b>The data we keep about you</b> (Law No. 27 of 2022)\n\n"
+        "<b>Telegram ID:</b> {telegram_id}\n<b>Chat language:</b> {language}"
     ),
+    "mydata_consent": "<b>Consent:</b> {decision} on {date}, consent text version {version} ({count} decisions recorded)",
+    "mydata_consent_given": "given",
+    "mydata_consent_withdrawn": "refused or withdrawn",
+    "mydata_latest": "<b>The details you gave last</b> (offered for your next registration; kept since {since}):\n{details}",
+    "mydata_registration": "<b>Registration: {meeting}</b>\n<b>Role:</b> {role} · {status}\n<b>Registered:</b> {registered}\n{details}",
+    "mydata_status_seated": "seat",
+    "mydata_status_waitlisted": "waiting list",
+    "mydata_status_offered": "seat offered",
+    "mydata_status_cancelled": "cancelled",
+    "mydata_pic": "<b>PIC:</b> {meeting}, since {since}",
+    "mydata_pic_revoked": "<b>PIC (revoked):</b> {meeting}, since {since}",
+    "mydata_draft": "<b>Being typed in:</b> {values}",
+    "mydata_footer": (
+        "All of it is in the attached file (JSON) too. To correct your details: /ubahdata. "
+        "To delete everything: /hapusdata."
+    ),
+    "mydata_file_caption": "📎 Your data in one file (JSON).",
+    "fix_none": "You hold no registration whose details could be corrected. Type /start to register.",
+    "fix_choose": "Which registration's details do you want to correct?",
+    "fix_fields": (
+        "Your details for <b>{meeting}</b>:\n\n{details}\n\n"
+        "Which one do you want to correct? Your seat or waiting-list place stays as it is. "
+        "To stop: /cancel."
+    ),
+    "fix_saved": (
+        "✅ Your details for <b>{meeting}</b> are corrected:\n\n{details}\n\n"
+        "The meeting's PICs see the new details. To correct another one, type /ubahdata again."
+    ),
+    "fix_gone": "This registration has ended, so its details cannot be changed. Type /status to see your registrations.",
     "erase_confirm": (
         "Delete all your personal data? All your registrations are cancelled and their seats "
         "go to the waiting list. This cannot be undone."
@@ -173,6 +208,7 @@ TEXTS: dict[str, str] = {
         "/batal: cancel a registration\n"
         "/cancel: stop in the middle of registering\n"
         "/datasaya: see your personal data\n"
+        "/ubahdata: correct your name, institution, position or mobile number\n"
         "/hapusdata: delete your personal data\n"
         "/bahasa: change language (Indonesia/English)\n"
         "/bantuan: this message"
@@ -202,6 +238,9 @@ TEXTS: dict[str, str] = {
     "btn_meeting_wave": "Wave {wave} · {province} · {date}",
     "btn_role": "{role} · {left}/{seats} left",
     "btn_role_full": "{role} · full (waiting list)",
+    "btn_meeting_registered": "✅ {meeting}",
+    "btn_reuse_details": "✅ Use these details",
+    "btn_new_details": "✏️ Enter new details",
     "btn_submit": "✅ Submit",
     "btn_edit": "✏️ Change",
     "btn_discard": "❌ Cancel",
@@ -226,6 +265,7 @@ TEXTS: dict[str, str] = {
     "btn_take_seat": "✅ Take",
     "btn_release_seat": "Release",
     "btn_take_free_seat": "Take a seat if one is free",
+    "btn_fix_pick": "{meeting} · {role}",
     "btn_confirm_erase": "Yes, delete my data",
     # Descriptions in Telegram's command menu (plain text).
     "cmd_start": "Register for a meeting",
@@ -233,6 +273,7 @@ TEXTS: dict[str, str] = {
     "cmd_batal": "Cancel a registration",
     "cmd_cancel": "Stop registering",
     "cmd_datasaya": "See my personal data",
+    "cmd_ubahdata": "Correct my details",
     "cmd_hapusdata": "Delete my personal data",
     "cmd_bahasa": "Change language",
     "cmd_bantuan": "Help",
@@ -480,6 +521,7 @@ TEXTS: dict[str, str] = {
     "alerts_waitlist": "⏳ The {role} waiting list grew by {added} ({names}); {waiting} now waiting.",
     "alerts_unrecorded_by_hand": "✍️ {count} participants added by a PIC have no attendance recorded yet: {names}. Record it on /peserta.",
     "alerts_unreachable": "🚫 {count} participants blocked the bot and cannot be reached: {names}.",
+    "alerts_corrected": "✏️ {count} participants corrected their details (name, institution, position or mobile): {names}. See /peserta.",
     "national_title": "📊 <b>National summary</b>, {date}",
     "national_at_risk": "<b>At risk ({count})</b>",
     "national_none_at_risk": "No meeting is at risk.",

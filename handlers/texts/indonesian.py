@@ -14,7 +14,7 @@ TEXTS: dict[str, str] = {
         "• <b>Lama penyimpanan:</b> paling lama {retention_days} hari setelah pertemuan "
         "selesai, lalu dihapus.\n"
         "• <b>Hak Anda</b> (UU No. 27 Tahun 2022): melihat data (/datasaya), memperbaiki "
-        "data (daftar ulang dengan /start), menarik persetujuan dan menghapus data (/hapusdata).\n\n"
+        "data tanpa kehilangan kursi (/ubahdata), menarik persetujuan dan menghapus data (/hapusdata).\n\n"
         "Apakah Anda setuju data Anda digunakan untuk tujuan tersebut?"
     ),
     "consent_refused": (
@@ -31,6 +31,14 @@ TEXTS: dict[str, str] = {
     "role_full_notice": (
         "Peran <b>{role}</b> sudah penuh. Jika Anda lanjutkan, Anda masuk daftar tunggu dan "
         "mendapat kursi bila ada yang membatalkan."
+    ),
+    "meetings_registered_note": "✅ menandai pertemuan yang sudah Anda daftari.",
+    "reuse_offer": (
+        "Pakai data dari pendaftaran Anda sebelumnya?\n\n{details}\n\n"
+        "Anda masih dapat mengubah setiap bagian sebelum mengirim."
+    ),
+    "details_block": (
+        "<b>Nama:</b> {name}\n<b>Instansi:</b> {institution}\n<b>Jabatan:</b> {position}\n<b>Nomor HP:</b> {phone}"
     ),
     # Details.
     "ask_name": "Ketik <b>nama lengkap</b> Anda (beserta gelar, bila ada):",
@@ -167,13 +175,40 @@ TEXTS: dict[str, str] = {
     "status_offered": "🎟️ <b>{meeting}</b>\n   {role} · kursi ditawarkan, ambil sebelum {deadline}\n   {when}\n   {venue}",
     "attendance_confirmed_line": "   kehadiran terkonfirmasi",
     # Personal data rights.
-    "mydata_none": "Kami tidak menyimpan data pribadi Anda selain ID Telegram dan catatan persetujuan.",
-    "mydata": (
-        "Data yang kami simpan tentang Anda:\n\n"
-        "<b>Nama:</b> {name}\n<b>Instansi:</b> {institution}\n<b>Jabatan:</b> {position}\n"
-        "<b>Nomor HP:</b> {phone}\n<b>Terdaftar sejak:</b> {since}\n\n"
-        "Untuk memperbaiki data, daftar ulang dengan /start. Untuk menghapus semuanya: /hapusdata."
+    "mydata_none": "Kami tidak menyimpan data pribadi Anda, selain ID Telegram dan pilihan bahasa untuk percakapan ini.",
+    "mydata_head": (
+        "<b>Data yang kami simpan tentang Anda</b> (UU No. 27 Tahun 2022)\n\n"
+        "<b>ID Telegram:</b> {telegram_id}\n<b>Bahasa percakapan:</b> {language}"
     ),
+    "mydata_consent": "<b>Persetujuan:</b> {decision} pada {date}, teks persetujuan versi {version} ({count} keputusan tercatat)",
+    "mydata_consent_given": "diberikan",
+    "mydata_consent_withdrawn": "ditolak atau ditarik",
+    "mydata_latest": "<b>Data terakhir yang Anda berikan</b> (ditawarkan untuk pendaftaran berikutnya; tercatat sejak {since}):\n{details}",
+    "mydata_registration": "<b>Pendaftaran: {meeting}</b>\n<b>Peran:</b> {role} · {status}\n<b>Didaftarkan:</b> {registered}\n{details}",
+    "mydata_status_seated": "kursi",
+    "mydata_status_waitlisted": "daftar tunggu",
+    "mydata_status_offered": "kursi ditawarkan",
+    "mydata_status_cancelled": "dibatalkan",
+    "mydata_pic": "<b>PIC:</b> {meeting}, sejak {since}",
+    "mydata_pic_revoked": "<b>PIC (sudah dicabut):</b> {meeting}, sejak {since}",
+    "mydata_draft": "<b>Sedang Anda isi:</b> {values}",
+    "mydata_footer": (
+        "Semua data ini juga ada di berkas terlampir (JSON). Untuk memperbaiki data: /ubahdata. "
+        "Untuk menghapus semuanya: /hapusdata."
+    ),
+    "mydata_file_caption": "📎 Data Anda dalam satu berkas (JSON).",
+    "fix_none": "Anda belum memiliki pendaftaran yang datanya dapat diperbaiki. Ketik /start untuk mendaftar.",
+    "fix_choose": "Data pendaftaran mana yang ingin Anda perbaiki?",
+    "fix_fields": (
+        "Data Anda untuk <b>{meeting}</b>:\n\n{details}\n\n"
+        "Bagian mana yang ingin Anda perbaiki? Kursi atau nomor tunggu Anda tidak berubah. "
+        "Untuk berhenti: /cancel."
+    ),
+    "fix_saved": (
+        "✅ Data Anda untuk <b>{meeting}</b> sudah diperbaiki:\n\n{details}\n\n"
+        "PIC pertemuan ini melihat data yang baru. Untuk memperbaiki bagian lain, ketik /ubahdata lagi."
+    ),
+    "fix_gone": "Pendaftaran ini sudah tidak berlaku, jadi datanya tidak dapat diubah. Ketik /status untuk melihat pendaftaran Anda.",
     "erase_confirm": (
         "Hapus semua data pribadi Anda? Semua pendaftaran Anda dibatalkan dan kursinya "
         "diberikan kepada daftar tunggu. Tindakan ini tidak dapat dibatalkan."
@@ -188,6 +223,7 @@ TEXTS: dict[str, str] = {
         "/batal: membatalkan pendaftaran\n"
         "/cancel: berhenti di tengah pendaftaran\n"
         "/datasaya: melihat data pribadi Anda\n"
+        "/ubahdata: memperbaiki nama, instansi, jabatan atau nomor HP Anda\n"
         "/hapusdata: menghapus data pribadi Anda\n"
         "/bahasa: ganti bahasa (Indonesia/English)\n"
         "/bantuan: pesan ini"
@@ -218,6 +254,9 @@ TEXTS: dict[str, str] = {
     "btn_meeting_wave": "Gel. {wave} · {province} · {date}",
     "btn_role": "{role} · sisa {left}/{seats}",
     "btn_role_full": "{role} · penuh (daftar tunggu)",
+    "btn_meeting_registered": "✅ {meeting}",
+    "btn_reuse_details": "✅ Pakai data ini",
+    "btn_new_details": "✏️ Isi data baru",
     "btn_submit": "✅ Kirim",
     "btn_edit": "✏️ Ubah",
     "btn_discard": "❌ Batal",
@@ -242,6 +281,7 @@ TEXTS: dict[str, str] = {
     "btn_take_seat": "✅ Ambil",
     "btn_release_seat": "Lepas",
     "btn_take_free_seat": "Ambil kursi bila masih ada",
+    "btn_fix_pick": "{meeting} · {role}",
     "btn_confirm_erase": "Ya, hapus data saya",
     # Descriptions in Telegram's command menu (plain text).
     "cmd_start": "Daftar ke pertemuan",
@@ -249,6 +289,7 @@ TEXTS: dict[str, str] = {
     "cmd_batal": "Batalkan pendaftaran",
     "cmd_cancel": "Berhenti di tengah pendaftaran",
     "cmd_datasaya": "Lihat data pribadi saya",
+    "cmd_ubahdata": "Perbaiki data saya",
     "cmd_hapusdata": "Hapus data pribadi saya",
     "cmd_bahasa": "Ganti bahasa",
     "cmd_bantuan": "Bantuan",
@@ -498,6 +539,7 @@ TEXTS: dict[str, str] = {
     "alerts_waitlist": "⏳ Daftar tunggu {role} bertambah {added} orang ({names}); kini {waiting} menunggu.",
     "alerts_unrecorded_by_hand": "✍️ {count} peserta yang ditambahkan PIC belum dicatat kehadirannya: {names}. Catat di /peserta.",
     "alerts_unreachable": "🚫 {count} peserta memblokir bot dan tidak dapat dihubungi: {names}.",
+    "alerts_corrected": "✏️ {count} peserta memperbaiki datanya (nama, instansi, jabatan atau nomor HP): {names}. Lihat /peserta.",
     "national_title": "📊 <b>Ringkasan nasional</b>, {date}",
     "national_at_risk": "<b>Berisiko ({count})</b>",
     "national_none_at_risk": "Tidak ada pertemuan yang berisiko.",

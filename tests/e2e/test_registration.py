@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.database import create_engine, session_factory
 from models.participant import ConsentRecord, Participant
 from models.registration import Registration
-from tests.e2e.chat import ANSWERS, consent_and_choose, register, type_details
+from tests.e2e.chat import ANSWERS, consent_and_choose, next_with, register, type_details
 
 
 async def _rows(bot, model):
@@ -218,7 +218,7 @@ async def test_people_see_and_erase_their_data(bot) -> None:
     mine = await owner.next_message()
     assert ANSWERS["institution"] in mine.plain_text and "+6281234567890" in mine.plain_text
     await owner.send_text("/hapusdata")
-    await owner.press(await owner.next_message(), text="Ya, hapus")
+    await owner.press(await next_with(owner, "Hapus semua data"), text="Ya, hapus")
     assert "telah dihapus" in (await owner.next_message()).plain_text
     assert "Kabar baik" in (await waiting.next_message()).plain_text
     participants = await _rows(bot, Participant)

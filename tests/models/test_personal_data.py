@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from models.conversation import load_conversation
-from models.participant import Participant
-from models.personal_data import erase_person, purge_expired
+from models.participant import CONSENT_TEXT_VERSION, Participant, record_consent
+from models.personal_data import erase_person, personal_record, purge_expired
 from models.registration import Registration
 from models.seats import cancel, register
 from models.staff import PicAssignment, create_invite, grant_from_registration, redeem_invite
@@ -99,3 +99,32 @@ async def test_an_expired_participant_who_is_pic_loses_the_name_taken_from_the_r
     async with sessions() as s:
         assert (await s.get(PicAssignment, named)).display_name is None
         assert (await s.get(PicAssignment, invited)).display_name == "Rahmat"
+
+
+async def test_the_personal_record_holds_everything_kept_about_the_person(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.models.factories import make_pic, seat
+
+    async with sessions() as s, s.begin():
+        ended = await seat(s, "shm23-bengkulu", "stakeholder", 1)
+        await cancel(s, ended.id, now=T0)
+        await seat(s, "shm23-aceh", "pemustaka", 1)
+        await record_consent(s, 10_001, given=True, now=T0)
+        await make_pic(s, "shm23-aceh", 10_001)
+        draft = await load_conversation(s, 10_001, now=T0)
+        draft.step, draft.full_name = "institution", "Siti Rahma"
+    async with sessions() as s:
+        record = await personal_record(s, 10_001)
+        nobody = await personal_record(s, 99)
+    kept = json.loads(json.dumps(record.as_json()))
+    assert kept["telegram_user_id"] == 10_001 and kept["language"] == "id"
+    assert [(r["meeting_code"], r["status"], r["full_name"]) for r in kept["registrations"]] == [
+        ("shm23-bengkulu", "cancelled", "Peserta 1"),
+        ("shm23-aceh", "seated", "Peserta 1"),
+    ]
+    assert kept["consents"] == [{"given": True, "decided_at": T0.isoformat(), "text_version": CONSENT_TEXT_VERSION}]
+    assert [a["meeting_code"] for a in kept["pic_assignments"]] == ["shm23-aceh"]
+    assert kept["draft_in_progress"] == {"full_name": "Siti Rahma"}
+    assert kept["latest_details"]["phone_e164"] == "+628120000001"
+    assert (nobody.participant, nobody.registrations, nobody.consents, nobody.draft) == (None, [], [], {})

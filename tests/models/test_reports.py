@@ -135,3 +135,36 @@ async def test_national_recap_reads_every_meeting_in_few_queries(sessions, engin
     assert (bengkulu.total("seated"), bengkulu.total("waitlisted")) == (18, 2)
     assert bengkulu.at_risk and "stakeholder" not in bengkulu.lagging_role_codes
     assert by_code["shm23-aceh"].total("waitlisted") == 1 and not by_code["shm23-aceh"].at_risk
+
+
+async def test_a_later_registration_never_changes_what_an_earlier_meetings_roster_shows(sessions, program) -> None:  # type: ignore[no-untyped-def]
+    from models.alerts import names_of
+    from models.participant import upsert_participant
+    from models.seats import register
+
+    async def siti(s, institution: str, position: str):  # type: ignore[no-untyped-def]
+        return await upsert_participant(
+            s,
+            telegram_user_id=42,
+            chat_id=42,
+            full_name="Dr. Siti Rahma, M.Hum.",
+            institution=institution,
+            position=position,
+            phone_e164="+6281234567890",
+            now=T0,
+        )
+
+    async with sessions() as s, s.begin():
+        jabar, role = await meeting_and_role(s, "shm23-jawa-barat", "stakeholder")
+        aceh, _ = await meeting_and_role(s, "shm23-aceh", "stakeholder")
+        person = await siti(s, "Dinas Perpustakaan & Kearsipan", "Kepala Bidang")
+        first = await register(s, participant=person, meeting=jabar, role=role, now=T0)
+        person = await siti(s, "Perpustakaan Aceh", "Pustakawan")
+        await register(s, participant=person, meeting=aceh, role=role, now=T0)
+    async with sessions() as s:
+        [row] = await roster(s, [await s.get(Meeting, jabar.id)])
+        [other] = await roster(s, [await s.get(Meeting, aceh.id)])
+        names = await names_of(s, {first.id})
+    assert (row.institution, row.position) == ("Dinas Perpustakaan & Kearsipan", "Kepala Bidang")
+    assert (other.institution, other.position) == ("Perpustakaan Aceh", "Pustakawan")
+    assert names == {first.id: "Dr. Siti Rahma, M.Hum."}
