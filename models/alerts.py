@@ -208,11 +208,15 @@ async def _plan_digest_to(
         )
         .order_by(OutboxMessage.due_at)
         .limit(1)
+        # Locked, so the sender cannot claim and render it between this check and the commit that
+        # adds the alert to it: the alert would then join a digest already sent, and wait for the next.
+        .with_for_update()
     )
     if pending is not None:
         if urgent and pending.due_at > now:
             pending.due_at = now
-            note_planned(session, now)
+        # A sender that skipped the locked row while this ran is woken after the commit.
+        note_planned(session, pending.due_at)
         return
     # A window opened by an alert recorded earlier (routed late to the organizers) ends when it would have.
     due = max(digest_due(rules, meeting, opened_at or now, urgent=urgent), now)

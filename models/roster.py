@@ -296,6 +296,7 @@ async def _seat_on_record(
         queued_at=now,
         seated_at=now,
     )
+    registration.details = participant.details
     session.add(registration)
     await session.flush()
     return registration

@@ -100,6 +100,7 @@ async def test_a_pic_invite_opened_first_is_answered_in_telegrams_language(bot) 
         return (await create_invite(session, meeting_id=aceh.id, created_by=7299, now=T0)).token
 
     token = await bot.query(invite)
+    organizer = bot.standin.user(7299)  # who made the invite, and is told when it is used
     pic = bot.standin.user(7210, language_code="en")
     await pic.send_text(f"/start {token}")
     welcome = await pic.next_message()
@@ -108,6 +109,7 @@ async def test_a_pic_invite_opened_first_is_answered_in_telegrams_language(bot) 
     # Their own command menu is in English too.
     menu = bot.standin.core.commands[(json.dumps({"type": "chat", "chat_id": 7210}, sort_keys=True), "")]
     assert "Quota summary of the meeting" in [c["description"] for c in menu]
+    await organizer.next_message()
 
 
 async def test_an_organizers_menu_follows_their_telegrams_language_once_they_write(standin, db_url) -> None:  # type: ignore[no-untyped-def]

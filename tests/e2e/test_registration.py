@@ -47,7 +47,7 @@ async def test_a_newcomer_registers_from_the_meeting_list(bot) -> None:
     # What people typed comes back exactly, escaped for Telegram's HTML.
     assert ANSWERS["institution"] in summary.plain_text
     assert "&lt;Kab. Bengkulu&gt;" in summary.text and "&amp;" in summary.text
-    assert ANSWERS["position"] in summary.plain_text and "+6281234567890" in summary.plain_text
+    assert ANSWERS["position"] in summary.plain_text and "0812-3456-7890" in summary.plain_text
     await user.press(summary, text="Kirim")
     done = await user.next_message()
     assert "Pendaftaran berhasil" in done.plain_text
@@ -216,7 +216,7 @@ async def test_people_see_and_erase_their_data(bot) -> None:
     await register(waiting, role="Pemustaka")
     await owner.send_text("/datasaya")
     mine = await owner.next_message()
-    assert ANSWERS["institution"] in mine.plain_text and "+6281234567890" in mine.plain_text
+    assert ANSWERS["institution"] in mine.plain_text and "0812-3456-7890" in mine.plain_text
     await owner.send_text("/hapusdata")
     await owner.press(await next_with(owner, "Hapus semua data"), text="Ya, hapus")
     assert "telah dihapus" in (await owner.next_message()).plain_text
