@@ -276,6 +276,21 @@ class StandinUser:
             contact["user_id"] = self.id if own else user_id
         return self._send({"contact": contact})
 
+    async def edit_text(self, message_id: int, text: str) -> dict[str, Any]:
+        """Edit a text message the user sent, as Telegram's apps allow: the bot gets an edited_message update."""
+        if self._chat.blocked:
+            raise AssertionError(f"user {self.id} has blocked the bot; call unblock() first")
+        original = self._chat.messages_by_id.get(message_id)
+        if original is None or original.get("from", {}).get("id") != self.id or "text" not in original:
+            raise AssertionError(f"user {self.id} sent no text message #{message_id}\n{self.transcript()}")
+        original.pop("entities", None)
+        original.update({"text": text, "edit_date": self._chat.now()})
+        entities = detected_entities(text)
+        if entities:
+            original["entities"] = entities
+        self._chat.timeline.append(("event", f"> user edited #{message_id} to {text!r}"))
+        return self._core.enqueue("edited_message", dict(original))
+
     async def tap_keyboard(self, text: str) -> dict[str, Any]:
         """Tap a reply-keyboard button: sends its text, or the contact/location it requests."""
         buttons = keyboard_buttons(self._chat.reply_keyboard)

@@ -11,7 +11,15 @@ import re
 from collections.abc import Awaitable, Callable
 
 from telegram import ReplyKeyboardRemove, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from handlers.common import Turn, conversation_turn, sent_text
 from handlers.steps import ask_again, expects_buttons, holds_draft
@@ -140,6 +148,19 @@ async def on_other_message(update: Update, turn: Turn) -> None:
 
 
 @conversation_turn
+async def _answer_edit(update: Update, turn: Turn) -> None:
+    """An edited message: edits are not read as answers, so the person is asked to send it anew."""
+    turn.say("edit_not_read")
+    await ask_again(turn)
+
+
+async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer an edit before any step or command handler could take it for a new message."""
+    await _answer_edit(update, context)
+    raise ApplicationHandlerStop
+
+
+@conversation_turn
 async def on_unknown_command(update: Update, turn: Turn) -> None:
     """A command the bot does not know."""
     turn.say("unknown_command")
@@ -156,6 +177,8 @@ def register_handlers(application: Application) -> None:
     """Add /start and /cancel."""
     DEEP_LINKS.check()
     private = filters.ChatType.PRIVATE
+    # In a group of its own ahead of all others: an edit never reaches a command or a step.
+    application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, on_edited_message), group=-1)
     application.add_handler(CommandHandler("start", start, filters=private))
     application.add_handler(CommandHandler("cancel", leave, filters=private))
 

@@ -216,6 +216,7 @@ TEXTS: dict[str, str] = {
     "resume": "Let's carry on with your registration.",
     "left_conversation": "Registration stopped. What you typed has been deleted. Type /start to begin again.",
     "nothing_to_leave": "No registration is in progress.",
+    "edit_not_read": "The bot does not read edited messages. Please send your answer as a new message.",
     "unknown_command": "Unknown command. Type /bantuan to see the commands.",
     "idle_hint": "Type /start to register or /bantuan for help.",
     "choose_language": "Pilih bahasa / Choose a language:",

@@ -231,6 +231,7 @@ TEXTS: dict[str, str] = {
     "resume": "Mari lanjutkan pendaftaran Anda.",
     "left_conversation": "Pendaftaran dihentikan. Data yang sudah Anda ketik telah dihapus. Ketik /start untuk memulai lagi.",
     "nothing_to_leave": "Tidak ada pendaftaran yang sedang berjalan.",
+    "edit_not_read": "Pesan yang diubah tidak dibaca bot. Kirim jawabannya sebagai pesan baru.",
     "unknown_command": "Perintah tidak dikenal. Ketik /bantuan untuk melihat daftar perintah.",
     "idle_hint": "Ketik /start untuk mendaftar atau /bantuan untuk bantuan.",
     "choose_language": "Pilih bahasa / Choose a language:",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.chat import ANSWERS, consent_and_choose, register, type_details
+from models.conversation import Conversation
+from tests.e2e.chat import ANSWERS, consent_and_choose, count_with, next_with, register, type_details
 
 
 async def _at_name_step(bot, user_id: int):
@@ -26,6 +27,28 @@ async def test_non_text_messages_where_a_name_is_asked(bot) -> None:
         assert "nama lengkap" in (await user.next_message()).plain_text
     await user.send_text(ANSWERS["name"])
     assert "instansi" in (await user.next_message()).plain_text
+
+
+async def test_an_edited_message_is_not_taken_for_an_answer(bot) -> None:
+    user = await _at_name_step(bot, 6010)
+    sent = await user.send_text(ANSWERS["name"])
+    assert "instansi" in (await user.next_message()).plain_text
+    # Editing the name already given: the bot says edits are not read and asks the current step again.
+    await user.edit_text(sent["message"]["message_id"], "Nama Lain")
+    assert "tidak dibaca" in (await user.next_message()).plain_text, user.transcript()
+    assert "instansi" in (await user.next_message()).plain_text
+    # Nothing the edit said was stored: the institution typed next follows the first name.
+    await user.send_text(ANSWERS["institution"])
+    await user.next_message()
+    draft = await bot.query(lambda session: session.get(Conversation, 6010))
+    assert (draft.full_name, draft.institution) == (ANSWERS["name"], ANSWERS["institution"])
+    # An edited command is not run again either.
+    command = await user.send_text("/status")
+    await next_with(user, "jabatan")  # the status, then the step in progress again
+    await user.edit_text(command["message"]["message_id"], "/hapusdata")
+    assert "tidak dibaca" in (await user.next_message()).plain_text
+    assert "jabatan" in (await user.next_message()).plain_text
+    assert count_with(user, "Hapus") == 0, user.transcript()
 
 
 async def test_empty_whitespace_long_and_letterless_names(bot) -> None:
