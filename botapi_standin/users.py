@@ -281,7 +281,7 @@ class StandinUser:
         if self._chat.blocked:
             raise AssertionError(f"user {self.id} has blocked the bot; call unblock() first")
         original = self._chat.messages_by_id.get(message_id)
-        if original is None or original.get("from", {}).get("id") != self.id or "text" not in original:
+        if not isinstance(original, dict) or original.get("from", {}).get("id") != self.id or "text" not in original:
             raise AssertionError(f"user {self.id} sent no text message #{message_id}\n{self.transcript()}")
         original.pop("entities", None)
         original.update({"text": text, "edit_date": self._chat.now()})
