@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. A database already there starts without importing Alembic, which would
 # stay resident for the life of the process (about 11 MB). A test keeps this equal to Alembic's head.
 SCHEMA_HEAD = "0005"

@@ -9,6 +9,8 @@ from typing import Literal
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from bot.database import create_engine
+from bot.settings import DEFAULT_DATABASE_URL, database_url
 from models import Base
 from models.base import UTCDateTime
 
@@ -34,9 +36,6 @@ def run_on(connection: Connection) -> None:
 
 
 async def run_from_environment() -> None:
-    from bot.database import create_engine
-    from bot.settings import DEFAULT_DATABASE_URL, database_url
-
     engine = create_engine(database_url(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL))
     async with engine.begin() as connection:
         await connection.run_sync(run_on)
