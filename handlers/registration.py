@@ -609,7 +609,7 @@ async def _take_phone(turn: Turn, raw: str) -> None:
         await prompt(turn)
         return
     turn.conversation.phone_e164 = phone
-    turn.say("phone_saved", ReplyKeyboardRemove(), phone=phone)
+    turn.say("phone_saved", ReplyKeyboardRemove(), phone=phone_as_written(phone))
     _advance(turn, Step.PHONE)
     await prompt(turn)
 

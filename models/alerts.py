@@ -502,13 +502,16 @@ async def seat_freed(
 
 
 async def participant_unreachable(session: AsyncSession, participant: Participant, *, now: datetime) -> None:
-    """The person blocked the bot: tell the PICs of every meeting they hold a live registration for."""
+    """The person blocked the bot: tell the PICs of every meeting still to come they hold a live registration for."""
     registrations = await session.scalars(
         select(Registration).where(
             Registration.participant_id == participant.id, Registration.status != RegistrationStatus.CANCELLED
         )
     )
     for registration in registrations:
+        if registration.meeting.has_started(now):
+            # No message of a started meeting is left to reach them: nothing for its PICs to act on.
+            continue
         await record_alert(
             session,
             registration.meeting,

@@ -196,8 +196,8 @@ TEXTS: dict[str, str] = {
     ),
     "fix_gone": "This registration has ended, so its details cannot be changed. Type /status to see your registrations.",
     "erase_confirm": (
-        "Delete all your personal data? All your registrations are cancelled and their seats "
-        "go to the waiting list. This cannot be undone."
+        "Delete all your personal data? All your registrations are cancelled; seats of meetings "
+        "that have not started go to the waiting list. This cannot be undone."
     ),
     "erase_done": "Your personal data has been deleted and your consent withdrawn. Thank you.",
     "erase_kept": "All right, your data is not deleted.",
@@ -217,8 +217,8 @@ TEXTS: dict[str, str] = {
     "left_conversation": "Registration stopped. What you typed has been deleted. Type /start to begin again.",
     "nothing_to_leave": "No registration is in progress.",
     "edit_not_read": "The bot does not read edited messages. Please send your answer as a new message.",
-    "unknown_command": "Unknown command. Type /bantuan to see the commands.",
-    "idle_hint": "Type /start to register or /bantuan for help.",
+    "unknown_command": "Unknown command. Type /help to see the commands.",
+    "idle_hint": "Type /start to register or /help for help.",
     "choose_language": "Pilih bahasa / Choose a language:",
     "language_set": "Language set to English.",
     "group_redirect": "Registration happens in a private chat with this bot, so that your details are not shown in the group. Press the button below to start.",

@@ -210,8 +210,8 @@ TEXTS: dict[str, str] = {
     ),
     "fix_gone": "Pendaftaran ini sudah tidak berlaku, jadi datanya tidak dapat diubah. Ketik /status untuk melihat pendaftaran Anda.",
     "erase_confirm": (
-        "Hapus semua data pribadi Anda? Semua pendaftaran Anda dibatalkan dan kursinya "
-        "diberikan kepada daftar tunggu. Tindakan ini tidak dapat dibatalkan."
+        "Hapus semua data pribadi Anda? Semua pendaftaran Anda dibatalkan; kursi pertemuan yang "
+        "belum dimulai diberikan kepada daftar tunggu. Tindakan ini tidak dapat dibatalkan."
     ),
     "erase_done": "Data pribadi Anda telah dihapus dan persetujuan Anda ditarik. Terima kasih.",
     "erase_kept": "Baik, data Anda tidak dihapus.",

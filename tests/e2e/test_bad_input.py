@@ -79,7 +79,7 @@ async def type_details_from_institution(user) -> None:
     await user.send_text(ANSWERS["position"])
     await user.next_message()
     await user.share_contact("6281234567890")
-    assert "+6281234567890" in (await user.next_message()).plain_text
+    assert "0812-3456-7890" in (await user.next_message()).plain_text
 
 
 async def test_invalid_and_valid_phones(bot) -> None:
@@ -100,7 +100,7 @@ async def test_invalid_and_valid_phones(bot) -> None:
     assert "ketik jawaban sebagai teks" in (await user.next_message()).plain_text
     await user.next_message()
     await user.share_contact("+62 812-3456-7890")
-    assert "Nomor tersimpan: +6281234567890" in (await user.next_message()).plain_text
+    assert "Nomor tersimpan: 0812-3456-7890" in (await user.next_message()).plain_text
     assert user.reply_keyboard is None  # removed once the number is in
     assert "Periksa data" in (await user.next_message()).plain_text
 

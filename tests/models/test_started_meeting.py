@@ -21,6 +21,7 @@ from models.history import Ending, coming_registrations, finished_registrations
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.personal_data import erase_person
 from models.program import Meeting
+from models.reachability import set_reachable
 from models.registration import Registration, RegistrationStatus
 from models.roster import RosterError, RosterProblem, add, move, remove
 from models.seats import MeetingStarted, cancel, lock_quota, register, seat_waiting
@@ -285,3 +286,14 @@ async def test_the_day_before_alert_fires_for_people_added_by_hand_alone(session
         assert (await s.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == MessageKind.PIC_ALERTS))) == (
             OutboxStatus.PENDING
         )
+
+
+async def test_blocking_the_bot_after_the_start_tells_the_pics_of_coming_meetings_only(sessions, program) -> None:
+    async with sessions() as s, s.begin():
+        await make_pic(s, BENGKULU, PIC)
+        held = await seat(s, BENGKULU, "pemustaka", 1)
+        coming, role = await meeting_and_role(s, ACEH, "pemustaka")  # Aceh's date is to be announced
+        later = await register(s, participant=held.participant, meeting=coming, role=role, now=T0)
+        await set_reachable(s, held.participant.telegram_user_id, False, now=DAY_AFTER)
+        alerts = await alerts_of(s, AlertKind.UNREACHABLE)
+        assert [a.details["registration_id"] for a in alerts] == [later.id]
