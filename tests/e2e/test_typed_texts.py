@@ -1,0 +1,93 @@
+"""Texts people type, end to end: previews as sent, control characters, line breaks, emoji, invisible names."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models.announcement import Announcement
+from models.registration import Registration
+from tests.e2e.chat import ANSWERS, consent_and_choose, next_with, register
+from tests.models.factories import make_pic, seat
+
+BENGKULU = "shm23-bengkulu"
+PIC = 7001
+TECHNOLOGIST = "👩\u200d💻"
+
+
+async def _preview_of(bot, text: str, recipients: int = 2):
+    """The PIC types an announcement; returns the messages of its preview (the last carries Kirim)."""
+
+    async def setup(session):
+        await make_pic(session, BENGKULU, PIC)
+        return [(await seat(session, BENGKULU, "stakeholder", n)).participant.telegram_user_id for n in range(2)]
+
+    ids = await bot.query(setup)
+    pic = bot.standin.user(PIC)
+    await pic.send_text("/umumkan")
+    await next_with(pic, "Ketik pengumuman")
+    await pic.send_text(text)
+    await next_with(pic, f"diterima {recipients} peserta")
+    preview = [await pic.next_message()]
+    while not preview[-1].button_texts:
+        preview.append(await pic.next_message())
+    return pic, preview, [bot.standin.user(i) for i in ids]
+
+
+async def test_a_long_announcement_of_entities_is_previewed_exactly_as_participants_receive_it(bot) -> None:
+    # 3,400 characters to read, 6,800 once escaped: it fits one message, and the preview shows it all.
+    pic, preview, users = await _preview_of(bot, "Q&A " * 850)
+    assert len(preview) == 1, pic.transcript()
+    shown, entities = preview[0].plain_text, preview[0].entities
+    assert shown.count("Q&A") == 850
+    await pic.press(preview[0], text="Kirim ke 2 peserta")
+    await next_with(pic, "diterima oleh")
+    for user in users:
+        received = await next_with(user, "Q&A")
+        assert (received.plain_text, received.entities) == (shown, entities)
+
+
+async def test_a_nul_in_an_announcement_is_a_space_and_its_lines_stay(bot) -> None:
+    pic, preview, users = await _preview_of(bot, "Halo\x00semua\r\nRapat di Aula 👩\u200d💻")
+    assert "Halo semua\nRapat di Aula 👩\u200d💻" in preview[-1].plain_text, pic.transcript()
+    await pic.press(preview[-1], text="Kirim ke 2 peserta")
+    await next_with(pic, "diterima oleh")
+    assert "Halo semua\nRapat di Aula 👩\u200d💻" in (await next_with(users[0], "Halo")).plain_text
+    body = await bot.query(lambda s: s.scalar(select(Announcement.body)))
+    assert body == "Halo semua\nRapat di Aula 👩\u200d💻"
+
+
+async def test_typed_details_keep_their_separators_and_emoji(bot) -> None:
+    user = bot.standin.user(6101)
+    done = await register(
+        user,
+        name=f"Siti\x00Rahma {TECHNOLOGIST}",
+        institution="Multi\nline\r\ninstansi",
+        position="Kepala\x00Bidang",
+    )
+    assert "Pendaftaran berhasil" in done.plain_text, user.transcript()
+    registration = await bot.query(lambda s: s.scalar(select(Registration)))
+    assert (registration.full_name, registration.institution, registration.position) == (
+        f"Siti Rahma {TECHNOLOGIST}",
+        "Multi line instansi",
+        "Kepala Bidang",
+    )
+
+
+async def test_an_invisible_name_institution_or_position_is_refused_and_asked_again(bot) -> None:
+    user = bot.standin.user(6102)
+    await consent_and_choose(user, "shm23-aceh", "Stakeholder")
+    for blank, asked in (("ㅤㅤㅤ", "nama lengkap"), ("\uffa0\uffa0", "nama lengkap")):
+        await user.send_text(blank)
+        assert "tidak berisi huruf yang terlihat" in (await user.next_message()).plain_text, user.transcript()
+        assert asked in (await user.next_message()).plain_text
+    await user.send_text(ANSWERS["name"])
+    assert "instansi" in (await user.next_message()).plain_text
+    await user.send_text("ㅤㅤㅤ")
+    assert "tidak berisi huruf yang terlihat" in (await user.next_message()).plain_text
+    assert "instansi" in (await user.next_message()).plain_text
+    await user.send_text(ANSWERS["institution"])
+    assert "jabatan" in (await user.next_message()).plain_text
+    await user.send_text("ㅤ ㅤ")
+    assert "tidak berisi huruf yang terlihat" in (await user.next_message()).plain_text
+    assert "jabatan" in (await user.next_message()).plain_text
+    assert await bot.query(lambda s: s.scalar(select(Registration.id))) is None
