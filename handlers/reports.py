@@ -28,7 +28,7 @@ from models.registration import RegistrationStatus
 from models.reports import MeetingRecap, RosterRow, meeting_recap, national_recap, roster
 from models.staff import Authority
 
-# Room left on a roster page for its heading and Telegram's counting of what the HTML becomes.
+# Room left on a roster page for its heading; lines are counted as Telegram counts them (`visible_length`).
 ROSTER_PAGE_BUDGET = MESSAGE_LIMIT - 400
 # Province names are cut to keep the national table narrow enough for a phone.
 PROVINCE_WIDTH = 16
