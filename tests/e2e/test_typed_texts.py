@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models.announcement import Announcement
+from models.audit import AuditEntry
 from models.registration import Registration
 from tests.e2e.chat import ANSWERS, consent_and_choose, next_with, register
 from tests.models.factories import make_pic, seat
@@ -91,3 +92,39 @@ async def test_an_invisible_name_institution_or_position_is_refused_and_asked_ag
     assert "tidak berisi huruf yang terlihat" in (await user.next_message()).plain_text
     assert "jabatan" in (await user.next_message()).plain_text
     assert await bot.query(lambda s: s.scalar(select(Registration.id))) is None
+
+
+async def test_what_staff_type_and_corrections_go_through_the_same_rule(bot) -> None:
+    await bot.query(lambda s: make_pic(s, BENGKULU, PIC))
+    pic = bot.standin.user(PIC)
+    await pic.send_text("/tambah")
+    await next_with(pic, "empat baris")
+    await pic.send_text("Budi\x00Santoso\nBappeda\tKota Bengkulu\nㅤㅤㅤ\n0813-1111-2222")
+    assert "Baris 3" in (await pic.next_message()).plain_text
+    assert "tidak berisi huruf yang terlihat" in (await pic.next_message()).plain_text
+    await pic.send_text("Budi\x00Santoso\nBappeda\tKota Bengkulu\nKepala\x00Bidang\n0813-1111-2222")
+    roles = await next_with(pic, "Budi Santoso")
+    await pic.press(roles, text="Pemustaka")
+    await next_with(pic, "Ketik alasannya")
+    await pic.send_text("Formulir\x00kertas\r\ndari desa")
+    await next_with(pic, "Budi Santoso ditambahkan")
+
+    siti = bot.standin.user(6103)
+    await register(siti, BENGKULU)
+    await siti.send_text("/ubahdata")
+    await siti.press(await next_with(siti, "Bagian mana"), text="Jabatan")
+    await next_with(siti, "jabatan")
+    await siti.send_text("Kepala\x00Seksi")
+    await next_with(siti, "sudah diperbaiki")
+
+    async def read(session):
+        rows = await session.execute(select(Registration.full_name, Registration.institution, Registration.position))
+        reason = await session.scalar(select(AuditEntry.reason).where(AuditEntry.reason.is_not(None)))
+        return sorted(tuple(row) for row in rows), reason
+
+    people, reason = await bot.query(read)
+    assert people == [
+        ("Budi Santoso", "Bappeda Kota Bengkulu", "Kepala Bidang"),
+        (ANSWERS["name"], ANSWERS["institution"], "Kepala Seksi"),
+    ]
+    assert reason == "Formulir kertas dari desa"
