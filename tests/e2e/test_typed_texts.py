@@ -128,3 +128,15 @@ async def test_what_staff_type_and_corrections_go_through_the_same_rule(bot) -> 
         (ANSWERS["name"], ANSWERS["institution"], "Kepala Seksi"),
     ]
     assert reason == "Formulir kertas dari desa"
+
+
+async def test_forged_button_data_with_a_nul_is_a_stale_button_not_a_database_error(bot) -> None:
+    user = bot.standin.user(6104)
+    await user.send_text("/status")
+    shown = await next_with(user, "belum terdaftar")
+    for data in ("sp:\x00", "x\x00y", "rk:mv:1\x00"):
+        await user.press_forged(shown, data)
+        assert (await user.wait_callback_answer()).text == "Tombol ini sudah tidak berlaku.", user.transcript()
+    await user.send_text("/status")
+    assert "belum terdaftar" in (await user.next_message()).plain_text
+    assert not any("kesalahan" in m.plain_text.lower() for m in user.messages), user.transcript()
