@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from handlers.texts import Html
@@ -60,6 +61,20 @@ def _is_open(piece: _Piece) -> bool:
     return piece.tag is not None and not piece.closing
 
 
+def _continues(piece: _Piece) -> bool:
+    """Whether the character belongs to the one before it: a mark, a joiner, a skin tone, an emoji tag."""
+    ch = piece.shown
+    if len(ch) != 1:
+        return False
+    # Cf holds the zero-width joiner and the tags of a subdivision flag.
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me", "Sk", "Cf")
+
+
+def _inside_a_character(pieces: list[_Piece], at: int) -> bool:
+    # A cut before a mark or after a joiner would split what a person sees as one character (👩‍💻, é).
+    return _continues(pieces[at]) or pieces[at - 1].shown == "\u200d"
+
+
 def _cut(pieces: list[_Piece], start: int, limit: int) -> int:
     """Where the part beginning at `start` ends: the best break that leaves it at least half full, else the last."""
     units, at = 0, start
@@ -81,7 +96,13 @@ def _cut(pieces: list[_Piece], start: int, limit: int) -> int:
             breaks[kind] = at
     if at == len(pieces):
         return at
-    end = breaks.get(_PARAGRAPH) or breaks.get(_LINE) or breaks.get(_WORD) or last_break or at
+    end = breaks.get(_PARAGRAPH) or breaks.get(_LINE) or breaks.get(_WORD) or last_break
+    if not end:
+        # No space to cut at: between two characters as a person sees them, not inside one.
+        end = at
+        while end > start + 1 and _inside_a_character(pieces, end):
+            end -= 1
+        end = end if end > start + 1 else at
     # A tag just opened belongs with the text it wraps, in the next part.
     while end > start + 1 and _is_open(pieces[end - 1]):
         end -= 1

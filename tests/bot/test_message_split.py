@@ -60,3 +60,12 @@ def test_a_cut_inside_an_element_closes_it_and_opens_it_again() -> None:
     assert rest[0].startswith("<b>")
     entities = parse_html(rest[0]).entities
     assert entities and entities[0]["type"] == "bold"
+
+
+def test_a_text_without_spaces_is_cut_between_characters_as_a_person_sees_them() -> None:
+    technologist = "👩\u200d💻"
+    parts = split_message(Html(technologist * 3000))
+    assert len(parts) == 4 and "".join(parts) == technologist * 3000
+    assert all(p.startswith("👩") and p.endswith("💻") for p in parts)
+    accented = split_message(Html("e\u0301" * 5000))
+    assert all(p.startswith("e") for p in accented)
