@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.settings import DEFAULT_PROGRAM_FILE
 from models.announcement import Announcement
 from models.audit import AuditEntry
+from models.program import Meeting
 from models.registration import Registration
 from tests.e2e.chat import ANSWERS, consent_and_choose, next_with, register
+from tests.e2e.conftest import running_bot
 from tests.models.factories import make_pic, seat
 
 BENGKULU = "shm23-bengkulu"
 PIC = 7001
+ADMIN = 7100
 TECHNOLOGIST = "👩\u200d💻"
 
 
@@ -140,3 +144,18 @@ async def test_forged_button_data_with_a_nul_is_a_stale_button_not_a_database_er
     await user.send_text("/status")
     assert "belum terdaftar" in (await user.next_message()).plain_text
     assert not any("kesalahan" in m.plain_text.lower() for m in user.messages), user.transcript()
+
+
+async def test_a_program_files_name_and_texts_are_cleaned_like_typed_text(standin, db_url) -> None:
+    shipped = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8")
+    async with running_bot(standin, db_url, admin_ids=frozenset({ADMIN})) as running:
+        admin = standin.user(ADMIN)
+        await admin.send_document("prog\x00ram.yaml", shipped.replace('province: "17"', 'province: "99"', 1).encode())
+        refused = await next_with(admin, "tidak dimuat")
+        assert "prog ram.yaml:" in refused.plain_text, admin.transcript()
+        renamed = shipped.replace("city: Bengkulu", 'city: "Kota\\0Bengkulu"', 1)
+        assert renamed != shipped
+        await admin.send_document("program.yaml", renamed.encode())
+        await next_with(admin, "dimuat")
+        city = await running.query(lambda s: s.scalar(select(Meeting.city).where(Meeting.code == BENGKULU)))
+        assert city == "Kota Bengkulu"
