@@ -159,3 +159,14 @@ async def test_a_program_files_name_and_texts_are_cleaned_like_typed_text(standi
         await next_with(admin, "dimuat")
         city = await running.query(lambda s: s.scalar(select(Meeting.city).where(Meeting.code == BENGKULU)))
         assert city == "Kota Bengkulu"
+
+
+async def test_an_invisible_name_is_refused_in_english_for_an_english_speaker(bot) -> None:
+    user = bot.standin.user(6105, language_code="en")
+    await user.send_text("/start shm23-aceh")
+    await user.press(await next_with(user, "Do you agree"), text="I agree")
+    await user.press(await user.next_message(), text="Stakeholder")
+    await next_with(user, "full name")
+    await user.send_text("ㅤㅤㅤ")
+    assert "no letters that can be seen" in (await user.next_message()).plain_text, user.transcript()
+    assert "full name" in (await user.next_message()).plain_text
