@@ -8,8 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common import Reply, telegram_length
+from handlers.common import Reply
 from handlers.formatting import local_date, meeting_short_date, meeting_title, meeting_when, role_fills
+from handlers.html_text import visible_length
 from handlers.planned_messages import time_left
 from handlers.texts import Html, Texts
 from models.alert_digest import CurrentDigest, current_digest
@@ -40,7 +41,7 @@ def _fit(head: Sequence[str], lines: Sequence[str], more: str, texts: Texts) -> 
     """Head and as many lines as fit in one message; the rest summed up as `more`."""
     text = "\n".join(head)
     for index, line in enumerate(lines):
-        if telegram_length(f"{text}\n{line}") > BUDGET:
+        if visible_length(f"{text}\n{line}") > BUDGET:
             return Html(f"{text}\n{texts(more, count=len(lines) - index)}")
         text = f"{text}\n{line}"
     return Html(text)

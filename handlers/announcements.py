@@ -82,6 +82,10 @@ async def on_button(update: Update, turn: Turn) -> None:
     action = cb.pressed(update)
     assert isinstance(action, cb.AnnounceSend | cb.AnnounceDrop)
     who = await authority(turn)
+    if not who.is_staff:
+        # Before any announcement is looked up (and locked): the same answer whatever the id.
+        refuse(turn, who)
+        return
     try:
         if isinstance(action, cb.AnnounceDrop):
             await discard_announcement(turn.session, action.announcement_id, who)

@@ -31,6 +31,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock
 from bot.settings import Settings
+from handlers.html_text import split_html, visible_length
 from handlers.texts import Html, Texts, language_for
 from models.conversation import (
     Conversation,
@@ -41,13 +42,12 @@ from models.conversation import (
     remember_press,
     repeats_last_press,
 )
-from models.text_length import telegram_length
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
-# Telegram's limit counts characters after entity parsing; the HTML source is longer, so this is safe.
+# Telegram's limit, counted after entity parsing in UTF-16 units (`visible_length`).
 MESSAGE_LIMIT = 4096
 # Notices of a press that chose nothing: its closed message shows no choice.
 REFUSALS = frozenset({"stale_button", "staff_not_allowed"})
@@ -203,20 +203,8 @@ class Turn:
 
 
 def split_message(text: Html, limit: int = MESSAGE_LIMIT) -> list[Html]:
-    """The text in parts Telegram accepts, cut between paragraphs so no markup is split.
-
-    Catalogue texts fit one message; a list (every registration of a person) may not.
-    """
-    if telegram_length(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    for paragraph in text.split("\n\n"):
-        if parts and telegram_length(parts[-1]) + 2 + telegram_length(paragraph) <= limit:
-            parts[-1] += "\n\n" + paragraph
-        else:
-            # Catalogue paragraphs are far below the limit; only a list has many of them.
-            parts.append(paragraph[:limit])
-    return [Html(part) for part in parts]
+    """The text in parts Telegram accepts (`split_html`): what a preview shows is what is sent."""
+    return split_html(text, limit)
 
 
 TurnHandler = Callable[[Update, Turn], Awaitable[None]]
@@ -323,7 +311,7 @@ def _tell_how_to_switch_language(turn: Turn) -> None:
         return
     first = turn.replies[mine[0]]
     text = Html(f"{first.text}\n\n{turn.texts('language_switch_hint')}")
-    if telegram_length(text) <= MESSAGE_LIMIT:
+    if visible_length(text) <= MESSAGE_LIMIT:
         turn.replies[mine[0]] = dataclasses.replace(first, text=text)
     else:
         turn.replies.insert(mine[0] + 1, Reply(turn.chat_id, turn.texts("language_switch_hint")))
@@ -443,7 +431,7 @@ def text_with_choice(message: object, data: str | None, texts: Texts, choice: st
     if choice is None:
         return None
     text = Html(f"{message.text_html}\n\n{texts('pressed_choice', choice=choice)}")
-    return text if telegram_length(text) <= MESSAGE_LIMIT else None
+    return text if visible_length(text) <= MESSAGE_LIMIT else None
 
 
 def _has_keyboard(message: object) -> bool:

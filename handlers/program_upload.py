@@ -17,6 +17,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 from handlers.common import Turn, conversation_turn, sent_message, services
 from handlers.staff import authority, refuse
 from models.audit import record_audit
+from models.free_text import clean_line
 from models.program_file import ProgramFileError, apply_program, read_program_bytes
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,9 @@ class Upload:
 
 async def _download(update: Update) -> Upload:
     document = sent_message(update).document
-    name = document.file_name if document is not None and document.file_name else "program.yaml"
+    # The file's name is typed by its sender and quoted in every error: cleaned like any typed text.
+    name = clean_line(document.file_name or "") if document is not None else ""
+    name = name or "program.yaml"
     if document is None or not name.lower().endswith(SUFFIXES):
         return Upload(name, None, "program_not_yaml")
     if document.file_size is not None and document.file_size > MAX_BYTES:

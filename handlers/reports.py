@@ -14,8 +14,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from handlers import callback_data as cb
-from handlers.common import MESSAGE_LIMIT, Build, Document, Turn, conversation_turn, telegram_length
+from handlers.common import MESSAGE_LIMIT, Build, Document, Turn, conversation_turn
 from handlers.formatting import meeting_title, meeting_when, role_fills
+from handlers.html_text import visible_length
 from handlers.report_files import attendance_label, chart_bars, national_chart, roster_csv, roster_xlsx, status_label
 from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
 from handlers.texts import Html, Texts
@@ -27,7 +28,7 @@ from models.registration import RegistrationStatus
 from models.reports import MeetingRecap, RosterRow, meeting_recap, national_recap, roster
 from models.staff import Authority
 
-# Room left on a roster page for its heading and Telegram's counting of what the HTML becomes.
+# Room left on a roster page for its heading; lines are counted as Telegram counts them (`visible_length`).
 ROSTER_PAGE_BUDGET = MESSAGE_LIMIT - 400
 # Province names are cut to keep the national table narrow enough for a phone.
 PROVINCE_WIDTH = 16
@@ -133,13 +134,13 @@ def _paginate(rows: list[RosterRow], texts: Texts) -> list[tuple[list[Html], lis
         heading = texts("report_roster_role", role=row.role_name)
         block = [heading] if row.role_code != role else []
         block.append(roster_line(number, row, texts))
-        cost = sum(telegram_length(part) + 1 for part in block)
+        cost = sum(visible_length(part) + 1 for part in block)
         if pages[-1][0] and used + cost > ROSTER_PAGE_BUDGET:
             pages.append(([], []))
             used = 0
             if block[0] is not heading:
                 block.insert(0, heading)
-                cost += telegram_length(heading) + 1
+                cost += visible_length(heading) + 1
         pages[-1][0].extend(block)
         pages[-1][1].append(row)
         used += cost

@@ -14,7 +14,7 @@ from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title
 from handlers.shell import stale
-from handlers.staff import authority, command_handler, managed_meeting, staff_command
+from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
 from handlers.steps import keeps_draft, text_step
 from handlers.texts import Html
 from handlers.views import page_count, page_nav, role_label
@@ -91,15 +91,20 @@ async def ask_details(turn: Turn, meeting: Meeting, who: Authority) -> None:
 
 
 async def _managed_registration(turn: Turn, registration_id: int) -> tuple[Registration, Meeting] | None:
-    """The live registration and its meeting if the person may manage it; else the refusal is said."""
+    """The live registration and its meeting if the person may manage it; else the refusal is said.
+
+    Who is asking is checked before the id is looked up, and every id the presser may not act on
+    (another province's, one that never existed) gets the same answer: a button cannot count registrations.
+    """
+    who = await authority(turn)
+    if not who.is_staff:
+        refuse(turn, who)
+        return None
     registration = await turn.session.get(Registration, registration_id)
-    if registration is None:
-        turn.answer_button("stale_button")
-        turn.close_pressed_keyboard = True
+    if registration is None or not who.may_manage(registration.meeting_id):
+        refuse(turn)
         return None
-    meeting = await managed_meeting(turn, await authority(turn), registration.meeting_id)
-    if meeting is None:
-        return None
+    meeting = await turn.session.get_one(Meeting, registration.meeting_id)
     if registration.status == RegistrationStatus.CANCELLED:
         turn.close_pressed_keyboard = True
         turn.say("roster_not_found")

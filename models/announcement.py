@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.free_text import clean_lines
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus, plan, plan_for_staff
 from models.participant import Participant
 from models.registration import Registration, RegistrationStatus
@@ -91,8 +92,8 @@ async def recipient_count(session: AsyncSession, meeting_id: int) -> int:
 async def draft_announcement(
     session: AsyncSession, *, meeting_id: int, author_user_id: int, author_chat_id: int, body: str, now: datetime
 ) -> Announcement:
-    """Keep the author's text for the preview; nothing is sent until it is confirmed."""
-    body = body.strip()
+    """Keep the author's text (`clean_lines`) for the preview; nothing is sent until it is confirmed."""
+    body = clean_lines(body)
     if not body:
         raise AnnouncementError(AnnouncementProblem.EMPTY)
     if telegram_length(body) > MAX_BODY_LENGTH:

@@ -92,10 +92,15 @@ def is_first_contact(conversation: Conversation) -> bool:
     return conversation.last_update_id == 0
 
 
+def _storable(data: str) -> str:
+    """Button data as it is kept: forged data may carry a NUL or a lone surrogate, which PostgreSQL cannot store."""
+    return "".join(ch if ch.isprintable() else "?" for ch in data)[:64]
+
+
 def repeats_last_press(conversation: Conversation, message_id: int, data: str, digest: str) -> bool:
     """Whether a press is another tap on the button pressed last: on the keyboard it closed, or on the
     message as it showed then (a message it rewrote and that still has the button is pressed anew)."""
-    if (message_id, data[:64]) != (conversation.pressed_message_id, conversation.pressed_data):
+    if (message_id, _storable(data)) != (conversation.pressed_message_id, conversation.pressed_data):
         return False
     return conversation.pressed_closed or digest == conversation.pressed_digest
 
@@ -110,7 +115,7 @@ def remember_press(
 ) -> None:
     """Record the press just applied (None: the update was no press, so the next press is a new one)."""
     conversation.pressed_message_id = message_id
-    conversation.pressed_data = None if data is None else data[:64]
+    conversation.pressed_data = None if data is None else _storable(data)
     conversation.pressed_digest = digest
     conversation.pressed_closed = closed and message_id is not None
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
+
+from models.free_text import clean_line, has_visible_letters
 
 MAX_TEXT_LENGTH = 120
 MIN_TEXT_LENGTH = 2
@@ -33,6 +34,8 @@ class DetailProblem(enum.StrEnum):
     TOO_SHORT = "too_short"
     TOO_LONG = "too_long"
     NO_LETTERS = "no_letters"
+    # Letters only a machine sees (Hangul fillers): the name would show blank in the roster.
+    INVISIBLE = "invisible"
     INVALID_PHONE = "invalid_phone"
     NOT_MOBILE = "not_mobile"
 
@@ -46,10 +49,8 @@ class InvalidDetail(ValueError):
 
 
 def clean_text(value: str, *, max_length: int = MAX_TEXT_LENGTH) -> str:
-    """A name, institution or position with its spacing tidied, or InvalidDetail."""
-    # Control characters and runs of spaces come from copy-paste, never from intent.
-    printable = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == " ")
-    cleaned = " ".join(printable.split())
+    """A name, institution, position or reason on one line (`clean_line`), or InvalidDetail."""
+    cleaned = clean_line(value)
     if not cleaned:
         raise InvalidDetail(DetailProblem.EMPTY)
     if len(cleaned) < MIN_TEXT_LENGTH:
@@ -58,6 +59,8 @@ def clean_text(value: str, *, max_length: int = MAX_TEXT_LENGTH) -> str:
         raise InvalidDetail(DetailProblem.TOO_LONG)
     if not any(ch.isalpha() for ch in cleaned):
         raise InvalidDetail(DetailProblem.NO_LETTERS)
+    if not has_visible_letters(cleaned):
+        raise InvalidDetail(DetailProblem.INVISIBLE)
     return cleaned
 
 

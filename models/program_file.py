@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alert_rules import AlertRules
+from models.free_text import clean_line
 from models.program import Meeting, Program, Role, RoleQuota
 from models.provinces import PROVINCES
 from models.registration import Registration
@@ -146,7 +147,8 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode):
             self.fail(node, f"{where}.{key}", "expected a single value")
             return None
-        value = node.value.strip()
+        # A double-quoted YAML string can spell a NUL or a tab ("\0", "\t"): cleaned as any stored text.
+        value = clean_line(node.value)
         if not value:
             if required:
                 self.fail(node, f"{where}.{key}", "is empty")

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.audit import record_audit
 from models.base import Base, changed_rows
+from models.free_text import clean_line
 from models.participant import Participant
 from models.program import Meeting, Role, listed_meetings
 from models.registration import Registration, RegistrationStatus
@@ -220,7 +221,8 @@ async def _grant(
         meeting_id=meeting_id,
         telegram_user_id=telegram_user_id,
         chat_id=chat_id,
-        display_name=display_name[:200],
+        # The Telegram name as the person set it: shown in the panel, so cleaned as any typed text.
+        display_name=clean_line(display_name)[:200] or None,
         granted_via=via,
         granted_by=granted_by,
         granted_at=now,

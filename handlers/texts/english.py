@@ -45,6 +45,7 @@ TEXTS: dict[str, str] = {
     "invalid_too_short": "The answer is too short.",
     "invalid_too_long": "The answer is too long (at most {max} characters).",
     "invalid_no_letters": "The answer must contain letters.",
+    "invalid_invisible": "The answer has no letters that can be seen (only blank characters). Type it in ordinary letters.",
     "invalid_invalid_phone": "That phone number is not valid. A valid one looks like 0812-3456-7890.",
     "invalid_not_mobile": "Please give a mobile number (starting 08 or +628), not an office line.",
     "not_text": "Please type your answer as text; stickers, photos, voice, locations or files can't be used here.",

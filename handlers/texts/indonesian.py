@@ -55,6 +55,7 @@ TEXTS: dict[str, str] = {
     "invalid_too_short": "Jawaban terlalu pendek.",
     "invalid_too_long": "Jawaban terlalu panjang (paling banyak {max} karakter).",
     "invalid_no_letters": "Jawaban harus berisi huruf.",
+    "invalid_invisible": "Jawaban tidak berisi huruf yang terlihat (hanya karakter kosong). Tulis dengan huruf biasa.",
     "invalid_invalid_phone": "Nomor telepon tidak valid. Contoh yang benar: 0812-3456-7890.",
     "invalid_not_mobile": "Mohon gunakan nomor HP (diawali 08 atau +628), bukan nomor kantor.",
     "not_text": "Mohon ketik jawaban sebagai teks; stiker, foto, suara, lokasi atau berkas tidak dapat dipakai di sini.",
