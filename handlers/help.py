@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from handlers import callback_data as cb
 from handlers.common import Turn, conversation_turn
@@ -28,10 +28,28 @@ async def show_help(update: Update, turn: Turn) -> None:
     await resume(turn)
 
 
+def _commands_of(application: Application) -> frozenset[str]:
+    """Every command the bot answers in a private chat, as its handlers name them."""
+    return frozenset(
+        command
+        for handlers in application.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    )
+
+
 async def in_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A command in a group: registration is private, so point to the private chat."""
+    """One of the bot's commands in a group, staff ones included: everything happens in private chats,
+    where no one else reads a roster or a registration, so point to the private chat."""
     message = update.effective_message
-    if message is None:
+    if message is None or not message.text:
+        return
+    # "/peserta@this_bot args": another bot's command, or no command of ours, is left to others.
+    command, _, addressee = message.text.split()[0][1:].partition("@")
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return
+    if command.lower() not in _commands_of(context.application):
         return
     # Read in the group, where the bot keeps no one's chosen language: the sender's Telegram's.
     texts = Texts(language_for(update.effective_user.language_code if update.effective_user else None))
@@ -72,6 +90,4 @@ def register_handlers(application: Application) -> None:
     application.add_handler(CommandHandler(["bantuan", "help"], show_help, filters=private))
     application.add_handler(CommandHandler(["bahasa", "language"], choose_language, filters=private))
     application.add_handler(CallbackQueryHandler(on_language, pattern=cb.matches(cb.SetLanguage)))
-    application.add_handler(
-        CommandHandler(["start", "status", "batal", "bantuan", "help"], in_group, filters=filters.ChatType.GROUPS)
-    )
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, in_group))

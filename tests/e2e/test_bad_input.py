@@ -220,4 +220,12 @@ async def test_commands_in_a_group_point_to_the_private_chat(bot) -> None:
     await member.send_text("Nama saya Budi")  # ordinary group talk is not answered
     await member.send_text("/status")
     assert "chat pribadi" in (await member.next_message()).plain_text
-    assert len(member.messages) == 2
+    # Staff commands too: a roster is never shown where the group reads it.
+    await member.send_text("/peserta")
+    assert "chat pribadi" in (await member.next_message()).plain_text
+    # Another bot's command, and a command this bot does not have, are left alone.
+    await member.send_text("/peserta@other_bot")
+    await member.send_text("/poll")
+    await member.send_text("/bantuan")
+    assert "chat pribadi" in (await member.next_message()).plain_text
+    assert len(member.messages) == 4, member.transcript()
