@@ -21,6 +21,8 @@ class ProgramUpload(Base):
     """One organizer's file awaiting confirmation, and a fingerprint of the changes they were shown."""
 
     __tablename__ = "program_upload"
+    # A confirmation names its file by id: an id must never come back, or a stale button would apply a newer file.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)

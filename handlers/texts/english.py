@@ -447,8 +447,8 @@ TEXTS: dict[str, str] = {
     "program_risk_hidden": "• <b>{code}</b> hidden: {registrations} registrations",
     "program_risk_moved": "• <b>{code}</b> moves from {before} to {after}: {seated} participants will be told",
     "program_risk_more": "• … and {count} more changes",
-    "program_apply": "✅ Apply",
-    "program_drop": "Cancel",
+    "btn_program_apply": "✅ Apply",
+    "btn_program_drop": "Cancel",
     "program_confirm_stale": "This confirmation no longer applies (a newer file was sent, or it was decided already).",
     "program_dropped": "The program file was not applied; nothing changed.",
     "program_loaded": (

@@ -464,8 +464,8 @@ TEXTS: dict[str, str] = {
     "program_risk_hidden": "• <b>{code}</b> disembunyikan: {registrations} pendaftaran",
     "program_risk_moved": "• <b>{code}</b> pindah tanggal {before} → {after}: {seated} peserta akan diberi tahu",
     "program_risk_more": "• … dan {count} perubahan lain",
-    "program_apply": "✅ Terapkan",
-    "program_drop": "Batal",
+    "btn_program_apply": "✅ Terapkan",
+    "btn_program_drop": "Batal",
     "program_confirm_stale": "Konfirmasi ini sudah tidak berlaku (ada file yang lebih baru, atau sudah diputuskan).",
     "program_dropped": "File program tidak diterapkan; tidak ada yang berubah.",
     "program_loaded": (

@@ -27,6 +27,8 @@ def upgrade() -> None:
         sa.Column("shown", sa.String(length=16), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_program_upload")),
+        # Ids are never reused (SQLite would reuse a deleted row's id): a stale confirmation must stay stale.
+        sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_program_upload_telegram_user_id"), "program_upload", ["telegram_user_id"], unique=False)
 
