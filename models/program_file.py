@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alert_rules import AlertRules
@@ -557,6 +557,21 @@ def _alert_rules(reader: _Reader, node: yaml.Node) -> AlertRules:
     )
 
 
+def _meeting_values(spec: MeetingSpec) -> dict[str, object]:
+    """A meeting's columns as the file gives them; listed again if it was hidden."""
+    return {
+        "province_code": spec.province_code,
+        "city": spec.city,
+        "venue": spec.venue,
+        "wave": spec.wave,
+        "starts_at": spec.starts_at,
+        "ends_at": spec.ends_at,
+        "registration_opens_at": spec.registration_opens_at,
+        "registration_closes_at": spec.registration_closes_at,
+        "listed": True,
+    }
+
+
 def read_program_file(path: str | Path) -> ProgramSpec:
     """Read and validate a program file from disk."""
     path = Path(path)
@@ -658,56 +673,82 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
     existing_meetings = {
         m.code: m for m in await session.scalars(select(Meeting).where(Meeting.program_id == program.id))
     }
+    # Read once for the whole file, and written in one flush: a query per meeting made the largest file
+    # allowed (1,000 meetings) hold the database for seconds while everyone else waited.
+    new_codes = [m.code for m in spec.meetings if m.code not in existing_meetings]
+    if new_codes:
+        clashing = await session.scalar(select(Meeting.code).where(Meeting.code.in_(new_codes)).limit(1))
+        if clashing is not None:
+            raise ProgramFileError("(program)", [Problem(1, f"meetings.{clashing}", "code is used by another program")])
+    quotas: dict[int, dict[int, RoleQuota]] = {}
+    for quota in await session.scalars(
+        select(RoleQuota).join(Meeting, RoleQuota.meeting_id == Meeting.id).where(Meeting.program_id == program.id)
+    ):
+        quotas.setdefault(quota.meeting_id, {})[quota.role_id] = quota
+    # Only a meeting someone registered for has people to tell of a new date or venue.
+    registered = set(
+        await session.scalars(
+            select(Registration.meeting_id)
+            .join(Meeting, Registration.meeting_id == Meeting.id)
+            .where(Meeting.program_id == program.id, Registration.status != RegistrationStatus.CANCELLED)
+            .distinct()
+        )
+    )
+
+    if new_codes:
+        fresh = [m for m in spec.meetings if m.code not in existing_meetings]
+        rows = await session.execute(
+            insert(Meeting).returning(Meeting.id, Meeting.code, sort_by_parameter_order=True),
+            [{"program_id": program.id, "code": m.code, **_meeting_values(m)} for m in fresh],
+        )
+        ids = dict((code, meeting_id) for meeting_id, code in rows)
+        await session.execute(
+            insert(RoleQuota),
+            [
+                {"meeting_id": ids[m.code], "role_id": role.id, "seats": m.seats.get(code, role.seats)}
+                for m in fresh
+                for code, role in roles.items()
+            ],
+        )
+        report.created.extend(m.code for m in fresh)
+
+    changes: list[tuple[MeetingSpec, Meeting, bool, datetime | None, str | None]] = []
     for meeting_spec in spec.meetings:
         meeting = existing_meetings.get(meeting_spec.code)
         if meeting is None:
-            clashing = await session.scalar(select(Meeting).where(Meeting.code == meeting_spec.code))
-            if clashing is not None:
-                raise ProgramFileError(
-                    "(program)", [Problem(1, f"meetings.{meeting_spec.code}", "code is used by another program")]
-                )
-            meeting = Meeting(program_id=program.id, code=meeting_spec.code)
-            session.add(meeting)
-            report.created.append(meeting.code)
-        values = {
-            "province_code": meeting_spec.province_code,
-            "city": meeting_spec.city,
-            "venue": meeting_spec.venue,
-            "wave": meeting_spec.wave,
-            "starts_at": meeting_spec.starts_at,
-            "ends_at": meeting_spec.ends_at,
-            "registration_opens_at": meeting_spec.registration_opens_at,
-            "registration_closes_at": meeting_spec.registration_closes_at,
-            "listed": True,
-        }
-        changed = any(getattr(meeting, k, None) != v for k, v in values.items())
-        previous_start, previous_venue = meeting.starts_at, meeting.venue
+            continue
+        values = _meeting_values(meeting_spec)
+        changed = any(getattr(meeting, k) != v for k, v in values.items())
+        changes.append((meeting_spec, meeting, changed, meeting.starts_at, meeting.venue))
         for key, value in values.items():
             setattr(meeting, key, value)
-        await session.flush()
-        quotas = {
-            q.role_id: q for q in await session.scalars(select(RoleQuota).where(RoleQuota.meeting_id == meeting.id))
-        }
-        for code, role in roles.items():
-            seats = meeting_spec.seats.get(code, role.seats)
-            quota = quotas.get(role.id)
-            if quota is None:
-                session.add(RoleQuota(meeting_id=meeting.id, role_id=role.id, seats=seats))
-                changed = True
-            elif quota.seats != seats:
-                raised = seats > quota.seats
-                if raised:
-                    # Under the quota's lock, as every seat change: a claim racing the raise counts right.
-                    quota = await lock_quota(session, meeting.id, role.id)
-                quota.seats = seats
-                changed = True
-                if raised:
-                    await session.flush()
-                    # The new seats go to those waiting, in order, as a freed seat would.
-                    await seat_waiting(session, quota, now=now)
-        if meeting.code not in report.created:
+    await session.flush()
+
+    with session.no_autoflush:
+        for meeting_spec, meeting, changed, previous_start, previous_venue in changes:
+            held = quotas.get(meeting.id, {})
+            for code, role in roles.items():
+                seats = meeting_spec.seats.get(code, role.seats)
+                quota = held.get(role.id)
+                if quota is None:
+                    session.add(RoleQuota(meeting_id=meeting.id, role_id=role.id, seats=seats))
+                    changed = True
+                elif quota.seats != seats:
+                    raised = seats > quota.seats
+                    if raised:
+                        await session.flush()
+                        # Under the quota's lock, as every seat change: a claim racing the raise counts right.
+                        quota = await lock_quota(session, meeting.id, role.id)
+                    quota.seats = seats
+                    changed = True
+                    if raised:
+                        await session.flush()
+                        # The new seats go to those waiting, in order, as a freed seat would.
+                        await seat_waiting(session, quota, now=now)
             (report.updated if changed else report.unchanged).append(meeting.code)
-            if meeting.starts_at != previous_start or meeting.venue != previous_venue:
+            rescheduled = meeting.starts_at != previous_start or meeting.venue != previous_venue
+            if rescheduled and meeting.id in registered:
+                await session.flush()
                 report.people_notified += await meeting_changed(
                     session, meeting, previous_start=previous_start, now=now
                 )
