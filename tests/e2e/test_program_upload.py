@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from sqlalchemy import func, select
 
+from bot.app import build_application, polling
 from bot.settings import DEFAULT_PROGRAM_FILE
 from botapi_standin import WAIT
 from handlers import callback_data as cb
@@ -158,3 +159,17 @@ async def test_registrations_that_change_before_the_press_are_shown_again(standi
         await admin.press(again, text="Terapkan")
         await next_with(admin, "dimuat")
         assert await running.query(listed) == 0
+
+
+async def test_a_file_waiting_for_its_confirmation_survives_a_restart(standin, db_url) -> None:
+    async with running_bot(standin, db_url, admin_ids=frozenset({ADMIN})) as running:
+        await running.query(lambda s: seat(s, BENGKULU, "stakeholder", 1))
+        admin = standin.user(ADMIN)
+        await admin.send_document("program.yaml", NO_MEETINGS)
+        summary = await admin.next_message()
+        assert "disembunyikan" in summary.plain_text
+    async with polling(build_application(running.settings, clock=running.clock), poll_timeout=1) as application:
+        await admin.press(summary, text="Terapkan")
+        assert "38 disembunyikan" in (await next_with(admin, "dimuat")).plain_text
+        async with application.bot_data["services"].sessions() as session:
+            assert await listed(session) == 0
