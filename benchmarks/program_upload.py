@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import statistics
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 from benchmarks.harness import benchmark_database, bot_process, cpu_seconds, percentile
@@ -76,7 +77,7 @@ async def bystander(user: StandinUser, phase: Phase, stop: asyncio.Event) -> Non
         phase.waits.append(time.perf_counter() - started)
 
 
-async def bystanders_for(users: list[StandinUser], phase: Phase, work: asyncio.Future[object] | float) -> None:
+async def bystanders_for(users: list[StandinUser], phase: Phase, work: Awaitable[object] | float) -> None:
     """Run the bystanders for a number of seconds, or until `work` is done."""
     stop = asyncio.Event()
     running = [asyncio.create_task(bystander(user, phase, stop)) for user in users]

@@ -169,6 +169,8 @@ async def _decide(turn: Turn, action: cb.Action | None, parsed: Parsed | None) -
     held = await held_upload(turn.session, turn.user_id, action.upload_id)
     if held is None:
         turn.answer_button("program_confirm_stale")
+        # The closed message must not read as if the stale press had chosen anything.
+        turn.show_choice = False
         turn.say("program_confirm_stale")
         return
     await drop_uploads(turn.session, turn.user_id)

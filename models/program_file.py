@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import yaml
 from sqlalchemy import func, insert, select
@@ -43,11 +43,6 @@ MAX_PROGRAM_BYTES = 256 * 1024
 MAX_MEETINGS = 1000
 MAX_DEPTH = 20
 MAX_VALUES = 100_000
-
-try:
-    from yaml._yaml import CParser as _Parser
-except ImportError:  # PyYAML built without libyaml: the same events, parsed in Python
-    _Parser = None
 
 
 @dataclass(frozen=True)
@@ -118,8 +113,17 @@ class _BoundedComposer(yaml.composer.Composer):
         # What each composed node expands to, counted once when it was composed; an alias adds it again.
         self._expanded: dict[int, int] = {}
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        mark = self.peek_event().start_mark
+    if TYPE_CHECKING:  # given by the parser each loader below mixes in
+
+        def peek_event(self) -> yaml.Event: ...
+
+        def check_event(self, *choices: type[yaml.Event]) -> bool: ...
+
+        def dispose(self) -> None: ...
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # libyaml's marks are a class of their own with the same line and column.
+        mark = cast(yaml.Mark, self.peek_event().start_mark)
         if self.check_event(yaml.AliasEvent):
             node = super().compose_node(parent, index)
             self._count(self._expanded.get(id(node), 1), mark)
@@ -153,23 +157,25 @@ class _PythonBoundedLoader(
         yaml.resolver.BaseResolver.__init__(self)
 
 
-_BoundedLoader: type[_BoundedComposer] = _PythonBoundedLoader
-if _Parser is not None:
+LoaderClass = Callable[[str], _BoundedComposer]
+_BoundedLoader: LoaderClass = _PythonBoundedLoader
+if yaml.__with_libyaml__:  # else PyYAML was built without libyaml: the same events, parsed in Python
+    from yaml._yaml import CParser
 
-    class _LibyamlBoundedLoader(_BoundedComposer, _Parser, yaml.resolver.BaseResolver):  # type: ignore[misc,valid-type]
+    class _LibyamlBoundedLoader(_BoundedComposer, CParser, yaml.resolver.BaseResolver):
         """libyaml's parser (ten times PyYAML's speed) feeding the bounded composer; every value a string."""
 
         def __init__(self, stream: str) -> None:
-            _Parser.__init__(self, stream)
+            CParser.__init__(self, stream)
             _BoundedComposer.__init__(self)
             yaml.resolver.BaseResolver.__init__(self)
 
     _BoundedLoader = _LibyamlBoundedLoader
 
 
-def _compose(source: str, loader_class: type[_BoundedComposer] | None = None) -> yaml.Node | None:
+def _compose(source: str, loader_class: LoaderClass | None = None) -> yaml.Node | None:
     """The file's node tree, read within the bounds (a YAMLError past them)."""
-    loader = (loader_class or _BoundedLoader)(source)  # type: ignore[call-arg]
+    loader = (loader_class or _BoundedLoader)(source)
     try:
         return loader.get_single_node()
     finally:
@@ -320,9 +326,7 @@ def _parse_local_datetime(raw: str) -> datetime:
     return datetime.fromisoformat(raw.replace("T", " "))
 
 
-def parse_program(
-    source: str, path: str = "<program>", *, loader_class: type[_BoundedComposer] | None = None
-) -> ProgramSpec:
+def parse_program(source: str, path: str = "<program>", *, loader_class: LoaderClass | None = None) -> ProgramSpec:
     """Validate a program file's text; raise ProgramFileError listing every problem."""
     reader = _Reader()
     if len(source) > MAX_PROGRAM_BYTES:
@@ -681,10 +685,10 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
         if clashing is not None:
             raise ProgramFileError("(program)", [Problem(1, f"meetings.{clashing}", "code is used by another program")])
     quotas: dict[int, dict[int, RoleQuota]] = {}
-    for quota in await session.scalars(
+    for row in await session.scalars(
         select(RoleQuota).join(Meeting, RoleQuota.meeting_id == Meeting.id).where(Meeting.program_id == program.id)
     ):
-        quotas.setdefault(quota.meeting_id, {})[quota.role_id] = quota
+        quotas.setdefault(row.meeting_id, {})[row.role_id] = row
     # Only a meeting someone registered for has people to tell of a new date or venue.
     registered = set(
         await session.scalars(
