@@ -50,6 +50,9 @@ async def test_a_deeply_nested_file_is_a_file_line_error_and_changes_nothing(sta
         aliases = SHIPPED.replace("  - code: shm23-bengkulu", "  - &m\n    code: shm23-bengkulu") + "  - *m\n" * 30_000
         await admin.send_document("aliases.yaml", aliases.encode())
         assert "an alias counts all it repeats" in (await admin.next_message()).plain_text
+        # 1 MB, the size of the 10,400-meeting file that cost 6.6 s: refused by its size, before anything reads it.
+        await admin.send_document("many.yaml", SHIPPED.encode() + b"\n" * (1024 * 1024))
+        assert "File terlalu besar (paling besar 256 KB)" in (await admin.next_message()).plain_text
         assert all(APOLOGY not in m.plain_text for m in admin.messages), admin.transcript()
         assert await running.query(listed) == 38
 
