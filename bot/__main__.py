@@ -15,7 +15,7 @@ from bot.app import build_application
 from bot.clock import SystemClock
 from bot.database import create_engine, migrate, session_factory
 from bot.settings import Settings, SettingsError
-from models.program_file import ProgramFileError, apply_program, read_program_file
+from models.program_file import ProgramFileError, ProgramRisks, apply_program, program_risks, read_program_file
 
 
 def _configure_logging(level: str) -> None:
@@ -25,12 +25,23 @@ def _configure_logging(level: str) -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
-async def _load_program(settings: Settings, path: str) -> int:
+async def _load_program(settings: Settings, path: str, *, yes: bool) -> int:
     spec = read_program_file(path)
     engine = create_engine(settings.database_url)
     try:
         await migrate(engine)
-        async with session_factory(engine)() as session, session.begin():
+        sessions = session_factory(engine)
+        async with sessions() as session, session.begin():
+            risks = await program_risks(session, spec)
+        if risks and not yes:
+            print(_risk_summary(spec.code, risks))
+            if not _confirmed():
+                return 1
+        async with sessions() as session, session.begin():
+            # Asked on a terminal, the answer may come much later: apply only what was shown.
+            if not yes and await program_risks(session, spec) != risks:
+                print("shm-bot: registrations changed while you were asked; nothing changed. Run it again.")
+                return 1
             report = await apply_program(session, spec, now=SystemClock().now())
     finally:
         await engine.dispose()
@@ -46,6 +57,35 @@ async def _load_program(settings: Settings, path: str) -> int:
         )
     )
     return 0
+
+
+def _risk_summary(program: str, risks: ProgramRisks) -> str:
+    lines = [f"program {program} changes meetings people registered for:"]
+    lines += [f"  {h.code}: hidden, {h.registrations} registrations" for h in risks.hidden]
+    lines += [
+        f"  {m.code}: moves from {m.previous_start:%Y-%m-%d} to "
+        f"{f'{m.new_start:%Y-%m-%d}' if m.new_start else 'to be announced'}, {m.seated} participants will be told"
+        for m in risks.moved
+    ]
+    return "\n".join(lines)
+
+
+def _confirmed() -> bool:
+    """Whether the person at the terminal agrees; without a terminal nobody can, and --yes is needed."""
+    if not sys.stdin.isatty():
+        print(
+            "shm-bot: nothing changed; to apply these changes without a terminal to ask on, pass --yes",
+            file=sys.stderr,
+        )
+        return False
+    try:
+        answer = input("Apply these changes? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes", "ya"):
+        return True
+    print("shm-bot: not applied; nothing changed.")
+    return False
 
 
 def _demo(host: str, port: int) -> int:
@@ -65,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="run the bot (the default)")
     load = commands.add_parser("load-program", help="load or update a program file")
     load.add_argument("file")
+    load.add_argument(
+        "--yes", action="store_true", help="apply without asking, even a file that hides or moves registered people"
+    )
     demo = commands.add_parser("demo", help="try the bot without Telegram: a local chat page in the browser")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8080)
@@ -81,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(settings.log_level)
     if args.command == "load-program":
         try:
-            return asyncio.run(_load_program(settings, args.file))
+            return asyncio.run(_load_program(settings, args.file, yes=args.yes))
         except ProgramFileError as error:
             print(f"shm-bot: the program file was not loaded; nothing changed.\n{error}", file=sys.stderr)
             return 1

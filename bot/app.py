@@ -61,12 +61,15 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
 async def _on_startup(application: Application) -> None:
     services: Services = application.bot_data["services"]
     await migrate(application.bot_data["engine"])
-    async with services.sessions() as session, session.begin():
-        if await session.scalar(select(Program.id).limit(1)) is None:
-            report = await apply_program(
-                session, read_program_file(services.settings.program_file), now=services.clock.now()
-            )
-            log.info("loaded program %s: %d meetings", report.program_code, len(report.created))
+    async with services.sessions() as session:
+        empty = await session.scalar(select(Program.id).limit(1)) is None
+    if empty:
+        # Read before the transaction, as every program file is: no lock is held while it is parsed.
+        spec = read_program_file(services.settings.program_file)
+        async with services.sessions() as session, session.begin():
+            if await session.scalar(select(Program.id).limit(1)) is None:
+                report = await apply_program(session, spec, now=services.clock.now())
+                log.info("loaded program %s: %d meetings", report.program_code, len(report.created))
     # Each catalogue's menu for its own Telegram language; everyone else's (no or another language_code)
     # is the fallback's, as their first messages are.
     for language in (*LANGUAGES, None):

@@ -319,6 +319,23 @@ class KeepRecordedSeat(Action):
     registration_id: int
 
 
+# ---- program files
+
+
+@dataclass(frozen=True)
+class ProgramApply(Action):
+    """Apply a program file held for confirmation (`models.program_uploads`); organizers only."""
+
+    tag = "pga"
+    upload_id: int
+
+
+@dataclass(frozen=True)
+class ProgramDrop(Action):
+    tag = "pgd"
+    upload_id: int
+
+
 def pack(action: Action) -> str:
     """The button data for an action."""
     parts = [action.tag]

@@ -8,6 +8,7 @@ from models.conversation import Conversation
 from models.outbox import OutboxMessage
 from models.participant import ConsentRecord, Participant
 from models.program import Meeting, Program, Role, RoleQuota
+from models.program_uploads import ProgramUpload
 from models.registration import Registration, RegistrationStatus
 from models.staff import PicAssignment, PicInvite
 
@@ -25,6 +26,7 @@ __all__ = [
     "OutboxMessage",
     "Participant",
     "Program",
+    "ProgramUpload",
     "Registration",
     "RegistrationStatus",
     "Role",

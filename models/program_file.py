@@ -4,6 +4,10 @@ The file is validated completely before anything is written, and every problem n
 the line and the field. Loading is idempotent: meetings are matched by their code, so an edited
 file moves a meeting's date or venue and leaves its registrations alone; a meeting missing from
 the file is unlisted (hidden from newcomers), never deleted.
+
+What a file may cost is bounded before it is refused: its size, its nesting, the values it expands to
+(an alias counts as everything it repeats) and its number of meetings. Reading stops at the first
+bound crossed, so a hostile file costs no more than the largest file that would be accepted.
 """
 
 from __future__ import annotations
@@ -13,17 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alert_rules import AlertRules
 from models.free_text import clean_line
 from models.program import Meeting, Program, Role, RoleQuota
 from models.provinces import PROVINCES
-from models.registration import Registration
+from models.registration import TAKES_A_SEAT, Registration, RegistrationStatus
 from models.reminder_plan import ReminderPlan, parse_duration
 from models.schedule_changes import meeting_changed
 from models.seats import lock_quota, seat_waiting
@@ -33,6 +37,13 @@ T = TypeVar("T")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 ROLE_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 TO_BE_ANNOUNCED = {"", "tba", "menyusul", "jadwal menyusul", "~", "null"}
+
+# The shipped program is 8 KB, 38 meetings, nesting 5 deep and about 500 values; a program of every
+# kabupaten/kota (514) fits well within these.
+MAX_PROGRAM_BYTES = 256 * 1024
+MAX_MEETINGS = 1000
+MAX_DEPTH = 20
+MAX_VALUES = 100_000
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,125 @@ class ProgramFileError(ValueError):
         self.path = path
         self.problems = problems
         super().__init__("\n".join(f"{path}:{p.line}: {p.field}: {p.message}" for p in problems))
+
+    def __reduce__(self) -> tuple[type[ProgramFileError], tuple[str, list[Problem]]]:
+        # Files are read in the file worker: the error crosses back to the bot pickled.
+        return (ProgramFileError, (self.path, self.problems))
+
+
+@dataclass(frozen=True)
+class HiddenMeeting:
+    """A listed meeting the file leaves out, and the registrations it holds."""
+
+    code: str
+    registrations: int
+
+
+@dataclass(frozen=True)
+class MovedMeeting:
+    """A meeting whose date the file changes (new None: to be announced), its seated people; in local time."""
+
+    code: str
+    previous_start: datetime
+    new_start: datetime | None
+    seated: int
+
+
+@dataclass(frozen=True)
+class ProgramRisks:
+    """What a file would do to people already registered; any of it is applied only once confirmed."""
+
+    hidden: tuple[HiddenMeeting, ...] = ()
+    moved: tuple[MovedMeeting, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.hidden or self.moved)
+
+
+class _TooCostly(yaml.composer.ComposerError):
+    """A file that crossed one of the bounds while it was being read."""
+
+
+class _BoundedComposer(yaml.composer.Composer):
+    """PyYAML's composer, counting nesting and values (an alias as all it repeats) and stopping at a bound.
+
+    PyYAML composes recursively: without the depth bound, 3,000 nested brackets are a RecursionError.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._depth = 0
+        self._values = 0
+        # What each composed node expands to, counted once when it was composed; an alias adds it again.
+        self._expanded: dict[int, int] = {}
+
+    if TYPE_CHECKING:  # given by the parser each loader below mixes in
+
+        def peek_event(self) -> yaml.Event: ...
+
+        def check_event(self, *choices: type[yaml.Event]) -> bool: ...
+
+        def dispose(self) -> None: ...
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # libyaml's marks are a class of their own with the same line and column.
+        mark = cast(yaml.Mark, self.peek_event().start_mark)
+        if self.check_event(yaml.AliasEvent):
+            node = super().compose_node(parent, index)
+            self._count(self._expanded.get(id(node), 1), mark)
+            return node
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooCostly(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+        before = self._values
+        self._count(1, mark)
+        node = super().compose_node(parent, index)
+        self._expanded[id(node)] = self._values - before
+        self._depth -= 1
+        return node
+
+    def _count(self, values: int, mark: yaml.Mark) -> None:
+        self._values += values
+        if self._values > MAX_VALUES:
+            raise _TooCostly(None, None, f"more than {MAX_VALUES} values (an alias counts all it repeats)", mark)
+
+
+class _PythonBoundedLoader(
+    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _BoundedComposer, yaml.resolver.BaseResolver
+):
+    """PyYAML's own parser feeding the bounded composer; every value a string."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _BoundedComposer.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)
+
+
+LoaderClass = Callable[[str], _BoundedComposer]
+_BoundedLoader: LoaderClass = _PythonBoundedLoader
+if yaml.__with_libyaml__:  # else PyYAML was built without libyaml: the same events, parsed in Python
+    from yaml._yaml import CParser
+
+    class _LibyamlBoundedLoader(_BoundedComposer, CParser, yaml.resolver.BaseResolver):
+        """libyaml's parser (ten times PyYAML's speed) feeding the bounded composer; every value a string."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _BoundedComposer.__init__(self)
+            yaml.resolver.BaseResolver.__init__(self)
+
+    _BoundedLoader = _LibyamlBoundedLoader
+
+
+def _compose(source: str, loader_class: LoaderClass | None = None) -> yaml.Node | None:
+    """The file's node tree, read within the bounds (a YAMLError past them)."""
+    loader = (loader_class or _BoundedLoader)(source)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 @dataclass(frozen=True)
@@ -198,11 +328,13 @@ def _parse_local_datetime(raw: str) -> datetime:
     return datetime.fromisoformat(raw.replace("T", " "))
 
 
-def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
+def parse_program(source: str, path: str = "<program>", *, loader_class: LoaderClass | None = None) -> ProgramSpec:
     """Validate a program file's text; raise ProgramFileError listing every problem."""
     reader = _Reader()
+    if len(source) > MAX_PROGRAM_BYTES:
+        raise ProgramFileError(path, [Problem(1, "(file)", f"larger than {MAX_PROGRAM_BYTES // 1024} KB")])
     try:
-        root = yaml.compose(source, Loader=yaml.BaseLoader)
+        root = _compose(source, loader_class)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -269,7 +401,11 @@ def parse_program(source: str, path: str = "<program>") -> ProgramSpec:
         "registration_closes",
         "seats",
     }
-    for index, node in enumerate(reader.sequence(top.get("meetings", yaml.SequenceNode("", [])), "meetings")):
+    meeting_nodes = reader.sequence(top.get("meetings", yaml.SequenceNode("", [])), "meetings")
+    if len(meeting_nodes) > MAX_MEETINGS:
+        reader.fail(top["meetings"], "meetings", f"more than {MAX_MEETINGS} meetings ({len(meeting_nodes)})")
+        raise ProgramFileError(path, reader.problems)
+    for index, node in enumerate(meeting_nodes):
         where = f"meetings[{index}]"
         data = reader.mapping(node, where)
         if data is None:
@@ -427,6 +563,21 @@ def _alert_rules(reader: _Reader, node: yaml.Node) -> AlertRules:
     )
 
 
+def _meeting_values(spec: MeetingSpec) -> dict[str, object]:
+    """A meeting's columns as the file gives them; listed again if it was hidden."""
+    return {
+        "province_code": spec.province_code,
+        "city": spec.city,
+        "venue": spec.venue,
+        "wave": spec.wave,
+        "starts_at": spec.starts_at,
+        "ends_at": spec.ends_at,
+        "registration_opens_at": spec.registration_opens_at,
+        "registration_closes_at": spec.registration_closes_at,
+        "listed": True,
+    }
+
+
 def read_program_file(path: str | Path) -> ProgramSpec:
     """Read and validate a program file from disk."""
     path = Path(path)
@@ -439,11 +590,57 @@ def read_program_file(path: str | Path) -> ProgramSpec:
 
 def read_program_bytes(data: bytes, name: str) -> ProgramSpec:
     """Validate a program file's contents (from disk, or sent to the bot as a document)."""
+    if len(data) > MAX_PROGRAM_BYTES:
+        raise ProgramFileError(name, [Problem(1, "(file)", f"larger than {MAX_PROGRAM_BYTES // 1024} KB")])
     try:
         source = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProgramFileError(name, [Problem(1, "(file)", f"cannot be read: {exc}")]) from None
     return parse_program(source, name)
+
+
+async def program_risks(session: AsyncSession, spec: ProgramSpec) -> ProgramRisks:
+    """The meetings with registrations the file would hide, and those with seated people whose date it moves.
+
+    A meeting given its first date, or only a new time or venue, is the program's ordinary course and not asked about.
+    """
+    program_id = await session.scalar(select(Program.id).where(Program.code == spec.code))
+    if program_id is None:
+        return ProgramRisks()
+    meetings = list(await session.scalars(select(Meeting).where(Meeting.program_id == program_id)))
+    if not meetings:
+        return ProgramRisks()
+    counts = await session.execute(
+        select(
+            Registration.meeting_id,
+            func.count(),
+            func.count().filter(Registration.status.in_(TAKES_A_SEAT)),
+        )
+        .where(
+            Registration.meeting_id.in_([m.id for m in meetings]),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+        .group_by(Registration.meeting_id)
+    )
+    held = {meeting_id: (active, seated) for meeting_id, active, seated in counts}
+    listed = {m.code: m for m in spec.meetings}
+    hidden: list[HiddenMeeting] = []
+    moved: list[MovedMeeting] = []
+    for meeting in sorted(meetings, key=lambda m: m.code):
+        active, seated = held.get(meeting.id, (0, 0))
+        wanted = listed.get(meeting.code)
+        if wanted is None:
+            if meeting.listed and active:
+                hidden.append(HiddenMeeting(meeting.code, active))
+            continue
+        previous = meeting.starts_at
+        if previous is None or not seated:
+            continue
+        zone = PROVINCES[wanted.province_code].zone
+        new = wanted.starts_at
+        if new is None or previous.astimezone(zone).date() != new.astimezone(zone).date():
+            moved.append(MovedMeeting(meeting.code, previous.astimezone(zone), new, seated))
+    return ProgramRisks(tuple(hidden), tuple(moved))
 
 
 async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: datetime) -> LoadReport:
@@ -482,56 +679,82 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
     existing_meetings = {
         m.code: m for m in await session.scalars(select(Meeting).where(Meeting.program_id == program.id))
     }
+    # Read once for the whole file, and written in one flush: a query per meeting made the largest file
+    # allowed (1,000 meetings) hold the database for seconds while everyone else waited.
+    new_codes = [m.code for m in spec.meetings if m.code not in existing_meetings]
+    if new_codes:
+        clashing = await session.scalar(select(Meeting.code).where(Meeting.code.in_(new_codes)).limit(1))
+        if clashing is not None:
+            raise ProgramFileError("(program)", [Problem(1, f"meetings.{clashing}", "code is used by another program")])
+    quotas: dict[int, dict[int, RoleQuota]] = {}
+    for row in await session.scalars(
+        select(RoleQuota).join(Meeting, RoleQuota.meeting_id == Meeting.id).where(Meeting.program_id == program.id)
+    ):
+        quotas.setdefault(row.meeting_id, {})[row.role_id] = row
+    # Only a meeting someone registered for has people to tell of a new date or venue.
+    registered = set(
+        await session.scalars(
+            select(Registration.meeting_id)
+            .join(Meeting, Registration.meeting_id == Meeting.id)
+            .where(Meeting.program_id == program.id, Registration.status != RegistrationStatus.CANCELLED)
+            .distinct()
+        )
+    )
+
+    if new_codes:
+        fresh = [m for m in spec.meetings if m.code not in existing_meetings]
+        rows = await session.execute(
+            insert(Meeting).returning(Meeting.id, Meeting.code, sort_by_parameter_order=True),
+            [{"program_id": program.id, "code": m.code, **_meeting_values(m)} for m in fresh],
+        )
+        ids = dict((code, meeting_id) for meeting_id, code in rows)
+        await session.execute(
+            insert(RoleQuota),
+            [
+                {"meeting_id": ids[m.code], "role_id": role.id, "seats": m.seats.get(code, role.seats)}
+                for m in fresh
+                for code, role in roles.items()
+            ],
+        )
+        report.created.extend(m.code for m in fresh)
+
+    changes: list[tuple[MeetingSpec, Meeting, bool, datetime | None, str | None]] = []
     for meeting_spec in spec.meetings:
         meeting = existing_meetings.get(meeting_spec.code)
         if meeting is None:
-            clashing = await session.scalar(select(Meeting).where(Meeting.code == meeting_spec.code))
-            if clashing is not None:
-                raise ProgramFileError(
-                    "(program)", [Problem(1, f"meetings.{meeting_spec.code}", "code is used by another program")]
-                )
-            meeting = Meeting(program_id=program.id, code=meeting_spec.code)
-            session.add(meeting)
-            report.created.append(meeting.code)
-        values = {
-            "province_code": meeting_spec.province_code,
-            "city": meeting_spec.city,
-            "venue": meeting_spec.venue,
-            "wave": meeting_spec.wave,
-            "starts_at": meeting_spec.starts_at,
-            "ends_at": meeting_spec.ends_at,
-            "registration_opens_at": meeting_spec.registration_opens_at,
-            "registration_closes_at": meeting_spec.registration_closes_at,
-            "listed": True,
-        }
-        changed = any(getattr(meeting, k, None) != v for k, v in values.items())
-        previous_start, previous_venue = meeting.starts_at, meeting.venue
+            continue
+        values = _meeting_values(meeting_spec)
+        changed = any(getattr(meeting, k) != v for k, v in values.items())
+        changes.append((meeting_spec, meeting, changed, meeting.starts_at, meeting.venue))
         for key, value in values.items():
             setattr(meeting, key, value)
-        await session.flush()
-        quotas = {
-            q.role_id: q for q in await session.scalars(select(RoleQuota).where(RoleQuota.meeting_id == meeting.id))
-        }
-        for code, role in roles.items():
-            seats = meeting_spec.seats.get(code, role.seats)
-            quota = quotas.get(role.id)
-            if quota is None:
-                session.add(RoleQuota(meeting_id=meeting.id, role_id=role.id, seats=seats))
-                changed = True
-            elif quota.seats != seats:
-                raised = seats > quota.seats
-                if raised:
-                    # Under the quota's lock, as every seat change: a claim racing the raise counts right.
-                    quota = await lock_quota(session, meeting.id, role.id)
-                quota.seats = seats
-                changed = True
-                if raised:
-                    await session.flush()
-                    # The new seats go to those waiting, in order, as a freed seat would.
-                    await seat_waiting(session, quota, now=now)
-        if meeting.code not in report.created:
+    await session.flush()
+
+    with session.no_autoflush:
+        for meeting_spec, meeting, changed, previous_start, previous_venue in changes:
+            held = quotas.get(meeting.id, {})
+            for code, role in roles.items():
+                seats = meeting_spec.seats.get(code, role.seats)
+                quota = held.get(role.id)
+                if quota is None:
+                    session.add(RoleQuota(meeting_id=meeting.id, role_id=role.id, seats=seats))
+                    changed = True
+                elif quota.seats != seats:
+                    raised = seats > quota.seats
+                    if raised:
+                        await session.flush()
+                        # Under the quota's lock, as every seat change: a claim racing the raise counts right.
+                        quota = await lock_quota(session, meeting.id, role.id)
+                    quota.seats = seats
+                    changed = True
+                    if raised:
+                        await session.flush()
+                        # The new seats go to those waiting, in order, as a freed seat would.
+                        await seat_waiting(session, quota, now=now)
             (report.updated if changed else report.unchanged).append(meeting.code)
-            if meeting.starts_at != previous_start or meeting.venue != previous_venue:
+            rescheduled = meeting.starts_at != previous_start or meeting.venue != previous_venue
+            if rescheduled and meeting.id in registered:
+                await session.flush()
                 report.people_notified += await meeting_changed(
                     session, meeting, previous_start=previous_start, now=now
                 )

@@ -441,6 +441,18 @@ TEXTS: dict[str, str] = {
     "program_too_big": "The file is too large (at most {max_kb} KB).",
     "program_download_failed": "The file could not be downloaded from Telegram. Please send it again.",
     "program_invalid": "❌ The program file was not loaded; nothing changed.\n\n<pre>{problems}</pre>",
+    "program_confirm": (
+        "⚠️ The program file <b>{program}</b> changes meetings people registered for:\n\n{risks}\n\n"
+        "Nothing has changed yet. Apply this file?"
+    ),
+    "program_confirm_changed": "Registrations changed since this file was sent. Check again before applying it.",
+    "program_risk_hidden": "• <b>{code}</b> hidden: {registrations} registrations",
+    "program_risk_moved": "• <b>{code}</b> moves from {before} to {after}: {seated} participants will be told",
+    "program_risk_more": "• … and {count} more changes",
+    "btn_program_apply": "✅ Apply",
+    "btn_program_drop": "Cancel",
+    "program_confirm_stale": "This confirmation no longer applies (a newer file was sent, or it was decided already).",
+    "program_dropped": "The program file was not applied; nothing changed.",
     "program_loaded": (
         "✅ Program <b>{program}</b> loaded: {created} meetings created, {updated} updated, {unchanged} unchanged, "
         "{unlisted} unlisted ({unlisted_codes}). {notified} people will be told of changed dates or venues."

@@ -458,6 +458,18 @@ TEXTS: dict[str, str] = {
     "program_too_big": "File terlalu besar (paling besar {max_kb} KB).",
     "program_download_failed": "File tidak dapat diunduh dari Telegram. Coba kirim lagi.",
     "program_invalid": "❌ File program tidak dimuat; tidak ada yang berubah.\n\n<pre>{problems}</pre>",
+    "program_confirm": (
+        "⚠️ File program <b>{program}</b> mengubah pertemuan yang sudah ada pendaftarnya:\n\n{risks}\n\n"
+        "Belum ada yang berubah. Terapkan file ini?"
+    ),
+    "program_confirm_changed": "Sejak file ini dikirim, pendaftaran berubah. Periksa lagi sebelum menerapkan.",
+    "program_risk_hidden": "• <b>{code}</b> disembunyikan: {registrations} pendaftaran",
+    "program_risk_moved": "• <b>{code}</b> pindah tanggal {before} → {after}: {seated} peserta akan diberi tahu",
+    "program_risk_more": "• … dan {count} perubahan lain",
+    "btn_program_apply": "✅ Terapkan",
+    "btn_program_drop": "Batal",
+    "program_confirm_stale": "Konfirmasi ini sudah tidak berlaku (ada file yang lebih baru, atau sudah diputuskan).",
+    "program_dropped": "File program tidak diterapkan; tidak ada yang berubah.",
     "program_loaded": (
         "✅ Program <b>{program}</b> dimuat: {created} pertemuan baru, {updated} diperbarui, {unchanged} tetap, "
         "{unlisted} disembunyikan ({unlisted_codes}). {notified} orang akan diberi tahu perubahan tanggal atau tempat."
