@@ -114,3 +114,33 @@ async def test_someone_who_waits_for_each_answer_is_never_skipped() -> None:
         for n in range(1, 31):
             await processor.process_update(_update(n, 7), handle(_update(n, 7)))
     assert handled == list(range(1, 31)) and processor.skipped == 0
+
+
+def _group_update(update_id: int, user_id: int, group_id: int = -100200) -> Update:
+    user = User(user_id, "U", False)
+    chat = Chat(group_id, "supergroup")
+    message = Message(update_id, datetime(2026, 7, 1, tzinfo=UTC), chat, from_user=user, text="/start")
+    return Update(update_id, message=message)
+
+
+async def test_a_groups_members_take_one_slot_between_them() -> None:
+    """Forty members of one group writing at once wait for each other, not in everyone's slots."""
+    processor = PerChatUpdateProcessor(2, FloodRule(backlog=100))
+    release = asyncio.Event()
+    handled: list[int] = []
+
+    async def handle(update: Update) -> None:
+        if update.effective_chat.id < 0:
+            await release.wait()
+        handled.append(update.update_id)
+
+    members = [_group_update(n, 500 + n) for n in range(1, 41)]
+    async with processor:
+        tasks = [asyncio.create_task(processor.process_update(u, handle(u))) for u in members]
+        private = _update(41, 8)
+        async with asyncio.timeout(10):
+            await processor.process_update(private, handle(private))
+        assert handled == [41]
+        release.set()
+        await asyncio.gather(*tasks)
+    assert handled == [41, *range(1, 41)]
