@@ -103,9 +103,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         waiting = self._waiting.get(key, 0)
         if isinstance(update, Update) and _is_answered(update) and not self._admit(key, waiting):
             _discard(coroutine)
-            coroutine = self._note_instead(key, update)
-            if coroutine is None:
+            note = self._note_instead(key, update)
+            if note is None:
                 return
+            coroutine = note
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = waiting + 1
         try:
