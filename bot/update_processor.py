@@ -33,10 +33,12 @@ class FloodRule:
     """How many updates a person may send before waiting for the bot's answers.
 
     Someone who waits for each answer, as a person does (or a script that does), always has at most
-    one update in flight. An update that arrives while `backlog` of that person's updates still wait
-    or run is a burst: it spends one of `burst` tokens, refilled at `per_second`. A burst update with
-    no token left is skipped; the first skipped one of a flood gets the slow-down note instead, and
-    then no other note for `note_interval` seconds.
+    one update in flight, and is never held back. An update that arrives while `backlog` of that
+    person's updates still wait or run is a burst: it spends one of `burst` tokens, refilled at
+    `per_second`. A burst update with no token left is skipped, and the person is flooding: every
+    update of theirs needs a token (the backlog no longer lets any through) until their tokens are
+    full again. The first skipped update gets the slow-down note instead, then no other note for
+    `note_interval` seconds.
     """
 
     backlog: int = 2
@@ -47,10 +49,11 @@ class FloodRule:
 
 @dataclass
 class _Allowance:
-    """A person's tokens, when they were counted, and when they were last told to slow down."""
+    """A person's tokens, when they were counted, whether they flood, and when they were last told to slow down."""
 
     tokens: float
     counted_at: float
+    flooding: bool = False
     noted_at: float | None = None
 
 
@@ -128,21 +131,24 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     def _admit(self, key: int, waiting: int) -> bool:
         """Whether the update is handled: the person waits for answers, or has a token left for a burst."""
-        if waiting < self._rule.backlog:
-            return True
+        rule = self._rule
         now = asyncio.get_running_loop().time()
         allowance = self._allowances.get(key)
+        if allowance is not None:
+            allowance.tokens = min(float(rule.burst), allowance.tokens + (now - allowance.counted_at) * rule.per_second)
+            allowance.counted_at = now
+            if allowance.tokens >= rule.burst:
+                allowance.flooding = False
+        if waiting < rule.backlog and (allowance is None or not allowance.flooding):
+            return True
         if allowance is None:
             if len(self._allowances) >= _STATE_CACHE:
                 self._forget_people_at_rest(now)
-            allowance = self._allowances[key] = _Allowance(float(self._rule.burst), now)
-        allowance.tokens = min(
-            float(self._rule.burst), allowance.tokens + (now - allowance.counted_at) * self._rule.per_second
-        )
-        allowance.counted_at = now
+            allowance = self._allowances[key] = _Allowance(float(rule.burst), now)
         if allowance.tokens >= 1:
             allowance.tokens -= 1
             return True
+        allowance.flooding = True
         return False
 
     def _note_instead(self, key: int, update: Update) -> Awaitable[None] | None:

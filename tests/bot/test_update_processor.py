@@ -144,3 +144,21 @@ async def test_a_groups_members_take_one_slot_between_them() -> None:
         release.set()
         await asyncio.gather(*tasks)
     assert handled == [41, *range(1, 41)]
+
+
+async def test_a_flood_in_small_batches_is_held_to_the_tokens() -> None:
+    """Once skipped, a flooder's updates need tokens even when their backlog has drained between batches."""
+    processor = PerChatUpdateProcessor(16, FloodRule(backlog=2, burst=3, per_second=0.001))
+    handled: list[int] = []
+
+    async def handle(update: Update) -> None:
+        await asyncio.sleep(0.01)  # long enough for the rest of the batch to queue behind it
+        handled.append(update.update_id)
+
+    async with processor:
+        for batch in range(10):
+            updates = [_update(10 * batch + n, 7) for n in range(1, 11)]
+            await asyncio.gather(*(processor.process_update(u, handle(u)) for u in updates))
+    # The first batch: two in the backlog and three tokens; every later batch: nothing.
+    assert handled == [1, 2, 3, 4, 5]
+    assert processor.skipped == 95
