@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -20,6 +21,7 @@ from bot.update_processor import PerChatUpdateProcessor
 from handlers import register_all
 from handlers.common import Services
 from handlers.pic_management import set_admin_menus
+from handlers.slow_down import send_slow_down_note
 from handlers.texts import FALLBACK_LANGUAGE, LANGUAGES, Texts
 from models.program import Program
 from models.program_file import apply_program, read_program_file
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:
     """The bot, ready to poll or serve webhooks; nothing connects until it is initialised."""
     engine = create_engine(settings.database_url)
+    processor = PerChatUpdateProcessor(settings.concurrent_updates)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token)
@@ -37,7 +40,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .base_file_url(settings.api_file_base_url)
         # parse_mode is passed per call: as a default PTB also sends it where the API takes none.
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
+        .concurrent_updates(processor)
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )
@@ -55,6 +58,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     application.bot_data["scheduler"] = scheduler
     application.bot_data["engine"] = engine
     register_all(application)
+    processor.slow_down_note = functools.partial(send_slow_down_note, application)
     return application
 
 

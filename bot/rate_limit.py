@@ -7,6 +7,12 @@ send close to twice the limit and a large fan-out runs into flood control. Flood
 a sliding window of start times instead: a send may start only while fewer than the limit
 started within the last period (plus a small margin for clock and network jitter), so bursts up
 to the limit are still immediate but no rolling window ever holds more than the limit.
+
+Telegram's 429 does not say which limit it enforces: about 1 message a second into one chat, or
+about 30 a second from the whole bot. The rule here: a 429 for a send to one chat holds back that
+chat only, for its retry_after; a 429 for a second, different chat within CHATS_WINDOW seconds of
+the first means the bot-wide limit, and holds back every send; so does a 429 for a send that names
+no chat (an inline message's edit).
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ _Callback = Callable[..., Coroutine[Any, Any, _Result]]
 # Leave idle group windows alone until there are this many, then drop the empty ones, so a bot
 # that has talked to thousands of groups does not keep a window per group forever.
 _GROUP_WINDOW_CACHE = 512
+# Refusals for two different chats this close together are the bot-wide limit, not two chats' own:
+# a flood of one chat is refused for that chat alone, and a few chats each sent to faster than
+# once a second are not refused within the same second.
+CHATS_WINDOW = 1.0
 
 
 def is_limited_method(endpoint: str) -> bool:
@@ -60,6 +70,20 @@ def group_key(chat_id: object) -> int | str | None:
         except ValueError:
             return None
         return number if number < 0 else None
+    return None
+
+
+def chat_key(chat_id: object) -> int | str | None:
+    """The chat a send goes to, one value per chat (an id as a number or a numeric string is the same chat)."""
+    if isinstance(chat_id, bool) or chat_id is None:
+        return None
+    if isinstance(chat_id, int):
+        return chat_id
+    if isinstance(chat_id, str):
+        try:
+            return int(chat_id)
+        except ValueError:
+            return chat_id or None
     return None
 
 
@@ -127,12 +151,14 @@ class FloodLimiter(BaseRateLimiter[int]):
     (getMe, answerCallbackQuery, setMyCommands, ...) is never delayed; PTB itself never passes
     getUpdates through a rate limiter.
 
-    On a 429 all message sends pause until ``retry_after`` has passed and the refused request
-    is retried, at most ``max_retries`` times (``rate_limit_args`` overrides it per call; 0 means
+    On a 429 the chat it was for is held back until ``retry_after`` has passed, or every message
+    send when it was the bot-wide limit (see the module's docstring), and the refused request is
+    retried, at most ``max_retries`` times (``rate_limit_args`` overrides it per call; 0 means
     no retry); after that the RetryAfter propagates.
     """
 
     __slots__ = (
+        "_chats_held_until",
         "_group_max_rate",
         "_group_period",
         "_groups",
@@ -141,6 +167,7 @@ class FloodLimiter(BaseRateLimiter[int]):
         "_overall",
         "_overall_lock",
         "_paused_until",
+        "_refusals",
     )
 
     def __init__(
@@ -171,6 +198,10 @@ class FloodLimiter(BaseRateLimiter[int]):
         # A deadline rather than an Event, so overlapping 429s extend the pause to the latest
         # retry_after instead of the first one to expire releasing everybody.
         self._paused_until = 0.0
+        # Deadlines of the chats a 429 holds back, and the recent refusals (when, chat) that tell a
+        # chat's own limit from the bot-wide one.
+        self._chats_held_until: dict[int | str, float] = {}
+        self._refusals: deque[tuple[float, int | str]] = deque()
 
     async def initialize(self) -> None:
         """Start as if the window were full: Telegram still counts what a previous run sent just before."""
@@ -185,6 +216,8 @@ class FloodLimiter(BaseRateLimiter[int]):
         self._groups.clear()
         self._overall_lock = None
         self._paused_until = 0.0
+        self._chats_held_until.clear()
+        self._refusals.clear()
 
     @property
     def in_window(self) -> int:
@@ -204,10 +237,11 @@ class FloodLimiter(BaseRateLimiter[int]):
         max_retries = self._max_retries if rate_limit_args is None else rate_limit_args
         limited = is_limited_method(endpoint)
         group = group_key(data.get("chat_id")) if limited else None
+        chat = chat_key(data.get("chat_id")) if limited else None
         attempt = 0
         while True:
             if limited:
-                await self._acquire(group)
+                await self._acquire(group, chat)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -218,15 +252,7 @@ class FloodLimiter(BaseRateLimiter[int]):
                 delay = retry_after_seconds(exc) + self._margin
                 loop = asyncio.get_running_loop()
                 if limited:
-                    # Flood control is bot-wide: every queued send would get the same answer.
-                    self._paused_until = max(self._paused_until, loop.time() + delay)
-                    log.info(
-                        "flood control: %s got 429, pausing message sends for %.2f s (retry %d of %d)",
-                        endpoint,
-                        delay,
-                        attempt,
-                        max_retries,
-                    )
+                    self._hold(chat, loop.time(), delay, endpoint, attempt, max_retries)
                 else:
                     # Not a message method: wait for this call only, leave the send queue running.
                     log.info(
@@ -238,39 +264,83 @@ class FloodLimiter(BaseRateLimiter[int]):
                     )
                     await asyncio.sleep(delay)
 
-    async def _acquire(self, group: int | str | None) -> None:
+    def _hold(
+        self, chat: int | str | None, now: float, delay: float, endpoint: str, attempt: int, max_retries: int
+    ) -> None:
+        """Hold back the refused chat, or every send when the refusal was the bot-wide limit."""
+        while self._refusals and self._refusals[0][0] <= now - CHATS_WINDOW:
+            self._refusals.popleft()
+        several_chats = chat is not None and any(other != chat for _, other in self._refusals)
+        if chat is not None:
+            self._refusals.append((now, chat))
+        if chat is None or several_chats:
+            # The bot-wide limit: every queued send would get the same answer.
+            self._paused_until = max(self._paused_until, now + delay)
+            log.info(
+                "flood control: %s got 429, pausing every message send for %.2f s (retry %d of %d)",
+                endpoint,
+                delay,
+                attempt,
+                max_retries,
+            )
+            return
+        if len(self._chats_held_until) >= _GROUP_WINDOW_CACHE:
+            for key, until in list(self._chats_held_until.items()):
+                if until <= now:
+                    del self._chats_held_until[key]
+        self._chats_held_until[chat] = max(self._chats_held_until.get(chat, 0.0), now + delay)
+        log.info(
+            "flood control: %s got 429 for one chat, holding that chat for %.2f s (retry %d of %d)",
+            endpoint,
+            delay,
+            attempt,
+            max_retries,
+        )
+
+    def _chat_wait(self, chat: int | str | None, now: float) -> float:
+        """Seconds the chat is still held back for (0 if it is not)."""
+        return 0.0 if chat is None else self._chats_held_until.get(chat, 0.0) - now
+
+    async def _acquire(self, group: int | str | None, chat: int | str | None = None) -> None:
         """Wait until one more message send fits every window that applies, then count it."""
         if group is not None and self._group_period:
             slot = self._group_slot(group)
             # Holding the group's lock while queueing for the overall one keeps that group's
             # sends in order without making other chats wait behind a slow group.
             async with slot.lock:
-                await self._acquire_overall(slot.window)
+                await self._acquire_overall(slot.window, chat)
         else:
-            await self._acquire_overall(None)
+            await self._acquire_overall(None, chat)
 
-    async def _acquire_overall(self, group_window: _SlidingWindow | None) -> None:
+    async def _acquire_overall(self, group_window: _SlidingWindow | None, chat: int | str | None) -> None:
         if self._overall_lock is None:
             self._overall_lock = asyncio.Lock()
         loop = asyncio.get_running_loop()
-        if group_window is not None:
-            # Waiting for the group outside the overall lock: other chats keep sending meanwhile.
-            while (wait := group_window.wait_time(loop.time())) > 0:
+        while True:
+            # Waiting for a held chat or a group outside the overall lock: other chats keep sending meanwhile.
+            while (wait := self._chat_wait(chat, loop.time())) > 0:
                 await asyncio.sleep(wait)
-        # asyncio.Lock wakes waiters first come, first served, so a long fan-out cannot starve
-        # a later reply and vice versa.
-        async with self._overall_lock:
-            while True:
-                now = loop.time()
-                wait = max(self._paused_until - now, self._overall.wait_time(now))
-                if wait <= 0:
-                    break
-                await asyncio.sleep(wait)
-            # Both windows only lose entries while we wait (we hold the group's lock), so the
-            # group check above still holds; stamp both with the same instant.
-            self._overall.record(now)
             if group_window is not None:
-                group_window.record(now)
+                while (wait := group_window.wait_time(loop.time())) > 0:
+                    await asyncio.sleep(wait)
+            # asyncio.Lock wakes waiters first come, first served, so a long fan-out cannot starve
+            # a later reply and vice versa.
+            async with self._overall_lock:
+                while True:
+                    now = loop.time()
+                    wait = max(self._paused_until - now, self._overall.wait_time(now))
+                    if wait <= 0:
+                        break
+                    await asyncio.sleep(wait)
+                if self._chat_wait(chat, now) > 0:
+                    # Another send to this chat was refused while this one queued: wait again, unstamped.
+                    continue
+                # Both windows only lose entries while we wait (we hold the group's lock), so the
+                # group check above still holds; stamp both with the same instant.
+                self._overall.record(now)
+                if group_window is not None:
+                    group_window.record(now)
+                return
 
     def _group_slot(self, group: int | str) -> _GroupSlot:
         slot = self._groups.get(group)

@@ -1,13 +1,60 @@
-"""Concurrent update processing that keeps each person's updates in order."""
+"""Concurrent update processing that keeps each person's updates in order and one person's flood to them."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import inspect
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+SlowDownNote = Callable[[Update], Awaitable[None]]
+
+# PTB's process_update (final) holds a slot of the base class's semaphore around do_process_update,
+# so updates queued behind their person's lock would each hold one: 64 updates of one person took
+# every slot. The base semaphore is made wide enough never to wait; the real limit is `_slots`,
+# taken only once the person's lock is held. PTB starts a task per update whatever the semaphore
+# says, so this admits no more work than before.
+_UNBOUNDED = sys.maxsize
+# Forget the flood state of people at rest once there are this many, so a bot that has talked to
+# many thousands of people keeps no state for each one forever.
+_STATE_CACHE = 1024
+
+
+@dataclass(frozen=True)
+class FloodRule:
+    """How many updates a person may send before waiting for the bot's answers.
+
+    Someone who waits for each answer, as a person does (or a script that does), always has at most
+    one update in flight, and is never held back. An update that arrives while `backlog` of that
+    person's updates still wait or run is a burst: it spends one of `burst` tokens, refilled at
+    `per_second`. A burst update with no token left is skipped, and the person is flooding: every
+    update of theirs needs a token (the backlog no longer lets any through) until their tokens are
+    full again. The first skipped update gets the slow-down note instead, then no other note for
+    `note_interval` seconds.
+    """
+
+    backlog: int = 2
+    burst: int = 5
+    per_second: float = 1.0
+    note_interval: float = 30.0
+
+
+@dataclass
+class _Allowance:
+    """A person's tokens, when they were counted, whether they flood, and when they were last told to slow down."""
+
+    tokens: float
+    counted_at: float
+    flooding: bool = False
+    noted_at: float | None = None
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -15,35 +62,136 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     A registration is a sequence of steps; handling a person's second message before their
     first would break it. Different people need not wait for each other, so a burst of
-    registrations is not served one database round-trip at a time.
+    registrations is not served one database round-trip at a time. A person's queued updates
+    wait on that person's lock and hold no slot; only the one running holds one, so a flood
+    from one chat cannot occupy the slots everybody else needs.
+
+    Skipped updates (see FloodRule) are not handled at all, and are safe to skip: Telegram
+    counts them delivered at the next getUpdates like any other, and the person's next handled
+    update moves the conversation's last applied update id past them, so a re-delivery after a
+    crash skips them too. The note asks the person to send again, one at a time, what they meant.
     """
 
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self, max_concurrent_updates: int, rule: FloodRule | None = None) -> None:
+        if max_concurrent_updates < 1:
+            raise ValueError("`max_concurrent_updates` must be a positive integer!")
+        super().__init__(_UNBOUNDED)
+        self._limit = max_concurrent_updates
+        self._slots = asyncio.BoundedSemaphore(max_concurrent_updates)
+        self._rule = rule or FloodRule()
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        self._allowances: dict[int, _Allowance] = {}
+        # Set once the application exists (bot.app): sends the slow-down note for an update.
+        self.slow_down_note: SlowDownNote | None = None
+        self._running = 0
+        self.skipped = 0
+
+    @property
+    def max_concurrent_updates(self) -> int:
+        """How many updates run at once (updates waiting for their person's turn not counted)."""
+        # Read by the base __init__ before _limit exists, for the semaphore it never waits on.
+        return getattr(self, "_limit", _UNBOUNDED)
+
+    @property
+    def current_concurrent_updates(self) -> int:
+        """How many updates are running now."""
+        return self._running
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _sequence_key(update)
         if key is None:
-            await coroutine
+            await self._run(coroutine)
             return
+        waiting = self._waiting.get(key, 0)
+        if isinstance(update, Update) and _is_answered(update) and not self._admit(key, waiting):
+            _discard(coroutine)
+            note = self._note_instead(key, update)
+            if note is None:
+                return
+            coroutine = note
         lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] = self._waiting.get(key, 0) + 1
+        self._waiting[key] = waiting + 1
         try:
             async with lock:
-                await coroutine
+                await self._run(coroutine)
         finally:
             self._waiting[key] -= 1
             if self._waiting[key] == 0:
                 del self._waiting[key]
                 del self._locks[key]
 
+    async def _run(self, coroutine: Awaitable[Any]) -> None:
+        async with self._slots:
+            self._running += 1
+            try:
+                await coroutine
+            finally:
+                self._running -= 1
+
+    def _admit(self, key: int, waiting: int) -> bool:
+        """Whether the update is handled: the person waits for answers, or has a token left for a burst."""
+        rule = self._rule
+        now = asyncio.get_running_loop().time()
+        allowance = self._allowances.get(key)
+        if allowance is not None:
+            allowance.tokens = min(float(rule.burst), allowance.tokens + (now - allowance.counted_at) * rule.per_second)
+            allowance.counted_at = now
+            if allowance.tokens >= rule.burst:
+                allowance.flooding = False
+        if waiting < rule.backlog and (allowance is None or not allowance.flooding):
+            return True
+        if allowance is None:
+            if len(self._allowances) >= _STATE_CACHE:
+                self._forget_people_at_rest(now)
+            allowance = self._allowances[key] = _Allowance(float(rule.burst), now)
+        if allowance.tokens >= 1:
+            allowance.tokens -= 1
+            return True
+        allowance.flooding = True
+        return False
+
+    def _note_instead(self, key: int, update: Update) -> Awaitable[None] | None:
+        """The note to send in place of a skipped update, if this person has not just been sent one."""
+        self.skipped += 1
+        allowance = self._allowances[key]
+        now = asyncio.get_running_loop().time()
+        if self.slow_down_note is None or (
+            allowance.noted_at is not None and now - allowance.noted_at < self._rule.note_interval
+        ):
+            log.info("update %s skipped: its sender floods the bot", update.update_id)
+            return None
+        allowance.noted_at = now
+        log.info("update %s skipped: its sender floods the bot; they are asked to slow down", update.update_id)
+        return self.slow_down_note(update)
+
+    def _forget_people_at_rest(self, now: float) -> None:
+        rule = self._rule
+        for key, allowance in list(self._allowances.items()):
+            refilled = allowance.tokens + (now - allowance.counted_at) * rule.per_second >= rule.burst
+            noted_long_ago = allowance.noted_at is None or now - allowance.noted_at >= rule.note_interval
+            if refilled and noted_long_ago and key not in self._waiting:
+                del self._allowances[key]
+
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
         """Nothing to release."""
+
+
+def _is_answered(update: Update) -> bool:
+    """Whether the bot answers this kind of update (a flood of them costs a message each).
+
+    Membership changes (blocked, unblocked) are recorded silently and never skipped.
+    """
+    return update.message is not None or update.edited_message is not None or update.callback_query is not None
+
+
+def _discard(coroutine: Awaitable[Any]) -> None:
+    """Drop an update's handling that will never run, without Python warning it was never awaited."""
+    if inspect.iscoroutine(coroutine):
+        coroutine.close()
 
 
 def _sequence_key(update: object) -> int | None:

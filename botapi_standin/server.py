@@ -241,7 +241,8 @@ async def control_calls(request: web.Request) -> web.Response:
 
 
 async def control_faults(request: web.Request) -> web.Response:
-    """POST {"method", "status"?, "retry_after"?, "description"?, "times"?, "delay"?}: inject a fault."""
+    """POST {"method", "status"?, "retry_after"?, "description"?, "times"?, "delay"?, "chat_id"?}: inject a fault
+    (for calls to that chat only, if chat_id is given)."""
     try:
         body = await _json_body(request)
     except BadBody as exc:
@@ -249,8 +250,9 @@ async def control_faults(request: web.Request) -> web.Response:
     if "method" not in body:
         return _fail("missing field 'method'")
     standin = request.app[STANDIN_KEY]
+    chat_id = None if body.get("chat_id") is None else int(body["chat_id"])
     if "delay" in body:
-        standin.delay_next(body["method"], float(body["delay"]), times=int(body.get("times", 1)))
+        standin.delay_next(body["method"], float(body["delay"]), times=int(body.get("times", 1)), chat_id=chat_id)
     else:
         standin.fail_next(
             body["method"],
@@ -258,5 +260,6 @@ async def control_faults(request: web.Request) -> web.Response:
             retry_after=int(body.get("retry_after", 2)),
             description=body.get("description"),
             times=int(body.get("times", 1)),
+            chat_id=chat_id,
         )
     return _ok(True)

@@ -229,6 +229,10 @@ TEXTS: dict[str, str] = {
     "pressed_choice": "<i>→ {choice}</i>",
     "language_switch_hint": "🌐 Change language: /language · Ganti bahasa: /bahasa",
     "error": "Sorry, something went wrong. Please try again shortly.",
+    "slow_down": (
+        "Your messages are coming in too fast, so I skipped some of them. "
+        "Please wait a moment, then send again what you need, one message at a time."
+    ),
     "date_tba": "date to be announced",
     "venue_tba": "venue to be announced",
     "at_time": "{date} at {time} {zone}",

@@ -244,6 +244,10 @@ TEXTS: dict[str, str] = {
     "pressed_choice": "<i>→ {choice}</i>",
     "language_switch_hint": "🌐 Ganti bahasa: /bahasa · Change language: /language",
     "error": "Maaf, terjadi gangguan. Silakan coba lagi sebentar lagi.",
+    "slow_down": (
+        "Pesan Anda datang terlalu cepat, jadi sebagian tidak saya proses. "
+        "Tunggu sebentar, lalu kirim lagi yang Anda perlukan, satu pesan demi satu pesan."
+    ),
     "date_tba": "jadwal menyusul",
     "venue_tba": "tempat menyusul",
     "at_time": "{date} pukul {time} {zone}",

@@ -17,7 +17,7 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, BaseRateLimiter, ExtBot
 
-from bot.rate_limit import FloodLimiter, group_key, is_limited_method, retry_after_seconds
+from bot.rate_limit import FloodLimiter, chat_key, group_key, is_limited_method, retry_after_seconds
 from botapi_standin import BotApiStandin
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
@@ -163,6 +163,8 @@ def test_which_methods_and_chats_are_limited() -> None:
     assert group_key("-100123") == -100123
     assert group_key("@kanal") == "@kanal"
     assert group_key(42) is None and group_key("42") is None and group_key(None) is None
+    assert chat_key(42) == chat_key("42") == 42 and chat_key("@kanal") == "@kanal"
+    assert chat_key(None) is None and chat_key("") is None and chat_key(True) is None
 
 
 async def _limited(
@@ -175,37 +177,84 @@ async def _limited(
     return await limiter.process_request(callback, (), {}, endpoint, {"chat_id": chat_id}, rate_limit_args)
 
 
-async def test_429_pauses_every_send_but_not_other_endpoints() -> None:
+def _recorder(events: list[tuple[str, float]], name: str, refusals: int = 0) -> Any:
+    """A send that records when it reached Telegram and is refused the first `refusals` times."""
     loop = asyncio.get_running_loop()
-    limiter = FloodLimiter(margin=0.0)
-    events: list[tuple[str, float]] = []
+    calls = 0
 
-    async def refused_once() -> bool:
-        events.append(("a", loop.time()))
-        if len(events) == 1:
+    async def callback() -> bool:
+        nonlocal calls
+        calls += 1
+        events.append((name, loop.time()))
+        if calls <= refusals:
             raise RetryAfter(1)
         return True
 
-    def recorder(name: str) -> Any:
-        async def callback() -> bool:
-            events.append((name, loop.time()))
-            return True
+    return callback
 
-        return callback
 
-    first = asyncio.create_task(_limited(limiter, refused_once))
-    while not events:
+async def _started(events: list[tuple[str, float]], count: int) -> None:
+    while len(events) < count:
         await asyncio.sleep(0)
-    other = asyncio.create_task(_limited(limiter, recorder("b"), chat_id=2))
-    # Not a message method: runs straight away even though sends are paused.
-    assert await _limited(limiter, recorder("getMe"), endpoint="getMe")
-    assert await first and await other
 
-    names = [name for name, _ in events]
-    assert names[:2] == ["a", "getMe"]
-    assert sorted(names[2:]) == ["a", "b"]
+
+async def test_a_429_for_one_chat_holds_that_chat_only() -> None:
+    limiter = FloodLimiter(margin=0.0)
+    events: list[tuple[str, float]] = []
+    refused = asyncio.create_task(_limited(limiter, _recorder(events, "a", refusals=1), chat_id=1))
+    await _started(events, 1)
     refused_at = events[0][1]
-    assert all(at >= refused_at + 1.0 for name, at in events[2:])
+    # The same chat as a string is the same chat: held too.
+    same_chat = asyncio.create_task(_limited(limiter, _recorder(events, "a again"), chat_id="1"))
+    # Another chat, and a method that is no message, go at once.
+    assert await _limited(limiter, _recorder(events, "b"), chat_id=2)
+    assert await _limited(limiter, _recorder(events, "getMe"), endpoint="getMe")
+    assert [name for name, _ in events] == ["a", "b", "getMe"]
+    assert await refused and await same_chat
+    later = {name: at for name, at in events[3:]}
+    assert sorted(later) == ["a", "a again"]
+    assert all(at >= refused_at + 1.0 for at in later.values())
+
+
+async def test_429s_for_two_chats_hold_every_send() -> None:
+    limiter = FloodLimiter(margin=0.0)
+    events: list[tuple[str, float]] = []
+    first = asyncio.create_task(_limited(limiter, _recorder(events, "a", refusals=1), chat_id=1))
+    await _started(events, 1)
+    second = asyncio.create_task(_limited(limiter, _recorder(events, "b", refusals=1), chat_id=2))
+    await _started(events, 2)
+    # Two chats refused within a second: the bot-wide limit, so a third chat waits too.
+    third = asyncio.create_task(_limited(limiter, _recorder(events, "c"), chat_id=3))
+    assert await first and await second and await third
+    second_refused_at = events[1][1]
+    assert [name for name, _ in events[:2]] == ["a", "b"]
+    assert sorted(name for name, _ in events[2:]) == ["a", "b", "c"]
+    assert all(at >= second_refused_at + 1.0 for _, at in events[2:])
+
+
+async def test_a_429_for_a_send_without_a_chat_holds_every_send() -> None:
+    limiter = FloodLimiter(margin=0.0)
+    events: list[tuple[str, float]] = []
+    refused = _recorder(events, "inline edit", refusals=1)
+    # An inline message's edit names no chat_id.
+    first = asyncio.create_task(limiter.process_request(refused, (), {}, "editMessageText", {}, None))
+    await _started(events, 1)
+    other = asyncio.create_task(_limited(limiter, _recorder(events, "b"), chat_id=2))
+    assert await first and await other
+    assert sorted(name for name, _ in events[1:]) == ["b", "inline edit"]
+    assert all(at >= events[0][1] + 1.0 for _, at in events[1:])
+
+
+async def test_a_chat_refused_twice_is_still_held_alone() -> None:
+    limiter = FloodLimiter(margin=0.0)
+    events: list[tuple[str, float]] = []
+    refused = asyncio.create_task(_limited(limiter, _recorder(events, "a", refusals=2), chat_id=1))
+    await _started(events, 2)
+    # One chat refused twice is that chat's own limit: another chat is not held while it waits again.
+    assert await _limited(limiter, _recorder(events, "b"), chat_id=2)
+    assert await refused
+    assert [name for name, _ in events] == ["a", "a", "b", "a"]
+    assert events[3][1] - events[1][1] >= 1.0
 
 
 async def test_max_retries_and_per_call_override() -> None:

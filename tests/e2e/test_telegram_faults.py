@@ -29,6 +29,44 @@ async def test_a_429_is_waited_out_and_the_answer_arrives(limited_bot) -> None:
     assert len(user.messages) == 1  # sent once, after the wait; not twice
 
 
+def _refusals(standin) -> list:
+    return [c for c in standin.calls_to("sendMessage") if c.status == 429]
+
+
+def _answer_to(standin, chat_id: int):
+    return next(c for c in standin.calls_to("sendMessage") if c.status == 200 and c.params["chat_id"] == chat_id)
+
+
+async def test_a_429_for_one_chat_holds_back_that_chat_only(limited_bot) -> None:
+    standin = limited_bot.standin
+    held, other = standin.user(8011), standin.user(8012)
+    standin.fail_next("sendMessage", status=429, retry_after=3, chat_id=held.id)
+    await held.send_text("/bantuan")
+    await standin.wait_for(lambda s: len(_refusals(s)) == 1)
+    await other.send_text("/bantuan")
+    # Answered at once, while the refused chat waits out its retry_after.
+    assert "/batal" in (await other.next_message()).plain_text
+    assert held.messages == []
+    assert "/batal" in (await held.next_message()).plain_text
+    assert _answer_to(standin, held.id).received_at >= _refusals(standin)[0].received_at + 3
+    assert len(held.messages) == 1
+
+
+async def test_429s_for_two_chats_hold_back_every_chat(limited_bot) -> None:
+    standin = limited_bot.standin
+    first, second, third = standin.user(8021), standin.user(8022), standin.user(8023)
+    for user in (first, second):
+        standin.fail_next("sendMessage", status=429, retry_after=2, chat_id=user.id)
+        await user.send_text("/bantuan")
+    await standin.wait_for(lambda s: len(_refusals(s)) == 2)
+    # Two chats refused within a second: the bot-wide limit, so a third chat waits too.
+    await third.send_text("/bantuan")
+    for user in (first, second, third):
+        assert "/batal" in (await user.next_message()).plain_text
+    last_refusal = max(c.received_at for c in _refusals(standin))
+    assert _answer_to(standin, third.id).received_at >= last_refusal + 2
+
+
 async def test_a_server_error_gets_an_apology_and_nothing_is_lost(bot) -> None:
     user = bot.standin.user(8002)
     await consent_and_choose(user, "shm23-aceh", "Stakeholder")

@@ -217,6 +217,11 @@ async def test_control_api(standin: BotApiStandin, bot: BotUnderTest, http: aioh
         "first_name": "Ani",
         "user_id": 3001,
     }
+    await post("/faults", {"method": "sendMessage", "status": 429, "retry_after": 1, "chat_id": 3999})
+    await post("/users/3001/text", {"text": "bukan chat itu"})
+    await standin.user(3001).wait_for(lambda u: u.last_message.plain_text == "bukan chat itu")
+    assert standin.errors == []  # the fault waits for chat 3999
+    assert standin.core.faults.take_failure("sendMessage", 3999).status == 429
     await post("/faults", {"method": "sendMessage", "status": 429, "retry_after": 1})
     await post("/users/3001/text", {"text": "kena limit"})
     await standin.wait_for(lambda s: len(s.errors) > 0)
