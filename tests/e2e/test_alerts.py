@@ -232,7 +232,7 @@ async def test_organizers_get_a_daily_national_digest_with_meetings_at_risk_firs
     assert count_with(admin, "Ringkasan nasional") == 3
 
 
-async def test_a_digest_states_the_meeting_as_it_is_when_sent_not_when_its_alerts_were_recorded(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_digest_states_the_meeting_as_it_is_when_sent_not_when_its_alerts_were_recorded(bot) -> None:
     pic = await make_pic(bot)
     await seat_directly(bot, "stakeholder", range(3))
     # 13 days 20 hours before: the lagging check fires with Perwakilan Desa still empty.
@@ -249,7 +249,7 @@ async def test_a_digest_states_the_meeting_as_it_is_when_sent_not_when_its_alert
     assert "14 hari lagi" in lagging, lagging
 
 
-async def test_an_offer_taken_before_the_digest_goes_is_reported_as_taken(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_an_offer_taken_before_the_digest_goes_is_reported_as_taken(bot) -> None:
     seated = bot.standin.user(8501)
     await register(seated, BENGKULU, role="Pemustaka", name="Budi Santoso")
     await seat_directly(bot, "pemustaka", range(3, 4))  # Peserta 3 waits
@@ -267,7 +267,7 @@ async def test_an_offer_taken_before_the_digest_goes_is_reported_as_taken(bot) -
     assert "menunggu jawaban" not in digest
 
 
-async def test_a_meeting_without_a_pic_alerts_the_organizers_until_one_is_appointed(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+async def test_a_meeting_without_a_pic_alerts_the_organizers_until_one_is_appointed(standin, db_url) -> None:
     admin = standin.user(6001, first_name="Panitia")
     async with running_bot(standin, db_url, admin_ids=frozenset({6001})) as bot:
         await register(bot.standin.user(8601), BENGKULU, role="Pemustaka", name="Budi Santoso")

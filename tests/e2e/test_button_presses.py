@@ -18,7 +18,7 @@ from tests.models.factories import make_pic, seat
 EDITS = ("editMessageText", "editMessageReplyMarkup")
 
 
-def edits_of(bot, message: BotMessage) -> list[str]:  # type: ignore[no-untyped-def]
+def edits_of(bot, message: BotMessage) -> list[str]:
     """The edit calls the bot made to one message, refused ones included."""
     return [
         call.method
@@ -39,7 +39,7 @@ async def at_roles(user: StandinUser) -> BotMessage:
     return await next_with(user, "Pilih peran")
 
 
-async def test_three_taps_at_once_on_a_role_ask_for_the_name_once(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_three_taps_at_once_on_a_role_ask_for_the_name_once(bot) -> None:
     user = bot.standin.user(7101)
     roles = await at_roles(user)
     data = roles.find_button(text="Stakeholder")["callback_data"]
@@ -52,7 +52,7 @@ async def test_three_taps_at_once_on_a_role_ask_for_the_name_once(bot) -> None: 
     assert bot.standin.core.problems == []
 
 
-async def test_a_tap_after_the_keyboard_closed_is_answered_and_asks_nothing(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_tap_after_the_keyboard_closed_is_answered_and_asks_nothing(bot) -> None:
     user = bot.standin.user(7102)
     roles = await at_roles(user)
     data = roles.find_button(text="Stakeholder")["callback_data"]
@@ -66,7 +66,7 @@ async def test_a_tap_after_the_keyboard_closed_is_answered_and_asks_nothing(bot)
     assert count_with(user, "nama lengkap") == 1 and edits_of(bot, roles) == ["editMessageText"]
 
 
-async def test_a_double_tap_on_consent_and_on_paging_acts_once(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_double_tap_on_consent_and_on_paging_acts_once(bot) -> None:
     user = bot.standin.user(7103)
     await user.send_text("/start")
     consent = await user.next_message()
@@ -89,7 +89,7 @@ async def test_a_double_tap_on_consent_and_on_paging_acts_once(bot) -> None:  # 
     assert bot.standin.core.problems == []
 
 
-async def test_two_different_buttons_tapped_at_once_choose_the_first(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_two_different_buttons_tapped_at_once_choose_the_first(bot) -> None:
     user = bot.standin.user(7104)
     roles = await at_roles(user)
     first = roles.find_button(text="Stakeholder")["callback_data"]
@@ -101,7 +101,7 @@ async def test_two_different_buttons_tapped_at_once_choose_the_first(bot) -> Non
     assert bot.standin.core.problems == []
 
 
-async def test_a_closed_keyboard_leaves_the_choice_in_the_message(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_closed_keyboard_leaves_the_choice_in_the_message(bot) -> None:
     user = bot.standin.user(7105)
     await user.send_text("/start shm23-aceh")
     consent = await user.next_message()
@@ -127,7 +127,7 @@ async def test_a_closed_keyboard_leaves_the_choice_in_the_message(bot) -> None: 
     assert bot.standin.core.problems == []
 
 
-async def test_a_stale_button_closes_without_a_choice(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_stale_button_closes_without_a_choice(bot) -> None:
     user = bot.standin.user(7106)
     await user.send_text("/start")
     consent = await user.next_message()
@@ -143,7 +143,7 @@ async def test_a_stale_button_closes_without_a_choice(bot) -> None:  # type: ign
     assert not user.message(consent.message_id).button_texts
 
 
-async def test_a_page_button_that_would_show_the_same_page_edits_nothing(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_page_button_that_would_show_the_same_page_edits_nothing(bot) -> None:
     user = bot.standin.user(7107)
     await user.send_text("/start")
     await user.press(await user.next_message(), text="Setuju")
@@ -159,7 +159,7 @@ async def test_a_page_button_that_would_show_the_same_page_edits_nothing(bot) ->
     assert bot.standin.core.problems == []
 
 
-async def test_a_double_tap_on_hadir_records_it_once_and_the_question_keeps_the_answer(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_double_tap_on_hadir_records_it_once_and_the_question_keeps_the_answer(bot) -> None:
     user = bot.standin.user(7108)
     await register(user, BENGKULU, role="Pemustaka")
     await user.next_message()  # the calendar file
@@ -174,8 +174,8 @@ async def test_a_double_tap_on_hadir_records_it_once_and_the_question_keeps_the_
     assert bot.standin.core.problems == []
 
 
-async def test_a_double_tap_on_a_staff_button_asks_for_the_role_once(bot) -> None:  # type: ignore[no-untyped-def]
-    async def setup(session):  # type: ignore[no-untyped-def]
+async def test_a_double_tap_on_a_staff_button_asks_for_the_role_once(bot) -> None:
+    async def setup(session):
         await make_pic(session, BENGKULU, 7109)
         await seat(session, BENGKULU, "pemustaka", 1)
 
@@ -191,7 +191,7 @@ async def test_a_double_tap_on_a_staff_button_asks_for_the_role_once(bot) -> Non
     assert bot.standin.core.problems == []
 
 
-async def test_a_button_the_rewritten_message_still_has_is_pressed_anew_but_not_twice_at_once(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+async def test_a_button_the_rewritten_message_still_has_is_pressed_anew_but_not_twice_at_once(standin, db_url) -> None:
     """The PIC panel keeps "Buat tautan undangan": a second link after the panel showed the first one is
     wanted (a meeting has two PICs); a double tap on the same view makes one."""
     admin_id = 7110

@@ -45,7 +45,7 @@ async def status_of(bot: RunningBot, telegram_user_id: int) -> list[tuple[str, s
 async def waiting_person(bot: RunningBot, n: int, role: str = "pemustaka") -> int:
     """Peserta n, with a chat, registered for the role at Bengkulu without chatting; returns their registration id."""
 
-    async def setup(session):  # type: ignore[no-untyped-def]
+    async def setup(session):
         from models.seats import register as register_directly
 
         meeting, role_ = await meeting_and_role(session, BENGKULU, role)
@@ -61,27 +61,27 @@ async def waiting_person(bot: RunningBot, n: int, role: str = "pemustaka") -> in
 
 
 async def alerts_of(bot: RunningBot, kind: AlertKind) -> list[dict]:
-    async def read(session):  # type: ignore[no-untyped-def]
+    async def read(session):
         return list(await session.scalars(select(Alert.details).where(Alert.kind == kind).order_by(Alert.id)))
 
     return await bot.query(read)
 
 
 async def messages_of_kind(bot: RunningBot, kind: MessageKind) -> int:
-    async def read(session):  # type: ignore[no-untyped-def]
+    async def read(session):
         return len(list(await session.scalars(select(OutboxMessage.id).where(OutboxMessage.kind == kind))))
 
     return await bot.query(read)
 
 
 async def audit_of(bot: RunningBot, action: str) -> list[AuditEntry]:
-    async def read(session):  # type: ignore[no-untyped-def]
+    async def read(session):
         return list(await session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
 
     return await bot.query(read)
 
 
-async def test_a_confirmed_participant_cannot_cancel_a_meeting_that_started_and_status_shows_it_finished(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_confirmed_participant_cannot_cancel_a_meeting_that_started_and_status_shows_it_finished(bot) -> None:
     user = bot.standin.user(8501)
     await register(user, BENGKULU, role="Pemustaka", name="Budi Santoso")
     await waiting_person(bot, 2)
@@ -113,7 +113,7 @@ async def test_a_confirmed_participant_cannot_cancel_a_meeting_that_started_and_
     assert count_with(bot.standin.user(10_002), "kursi") == 0
 
 
-async def test_an_attendance_button_pressed_after_the_start_says_the_meeting_has_started(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_an_attendance_button_pressed_after_the_start_says_the_meeting_has_started(bot) -> None:
     user = bot.standin.user(8502)
     await register(user, BENGKULU, role="Pemustaka", name="Budi Santoso")
     await waiting_person(bot, 2)
@@ -126,7 +126,7 @@ async def test_an_attendance_button_pressed_after_the_start_says_the_meeting_has
     assert await status_of(bot, 10_002) == [("Peserta 2", "waitlisted", None)]
 
 
-async def test_after_the_start_a_pic_only_corrects_the_roster_and_no_seat_passes_on(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_after_the_start_a_pic_only_corrects_the_roster_and_no_seat_passes_on(bot) -> None:
     user = bot.standin.user(8503)
     await register(user, BENGKULU, role="Pemustaka", name="Budi Santoso")
     waiting = await waiting_person(bot, 2)
@@ -168,7 +168,7 @@ async def test_after_the_start_a_pic_only_corrects_the_roster_and_no_seat_passes
     await none_yet(user, "dikeluarkan")
 
 
-async def test_a_pic_records_attendance_for_people_added_by_hand_and_they_are_not_counted_as_unanswered(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_pic_records_attendance_for_people_added_by_hand_and_they_are_not_counted_as_unanswered(bot) -> None:
     await bot.query(lambda s: make_pic(s, BENGKULU, PIC, bot.clock.now()))
     pic = bot.standin.user(PIC)
     # Budi registers on paper, through the PIC's /tambah; Peserta 2 waits for the same single seat.
@@ -182,7 +182,7 @@ async def test_a_pic_records_attendance_for_people_added_by_hand_and_they_are_no
     await next_with(pic, "ditambahkan sebagai")
     await waiting_person(bot, 2)
 
-    async def add_citra(session):  # type: ignore[no-untyped-def]
+    async def add_citra(session):
         meeting, role = await meeting_and_role(session, BENGKULU, "stakeholder")
         citra = await add(
             session,
@@ -238,7 +238,7 @@ async def test_a_pic_records_attendance_for_people_added_by_hand_and_they_are_no
     assert "1 peserta belum menjawab Hadir / Tidak hadir: Dedi Telegram" in urgent, urgent
     assert "1 peserta yang ditambahkan PIC belum dicatat kehadirannya: Citra Dewi" in urgent, urgent
 
-    async def budi(session):  # type: ignore[no-untyped-def]
+    async def budi(session):
         return (
             await session.execute(
                 select(Registration.status, Registration.attendance)
@@ -258,7 +258,7 @@ async def test_a_pic_records_attendance_for_people_added_by_hand_and_they_are_no
     assert not any("Hadir" in label for label in after.button_texts)
 
 
-async def test_a_seat_offer_pressed_after_the_start_passes_nothing_on_and_the_link_shows_how_it_ended(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_seat_offer_pressed_after_the_start_passes_nothing_on_and_the_link_shows_how_it_ended(bot) -> None:
     absent = bot.standin.user(8505)
     await register(absent, BENGKULU, role="Pemustaka", name="Budi Santoso")
     await waiting_person(bot, 2)

@@ -24,7 +24,7 @@ def menu_for(standin: BotApiStandin, language_code: str | None) -> list[str]:
 
 
 @pytest.mark.parametrize("language_code", ["en", "en-GB", "de", None])
-async def test_someone_whose_telegram_is_not_indonesian_is_welcomed_in_english(bot, language_code) -> None:  # type: ignore[no-untyped-def]
+async def test_someone_whose_telegram_is_not_indonesian_is_welcomed_in_english(bot, language_code) -> None:
     user = bot.standin.user(7201, language_code=language_code)
     await user.send_text("/start")
     consent = await user.next_message()
@@ -38,7 +38,7 @@ async def test_someone_whose_telegram_is_not_indonesian_is_welcomed_in_english(b
     assert "Choose the meeting" in meetings.plain_text and "Change language" not in meetings.plain_text
 
 
-async def test_an_indonesian_telegram_is_welcomed_in_indonesian_and_can_switch(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_an_indonesian_telegram_is_welcomed_in_indonesian_and_can_switch(bot) -> None:
     user = bot.standin.user(7202, language_code="id")
     await user.send_text("/start")
     consent = await user.next_message()
@@ -53,7 +53,7 @@ async def test_an_indonesian_telegram_is_welcomed_in_indonesian_and_can_switch(b
     assert "Welcome to" in (await user.next_message()).plain_text
 
 
-async def test_every_first_message_follows_telegrams_language(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_every_first_message_follows_telegrams_language(bot) -> None:
     # Help before anything else.
     helped = bot.standin.user(7203, language_code="en-US")
     await helped.send_text("/bantuan")
@@ -83,8 +83,8 @@ async def test_every_first_message_follows_telegrams_language(bot) -> None:  # t
     assert "Selamat datang" in consent.plain_text and "Change language" not in consent.plain_text
 
 
-async def test_the_apology_for_a_failure_follows_telegrams_language(bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    async def broken(turn) -> None:  # type: ignore[no-untyped-def]
+async def test_the_apology_for_a_failure_follows_telegrams_language(bot, monkeypatch) -> None:
+    async def broken(turn) -> None:
         raise RuntimeError("a bug in a handler")
 
     # /bantuan asks the step in progress again after the help: here that fails, before any answer went out.
@@ -94,8 +94,8 @@ async def test_the_apology_for_a_failure_follows_telegrams_language(bot, monkeyp
     assert (await user.next_message()).plain_text == "Sorry, something went wrong. Please try again shortly."
 
 
-async def test_a_pic_invite_opened_first_is_answered_in_telegrams_language(bot) -> None:  # type: ignore[no-untyped-def]
-    async def invite(session) -> str:  # type: ignore[no-untyped-def]
+async def test_a_pic_invite_opened_first_is_answered_in_telegrams_language(bot) -> None:
+    async def invite(session) -> str:
         aceh = await meeting_by_code(session, "shm23-aceh")
         return (await create_invite(session, meeting_id=aceh.id, created_by=7299, now=T0)).token
 
@@ -112,7 +112,7 @@ async def test_a_pic_invite_opened_first_is_answered_in_telegrams_language(bot) 
     await organizer.next_message()
 
 
-async def test_an_organizers_menu_follows_their_telegrams_language_once_they_write(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+async def test_an_organizers_menu_follows_their_telegrams_language_once_they_write(standin, db_url) -> None:
     chat_scope = (json.dumps({"type": "chat", "chat_id": 7211}, sort_keys=True), "")
     organizer = standin.user(7211, language_code="en-GB")
     async with running_bot(standin, db_url, admin_ids=frozenset({7211})):

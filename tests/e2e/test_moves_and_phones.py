@@ -11,8 +11,8 @@ BENGKULU = "shm23-bengkulu"
 PIC = 7301
 
 
-async def test_a_person_moved_to_another_role_gets_the_corrected_calendar_file(bot) -> None:  # type: ignore[no-untyped-def]
-    async def setup(session):  # type: ignore[no-untyped-def]
+async def test_a_person_moved_to_another_role_gets_the_corrected_calendar_file(bot) -> None:
+    async def setup(session):
         await make_pic(session, BENGKULU, PIC)
         moving = await seat(session, BENGKULU, "pemustaka", 1)
         waiting = await seat(session, BENGKULU, "pemustaka", 2)
@@ -42,8 +42,8 @@ async def test_a_person_moved_to_another_role_gets_the_corrected_calendar_file(b
     assert str(given["description"]) == "Peran: Pemustaka yang terdampak TPBIS"
 
 
-async def test_the_roster_shows_phones_as_people_write_them(bot) -> None:  # type: ignore[no-untyped-def]
-    async def setup(session):  # type: ignore[no-untyped-def]
+async def test_the_roster_shows_phones_as_people_write_them(bot) -> None:
+    async def setup(session):
         await make_pic(session, BENGKULU, PIC)
         await seat(session, BENGKULU, "pemustaka", 1)
         await seat(session, BENGKULU, "stakeholder", 1_234_567)

@@ -34,14 +34,14 @@ FOR_JABAR = {"name": "Dr. Siti Rahma, M.Hum.", "institution": "Dinas Perpustakaa
 
 
 @pytest.fixture
-async def bot(standin, db_url) -> AsyncIterator[RunningBot]:  # type: ignore[no-untyped-def]
+async def bot(standin, db_url) -> AsyncIterator[RunningBot]:
     """The bot with one organizer."""
     async with running_bot(standin, db_url, admin_ids=frozenset({ADMIN})) as running:
         yield running
 
 
 async def _details_at(bot: RunningBot, meeting_code: str) -> tuple[str, str, str, str]:
-    async def read(session):  # type: ignore[no-untyped-def]
+    async def read(session):
         registration = await session.scalar(
             select(Registration)
             .join(Meeting, Meeting.id == Registration.meeting_id)
@@ -52,7 +52,7 @@ async def _details_at(bot: RunningBot, meeting_code: str) -> tuple[str, str, str
     return await bot.query(read)
 
 
-async def _forged_answer(user, message, data: str) -> str:  # type: ignore[no-untyped-def]
+async def _forged_answer(user, message, data: str) -> str:
     """Press a button with this data on the message; the notice the press is answered with."""
     before = len(user.callback_answers)
     await user.press_forged(message, data)
@@ -60,14 +60,14 @@ async def _forged_answer(user, message, data: str) -> str:  # type: ignore[no-un
     return user.callback_answers[before].text or ""
 
 
-async def _to_role(user, meeting_code: str, role: str = "Stakeholder Provinsi"):  # type: ignore[no-untyped-def]
+async def _to_role(user, meeting_code: str, role: str = "Stakeholder Provinsi"):
     """A second registration by deep link (consent was given): pick the role; returns the next message."""
     await user.send_text(f"/start {meeting_code}")
     await user.press(await next_with(user, "Pilih peran"), text=role)
     return await user.next_message()
 
 
-async def test_a_second_registration_leaves_the_first_meetings_records_as_they_were(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_second_registration_leaves_the_first_meetings_records_as_they_were(bot) -> None:
     siti = bot.standin.user(SITI, "Siti")
     assert "Pendaftaran berhasil" in (await register(siti, JABAR, **FOR_JABAR)).plain_text
     offer = await _to_role(siti, ACEH)
@@ -100,7 +100,7 @@ async def test_a_second_registration_leaves_the_first_meetings_records_as_they_w
     assert [row[2:4] for row in rows[1:]] == [["Dinas Perpustakaan & Kearsipan", ANSWERS["position"]]]
 
 
-async def test_a_returning_person_reuses_their_details_in_one_tap_and_sees_where_they_are_registered(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_returning_person_reuses_their_details_in_one_tap_and_sees_where_they_are_registered(bot) -> None:
     siti = bot.standin.user(SITI, "Siti")
     await register(siti, JABAR, **FOR_JABAR)
     await siti.send_text("/start")
@@ -147,7 +147,7 @@ async def _registration_at(bot: RunningBot, meeting_code: str) -> Registration:
     )
 
 
-async def test_a_person_corrects_a_detail_without_losing_their_seat_and_the_pic_sees_it(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_person_corrects_a_detail_without_losing_their_seat_and_the_pic_sees_it(bot) -> None:
     siti = bot.standin.user(SITI, "Siti")
     await register(siti, JABAR, **FOR_JABAR)
     await bot.query(lambda s: factories.make_pic(s, JABAR, JABAR_PIC, bot.clock.now()))
@@ -196,11 +196,11 @@ async def test_a_person_corrects_a_detail_without_losing_their_seat_and_the_pic_
     assert "Kearsipan Provinsi Jawa Barat" in offer.plain_text
 
 
-async def _audit(session) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
+async def _audit(session) -> list[AuditEntry]:
     return list(await session.scalars(select(AuditEntry).where(AuditEntry.action == "details_corrected")))
 
 
-async def test_with_several_registrations_the_person_picks_one_and_stale_buttons_and_cancel_change_nothing(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_with_several_registrations_the_person_picks_one_and_stale_buttons_and_cancel_change_nothing(bot) -> None:
     siti = bot.standin.user(SITI, "Siti")
     await register(siti, JABAR, **FOR_JABAR)
     offer = await _to_role(siti, ACEH, role="Pemustaka")
@@ -242,7 +242,7 @@ async def test_with_several_registrations_the_person_picks_one_and_stale_buttons
     assert len(await bot.query(_audit)) == 1
 
 
-async def test_a_correction_survives_a_restart_half_way(standin, db_url) -> None:  # type: ignore[no-untyped-def]
+async def test_a_correction_survives_a_restart_half_way(standin, db_url) -> None:
     clock = FrozenClock(factories.T0)
     siti = standin.user(SITI, "Siti")
     async with running_bot(standin, db_url, clock=clock) as first:
@@ -263,7 +263,7 @@ async def test_a_correction_survives_a_restart_half_way(standin, db_url) -> None
         await engine.dispose()
 
 
-async def test_the_correction_command_is_in_the_menu_and_the_help_in_both_languages(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_the_correction_command_is_in_the_menu_and_the_help_in_both_languages(bot) -> None:
     for language in ("id", "en"):
         commands = await bot.application.bot.get_my_commands(language_code=None if language == "id" else language)
         assert "ubahdata" in [c.command for c in commands], language
@@ -279,7 +279,7 @@ async def test_the_correction_command_is_in_the_menu_and_the_help_in_both_langua
     assert "/ubahdata: correct your name" in (await user.next_message()).plain_text
 
 
-async def test_datasaya_shows_everything_kept_and_sends_it_as_a_json_file(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_datasaya_shows_everything_kept_and_sends_it_as_a_json_file(bot) -> None:
     siti = bot.standin.user(SITI, "Siti")
     await register(siti, JABAR, **FOR_JABAR)
     offer = await _to_role(siti, ACEH)
@@ -318,10 +318,10 @@ async def test_datasaya_shows_everything_kept_and_sends_it_as_a_json_file(bot) -
     assert [a["meeting_code"] for a in kept["pic_assignments"]] == [JABAR]
 
 
-async def test_datasaya_with_many_registrations_stays_within_telegrams_limit(bot) -> None:  # type: ignore[no-untyped-def]
+async def test_datasaya_with_many_registrations_stays_within_telegrams_limit(bot) -> None:
     long = "Dinas Perpustakaan & Kearsipan " + "x" * 89
 
-    async def everywhere(session) -> int:  # type: ignore[no-untyped-def]
+    async def everywhere(session) -> int:
         person = await upsert_participant(
             session,
             telegram_user_id=SITI,

@@ -345,7 +345,7 @@ async def test_the_counts_an_alert_reports_are_the_roles_after_the_change(sessio
     ]
 
 
-async def test_a_digest_keeps_only_what_is_still_true_when_it_is_sent(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_digest_keeps_only_what_is_still_true_when_it_is_sent(sessions, program) -> None:
     nudge = datetime(2023, 7, 25, 2, 0, tzinfo=UTC)  # 09:00 WIB the day before
     async with sessions() as s, s.begin():
         # 4 of 5 (the 80% mark) and then 5 of 5 within one window: one line for the role, as it is.
@@ -390,7 +390,7 @@ async def test_a_digest_keeps_only_what_is_still_true_when_it_is_sent(sessions, 
 
 async def test_the_alerts_of_a_meeting_without_a_pic_go_to_the_organizers_until_one_is_appointed(
     sessions, program
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     aceh, organizers = "shm23-aceh", frozenset({901, 902})
     async with sessions() as s, s.begin():
         await seat(s, aceh, "pemustaka", 1)

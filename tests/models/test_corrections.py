@@ -17,7 +17,7 @@ from tests.models.factories import T0, make_pic, meeting_and_role, seat
 LATER = T0 + timedelta(days=1)
 
 
-async def test_a_correction_changes_one_registration_keeps_its_seat_and_is_audited_by_ids(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_correction_changes_one_registration_keeps_its_seat_and_is_audited_by_ids(sessions, program) -> None:
     async with sessions() as s, s.begin():
         await make_pic(s, "shm23-aceh", 900)
         first = await seat(s, "shm23-aceh", "pemustaka", 1)
@@ -53,7 +53,7 @@ async def test_a_correction_changes_one_registration_keeps_its_seat_and_is_audit
         assert alert.details == {"registration_id": waiting_id}
 
 
-async def test_nobody_corrects_someone_elses_or_an_ended_registration(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_nobody_corrects_someone_elses_or_an_ended_registration(sessions, program) -> None:
     async with sessions() as s, s.begin():
         mine = await seat(s, "shm23-aceh", "stakeholder", 1)
         await cancel(s, mine.id, now=T0)
@@ -75,7 +75,7 @@ async def test_nobody_corrects_someone_elses_or_an_ended_registration(sessions, 
         assert list(await s.scalars(select(AuditEntry))) == []
 
 
-async def test_a_pic_named_after_their_registration_is_listed_under_the_corrected_name(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_pic_named_after_their_registration_is_listed_under_the_corrected_name(sessions, program) -> None:
     from models.staff import PicAssignment, grant_from_registration
 
     async with sessions() as s, s.begin():

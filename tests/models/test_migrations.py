@@ -26,7 +26,7 @@ async def test_the_known_head_is_alembics_head(engine) -> None:
     assert await schema_version(engine) == SCHEMA_HEAD
 
 
-async def test_0004_gives_each_existing_registration_the_details_its_person_had(program, engine, sessions) -> None:  # type: ignore[no-untyped-def]
+async def test_0004_gives_each_existing_registration_the_details_its_person_had(program, engine, sessions) -> None:
     from alembic import command
     from sqlalchemy import text
 
@@ -37,7 +37,7 @@ async def test_0004_gives_each_existing_registration_the_details_its_person_had(
     async with sessions() as s, s.begin():
         registration_id = (await seat(s, "shm23-aceh", "stakeholder", 1)).id
 
-    def to(revision: str, connection) -> None:  # type: ignore[no-untyped-def]
+    def to(revision: str, connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
         (command.downgrade if revision == "0003" else command.upgrade)(config, revision)

@@ -101,7 +101,7 @@ async def test_an_expired_participant_who_is_pic_loses_the_name_taken_from_the_r
         assert (await s.get(PicAssignment, invited)).display_name == "Rahmat"
 
 
-async def test_the_personal_record_holds_everything_kept_about_the_person(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_the_personal_record_holds_everything_kept_about_the_person(sessions, program) -> None:
     import json
 
     from tests.models.factories import make_pic, seat

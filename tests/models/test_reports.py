@@ -137,12 +137,12 @@ async def test_national_recap_reads_every_meeting_in_few_queries(sessions, engin
     assert by_code["shm23-aceh"].total("waitlisted") == 1 and not by_code["shm23-aceh"].at_risk
 
 
-async def test_a_later_registration_never_changes_what_an_earlier_meetings_roster_shows(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_later_registration_never_changes_what_an_earlier_meetings_roster_shows(sessions, program) -> None:
     from models.alerts import names_of
     from models.participant import upsert_participant
     from models.seats import register
 
-    async def siti(s, institution: str, position: str):  # type: ignore[no-untyped-def]
+    async def siti(s, institution: str, position: str):
         return await upsert_participant(
             s,
             telegram_user_id=42,

@@ -37,11 +37,11 @@ DAY_AFTER = START + timedelta(days=1)
 APART = timedelta(seconds=1)
 
 
-async def alerts_of(s, kind: AlertKind) -> list[Alert]:  # type: ignore[no-untyped-def]
+async def alerts_of(s, kind: AlertKind) -> list[Alert]:
     return list(await s.scalars(select(Alert).where(Alert.kind == kind).order_by(Alert.id)))
 
 
-async def messages_to(s, registration_id: int, kind: MessageKind) -> list[OutboxMessage]:  # type: ignore[no-untyped-def]
+async def messages_to(s, registration_id: int, kind: MessageKind) -> list[OutboxMessage]:
     return list(
         await s.scalars(
             select(OutboxMessage).where(OutboxMessage.registration_id == registration_id, OutboxMessage.kind == kind)
@@ -49,7 +49,7 @@ async def messages_to(s, registration_id: int, kind: MessageKind) -> list[Outbox
     )
 
 
-async def by_hand(s, name: str, *, now: datetime = T0, role: str = "pemustaka") -> Registration:  # type: ignore[no-untyped-def]
+async def by_hand(s, name: str, *, now: datetime = T0, role: str = "pemustaka") -> Registration:
     meeting, role_ = await meeting_and_role(s, BENGKULU, role)
     return await add(
         s,
@@ -78,7 +78,7 @@ def test_registration_closes_at_the_start_even_if_the_program_file_closes_it_lat
     assert not meeting.is_open_for_registration(START + timedelta(hours=1))
 
 
-async def test_after_the_start_a_participant_cannot_cancel_and_nobody_hears_of_an_empty_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_after_the_start_a_participant_cannot_cancel_and_nobody_hears_of_an_empty_seat(sessions, program) -> None:
     async with sessions() as s, s.begin():
         await make_pic(s, BENGKULU, PIC)
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
@@ -99,7 +99,7 @@ async def test_after_the_start_a_participant_cannot_cancel_and_nobody_hears_of_a
         assert len(await alerts_of(s, AlertKind.SEAT_FREED)) == freed_before
 
 
-async def test_a_seat_freed_after_the_start_by_erasure_stays_empty_and_is_not_reported(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_seat_freed_after_the_start_by_erasure_stays_empty_and_is_not_reported(sessions, program) -> None:
     async with sessions() as s, s.begin():
         await make_pic(s, BENGKULU, PIC)
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
@@ -110,7 +110,7 @@ async def test_a_seat_freed_after_the_start_by_erasure_stays_empty_and_is_not_re
         assert await alerts_of(s, AlertKind.SEAT_FREED) == []
 
 
-async def test_an_offer_pending_at_the_start_lapses_without_passing_the_seat_on(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_an_offer_pending_at_the_start_lapses_without_passing_the_seat_on(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, offered, third = await seats(s, BENGKULU, "pemustaka", range(3), apart=APART)
         await answer_attendance(s, seated.id, will_attend=False, now=QUESTION_TIME)
@@ -123,7 +123,7 @@ async def test_an_offer_pending_at_the_start_lapses_without_passing_the_seat_on(
         assert await messages_to(s, offered.id, MessageKind.OFFER_LAPSED) == []
 
 
-async def test_a_quota_raised_after_the_start_seats_nobody(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_quota_raised_after_the_start_seats_nobody(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         quota = await lock_quota(s, seated.meeting_id, seated.role_id)
@@ -134,7 +134,7 @@ async def test_a_quota_raised_after_the_start_seats_nobody(sessions, program) ->
         assert waiting.status == RegistrationStatus.SEATED
 
 
-async def test_staff_changes_after_the_start_are_refused_unless_made_as_corrections(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_staff_changes_after_the_start_are_refused_unless_made_as_corrections(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         stakeholder = (await meeting_and_role(s, BENGKULU, "stakeholder"))[1].id
@@ -201,7 +201,7 @@ async def test_staff_changes_after_the_start_are_refused_unless_made_as_correcti
         assert full.value.problem is RosterProblem.ROLE_FULL
 
 
-async def test_finished_meetings_say_how_each_registration_ended(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_finished_meetings_say_how_each_registration_ended(sessions, program) -> None:
     async with sessions() as s, s.begin():
         bengkulu = await seat(s, BENGKULU, "pemustaka", 0)
         user = bengkulu.participant.telegram_user_id
@@ -219,7 +219,7 @@ async def test_finished_meetings_say_how_each_registration_ended(sessions, progr
         assert [f.ending for f in await finished_registrations(s, user, now=DAY_AFTER)] == [Ending.ABSENT]
 
 
-async def test_a_pic_records_attendance_for_people_added_by_hand_and_a_no_frees_the_seat(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_a_pic_records_attendance_for_people_added_by_hand_and_a_no_frees_the_seat(sessions, program) -> None:
     async with sessions() as s, s.begin():
         budi = await by_hand(s, "Budi")
         waiting = await seat(s, BENGKULU, "pemustaka", 1, T0 + APART)
@@ -253,7 +253,7 @@ async def test_a_pic_records_attendance_for_people_added_by_hand_and_a_no_frees_
         ]
 
 
-async def test_after_the_start_a_pic_can_no_longer_record_attendance(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_after_the_start_a_pic_can_no_longer_record_attendance(sessions, program) -> None:
     async with sessions() as s, s.begin():
         budi = await by_hand(s, "Budi")
         answer = await record_attendance_for(
@@ -262,7 +262,7 @@ async def test_after_the_start_a_pic_can_no_longer_record_attendance(sessions, p
         assert (answer.outcome, budi.status, budi.attendance) == (Outcome.TOO_LATE, RegistrationStatus.SEATED, None)
 
 
-async def test_the_day_before_people_added_by_hand_are_not_counted_as_unanswered(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_the_day_before_people_added_by_hand_are_not_counted_as_unanswered(sessions, program) -> None:
     async with sessions() as s, s.begin():
         await make_pic(s, BENGKULU, PIC)
         budi = await by_hand(s, "Budi")
@@ -276,7 +276,7 @@ async def test_the_day_before_people_added_by_hand_are_not_counted_as_unanswered
         assert alert.details == {"registration_ids": [silent.id], "by_hand_ids": [budi.id]}
 
 
-async def test_the_day_before_alert_fires_for_people_added_by_hand_alone(sessions, program) -> None:  # type: ignore[no-untyped-def]
+async def test_the_day_before_alert_fires_for_people_added_by_hand_alone(sessions, program) -> None:
     async with sessions() as s, s.begin():
         await make_pic(s, BENGKULU, PIC)
         budi = await by_hand(s, "Budi")
