@@ -52,9 +52,15 @@ def _pieces(text: str) -> list[_Piece]:
     return pieces
 
 
+def _shown(token: re.Match[str]) -> str:
+    markup = token.group()
+    return "" if markup.startswith("<") else html.unescape(markup)
+
+
 def visible_length(text: str) -> int:
     """The length of an HTML text as Telegram counts it: after entity parsing, in UTF-16 units."""
-    return sum(piece.units for piece in _pieces(text))
+    # The same reading as `_pieces`, without a piece a character: every message is measured, few are cut.
+    return telegram_length(_MARKUP.sub(_shown, text))
 
 
 def _is_open(piece: _Piece) -> bool:
@@ -115,9 +121,9 @@ def split_html(text: Html, limit: int) -> list[Html]:
     Cut between paragraphs if it can, else between lines or words; a tag still open at a cut is
     closed there and opened again at the start of the next part. Nothing is left out.
     """
-    pieces = _pieces(text)
-    if sum(piece.units for piece in pieces) <= limit:
+    if visible_length(text) <= limit:
         return [text]
+    pieces = _pieces(text)
     parts: list[Html] = []
     opened: list[_Piece] = []
     start = 0
