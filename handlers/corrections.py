@@ -19,6 +19,7 @@ from handlers.steps import button_steps, contact_step, keeps_draft, text_step
 from handlers.texts import Html
 from handlers.views import details_block
 from models.corrections import correct_detail
+from models.person_details import phone_as_written
 from models.registration import Registration, RegistrationStatus, registration_of_user, registrations_of
 
 PICK = "fix_pick"
@@ -55,7 +56,8 @@ def _ask_field(turn: Turn, registration: Registration) -> None:
 
 
 def _ask_value(turn: Turn, registration: Registration, code: str) -> None:
-    current = turn.texts("current_value", value=getattr(registration, FIELDS[code]))
+    value = getattr(registration, FIELDS[code])
+    current = turn.texts("current_value", value=phone_as_written(value) if code == "phone" else value)
     keyboard = phone_keyboard(turn) if code == "phone" else None
     turn.say_html(Html(f"{turn.texts(f'ask_{code}')}\n{current}"), keyboard)
 

@@ -125,7 +125,8 @@ async def prompt(turn: Turn) -> None:
         current = getattr(turn.conversation, FIELDS[step])
         _say_with_current(turn, f"ask_{step.value}", current)
     elif step is Step.PHONE:
-        _say_with_current(turn, "ask_phone", turn.conversation.phone_e164, phone_keyboard(turn))
+        phone = turn.conversation.phone_e164
+        _say_with_current(turn, "ask_phone", phone_as_written(phone) if phone else None, phone_keyboard(turn))
     elif step is Step.CONFIRM:
         await _prompt_summary(turn)
 
