@@ -4,7 +4,9 @@ from models.alerts import Alert, AlertDelivery
 from models.announcement import Announcement
 from models.audit import AuditEntry
 from models.base import Base
+from models.certificates import Certificate
 from models.conversation import Conversation
+from models.evaluation import EvaluationProgress, EvaluationResponse, EvaluationScore
 from models.outbox import OutboxMessage
 from models.participant import ConsentRecord, Participant
 from models.program import Meeting, Program, Role, RoleQuota
@@ -20,8 +22,12 @@ __all__ = [
     "PicAssignment",
     "PicInvite",
     "Base",
+    "Certificate",
     "ConsentRecord",
     "Conversation",
+    "EvaluationProgress",
+    "EvaluationResponse",
+    "EvaluationScore",
     "Meeting",
     "OutboxMessage",
     "Participant",

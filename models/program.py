@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.meeting_day_settings import CertificateSettings, Committee, EvaluationForm, MeetingDay
 from models.provinces import PROVINCES, Province
 
 
@@ -25,12 +26,25 @@ class Program(Base):
     reminder_plan: Mapped[dict | None] = mapped_column(JSON)
     # The program's alert rules (`models.alert_rules.AlertRules.to_json`); None means the defaults.
     alert_rules: Mapped[dict | None] = mapped_column(JSON)
+    # The meeting day's settings (`models.meeting_day_settings`); None means the defaults (no evaluation).
+    committee: Mapped[dict | None] = mapped_column(JSON)
+    certificate: Mapped[dict | None] = mapped_column(JSON)
+    evaluation: Mapped[dict | None] = mapped_column(JSON)
 
     # Async sessions cannot lazy-load: every relationship here raises unless loaded explicitly.
     roles: Mapped[list[Role]] = relationship(
         back_populates="program", order_by="Role.position", cascade="all, delete-orphan", lazy="raise"
     )
     meetings: Mapped[list[Meeting]] = relationship(back_populates="program", cascade="all, delete-orphan", lazy="raise")
+
+    @property
+    def meeting_day(self) -> MeetingDay:
+        """Who signs the attendance list, what the certificate says, what the evaluation asks."""
+        return MeetingDay(
+            Committee.from_json(self.committee),
+            CertificateSettings.from_json(self.certificate),
+            EvaluationForm.from_json(self.evaluation),
+        )
 
 
 class Role(Base):
@@ -71,6 +85,10 @@ class Meeting(Base):
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
     listed: Mapped[bool] = mapped_column(default=True)
+    # An online meeting's link (a video call), instead of or besides the venue.
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    # The secret the projector's rotating check-in code is derived from; made when first shown.
+    checkin_key: Mapped[str | None] = mapped_column(String(64))
 
     program: Mapped[Program] = relationship(back_populates="meetings", lazy="raise")
     quotas: Mapped[list[RoleQuota]] = relationship(back_populates="meeting", cascade="all, delete-orphan", lazy="raise")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -25,17 +25,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alert_rules import AlertRules
 from models.free_text import clean_line
+from models.meeting_day_settings import (
+    MAX_QUESTIONS,
+    MEETING_DAY_PREFIXES,
+    CertificateSettings,
+    Committee,
+    EvaluationForm,
+    MeetingDay,
+    Question,
+)
 from models.program import Meeting, Program, Role, RoleQuota
 from models.provinces import PROVINCES
 from models.registration import TAKES_A_SEAT, Registration, RegistrationStatus
 from models.reminder_plan import ReminderPlan, parse_duration
 from models.schedule_changes import meeting_changed
 from models.seats import lock_quota, seat_waiting
+from models.staff import INVITE_PREFIX
 
 T = TypeVar("T")
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 ROLE_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+QUESTION_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+ONLINE_URL_PATTERN = re.compile(r"^https?://[^\s<>\"']+$")
+# Deep-link payloads the bot itself opens: a meeting code starting so would open them, not the meeting.
+RESERVED_PREFIXES = (INVITE_PREFIX, *MEETING_DAY_PREFIXES)
 TO_BE_ANNOUNCED = {"", "tba", "menyusul", "jadwal menyusul", "~", "null"}
 
 # The shipped program is 8 KB, 38 meetings, nesting 5 deep and about 500 values; a program of every
@@ -202,6 +216,7 @@ class MeetingSpec:
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
     seats: dict[str, int] = field(default_factory=dict)
+    online_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +229,7 @@ class ProgramSpec:
     meetings: list[MeetingSpec]
     reminder_plan: ReminderPlan = field(default_factory=ReminderPlan)
     alert_rules: AlertRules = field(default_factory=AlertRules)
+    meeting_day: MeetingDay = field(default_factory=MeetingDay)
 
 
 @dataclass
@@ -346,7 +362,22 @@ def parse_program(source: str, path: str = "<program>", *, loader_class: LoaderC
     top = reader.mapping(root, "(file)")
     if top is None:
         raise ProgramFileError(path, reader.problems)
-    reader.unknown_keys(top, {"program", "defaults", "reminders", "alerts", "roles", "meetings"}, "(file)")
+    reader.unknown_keys(
+        top,
+        {
+            "program",
+            "defaults",
+            "reminders",
+            "alerts",
+            "committee",
+            "certificate",
+            "certificate_after_evaluation",
+            "evaluation",
+            "roles",
+            "meetings",
+        },
+        "(file)",
+    )
 
     program_node = top.get("program")
     program = reader.mapping(program_node, "program") if program_node is not None else None
@@ -367,6 +398,7 @@ def parse_program(source: str, path: str = "<program>", *, loader_class: LoaderC
 
     reminder_plan = _reminder_plan(reader, top["reminders"]) if "reminders" in top else ReminderPlan()
     alert_rules = _alert_rules(reader, top["alerts"]) if "alerts" in top else AlertRules()
+    meeting_day = _meeting_day(reader, top)
 
     roles: list[RoleSpec] = []
     for index, node in enumerate(reader.sequence(top.get("roles", yaml.SequenceNode("", [])), "roles")):
@@ -400,6 +432,7 @@ def parse_program(source: str, path: str = "<program>", *, loader_class: LoaderC
         "registration_opens",
         "registration_closes",
         "seats",
+        "online",
     }
     meeting_nodes = reader.sequence(top.get("meetings", yaml.SequenceNode("", [])), "meetings")
     if len(meeting_nodes) > MAX_MEETINGS:
@@ -412,6 +445,13 @@ def parse_program(source: str, path: str = "<program>", *, loader_class: LoaderC
             continue
         reader.unknown_keys(data, allowed, where)
         meeting_code = reader.text(data, "code", where, pattern=CODE_PATTERN)
+        if meeting_code and meeting_code.lower().startswith(RESERVED_PREFIXES):
+            reader.fail(
+                data["code"],
+                f"{where}.code",
+                f"may not begin with {', '.join(RESERVED_PREFIXES)} (the bot's own links begin so)",
+            )
+            meeting_code = None
         if meeting_code in meeting_codes:
             reader.fail(data["code"], f"{where}.code", f"meeting {meeting_code!r} appears twice")
         province_code = reader.text(data, "province", where)
@@ -424,6 +464,7 @@ def parse_program(source: str, path: str = "<program>", *, loader_class: LoaderC
             )
         city = reader.text(data, "city", where, max_length=120)
         venue = reader.text(data, "venue", where, required=False)
+        online = reader.text(data, "online", where, required=False, pattern=ONLINE_URL_PATTERN, max_length=500)
         wave = reader.integer(data, "wave", where, required=False, minimum=1, maximum=99)
         day = reader.parsed(data, "date", where, date.fromisoformat, "a date like 2023-07-26 or 'menyusul'")
         start = reader.parsed(data, "start_time", where, _parse_time, "a time like 09:00") or default_start or time(9)
@@ -462,13 +503,97 @@ def parse_program(source: str, path: str = "<program>", *, loader_class: LoaderC
                 registration_opens_at=opens.replace(tzinfo=zone) if opens else None,
                 registration_closes_at=closes.replace(tzinfo=zone) if closes else None,
                 seats=seats,
+                online_url=online,
             )
         )
     if reader.problems:
         raise ProgramFileError(path, sorted(reader.problems, key=lambda p: p.line))
     assert code is not None and name is not None
     return ProgramSpec(
-        code=code, name=name, roles=roles, meetings=meetings, reminder_plan=reminder_plan, alert_rules=alert_rules
+        code=code,
+        name=name,
+        roles=roles,
+        meetings=meetings,
+        reminder_plan=reminder_plan,
+        alert_rules=alert_rules,
+        meeting_day=meeting_day,
+    )
+
+
+def _meeting_day(reader: _Reader, top: dict[str, yaml.Node]) -> MeetingDay:
+    """The `committee:`, `certificate:`, `certificate_after_evaluation` and `evaluation:` sections."""
+    committee = Committee()
+    if "committee" in top and (data := reader.mapping(top["committee"], "committee")) is not None:
+        reader.unknown_keys(data, {"name", "title"}, "committee")
+        committee = Committee(
+            name=reader.text(data, "name", "committee", required=False),
+            title=reader.text(data, "title", "committee", required=False) or committee.title,
+        )
+    certificate = CertificateSettings()
+    if "certificate" in top and (data := reader.mapping(top["certificate"], "certificate")) is not None:
+        reader.unknown_keys(data, {"title", "text", "role_text", "signer_name", "signer_title"}, "certificate")
+        role_text = reader.text(data, "role_text", "certificate", required=False, max_length=300)
+        if role_text and (role_text.count("{role}") > 1 or re.search(r"[{}]", role_text.replace("{role}", ""))):
+            reader.fail(data["role_text"], "certificate.role_text", "may name {role} once and no other {field}")
+            role_text = None
+        certificate = CertificateSettings(
+            title=reader.text(data, "title", "certificate", required=False, max_length=60) or certificate.title,
+            text=reader.text(data, "text", "certificate", required=False, max_length=300) or certificate.text,
+            role_text=role_text or certificate.role_text,
+            signer_name=reader.text(data, "signer_name", "certificate", required=False),
+            signer_title=reader.text(data, "signer_title", "certificate", required=False),
+        )
+    after = reader.parsed(top, "certificate_after_evaluation", "(file)", _parse_yes_no, "true or false")
+    evaluation = _evaluation(reader, top["evaluation"]) if "evaluation" in top else EvaluationForm()
+    if after:
+        if not evaluation:
+            reader.fail(
+                top["certificate_after_evaluation"], "(file).certificate_after_evaluation", "there is no evaluation"
+            )
+        certificate = replace(certificate, after_evaluation=True)
+    return MeetingDay(committee, certificate, evaluation)
+
+
+def _parse_yes_no(raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"true", "yes", "ya"}:
+        return True
+    if lowered in {"false", "no", "tidak"}:
+        return False
+    raise ValueError(raw)
+
+
+def _evaluation(reader: _Reader, node: yaml.Node) -> EvaluationForm:
+    """The `evaluation:` section: statements rated 1-5, then an optional comment."""
+    data = reader.mapping(node, "evaluation")
+    if data is None:
+        return EvaluationForm()
+    reader.unknown_keys(data, {"questions", "comment", "comment_prompt", "comment_prompt_en"}, "evaluation")
+    questions: list[Question] = []
+    nodes = reader.sequence(data.get("questions", yaml.SequenceNode("", [])), "evaluation.questions")
+    if not nodes:
+        reader.fail(node, "evaluation.questions", "at least one question is required")
+    if len(nodes) > MAX_QUESTIONS:
+        reader.fail(data["questions"], "evaluation.questions", f"at most {MAX_QUESTIONS} questions")
+    for index, item in enumerate(nodes[:MAX_QUESTIONS]):
+        where = f"evaluation.questions[{index}]"
+        question = reader.mapping(item, where)
+        if question is None:
+            continue
+        reader.unknown_keys(question, {"code", "text", "text_en"}, where)
+        code = reader.text(question, "code", where, pattern=QUESTION_CODE_PATTERN)
+        text = reader.text(question, "text", where, max_length=300)
+        text_en = reader.text(question, "text_en", where, required=False, max_length=300)
+        if code and any(q.code == code for q in questions):
+            reader.fail(question["code"], f"{where}.code", f"question {code!r} appears twice")
+        elif code and text:
+            questions.append(Question(code, text, text_en))
+    comment = reader.parsed(data, "comment", "evaluation", _parse_yes_no, "true or false")
+    return EvaluationForm(
+        questions=tuple(questions),
+        comment=True if comment is None else comment,
+        comment_prompt=reader.text(data, "comment_prompt", "evaluation", required=False, max_length=300),
+        comment_prompt_en=reader.text(data, "comment_prompt_en", "evaluation", required=False, max_length=300),
     )
 
 
@@ -574,6 +699,7 @@ def _meeting_values(spec: MeetingSpec) -> dict[str, object]:
         "ends_at": spec.ends_at,
         "registration_opens_at": spec.registration_opens_at,
         "registration_closes_at": spec.registration_closes_at,
+        "online_url": spec.online_url,
         "listed": True,
     }
 
@@ -657,6 +783,9 @@ async def apply_program(session: AsyncSession, spec: ProgramSpec, *, now: dateti
     program.name = spec.name
     program.reminder_plan = spec.reminder_plan.to_json()
     program.alert_rules = spec.alert_rules.to_json()
+    program.committee = spec.meeting_day.committee.to_json()
+    program.certificate = spec.meeting_day.certificate.to_json()
+    program.evaluation = spec.meeting_day.evaluation.to_json() if spec.meeting_day.evaluation else None
     await session.flush()
 
     existing_roles = {r.code: r for r in await session.scalars(select(Role).where(Role.program_id == program.id))}

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Select, String, and_, func, or_, select, text, tuple_
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, Select, String, and_, func, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -31,6 +31,19 @@ class RegistrationStatus(enum.StrEnum):
     # A freed seat held for this person until `offered_until`; they have not taken it yet.
     OFFERED = "offered"
     CANCELLED = "cancelled"
+
+
+class CheckInWay(enum.StrEnum):
+    """How a person was checked in at the meeting."""
+
+    # A PIC or organizer scanned the person's own code.
+    CODE = "code"
+    # The person scanned the meeting's code on the projector.
+    PROJECTOR = "projector"
+    # A PIC or organizer tapped the person in the roster (walk-ins, people without Telegram).
+    ROSTER = "roster"
+    # The "Saya hadir" button of an online meeting.
+    ONLINE = "online"
 
 
 class Registration(Base):
@@ -72,6 +85,15 @@ class Registration(Base):
     institution: Mapped[str] = mapped_column(String(200))
     position: Mapped[str] = mapped_column(String(200))
     phone_e164: Mapped[str] = mapped_column(String(20))
+    # The meeting day. A seat has a personal check-in code (its QR opens t.me/<bot>?start=hadir-<token>);
+    # a person waiting has none. `checked_in_by` is the staff member's Telegram id, None when the person
+    # checked in themself (the projector's code, the online "Saya hadir").
+    checkin_token: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
+    checked_in_at: Mapped[datetime | None]
+    checked_in_by: Mapped[int | None] = mapped_column(BigInteger)
+    checked_in_via: Mapped[CheckInWay | None] = mapped_column(
+        Enum(CheckInWay, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
 
     # Many-to-one and always wanted with the registration; async sessions cannot lazy-load.
     participant: Mapped[Participant] = relationship(lazy="joined", innerjoin=True)
