@@ -48,10 +48,24 @@ class MessageKind(enum.StrEnum):
     NATIONAL_DIGEST = "national_digest"
     # To staff: how many participants an announcement reached, once its fan-out is done.
     ANNOUNCEMENT_REPORT = "announcement_report"
+    # The meeting day. On its morning: the person's check-in code (or, online, the link and "Saya hadir").
+    CHECKIN_CODE = "checkin_code"
+    # After the end: the certificate of a person checked in, and the evaluation's first question.
+    CERTIFICATE = "certificate"
+    EVALUATION = "evaluation"
+    # To staff: an hour after the start, the seated people not checked in yet.
+    NOT_CHECKED_IN = "not_checked_in"
 
 
 # Kinds addressed to a PIC or organizer rather than to a registration.
-STAFF_KINDS = frozenset({MessageKind.PIC_ALERTS, MessageKind.NATIONAL_DIGEST, MessageKind.ANNOUNCEMENT_REPORT})
+STAFF_KINDS = frozenset(
+    {
+        MessageKind.PIC_ALERTS,
+        MessageKind.NATIONAL_DIGEST,
+        MessageKind.ANNOUNCEMENT_REPORT,
+        MessageKind.NOT_CHECKED_IN,
+    }
+)
 
 
 class OutboxStatus(enum.StrEnum):
