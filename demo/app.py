@@ -39,6 +39,8 @@ BOT_USERNAME = "shm_demo_bot"
 # and words them in the chosen user's language (botapi_standin/web/chat.js).
 STEPS = (timedelta(hours=1), timedelta(days=1))
 STARTS = "starts"  # what the meeting's start brings: registration closes
+DAY = "day"  # the meeting day's first waking moment: check-in codes arrive
+ENDS = "ends"  # what the meeting's end brings: certificates and the evaluation
 
 
 async def meeting_moments(session: AsyncSession, meeting: Meeting) -> list[tuple[datetime, list[str]]]:
@@ -51,7 +53,13 @@ async def meeting_moments(session: AsyncSession, meeting: Meeting) -> list[tuple
         *rules.attendance_slots(meeting.starts_at, meeting.zone),
     ):
         brings.setdefault(slot.due_at, []).append(slot.name)
+    local_start = meeting.starts_at.astimezone(meeting.zone)
+    morning = datetime.combine(local_start.date(), rules.waking_from, meeting.zone)
+    if morning < meeting.starts_at:
+        brings.setdefault(morning.astimezone(meeting.starts_at.tzinfo), []).append(DAY)
     brings.setdefault(meeting.starts_at, []).append(STARTS)
+    if meeting.ends_at is not None:
+        brings.setdefault(meeting.ends_at, []).append(ENDS)
     return sorted(brings.items())
 
 
@@ -141,7 +149,8 @@ class Demo:
                     jumps.append(
                         {
                             "to": moment.isoformat(),
-                            "before": format_duration(before) if before else None,
+                            "before": format_duration(before) if before > timedelta(0) else None,
+                            "ends": ENDS in brings,
                             "city": meeting.city,
                             "brings": brings,
                             "available": moment > now,

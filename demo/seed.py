@@ -73,6 +73,11 @@ def program_yaml(now: datetime) -> str:
         "  - {code: rm_bappeda, name: Bappeda Kabupaten/Kota (Role Model), seats: 1}",
         "  - {code: rm_dpmpd, name: DPMPD Kabupaten/Kota (Role Model), seats: 1}",
         "  - {code: pemustaka, name: Pemustaka yang terdampak TPBIS, seats: 1}",
+        "committee: {name: Dra. Lucya Dhamayanti, title: Ketua Panitia SHM Provinsi}",
+        "evaluation:",
+        "  questions:",
+        "    - {code: materi, text: Materi pertemuan bermanfaat, text_en: The material was useful}",
+        "    - {code: narasumber, text: Narasumber menyampaikan dengan jelas, text_en: The speakers were clear}",
         "meetings:",
     ]
     for meeting in MEETINGS:
@@ -121,8 +126,8 @@ async def seed_staff(session: AsyncSession, now: datetime) -> Authority:
 
 
 async def upcoming_meetings(session: AsyncSession, now: datetime) -> list[Meeting]:
-    """The dated meetings that have not started yet, soonest first."""
+    """The dated meetings that have not ended yet, soonest first (the one under way comes first)."""
     rows = await session.scalars(
-        select(Meeting).where(Meeting.starts_at.is_not(None), Meeting.starts_at > now).order_by(Meeting.starts_at)
+        select(Meeting).where(Meeting.starts_at.is_not(None), Meeting.ends_at > now).order_by(Meeting.starts_at)
     )
     return list(rows)

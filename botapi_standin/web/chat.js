@@ -30,8 +30,14 @@ const LABELS = {
     jump_step: "+{span}",
     jump_before: "ke {span} sebelum SHM {city}",
     jump_start: "ke mulai SHM {city}",
+    jump_end: "ke akhir SHM {city}",
+    hold_code: "📷 Pegang kode ini untuk dipindai",
+    held_code: "Kode yang dipegang (dari {name})",
+    scan_as: "Pindai sebagai {name}",
+    drop_code: "Lepas",
     brings: {reminder: "pengingat {span}", attendance: "pertanyaan Hadir / Tidak hadir",
-             "attendance-nudge": "tanya ulang kehadiran", starts: "pertemuan dimulai; pendaftaran tutup"},
+             "attendance-nudge": "tanya ulang kehadiran", starts: "pertemuan dimulai; pendaftaran tutup",
+             day: "hari pertemuan: kode check-in", ends: "pertemuan selesai: sertifikat dan evaluasi"},
     and: " dan ",
     units: {d: ["hari", "hari"], h: ["jam", "jam"], m: ["menit", "menit"]},
   },
@@ -60,8 +66,14 @@ const LABELS = {
     jump_step: "+{span}",
     jump_before: "to {span} before SHM {city}",
     jump_start: "to the start of SHM {city}",
+    jump_end: "to the end of SHM {city}",
+    hold_code: "📷 Hold this code up to be scanned",
+    held_code: "Code held up (from {name})",
+    scan_as: "Scan as {name}",
+    drop_code: "Put away",
     brings: {reminder: "reminder {span}", attendance: "Attending / Not attending question",
-             "attendance-nudge": "attendance asked again", starts: "the meeting starts; registration closes"},
+             "attendance-nudge": "attendance asked again", starts: "the meeting starts; registration closes",
+             day: "the meeting day: check-in codes", ends: "the meeting ends: certificates and evaluation"},
     and: " and ",
     units: {d: ["day", "days"], h: ["hour", "hours"], m: ["minute", "minutes"]},
   },
@@ -69,6 +81,7 @@ const LABELS = {
 
 const state = {
   bot: null,
+  held: null,           // a QR code held up: {url, photo, from}
   users: [],
   current: null,        // the user id whose chat is shown
   version: "",
@@ -295,6 +308,12 @@ function drawItem(item) {
   if (item.photo) {
     body.push(h("div", {className: "photo"}, h("a", {href: item.photo.url, target: "_blank"},
       h("img", {src: item.photo.url, alt: t("photo")}))));
+    // A QR code of this bot (its caption carries the link): held up, another user's camera can scan it.
+    const link = botStartLink(item);
+    if (link) {
+      body.push(h("button", {type: "button", className: "hold-code", dataset: {link, photo: item.photo.url}},
+        t("hold_code")));
+    }
   }
   if (item.document) {
     const name = item.document.file_name || "file";
@@ -392,6 +411,45 @@ async function sendFile(file) {
   await act("document", form);
 }
 
+// The t.me start link of this bot that a message's text or caption carries, if any.
+function botStartLink(item) {
+  const bot = state.bot && state.bot.username;
+  if (!bot || !item.text) return null;
+  const pattern = new RegExp(`^https?://t\\.me/${bot}\\?start=[\\w-]+$`, "i");
+  for (const entity of item.entities || []) {
+    const url = entity.type === "text_link" ? entity.url
+      : entity.type === "url" ? item.text.substr(entity.offset, entity.length) : null;
+    if (url && pattern.test(url)) return url;
+  }
+  return null;
+}
+
+// The code held up: shown above the chat whoever is chosen, so switching to a PIC and tapping scans it.
+function drawHeld() {
+  const box = $("held");
+  if (!state.held) { box.hidden = true; box.replaceChildren(); return; }
+  const current = state.users.find((user) => user.id === state.current);
+  box.hidden = false;
+  box.replaceChildren(
+    h("img", {src: state.held.photo, alt: t("photo")}),
+    h("div", {className: "held-text"},
+      h("div", {className: "muted"}, t("held_code", {name: state.held.from})),
+      h("button", {type: "button", id: "scan-held"}, t("scan_as", {name: current ? current.first_name : "?"})),
+      h("button", {type: "button", id: "drop-held", className: "muted"}, t("drop_code"))));
+}
+
+function onHeldClick(event) {
+  if (event.target.id === "scan-held" && state.held) {
+    const url = state.held.url;
+    state.held = null;
+    drawHeld();
+    openUrl(url);
+  } else if (event.target.id === "drop-held") {
+    state.held = null;
+    drawHeld();
+  }
+}
+
 // A t.me link to this bot with ?start= opens the chat with that start parameter, as Telegram does.
 function openUrl(url) {
   const bot = state.bot && state.bot.username;
@@ -408,6 +466,13 @@ function onMessagesClick(event) {
     return;
   }
   if (button && button.dataset.url) { openUrl(button.dataset.url); return; }
+  const hold = event.target.closest("button.hold-code");
+  if (hold) {
+    const current = state.users.find((user) => user.id === state.current);
+    state.held = {url: hold.dataset.link, photo: hold.dataset.photo, from: current ? current.first_name : "?"};
+    drawHeld();
+    return;
+  }
   const command = event.target.closest("a.command");
   if (command) { event.preventDefault(); sendText(command.dataset.command); return; }
   const anchor = event.target.closest("a[href^='http']");
@@ -448,6 +513,7 @@ async function select(userId) {
   applyLabels();
   drawUsers();
   drawClock(true);
+  drawHeld();
   $("composer-input").placeholder = t("placeholder");
   $("messages").replaceChildren();
   followChat(userId);
@@ -498,6 +564,7 @@ async function refreshClock() {
 // A jump as its button says it, and what it brings as its tooltip.
 function jumpLabel(jump) {
   if (jump.step) return t("jump_step", {span: span(jump.step)});
+  if (jump.ends) return t("jump_end", {city: jump.city});
   return jump.before ? t("jump_before", {span: span(jump.before), city: jump.city}) : t("jump_start", {city: jump.city});
 }
 
@@ -563,6 +630,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (file) sendFile(file);
   });
   $("messages").addEventListener("click", onMessagesClick);
+  $("held").addEventListener("click", onHeldClick);
   $("reply-keyboard").addEventListener("click", (event) => {
     const button = event.target.closest("button.reply-btn");
     if (button) act("tap", {text: button.dataset.text});

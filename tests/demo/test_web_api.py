@@ -215,6 +215,14 @@ async def test_the_jumps_follow_the_programs_reminder_plan(demo: Demo, http: aio
     assert three.astimezone(meeting.zone).hour == 7 and jumps["reminder-3h"]["before"] == "2h"
     assert jumps["starts"]["before"] is None
     assert [jump["step"] for jump in clock["jumps"] if "step" in jump] == ["1h", "1d"]
+    # The meeting day: its first waking moment (check-in codes), then its end (certificates, evaluation).
+    assert jumps["day"]["to"] == jumps["reminder-3h"]["to"]
+    assert datetime.fromisoformat(jumps["ends"]["to"]) == meeting.ends_at and jumps["ends"]["ends"] is True
+    assert not jumps["starts"]["ends"]
+    # Under way, the meeting still offers its end.
+    await post(http, "/_demo/clock", {"to": jumps["starts"]["to"]})
+    under_way = jumps_by_slot(await get(http, "/_demo/clock"))
+    assert under_way["ends"]["to"] == jumps["ends"]["to"] and under_way["ends"]["available"]
 
 
 async def test_fast_forward_brings_the_pic_an_alert_digest(demo: Demo, http: aiohttp.ClientSession) -> None:
