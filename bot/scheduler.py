@@ -32,6 +32,7 @@ from handlers.common import OutboxWaker
 from models.alerts import check_time_alerts, plan_national_digest
 from models.announcement import report_finished
 from models.attendance import lapse_expired_offers, next_hold_expiry
+from models.not_checked_in import plan_not_checked_in
 from models.outbox import EARLIEST_PLANNED, next_due_at
 from models.personal_data import purge_expired
 
@@ -62,6 +63,12 @@ BEFORE_SENDING: tuple[DueWork, ...] = (
     DueWork("seat-offer lapses", lapse_expired_offers, next_at=next_hold_expiry),
     DueWork("announcement reports", report_finished),
 )
+
+
+async def time_alerts(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int]) -> None:
+    """The alerts job's work: the quota alerts time brings, then the not-checked-in list an hour after a start."""
+    await check_time_alerts(session, now=now, admin_ids=admin_ids)
+    await plan_not_checked_in(session, now=now, admin_ids=admin_ids)
 
 
 @dataclass(frozen=True)
@@ -97,10 +104,11 @@ def jobs(settings: Settings, sender: OutboxSender) -> tuple[Job, ...]:
             due_at=(next_due_at, *(work.next_at for work in BEFORE_SENDING if work.next_at is not None)),
         ),
         # What only time causes: a lagging meeting, seated people unconfirmed a day before, untaken digests,
-        # and the alerts of meetings without a PIC, handed to the organizers.
+        # the alerts of meetings without a PIC, handed to the organizers, and an hour after a meeting's
+        # start the seated people not checked in.
         Job(
             ALERTS_JOB,
-            partial(check_time_alerts, admin_ids=settings.admin_ids),
+            partial(time_alerts, admin_ids=settings.admin_ids),
             every=CHECK_INTERVAL,
             at_start=True,
             on_clock_move=True,

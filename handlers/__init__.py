@@ -8,6 +8,7 @@ from handlers import (
     announcements,
     attendance,
     cancellation,
+    check_in_roster,
     corrections,
     help,
     personal_data,
@@ -18,6 +19,7 @@ from handlers import (
     reports,
     roster,
     seat_offers,
+    self_check_in,
     shell,
     staff,
     status,
@@ -46,6 +48,8 @@ def register_all(application: Application) -> None:
         roster,
         program_upload,
         reports,
+        self_check_in,
+        check_in_roster,
     ):
         module.register_handlers(application)
     shell.register_fallbacks(application)
