@@ -56,7 +56,9 @@ async def show_projector_code(turn: Turn, meeting: Meeting) -> None:
     photo = Document(
         f"absen-{meeting.code}.png",
         Build(qr_png, (link,), {"scale": PROJECTOR_SCALE}, in_worker=False),
-        turn.texts("projector_caption", meeting=title, until=clock_time(code.valid_until, meeting, turn.texts)),
+        turn.texts(
+            "projector_caption", link=link, meeting=title, until=clock_time(code.valid_until, meeting, turn.texts)
+        ),
         photo=True,
     )
     keyboard = InlineKeyboardMarkup(

@@ -565,7 +565,7 @@ TEXTS: dict[str, str] = {
         "The code changes every 10 minutes (next at {replaced}); press <b>Refresh</b> for the latest code. "
         "Self check-in closes at {ends}."
     ),
-    "projector_caption": "Scan to check in · {meeting} · valid until {until}",
+    "projector_caption": '<a href="{link}">Scan to check in</a> · {meeting} · valid until {until}',
     "btn_projector_refresh": "🔄 Refresh",
     "self_checkin_forged": (
         "This check-in code is not recognised. Scan the QR code shown on the meeting's screen with your phone's camera."

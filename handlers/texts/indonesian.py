@@ -583,7 +583,7 @@ TEXTS: dict[str, str] = {
         "Kode berganti setiap 10 menit (berikutnya pukul {replaced}); tekan <b>Perbarui</b> untuk kode terbaru. "
         "Absen mandiri ditutup pukul {ends}."
     ),
-    "projector_caption": "Pindai untuk absen · {meeting} · berlaku sampai pukul {until}",
+    "projector_caption": '<a href="{link}">Pindai untuk absen</a> · {meeting} · berlaku sampai pukul {until}',
     "btn_projector_refresh": "🔄 Perbarui",
     "self_checkin_forged": (
         "Kode absen ini tidak dikenali. Pindai kode QR yang tampil di layar pertemuan dengan kamera ponsel Anda."
