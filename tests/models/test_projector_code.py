@@ -159,3 +159,15 @@ async def test_the_not_checked_in_alert_is_planned_once_an_hour_after_the_start(
         assert [(r.recipient_user_id, r.subject_id) for r in rows] == [(7001, first.meeting_id)]
         # After the end, nothing more is planned.
         assert await plan_not_checked_in(s, now=END, admin_ids=frozenset({1})) == 0
+
+
+async def test_a_meeting_without_a_pic_has_its_not_checked_in_alert_sent_to_the_organizers(sessions) -> None:
+    async with sessions() as s, s.begin():
+        registration = await seat(s, BENGKULU, "stakeholder", 1)
+        assert await plan_not_checked_in(s, now=START + timedelta(hours=1), admin_ids=frozenset({2, 1})) == 2
+        rows = (await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.NOT_CHECKED_IN))).all()
+        assert sorted((r.recipient_user_id, r.recipient_chat_id, r.subject_id) for r in rows) == [
+            (1, 1, registration.meeting_id),
+            (2, 2, registration.meeting_id),
+        ]
+        assert all(r.slot.startswith("not-checked-in-organizers-") for r in rows)
