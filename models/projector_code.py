@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.check_in import CheckIn, CheckInOutcome, check_in, self_check_in_window
@@ -107,8 +107,16 @@ async def projector_code(session: AsyncSession, meeting: Meeting, now: datetime)
     if window is None or not window[0] <= now < window[1]:
         return None
     if meeting.checkin_key is None:
-        meeting.checkin_key = secrets.token_urlsafe(_KEY_BYTES)
-        await session.flush()
+        # Made once: of two PICs showing the code for the first time at once, the second finds the
+        # first one's secret (its update waits for the row and then matches nothing) and shows the same code.
+        await session.execute(
+            update(Meeting)
+            .where(Meeting.id == meeting.id, Meeting.checkin_key.is_(None))
+            .values(checkin_key=secrets.token_urlsafe(_KEY_BYTES))
+            .execution_options(synchronize_session=False)
+        )
+        await session.refresh(meeting, ["checkin_key"])
+        assert meeting.checkin_key is not None
     slot = slot_of(now)
     return ProjectorCode(
         payload_for(meeting.id, meeting.checkin_key, slot),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -171,3 +172,14 @@ async def test_a_meeting_without_a_pic_has_its_not_checked_in_alert_sent_to_the_
             (2, 2, registration.meeting_id),
         ]
         assert all(r.slot.startswith("not-checked-in-organizers-") for r in rows)
+
+
+async def test_two_pics_showing_the_code_first_at_once_show_the_same_code(sessions) -> None:
+    async def show() -> str:
+        async with sessions() as s, s.begin():
+            code = await _code(s, START)
+            assert code is not None
+            return code.payload
+
+    first, second = await asyncio.gather(show(), show())
+    assert first == second
