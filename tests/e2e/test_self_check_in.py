@@ -293,3 +293,34 @@ async def test_an_organizer_with_two_meetings_today_chooses_which_code_to_show(s
         assert "Bengkulu" in text.plain_text
         photo = await next_with(admin, "Pindai untuk absen")
         assert photo.kind == "photo" and "Bengkulu" in photo.plain_text
+
+
+async def test_the_check_in_list_pages_and_a_tap_keeps_its_page(bot) -> None:
+    async def many(session):
+        await make_pic(session, BENGKULU, PIC)
+        await seats(session, BENGKULU, "stakeholder", range(1, 13))
+
+    await bot.query(many)
+    pic = bot.standin.user(PIC)
+    bot.clock.set(START)
+    await pic.send_text("/catathadir")
+    page = await next_with(pic, "Catat hadir")
+    assert "halaman 1/2" in page.plain_text and len(page.button_texts) == 11, page.button_texts
+    await pic.press(page, text="Berikutnya »")
+    await pic.wait_for(lambda u: "halaman 2/2" in u.message(page.message_id).plain_text)
+    shown = pic.message(page.message_id)
+    # By name within the role: "Peserta 10" comes before "Peserta 2".
+    assert [t for t in shown.button_texts if "Peserta" in t] == ["11. Peserta 8", "12. Peserta 9"], shown.button_texts
+    await pic.press(page, text="12. Peserta 9")
+    await pic.wait_for(lambda u: "1/12 hadir" in u.message(page.message_id).plain_text)
+    shown = pic.message(page.message_id)
+    assert "halaman 2/2" in shown.plain_text and "✓ 12. Peserta 9 · 09.00 WIB" in shown.button_texts
+
+
+async def test_an_english_speaker_scanning_reads_english(bot) -> None:
+    await setup(bot)
+    bot.clock.set(START)
+    link = await projector_link(bot)
+    english = bot.standin.user(10_008, language_code="en")
+    await english.send_text("/start " + link.split("?start=")[1])
+    assert "You are not registered for" in (await next_with(english, "registered")).plain_text
