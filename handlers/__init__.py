@@ -7,6 +7,7 @@ from telegram.ext import Application
 from handlers import (
     announcements,
     attendance,
+    attendance_list,
     cancellation,
     corrections,
     help,
@@ -46,6 +47,7 @@ def register_all(application: Application) -> None:
         roster,
         program_upload,
         reports,
+        attendance_list,
     ):
         module.register_handlers(application)
     shell.register_fallbacks(application)
