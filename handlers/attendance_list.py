@@ -128,8 +128,8 @@ def sheet_for(meeting: Meeting, program: Program, rows: list[AttendanceRow], tex
             )
             for row in rows
         ),
-        checked_in_line=texts.plain("daftarhadir_pdf_checked_in"),
-        page_line=texts.plain("daftarhadir_pdf_page"),
+        checked_in_line=texts.plain("daftarhadir_pdf_checked_in", time="{time}"),
+        page_line=texts.plain("daftarhadir_pdf_page", page="{page}", pages="{pages}"),
         footer_title=f"{texts.plain('daftarhadir_pdf_title')} · {meeting_title(meeting)}",
         place_date=texts.plain("daftarhadir_pdf_place_date", place=meeting.city, date=local_date(start, texts)),
         committee_title=committee.title,

@@ -23,7 +23,9 @@ PIC = 777
 async def test_checked_in_people_come_first_by_time_then_the_seated_by_name(sessions) -> None:
     async with sessions() as s, s.begin():
         people = await seats(s, BENGKULU, "stakeholder", [1, 2, 3, 4], apart=timedelta(minutes=1))
-        for registration, name in zip(people, ["Zainal Arifin", "ahmad Dahlan", "Budi Santoso", "Citra Kirana"]):
+        for registration, name in zip(
+            people, ["Zainal Arifin", "ahmad Dahlan", "Budi Santoso", "Citra Kirana"], strict=True
+        ):
             registration.full_name = name
         desa = await seat(s, BENGKULU, "rm_desa", 5)
         desa.full_name = "Ādi Wiranata"
