@@ -263,7 +263,8 @@ class _Layout:
         pdf.set_font(style="B", size=11)
         pdf.multi_cell(self.width, 5.5, self.text(sheet.program), align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
-        label_width = max(pdf.get_string_width(label) for label, _ in sheet.facts) + 2
+        pdf.set_font(style="B", size=BODY_POINTS + 1)
+        label_width = max(self.width_of(self.text(label)) for label, _ in sheet.facts) + 2
         for label, value in sheet.facts:
             pdf.set_font(style="B", size=BODY_POINTS + 1)
             pdf.cell(label_width, 5, self.text(label))

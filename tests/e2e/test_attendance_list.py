@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from handlers import callback_data as cb
+from handlers.formatting import meeting_title
 from models.audit import AuditEntry
 from models.participant import Participant
 from models.program import Meeting, RoleQuota, meeting_by_code
@@ -272,3 +273,30 @@ async def test_the_committee_named_in_the_program_signs(bot) -> None:
     text = reader.pages[-1].extract_text()
     assert "Dr. Adin Bondar, M.Si." in text and "Ketua Panitia SHM Provinsi" in text
     assert "Tautan daring" in text and "https://zoom.us/j/123456789" in text
+
+
+async def test_an_organizer_pages_through_many_dated_meetings_nearest_first(bot) -> None:
+    async def date_them_all(session) -> list[str]:
+        meetings = list(await session.scalars(select(Meeting).where(Meeting.listed.is_(True)).order_by(Meeting.code)))
+        # One a day from the day after the tests' clock on, in code order.
+        for n, meeting in enumerate(meetings):
+            meeting.starts_at = T0 + timedelta(days=n + 1)
+        return [meeting_title(m) for m in meetings]
+
+    titles = await bot.query(date_them_all)
+    assert len(titles) == 38
+    admin = bot.standin.user(ADMIN)
+    await admin.send_text("/daftarhadir")
+    chooser = await next_with(admin, "halaman 1/4")
+    labels = chooser.button_texts
+    assert len(labels) == 12 + 1 and labels[-1] == "Berikutnya »"
+    # Nearest first: the meeting one day away, then two days …
+    assert [label.split(" · ")[0] for label in labels[:12]] == titles[:12], labels
+    await admin.press(chooser, text="Berikutnya »")
+    await admin.wait_for(lambda u: "halaman 2/4" in u.message(chooser.message_id).plain_text)
+    second = admin.message(chooser.message_id).button_texts
+    assert second[-2:] == ["« Sebelumnya", "Berikutnya »"] and second[0].split(" · ")[0] == titles[12]
+    # A page beyond the last (a forged or outdated button) shows the last one.
+    await admin.press_forged(chooser.message_id, cb.pack(cb.AttendanceListPage(99)))
+    await admin.wait_for(lambda u: "halaman 4/4" in u.message(chooser.message_id).plain_text)
+    assert len(admin.message(chooser.message_id).button_texts) == 38 - 36 + 1
