@@ -7,6 +7,7 @@ from telegram.ext import Application
 from handlers import (
     announcements,
     attendance,
+    attendance_list,
     cancellation,
     check_in_roster,
     corrections,
@@ -50,6 +51,7 @@ def register_all(application: Application) -> None:
         reports,
         self_check_in,
         check_in_roster,
+        attendance_list,
     ):
         module.register_handlers(application)
     shell.register_fallbacks(application)

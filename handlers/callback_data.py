@@ -376,6 +376,23 @@ class CheckInTap(Action):
     page: int
 
 
+# ---- the daftar hadir (signed attendance list)
+
+
+@dataclass(frozen=True)
+class AttendanceListPick(Action):
+    """The meeting whose attendance list to send (`/daftarhadir`); authorised again when pressed."""
+
+    tag = "dh"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class AttendanceListPage(Action):
+    tag = "dhp"
+    page: int
+
+
 def pack(action: Action) -> str:
     """The button data for an action."""
     parts = [action.tag]
