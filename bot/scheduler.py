@@ -32,6 +32,7 @@ from handlers.common import OutboxWaker
 from models.alerts import check_time_alerts, plan_national_digest
 from models.announcement import report_finished
 from models.attendance import lapse_expired_offers, next_hold_expiry
+from models.certificates import issue_due, next_certificate_at
 from models.outbox import EARLIEST_PLANNED, next_due_at
 from models.personal_data import purge_expired
 
@@ -57,10 +58,13 @@ class DueWork:
 
 # Done in the sender's claim transaction, in this order, before it claims: a hold that ran out is
 # lapsed before any message about it is checked, and what the work plans (the offer to the next
-# person, the author's report) is due at once and goes out in the same batch.
+# person, the author's report, a certificate) is due at once and goes out in the same batch.
 BEFORE_SENDING: tuple[DueWork, ...] = (
     DueWork("seat-offer lapses", lapse_expired_offers, next_at=next_hold_expiry),
     DueWork("announcement reports", report_finished),
+    # A meeting that has ended: a certificate for everyone checked in, its message due at once (or in
+    # the morning).
+    DueWork("certificates", issue_due, next_at=next_certificate_at),
 )
 
 
