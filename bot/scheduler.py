@@ -28,7 +28,7 @@ from telegram.ext import Application, ContextTypes
 from bot.clock import Clock
 from bot.outbox import DomainCall, OutboxSender
 from bot.settings import Settings
-from handlers.common import OutboxWaker
+from handlers.common import FileRunner, OutboxWaker
 from models.alerts import check_time_alerts, plan_national_digest
 from models.announcement import report_finished
 from models.attendance import lapse_expired_offers, next_hold_expiry
@@ -227,14 +227,19 @@ class Scheduler:
 
 
 def schedule_jobs(
-    application: Application, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock
+    application: Application,
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    files: FileRunner,
 ) -> Scheduler:
-    """Put every job of `jobs()` on the application's JobQueue."""
+    """Put every job of `jobs()` on the application's JobQueue; the outbox builds its files with `files`."""
     sender = OutboxSender(
         application.bot,
         sessions,
         clock,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
+        files=files,
         before_claim=[work.call for work in BEFORE_SENDING],
     )
     outbox_job, *others = jobs(settings, sender)

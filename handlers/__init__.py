@@ -8,6 +8,7 @@ from handlers import (
     announcements,
     attendance,
     cancellation,
+    certificates,
     corrections,
     help,
     personal_data,
@@ -46,6 +47,7 @@ def register_all(application: Application) -> None:
         roster,
         program_upload,
         reports,
+        certificates,
     ):
         module.register_handlers(application)
     shell.register_fallbacks(application)

@@ -27,7 +27,6 @@ class CertificateContent:
     """Everything a certificate says, already in the person's language."""
 
     title: str
-    program: str
     text: str
     name: str
     role_line: str
@@ -58,7 +57,7 @@ def certificate_pdf(content: CertificateContent) -> bytes:
     pdf.cell(width, 14, content.title, align="C")
     pdf.set_xy(left, 46)
     pdf.set_font(FONT, "", 13)
-    pdf.cell(width, 7, content.program, align="C")
+    pdf.cell(width, 7, content.number_line, align="C")
 
     pdf.set_text_color(*_INK)
     pdf.set_xy(left, 62)
@@ -85,10 +84,7 @@ def certificate_pdf(content: CertificateContent) -> bytes:
     pdf.image(io.BytesIO(qr_png(content.link, scale=6)), x=left, y=qr_top, w=_QR_SIZE, h=_QR_SIZE)
     pdf.set_font(FONT, "", 8)
     pdf.set_xy(left, qr_top + _QR_SIZE + 1)
-    pdf.cell(90, 4, content.check_hint)
-    pdf.set_xy(left, qr_top + _QR_SIZE + 5)
-    pdf.set_font(FONT, "B", 9)
-    pdf.cell(120, 4.5, content.number_line)
+    pdf.multi_cell(80, 3.6, content.check_hint)
 
     block = 95.0
     x = _WIDTH - _MARGIN - 10 - block

@@ -548,4 +548,18 @@ TEXTS: dict[str, str] = {
     "national_line": "• {meeting}, {date}: {taken}/{seats} seats, {waiting} waiting",
     "national_more": "… and {count} more meetings.",
     "national_totals": "<b>Total</b> {meetings} meetings: {taken}/{seats} seats taken, {waiting} waiting, {at_risk} at risk.",
+    # --- certificates ---
+    "certificate_message": "🎓 Thank you for attending {meeting}. Here is your <b>e-certificate</b>.",
+    "certificate_caption": "E-certificate number {number}",
+    "certificate_filename": "certificate-{number}.pdf",
+    "certificate_pdf_title": "CERTIFICATE",
+    "certificate_pdf_text": "is awarded to",
+    "certificate_pdf_role_text": "for taking part as {role} in",
+    "certificate_pdf_meeting": "{program}, {meeting}",
+    "certificate_pdf_number": "No. {number}",
+    "certificate_pdf_place_date": "{city}, {date}",
+    "certificate_pdf_signer_title": "Chair of the Committee",
+    "certificate_pdf_check": "Scan this QR code to check that the certificate is genuine.",
+    "certificate_genuine": "✅ <b>Genuine certificate</b>\nName: {name}\nMeeting: {meeting}\nDate: {when}\nNumber: {number}",
+    "certificate_not_found": "❌ No such certificate: the code is unknown or the certificate is no longer valid.",
 }

@@ -566,4 +566,18 @@ TEXTS: dict[str, str] = {
     "national_line": "• {meeting}, {date}: {taken}/{seats} kursi, {waiting} menunggu",
     "national_more": "… dan {count} pertemuan lain.",
     "national_totals": "<b>Total</b> {meetings} pertemuan: {taken}/{seats} kursi terisi, {waiting} menunggu, {at_risk} berisiko.",
+    # --- certificates ---
+    "certificate_message": "🎓 Terima kasih telah hadir di {meeting}. Ini <b>e-sertifikat</b> Anda.",
+    "certificate_caption": "E-sertifikat nomor {number}",
+    "certificate_filename": "sertifikat-{number}.pdf",
+    "certificate_pdf_title": "SERTIFIKAT",
+    "certificate_pdf_text": "diberikan kepada",
+    "certificate_pdf_role_text": "atas partisipasinya sebagai {role} dalam",
+    "certificate_pdf_meeting": "{program}, {meeting}",
+    "certificate_pdf_number": "Nomor: {number}",
+    "certificate_pdf_place_date": "{city}, {date}",
+    "certificate_pdf_signer_title": "Ketua Panitia",
+    "certificate_pdf_check": "Pindai kode QR ini untuk memeriksa keaslian sertifikat.",
+    "certificate_genuine": "✅ <b>Sertifikat asli</b>\nNama: {name}\nPertemuan: {meeting}\nTanggal: {when}\nNomor: {number}",
+    "certificate_not_found": "❌ Sertifikat tidak ditemukan: kodenya tidak dikenal atau sertifikat itu tidak berlaku lagi.",
 }
