@@ -159,7 +159,13 @@ async def test_after_the_end_each_person_checked_in_gets_one_certificate_and_any
         assert words in answer, answer
     for private in (ANSWERS["institution"], ANSWERS["position"], "0812", "+62"):
         assert private not in answer, answer
-    await budi.send_text(f"/start sert-{certificate.verify_token[:-2]}xx")
+    # So does someone who never wrote to the bot before, in their own language.
+    stranger = bot.standin.user(8690, language_code="en")
+    await stranger.send_text(f"/start sert-{certificate.verify_token}")
+    answer = (await next_with(stranger, "Genuine certificate")).plain_text
+    assert "Siti Rahma" in answer and "Bengkulu" in answer and certificate.number in answer, answer
+    token = certificate.verify_token
+    await budi.send_text(f"/start sert-{token[:-1]}{'B' if token.endswith('A') else 'A'}")
     assert "tidak ditemukan" in (await budi.next_message()).plain_text
     await budi.send_text("/start sert-")
     assert "tidak ditemukan" in (await budi.next_message()).plain_text

@@ -150,3 +150,13 @@ async def test_a_meeting_without_an_end_ends_at_its_start(sessions) -> None:
         await s.flush()
         assert await next_certificate_at(s) == START
         assert await issue_due(s, now=START + timedelta(minutes=1)) == 1
+
+
+async def test_one_sweep_issues_a_batch_and_the_next_one_the_rest(sessions, monkeypatch) -> None:
+    monkeypatch.setattr("models.certificates.ISSUE_BATCH", 2)
+    async with sessions() as s, s.begin():
+        people = await seats(s, BENGKULU, "stakeholder", [1, 2, 3])
+        for registration in people:
+            await check_in(s, registration.id, way=CheckInWay.CODE, by=PIC, now=START)
+        assert [await issue_due(s, now=END) for _ in range(3)] == [2, 1, 0]
+        assert len(await _certificate_messages(s)) == 3
