@@ -182,3 +182,29 @@ async def test_a_check_in_corrected_after_the_end_sends_the_certificate_then(bot
     document = await pdf_after(siti, "e-sertifikat")
     _, text = pdf_text(bytes_of(bot.standin, document))
     assert "Siti Rahma" in text and "SHM23-BENGKULU-0001" in text, text
+
+
+async def test_a_certificate_that_fails_to_build_is_tried_again_and_nothing_half_sent(bot, monkeypatch) -> None:
+    # A builder the worker runs and that fails there: int() of the certificate's content.
+    monkeypatch.setattr("handlers.certificates.certificate_pdf", int)
+    siti = bot.standin.user(8621)
+    await register(siti, BENGKULU, name="Siti Rahma")
+    await check_in_directly(bot, 8621, START)
+    bot.clock.set(END)
+
+    async def rows(session):
+        return (
+            await session.execute(
+                select(OutboxMessage.status, OutboxMessage.last_error, OutboxMessage.due_at).where(
+                    OutboxMessage.kind == MessageKind.CERTIFICATE
+                )
+            )
+        ).all()
+
+    ((status, error, due_at),) = await bot.eventually(rows, lambda found: bool(found) and found[0][1] is not None)
+    assert (status, error) == (OutboxStatus.PENDING, "build: TypeError") and due_at > END
+    assert count_with(siti, "e-sertifikat") == 0
+
+    monkeypatch.undo()
+    bot.clock.set(due_at)
+    await pdf_after(siti, "e-sertifikat")
