@@ -28,10 +28,11 @@ from telegram.ext import Application, ContextTypes
 from bot.clock import Clock
 from bot.outbox import DomainCall, OutboxSender
 from bot.settings import Settings
-from handlers.common import OutboxWaker
+from handlers.common import FileRunner, OutboxWaker
 from models.alerts import check_time_alerts, plan_national_digest
 from models.announcement import report_finished
 from models.attendance import lapse_expired_offers, next_hold_expiry
+from models.certificates import issue_due, next_certificate_at
 from models.not_checked_in import plan_not_checked_in
 from models.outbox import EARLIEST_PLANNED, next_due_at
 from models.personal_data import purge_expired
@@ -58,10 +59,13 @@ class DueWork:
 
 # Done in the sender's claim transaction, in this order, before it claims: a hold that ran out is
 # lapsed before any message about it is checked, and what the work plans (the offer to the next
-# person, the author's report) is due at once and goes out in the same batch.
+# person, the author's report, a certificate) is due at once and goes out in the same batch.
 BEFORE_SENDING: tuple[DueWork, ...] = (
     DueWork("seat-offer lapses", lapse_expired_offers, next_at=next_hold_expiry),
     DueWork("announcement reports", report_finished),
+    # A meeting that has ended: a certificate for everyone checked in, its message due at once (or in
+    # the morning).
+    DueWork("certificates", issue_due, next_at=next_certificate_at),
 )
 
 
@@ -231,14 +235,19 @@ class Scheduler:
 
 
 def schedule_jobs(
-    application: Application, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock
+    application: Application,
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    files: FileRunner,
 ) -> Scheduler:
-    """Put every job of `jobs()` on the application's JobQueue."""
+    """Put every job of `jobs()` on the application's JobQueue; the outbox builds its files with `files`."""
     sender = OutboxSender(
         application.bot,
         sessions,
         clock,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
+        files=files,
         before_claim=[work.call for work in BEFORE_SENDING],
     )
     outbox_job, *others = jobs(settings, sender)

@@ -9,6 +9,7 @@ from handlers import (
     attendance,
     attendance_list,
     cancellation,
+    certificates,
     check_in_roster,
     corrections,
     help,
@@ -52,6 +53,7 @@ def register_all(application: Application) -> None:
         self_check_in,
         check_in_roster,
         attendance_list,
+        certificates,
     ):
         module.register_handlers(application)
     shell.register_fallbacks(application)

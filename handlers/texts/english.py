@@ -646,4 +646,18 @@ TEXTS: dict[str, str] = {
     "daftarhadir_pdf_checked_in": "Checked in {time}",
     "daftarhadir_pdf_page": "Page {page} of {pages}",
     "daftarhadir_pdf_place_date": "{place}, {date}",
+    # --- certificates ---
+    "certificate_message": "🎓 Thank you for attending {meeting}. Here is your <b>e-certificate</b>.",
+    "certificate_caption": "E-certificate number {number}",
+    "certificate_filename": "certificate-{number}.pdf",
+    "certificate_pdf_title": "CERTIFICATE",
+    "certificate_pdf_text": "is awarded to",
+    "certificate_pdf_role_text": "for taking part as {role} in",
+    "certificate_pdf_meeting": "{program}, {meeting}",
+    "certificate_pdf_number": "No. {number}",
+    "certificate_pdf_place_date": "{city}, {date}",
+    "certificate_pdf_signer_title": "Chair of the Committee",
+    "certificate_pdf_check": "Scan this QR code to check that the certificate is genuine.",
+    "certificate_genuine": "✅ <b>Genuine certificate</b>\nName: {name}\nMeeting: {meeting}\nDate: {when}\nNumber: {number}",
+    "certificate_not_found": "❌ No such certificate: the code is unknown or the certificate is no longer valid.",
 }

@@ -664,4 +664,18 @@ TEXTS: dict[str, str] = {
     "daftarhadir_pdf_checked_in": "Hadir {time}",
     "daftarhadir_pdf_page": "Halaman {page} dari {pages}",
     "daftarhadir_pdf_place_date": "{place}, {date}",
+    # --- certificates ---
+    "certificate_message": "🎓 Terima kasih telah hadir di {meeting}. Ini <b>e-sertifikat</b> Anda.",
+    "certificate_caption": "E-sertifikat nomor {number}",
+    "certificate_filename": "sertifikat-{number}.pdf",
+    "certificate_pdf_title": "SERTIFIKAT",
+    "certificate_pdf_text": "diberikan kepada",
+    "certificate_pdf_role_text": "atas partisipasinya sebagai {role} dalam",
+    "certificate_pdf_meeting": "{program}, {meeting}",
+    "certificate_pdf_number": "Nomor: {number}",
+    "certificate_pdf_place_date": "{city}, {date}",
+    "certificate_pdf_signer_title": "Ketua Panitia",
+    "certificate_pdf_check": "Pindai kode QR ini untuk memeriksa keaslian sertifikat.",
+    "certificate_genuine": "✅ <b>Sertifikat asli</b>\nNama: {name}\nPertemuan: {meeting}\nTanggal: {when}\nNomor: {number}",
+    "certificate_not_found": "❌ Sertifikat tidak ditemukan: kodenya tidak dikenal atau sertifikat itu tidak berlaku lagi.",
 }
