@@ -20,8 +20,8 @@ through, then the slow-down note) takes the window's slots one after another, an
 answers queue behind them until the window's oldest sends leave it, up to a second. In
 ``benchmarks.flood`` the flooder's 8 answers reached the stand-in within 0.2 s, on top of
 ten bystanders' answers (about 19 a second, in clusters of ten, as they write in step): the busiest
-rolling second held 28 of the 30; with the share the flooder's sends spread over two seconds and
-the busiest second held 25. So once the window holds ``busy_at`` sends, a chat that already
+window (1.05 s) held all 30; with the share the flooder's sends spread over two seconds and the
+busiest window held 25. So once the window holds ``busy_at`` sends, a chat that already
 started ``chat_share`` sends within the window waits (outside the queue, so the sends behind it go
 first) until its oldest send leaves the window or the window is no longer busy. An idle bot still
 lets one chat burst: up to ``busy_at`` sends to one chat go at once (a long answer split into
