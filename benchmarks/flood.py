@@ -7,7 +7,8 @@ refuses more than 30 messages a second like Telegram. Bystanders each send /bant
 waiting for every answer and a moment more, as people do; each update's time to its answer is
 measured. They do it twice in the same run: once alone, then while one more person sends `flood`
 /bantuan as fast as the stand-in takes them, spread over the first two seconds of the bystanders'
-rounds. The goal: the bystanders' p95 with the flood stays within 2x the p95 without it.
+rounds. Each phase starts after SETTLE_SECONDS of quiet, so the one before it leaves nothing in the
+send windows. The goal: the bystanders' p95 with the flood stays within 2x the p95 without it.
 
 A PostgreSQL database given with `--database-url` must be empty, or given with `--drop-schema` to
 empty its public schema first (everything in it is lost).
@@ -27,9 +28,13 @@ from handlers.texts import Texts
 FLOOD_SECONDS = 2.0
 FLOOD_BATCHES = 20
 # Between a bystander's answer and their next message: people read before they type. It also keeps
-# the bystanders' answers (about 15 a second) well under the 30 a second the limiter allows, so the
+# the bystanders' answers (about 19 a second) under the 30 a second the limiter allows, so the
 # figures are the bot's handling, not the queue for Telegram's limit.
 THINK_SECONDS = 0.5
+# Quiet before each measured phase, once its people have written once: longer than the limiter's and
+# the stand-in's one-second windows, so neither phase starts with sends of what came before it (the
+# previous phase's last answers, the warm-up's) still counted against the 30 a second.
+SETTLE_SECONDS = 2.0
 
 
 async def bystander(user: StandinUser, rounds: int, latencies: list[float]) -> None:
@@ -80,6 +85,7 @@ async def main(bystanders: int, rounds: int, flood_size: int, database_url: str 
                 await asyncio.gather(*(bystander(p, rounds, []) for p in people))
                 calm: list[float] = []
                 people = await warmed_up(standin, 300_000, bystanders)
+                await asyncio.sleep(SETTLE_SECONDS)
                 await asyncio.gather(*(bystander(p, rounds, calm) for p in people))
 
                 flooded: list[float] = []
@@ -87,6 +93,7 @@ async def main(bystanders: int, rounds: int, flood_size: int, database_url: str 
                 await flooder.send_text("/bantuan")
                 await flooder.next_message(timeout=120)
                 people = await warmed_up(standin, 310_000, bystanders)
+                await asyncio.sleep(SETTLE_SECONDS)
                 await asyncio.gather(flood(flooder, flood_size), *(bystander(p, rounds, flooded) for p in people))
                 # Whatever the flooder is still owed arrives within a few seconds; then count it.
                 await asyncio.sleep(3)

@@ -314,3 +314,57 @@ async def test_overall_window_allows_a_burst_then_waits_for_the_oldest() -> None
     assert len(times) == 12
     assert all(later - earlier >= 0.3 - 1e-3 for earlier, later in zip(times, times[5:], strict=False))
     assert limiter.in_window <= 5
+
+
+async def test_a_flooding_chat_cannot_take_a_bystanders_slot_while_the_window_is_busy() -> None:
+    limiter = FloodLimiter(overall_max_rate=30, margin=0.0, busy_at=15, chat_share=3)
+    events: list[tuple[str, float]] = []
+    # Fifteen other chats' answers: the window is busy.
+    await asyncio.gather(*(_limited(limiter, _recorder(events, "other"), chat_id=100 + i) for i in range(15)))
+    # One chat's eight answers queue first, a bystander's one after them; the window still has 15 free slots.
+    flood = [asyncio.create_task(_limited(limiter, _recorder(events, "flooder"), chat_id=1)) for _ in range(8)]
+    await asyncio.sleep(0)
+    bystander = asyncio.create_task(_limited(limiter, _recorder(events, "bystander"), chat_id=2))
+    assert await bystander and all(await asyncio.gather(*flood))
+
+    names = [name for name, _ in events]
+    assert names[:15] == ["other"] * 15
+    # The flooder starts its share (3), then the bystander goes first: first come, first served,
+    # it would have waited behind all eight.
+    assert names[15:19] == ["flooder"] * 3 + ["bystander"], names
+    assert names.count("flooder") == 8
+    # The rest waited for the busy window to empty, a period after the first sends.
+    rest = [at for name, at in events[19:]]
+    assert len(rest) == 5 and all(at >= events[0][1] + 1.0 - 1e-3 for at in rest)
+    assert most_in_rolling_window([at for _, at in events]) <= 30
+
+
+async def test_an_idle_bot_lets_one_chat_burst_until_the_window_is_busy() -> None:
+    limiter = FloodLimiter(overall_max_rate=30, margin=0.0, busy_at=15, chat_share=3)
+    loop = asyncio.get_running_loop()
+    events: list[tuple[str, float]] = []
+    started = loop.time()
+    burst = [asyncio.create_task(_limited(limiter, _recorder(events, "burst"), chat_id=1)) for _ in range(20)]
+    await asyncio.sleep(0)
+    other = asyncio.create_task(_limited(limiter, _recorder(events, "other"), chat_id=2))
+    assert await other and all(await asyncio.gather(*burst))
+
+    names = [name for name, _ in events]
+    # Nothing else to send: a long answer in 15 parts goes at once, far sooner than a period.
+    assert names[:15] == ["burst"] * 15
+    assert events[14][1] - started < 0.5
+    # Then the window is busy: the other chat goes before the burst's sixteenth part.
+    assert names[15] == "other", names
+    assert names.count("burst") == 20
+    assert all(at >= started + 1.0 - 1e-3 for _, at in events[16:])
+
+
+async def test_no_share_without_chat_share() -> None:
+    """chat_share=0 is first come, first served: the bystander waits behind every queued send."""
+    limiter = FloodLimiter(overall_max_rate=30, margin=0.0, chat_share=0)
+    events: list[tuple[str, float]] = []
+    burst = [asyncio.create_task(_limited(limiter, _recorder(events, "burst"), chat_id=1)) for _ in range(20)]
+    await asyncio.sleep(0)
+    other = asyncio.create_task(_limited(limiter, _recorder(events, "other"), chat_id=2))
+    assert await other and all(await asyncio.gather(*burst))
+    assert [name for name, _ in events] == ["burst"] * 20 + ["other"]
