@@ -112,11 +112,15 @@ async def registration_of_code(session: AsyncSession, payload: str) -> Registrat
 
 
 async def attendance_count(session: AsyncSession, meeting_id: int) -> tuple[int, int]:
-    """(people checked in, seats) of a meeting."""
+    """(people checked in, seats) of a meeting: a seat removed after its check-in (a correction) no longer counts."""
     checked_in = await session.scalar(
         select(func.count())
         .select_from(Registration)
-        .where(Registration.meeting_id == meeting_id, Registration.checked_in_at.is_not(None))
+        .where(
+            Registration.meeting_id == meeting_id,
+            Registration.checked_in_at.is_not(None),
+            Registration.status == RegistrationStatus.SEATED,
+        )
     )
     seats = await session.scalar(
         select(func.coalesce(func.sum(RoleQuota.seats), 0)).where(RoleQuota.meeting_id == meeting_id)

@@ -18,7 +18,7 @@ from models.check_in import (
     registration_of_code,
 )
 from models.meeting_day_settings import CHECKIN_PREFIX
-from models.registration import CheckInWay
+from models.registration import CheckInWay, RegistrationStatus
 from models.seats import cancel
 from tests.models.factories import seat, seats
 
@@ -114,3 +114,15 @@ async def test_two_scans_at_once_record_one(sessions) -> None:
 
     outcomes = await asyncio.gather(scan(PIC), scan(PIC + 1))
     assert sorted(outcomes) == [CheckInOutcome.ALREADY, CheckInOutcome.CHECKED_IN]
+
+
+async def test_a_seat_removed_after_its_check_in_no_longer_counts(sessions) -> None:
+    async with sessions() as s, s.begin():
+        first, second = await seats(s, "shm23-bengkulu", "stakeholder", [1, 2])
+        for registration in (first, second):
+            await check_in(s, registration.id, way=CheckInWay.CODE, by=PIC, now=START)
+        assert await attendance_count(s, first.meeting_id) == (2, 30)
+        # A correction after the meeting took the seat away; the check-in time stays on record.
+        second.status = RegistrationStatus.CANCELLED
+        await s.flush()
+        assert await attendance_count(s, first.meeting_id) == (1, 30)
