@@ -32,6 +32,7 @@ from handlers.common import OutboxWaker
 from models.alerts import check_time_alerts, plan_national_digest
 from models.announcement import report_finished
 from models.attendance import lapse_expired_offers, next_hold_expiry
+from models.evaluation import ask_evaluations, next_evaluation_at
 from models.outbox import EARLIEST_PLANNED, next_due_at
 from models.personal_data import purge_expired
 
@@ -61,6 +62,8 @@ class DueWork:
 BEFORE_SENDING: tuple[DueWork, ...] = (
     DueWork("seat-offer lapses", lapse_expired_offers, next_at=next_hold_expiry),
     DueWork("announcement reports", report_finished),
+    # After a meeting's end: each person checked in is asked for the evaluation, once.
+    DueWork("evaluation questions", ask_evaluations, next_at=next_evaluation_at),
 )
 
 

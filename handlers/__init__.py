@@ -9,6 +9,7 @@ from handlers import (
     attendance,
     cancellation,
     corrections,
+    evaluation,
     help,
     personal_data,
     pic_management,
@@ -46,6 +47,7 @@ def register_all(application: Application) -> None:
         roster,
         program_upload,
         reports,
+        evaluation,
     ):
         module.register_handlers(application)
     shell.register_fallbacks(application)

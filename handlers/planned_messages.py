@@ -15,9 +15,11 @@ from telegram import InlineKeyboardMarkup
 from handlers import callback_data as cb
 from handlers.calendar_file import meeting_calendar
 from handlers.common import Document, Reply
+from handlers.evaluation import evaluation_message
 from handlers.formatting import local_moment, meeting_title, meeting_venue, registration_details
 from handlers.texts import Html, Texts
 from models.announcement import Announcement
+from models.evaluation import evaluation_step
 from models.outbox import MessageKind, OutboxMessage
 from models.program import Meeting, program_name_for
 from models.registration import Registration, RegistrationStatus
@@ -137,4 +139,7 @@ async def render(
         return Reply(chat_id, texts("roster_moved_notice", **details), documents=calendar)
     if kind == MessageKind.REMOVED:
         return Reply(chat_id, texts("roster_removed_notice", **details))
+    if kind == MessageKind.EVALUATION:
+        # Nothing once finished (or no longer asked): an old question would only be refused.
+        return await evaluation_message(registration, texts, await evaluation_step(session, registration.id))
     raise ValueError(f"no text for outbox messages of kind {kind}")
