@@ -60,17 +60,17 @@ def average(value: float | None, texts: Texts) -> str:
 
 
 def evaluation_view(
-    step: Step, registration: Registration, texts: Texts, *, recorded: tuple[int, int] | None = None, busy: bool = False
+    step: Step, registration: Registration, texts: Texts, *, busy: bool = False
 ) -> tuple[Html, InlineKeyboardMarkup | None]:
     """The evaluation message as it reads at `step`: the statement asked now with 1-5, or the comment question.
 
-    `recorded` is the rating just given (statement index, score), shown above; `busy` says the
-    person is at another step, so typing would not reach the comment.
+    The rating given last is shown above it; `busy` says the person is at another step, so typing
+    would not reach the comment.
     """
     form = step.form
     parts = [texts("eval_head", meeting=meeting_title(registration.meeting))]
-    if recorded is not None:
-        parts.append(texts("eval_recorded", number=recorded[0] + 1, score=recorded[1]))
+    if step.previous is not None:
+        parts.append(texts("eval_recorded", number=step.previous[0] + 1, score=step.previous[1]))
     if not step.asks_comment:
         question = form.questions[step.index]
         parts.append(
@@ -123,7 +123,7 @@ def _leave_comment_step(turn: Turn, registration_id: int | None = None) -> None:
         conversation.clear_draft()
 
 
-def _show(turn: Turn, step: Step, *, recorded: tuple[int, int] | None = None) -> None:
+def _show(turn: Turn, step: Step) -> None:
     """Rewrite the pressed evaluation message to where the evaluation stands."""
     registration = step.registration
     if registration is None:
@@ -143,7 +143,7 @@ def _show(turn: Turn, step: Step, *, recorded: tuple[int, int] | None = None) ->
         turn.answer_button("stale_button")
     if step.asks_comment and not _busy(turn):
         _take_comment_step(turn, registration.id)
-    turn.rewrite_pressed(*evaluation_view(step, registration, turn.texts, recorded=recorded, busy=_busy(turn)))
+    turn.rewrite_pressed(*evaluation_view(step, registration, turn.texts, busy=_busy(turn)))
 
 
 @conversation_turn
@@ -155,8 +155,7 @@ async def on_rate(update: Update, turn: Turn) -> None:
     step = await rate(
         turn.session, action.registration_id, action.question, action.score, now=turn.now, by=turn.user_id
     )
-    recorded = (action.question, action.score) if step.outcome in (Outcome.NEXT, Outcome.COMMENT) else None
-    _show(turn, step, recorded=recorded)
+    _show(turn, step)
 
 
 @conversation_turn

@@ -194,6 +194,8 @@ class Step:
     form: EvaluationForm = field(default_factory=EvaluationForm)
     index: int = 0
     registration: Registration | None = None
+    # The statement answered last and its score (index, score), shown above the next question.
+    previous: tuple[int, int] | None = None
 
     @property
     def asks_comment(self) -> bool:
@@ -211,6 +213,15 @@ class _Open:
     progress: EvaluationProgress
     registration: Registration
     form: EvaluationForm
+
+
+def _step(outcome: Outcome, found: _Open, index: int) -> Step:
+    answers = found.progress.answers or {}
+    previous = None
+    if 0 < index <= len(found.form.questions) and found.progress.finished_at is None:
+        score = answers.get(found.form.questions[index - 1].code)
+        previous = None if score is None else (index - 1, int(score))
+    return Step(outcome, found.form, index, found.registration, previous)
 
 
 async def _open(session: AsyncSession, registration_id: int, by: int | None) -> _Open | None:
@@ -237,10 +248,10 @@ async def evaluation_step(session: AsyncSession, registration_id: int, *, by: in
     if found is None or not found.form:
         return Step(Outcome.STALE)
     if found.progress.finished_at is not None:
-        return Step(Outcome.DONE, found.form, len(found.form.questions), found.registration)
+        return _step(Outcome.DONE, found, len(found.form.questions))
     index = current_index(found.progress, found.form)
     outcome = Outcome.COMMENT if index >= len(found.form.questions) else Outcome.NEXT
-    return Step(outcome, found.form, index, found.registration)
+    return _step(outcome, found, index)
 
 
 async def rate(
@@ -258,23 +269,23 @@ async def rate(
         return Step(Outcome.STALE)
     progress, form = found.progress, found.form
     if progress.finished_at is not None:
-        return Step(Outcome.DONE, form, len(form.questions), found.registration)
+        return _step(Outcome.DONE, found, len(form.questions))
     index = current_index(progress, form)
     if not 0 <= question_index < len(form.questions) or score not in SCORES:
-        return Step(Outcome.STALE, form, index, found.registration)
+        return _step(Outcome.STALE, found, index)
     if form.questions[question_index].code in (progress.answers or {}):
-        return Step(Outcome.REPEATED, form, index, found.registration)
+        return _step(Outcome.REPEATED, found, index)
     if question_index != index:
-        return Step(Outcome.STALE, form, index, found.registration)
+        return _step(Outcome.STALE, found, index)
     # A new dict: the JSON column notices a replaced value, not one changed in place.
     progress.answers = {**(progress.answers or {}), form.questions[index].code: score}
     index = current_index(progress, form)
     if index < len(form.questions):
-        return Step(Outcome.NEXT, form, index, found.registration)
+        return _step(Outcome.NEXT, found, index)
     if form.comment:
-        return Step(Outcome.COMMENT, form, index, found.registration)
+        return _step(Outcome.COMMENT, found, index)
     await _write(session, found, None, now)
-    return Step(Outcome.FINISHED, form, index, found.registration)
+    return _step(Outcome.FINISHED, found, index)
 
 
 async def comment(
@@ -287,16 +298,16 @@ async def comment(
         return Step(Outcome.STALE)
     form = found.form
     if found.progress.finished_at is not None:
-        return Step(Outcome.DONE, form, len(form.questions), found.registration)
+        return _step(Outcome.DONE, found, len(form.questions))
     index = current_index(found.progress, form)
     if index < len(form.questions) or not form.comment:
-        return Step(Outcome.STALE, form, index, found.registration)
+        return _step(Outcome.STALE, found, index)
     if not has_visible_letters(cleaned) and not any(ch.isdigit() for ch in cleaned):
-        return Step(Outcome.EMPTY, form, index, found.registration)
+        return _step(Outcome.EMPTY, found, index)
     if telegram_length(cleaned) > MAX_COMMENT:
-        return Step(Outcome.TOO_LONG, form, index, found.registration)
+        return _step(Outcome.TOO_LONG, found, index)
     await _write(session, found, cleaned, now)
-    return Step(Outcome.FINISHED, form, index, found.registration)
+    return _step(Outcome.FINISHED, found, index)
 
 
 async def finish(session: AsyncSession, registration_id: int, *, now: datetime, by: int | None = None) -> Step:
@@ -306,12 +317,12 @@ async def finish(session: AsyncSession, registration_id: int, *, now: datetime, 
         return Step(Outcome.STALE)
     form = found.form
     if found.progress.finished_at is not None:
-        return Step(Outcome.DONE, form, len(form.questions), found.registration)
+        return _step(Outcome.DONE, found, len(form.questions))
     index = current_index(found.progress, form)
     if index < len(form.questions):
-        return Step(Outcome.STALE, form, index, found.registration)
+        return _step(Outcome.STALE, found, index)
     await _write(session, found, None, now)
-    return Step(Outcome.FINISHED, form, index, found.registration)
+    return _step(Outcome.FINISHED, found, index)
 
 
 async def _write(session: AsyncSession, found: _Open, comment_text: str | None, now: datetime) -> None:

@@ -273,7 +273,9 @@ async def test_an_english_speaker_gets_the_statements_in_english(bot) -> None:
     assert len(await responses(bot)) == 1
 
 
-async def seed_answers(bot: RunningBot, meeting_code: str, people: range, comments: bool = True) -> None:
+async def seed_answers(
+    bot: RunningBot, meeting_code: str, people: range, comments: bool = True, filler: str = ""
+) -> None:
     """People checked in at the meeting who all finished the evaluation, straight through the domain."""
     for n in people:
         bot.standin.user(10_000 + n)
@@ -291,7 +293,7 @@ async def seed_answers(bot: RunningBot, meeting_code: str, people: range, commen
             for question, score in enumerate((4, 3 + k % 2, 5)):
                 await rate(session, registration.id, question, score, now=END)
             if comments:
-                await comment(session, registration.id, f"=Komentar {meeting_code} {k}", now=END)
+                await comment(session, registration.id, f"=Komentar {meeting_code} {k}{filler}", now=END)
             else:
                 await finish(session, registration.id, now=END)
         # The outbox's questions are not what these tests look at.
@@ -385,3 +387,16 @@ async def test_evaluasi_gives_an_organizer_the_national_average_and_every_meetin
     await other.press_forged(other.last_message, cb.pack(cb.EvaluationMeeting(bengkulu_id[0].id)))
     refusal = await other.next_message()
     assert "Evaluasi:" not in refusal.plain_text and "Komentar" not in refusal.plain_text
+
+
+async def test_evaluasi_splits_long_comments_over_messages_telegram_accepts(bot) -> None:
+    # Six comments of about 970 characters: more than one message holds.
+    await seed_answers(bot, BENGKULU, range(60, 66), filler=" & panjang" * 96)
+    await bot.query(lambda s: make_pic(s, BENGKULU, PIC))
+    pic = bot.standin.user(PIC)
+    await pic.send_text("/evaluasi")
+    await next_with(pic, "Hasil evaluasi (Excel)")
+    parts = [m.plain_text for m in pic.messages if m.kind == "text"]
+    assert len(parts) >= 2 and parts[0].startswith("📝 Evaluasi: Bengkulu")
+    joined = "\n".join(parts)
+    assert all(f"=Komentar {BENGKULU} {k} & panjang" in joined for k in range(6))
