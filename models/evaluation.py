@@ -337,8 +337,9 @@ async def _write(session: AsyncSession, found: _Open, comment_text: str | None, 
         if isinstance(score, int) and score in SCORES:
             session.add(EvaluationScore(response_id=response.id, question_code=question.code, score=score))
     found.progress.answers = {}
-    # The day only, as on the response: the moment would pair the two.
-    found.progress.finished_at = _day(now)
+    # The day only, as on the response: the moment would pair the two (finishing order against the
+    # responses' order). Never before the person was asked, which all asked in one run share.
+    found.progress.finished_at = max(_day(now), _aware(found.progress.asked_at))
     # A certificate may wait for this evaluation (`certificate_after_evaluation`): whoever commits wakes the outbox.
     note_planned(session, now)
     await session.flush()

@@ -178,6 +178,16 @@ async def test_a_finished_evaluation_is_kept_without_anything_that_leads_back_to
         )
 
 
+async def test_finished_the_day_it_was_asked_is_never_before_the_question(sessions) -> None:
+    async with sessions() as s, s.begin():
+        (registration,) = await checked_in(s, "shm23-bengkulu", [1])
+        await ask_evaluations(s, now=END)
+        await answer_all(s, registration, (5, 4, 3), "Bagus", END + timedelta(minutes=17, seconds=3))
+        progress = await s.get(EvaluationProgress, registration.id)
+        # Midnight would come before the end; the moment asked is the meeting's, not the person's.
+        assert progress is not None and progress.finished_at == END
+
+
 async def test_fewer_than_five_answers_show_counts_only(sessions) -> None:
     async with sessions() as s, s.begin():
         people = await checked_in(s, "shm23-bengkulu", list(range(1, 8)))
