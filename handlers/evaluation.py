@@ -377,7 +377,7 @@ async def on_results_button(update: Update, turn: Turn) -> None:
     who = await authority(turn)
     if isinstance(action, cb.EvaluationPage):
         if not who.is_admin:
-            refuse(turn, who if not who.is_staff else None)
+            refuse(turn, who)
             return
         chooser = await _chooser(turn, action.page)
         if chooser is None:

@@ -24,6 +24,7 @@ from models.evaluation import (
 )
 from models.outbox import MessageKind, OutboxMessage
 from models.participant import Participant
+from models.program import Meeting
 from models.registration import CheckInWay, Registration
 from models.seats import register as register_directly
 from tests.e2e.chat import bytes_of, count_with, next_with, none_yet, register
@@ -400,3 +401,36 @@ async def test_evaluasi_splits_long_comments_over_messages_telegram_accepts(bot)
     assert len(parts) >= 2 and parts[0].startswith("📝 Evaluasi: Bengkulu")
     joined = "\n".join(parts)
     assert all(f"=Komentar {BENGKULU} {k} & panjang" in joined for k in range(6))
+
+
+async def test_the_organizers_meeting_chooser_pages_and_refuses_a_pic(bot) -> None:
+    async def date_meetings(session) -> list[str]:
+        meetings = (await session.scalars(select(Meeting).order_by(Meeting.code))).all()[:13]
+        for meeting in meetings:
+            meeting.starts_at, meeting.ends_at = START, END
+        return [meeting.code for meeting in meetings]
+
+    codes = await bot.query(date_meetings)
+    for n, code in enumerate(codes):
+        await seed_answers(bot, code, range(100 + 5 * n, 105 + 5 * n), comments=False)
+    admin = bot.standin.user(ADMIN)
+    await admin.send_text("/evaluasi")
+    chooser = await next_with(admin, "Pilih pertemuan untuk melihat rinciannya")
+    assert "(halaman 1/2)" in chooser.plain_text
+    assert len(chooser.button_texts) == 13 and chooser.button_texts[-1] == "Berikutnya »"
+    await admin.press(chooser, text="Berikutnya »")
+    await edited_to(admin, chooser, "(halaman 2/2)")
+    (last,) = [b for b in admin.message(chooser.message_id).button_texts if "«" not in b]
+    await admin.press(chooser, text=last)
+    details = await next_with(admin, f"Evaluasi: {last}")
+    assert "Jawaban: 5 dari 5" in details.plain_text and "Tidak ada komentar." in details.plain_text
+
+    # A PIC sending the organizer's page button is refused.
+    await bot.query(lambda s: make_pic(s, codes[0], PIC))
+    pic = bot.standin.user(PIC)
+    await pic.send_text("/evaluasi")
+    mine = await next_with(pic, "Evaluasi:")
+    await next_with(pic, "Hasil evaluasi (Excel)")
+    await pic.press_forged(mine, cb.pack(cb.EvaluationPage(1)))
+    refusal = await pic.next_message()
+    assert "Pilih pertemuan" not in refusal.plain_text and "hanya untuk panitia" in refusal.plain_text
