@@ -131,19 +131,23 @@ async def ask_evaluations(session: AsyncSession, *, now: datetime) -> int:
         return 0
     rows = (await session.execute(_unasked(forms).where(_END <= now).order_by(Registration.id))).all()
     plans: dict[int, ReminderPlan] = {}
-    for registration_id, province_code, program_id, end in rows:
+    for _, _, program_id, _ in rows:
         if program_id not in plans:
             program = await session.get(Program, program_id)
             plans[program_id] = ReminderPlan.from_json(program.reminder_plan if program else None)
-        zone = PROVINCES[province_code].zone
-        session.add(EvaluationProgress(registration_id=registration_id, asked_at=now, answers={}))
-        await plan_message(
-            session,
-            registration_id,
-            MessageKind.EVALUATION,
-            Slot(SLOT, _waking(now, plans[program_id], zone), _aware(end) + ASK_PERIOD),
-            now=now,
-        )
+    # Flushed once at the end, not before each message's dedupe check: a wave's end asks hundreds at
+    # once inside the sender's claim transaction (each registration's key is its own, so none hides another).
+    with session.no_autoflush:
+        for registration_id, province_code, program_id, end in rows:
+            zone = PROVINCES[province_code].zone
+            session.add(EvaluationProgress(registration_id=registration_id, asked_at=now, answers={}))
+            await plan_message(
+                session,
+                registration_id,
+                MessageKind.EVALUATION,
+                Slot(SLOT, _waking(now, plans[program_id], zone), _aware(end) + ASK_PERIOD),
+                now=now,
+            )
     if rows:
         await session.flush()
     return len(rows)
