@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.check_in import check_in, has_ended
 from models.evaluation import (
@@ -23,6 +23,7 @@ from models.evaluation import (
 )
 from models.meeting_day_settings import MIN_ANSWERS_SHOWN
 from models.outbox import EARLIEST_PLANNED, MessageKind, OutboxMessage
+from models.personal_data import erase_person
 from models.program import Program
 from models.registration import CheckInWay, Registration
 from tests.models.factories import seats
@@ -226,3 +227,20 @@ async def test_the_national_average_leaves_out_meetings_with_counts_only(session
         assert by_meeting[semarang[0].meeting_id].answers == 1 and not by_meeting[semarang[0].meeting_id].shown
         assert by_meeting[semarang[0].meeting_id].comments == ()
         assert len(national.meetings) == 38
+
+
+async def test_erasing_a_person_keeps_their_finished_answers_and_forgets_one_in_progress(sessions) -> None:
+    async with sessions() as s, s.begin():
+        done, half = await checked_in(s, "shm23-bengkulu", [1, 2])
+        await ask_evaluations(s, now=END)
+        await answer_all(s, done, (5, 5, 5), "Bagus", END)
+        assert (await rate(s, half.id, 0, 2, now=END, by=user_of(half))).outcome == Outcome.NEXT
+        half_user, meeting_id = user_of(half), half.meeting_id
+        for user in (user_of(done), half_user):
+            await erase_person(s, user, now=END + timedelta(hours=1))
+        s.expunge_all()
+        # What was answered in full has no one behind it and stays; the half-answered progress is gone with its person.
+        assert await s.scalar(select(func.count()).select_from(EvaluationProgress)) == 0
+        response = await s.scalar(select(EvaluationResponse))
+        assert response is not None and response.comment == "Bagus" and response.meeting_id == meeting_id
+        assert (await rate(s, half.id, 1, 2, now=END, by=half_user)).outcome == Outcome.STALE
