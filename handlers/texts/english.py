@@ -588,4 +588,7 @@ TEXTS: dict[str, str] = {
     "eval_column_comment": "Comment",
     "eval_note_counts_only": "fewer than {minimum} answers: counts only",
     "eval_national_row": "National (meetings with ≥{minimum} answers)",
+    "mydata_evaluation": "<b>Evaluation: {meeting}</b>, asked {asked}: {state}",
+    "mydata_evaluation_open": "{count} statements answered so far (kept with this registration until finished)",
+    "mydata_evaluation_finished": "finished {date}; the answers are kept without your name and no longer linked to you",
 }

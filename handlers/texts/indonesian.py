@@ -606,4 +606,7 @@ TEXTS: dict[str, str] = {
     "eval_column_comment": "Komentar",
     "eval_note_counts_only": "kurang dari {minimum} jawaban: hanya jumlah",
     "eval_national_row": "Nasional (pertemuan dengan ≥{minimum} jawaban)",
+    "mydata_evaluation": "<b>Evaluasi: {meeting}</b>, diminta {asked}: {state}",
+    "mydata_evaluation_open": "{count} pernyataan dijawab sejauh ini (disimpan bersama pendaftaran ini sampai selesai)",
+    "mydata_evaluation_finished": "selesai {date}; jawabannya disimpan tanpa nama dan tidak lagi terkait dengan Anda",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -434,3 +435,36 @@ async def test_the_organizers_meeting_chooser_pages_and_refuses_a_pic(bot) -> No
     await pic.press_forged(mine, cb.pack(cb.EvaluationPage(1)))
     refusal = await pic.next_message()
     assert "Pilih pertemuan" not in refusal.plain_text and "hanya untuk panitia" in refusal.plain_text
+
+
+async def test_datasaya_shows_the_evaluation_in_progress_and_then_only_that_it_is_finished(bot) -> None:
+    await seated_directly(bot, 7)
+    user = bot.standin.user(10_007)
+    bot.clock.set(END)
+    question = await next_with(user, "Evaluasi: Bengkulu")
+    await user.press(question, text="2")
+    await edited_to(user, question, "Pernyataan 2 dari 3")
+    await user.send_text("/datasaya")
+    shown = await next_with(user, "Evaluasi: Bengkulu, diminta 26 Juli 2023")
+    assert "1 pernyataan dijawab sejauh ini" in shown.plain_text
+    record = json.loads(bytes_of(bot.standin, await next_with(user, "JSON")))
+    assert [(e["meeting_code"], e["answers_so_far"], e["finished_on"]) for e in record["evaluations"]] == [
+        (BENGKULU, {"materi": 2}, None)
+    ]
+
+    await rate_all_from(user, question, 1, (3, 4))
+    await user.press(question, text="Lewati")
+    await edited_to(user, question, "sudah tersimpan")
+    await user.send_text("/datasaya")
+    shown = await next_with(user, "Evaluasi: Bengkulu, diminta")
+    assert "selesai 26 Juli 2023; jawabannya disimpan tanpa nama" in shown.plain_text
+    record = json.loads(bytes_of(bot.standin, await next_with(user, "JSON")))
+    assert record["evaluations"][0]["answers_so_far"] == {}
+
+
+async def rate_all_from(user, question, first: int, scores: tuple[int, ...]) -> None:
+    """Press the scores of statements `first`, `first` + 1 … in turn, waiting for each rewrite."""
+    for n, score in enumerate(scores, first):
+        await user.press(question, text=str(score))
+        following = f"Pernyataan {n + 2} dari" if n + 1 < first + len(scores) else "Lewati"
+        await edited_to(user, question, following)
