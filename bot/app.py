@@ -53,8 +53,10 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     clock = clock or SystemClock()
     sessions = session_factory(engine)
     # Every timed job (outbox, alerts, digests, retention) is listed in bot.scheduler.
-    scheduler = schedule_jobs(application, settings, sessions, clock)
-    application.bot_data["services"] = Services(settings, sessions, clock, scheduler.outbox, FileWorker())
+    # One file worker for the handlers' reports and the outbox's certificates.
+    files = FileWorker()
+    scheduler = schedule_jobs(application, settings, sessions, clock, files)
+    application.bot_data["services"] = Services(settings, sessions, clock, scheduler.outbox, files)
     application.bot_data["scheduler"] = scheduler
     application.bot_data["engine"] = engine
     register_all(application)

@@ -7,6 +7,10 @@ Sending respects Telegram's limits through the bot's rate limiter (`bot.rate_lim
 who blocked the bot is marked unreachable and not tried again; a 429 that gets through the
 limiter's own retries puts the message back for its `retry_after`; timeouts and server errors are
 retried with growing pauses (`models.outbox.retry_at`).
+
+A message's files left to build (`handlers.common.Build`, a certificate's PDF) are built in the
+file worker (`bot.file_worker`) after the claim's transaction, just before the message is sent:
+a render of a few hundred milliseconds never holds the event loop or a transaction.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.clock import Clock
 from bot.rate_limit import retry_after_seconds
-from handlers.common import Reply, send
+from handlers.common import FileRunner, Reply, build_files, send
 from handlers.planned_messages import render
 from handlers.staff_messages import render_staff
 from handlers.texts import Texts
@@ -80,9 +84,11 @@ class OutboxSender:
         clock: Clock,
         *,
         lease: timedelta,
+        files: FileRunner,
         before_claim: Sequence[DomainCall] = (),
     ) -> None:
         self._bot = bot
+        self._files = files
         self._sessions = sessions
         self._clock = clock
         self._lease = lease
@@ -118,6 +124,7 @@ class OutboxSender:
                 await work(session, now=now)
             report[OutboxStatus.MISSED] += await mark_missed(session, now)
             claimed = await claim_due(session, now=now, lease=self._lease, limit=BATCH)
+            username = self._bot_username()
             languages = await languages_of(session, [_recipient(m) for m in claimed])
             for message in claimed:
                 user_id = _recipient(message)
@@ -130,7 +137,7 @@ class OutboxSender:
                 else:
                     reason = reason_not_to_send(message, message.registration, now)
                     if reason is None:
-                        reply = await render(session, message, message.registration, texts, now)
+                        reply = await render(session, message, message.registration, texts, now, bot_username=username)
                 if reason is not None or reply is None:
                     reason = reason or OutboxStatus.OBSOLETE
                     message.status, message.lease_until = reason, None
@@ -139,12 +146,27 @@ class OutboxSender:
                 outgoing.append(_Outgoing(message.id, user_id, reply, message.attempts))
         return outgoing, len(claimed), EARLIEST_PLANNED in session.info
 
+    def _bot_username(self) -> str | None:
+        """The bot's username (for links to itself), known once the bot is initialised."""
+        try:
+            return self._bot.username
+        except RuntimeError:
+            return None
+
     async def _send(self, item: _Outgoing) -> OutboxStatus:
-        """Send one message and record the outcome (PENDING: to be tried again)."""
+        """Build the message's files, send it and record the outcome (PENDING: to be tried again)."""
+        try:
+            reply = await build_files(item.reply, self._files)
+        except Exception as exc:
+            # A file that failed to build is tried again later, as after a timeout.
+            # The error's kind only: its message may quote what the file says.
+            later = retry_at(item.attempts, self._clock.now())
+            status = OutboxStatus.FAILED if later is None else OutboxStatus.PENDING
+            return await self._record(item, status, f"build: {type(exc).__name__}", later)
         again_at: datetime | None = None
         error: str | None = None
         try:
-            await send(self._bot, item.reply)
+            await send(self._bot, reply)
             status = OutboxStatus.SENT
         except Forbidden as exc:
             status, error = OutboxStatus.UNREACHABLE, f"Forbidden: {exc.message}"
@@ -159,6 +181,11 @@ class OutboxSender:
             error = f"{type(exc).__name__}: {exc.message}"
             again_at = retry_at(item.attempts, self._clock.now())
             status = OutboxStatus.FAILED if again_at is None else OutboxStatus.PENDING
+        return await self._record(item, status, error, again_at)
+
+    async def _record(
+        self, item: _Outgoing, status: OutboxStatus, error: str | None, again_at: datetime | None
+    ) -> OutboxStatus:
         async with self._sessions() as session, session.begin():
             now = self._clock.now()
             await record_outcome(session, item.message_id, status, now=now, error=error, retry_at=again_at)

@@ -28,11 +28,13 @@ from telegram.ext import Application, ContextTypes
 from bot.clock import Clock
 from bot.outbox import DomainCall, OutboxSender
 from bot.settings import Settings
-from handlers.common import OutboxWaker
+from handlers.common import FileRunner, OutboxWaker
 from models.alerts import check_time_alerts, plan_national_digest
 from models.announcement import report_finished
 from models.attendance import lapse_expired_offers, next_hold_expiry
+from models.certificates import issue_due, next_certificate_at
 from models.evaluation import ask_evaluations, next_evaluation_at
+from models.not_checked_in import plan_not_checked_in
 from models.outbox import EARLIEST_PLANNED, next_due_at
 from models.personal_data import purge_expired
 
@@ -58,13 +60,23 @@ class DueWork:
 
 # Done in the sender's claim transaction, in this order, before it claims: a hold that ran out is
 # lapsed before any message about it is checked, and what the work plans (the offer to the next
-# person, the author's report) is due at once and goes out in the same batch.
+# person, the author's report, a certificate) is due at once and goes out in the same batch.
 BEFORE_SENDING: tuple[DueWork, ...] = (
     DueWork("seat-offer lapses", lapse_expired_offers, next_at=next_hold_expiry),
     DueWork("announcement reports", report_finished),
-    # After a meeting's end: each person checked in is asked for the evaluation, once.
+    # After a meeting's end: each person checked in is asked for the evaluation, once (before the
+    # certificates, which may wait for it).
     DueWork("evaluation questions", ask_evaluations, next_at=next_evaluation_at),
+    # A meeting that has ended: a certificate for everyone checked in, its message due at once (or in
+    # the morning).
+    DueWork("certificates", issue_due, next_at=next_certificate_at),
 )
+
+
+async def time_alerts(session: AsyncSession, *, now: datetime, admin_ids: frozenset[int]) -> None:
+    """The alerts job's work: the quota alerts time brings, then the not-checked-in list an hour after a start."""
+    await check_time_alerts(session, now=now, admin_ids=admin_ids)
+    await plan_not_checked_in(session, now=now, admin_ids=admin_ids)
 
 
 @dataclass(frozen=True)
@@ -100,10 +112,11 @@ def jobs(settings: Settings, sender: OutboxSender) -> tuple[Job, ...]:
             due_at=(next_due_at, *(work.next_at for work in BEFORE_SENDING if work.next_at is not None)),
         ),
         # What only time causes: a lagging meeting, seated people unconfirmed a day before, untaken digests,
-        # and the alerts of meetings without a PIC, handed to the organizers.
+        # the alerts of meetings without a PIC, handed to the organizers, and an hour after a meeting's
+        # start the seated people not checked in.
         Job(
             ALERTS_JOB,
-            partial(check_time_alerts, admin_ids=settings.admin_ids),
+            partial(time_alerts, admin_ids=settings.admin_ids),
             every=CHECK_INTERVAL,
             at_start=True,
             on_clock_move=True,
@@ -226,14 +239,19 @@ class Scheduler:
 
 
 def schedule_jobs(
-    application: Application, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Clock
+    application: Application,
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    files: FileRunner,
 ) -> Scheduler:
-    """Put every job of `jobs()` on the application's JobQueue."""
+    """Put every job of `jobs()` on the application's JobQueue; the outbox builds its files with `files`."""
     sender = OutboxSender(
         application.bot,
         sessions,
         clock,
         lease=timedelta(seconds=settings.outbox_lease_seconds),
+        files=files,
         before_claim=[work.call for work in BEFORE_SENDING],
     )
     outbox_job, *others = jobs(settings, sender)

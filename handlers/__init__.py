@@ -7,7 +7,10 @@ from telegram.ext import Application
 from handlers import (
     announcements,
     attendance,
+    attendance_list,
     cancellation,
+    certificates,
+    check_in_roster,
     corrections,
     evaluation,
     help,
@@ -19,6 +22,7 @@ from handlers import (
     reports,
     roster,
     seat_offers,
+    self_check_in,
     shell,
     staff,
     status,
@@ -47,6 +51,10 @@ def register_all(application: Application) -> None:
         roster,
         program_upload,
         reports,
+        self_check_in,
+        check_in_roster,
+        attendance_list,
+        certificates,
         evaluation,
     ):
         module.register_handlers(application)

@@ -336,6 +336,63 @@ class ProgramDrop(Action):
     upload_id: int
 
 
+# ---- checking people in on the meeting day
+
+
+@dataclass(frozen=True)
+class ProjectorShow(Action):
+    """Show the meeting's code for the projector (`/checkin`, a meeting chosen); authorised again when pressed."""
+
+    tag = "pjm"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class ProjectorRefresh(Action):
+    """Show the projector's code anew: the one of the current ten minutes."""
+
+    tag = "pjr"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class CheckInPage(Action):
+    """A page of a meeting's check-in list (`/catathadir`); page 0 when the meeting is chosen.
+
+    `meeting_id` 0 (no meeting has it) is a page of the meeting chooser instead.
+    """
+
+    tag = "rcp"
+    meeting_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class CheckInTap(Action):
+    """Check one seated person in from the list (the roster way), then show the same page again."""
+
+    tag = "rci"
+    registration_id: int
+    page: int
+
+
+# ---- the daftar hadir (signed attendance list)
+
+
+@dataclass(frozen=True)
+class AttendanceListPick(Action):
+    """The meeting whose attendance list to send (`/daftarhadir`); authorised again when pressed."""
+
+    tag = "dh"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class AttendanceListPage(Action):
+    tag = "dhp"
+    page: int
+
+
 # ---- the evaluation after a meeting
 
 

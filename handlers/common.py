@@ -161,6 +161,8 @@ class Turn:
     chat_id: int
     settings: Settings
     files: FileRunner
+    # The bot's @username, for t.me links the bot hands out (a QR code of a deep link).
+    bot_username: str
     replies: list[Reply] = field(default_factory=list)
     callback_answer: str | None = None
     # Take the keyboard off the message whose button was pressed, so it cannot be pressed again.
@@ -242,7 +244,16 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
             if not claim_update(conversation, update.update_id):
                 log.info("update %s was applied before; skipped", update.update_id)
                 return
-            turn = Turn(session, conversation, now, Texts(conversation.language), chat.id, svc.settings, svc.files)
+            turn = Turn(
+                session,
+                conversation,
+                now,
+                Texts(conversation.language),
+                chat.id,
+                svc.settings,
+                svc.files,
+                context.bot.username,
+            )
             press = _press(update)
             if press is not None and _repeats(conversation, update, *press):
                 # Another tap of a double or triple tap: acknowledged, and nothing is done or asked again.
@@ -397,7 +408,11 @@ async def build_files(reply: Reply, files: FileRunner) -> Reply:
 
 async def send(bot: Bot, reply: Reply) -> None:
     """Send a reply: its text, then its files (built already) if it has any."""
-    await bot.send_message(reply.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard)
+    # A text over Telegram's limit (a planned message listing many people) goes in parts, nothing left out.
+    *parts, last = split_message(reply.text)
+    for part in parts:
+        await bot.send_message(reply.chat_id, part, parse_mode=ParseMode.HTML)
+    await bot.send_message(reply.chat_id, last, parse_mode=ParseMode.HTML, reply_markup=reply.keyboard)
     for document in reply.documents:
         assert isinstance(document.data, bytes), "files are built before sending (build_files)"
         file = InputFile(document.data, filename=document.filename)

@@ -14,6 +14,7 @@ from telegram import InlineKeyboardMarkup
 
 from handlers import callback_data as cb
 from handlers.calendar_file import meeting_calendar
+from handlers.certificates import certificate_message
 from handlers.common import Document, Reply
 from handlers.evaluation import evaluation_message
 from handlers.formatting import local_moment, meeting_title, meeting_venue, registration_details
@@ -88,9 +89,18 @@ def announcement_text(texts: Texts, meeting: Meeting, body: str) -> Html:
 
 
 async def render(
-    session: AsyncSession, message: OutboxMessage, registration: Registration, texts: Texts, now: datetime
+    session: AsyncSession,
+    message: OutboxMessage,
+    registration: Registration,
+    texts: Texts,
+    now: datetime,
+    *,
+    bot_username: str | None = None,
 ) -> Reply | None:
-    """The message as the person will read it; None when there is nothing (left) to say."""
+    """The message as the person will read it; None when there is nothing (left) to say.
+
+    A certificate's PDF is left to build (`Build`) by the sender; its QR links to `bot_username`.
+    """
     meeting = registration.meeting
     chat_id = registration.participant.chat_id
     if chat_id is None:
@@ -139,6 +149,8 @@ async def render(
         return Reply(chat_id, texts("roster_moved_notice", **details), documents=calendar)
     if kind == MessageKind.REMOVED:
         return Reply(chat_id, texts("roster_removed_notice", **details))
+    if kind == MessageKind.CERTIFICATE:
+        return await certificate_message(session, registration, texts, chat_id=chat_id, bot_username=bot_username)
     if kind == MessageKind.EVALUATION:
         # Nothing once finished (or no longer asked): an old question would only be refused.
         return await evaluation_message(registration, texts, await evaluation_step(session, registration.id))

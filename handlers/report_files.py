@@ -44,8 +44,11 @@ COLUMNS = (
     "waitlist_position",
     "attendance",
     "registered_at",
+    # When the person was checked in at the meeting (local time); empty if they were not.
+    "checked_in",
 )
 TYPED_COLUMNS = {"name", "institution", "position"}
+DATE_COLUMNS = {"registered_at", "checked_in"}
 EXCEL_DATE_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_COLUMN_WIDTH = 50
 # The chart is read on a phone, 390 px wide: at 800 px, 16 pt (22 px) text shows 11 px tall there.
@@ -95,6 +98,7 @@ def _values(row: RosterRow, texts: Texts) -> dict[str, str | int | datetime | No
         "waitlist_position": row.waitlist_position,
         "attendance": attendance_label(row, texts),
         "registered_at": row.registered_at,
+        "checked_in": row.checked_in_at,
     }
 
 
@@ -145,7 +149,7 @@ def roster_xlsx(rows: Sequence[RosterRow], texts: Texts) -> bytes:
     widths = [len(title) for title in titles]
     for values in table:
         for n, column in enumerate(COLUMNS):
-            widths[n] = max(widths[n], 16 if column == "registered_at" else len(str(values[column] or "")))
+            widths[n] = max(widths[n], 16 if column in DATE_COLUMNS else len(str(values[column] or "")))
     # A write-only sheet takes its layout before its rows.
     sheet.freeze_panes = "A2"
     for n, width in enumerate(widths, 1):

@@ -63,6 +63,18 @@ def recap_text(recap: MeetingRecap, meeting: Meeting, texts: Texts) -> Html:
         if recap.at_risk
         else texts("report_risk_none")
     )
+    if recap.started:
+        seated = recap.total("seated")
+        risk = Html(
+            texts(
+                "report_recap_check_in",
+                checked=recap.checked_in,
+                seated=seated,
+                missing=max(seated - recap.checked_in, 0),
+            )
+            + "\n"
+            + risk
+        )
     return texts(
         "report_recap",
         meeting=meeting_title(meeting),
@@ -108,6 +120,10 @@ def roster_line(number: int, row: RosterRow, texts: Texts) -> Html:
         status = texts.plain("report_waiting_place", place=row.waitlist_position)
     elif row.status == RegistrationStatus.SEATED:
         status = f"{status_label(row, texts)}, {attendance_label(row, texts)}"
+        if row.checked_in_at is not None:
+            status += ", " + texts.plain(
+                "report_checked_in_at", time=row.checked_in_at.strftime("%H.%M" if texts.language == "id" else "%H:%M")
+            )
     else:
         status = status_label(row, texts)
     return texts(

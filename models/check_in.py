@@ -7,7 +7,8 @@ without Telegram); a person checks in themself by scanning the meeting's code on
 with "Saya hadir" at an online meeting, during the meeting's hours only.
 
 The committee may check people in from the start of the meeting's day (local time) on, and after the
-meeting has ended as a correction of a forgotten check-in. A check-in is recorded once: a second
+meeting has ended as a correction of a forgotten check-in, which issues the person's certificate
+then (`models.certificates`). A check-in is recorded once: a second
 scan, a double tap or two PICs scanning at once find the first one and change nothing.
 """
 
@@ -22,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.audit import record_audit
+from models.certificates import issue_for
 from models.meeting_day_settings import CHECKIN_PREFIX
 from models.program import Meeting, RoleQuota
 from models.registration import CheckInWay, Registration, RegistrationStatus
@@ -180,4 +182,7 @@ async def check_in(
             details={"via": way.value, "correction": has_ended(registration.meeting, now)},
         )
     await session.flush()
+    if has_ended(registration.meeting, now):
+        # A forgotten check-in corrected after the end: the certificate follows at once.
+        await issue_for(session, registration, now=now)
     return CheckIn(CheckInOutcome.CHECKED_IN, registration, *await attendance_count(session, registration.meeting_id))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alert_rules import lagging_roles, rules_by_program
@@ -30,6 +30,9 @@ class MeetingRecap:
     meeting: Meeting
     roles: list[RoleAvailability]
     behind: list[RoleAvailability]
+    # Once the meeting has started: how many seated people are checked in.
+    started: bool = False
+    checked_in: int = 0
 
     @property
     def meeting_id(self) -> int:
@@ -82,6 +85,8 @@ class RosterRow:
     registered_at: datetime
     # Added by a PIC without Telegram: the PIC records their attendance answer.
     by_hand: bool = False
+    # When the person was checked in at the meeting, in the meeting's own zone (aware); None: not checked in.
+    checked_in_at: datetime | None = None
 
 
 # Seated first, then those holding an offered seat, then the waiting list.
@@ -91,10 +96,33 @@ _STATUS_ORDER = {RegistrationStatus.SEATED: 0, RegistrationStatus.OFFERED: 1, Re
 async def _recaps(session: AsyncSession, meetings: list[Meeting], now: datetime) -> list[MeetingRecap]:
     roles = await availabilities(session, [m.id for m in meetings])
     rules = await rules_by_program(session, {m.program_id for m in meetings})
+    checked_in = await _checked_in(session, [m.id for m in meetings if m.has_started(now)])
     return [
-        MeetingRecap(m, roles[m.id], lagging_roles(roles[m.id], m.starts_at, now, rules[m.program_id]))
+        MeetingRecap(
+            m,
+            roles[m.id],
+            lagging_roles(roles[m.id], m.starts_at, now, rules[m.program_id]),
+            started=m.has_started(now),
+            checked_in=checked_in.get(m.id, 0),
+        )
         for m in meetings
     ]
+
+
+async def _checked_in(session: AsyncSession, meeting_ids: list[int]) -> dict[int, int]:
+    """Seated people checked in, per meeting, in one query."""
+    if not meeting_ids:
+        return {}
+    rows = await session.execute(
+        select(Registration.meeting_id, func.count())
+        .where(
+            Registration.meeting_id.in_(meeting_ids),
+            Registration.status == RegistrationStatus.SEATED,
+            Registration.checked_in_at.is_not(None),
+        )
+        .group_by(Registration.meeting_id)
+    )
+    return {meeting_id: count for meeting_id, count in rows}
 
 
 async def meeting_recap(session: AsyncSession, meeting: Meeting, *, now: datetime) -> MeetingRecap:
@@ -134,6 +162,7 @@ async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[Ros
             Registration.position.label("job"),
             Registration.phone_e164,
             Participant.telegram_user_id.is_(None).label("by_hand"),
+            Registration.checked_in_at,
         )
         .join(Role, Role.id == Registration.role_id)
         .join(Participant, Participant.id == Registration.participant_id)
@@ -171,6 +200,7 @@ async def roster(session: AsyncSession, meetings: Iterable[Meeting]) -> list[Ros
                 row.attendance,
                 row.queued_at.astimezone(meeting.zone),
                 bool(row.by_hand),
+                row.checked_in_at.astimezone(meeting.zone) if row.checked_in_at else None,
             )
         )
     return result

@@ -548,6 +548,118 @@ TEXTS: dict[str, str] = {
     "national_line": "• {meeting}, {date}: {taken}/{seats} seats, {waiting} waiting",
     "national_more": "… and {count} more meetings.",
     "national_totals": "<b>Total</b> {meetings} meetings: {taken}/{seats} seats taken, {waiting} waiting, {at_risk} at risk.",
+    # --- self check-in (projector code), check-in from the roster, not-checked-in alert ---
+    "staffcmd_checkin": "Check-in code for the projector",
+    "staffcmd_catathadir": "Check participants in",
+    "projector_no_meeting_today": (
+        "You have no meeting today. The projector's check-in code is available on the day of the meeting only."
+    ),
+    "projector_choose": "You have several meetings today. Which meeting's check-in code should be shown?",
+    "projector_no_date": "The date of <b>{meeting}</b> is not set yet: there is no check-in code.",
+    "projector_too_early": "Self check-in at <b>{meeting}</b> is not open yet. The code can be shown from {opens}.",
+    "projector_over": ("Self check-in at <b>{meeting}</b> has closed ({ended}). Check latecomers in with /catathadir."),
+    "projector_code": (
+        "📽 <b>Check-in code of {meeting}</b>\n"
+        "Show the picture below on the projector. Participants with a seat scan it with their phone's camera "
+        "and are checked in at once.\n\n"
+        "The code changes every 10 minutes (next at {replaced}); press <b>Refresh</b> for the latest code. "
+        "Self check-in closes at {ends}."
+    ),
+    "projector_caption": '<a href="{link}">Scan to check in</a> · {meeting} · valid until {until}',
+    "btn_projector_refresh": "🔄 Refresh",
+    "self_checkin_forged": (
+        "This check-in code is not recognised. Scan the QR code shown on the meeting's screen with your phone's camera."
+    ),
+    "self_checkin_expired": (
+        "This check-in code has expired: the code on the screen changes every 10 minutes. "
+        "Scan the code shown on the screen now."
+    ),
+    "self_checkin_not_registered": (
+        "You are not registered for <b>{meeting}</b>, so your attendance cannot be recorded. "
+        "Please go to the committee at the registration desk."
+    ),
+    "self_checkin_waiting": (
+        "You have no seat at <b>{meeting}</b> (you are on the waiting list), so your attendance cannot be recorded. "
+        "Please go to the committee at the registration desk."
+    ),
+    "self_checkin_cancelled": (
+        "Your registration for <b>{meeting}</b> was cancelled, so your attendance cannot be recorded. "
+        "Please go to the committee at the registration desk."
+    ),
+    "self_checkin_no_date": "The date of <b>{meeting}</b> is not set yet: check-in is not possible yet.",
+    "self_checkin_too_early": "Self check-in at <b>{meeting}</b> is not open yet; it opens at {opens}.",
+    "self_checkin_too_late": (
+        "Self check-in at <b>{meeting}</b> has closed ({ended}). Please go to the committee, who can record "
+        "your attendance."
+    ),
+    "self_checkin_checked_in": (
+        "✅ Thank you, <b>{name}</b>! Your attendance at <b>{meeting}</b> ({role}) was recorded at {time}."
+    ),
+    "self_checkin_already": "You were checked in at <b>{meeting}</b> at {time} already. No need to check in again.",
+    "checkin_roster_none": (
+        "None of your meetings can take check-ins now. Check-in opens on the day of the meeting (from 00:00 "
+        "local time) and can be corrected until 30 days after the meeting ended."
+    ),
+    "checkin_roster_choose": "Check-in: choose the meeting (page {page}/{pages}):",
+    "checkin_roster_empty": "Nobody holds a seat at <b>{meeting}</b> yet.",
+    "checkin_roster_head": (
+        "<b>Check-in at {meeting}</b> · {checked}/{seated} checked in · page {page}/{pages}\n"
+        "Tap the name of each participant who arrives to check them in.\n"
+    ),
+    "checkin_roster_line_in": "{number}. ✓ <b>{name}</b> — {role} · checked in {time}",
+    "checkin_roster_line_out": "{number}. <b>{name}</b> — {role} · not checked in",
+    "checkin_roster_correction": (
+        "\nℹ️ This meeting has ended: a check-in recorded now is a correction and is written to the audit log."
+    ),
+    "checkin_roster_too_early": "Check-ins at <b>{meeting}</b> can be recorded from {opens}.",
+    "checkin_roster_too_late": "Check-ins at <b>{meeting}</b> can no longer be recorded: corrections ended {closed}.",
+    "checkin_roster_no_date": "The date of <b>{meeting}</b> is not set yet: check-ins cannot be recorded yet.",
+    "btn_checkin_in": "✓ {number}. {name} · {time}",
+    "btn_checkin_out": "{number}. {name}",
+    "checkin_tap_done": "✓ {name} · {role} · {checked}/{seats} checked in",
+    "checkin_tap_already": "{name} was checked in at {time} already.",
+    "checkin_tap_not_seated": "{name} no longer holds a seat: not checked in.",
+    "report_column_checked_in": "Checked in",
+    "report_checked_in_at": "checked in {time}",
+    "report_recap_check_in": "✅ Check-in: {checked} of {seated} seated participants checked in, {missing} not yet.",
+    "not_checked_in_alert": (
+        "🕙 <b>Not checked in: {meeting}</b>\n"
+        "An hour after the start, {missing} of {seated} seated participants are not checked in ({checked} are):\n"
+    ),
+    "not_checked_in_line": "{number}. <b>{name}</b> — {institution} ({role})",
+    "not_checked_in_hint": "\nCheck arrivals in with /catathadir, or show the check-in code with /checkin.",
+    "not_checked_in_no_pic": "ℹ️ This meeting has no PIC yet: this notice goes to the organizers (/pic).",
+    # --- daftar hadir (signed attendance list) ---
+    "staffcmd_daftarhadir": "Attendance list of a meeting (PDF to sign)",
+    "daftarhadir_choose": "Choose the meeting for the attendance list (page {page}/{pages}):",
+    "btn_daftarhadir_meeting": "{meeting} · {date}",
+    "daftarhadir_none_dated": "There is no dated meeting you manage yet: an attendance list is made for meetings that have a date.",
+    "daftarhadir_no_date": "<b>{meeting}</b> has no date yet: its attendance list can be made once it is scheduled.",
+    "daftarhadir_ready": "📄 Attendance list of <b>{meeting}</b>: {seated} people with a seat, {checked_in} checked in (at the top, with the time they arrived), then empty rows for walk-ins.",
+    "daftarhadir_caption": "Attendance list (A4 PDF, ready to print and sign)",
+    "daftarhadir_pdf_title": "ATTENDANCE LIST",
+    "daftarhadir_pdf_meeting": "Meeting",
+    "daftarhadir_pdf_date": "Date",
+    "daftarhadir_pdf_venue": "Venue",
+    "daftarhadir_pdf_online": "Online link",
+    "daftarhadir_pdf_columns": "No|Name|Institution|Position|Signature",
+    "daftarhadir_pdf_checked_in": "Checked in {time}",
+    "daftarhadir_pdf_page": "Page {page} of {pages}",
+    "daftarhadir_pdf_place_date": "{place}, {date}",
+    # --- certificates ---
+    "certificate_message": "🎓 Thank you for attending {meeting}. Here is your <b>e-certificate</b>.",
+    "certificate_caption": "E-certificate number {number}",
+    "certificate_filename": "certificate-{number}.pdf",
+    "certificate_pdf_title": "CERTIFICATE",
+    "certificate_pdf_text": "is awarded to",
+    "certificate_pdf_role_text": "for taking part as {role} in",
+    "certificate_pdf_meeting": "{program}, {meeting}",
+    "certificate_pdf_number": "No. {number}",
+    "certificate_pdf_place_date": "{city}, {date}",
+    "certificate_pdf_signer_title": "Chair of the Committee",
+    "certificate_pdf_check": "Scan this QR code to check that the certificate is genuine.",
+    "certificate_genuine": "✅ <b>Genuine certificate</b>\nName: {name}\nMeeting: {meeting}\nDate: {when}\nNumber: {number}",
+    "certificate_not_found": "❌ No such certificate: the code is unknown or the certificate is no longer valid.",
     # --- evaluation ---
     "staffcmd_evaluasi": "Meeting evaluation results",
     "eval_head": "📝 <b>Evaluation: {meeting}</b>\nThank you for attending. Please rate the following statements: 1 = strongly disagree, 5 = strongly agree. Your answers are stored without your name.",

@@ -566,6 +566,118 @@ TEXTS: dict[str, str] = {
     "national_line": "• {meeting}, {date}: {taken}/{seats} kursi, {waiting} menunggu",
     "national_more": "… dan {count} pertemuan lain.",
     "national_totals": "<b>Total</b> {meetings} pertemuan: {taken}/{seats} kursi terisi, {waiting} menunggu, {at_risk} berisiko.",
+    # --- self check-in (projector code), check-in from the roster, not-checked-in alert ---
+    "staffcmd_checkin": "Kode absen untuk layar proyektor",
+    "staffcmd_catathadir": "Catat kehadiran peserta",
+    "projector_no_meeting_today": (
+        "Tidak ada pertemuan Anda hari ini. Kode absen untuk proyektor hanya tersedia pada hari pertemuan."
+    ),
+    "projector_choose": "Hari ini ada beberapa pertemuan Anda. Kode absen pertemuan mana yang ditampilkan?",
+    "projector_no_date": "Jadwal <b>{meeting}</b> belum ditetapkan: belum ada kode absen.",
+    "projector_too_early": ("Absen mandiri <b>{meeting}</b> belum dibuka. Kode absen dapat ditampilkan mulai {opens}."),
+    "projector_over": "Absen mandiri <b>{meeting}</b> sudah ditutup ({ended}). Catat yang terlambat dengan /catathadir.",
+    "projector_code": (
+        "📽 <b>Kode absen {meeting}</b>\n"
+        "Tampilkan gambar di bawah ini di layar proyektor. Peserta yang punya kursi memindainya dengan kamera "
+        "ponsel dan langsung tercatat hadir.\n\n"
+        "Kode berganti setiap 10 menit (berikutnya pukul {replaced}); tekan <b>Perbarui</b> untuk kode terbaru. "
+        "Absen mandiri ditutup pukul {ends}."
+    ),
+    "projector_caption": '<a href="{link}">Pindai untuk absen</a> · {meeting} · berlaku sampai pukul {until}',
+    "btn_projector_refresh": "🔄 Perbarui",
+    "self_checkin_forged": (
+        "Kode absen ini tidak dikenali. Pindai kode QR yang tampil di layar pertemuan dengan kamera ponsel Anda."
+    ),
+    "self_checkin_expired": (
+        "Kode absen ini sudah kedaluwarsa: kode di layar berganti setiap 10 menit. "
+        "Pindai kode yang tampil di layar sekarang."
+    ),
+    "self_checkin_not_registered": (
+        "Anda tidak terdaftar sebagai peserta <b>{meeting}</b>, jadi kehadiran Anda tidak dapat dicatat. "
+        "Silakan lapor ke panitia di meja registrasi."
+    ),
+    "self_checkin_waiting": (
+        "Anda belum mendapat kursi di <b>{meeting}</b> (masih di daftar tunggu), jadi kehadiran Anda tidak dapat "
+        "dicatat. Silakan lapor ke panitia di meja registrasi."
+    ),
+    "self_checkin_cancelled": (
+        "Pendaftaran Anda di <b>{meeting}</b> sudah dibatalkan, jadi kehadiran Anda tidak dapat dicatat. "
+        "Silakan lapor ke panitia di meja registrasi."
+    ),
+    "self_checkin_no_date": "Jadwal <b>{meeting}</b> belum ditetapkan: absen belum dapat dicatat.",
+    "self_checkin_too_early": "Absen mandiri <b>{meeting}</b> belum dibuka; dibuka mulai {opens}.",
+    "self_checkin_too_late": (
+        "Absen mandiri <b>{meeting}</b> sudah ditutup ({ended}). Silakan lapor ke panitia, yang dapat mencatat "
+        "kehadiran Anda."
+    ),
+    "self_checkin_checked_in": (
+        "✅ Terima kasih, <b>{name}</b>! Kehadiran Anda di <b>{meeting}</b> ({role}) tercatat pukul {time}."
+    ),
+    "self_checkin_already": "Anda sudah tercatat hadir di <b>{meeting}</b> pukul {time}. Tidak perlu absen lagi.",
+    "checkin_roster_none": (
+        "Tidak ada pertemuan Anda yang dapat dicatat kehadirannya sekarang. Pencatatan dibuka pada hari pertemuan "
+        "(mulai pukul 00.00 waktu setempat) dan dapat dikoreksi sampai 30 hari setelah pertemuan selesai."
+    ),
+    "checkin_roster_choose": "Catat kehadiran: pilih pertemuan (halaman {page}/{pages}):",
+    "checkin_roster_empty": "Belum ada peserta yang mendapat kursi di <b>{meeting}</b>.",
+    "checkin_roster_head": (
+        "<b>Catat hadir {meeting}</b> · {checked}/{seated} hadir · halaman {page}/{pages}\n"
+        "Ketuk nama peserta yang datang untuk mencatat kehadirannya.\n"
+    ),
+    "checkin_roster_line_in": "{number}. ✓ <b>{name}</b> — {role} · hadir {time}",
+    "checkin_roster_line_out": "{number}. <b>{name}</b> — {role} · belum hadir",
+    "checkin_roster_correction": (
+        "\nℹ️ Pertemuan ini sudah selesai: kehadiran yang dicatat sekarang adalah koreksi dan ditulis di log audit."
+    ),
+    "checkin_roster_too_early": "Kehadiran di <b>{meeting}</b> dapat dicatat mulai {opens}.",
+    "checkin_roster_too_late": "Kehadiran di <b>{meeting}</b> tidak dapat dicatat lagi: batas koreksi {closed}.",
+    "checkin_roster_no_date": "Jadwal <b>{meeting}</b> belum ditetapkan: kehadiran belum dapat dicatat.",
+    "btn_checkin_in": "✓ {number}. {name} · {time}",
+    "btn_checkin_out": "{number}. {name}",
+    "checkin_tap_done": "✓ {name} · {role} · {checked}/{seats} hadir",
+    "checkin_tap_already": "{name} sudah tercatat hadir pukul {time}.",
+    "checkin_tap_not_seated": "{name} tidak lagi memegang kursi: kehadiran tidak dicatat.",
+    "report_column_checked_in": "Hadir",
+    "report_checked_in_at": "hadir {time}",
+    "report_recap_check_in": "✅ Kehadiran: {checked} dari {seated} peserta berkursi tercatat hadir, {missing} belum.",
+    "not_checked_in_alert": (
+        "🕙 <b>Belum hadir: {meeting}</b>\n"
+        "Satu jam setelah mulai, {missing} dari {seated} peserta berkursi belum tercatat hadir ({checked} hadir):\n"
+    ),
+    "not_checked_in_line": "{number}. <b>{name}</b> — {institution} ({role})",
+    "not_checked_in_hint": "\nCatat yang datang dengan /catathadir, atau tampilkan kode absen dengan /checkin.",
+    "not_checked_in_no_pic": "ℹ️ Pertemuan ini belum punya PIC: pemberitahuan ini dikirim kepada panitia (/pic).",
+    # --- daftar hadir (signed attendance list) ---
+    "staffcmd_daftarhadir": "Daftar hadir pertemuan (PDF untuk ditandatangani)",
+    "daftarhadir_choose": "Pilih pertemuan untuk daftar hadir (halaman {page}/{pages}):",
+    "btn_daftarhadir_meeting": "{meeting} · {date}",
+    "daftarhadir_none_dated": "Belum ada pertemuan berjadwal yang dapat Anda kelola: daftar hadir dibuat untuk pertemuan yang sudah punya tanggal.",
+    "daftarhadir_no_date": "Pertemuan <b>{meeting}</b> belum punya tanggal: daftar hadirnya dapat dibuat setelah jadwalnya ditetapkan.",
+    "daftarhadir_ready": "📄 Daftar hadir <b>{meeting}</b>: {seated} peserta berkursi, {checked_in} sudah hadir (di urutan atas, dengan jam hadirnya), lalu baris kosong untuk peserta tambahan.",
+    "daftarhadir_caption": "Daftar hadir (PDF A4, siap dicetak dan ditandatangani)",
+    "daftarhadir_pdf_title": "DAFTAR HADIR",
+    "daftarhadir_pdf_meeting": "Pertemuan",
+    "daftarhadir_pdf_date": "Hari, tanggal",
+    "daftarhadir_pdf_venue": "Tempat",
+    "daftarhadir_pdf_online": "Tautan daring",
+    "daftarhadir_pdf_columns": "No|Nama|Instansi|Jabatan|Tanda Tangan",
+    "daftarhadir_pdf_checked_in": "Hadir {time}",
+    "daftarhadir_pdf_page": "Halaman {page} dari {pages}",
+    "daftarhadir_pdf_place_date": "{place}, {date}",
+    # --- certificates ---
+    "certificate_message": "🎓 Terima kasih telah hadir di {meeting}. Ini <b>e-sertifikat</b> Anda.",
+    "certificate_caption": "E-sertifikat nomor {number}",
+    "certificate_filename": "sertifikat-{number}.pdf",
+    "certificate_pdf_title": "SERTIFIKAT",
+    "certificate_pdf_text": "diberikan kepada",
+    "certificate_pdf_role_text": "atas partisipasinya sebagai {role} dalam",
+    "certificate_pdf_meeting": "{program}, {meeting}",
+    "certificate_pdf_number": "Nomor: {number}",
+    "certificate_pdf_place_date": "{city}, {date}",
+    "certificate_pdf_signer_title": "Ketua Panitia",
+    "certificate_pdf_check": "Pindai kode QR ini untuk memeriksa keaslian sertifikat.",
+    "certificate_genuine": "✅ <b>Sertifikat asli</b>\nNama: {name}\nPertemuan: {meeting}\nTanggal: {when}\nNomor: {number}",
+    "certificate_not_found": "❌ Sertifikat tidak ditemukan: kodenya tidak dikenal atau sertifikat itu tidak berlaku lagi.",
     # --- evaluation ---
     "staffcmd_evaluasi": "Hasil evaluasi pertemuan",
     "eval_head": "📝 <b>Evaluasi: {meeting}</b>\nTerima kasih telah hadir. Mohon nilai pernyataan berikut: 1 = sangat tidak setuju, 5 = sangat setuju. Jawaban Anda disimpan tanpa nama.",

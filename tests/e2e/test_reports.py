@@ -191,6 +191,7 @@ async def test_exports_open_in_excel_and_hold_exactly_the_roster(bot) -> None:
         "No. tunggu",
         "Konfirmasi",
         "Waktu daftar (waktu setempat)",
+        "Hadir",
     ]
     # Program order of roles: Tim Sinergi, Stakeholder, then Pemustaka (one seated, two waiting); phones as
     # people in Indonesia write them (stored as +628120000003).

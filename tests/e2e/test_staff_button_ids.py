@@ -43,6 +43,11 @@ def staff_actions(meeting: int, registration: int, role: int, announcement: int,
         cb.RosterPage("mv", meeting, 0),
         cb.RosterListPage(meeting, 0),
         cb.RosterAddRole(meeting, role),
+        cb.ProjectorShow(meeting),
+        cb.ProjectorRefresh(meeting),
+        cb.CheckInPage(meeting, 0),
+        cb.CheckInPage(meeting, 1),
+        cb.CheckInTap(registration, 0),
     ]
 
 
