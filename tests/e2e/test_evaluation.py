@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from handlers import callback_data as cb
+from models.certificates import certificate_of
 from models.check_in import check_in
 from models.conversation import Conversation
 from models.evaluation import (
@@ -25,7 +26,7 @@ from models.evaluation import (
 )
 from models.outbox import MessageKind, OutboxMessage
 from models.participant import Participant
-from models.program import Meeting
+from models.program import Meeting, Program
 from models.registration import CheckInWay, Registration
 from models.seats import register as register_directly
 from tests.e2e.chat import bytes_of, count_with, next_with, none_yet, register
@@ -468,3 +469,24 @@ async def rate_all_from(user, question, first: int, scores: tuple[int, ...]) -> 
         await user.press(question, text=str(score))
         following = f"Pernyataan {n + 2} dari" if n + 1 < first + len(scores) else "Lewati"
         await edited_to(user, question, following)
+
+
+async def test_a_certificate_that_follows_the_evaluation_arrives_once_it_is_finished(bot) -> None:
+    async def follow(session) -> None:
+        program = await session.scalar(select(Program))
+        program.certificate = {**(program.certificate or {}), "after_evaluation": True}
+
+    await bot.query(follow)
+    registration_id = await seated_directly(bot, 8)
+    user = bot.standin.user(10_008)
+    bot.clock.set(END)
+    question = await next_with(user, "Evaluasi: Bengkulu")
+    await none_yet(user, "e-sertifikat")
+    assert await bot.query(lambda s: certificate_of(s, registration_id)) is None
+    await rate_all_from(user, question, 0, (4, 4, 4))
+    await user.press(question, text="Lewati")
+    # Finishing wakes the outbox: the certificate waiting for it goes out without another clock move.
+    await next_with(user, "e-sertifikat")
+    document = await user.next_message()
+    assert document.kind == "document"
+    assert await bot.query(lambda s: certificate_of(s, registration_id)) is not None
