@@ -33,6 +33,7 @@ from models.alerts import check_time_alerts, plan_national_digest
 from models.announcement import report_finished
 from models.attendance import lapse_expired_offers, next_hold_expiry
 from models.certificates import issue_due, next_certificate_at
+from models.evaluation import ask_evaluations, next_evaluation_at
 from models.not_checked_in import plan_not_checked_in
 from models.outbox import EARLIEST_PLANNED, next_due_at
 from models.personal_data import purge_expired
@@ -63,6 +64,9 @@ class DueWork:
 BEFORE_SENDING: tuple[DueWork, ...] = (
     DueWork("seat-offer lapses", lapse_expired_offers, next_at=next_hold_expiry),
     DueWork("announcement reports", report_finished),
+    # After a meeting's end: each person checked in is asked for the evaluation, once (before the
+    # certificates, which may wait for it).
+    DueWork("evaluation questions", ask_evaluations, next_at=next_evaluation_at),
     # A meeting that has ended: a certificate for everyone checked in, its message due at once (or in
     # the morning).
     DueWork("certificates", issue_due, next_at=next_certificate_at),

@@ -12,6 +12,7 @@ from handlers import (
     certificates,
     check_in_roster,
     corrections,
+    evaluation,
     help,
     personal_data,
     pic_management,
@@ -54,6 +55,7 @@ def register_all(application: Application) -> None:
         check_in_roster,
         attendance_list,
         certificates,
+        evaluation,
     ):
         module.register_handlers(application)
     shell.register_fallbacks(application)

@@ -393,6 +393,42 @@ class AttendanceListPage(Action):
     page: int
 
 
+# ---- the evaluation after a meeting
+
+
+@dataclass(frozen=True)
+class Rate(Action):
+    """A rating (1-5) of one statement of the person's evaluation; checked against the question asked now."""
+
+    tag = "ev"
+    registration_id: int
+    question: int
+    score: int
+
+
+@dataclass(frozen=True)
+class EvaluationComment(Action):
+    """After the ratings: skip the comment, or (`write`) start typing it."""
+
+    tag = "evc"
+    registration_id: int
+    write: bool
+
+
+@dataclass(frozen=True)
+class EvaluationMeeting(Action):
+    """One meeting's evaluation results (`/evaluasi`); authorised again when pressed."""
+
+    tag = "evm"
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class EvaluationPage(Action):
+    tag = "evp"
+    page: int
+
+
 def pack(action: Action) -> str:
     """The button data for an action."""
     parts = [action.tag]

@@ -55,6 +55,15 @@ def _paragraphs(record: PersonalRecord, texts: Texts) -> list[str]:
         parts.append(
             texts(key, meeting=meeting_title(kept.meeting), since=local_date(kept.assignment.granted_at, texts))
         )
+    meetings = {r.id: r.meeting for r in record.registrations}
+    for evaluation in record.evaluations:
+        meeting = meetings[evaluation.registration_id]
+        if evaluation.finished_at is not None:
+            state = texts("mydata_evaluation_finished", date=local_date(evaluation.finished_at, texts))
+        else:
+            state = texts("mydata_evaluation_open", count=len(evaluation.answers or {}))
+        asked = local_date(evaluation.asked_at, texts)
+        parts.append(texts("mydata_evaluation", meeting=meeting_title(meeting), asked=asked, state=state))
     if record.draft:
         parts.append(texts("mydata_draft", values=", ".join(record.draft.values())))
     parts.append(texts("mydata_footer"))

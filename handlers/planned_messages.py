@@ -16,9 +16,11 @@ from handlers import callback_data as cb
 from handlers.calendar_file import meeting_calendar
 from handlers.certificates import certificate_message
 from handlers.common import Document, Reply
+from handlers.evaluation import evaluation_message
 from handlers.formatting import local_moment, meeting_title, meeting_venue, registration_details
 from handlers.texts import Html, Texts
 from models.announcement import Announcement
+from models.evaluation import evaluation_step
 from models.outbox import MessageKind, OutboxMessage
 from models.program import Meeting, program_name_for
 from models.registration import Registration, RegistrationStatus
@@ -149,4 +151,7 @@ async def render(
         return Reply(chat_id, texts("roster_removed_notice", **details))
     if kind == MessageKind.CERTIFICATE:
         return await certificate_message(session, registration, texts, chat_id=chat_id, bot_username=bot_username)
+    if kind == MessageKind.EVALUATION:
+        # Nothing once finished (or no longer asked): an old question would only be refused.
+        return await evaluation_message(registration, texts, await evaluation_step(session, registration.id))
     raise ValueError(f"no text for outbox messages of kind {kind}")

@@ -86,9 +86,8 @@ def in_self_check_in_window(meeting: Meeting, now: datetime) -> bool:
 
 
 def has_ended(meeting: Meeting, now: datetime) -> bool:
-    """Whether the meeting is over at `now` (its end, or its start for a meeting given no end)."""
-    end = meeting.ends_at or meeting.starts_at
-    return end is not None and now >= end
+    """Whether the meeting is over at `now` (`Meeting.has_ended`, which the evaluation below this layer uses)."""
+    return meeting.has_ended(now)
 
 
 async def checkin_code(session: AsyncSession, registration: Registration) -> str | None:

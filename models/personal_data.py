@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select
@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alerts import FreedBy
 from models.conversation import Conversation
+from models.evaluation import EvaluationProgress
 from models.participant import ConsentRecord, Participant, get_participant, record_consent
 from models.person_details import DETAIL_FIELDS
 from models.program import Meeting
@@ -37,6 +38,9 @@ class PersonalRecord:
     registrations: list[Registration]
     consents: list[ConsentRecord]
     pic_assignments: list[KeptAssignment]
+    # The evaluations the person was asked for: answers so far while unfinished; once finished the
+    # answers are kept without the person (`models.evaluation`) and only the day it was finished is here.
+    evaluations: list[EvaluationProgress] = field(default_factory=list)
 
     @property
     def draft(self) -> dict[str, str]:
@@ -52,6 +56,7 @@ class PersonalRecord:
             return value.isoformat() if value is not None else None
 
         person = self.participant
+        meetings = {r.id: r.meeting.code for r in self.registrations}
         return {
             "telegram_user_id": self.telegram_user_id,
             "language": self.conversation.language if self.conversation else None,
@@ -97,6 +102,15 @@ class PersonalRecord:
                 for kept in self.pic_assignments
             ],
             "draft_in_progress": self.draft or None,
+            "evaluations": [
+                {
+                    "meeting_code": meetings[e.registration_id],
+                    "asked_at": moment(e.asked_at),
+                    "answers_so_far": dict(e.answers or {}),
+                    "finished_on": moment(e.finished_at),
+                }
+                for e in self.evaluations
+            ],
         }
 
 
@@ -125,6 +139,13 @@ async def personal_record(session: AsyncSession, telegram_user_id: int) -> Perso
         .where(PicAssignment.telegram_user_id == telegram_user_id)
         .order_by(PicAssignment.granted_at, PicAssignment.id)
     )
+    evaluations = list(
+        await session.scalars(
+            select(EvaluationProgress)
+            .where(EvaluationProgress.registration_id.in_([r.id for r in registrations]))
+            .order_by(EvaluationProgress.asked_at, EvaluationProgress.registration_id)
+        )
+    )
     return PersonalRecord(
         telegram_user_id=telegram_user_id,
         conversation=await session.get(Conversation, telegram_user_id),
@@ -132,6 +153,7 @@ async def personal_record(session: AsyncSession, telegram_user_id: int) -> Perso
         registrations=registrations,
         consents=consents,
         pic_assignments=[KeptAssignment(a, m) for a, m in assignments],
+        evaluations=evaluations,
     )
 
 

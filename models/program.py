@@ -117,6 +117,16 @@ class Meeting(Base):
         """Whether the meeting has begun at `now`: from then on its seats no longer change hands."""
         return self.starts_at is not None and now >= self.starts_at
 
+    @property
+    def ends_or_starts_at(self) -> datetime | None:
+        """When the meeting is over: its end, or its start for a meeting given no end."""
+        return self.ends_at or self.starts_at
+
+    def has_ended(self, now: datetime) -> bool:
+        """Whether the meeting is over at `now` (its end, or its start for a meeting given no end)."""
+        end = self.ends_or_starts_at
+        return end is not None and now >= end
+
     def is_open_for_registration(self, now: datetime) -> bool:
         """Whether a newcomer may register at `now`.
 

@@ -48,6 +48,8 @@ def staff_actions(meeting: int, registration: int, role: int, announcement: int,
         cb.CheckInPage(meeting, 0),
         cb.CheckInPage(meeting, 1),
         cb.CheckInTap(registration, 0),
+        cb.EvaluationMeeting(meeting),
+        cb.EvaluationPage(0),
     ]
 
 
