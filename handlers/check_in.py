@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from handlers import callback_data as cb
+from handlers.checkin_code import online_keyboard
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import local_moment, meeting_title, meeting_when
 from handlers.shell import deep_link, resume, stale
@@ -87,14 +88,17 @@ async def on_online_check_in(update: Update, turn: Turn) -> None:
     meeting = registration.meeting
     title = meeting_title(meeting)
     outcome = result.outcome
+    turn.close_pressed_keyboard = True
     if outcome == CheckInOutcome.TOO_EARLY:
-        # The button stays: it works once the window opens.
+        # A new button comes with the answer, to press once the window opens: the same button pressed
+        # again on an unchanged message would read as a double tap.
         window = self_check_in_window(meeting)
         assert window is not None, "a dated meeting has a window"
         turn.answer_button("online_too_early_short")
-        turn.say("online_too_early", meeting=title, opens=local_moment(window[0], meeting, turn.texts))
+        turn.choice = turn.texts.plain("online_too_early_short")
+        opens = local_moment(window[0], meeting, turn.texts)
+        turn.say("online_too_early", online_keyboard(registration, turn.texts), meeting=title, opens=opens)
         return
-    turn.close_pressed_keyboard = True
     if outcome == CheckInOutcome.CHECKED_IN:
         turn.say("online_checked_in", meeting=title)
     elif outcome == CheckInOutcome.ALREADY:

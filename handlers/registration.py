@@ -24,7 +24,7 @@ from handlers import callback_data as cb
 from handlers.checkin_code import code_photos
 from handlers.common import Keyboard, Turn, conversation_turn
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
-from handlers.planned_messages import seat_calendar
+from handlers.planned_messages import seat_calendar, with_online_link
 from handlers.shell import plain_start, resume, stale
 from handlers.steps import button_steps, contact_step, text_step
 from handlers.texts import Html
@@ -550,7 +550,8 @@ async def _submit(turn: Turn) -> None:
     if registration.status == RegistrationStatus.SEATED:
         documents = await seat_calendar(turn.session, registration, turn.texts, turn.now)
         documents += await code_photos(turn.session, registration, turn.texts, turn.bot_username, turn.now)
-        turn.say("registered_seated", documents=documents, **details)
+        text = with_online_link(turn.texts("registered_seated", **details), meeting, turn.texts)
+        turn.say_html(text, documents=documents)
     else:
         turn.say("registered_waitlisted", position=await waitlist_position(turn.session, registration), **details)
 

@@ -697,4 +697,5 @@ TEXTS: dict[str, str] = {
     "online_too_late": "<b>{meeting}</b> has ended: check-in can no longer be recorded.",
     "online_no_seat": "You have no seat at <b>{meeting}</b>: not checked in.",
     "online_no_date": "<b>{meeting}</b> has no date yet: check-in is not possible.",
+    "venue_online": "online",
 }

@@ -715,4 +715,5 @@ TEXTS: dict[str, str] = {
     "online_too_late": "Pertemuan <b>{meeting}</b> sudah selesai: check-in tidak dapat dicatat lagi.",
     "online_no_seat": "Anda tidak punya kursi di <b>{meeting}</b>: check-in tidak dicatat.",
     "online_no_date": "<b>{meeting}</b> belum punya tanggal: check-in belum dapat dilakukan.",
+    "venue_online": "daring",
 }
