@@ -205,6 +205,18 @@ async def test_hadir_is_recorded_and_withdraws_the_second_asking(sessions, progr
         assert [k for k, _ in await planned(s, seated.id)] == ["reminder", "reminder", "reminder", "checkin_code"]
 
 
+async def test_the_mornings_check_in_code_goes_to_a_seat_not_checked_in_only(sessions, program) -> None:
+    async with sessions() as s, s.begin():
+        seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
+        code = await s.scalar(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.CHECKIN_CODE))
+        assert code.registration_id == seated.id
+        day = seated.meeting.starts_at - timedelta(hours=2)
+        assert reason_not_to_send(code, seated, day) is None
+        assert reason_not_to_send(code, waiting, day) == OutboxStatus.OBSOLETE
+        seated.checked_in_at = day - timedelta(minutes=5)  # checked in before 07:00
+        assert reason_not_to_send(code, seated, day) == OutboxStatus.OBSOLETE
+
+
 async def test_due_messages_are_checked_again_when_sent(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
