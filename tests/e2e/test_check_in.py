@@ -11,10 +11,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from bot.settings import DEFAULT_PROGRAM_FILE
 from handlers import callback_data as cb
 from models.outbox import MessageKind
 from models.program import Meeting
+from models.program_file import apply_program, parse_program
 from models.registration import CheckInWay, Registration
+from models.roster import move
 from models.seats import register as register_directly
 from tests.e2e.chat import bytes_of, next_with, none_yet, outbox_statuses, register
 from tests.e2e.conftest import RunningBot
@@ -266,9 +269,47 @@ async def test_online_saya_hadir_after_the_end_and_beside_a_venue(bot) -> None:
 
 
 async def registration_id(bot: RunningBot, telegram_user_id: int) -> int:
-    async def read(session):
-        return await session.scalar(
-            select(Registration.id).where(Registration.participant.has(telegram_user_id=telegram_user_id))
+    return await bot.query(lambda session: registration_id_in(session, telegram_user_id))
+
+
+async def test_a_move_onto_a_seat_and_a_moved_date_bring_the_code(bot) -> None:
+    seated = await registered_with_code(bot, 8610)
+    waiting = bot.standin.user(8611)
+    assert "daftar tunggu" in (await register(waiting, BENGKULU, role="Pemustaka", name="Budi Santoso")).plain_text
+
+    async def move_to_a_free_role(session):
+        meeting, role = await meeting_and_role(session, BENGKULU, "stakeholder")
+        await move(
+            session,
+            meeting_id=meeting.id,
+            registration_id=await registration_id_in(session, 8611),
+            role_id=role.id,
+            actor_user_id=PIC,
+            reason="Salah pilih peran",
+            now=bot.clock.now(),
         )
 
-    return await bot.query(read)
+    await bot.query(move_to_a_free_role)
+    bot.clock.advance(timedelta(seconds=1))  # wakes the sender, as the roster's commit would
+    await next_with(waiting, "mengubah peran Anda")
+    assert (await waiting.next_message()).document["file_name"].endswith(".ics")
+    moved_code = payload_of(await waiting.next_message())
+
+    source = DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8").replace(
+        "26 July 2023\n    date: 2023-07-26", "26 July 2023\n    date: 2023-08-02"
+    )
+    await bot.query(lambda s: apply_program(s, parse_program(source), now=bot.clock.now()))
+    bot.clock.advance(timedelta(seconds=1))
+    user = bot.standin.user(8610)
+    assert "Rabu, 2 Agustus 2023" in (await next_with(user, "Perubahan jadwal")).plain_text
+    assert (await user.next_message()).document["file_name"].endswith(".ics")
+    assert payload_of(await user.next_message()) == seated  # the same code, for the new date
+    await next_with(waiting, "Perubahan jadwal")
+    await waiting.next_message()
+    assert payload_of(await waiting.next_message()) == moved_code
+
+
+async def registration_id_in(session, telegram_user_id: int) -> int:
+    return await session.scalar(
+        select(Registration.id).where(Registration.participant.has(telegram_user_id=telegram_user_id))
+    )
