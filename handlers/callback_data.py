@@ -429,6 +429,17 @@ class EvaluationPage(Action):
     page: int
 
 
+# ---- the meeting day: online check-in
+
+
+@dataclass(frozen=True)
+class OnlineCheckIn(Action):
+    """The online meeting's "Saya hadir": the person checks in themself during the meeting's hours."""
+
+    tag = "oh"
+    registration_id: int
+
+
 def pack(action: Action) -> str:
     """The button data for an action."""
     parts = [action.tag]

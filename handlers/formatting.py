@@ -51,9 +51,11 @@ def meeting_short_date(meeting: Meeting, texts: Texts) -> str:
 
 
 def meeting_venue(meeting: Meeting, texts: Texts) -> str:
-    """The venue and city, or the city alone when the venue is not announced."""
+    """The venue and city, online for a meeting held online only, or the city alone when the venue is not announced."""
     if meeting.venue:
         return f"{meeting.venue}, {meeting.city}"
+    if meeting.online_url:
+        return texts("venue_online")
     return f"{texts('venue_tba')} ({meeting.city})"
 
 

@@ -15,11 +15,13 @@ from telegram import InlineKeyboardMarkup
 from handlers import callback_data as cb
 from handlers.calendar_file import meeting_calendar
 from handlers.certificates import certificate_message
+from handlers.checkin_code import code_photos, online_keyboard
 from handlers.common import Document, Reply
 from handlers.evaluation import evaluation_message
 from handlers.formatting import local_moment, meeting_title, meeting_venue, registration_details
 from handlers.texts import Html, Texts
 from models.announcement import Announcement
+from models.check_in import self_check_in_window
 from models.evaluation import evaluation_step
 from models.outbox import MessageKind, OutboxMessage
 from models.program import Meeting, program_name_for
@@ -83,6 +85,38 @@ async def seat_calendar(
     return (Document(f"{meeting.code}.ics", data, texts("calendar_caption")),)
 
 
+def with_online_link(text: Html, meeting: Meeting, texts: Texts) -> Html:
+    """A message about an online meeting, followed by the meeting's link."""
+    if meeting.online_url is None:
+        return text
+    return Html(text + "\n" + texts("online_link_line", url=meeting.online_url))
+
+
+async def meeting_day_morning(
+    session: AsyncSession, registration: Registration, texts: Texts, now: datetime, bot_username: str | None
+) -> Reply | None:
+    """The meeting day's morning: the check-in code to show at the door, and online the link and "Saya hadir"."""
+    meeting = registration.meeting
+    chat_id = registration.participant.chat_id
+    if chat_id is None or meeting.starts_at is None:
+        return None
+    details = registration_details(meeting, registration.role.name, texts)
+    photos = await code_photos(session, registration, texts, bot_username, now)
+    parts = [texts("checkin_morning", **details)]
+    if photos:
+        parts.append(texts("checkin_morning_code"))
+    keyboard = None
+    if meeting.online_url is not None:
+        window = self_check_in_window(meeting)
+        assert window is not None, "a dated meeting has a check-in window"
+        parts.append(texts("online_link_line", url=meeting.online_url))
+        parts.append(texts("checkin_morning_online", opens=local_moment(window[0], meeting, texts)))
+        keyboard = online_keyboard(registration, texts)
+    if not photos and keyboard is None:
+        return None
+    return Reply(chat_id, Html("\n\n".join(parts)), keyboard, documents=photos)
+
+
 def announcement_text(texts: Texts, meeting: Meeting, body: str) -> Html:
     """An announcement as participants read it; its author sees the same in the preview."""
     return texts("announcement", meeting=meeting_title(meeting), body=body)
@@ -99,7 +133,8 @@ async def render(
 ) -> Reply | None:
     """The message as the person will read it; None when there is nothing (left) to say.
 
-    A certificate's PDF is left to build (`Build`) by the sender; its QR links to `bot_username`.
+    A certificate's PDF is left to build (`Build`) by the sender; its QR links to `bot_username`, as
+    the t.me links of check-in codes do (no code is sent without it).
     """
     meeting = registration.meeting
     chat_id = registration.participant.chat_id
@@ -110,7 +145,10 @@ async def render(
     kind = message.kind
     if kind == MessageKind.REMINDER:
         assert meeting.starts_at is not None, "reminders are planned for dated meetings only"
-        return Reply(chat_id, texts("reminder", lead=time_left(meeting.starts_at, now, texts), **details))
+        text = texts("reminder", lead=time_left(meeting.starts_at, now, texts), **details)
+        return Reply(chat_id, with_online_link(text, meeting, texts))
+    if kind == MessageKind.CHECKIN_CODE:
+        return await meeting_day_morning(session, registration, texts, now, bot_username)
     if kind == MessageKind.ATTENDANCE_QUESTION:
         return Reply(chat_id, attendance_question(registration, texts), attendance_keyboard(registration, texts))
     if kind == MessageKind.ATTENDANCE_NUDGE:
@@ -131,13 +169,16 @@ async def render(
         keyboard = InlineKeyboardMarkup([[cb.button(texts.label("take_free_seat"), cb.TakeSeat(registration.id))]])
         return Reply(chat_id, texts("offer_lapsed", **details), keyboard)
     if kind == MessageKind.PROMOTED:
-        return Reply(
-            chat_id, texts("promoted", **details), documents=await seat_calendar(session, registration, texts, now)
-        )
+        # The seat's confirmation: its calendar entry and its check-in code.
+        documents = await seat_calendar(session, registration, texts, now)
+        documents += await code_photos(session, registration, texts, bot_username, now)
+        return Reply(chat_id, texts("promoted", **details), documents=documents)
     if kind == MessageKind.SCHEDULE_CHANGED:
-        # Only a seat gets the new calendar entry; someone waiting has nothing to put in a calendar yet.
+        # Only a seat gets the new calendar entry; someone waiting has nothing to put in a calendar yet. A
+        # meeting that had no date gave its seats no check-in code: it comes with the date.
         seated = registration.status == RegistrationStatus.SEATED
         calendar = await seat_calendar(session, registration, texts, now) if seated else ()
+        calendar += await code_photos(session, registration, texts, bot_username, now)
         return Reply(chat_id, texts("schedule_changed", **details), documents=calendar)
     if kind == MessageKind.ANNOUNCEMENT:
         announcement = await session.get(Announcement, message.subject_id)
@@ -146,6 +187,8 @@ async def render(
         # The calendar entry they saved names their old role: the same entry (its uid), corrected.
         seated = registration.status == RegistrationStatus.SEATED
         calendar = await seat_calendar(session, registration, texts, now) if seated else ()
+        # Moved from the waiting list to a role with a free seat, the person has a seat (and a code) now.
+        calendar += await code_photos(session, registration, texts, bot_username, now)
         return Reply(chat_id, texts("roster_moved_notice", **details), documents=calendar)
     if kind == MessageKind.REMOVED:
         return Reply(chat_id, texts("roster_removed_notice", **details))

@@ -21,9 +21,10 @@ from telegram import (
 from telegram.ext import Application, CallbackQueryHandler
 
 from handlers import callback_data as cb
+from handlers.checkin_code import code_photos
 from handlers.common import Keyboard, Turn, conversation_turn
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when, registration_details
-from handlers.planned_messages import seat_calendar
+from handlers.planned_messages import seat_calendar, with_online_link
 from handlers.shell import plain_start, resume, stale
 from handlers.steps import button_steps, contact_step, text_step
 from handlers.texts import Html
@@ -547,11 +548,10 @@ async def _submit(turn: Turn) -> None:
     conversation.clear_draft()
     details = registration_details(meeting, role.name, turn.texts)
     if registration.status == RegistrationStatus.SEATED:
-        turn.say(
-            "registered_seated",
-            documents=await seat_calendar(turn.session, registration, turn.texts, turn.now),
-            **details,
-        )
+        documents = await seat_calendar(turn.session, registration, turn.texts, turn.now)
+        documents += await code_photos(turn.session, registration, turn.texts, turn.bot_username, turn.now)
+        text = with_online_link(turn.texts("registered_seated", **details), meeting, turn.texts)
+        turn.say_html(text, documents=documents)
     else:
         turn.say("registered_waitlisted", position=await waitlist_position(turn.session, registration), **details)
 

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from handlers import callback_data as cb
+from handlers.checkin_code import code_photos
 from handlers.common import Turn, conversation_turn
 from handlers.formatting import meeting_title, registration_details
 from handlers.planned_messages import seat_calendar
@@ -36,9 +37,11 @@ async def on_button(update: Update, turn: Turn) -> None:
         return
     turn.close_pressed_keyboard = True
     if answer.outcome == Outcome.SEATED:
+        documents = await seat_calendar(turn.session, registration, turn.texts, turn.now)
+        documents += await code_photos(turn.session, registration, turn.texts, turn.bot_username, turn.now)
         turn.say(
             "seat_taken",
-            documents=await seat_calendar(turn.session, registration, turn.texts, turn.now),
+            documents=documents,
             **registration_details(registration.meeting, registration.role.name, turn.texts),
         )
     elif answer.outcome == Outcome.RELEASED:

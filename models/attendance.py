@@ -245,6 +245,10 @@ def reason_not_to_send(message: OutboxMessage, registration: Registration, now: 
     elif kind == MessageKind.PROMOTED:
         if status != RegistrationStatus.SEATED:
             return OutboxStatus.OBSOLETE
+    elif kind == MessageKind.CHECKIN_CODE:
+        # Only a seat has a code; someone checked in already needs it no more.
+        if status != RegistrationStatus.SEATED or registration.checked_in_at is not None:
+            return OutboxStatus.OBSOLETE
     elif kind == MessageKind.OFFER_LAPSED:
         if status != RegistrationStatus.WAITLISTED:
             return OutboxStatus.OBSOLETE

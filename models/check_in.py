@@ -161,9 +161,13 @@ async def check_in(
     committee's check-ins are audited, those after the end as corrections. The caller has checked
     that `by` may act for the registration's meeting.
     """
-    # Locked: two PICs scanning the same code at once record one check-in, not two.
+    # Locked: two PICs scanning the same code at once record one check-in, not two. Read afresh under the
+    # lock: a caller that looked the registration up first holds it as it was before the other committed.
     registration = await session.scalar(
-        select(Registration).where(Registration.id == registration_id).with_for_update(of=Registration)
+        select(Registration)
+        .where(Registration.id == registration_id)
+        .with_for_update(of=Registration)
+        .execution_options(populate_existing=True)
     )
     if registration is None:
         return None

@@ -17,6 +17,8 @@ DURATION = re.compile(r"^(\d{1,3})([dhm])$")
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 # A reminder pulled forward to the morning still has to leave people time to get there.
 MIN_LEAD = timedelta(minutes=45)
+# The check-in code of a meeting that starts before the morning's waking hours comes this long before it.
+CHECKIN_CODE_LEAD = timedelta(hours=1)
 
 
 def parse_duration(raw: str) -> timedelta:
@@ -137,6 +139,16 @@ class ReminderPlan:
             Slot("attendance", question, nudge if nudge > question else starts_at),
             Slot("attendance-nudge", nudge, starts_at),
         )
+
+    def checkin_code_slot(self, starts_at: datetime, zone: ZoneInfo, expires_at: datetime) -> Slot:
+        """The morning of the meeting's day, when a seated person gets their check-in code again.
+
+        At the start of waking hours (local), or an hour before the start if the meeting begins
+        earlier than that; it still makes sense until `expires_at` (the meeting's end).
+        """
+        local_start = starts_at.astimezone(zone)
+        morning = datetime.combine(local_start.date(), self.waking_from, zone).astimezone(starts_at.tzinfo)
+        return Slot("checkin-code", min(morning, starts_at - CHECKIN_CODE_LEAD), expires_at)
 
     def offers_seats(self, now: datetime, starts_at: datetime | None) -> bool:
         """Whether a seat freed at `now` is offered with a hold rather than given outright.

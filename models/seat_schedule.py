@@ -7,7 +7,7 @@ person who takes a seat two days before the meeting gets no "in a week" reminder
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +16,14 @@ from models.program import Meeting, Program
 from models.registration import Registration
 from models.reminder_plan import ReminderPlan, Slot
 
-SEAT_MESSAGES = {MessageKind.REMINDER, MessageKind.ATTENDANCE_QUESTION, MessageKind.ATTENDANCE_NUDGE}
+SEAT_MESSAGES = {
+    MessageKind.REMINDER,
+    MessageKind.ATTENDANCE_QUESTION,
+    MessageKind.ATTENDANCE_NUDGE,
+    MessageKind.CHECKIN_CODE,
+}
+# A meeting given no end is over this long after its start (as `models.check_in` counts it).
+ASSUMED_LENGTH = timedelta(hours=8)
 
 
 async def plan_of(session: AsyncSession, meeting: Meeting) -> ReminderPlan:
@@ -39,7 +46,7 @@ async def plan_seat_messages(
     ask_attendance: bool = True,
     ask_late: bool = False,
 ) -> None:
-    """Plan the reminders (and attendance questions) of a seat that are still to come.
+    """Plan the reminders (and attendance questions, and the meeting day's check-in code) of a seat still to come.
 
     `ask_attendance` is False for someone who has just said they will come, such as a person
     who took an offered seat. `ask_late` asks at once when the question's moment has passed:
@@ -53,6 +60,11 @@ async def plan_seat_messages(
     for slot in rules.reminder_slots(meeting.starts_at, meeting.zone):
         if slot.due_at > now:
             await plan(session, registration.id, MessageKind.REMINDER, slot, now=now, key_suffix=key)
+    # The meeting day's morning: the check-in code again (online: the link and "Saya hadir").
+    ends_at = meeting.ends_at or meeting.starts_at + ASSUMED_LENGTH
+    code = rules.checkin_code_slot(meeting.starts_at, meeting.zone, ends_at)
+    if code.due_at > now:
+        await plan(session, registration.id, MessageKind.CHECKIN_CODE, code, now=now, key_suffix=key)
     if not ask_attendance or registration.attendance is not None:
         return
     question, nudge = rules.attendance_slots(meeting.starts_at, meeting.zone)

@@ -703,4 +703,42 @@ TEXTS: dict[str, str] = {
     "mydata_evaluation": "<b>Evaluation: {meeting}</b>, asked {asked}: {state}",
     "mydata_evaluation_open": "{count} statements answered so far (kept with this registration until finished)",
     "mydata_evaluation_finished": "finished {date}; the answers are kept without your name and no longer linked to you",
+    # --- check-in at the venue (personal codes, staff scan, online meetings) ---
+    "checkin_code_caption": (
+        "🎫 <b>Check-in code</b> · {meeting}\n{name}\n\nShow this to the committee at the door.\n{link}"
+    ),
+    "checkin_morning": (
+        "📍 <b>Today: {meeting}</b>\n<b>Your role:</b> {role}\n<b>Time:</b> {when}\n<b>Venue:</b> {venue}"
+    ),
+    "checkin_morning_code": "Show the QR code below to the committee at the door to check in.",
+    "online_link_line": "🔗 <b>Online meeting link:</b> {url}",
+    "checkin_morning_online": "To check in online, press <b>I am here</b> while the meeting is on (from {opens}).",
+    "btn_online_check_in": "✅ I am here",
+    "checkin_show_committee": (
+        "🎫 This is a participant's check-in code. Show it to the committee at the door: "
+        "attendance is recorded when the committee scans it."
+    ),
+    "checkin_unknown_code": (
+        "❌ This check-in code is unknown or not for a meeting you manage. Nobody was checked in."
+    ),
+    "checkin_done": "✓ {name} · {role} · {count}/{seats} checked in",
+    "checkin_done_correction": (
+        "✓ {name} · {role} · {count}/{seats} checked in\n(recorded as a correction: the meeting has ended)"
+    ),
+    "checkin_already": "ℹ️ {name} was checked in on {when}. {count}/{seats} checked in.",
+    "checkin_refused_cancelled": "❌ {name}'s registration for {meeting} was cancelled: not checked in.",
+    "checkin_refused_waiting": "❌ {name} has no seat at {meeting} (waiting list): not checked in.",
+    "checkin_refused_no_date": "❌ {meeting} has no date yet: check-in is not possible. {name} was not checked in.",
+    "checkin_refused_too_early": (
+        "❌ Check-in for {meeting} opens on the meeting's day ({when}). {name} was not checked in."
+    ),
+    "checkin_refused_too_late": "❌ {meeting} ended long ago: {name} can no longer be checked in.",
+    "online_checked_in": "✅ Thank you, your attendance at <b>{meeting}</b> is recorded.",
+    "online_already": "ℹ️ You were already checked in at <b>{meeting}</b> on {when}.",
+    "online_too_early": "⏳ Check-in for <b>{meeting}</b> opens {opens}. Press <b>I am here</b> again then.",
+    "online_too_early_short": "Check-in is not open yet.",
+    "online_too_late": "<b>{meeting}</b> has ended: check-in can no longer be recorded.",
+    "online_no_seat": "You have no seat at <b>{meeting}</b>: not checked in.",
+    "online_no_date": "<b>{meeting}</b> has no date yet: check-in is not possible.",
+    "venue_online": "online",
 }

@@ -721,4 +721,42 @@ TEXTS: dict[str, str] = {
     "mydata_evaluation": "<b>Evaluasi: {meeting}</b>, diminta {asked}: {state}",
     "mydata_evaluation_open": "{count} pernyataan dijawab sejauh ini (disimpan bersama pendaftaran ini sampai selesai)",
     "mydata_evaluation_finished": "selesai {date}; jawabannya disimpan tanpa nama dan tidak lagi terkait dengan Anda",
+    # --- check-in at the venue (personal codes, staff scan, online meetings) ---
+    "checkin_code_caption": (
+        "🎫 <b>Kode check-in</b> · {meeting}\n{name}\n\nTunjukkan kode ini kepada panitia di pintu masuk.\n{link}"
+    ),
+    "checkin_morning": (
+        "📍 <b>Hari ini: {meeting}</b>\n<b>Peran Anda:</b> {role}\n<b>Waktu:</b> {when}\n<b>Tempat:</b> {venue}"
+    ),
+    "checkin_morning_code": "Tunjukkan kode QR di bawah ini kepada panitia di pintu masuk untuk check-in.",
+    "online_link_line": "🔗 <b>Tautan pertemuan daring:</b> {url}",
+    "checkin_morning_online": "Untuk check-in daring, tekan <b>Saya hadir</b> saat pertemuan berlangsung (mulai {opens}).",
+    "btn_online_check_in": "✅ Saya hadir",
+    "checkin_show_committee": (
+        "🎫 Ini kode check-in peserta. Tunjukkan kode ini kepada panitia di pintu masuk: "
+        "kehadiran dicatat saat panitia memindainya."
+    ),
+    "checkin_unknown_code": (
+        "❌ Kode check-in ini tidak dikenal atau bukan untuk pertemuan yang Anda kelola. Tidak ada yang dicatat."
+    ),
+    "checkin_done": "✓ {name} · {role} · {count}/{seats} hadir",
+    "checkin_done_correction": (
+        "✓ {name} · {role} · {count}/{seats} hadir\n(dicatat sebagai koreksi: pertemuan sudah selesai)"
+    ),
+    "checkin_already": "ℹ️ {name} sudah check-in pada {when}. {count}/{seats} hadir.",
+    "checkin_refused_cancelled": "❌ Pendaftaran {name} di {meeting} sudah dibatalkan: tidak dicatat hadir.",
+    "checkin_refused_waiting": "❌ {name} tidak punya kursi di {meeting} (daftar tunggu): tidak dicatat hadir.",
+    "checkin_refused_no_date": "❌ {meeting} belum punya tanggal: check-in belum dapat dilakukan. {name} belum dicatat.",
+    "checkin_refused_too_early": (
+        "❌ Check-in {meeting} baru dibuka pada hari pertemuan ({when}). {name} belum dicatat hadir."
+    ),
+    "checkin_refused_too_late": "❌ {meeting} sudah lama selesai: kehadiran {name} tidak dapat dicatat lagi.",
+    "online_checked_in": "✅ Terima kasih, kehadiran Anda di <b>{meeting}</b> sudah tercatat.",
+    "online_already": "ℹ️ Anda sudah tercatat hadir di <b>{meeting}</b> sejak {when}.",
+    "online_too_early": "⏳ Check-in <b>{meeting}</b> dibuka {opens}. Tekan <b>Saya hadir</b> lagi pada waktu itu.",
+    "online_too_early_short": "Check-in belum dibuka.",
+    "online_too_late": "Pertemuan <b>{meeting}</b> sudah selesai: check-in tidak dapat dicatat lagi.",
+    "online_no_seat": "Anda tidak punya kursi di <b>{meeting}</b>: check-in tidak dicatat.",
+    "online_no_date": "<b>{meeting}</b> belum punya tanggal: check-in belum dapat dilakukan.",
+    "venue_online": "daring",
 }

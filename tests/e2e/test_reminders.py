@@ -47,6 +47,7 @@ async def test_reminders_arrive_on_time_in_local_time_once_each(bot) -> None:
     user = bot.standin.user(9002)
     await register(user, BENGKULU, role="Pemustaka")
     await user.next_message()  # the calendar file
+    assert (await user.next_message()).kind == "photo"  # the check-in code
     bot.clock.set(START - timedelta(days=7, minutes=1))
     await none_yet(user, "Pengingat")
     assert "sent" not in await bot.query(lambda s: outbox_statuses(s, 9002, (MessageKind.REMINDER,)))
@@ -67,10 +68,12 @@ async def test_reminders_arrive_on_time_in_local_time_once_each(bot) -> None:
     assert "1 hari lagi" in (await user.next_message()).plain_text  # and no second asking: answered
     bot.clock.set(START - timedelta(hours=2))
     assert "2 jam lagi" in (await user.next_message()).plain_text
+    # 07:00 WIB on the day, with the 2-hour reminder: the check-in code again.
+    assert "Hari ini: Bengkulu" in (await user.next_message()).plain_text
     bot.clock.set(START + timedelta(hours=1))
     await bot.eventually(
         lambda s: outbox_statuses(s, 9002, tuple(MessageKind)),
-        lambda found: found.count("sent") == 4 and "pending" not in found,
+        lambda found: found.count("sent") == 5 and "pending" not in found,
     )
     assert sum("Pengingat" in m.plain_text for m in user.messages) == 3
 
@@ -109,6 +112,7 @@ async def test_tidak_hadir_moves_the_seat_through_the_waiting_list_with_holds(bo
     taken = await next_with(second, "Kursi Anda terkonfirmasi")
     assert "Pemustaka" in taken.plain_text
     assert calendar_of(bot, await second.next_message()).walk("VEVENT")
+    assert (await second.next_message()).kind == "photo"  # the check-in code
     await second.send_text("/status")
     assert "kursi terkonfirmasi" in (await second.next_message()).plain_text
     await first.send_text("/status")
@@ -134,6 +138,7 @@ async def test_a_moved_meeting_is_announced_with_a_new_calendar_file_and_reminde
     user = bot.standin.user(9401)
     await register(user, BENGKULU, role="Pemustaka")
     await user.next_message()  # the first calendar file
+    await user.next_message()  # the check-in code
     await user.send_text("/bahasa")
     await user.press(await user.next_message(), text="English")
     await user.next_message()
@@ -173,8 +178,9 @@ async def test_what_fell_due_while_the_bot_was_down_is_sent_if_it_still_makes_se
         statuses = await running.eventually(
             lambda s: outbox_statuses(s, 9301, tuple(MessageKind)), lambda found: found.count("sent") == 2
         )
-        # Missed: the week reminder and the question; sent: the day reminder and the second asking.
-        assert sorted(statuses) == ["missed", "missed", "pending", "sent", "sent"]
+        # Missed: the week reminder and the question; sent: the day reminder and the second asking; the
+        # 2-hour reminder and the morning's check-in code are still to come.
+        assert sorted(statuses) == ["missed", "missed", "pending", "pending", "sent", "sent"]
     assert sum("Pengingat" in m.plain_text for m in user.messages) == 1
     assert standin.bot_errors == []
 

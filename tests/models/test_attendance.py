@@ -43,7 +43,7 @@ async def planned(session, registration_id: int, status: OutboxStatus | None = O
     return [(m.kind.value, m.slot) for m in await session.scalars(query)]
 
 
-async def test_a_seat_plans_three_reminders_and_the_attendance_questions(sessions, program) -> None:
+async def test_a_seat_plans_three_reminders_the_attendance_questions_and_the_check_in_code(sessions, program) -> None:
     async with sessions() as s, s.begin():
         seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
         assert await planned(s, seated.id) == [
@@ -52,6 +52,8 @@ async def test_a_seat_plans_three_reminders_and_the_attendance_questions(session
             ("reminder", "reminder-1d"),
             ("attendance_nudge", "attendance-nudge"),
             ("reminder", "reminder-2h"),
+            # 07:00 WIB on the day, as the 2-hour reminder.
+            ("checkin_code", "checkin-code"),
         ]
         due = [m.due_at for m in await s.scalars(select(OutboxMessage).order_by(OutboxMessage.due_at))]
         assert due[0] == seated.meeting.starts_at - timedelta(days=7)
@@ -63,7 +65,11 @@ async def test_a_late_registration_gets_only_the_reminders_still_ahead_and_count
 ) -> None:
     async with sessions() as s, s.begin():
         late = await seat(s, BENGKULU, "pemustaka", 0, QUESTION_TIME + timedelta(days=1))
-        assert await planned(s, late.id) == [("reminder", "reminder-1d"), ("reminder", "reminder-2h")]
+        assert await planned(s, late.id) == [
+            ("reminder", "reminder-1d"),
+            ("reminder", "reminder-2h"),
+            ("checkin_code", "checkin-code"),
+        ]
         assert late.attendance is True
 
 
@@ -72,7 +78,9 @@ async def test_cancelling_withdraws_what_was_planned(sessions, program) -> None:
         seated = await seat(s, BENGKULU, "pemustaka", 0)
         await cancel(s, seated.id, now=T0 + timedelta(days=1))
         assert await planned(s, seated.id) == []
-        assert len(await planned(s, seated.id, OutboxStatus.OBSOLETE)) == 5
+        assert (
+            len(await planned(s, seated.id, OutboxStatus.OBSOLETE)) == 6
+        )  # the reminders, the questions and the check-in code
 
 
 async def test_weeks_ahead_a_freed_seat_is_given_outright_and_announced(sessions, program) -> None:
@@ -111,7 +119,7 @@ async def test_tidak_hadir_offers_the_seat_with_a_hold_and_ambil_takes_it(sessio
         assert taken.outcome == Outcome.SEATED and first.status == RegistrationStatus.SEATED
         assert first.attendance is True
         # Still-ahead reminders only; no attendance question for someone who just said yes.
-        assert [k for k, _ in await planned(s, first.id)] == ["reminder", "reminder"]
+        assert [k for k, _ in await planned(s, first.id)] == ["reminder", "reminder", "checkin_code"]
         # A second tap changes nothing.
         assert (await take_seat(s, first.id, now=QUESTION_TIME + timedelta(hours=3))).outcome == Outcome.NOT_APPLICABLE
 
@@ -194,7 +202,19 @@ async def test_hadir_is_recorded_and_withdraws_the_second_asking(sessions, progr
         seated = await seat(s, BENGKULU, "pemustaka", 0)
         answer = await answer_attendance(s, seated.id, will_attend=True, now=QUESTION_TIME)
         assert answer.outcome == Outcome.RECORDED and seated.attendance is True
-        assert [k for k, _ in await planned(s, seated.id)] == ["reminder", "reminder", "reminder"]
+        assert [k for k, _ in await planned(s, seated.id)] == ["reminder", "reminder", "reminder", "checkin_code"]
+
+
+async def test_the_mornings_check_in_code_goes_to_a_seat_not_checked_in_only(sessions, program) -> None:
+    async with sessions() as s, s.begin():
+        seated, waiting = await seats(s, BENGKULU, "pemustaka", range(2), apart=APART)
+        code = await s.scalar(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.CHECKIN_CODE))
+        assert code.registration_id == seated.id
+        day = seated.meeting.starts_at - timedelta(hours=2)
+        assert reason_not_to_send(code, seated, day) is None
+        assert reason_not_to_send(code, waiting, day) == OutboxStatus.OBSOLETE
+        seated.checked_in_at = day - timedelta(minutes=5)  # checked in before 07:00
+        assert reason_not_to_send(code, seated, day) == OutboxStatus.OBSOLETE
 
 
 async def test_due_messages_are_checked_again_when_sent(sessions, program) -> None:
@@ -237,7 +257,7 @@ async def test_a_moved_meeting_tells_everyone_and_moves_the_reminders(sessions, 
         assert ("attendance", "attendance") in await planned(s, seated.id)
         assert "schedule_changed" in [k for k, _ in await planned(s, waiting.id)]
         # The two attendance messages went with "Hadir", the three old reminders with the move.
-        assert len(await planned(s, seated.id, OutboxStatus.OBSOLETE)) == 5
+        assert len(await planned(s, seated.id, OutboxStatus.OBSOLETE)) == 6
 
 
 async def test_a_meeting_moved_and_moved_back_has_its_reminders_again(sessions, program) -> None:
@@ -251,7 +271,7 @@ async def test_a_meeting_moved_and_moved_back_has_its_reminders_again(sessions, 
         await apply_program(s, parse_program(original), now=T0 + timedelta(days=2))
         # The first date's reminders and questions are pending again (under their old keys), not lost.
         assert [m for m in await planned(s, seated.id) if m[0] != "schedule_changed"] == before
-        assert len(before) == 5
+        assert len(before) == 6
 
 
 async def test_raising_a_quota_passes_the_new_seats_to_those_waiting_in_order(sessions, program) -> None:
@@ -273,6 +293,7 @@ async def test_raising_a_quota_passes_the_new_seats_to_those_waiting_in_order(se
             "reminder",
             "attendance_nudge",
             "reminder",
+            "checkin_code",
         ]
         # Close to the meeting a new seat is offered and held.
         raised_again = original.replace(one_seat, one_seat.replace("seats: 1", "seats: 4"))
@@ -299,6 +320,7 @@ async def test_a_date_announced_later_plans_the_reminders_then(sessions, program
             "reminder",
             "attendance_nudge",
             "reminder",
+            "checkin_code",
         ]
 
 

@@ -126,3 +126,24 @@ async def test_a_seat_removed_after_its_check_in_no_longer_counts(sessions) -> N
         second.status = RegistrationStatus.CANCELLED
         await s.flush()
         assert await attendance_count(s, first.meeting_id) == (1, 30)
+
+
+async def test_a_scan_that_looked_the_code_up_first_still_finds_the_check_in_another_made_meanwhile(
+    sessions, db_url
+) -> None:
+    # The staff scan looks the code up, then checks in: another PIC's check-in committed in between
+    # must be seen under the lock, not the registration as the first lookup held it.
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite has one connection per process: no second transaction commits in between")
+    async with sessions() as s, s.begin():
+        code = await checkin_code(s, await seat(s, "shm23-bengkulu", "stakeholder", 1))
+        assert code is not None
+    async with sessions() as first, first.begin():
+        looked_up = await registration_of_code(first, code)
+        assert looked_up is not None and looked_up.checked_in_at is None
+        async with sessions() as other, other.begin():
+            done = await check_in(other, looked_up.id, way=CheckInWay.CODE, by=PIC + 1, now=START)
+            assert done is not None and done.outcome == CheckInOutcome.CHECKED_IN
+        result = await check_in(first, looked_up.id, way=CheckInWay.CODE, by=PIC, now=START + timedelta(minutes=1))
+        assert result is not None and result.outcome == CheckInOutcome.ALREADY
+        assert looked_up.checked_in_by == PIC + 1 and looked_up.checked_in_at == START

@@ -169,3 +169,18 @@ def test_a_bad_reminder_section_is_named_with_its_line(change: str, where: str) 
     assert all(p.field.startswith("reminders") for p in failure.value.problems), failure.value
     assert str(failure.value).startswith("shm.yaml:")
     assert failure.value.problems[0].line in range(3, 10)
+
+
+@pytest.mark.parametrize(
+    ("start", "zone", "due"),
+    [
+        (("2023-07-26", "09:00"), WIB, ("2023-07-26", "07:00")),  # the morning's waking hours
+        (("2023-08-08", "07:30"), WITA, ("2023-08-08", "06:30")),  # an early start: an hour before it
+        (("2023-08-08", "13:00"), WIT, ("2023-08-08", "07:00")),
+    ],
+)
+def test_the_check_in_code_comes_on_the_meetings_morning_in_its_own_zone(start, zone, due) -> None:
+    starts_at = at(*start, zone)
+    slot = PLAN.checkin_code_slot(starts_at, zone, starts_at + timedelta(hours=7))
+    assert local(slot.due_at, zone) == due
+    assert slot.expires_at == starts_at + timedelta(hours=7)
