@@ -20,7 +20,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, func, select
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,7 +28,7 @@ from models.base import Base
 from models.evaluation import EvaluationProgress
 from models.meeting_day_settings import CERTIFICATE_PREFIX
 from models.outbox import MessageKind, plan
-from models.program import Meeting, Program
+from models.program import Meeting, Program, assumed_end, ended_by
 from models.registration import Registration, RegistrationStatus
 from models.reminder_plan import ReminderPlan, Slot
 
@@ -61,15 +61,6 @@ class Certificate(Base):
         return CERTIFICATE_PREFIX + self.verify_token
 
 
-def _meeting_end() -> Any:
-    return func.coalesce(Meeting.ends_at, Meeting.starts_at)
-
-
-def _ended(meeting: Meeting, now: datetime) -> bool:
-    end = meeting.ends_at or meeting.starts_at
-    return end is not None and now >= end
-
-
 def waits_for_evaluation(program: Program) -> bool:
     """Whether the program's certificates follow the evaluation (only when it has one)."""
     day = program.meeting_day
@@ -96,7 +87,7 @@ async def issue_due(session: AsyncSession, *, now: datetime) -> int:
     """Issue (and plan the message of) the certificates due at `now`, ISSUE_BATCH at most; returns how many."""
     rows = (
         await session.execute(
-            _pending().where(_meeting_end() <= now).order_by(Registration.meeting_id, Registration.checked_in_at)
+            _pending().where(ended_by(now)).order_by(Registration.meeting_id, Registration.checked_in_at)
         )
     ).all()
     issued = 0
@@ -120,7 +111,7 @@ async def next_certificate_at(session: AsyncSession) -> datetime | None:
     """The earliest end of a meeting with people checked in and without a certificate that does not wait."""
     rows = (
         await session.execute(
-            select(_meeting_end(), Meeting.program_id, EvaluationProgress.finished_at.is_not(None))
+            select(Meeting.starts_at, Meeting.ends_at, Meeting.program_id, EvaluationProgress.finished_at.is_not(None))
             .select_from(Registration)
             .join(Meeting, Meeting.id == Registration.meeting_id)
             .outerjoin(Certificate, Certificate.registration_id == Registration.id)
@@ -129,17 +120,23 @@ async def next_certificate_at(session: AsyncSession) -> datetime | None:
                 Certificate.id.is_(None),
                 Registration.checked_in_at.is_not(None),
                 Registration.status != RegistrationStatus.CANCELLED,
-                _meeting_end().is_not(None),
+                Meeting.starts_at.is_not(None),
             )
             .distinct()
         )
     ).all()
     if not rows:
         return None
-    programs = await session.scalars(select(Program).where(Program.id.in_({program_id for _, program_id, _ in rows})))
+    programs = await session.scalars(
+        select(Program).where(Program.id.in_({program_id for _, _, program_id, _ in rows}))
+    )
     waiting = {program.id for program in programs if waits_for_evaluation(program)}
-    ends = [end for end, program_id, finished in rows if finished or program_id not in waiting]
-    return min(ends, default=None)
+    ends = [
+        assumed_end(starts, ends)
+        for starts, ends, program_id, finished in rows
+        if finished or program_id not in waiting
+    ]
+    return min((end for end in ends if end is not None), default=None)
 
 
 async def issue_for(session: AsyncSession, registration: Registration, *, now: datetime) -> Certificate | None:
@@ -153,7 +150,7 @@ async def issue_for(session: AsyncSession, registration: Registration, *, now: d
     if (
         registration.checked_in_at is None
         or registration.status == RegistrationStatus.CANCELLED
-        or not _ended(registration.meeting, now)
+        or not registration.meeting.has_ended(now)
     ):
         return None
     program = await session.get_one(Program, registration.meeting.program_id)

@@ -76,8 +76,8 @@ def self_check_in_window(meeting: Meeting) -> tuple[datetime, datetime] | None:
     """When a person may check in themself (projector code, "Saya hadir"): the meeting's hours."""
     if meeting.starts_at is None:
         return None
-    ends_at = meeting.ends_at or meeting.starts_at + timedelta(hours=8)
-    return meeting.starts_at - SELF_CHECK_IN_EARLY, ends_at
+    assert meeting.assumed_end is not None
+    return meeting.starts_at - SELF_CHECK_IN_EARLY, meeting.assumed_end
 
 
 def in_self_check_in_window(meeting: Meeting, now: datetime) -> bool:

@@ -25,7 +25,7 @@ from models.meeting_day_settings import MIN_ANSWERS_SHOWN, SCORES, EvaluationFor
 from models.outbox import MessageKind, note_planned
 from models.outbox import plan as plan_message
 from models.participant import Participant
-from models.program import Meeting, Program
+from models.program import Meeting, Program, assumed_end, ended_by
 from models.provinces import PROVINCES
 from models.registration import Registration, RegistrationStatus
 from models.reminder_plan import ReminderPlan, Slot
@@ -89,14 +89,11 @@ async def _programs_with_form(session: AsyncSession) -> dict[int, EvaluationForm
     return {program_id: form for program_id, form in forms.items() if form}
 
 
-_END = func.coalesce(Meeting.ends_at, Meeting.starts_at)
-
-
-def _unasked(program_ids: Iterable[int]) -> Select[int, str, int, datetime]:
+def _unasked(program_ids: Iterable[int]) -> Select[int, str, int, datetime | None, datetime | None]:
     """Checked-in people with a chat, of dated meetings of these programs, never asked: one rule for
     asking and for when to ask next, so a moment returned is always a moment acted on."""
     return (
-        select(Registration.id, Meeting.province_code, Meeting.program_id, _END)
+        select(Registration.id, Meeting.province_code, Meeting.program_id, Meeting.starts_at, Meeting.ends_at)
         .select_from(Registration)
         .join(Meeting, Meeting.id == Registration.meeting_id)
         .join(Participant, Participant.id == Registration.participant_id)
@@ -104,7 +101,7 @@ def _unasked(program_ids: Iterable[int]) -> Select[int, str, int, datetime]:
             Registration.checked_in_at.is_not(None),
             Registration.status != RegistrationStatus.CANCELLED,
             Participant.chat_id.is_not(None),
-            _END.is_not(None),
+            Meeting.starts_at.is_not(None),
             Meeting.program_id.in_(list(program_ids)),
             ~exists().where(EvaluationProgress.registration_id == Registration.id),
         )
@@ -129,16 +126,18 @@ async def ask_evaluations(session: AsyncSession, *, now: datetime) -> int:
     forms = await _programs_with_form(session)
     if not forms:
         return 0
-    rows = (await session.execute(_unasked(forms).where(_END <= now).order_by(Registration.id))).all()
+    rows = (await session.execute(_unasked(forms).where(ended_by(now)).order_by(Registration.id))).all()
     plans: dict[int, ReminderPlan] = {}
-    for _, _, program_id, _ in rows:
+    for _, _, program_id, _, _ in rows:
         if program_id not in plans:
             program = await session.get(Program, program_id)
             plans[program_id] = ReminderPlan.from_json(program.reminder_plan if program else None)
     # Flushed once at the end, not before each message's dedupe check: a wave's end asks hundreds at
     # once inside the sender's claim transaction (each registration's key is its own, so none hides another).
     with session.no_autoflush:
-        for registration_id, province_code, program_id, end in rows:
+        for registration_id, province_code, program_id, starts, ends in rows:
+            end = assumed_end(starts, ends)
+            assert end is not None, "asked only of dated meetings"
             zone = PROVINCES[province_code].zone
             session.add(EvaluationProgress(registration_id=registration_id, asked_at=now, answers={}))
             await plan_message(
@@ -163,8 +162,12 @@ async def next_evaluation_at(session: AsyncSession) -> datetime | None:
     forms = await _programs_with_form(session)
     if not forms:
         return None
-    earliest = await session.scalar(select(func.min(_unasked(forms).subquery().c[3])))
-    return None if earliest is None else _aware(earliest)
+    unasked = _unasked(forms).subquery()
+    # The earliest given end, and the earliest start of a meeting given none (its end assumed after it).
+    given = await session.scalar(select(func.min(unasked.c.ends_at)))
+    start = await session.scalar(select(func.min(unasked.c.starts_at)).where(unasked.c.ends_at.is_(None)))
+    ends = [_aware(given) if given else None, assumed_end(_aware(start), None) if start else None]
+    return min((end for end in ends if end is not None), default=None)
 
 
 # ---------------------------------------------------------------- answering

@@ -24,7 +24,6 @@ from models.staff import pics_of
 # How long after the start the PICs learn who has not come.
 AFTER_START = timedelta(hours=1)
 # A meeting given no end is taken to last this long (as `models.check_in.self_check_in_window` does).
-DEFAULT_LENGTH = timedelta(hours=8)
 # Whom a planned alert is for: the meeting's PICs, or the organizers standing in for a meeting without one.
 PIC_SLOT = "not-checked-in-"
 ORGANIZER_SLOT = "not-checked-in-organizers-"
@@ -61,8 +60,8 @@ async def plan_not_checked_in(session: AsyncSession, *, now: datetime, admin_ids
     planned = 0
     for meeting in meetings:
         assert meeting.starts_at is not None
-        end = meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH
-        if now >= end:
+        end = meeting.assumed_end
+        if end is None or now >= end:
             continue
         missing = await session.scalar(select(func.count()).select_from(_seated_not_checked_in(meeting.id).subquery()))
         if not missing:

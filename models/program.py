@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String, UniqueConstraint, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
 from models.meeting_day_settings import CertificateSettings, Committee, EvaluationForm, MeetingDay
 from models.provinces import PROVINCES, Province
+
+# A meeting the program file gives no end (and no default end_time) is taken to last a working day.
+ASSUMED_LENGTH = timedelta(hours=8)
 
 
 class Program(Base):
@@ -61,6 +64,21 @@ class Role(Base):
     position: Mapped[int] = mapped_column(default=0)
 
     program: Mapped[Program] = relationship(back_populates="roles", lazy="raise")
+
+
+def assumed_end(starts_at: datetime | None, ends_at: datetime | None) -> datetime | None:
+    """A meeting's end as given, else ASSUMED_LENGTH after its start; None for a meeting without a date."""
+    if ends_at is not None:
+        return ends_at
+    return None if starts_at is None else starts_at + ASSUMED_LENGTH
+
+
+def ended_by(now: datetime) -> ColumnElement[bool]:
+    """In SQL: the meeting is over at `now`, as `Meeting.has_ended` says (no interval arithmetic, for SQLite)."""
+    return or_(
+        Meeting.ends_at <= now,
+        and_(Meeting.ends_at.is_(None), Meeting.starts_at <= now - ASSUMED_LENGTH),
+    )
 
 
 class Meeting(Base):
@@ -118,13 +136,13 @@ class Meeting(Base):
         return self.starts_at is not None and now >= self.starts_at
 
     @property
-    def ends_or_starts_at(self) -> datetime | None:
-        """When the meeting is over: its end, or its start for a meeting given no end."""
-        return self.ends_at or self.starts_at
+    def assumed_end(self) -> datetime | None:
+        """When the meeting is over: its end, or ASSUMED_LENGTH after its start for a meeting given no end."""
+        return assumed_end(self.starts_at, self.ends_at)
 
     def has_ended(self, now: datetime) -> bool:
-        """Whether the meeting is over at `now` (its end, or its start for a meeting given no end)."""
-        end = self.ends_or_starts_at
+        """Whether the meeting is over at `now` (`assumed_end`): check-in closes, certificates and the evaluation follow."""
+        end = self.assumed_end
         return end is not None and now >= end
 
     def is_open_for_registration(self, now: datetime) -> bool:

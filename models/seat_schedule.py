@@ -7,7 +7,7 @@ person who takes a seat two days before the meeting gets no "in a week" reminder
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,8 +22,6 @@ SEAT_MESSAGES = {
     MessageKind.ATTENDANCE_NUDGE,
     MessageKind.CHECKIN_CODE,
 }
-# A meeting given no end is over this long after its start (as `models.check_in` counts it).
-ASSUMED_LENGTH = timedelta(hours=8)
 
 
 async def plan_of(session: AsyncSession, meeting: Meeting) -> ReminderPlan:
@@ -61,8 +59,8 @@ async def plan_seat_messages(
         if slot.due_at > now:
             await plan(session, registration.id, MessageKind.REMINDER, slot, now=now, key_suffix=key)
     # The meeting day's morning: the check-in code again (online: the link and "Saya hadir").
-    ends_at = meeting.ends_at or meeting.starts_at + ASSUMED_LENGTH
-    code = rules.checkin_code_slot(meeting.starts_at, meeting.zone, ends_at)
+    assert meeting.assumed_end is not None
+    code = rules.checkin_code_slot(meeting.starts_at, meeting.zone, meeting.assumed_end)
     if code.due_at > now:
         await plan(session, registration.id, MessageKind.CHECKIN_CODE, code, now=now, key_suffix=key)
     if not ask_attendance or registration.attendance is not None:

@@ -22,7 +22,7 @@ from models.evaluation import EvaluationProgress
 from models.meeting_day_settings import CERTIFICATE_PREFIX, CertificateSettings
 from models.outbox import MessageKind, OutboxMessage
 from models.personal_data import erase_person
-from models.program import Meeting, Program
+from models.program import ASSUMED_LENGTH, Meeting, Program
 from models.registration import CheckInWay
 from tests.models.factories import seats
 
@@ -141,15 +141,16 @@ async def test_after_the_evaluation_the_certificate_waits_for_it_to_be_finished(
         assert await certificate_of(s, silent.id) is not None
 
 
-async def test_a_meeting_without_an_end_ends_at_its_start(sessions) -> None:
+async def test_a_meeting_without_an_end_ends_eight_hours_after_its_start(sessions) -> None:
     async with sessions() as s, s.begin():
         (registration,) = await seats(s, BENGKULU, "stakeholder", [1])
         await check_in(s, registration.id, way=CheckInWay.CODE, by=PIC, now=START)
         meeting = await s.get_one(Meeting, registration.meeting_id)
         meeting.ends_at = None
         await s.flush()
-        assert await next_certificate_at(s) == START
-        assert await issue_due(s, now=START + timedelta(minutes=1)) == 1
+        assert await next_certificate_at(s) == START + ASSUMED_LENGTH
+        assert await issue_due(s, now=START + ASSUMED_LENGTH - timedelta(minutes=1)) == 0
+        assert await issue_due(s, now=START + ASSUMED_LENGTH) == 1
 
 
 async def test_one_sweep_issues_a_batch_and_the_next_one_the_rest(sessions, monkeypatch) -> None:

@@ -24,7 +24,7 @@ from models.evaluation import (
 from models.meeting_day_settings import MIN_ANSWERS_SHOWN
 from models.outbox import EARLIEST_PLANNED, MessageKind, OutboxMessage
 from models.personal_data import erase_person
-from models.program import Program
+from models.program import ASSUMED_LENGTH, Program
 from models.registration import CheckInWay, Registration
 from tests.models.factories import seats
 
@@ -244,3 +244,18 @@ async def test_erasing_a_person_keeps_their_finished_answers_and_forgets_one_in_
         response = await s.scalar(select(EvaluationResponse))
         assert response is not None and response.comment == "Bagus" and response.meeting_id == meeting_id
         assert (await rate(s, half.id, 1, 2, now=END, by=half_user)).outcome == Outcome.STALE
+
+
+async def test_a_meeting_given_no_end_asks_when_its_assumed_day_is_over(sessions) -> None:
+    async with sessions() as s, s.begin():
+        (person,) = await checked_in(s, "shm23-bengkulu", [1], checked=1)
+        meeting = person.meeting
+        meeting.ends_at = None
+        await s.flush()
+        over = START + ASSUMED_LENGTH
+        assert await next_evaluation_at(s) == over
+        assert not has_ended(meeting, over - timedelta(seconds=1)) and has_ended(meeting, over)
+        assert await ask_evaluations(s, now=over - timedelta(seconds=1)) == 0
+        assert await ask_evaluations(s, now=over) == 1
+        message = await s.scalar(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.EVALUATION))
+        assert message is not None and message.expires_at == over + timedelta(days=30)
