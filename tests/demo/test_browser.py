@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from botapi_standin import WAIT
 from demo.app import Demo
 from demo.seed import ADMIN, PARTICIPANTS, PIC, PIC_MEETING, PROGRAM_CODE
 from models.participant import Participant
@@ -361,9 +362,13 @@ async def test_on_the_meeting_day_rina_scans_the_code_siti_holds_up_and_gets_the
     page = await browser.new_page()
     await page.goto(demo.url)
     await open_chat(page, SITI)
+    codes = page.locator(".row.bot", has=page.locator(".hold-code"))
+    await codes.first.wait_for()  # the code that came with the seat
+    assert await codes.count() == 1
     await page.locator("#clock-jumps button", has_text="ke pagi hari SHM Bandung").click()
-    code = page.locator(".row.bot", has=page.locator(".hold-code")).last
-    await code.wait_for()
+    await bot_said(page, "Hari ini: Jawa Barat")
+    await page.wait_for_function("() => document.querySelectorAll('.row.bot .hold-code').length === 2")
+    code = codes.last  # the morning's
     assert "Kode check-in" in await code.inner_text()
     await page.wait_for_function(
         "() => [...document.querySelectorAll('.row.bot .photo img')].some(i => i.complete && i.naturalWidth > 100)"
@@ -394,7 +399,8 @@ async def test_on_the_meeting_day_rina_scans_the_code_siti_holds_up_and_gets_the
     # The signed attendance list: a PDF that downloads from the page.
     await say(page, "/daftarhadir")
     document = page.locator(".row.bot a.doc", has_text="daftar-hadir").last
-    await document.wait_for()
+    # Built in the file worker, a process spawned on first use: the stand-in's generous ceiling.
+    await document.wait_for(timeout=WAIT * 1000)
     assert (await document.get_attribute("download")).endswith(".pdf")
     async with page.expect_download() as download_info:
         await document.click()

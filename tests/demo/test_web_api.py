@@ -331,8 +331,10 @@ async def test_after_the_end_the_checked_in_participant_gets_a_certificate_that_
     await register_over_http(http, SITI)
     jumps = jumps_by_slot(await get(http, "/_demo/clock"))
     await post(http, "/_demo/clock", {"to": jumps["day"]["to"]})
-    view = await until(http, SITI, lambda v: any("photo" in item for item in v["items"]))
-    code = next(item for item in view["items"] if "photo" in item)
+    # The morning message, then its QR photo (the seat's confirmation brought one too).
+    view = await until(http, SITI, lambda v: any("Hari ini" in item.get("text", "") for item in v["items"]))
+    view = await until(http, SITI, lambda v: sum("photo" in item for item in v["items"]) == 2)
+    code = [item for item in view["items"] if "photo" in item][-1]
     payload = code["text"].split("?start=")[1].split()[0]
     assert payload.startswith("hadir-")
     async with http.get(code["photo"]["url"]) as response:
