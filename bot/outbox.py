@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from collections import Counter
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
@@ -129,15 +130,28 @@ class OutboxSender:
             for message in claimed:
                 user_id = _recipient(message)
                 texts = Texts(languages.get(user_id))
-                reply: Reply | None = None
-                if message.registration is None:
-                    # A PIC's or organizer's message: its renderer knows whether it is still wanted.
-                    reply = await render_staff(session, message, texts, now)
-                    reason = OutboxStatus.OBSOLETE if reply is None else None
-                else:
-                    reason = reason_not_to_send(message, message.registration, now)
-                    if reason is None:
-                        reply = await render(session, message, message.registration, texts, now, bot_username=username)
+                try:
+                    # A savepoint each: a message that cannot be rendered (a bug, a row it needs gone)
+                    # is put off alone, and the rest of the batch still goes out.
+                    async with session.begin_nested():
+                        reply, reason = await self._render(session, message, texts, now, username)
+                except Exception as exc:
+                    again_at = retry_at(message.attempts, now)
+                    where = traceback.extract_tb(exc.__traceback__)[-1]
+                    # The exception's type and place only: its message may quote a person's details.
+                    log.error(
+                        "outbox message %d could not be rendered: %s at %s:%d",
+                        message.id,
+                        type(exc).__name__,
+                        where.filename,
+                        where.lineno,
+                    )
+                    status = OutboxStatus.FAILED if again_at is None else OutboxStatus.PENDING
+                    await record_outcome(
+                        session, message.id, status, now=now, error=f"render: {type(exc).__name__}", retry_at=again_at
+                    )
+                    report[status] += 1
+                    continue
                 if reason is not None or reply is None:
                     reason = reason or OutboxStatus.OBSOLETE
                     message.status, message.lease_until = reason, None
@@ -145,6 +159,19 @@ class OutboxSender:
                     continue
                 outgoing.append(_Outgoing(message.id, user_id, reply, message.attempts))
         return outgoing, len(claimed), EARLIEST_PLANNED in session.info
+
+    async def _render(
+        self, session: AsyncSession, message: OutboxMessage, texts: Texts, now: datetime, username: str | None
+    ) -> tuple[Reply | None, OutboxStatus | None]:
+        """The message as its recipient will read it, or why it is not sent (None, None: nothing left to say)."""
+        if message.registration is None:
+            # A PIC's or organizer's message: its renderer knows whether it is still wanted.
+            reply = await render_staff(session, message, texts, now)
+            return reply, OutboxStatus.OBSOLETE if reply is None else None
+        reason = reason_not_to_send(message, message.registration, now)
+        if reason is not None:
+            return None, reason
+        return await render(session, message, message.registration, texts, now, bot_username=username), None
 
     def _bot_username(self) -> str | None:
         """The bot's username (for links to itself), known once the bot is initialised."""
