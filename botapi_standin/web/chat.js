@@ -31,6 +31,7 @@ const LABELS = {
     jump_before: "ke {span} sebelum SHM {city}",
     jump_start: "ke mulai SHM {city}",
     jump_end: "ke akhir SHM {city}",
+    jump_day: "ke pagi hari SHM {city}",
     hold_code: "📷 Pegang kode ini untuk dipindai",
     held_code: "Kode yang dipegang (dari {name})",
     scan_as: "Pindai sebagai {name}",
@@ -67,6 +68,7 @@ const LABELS = {
     jump_before: "to {span} before SHM {city}",
     jump_start: "to the start of SHM {city}",
     jump_end: "to the end of SHM {city}",
+    jump_day: "to the morning of SHM {city}",
     hold_code: "📷 Hold this code up to be scanned",
     held_code: "Code held up (from {name})",
     scan_as: "Scan as {name}",
@@ -565,6 +567,8 @@ async function refreshClock() {
 function jumpLabel(jump) {
   if (jump.step) return t("jump_step", {span: span(jump.step)});
   if (jump.ends) return t("jump_end", {city: jump.city});
+  // The meeting day's morning is what one wants to reach there, whatever reminder falls at the same moment.
+  if ((jump.brings || []).includes("day")) return t("jump_day", {city: jump.city});
   return jump.before ? t("jump_before", {span: span(jump.before), city: jump.city}) : t("jump_start", {city: jump.city});
 }
 

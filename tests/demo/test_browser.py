@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from botapi_standin import WAIT
 from demo.app import Demo
 from demo.seed import ADMIN, PARTICIPANTS, PIC, PIC_MEETING, PROGRAM_CODE
+from models.participant import Participant
 from models.program import Meeting
-from tests.demo.test_web_api import CHART
+from models.registration import CheckInWay, Registration
+from tests.demo.test_web_api import CHART, register_over_http
 
 playwright_api = pytest.importorskip(
     "playwright.async_api", reason="Playwright is not installed (pip install -e '.[test]')"
@@ -349,3 +352,60 @@ async def test_on_a_phone_the_clock_bar_folds_away_and_names_are_whole(demo: Dem
     await page.screenshot(path=str(tmp_path / "phone-clock-open.png"))
     await toggle.click()
     assert await page.locator("#clock").bounding_box() is None
+
+
+async def test_on_the_meeting_day_rina_scans_the_code_siti_holds_up_and_gets_the_attendance_list(
+    demo: Demo, http, browser, tmp_path: Path
+) -> None:
+    """Issue 13's demo: Siti's QR shows as an image; held up, Rina's chat scans it and checks Siti in."""
+    await register_over_http(http, SITI)
+    page = await browser.new_page()
+    await page.goto(demo.url)
+    await open_chat(page, SITI)
+    codes = page.locator(".row.bot", has=page.locator(".hold-code"))
+    await codes.first.wait_for()  # the code that came with the seat
+    assert await codes.count() == 1
+    await page.locator("#clock-jumps button", has_text="ke pagi hari SHM Bandung").click()
+    await bot_said(page, "Hari ini: Jawa Barat")
+    await page.wait_for_function("() => document.querySelectorAll('.row.bot .hold-code').length === 2")
+    code = codes.last  # the morning's
+    assert "Kode check-in" in await code.inner_text()
+    await page.wait_for_function(
+        "() => [...document.querySelectorAll('.row.bot .photo img')].some(i => i.complete && i.naturalWidth > 100)"
+    )
+    await code.locator(".hold-code").click()
+    held = page.locator("#held")
+    await held.wait_for()
+    assert "Siti" in await held.inner_text()
+    await page.screenshot(path=str(tmp_path / "code-held.png"))
+
+    # The held code stays up when the page switches to Rina, whose camera scans it.
+    await open_chat(page, PIC.id)
+    scan = page.locator("#scan-held")
+    assert await scan.inner_text() == "Pindai sebagai Rina"
+    await scan.click()
+    await page.locator(".row.user .bubble", has_text="/start hadir-").wait_for()
+    await bot_said(page, "✓ Siti Rahma")
+    assert "1/30 hadir" in await page.locator(".row.bot .bubble", has_text="✓ Siti Rahma").last.inner_text()
+    assert await held.is_hidden(), "a scanned code is put away"
+    async with demo.sessions() as db:
+        registration = await db.scalar(
+            select(Registration).join(Participant).where(Participant.telegram_user_id == SITI)
+        )
+    assert registration.checked_in_at is not None
+    assert (registration.checked_in_by, registration.checked_in_via) == (PIC.id, CheckInWay.CODE)
+    await page.screenshot(path=str(tmp_path / "scanned.png"))
+
+    # The signed attendance list: a PDF that downloads from the page.
+    await say(page, "/daftarhadir")
+    document = page.locator(".row.bot a.doc", has_text="daftar-hadir").last
+    # Built in the file worker, a process spawned on first use: the stand-in's generous ceiling.
+    await document.wait_for(timeout=WAIT * 1000)
+    assert (await document.get_attribute("download")).endswith(".pdf")
+    async with page.expect_download() as download_info:
+        await document.click()
+    download = await download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    assert Path(await download.path()).read_bytes().startswith(b"%PDF")
+    await page.screenshot(path=str(tmp_path / "attendance-list.png"))
+    assert await page.locator("#problems").is_hidden()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from datetime import datetime, timedelta
@@ -9,6 +10,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 from telegram.error import BadRequest
 
@@ -319,4 +321,47 @@ async def test_the_organizers_chart_and_the_pics_excel_export_reach_the_page(
     async with http.get(xlsx["url"]) as response:
         # An xlsx file is a zip archive.
         assert response.status == 200 and (await response.read()).startswith(b"PK\x03\x04")
+    assert (await get(http, "/_standin/web/session"))["problems"] == []
+
+
+async def test_after_the_end_the_checked_in_participant_gets_a_certificate_that_downloads(
+    demo: Demo, http: aiohttp.ClientSession
+) -> None:
+    """Issue 13's demo: the meeting day's code, Rina's scan, the "ends" jump, then Siti's e-sertifikat."""
+    await register_over_http(http, SITI)
+    jumps = jumps_by_slot(await get(http, "/_demo/clock"))
+    await post(http, "/_demo/clock", {"to": jumps["day"]["to"]})
+    # The morning message, then its QR photo (the seat's confirmation brought one too).
+    view = await until(http, SITI, lambda v: any("Hari ini" in item.get("text", "") for item in v["items"]))
+    view = await until(http, SITI, lambda v: sum("photo" in item for item in v["items"]) == 2)
+    code = [item for item in view["items"] if "photo" in item][-1]
+    payload = code["text"].split("?start=")[1].split()[0]
+    assert payload.startswith("hadir-")
+    async with http.get(code["photo"]["url"]) as response:
+        assert (await response.read()).startswith(b"\x89PNG\r\n\x1a\n")
+    await post(http, f"/_standin/users/{PIC.id}/text", {"text": f"/start {payload}"})
+    view = await until(http, PIC.id, lambda v: "✓ Siti Rahma" in last_bot(v)["text"])
+
+    def certificate(view: dict[str, Any]) -> dict[str, Any] | None:
+        return next(
+            (
+                item["document"]
+                for item in view["items"]
+                if item.get("document", {}).get("file_name", "").startswith("sertifikat-")
+            ),
+            None,
+        )
+
+    assert certificate(await get(http, f"/_standin/web/chats/{SITI}")) is None, "no certificate before the end"
+    await post(http, "/_demo/clock", {"to": jumps["ends"]["to"]})
+    view = await until(http, SITI, lambda v: certificate(v) is not None)
+    document = certificate(view)
+    assert document["file_name"].endswith(".pdf") and document["mime_type"] == "application/pdf"
+    async with http.get(document["url"]) as response:
+        assert response.status == 200
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{document["file_name"]}"'
+        data = await response.read()
+    assert data.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Siti Rahma" in text and document["file_name"].removeprefix("sertifikat-").removesuffix(".pdf") in text
     assert (await get(http, "/_standin/web/session"))["problems"] == []
