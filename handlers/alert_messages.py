@@ -83,8 +83,11 @@ async def render_pic_alerts(session: AsyncSession, message: OutboxMessage, texts
             continue
         if kind == AlertKind.UNCONFIRMED:
             ids = digest.unconfirmed
-            if ids:
-                lines.append(texts("alerts_unconfirmed", count=len(ids), names=listed(ids)))
+            # Sent late (the bot was down, a clock jumped), it says how near the meeting is now; once
+            # the meeting has started nobody can answer any more, and the line is left out.
+            if ids and starts_at is not None and now < starts_at:
+                lead = time_left(starts_at, now, texts)
+                lines.append(texts("alerts_unconfirmed", lead=lead, count=len(ids), names=listed(ids)))
             by_hand = digest.unrecorded_by_hand
             if by_hand:
                 lines.append(texts("alerts_unrecorded_by_hand", count=len(by_hand), names=listed(by_hand)))

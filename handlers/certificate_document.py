@@ -84,7 +84,7 @@ def certificate_pdf(content: CertificateContent) -> bytes:
     pdf.image(io.BytesIO(qr_png(content.link, scale=6)), x=left, y=qr_top, w=_QR_SIZE, h=_QR_SIZE)
     pdf.set_font(FONT, "", 8)
     pdf.set_xy(left, qr_top + _QR_SIZE + 1)
-    pdf.multi_cell(80, 3.6, content.check_hint)
+    pdf.multi_cell(80, 3.6, content.check_hint, align="L")
 
     block = 95.0
     x = _WIDTH - _MARGIN - 10 - block

@@ -518,7 +518,7 @@ TEXTS: dict[str, str] = {
     "alerts_erased": "(data deleted)",
     "alerts_more_names": "and {count} others",
     "alerts_role_fill": "{role} {taken}/{seats}",
-    "alerts_unconfirmed": "⏰ <b>Meeting tomorrow</b>: {count} participants have not answered Attending / Not attending: {names}.",
+    "alerts_unconfirmed": "⏰ <b>Meeting {lead}</b>: {count} participants have not answered Attending / Not attending: {names}.",
     "alerts_lagging": "⚠️ <b>Registration is behind</b>, the meeting is {lead}: {roles}.",
     "alerts_threshold": "📈 {role} has {taken} of {seats} seats taken.",
     "alerts_full": "✅ {role} is full ({taken}/{seats}).",

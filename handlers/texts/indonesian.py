@@ -536,7 +536,7 @@ TEXTS: dict[str, str] = {
     "alerts_erased": "(data dihapus)",
     "alerts_more_names": "dan {count} lainnya",
     "alerts_role_fill": "{role} {taken}/{seats}",
-    "alerts_unconfirmed": "⏰ <b>Pertemuan besok</b>: {count} peserta belum menjawab Hadir / Tidak hadir: {names}.",
+    "alerts_unconfirmed": "⏰ <b>Pertemuan {lead}</b>: {count} peserta belum menjawab Hadir / Tidak hadir: {names}.",
     "alerts_lagging": "⚠️ <b>Pendaftaran tertinggal</b>, {lead}: {roles}.",
     "alerts_threshold": "📈 {role} sudah terisi {taken} dari {seats} kursi.",
     "alerts_full": "✅ {role} penuh ({taken}/{seats}).",

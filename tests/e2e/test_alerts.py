@@ -163,7 +163,7 @@ async def test_at_night_alerts_wait_for_the_morning_but_the_day_before_alert_doe
     assert "Pemustaka yang terdampak TPBIS penuh (1/1)" in morning.plain_text
     # The day before the meeting at 23:00 WIB, the participant has not confirmed: the PIC hears at once.
     bot.clock.set(datetime(2023, 7, 25, 16, 0, tzinfo=UTC))
-    urgent = await next_with(pic, "Pertemuan besok")
+    urgent = await next_with(pic, "Pertemuan 10 jam lagi")
     assert "1 peserta belum menjawab Hadir / Tidak hadir: Budi Santoso" in urgent.plain_text
     assert count_with(pic, "Pemberitahuan kuota") == 2
 

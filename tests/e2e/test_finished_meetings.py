@@ -234,7 +234,7 @@ async def test_a_pic_records_attendance_for_people_added_by_hand_and_they_are_no
 
     # The day before, Dedi has not answered; Citra has no answer recorded: each is named for what it is.
     bot.clock.set(START - timedelta(hours=20))
-    urgent = (await next_with(pic, "Pertemuan besok")).plain_text
+    urgent = (await next_with(pic, "Pertemuan 20 jam lagi")).plain_text
     assert "1 peserta belum menjawab Hadir / Tidak hadir: Dedi Telegram" in urgent, urgent
     assert "1 peserta yang ditambahkan PIC belum dicatat kehadirannya: Citra Dewi" in urgent, urgent
 
