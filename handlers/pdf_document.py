@@ -5,21 +5,23 @@ lost. DejaVu Sans covers Latin, Greek, Cyrillic and more; it ships inside matplo
 dependency for the national chart), so every machine that installs the bot has it, whatever fonts
 the system has. fpdf2 embeds only the glyphs a document uses.
 
-Reading a font (its ~6,000 glyph widths and ids) costs about 160 ms each, so each process reads
-each style once, when a document first asks for it, and every document gets a copy of what was
-read, sharing the parts fpdf2 only reads (`_read_font`). Not the fontTools font itself: fpdf2
-subsets it in place when it writes a document, so each document opens a fresh one from bytes kept
-in memory.
+Reading a font (its ~6,000 glyph widths and ids) and preparing it (below) costs about 100 ms a
+style, so each process does it once per style, when a document first asks for it, and every
+document gets a copy of what was read, sharing the parts fpdf2 only reads (`_read_font`). Not the
+fontTools font itself: fpdf2 subsets it in place when it writes a document, so each document opens
+a fresh one from bytes kept in memory.
 
 That subsetting was most of a document's time: per font, fontTools decompiles all ~6,000 glyphs
 and decodes all their names, to keep the few dozen the document shows. So each process also
 reduces each font once to the scripts the bot's people write (`KEPT`: Latin with Vietnamese,
 Greek, Cyrillic, punctuation, currency, ✓, U+FFFD), without the tables and glyph names fpdf2
-drops anyway (`_reduce`), about a third of the glyphs. The document is laid out with the full
+drops anyway (`_reduce`), under a third of the glyphs. The document is laid out with the full
 font's widths and character map, as before; when it is written (`to_bytes`), it embeds its glyphs
-taken from the reduced font if that has them all, else from the full one, as before. The embedded
-fonts are the same bytes either way: `tests/handlers/test_pdf_document.py` holds documents made so
-to those fpdf2 makes itself.
+taken from the reduced font if that has them all, else from the full one. And the subset of a
+set of glyphs is kept for the next document showing the same ones (`_embedded`: a certificate's
+oblique line, often its regular lines, are the same for every person), so fpdf2's own subsetting
+then works on a font of a few dozen glyphs. The embedded fonts are the same bytes any way:
+`tests/handlers/test_pdf_document.py` holds documents made so to those fpdf2 makes itself.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import importlib.util
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from fontTools import subset, ttLib
@@ -77,7 +79,7 @@ def _font_files() -> dict[str, Path]:
     return files
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _FontData:
     """A font file's bytes, and what a fresh fontTools font opened from them needs not decode again."""
 
@@ -143,6 +145,22 @@ def _reduce(font: ttLib.TTFont) -> _FontData:
     return _FontData(output.getvalue(), glyph_order, metrics)
 
 
+@lru_cache(maxsize=256)
+def _embedded(data: _FontData, glyphs: frozenset[str]) -> _FontData:
+    """The font subset to these glyphs as fpdf2 subsets it (which then finds nothing more to drop)."""
+    font = data.open()
+    options = subset.Options(notdef_outline=True, recommended_glyphs=True)
+    options.drop_tables += _DROPPED_WHEN_WRITTEN
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(glyphs=sorted(glyphs))
+    subsetter.subset(font)
+    glyph_order = tuple(font.getGlyphOrder())
+    metrics = dict(font["hmtx"].metrics)
+    output = io.BytesIO()
+    font.save(output)
+    return _FontData(output.getvalue(), glyph_order, metrics)
+
+
 class _Font(TTFFont):
     """A document's font: laid out with the full font's widths, written from the reduced font if it can be."""
 
@@ -150,11 +168,12 @@ class _Font(TTFFont):
 
     read: _ReadFont
 
-    def choose_file(self) -> None:
-        """Open the font the document embeds its glyphs from, once it holds all its text."""
-        used = set(self.subset.get_all_glyph_names())
+    def choose_file(self) -> _FontData:
+        """Open the font the document embeds its glyphs from, once it holds all its text; which one it is."""
+        used = frozenset(self.subset.get_all_glyph_names())
         data = self.read.reduced if used <= self.read.reduced_glyphs else self.read.full
-        self.ttfont = data.open()
+        self.ttfont = _embedded(data, used).open()
+        return data
 
 
 def _add_read_font(pdf: FPDF, style: str, read: _ReadFont) -> None:

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from benchmarks.attendance_list import sheet
 from handlers.attendance_list import attendance_pdf
-from handlers.pdf_document import FONT, KEPT, _Font, _read_font, new_document, to_bytes
+from handlers.pdf_document import FONT, KEPT, _embedded, _Font, _read_font, new_document, to_bytes
 
 WHEN = datetime(2023, 7, 26, tzinfo=UTC)
 
@@ -37,9 +37,7 @@ def _files_chosen(lines: list[str]) -> list[str]:
     chosen = []
     for font in pdf.fonts.values():
         assert isinstance(font, _Font)
-        font.choose_file()
-        reduced = len(font.ttfont.getGlyphOrder()) == len(font.read.reduced.glyph_order)
-        chosen.append("reduced" if reduced else "full")
+        chosen.append("reduced" if font.choose_file() is font.read.reduced else "full")
     return chosen
 
 
@@ -49,7 +47,11 @@ def test_documents_with_fonts_read_before_are_those_fpdf2_makes_itself() -> None
     # All their characters are in the reduced fonts, so those are what the documents embed.
     assert _files_chosen(first) == _files_chosen(second) == ["reduced"] * 3
     # One after the other in one process: the second's fonts hold its own glyphs, not the first's.
-    made = [_document(first, cached=True), _document(second, cached=True), _document(first, cached=True)]
+    made = [_document(first, cached=True), _document(second, cached=True)]
+    # The third has the first's glyphs: its fonts are subset from those kept for the first.
+    hits = _embedded.cache_info().hits
+    made.append(_document(first, cached=True))
+    assert _embedded.cache_info().hits == hits + 3
     assert made == [_document(first, cached=False), _document(second, cached=False), _document(first, cached=False)]
     text = PdfReader(io.BytesIO(made[1])).pages[0].extract_text()
     assert all(line in text for line in second), text
