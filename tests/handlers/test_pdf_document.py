@@ -63,7 +63,7 @@ def test_a_character_outside_the_reduced_fonts_is_written_from_the_full_one() ->
     lines = ["Արամ Nguyễn", "Siti Rahma", "გიორგი"]
     regular = _read_font("")
     assert "Ա" not in "".join(chr(code) for first, last in KEPT for code in range(first, last + 1))
-    assert ord("Ա") in regular.font.cmap and regular.font.cmap[ord("Ա")] not in regular.reduced_glyphs
+    assert ord("Ա") in regular.font.cmap and regular.font.cmap[ord("Ա")] not in regular.reduced.glyphs
     # Only the styles that show such a character need the full font.
     assert _files_chosen(lines) == ["full", "reduced", "full"]
     made = _document(lines, cached=True)
