@@ -149,7 +149,8 @@ def attendance_pdf(sheet: AttendanceSheet) -> bytes:
     """The daftar hadir as PDF bytes (run in the file worker: fpdf2 is imported here only)."""
     from handlers.pdf_document import new_document, to_bytes
 
-    return to_bytes(_Layout(new_document(), sheet).draw())
+    # Regular and bold: the list has no oblique text, so the document has no oblique font to write.
+    return to_bytes(_Layout(new_document(styles=("", "B")), sheet).draw())
 
 
 class _Layout:
