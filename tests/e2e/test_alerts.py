@@ -284,3 +284,27 @@ async def test_a_meeting_without_a_pic_alerts_the_organizers_until_one_is_appoin
         assert "Tim Sinergi Provinsi penuh (5/5)" in theirs and "belum punya PIC" not in theirs
         await none_yet(admin, "Tim Sinergi")
     assert count_with(admin, "Pemberitahuan kuota") == 1
+
+
+async def test_an_unconfirmed_line_sent_after_the_start_is_left_out(bot) -> None:
+    pic = await make_pic(bot)
+    user = bot.standin.user(8601)
+    await register(user, BENGKULU, role="Stakeholder Provinsi", name="Budi Santoso")
+
+    async def digests(session) -> list[tuple[str, str | None]]:
+        rows = await session.execute(
+            select(OutboxMessage.status, OutboxMessage.last_error)
+            .where(OutboxMessage.kind == MessageKind.PIC_ALERTS)
+            .order_by(OutboxMessage.id)
+        )
+        return [(status.value, error) for status, error in rows]
+
+    # The day before, Telegram fails the PIC's digest: the outbox tries again later.
+    bot.standin.fail_next("sendMessage", status=500, description="Internal Server Error", chat_id=PIC_ID)
+    bot.clock.set(START - timedelta(hours=20))
+    await bot.eventually(digests, lambda found: [status for status, error in found if error] == ["pending"])
+    assert not pic.messages
+    # The retry comes after the start: nobody can answer Hadir / Tidak hadir any more, so that line is gone.
+    bot.clock.set(START + timedelta(minutes=5))
+    await bot.eventually(digests, lambda found: all(status not in ("pending", "sending") for status, _ in found))
+    assert not [m for m in pic.messages if "belum menjawab Hadir" in m.plain_text]
