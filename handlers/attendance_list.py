@@ -28,7 +28,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from handlers import callback_data as cb
 from handlers.common import Build, Document, Turn, conversation_turn
 from handlers.formatting import local_date, meeting_short_date, meeting_title, meeting_venue, meeting_when
-from handlers.staff import authority, managed_meeting, refuse
+from handlers.staff import managed_meeting, staff_authority
 from handlers.texts import Texts
 from handlers.views import page_count, page_nav
 from models.attendance_list import AttendanceRow, attendance_rows
@@ -460,9 +460,8 @@ async def send_list(turn: Turn, meeting: Meeting) -> None:
 @conversation_turn
 async def on_command(update: Update, turn: Turn) -> None:
     """/daftarhadir (PICs and organizers)."""
-    who = await authority(turn)
-    if not who.is_staff:
-        refuse(turn, who)
+    who = await staff_authority(turn)
+    if who is None:
         return
     await choose_or_send(turn, who)
 
@@ -471,9 +470,8 @@ async def on_command(update: Update, turn: Turn) -> None:
 async def on_press(update: Update, turn: Turn) -> None:
     """A meeting chosen, or another page of the chooser; who presses is checked before the id is looked up."""
     action = cb.pressed(update)
-    who = await authority(turn)
-    if not who.is_staff:
-        refuse(turn, who)
+    who = await staff_authority(turn)
+    if who is None:
         return
     if isinstance(action, cb.AttendanceListPage):
         await choose_or_send(turn, who, page=action.page, rewrite=True)

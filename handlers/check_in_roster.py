@@ -20,7 +20,7 @@ from handlers.roster import PAGE
 from handlers.self_check_in import clock_time
 from handlers.shell import resume
 from handlers.staff import PAGE as CHOOSER_PAGE
-from handlers.staff import authority, managed_meeting, refuse
+from handlers.staff import managed_meeting, refuse, staff_authority
 from handlers.texts import Html
 from handlers.views import page_count, page_nav
 from models.check_in import CORRECTION_PERIOD, CheckInOutcome, check_in, check_in_opens, has_ended
@@ -116,9 +116,8 @@ def _window_open(turn: Turn, meeting: Meeting) -> bool:
 
 async def choose_meeting(turn: Turn, page: int, *, rewrite: bool) -> None:
     """The meetings the person checks people in at now: at once if one, else a chooser."""
-    who = await authority(turn)
-    if not who.is_staff:
-        refuse(turn, who)
+    who = await staff_authority(turn)
+    if who is None:
         return
     meetings = await meetings_checking_in(turn.session, who, turn.now)
     if not meetings:
@@ -157,9 +156,8 @@ async def on_page(update: Update, turn: Turn) -> None:
     if action.meeting_id == 0:
         await choose_meeting(turn, action.page, rewrite=True)
         return
-    who = await authority(turn)
-    if not who.is_staff:
-        refuse(turn, who)
+    who = await staff_authority(turn)
+    if who is None:
         return
     meeting = await managed_meeting(turn, who, action.meeting_id)
     if meeting is not None:
@@ -171,9 +169,8 @@ async def on_tap(update: Update, turn: Turn) -> None:
     """One person checked in from the list; the page shows them ✓ at once."""
     action = cb.pressed(update)
     assert isinstance(action, cb.CheckInTap)
-    who = await authority(turn)
-    if not who.is_staff:
-        refuse(turn, who)
+    who = await staff_authority(turn)
+    if who is None:
         return
     registration = await turn.session.get(Registration, action.registration_id)
     if registration is None or not who.may_manage(registration.meeting_id):

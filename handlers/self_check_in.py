@@ -19,7 +19,7 @@ from handlers.common import Build, Document, Turn, conversation_turn
 from handlers.formatting import local_moment, meeting_title
 from handlers.qr_code import qr_png
 from handlers.shell import deep_link, resume, start_link
-from handlers.staff import authority, managed_meeting, refuse
+from handlers.staff import managed_meeting, staff_authority
 from handlers.texts import Texts
 from models.check_in import CheckInOutcome, self_check_in_window
 from models.meeting_day_settings import PROJECTOR_PREFIX
@@ -77,9 +77,8 @@ async def show_projector_code(turn: Turn, meeting: Meeting) -> None:
 @conversation_turn
 async def on_checkin(update: Update, turn: Turn) -> None:
     """/checkin: the code of the person's meeting today, or a choice among several."""
-    who = await authority(turn)
-    if not who.is_staff:
-        refuse(turn, who)
+    who = await staff_authority(turn)
+    if who is None:
         return
     meetings = await meetings_today(turn.session, who, turn.now)
     if not meetings:
@@ -97,9 +96,8 @@ async def on_button(update: Update, turn: Turn) -> None:
     """A meeting chosen for the projector, or Perbarui: authorised again before the meeting is looked up."""
     action = cb.pressed(update)
     assert isinstance(action, cb.ProjectorShow | cb.ProjectorRefresh)
-    who = await authority(turn)
-    if not who.is_staff:
-        refuse(turn, who)
+    who = await staff_authority(turn)
+    if who is None:
         return
     meeting = await managed_meeting(turn, who, action.meeting_id)
     if meeting is None:

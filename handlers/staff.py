@@ -54,6 +54,19 @@ async def authority(turn: Turn) -> Authority:
     return await authority_of(turn.session, turn.user_id, turn.settings.admin_ids)
 
 
+async def staff_authority(turn: Turn) -> Authority | None:
+    """The person's standing if they are staff (a PIC or an organizer); otherwise None, and the refusal is said.
+
+    Called before anything a command or button names is looked up, so whoever is not staff gets the same
+    answer whatever the id.
+    """
+    who = await authority(turn)
+    if who.is_staff:
+        return who
+    refuse(turn, who)
+    return None
+
+
 def command_lines(commands: list[tuple[str, str]]) -> str:
     """Commands one to a line: '/rekap — Rekap kuota pertemuan'."""
     return "\n".join(f"/{name} — {text}" for name, text in commands)
@@ -85,9 +98,8 @@ async def managed_meeting(turn: Turn, who: Authority, meeting_id: int) -> Meetin
 
 async def run_for_meeting(turn: Turn, code: str, *, page: int = 0, rewrite: bool = False) -> None:
     """Run a staff command: at once on a PIC's only meeting, else after the meeting is chosen."""
-    who = await authority(turn)
-    if not who.is_staff:
-        refuse(turn, who)
+    who = await staff_authority(turn)
+    if who is None:
         return
     if code in STARTS_STEP and await keeps_draft(turn):
         return
