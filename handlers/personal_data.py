@@ -40,16 +40,24 @@ def _paragraphs(record: PersonalRecord, texts: Texts) -> list[str]:
             )
         )
     for registration in record.registrations:
-        parts.append(
+        meeting = registration.meeting
+        lines = [
             texts(
                 "mydata_registration",
-                meeting=meeting_title(registration.meeting),
+                meeting=meeting_title(meeting),
                 role=registration.role.name,
                 status=texts.plain(f"mydata_status_{registration.status.value}"),
-                registered=local_moment(registration.queued_at, registration.meeting, texts),
+                registered=local_moment(registration.queued_at, meeting, texts),
                 details=details_block(texts, registration.details),
             )
-        )
+        ]
+        if registration.checked_in_at is not None:
+            lines.append(texts("mydata_checked_in", when=local_moment(registration.checked_in_at, meeting, texts)))
+        certificate = record.certificates.get(registration.id)
+        if certificate is not None:
+            issued = local_date(certificate.issued_at, texts)
+            lines.append(texts("mydata_certificate", number=certificate.number, date=issued))
+        parts.append("\n".join(lines))
     for kept in record.pic_assignments:
         key = "mydata_pic_revoked" if kept.assignment.revoked_at else "mydata_pic"
         parts.append(

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alerts import FreedBy
+from models.certificates import Certificate
 from models.conversation import Conversation
 from models.evaluation import EvaluationProgress
 from models.participant import ConsentRecord, Participant, get_participant, record_consent
@@ -41,6 +42,8 @@ class PersonalRecord:
     # The evaluations the person was asked for: answers so far while unfinished; once finished the
     # answers are kept without the person (`models.evaluation`) and only the day it was finished is here.
     evaluations: list[EvaluationProgress] = field(default_factory=list)
+    # The certificates issued for the registrations, by registration id.
+    certificates: dict[int, Certificate] = field(default_factory=dict)
 
     @property
     def draft(self) -> dict[str, str]:
@@ -89,6 +92,13 @@ class PersonalRecord:
                     "attendance": r.attendance,
                     "attendance_at": moment(r.attendance_at),
                     "offered_until": moment(r.offered_until),
+                    "checked_in_at": moment(r.checked_in_at),
+                    "checked_in_via": r.checked_in_via.value if r.checked_in_via else None,
+                    "certificate": (
+                        {"number": c.number, "issued_at": moment(c.issued_at)}
+                        if (c := self.certificates.get(r.id)) is not None
+                        else None
+                    ),
                 }
                 for r in self.registrations
             ],
@@ -146,6 +156,9 @@ async def personal_record(session: AsyncSession, telegram_user_id: int) -> Perso
             .order_by(EvaluationProgress.asked_at, EvaluationProgress.registration_id)
         )
     )
+    certificates = await session.scalars(
+        select(Certificate).where(Certificate.registration_id.in_([r.id for r in registrations]))
+    )
     return PersonalRecord(
         telegram_user_id=telegram_user_id,
         conversation=await session.get(Conversation, telegram_user_id),
@@ -154,6 +167,7 @@ async def personal_record(session: AsyncSession, telegram_user_id: int) -> Perso
         consents=consents,
         pic_assignments=[KeptAssignment(a, m) for a, m in assignments],
         evaluations=evaluations,
+        certificates={c.registration_id: c for c in certificates},
     )
 
 

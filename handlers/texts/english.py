@@ -741,4 +741,7 @@ TEXTS: dict[str, str] = {
     "online_no_seat": "You have no seat at <b>{meeting}</b>: not checked in.",
     "online_no_date": "<b>{meeting}</b> has no date yet: check-in is not possible.",
     "venue_online": "online",
+    # --- /datasaya: check-in and certificate ---
+    "mydata_checked_in": "<b>Checked in:</b> {when}",
+    "mydata_certificate": "<b>Certificate:</b> {number} (issued {date})",
 }

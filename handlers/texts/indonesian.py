@@ -759,4 +759,7 @@ TEXTS: dict[str, str] = {
     "online_no_seat": "Anda tidak punya kursi di <b>{meeting}</b>: check-in tidak dicatat.",
     "online_no_date": "<b>{meeting}</b> belum punya tanggal: check-in belum dapat dilakukan.",
     "venue_online": "daring",
+    # --- /datasaya: check-in and certificate ---
+    "mydata_checked_in": "<b>Hadir:</b> {when}",
+    "mydata_certificate": "<b>Sertifikat:</b> {number} (terbit {date})",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime, timedelta
 
 from PIL import Image, ImageChops
@@ -143,6 +144,16 @@ async def test_after_the_end_each_person_checked_in_gets_one_certificate_and_any
     for words in ("CERTIFICATE", "is awarded to", "John Smith", "Chair of the Committee", "SHM23-BENGKULU-0002"):
         assert words in english_text, english_text
     assert "diberikan" not in english_text
+
+    # Siti's own record shows when she came and her certificate, in the message and in the JSON file.
+    await siti.send_text("/datasaya")
+    shown = (await next_with(siti, "Pendaftaran: Bengkulu")).plain_text
+    assert "Hadir: Rabu, 26 Juli 2023 pukul 09.00 WIB" in shown, shown
+    assert f"Sertifikat: {certificate.number} (terbit 26 Juli 2023)" in shown, shown
+    record = json.loads(bytes_of(bot.standin, await next_with(siti, "JSON")))
+    (kept,) = record["registrations"]
+    assert kept["checked_in_at"] == START.isoformat() and kept["checked_in_via"] == "code"
+    assert kept["certificate"]["number"] == certificate.number
 
     # Not checked in: nothing. Another sweep later: nothing twice.
     await none_yet(budi, "sertifikat")
