@@ -67,12 +67,12 @@ def waits_for_evaluation(program: Program) -> bool:
     return day.certificate.after_evaluation and bool(day.evaluation)
 
 
-def _pending() -> Any:
-    """Registrations checked in, still held, without a certificate: with their program and evaluation's end."""
+def _without_certificate(query: Any) -> Any:
+    """`query` over registrations checked in, still held, with no certificate yet (their meeting and
+    evaluation progress joined): one rule for issuing and for when to issue next."""
     return (
-        select(Registration, Program, EvaluationProgress.finished_at)
+        query.select_from(Registration)
         .join(Meeting, Meeting.id == Registration.meeting_id)
-        .join(Program, Program.id == Meeting.program_id)
         .outerjoin(Certificate, Certificate.registration_id == Registration.id)
         .outerjoin(EvaluationProgress, EvaluationProgress.registration_id == Registration.id)
         .where(
@@ -80,6 +80,13 @@ def _pending() -> Any:
             Registration.checked_in_at.is_not(None),
             Registration.status != RegistrationStatus.CANCELLED,
         )
+    )
+
+
+def _pending() -> Any:
+    """Registrations due a certificate once their meeting has ended: with their program and evaluation's end."""
+    return _without_certificate(select(Registration, Program, EvaluationProgress.finished_at)).join(
+        Program, Program.id == Meeting.program_id
     )
 
 
@@ -111,17 +118,12 @@ async def next_certificate_at(session: AsyncSession) -> datetime | None:
     """The earliest end of a meeting with people checked in and without a certificate that does not wait."""
     rows = (
         await session.execute(
-            select(Meeting.starts_at, Meeting.ends_at, Meeting.program_id, EvaluationProgress.finished_at.is_not(None))
-            .select_from(Registration)
-            .join(Meeting, Meeting.id == Registration.meeting_id)
-            .outerjoin(Certificate, Certificate.registration_id == Registration.id)
-            .outerjoin(EvaluationProgress, EvaluationProgress.registration_id == Registration.id)
-            .where(
-                Certificate.id.is_(None),
-                Registration.checked_in_at.is_not(None),
-                Registration.status != RegistrationStatus.CANCELLED,
-                Meeting.starts_at.is_not(None),
+            _without_certificate(
+                select(
+                    Meeting.starts_at, Meeting.ends_at, Meeting.program_id, EvaluationProgress.finished_at.is_not(None)
+                )
             )
+            .where(Meeting.starts_at.is_not(None))
             .distinct()
         )
     ).all()

@@ -299,26 +299,18 @@ async def comment(
     session: AsyncSession, registration_id: int, text: str, *, now: datetime, by: int | None = None
 ) -> Step:
     """Finish the evaluation with a typed comment (one cleaned line breaks kept); refused when too long or empty."""
-    cleaned = clean_lines(text)
-    found = await _open(session, registration_id, by)
-    if found is None or not found.form:
-        return Step(Outcome.STALE)
-    form = found.form
-    if found.progress.finished_at is not None:
-        return _step(Outcome.DONE, found, len(form.questions))
-    index = current_index(found.progress, form)
-    if index < len(form.questions) or not form.comment:
-        return _step(Outcome.STALE, found, index)
-    if not has_visible_letters(cleaned) and not any(ch.isdigit() for ch in cleaned):
-        return _step(Outcome.EMPTY, found, index)
-    if telegram_length(cleaned) > MAX_COMMENT:
-        return _step(Outcome.TOO_LONG, found, index)
-    await _write(session, found, cleaned, now)
-    return _step(Outcome.FINISHED, found, index)
+    return await _finish(session, registration_id, clean_lines(text), now=now, by=by)
 
 
 async def finish(session: AsyncSession, registration_id: int, *, now: datetime, by: int | None = None) -> Step:
     """Finish the evaluation without a comment (skipped); `comment` finishes it with one."""
+    return await _finish(session, registration_id, None, now=now, by=by)
+
+
+async def _finish(
+    session: AsyncSession, registration_id: int, comment_text: str | None, *, now: datetime, by: int | None
+) -> Step:
+    """Write the response once every statement is rated: with the comment, or without one (None)."""
     found = await _open(session, registration_id, by)
     if found is None or not found.form:
         return Step(Outcome.STALE)
@@ -326,9 +318,14 @@ async def finish(session: AsyncSession, registration_id: int, *, now: datetime, 
     if found.progress.finished_at is not None:
         return _step(Outcome.DONE, found, len(form.questions))
     index = current_index(found.progress, form)
-    if index < len(form.questions):
+    if index < len(form.questions) or (comment_text is not None and not form.comment):
         return _step(Outcome.STALE, found, index)
-    await _write(session, found, None, now)
+    if comment_text is not None:
+        if not has_visible_letters(comment_text) and not any(ch.isdigit() for ch in comment_text):
+            return _step(Outcome.EMPTY, found, index)
+        if telegram_length(comment_text) > MAX_COMMENT:
+            return _step(Outcome.TOO_LONG, found, index)
+    await _write(session, found, comment_text, now)
     return _step(Outcome.FINISHED, found, index)
 
 
