@@ -20,7 +20,7 @@ from handlers import callback_data as cb
 from handlers.common import Build, Document, Reply, Turn, conversation_turn
 from handlers.evaluation_files import SheetMeeting, evaluation_xlsx
 from handlers.formatting import meeting_short_date, meeting_title, meeting_when
-from handlers.staff import authority, refuse
+from handlers.staff import authority, managed_meeting, refuse
 from handlers.steps import text_step
 from handlers.texts import Html, Texts
 from handlers.views import page_count, page_nav
@@ -41,7 +41,7 @@ from models.evaluation import (
 from models.meeting_day_settings import MIN_ANSWERS_SHOWN, SCORES
 from models.program import Meeting, Program
 from models.registration import Registration
-from models.staff import Authority
+from models.staff import Authority, manageable_meetings
 from models.text_length import telegram_length
 
 COMMENT_STEP = "evaluation_comment"
@@ -295,10 +295,7 @@ def _export(
 
 async def _pic_results(turn: Turn, who: Authority) -> None:
     """A PIC: each of their meetings' results in full, then the Excel file."""
-    meetings = sorted(
-        [m for m in [await turn.session.get(Meeting, i) for i in who.pic_meeting_ids] if m is not None],
-        key=lambda m: (m.province.name, m.code),
-    )
+    meetings = await manageable_meetings(turn.session, who)
     results = [r for r in [await meeting_results(turn.session, m.id) for m in meetings] if r is not None]
     by_id = {m.id: m for m in meetings}
     if not any(r.asked or r.answers for r in results):
@@ -389,9 +386,11 @@ async def on_results_button(update: Update, turn: Turn) -> None:
     if not isinstance(action, cb.EvaluationMeeting):
         return
     # The same refusal whether the meeting exists or not: no button tells what is there.
-    meeting = await turn.session.get(Meeting, action.meeting_id) if who.may_manage(action.meeting_id) else None
-    results = await meeting_results(turn.session, meeting.id) if meeting is not None else None
-    if meeting is None or results is None:
+    meeting = await managed_meeting(turn, who, action.meeting_id)
+    if meeting is None:
+        return
+    results = await meeting_results(turn.session, meeting.id)
+    if results is None:
         refuse(turn)
         return
     turn.say_html(meeting_text(results, meeting, turn.texts))
