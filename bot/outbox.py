@@ -67,6 +67,17 @@ def _recipient(message: OutboxMessage) -> int:
     return message.recipient_user_id
 
 
+def _fault(exc: BaseException) -> str:
+    """An exception's type and where it was raised; never its message, which may quote a person's details."""
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{type(exc).__name__} at {where.filename}:{where.lineno}"
+
+
+def _name_of(work: DomainCall) -> str:
+    function = getattr(work, "func", work)  # a functools.partial names its function
+    return getattr(function, "__qualname__", repr(function))
+
+
 @dataclass(frozen=True)
 class _Outgoing:
     message_id: int
@@ -122,7 +133,13 @@ class OutboxSender:
             # Before the claim, in the same transaction: a hold that ran out is lapsed before any
             # message about it is checked, and what the work plans due now goes out in this batch.
             for work in self._before_claim:
-                await work(session, now=now)
+                try:
+                    # A savepoint each, as for a message below: work that fails (a bug, a row it
+                    # trips on) is logged and tried again next sweep, and the outbox still sends.
+                    async with session.begin_nested():
+                        await work(session, now=now)
+                except Exception as exc:
+                    log.error("outbox: work before sending (%s) failed: %s", _name_of(work), _fault(exc))
             report[OutboxStatus.MISSED] += await mark_missed(session, now)
             claimed = await claim_due(session, now=now, lease=self._lease, limit=BATCH)
             username = self._bot_username()
@@ -137,15 +154,7 @@ class OutboxSender:
                         reply, reason = await self._render(session, message, texts, now, username)
                 except Exception as exc:
                     again_at = retry_at(message.attempts, now)
-                    where = traceback.extract_tb(exc.__traceback__)[-1]
-                    # The exception's type and place only: its message may quote a person's details.
-                    log.error(
-                        "outbox message %d could not be rendered: %s at %s:%d",
-                        message.id,
-                        type(exc).__name__,
-                        where.filename,
-                        where.lineno,
-                    )
+                    log.error("outbox message %d could not be rendered: %s", message.id, _fault(exc))
                     status = OutboxStatus.FAILED if again_at is None else OutboxStatus.PENDING
                     await record_outcome(
                         session, message.id, status, now=now, error=f"render: {type(exc).__name__}", retry_at=again_at

@@ -286,3 +286,19 @@ async def test_a_message_that_cannot_be_rendered_is_put_off_alone_and_the_batch_
     bot.clock.set(START - timedelta(days=7) + timedelta(minutes=1))
     assert "7 hari lagi" in (await next_with(first, "Pengingat")).plain_text
     assert sum("7 hari lagi" in m.plain_text for m in second.messages) == 1
+
+
+async def test_work_before_sending_that_fails_is_logged_and_the_outbox_still_sends(bot, monkeypatch, caplog) -> None:
+    user = bot.standin.user(9061)
+    await register(user, BENGKULU, role="Pemustaka")
+
+    def broken(*args, **kwargs):
+        raise LookupError("Siti Rahma")  # a message that quotes a person: must not reach the log
+
+    # Issuing certificates runs before every claim; broken, it must not hold up anyone's messages.
+    monkeypatch.setattr("models.certificates._pending", broken)
+    bot.clock.set(START - timedelta(days=7))
+    assert "7 hari lagi" in (await next_with(user, "Pengingat")).plain_text
+    failures = [r.getMessage() for r in caplog.records if "work before sending" in r.getMessage()]
+    assert failures and "issue_due" in failures[0] and "LookupError" in failures[0]
+    assert "Siti Rahma" not in caplog.text
