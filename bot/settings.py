@@ -12,6 +12,9 @@ DEFAULT_PROGRAM_FILE = PROJECT_ROOT / "programs" / "shm-provinsi-2023.yaml"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/shm-bot.sqlite3"
 TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+# Telegram's rule for setWebhook's secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+LOG_FORMATS = ("text", "json")
 
 
 class SettingsError(ValueError):
@@ -35,6 +38,14 @@ class Settings:
     outbox_lease_seconds: int = 120
     # How often the outbox is checked for messages planned by another process (load-program, a second bot).
     outbox_poll_seconds: int = 60
+    # `python -m bot webhook`: the public HTTPS address Telegram posts updates to, the secret it
+    # sends back in a header, the local port served, and how many requests Telegram keeps in flight.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    port: int = 8080
+    webhook_max_connections: int = 40
+    # "text" for a terminal, "json" for a log collector: one line per event either way.
+    log_format: str = "text"
 
     @property
     def api_file_base_url(self) -> str:
@@ -65,7 +76,25 @@ class Settings:
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             outbox_lease_seconds=_positive_int(env, "OUTBOX_LEASE_SECONDS", 120),
             outbox_poll_seconds=_positive_int(env, "OUTBOX_POLL_SECONDS", 60),
+            webhook_url=_webhook_url(env.get("WEBHOOK_URL")),
+            webhook_secret=_webhook_secret(env.get("WEBHOOK_SECRET")),
+            port=_port(env.get("PORT")),
+            webhook_max_connections=_bounded_int(env, "WEBHOOK_MAX_CONNECTIONS", 40, 1, 100),
+            log_format=_log_format(env.get("LOG_FORMAT")),
         )
+
+    def require_webhook(self) -> None:
+        """Raise SettingsError unless webhook mode has what it needs (WEBHOOK_URL and WEBHOOK_SECRET)."""
+        if not self.webhook_url:
+            raise SettingsError(
+                "WEBHOOK_URL is not set: the public https:// address Telegram posts updates to "
+                "(or run `python -m bot` to poll instead)"
+            )
+        if not self.webhook_secret:
+            raise SettingsError(
+                "WEBHOOK_SECRET is not set: 1-256 characters of A-Z, a-z, 0-9, _ and -, sent back by Telegram "
+                "with every update"
+            )
 
 
 def database_url(url: str) -> str:
@@ -90,6 +119,47 @@ def _url(value: str | None, default: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise SettingsError("TELEGRAM_API_BASE_URL must start with http:// or https://")
     return value.rstrip("/")
+
+
+def _webhook_url(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.startswith(("https://", "http://")):
+        raise SettingsError("WEBHOOK_URL must be an https:// address (Telegram posts only to HTTPS)")
+    return value.rstrip("/")
+
+
+def _webhook_secret(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not WEBHOOK_SECRET_PATTERN.match(value):
+        raise SettingsError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    return value
+
+
+def _port(value: str | None) -> int:
+    value = (value or "").strip()
+    if not value:
+        return 8080
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise SettingsError("PORT must be a port number, 1-65535")
+    return int(value)
+
+
+def _log_format(value: str | None) -> str:
+    value = (value or "text").strip().lower()
+    if value not in LOG_FORMATS:
+        raise SettingsError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+    return value
+
+
+def _bounded_int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    value = _positive_int(env, name, default)
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}")
+    return value
 
 
 def _admin_ids(value: str) -> frozenset[int]:

@@ -5,7 +5,8 @@ from models.announcement import Announcement
 from models.audit import AuditEntry
 from models.base import Base
 from models.certificates import Certificate
-from models.conversation import Conversation
+from models.conversation import AppliedUpdate, Conversation
+from models.coordination import JobLease, SendBudget
 from models.evaluation import EvaluationProgress, EvaluationResponse, EvaluationScore
 from models.outbox import OutboxMessage
 from models.participant import ConsentRecord, Participant
@@ -16,6 +17,7 @@ from models.staff import PicAssignment, PicInvite
 
 __all__ = [
     "Alert",
+    "AppliedUpdate",
     "AlertDelivery",
     "Announcement",
     "AuditEntry",
@@ -25,6 +27,8 @@ __all__ = [
     "Certificate",
     "ConsentRecord",
     "Conversation",
+    "JobLease",
+    "SendBudget",
     "EvaluationProgress",
     "EvaluationResponse",
     "EvaluationScore",

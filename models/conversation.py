@@ -60,6 +60,21 @@ class Conversation(Base):
         self.subject_id = None
 
 
+class AppliedUpdate(Base):
+    """An update applied to a person's conversation, kept so a re-delivery is recognised by its id.
+
+    Updates of one person may reach two instances at once and be applied out of order; a high-water
+    mark would then drop the earlier one. Telegram re-delivers an update for at most a day, so rows
+    older than that can go.
+    """
+
+    __tablename__ = "applied_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    applied_at: Mapped[datetime] = mapped_column(index=True)
+
+
 async def load_conversation(
     session: AsyncSession, telegram_user_id: int, *, now: datetime, language: str = DEFAULT_LANGUAGE
 ) -> Conversation:

@@ -78,3 +78,44 @@ def test_building_the_application_connects_to_nothing() -> None:
     )
     application = build_application(settings)
     assert application.bot.base_url == f"http://127.0.0.1:9/bot{TOKEN}"
+
+
+def test_webhook_settings_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "WEBHOOK_URL": "https://bot.example.org/tg/",
+            "WEBHOOK_SECRET": "s3cret_-X",
+            "PORT": "9000",
+            "WEBHOOK_MAX_CONNECTIONS": "10",
+            "LOG_FORMAT": "JSON",
+        }
+    )
+    assert settings.webhook_url == "https://bot.example.org/tg" and settings.webhook_secret == "s3cret_-X"
+    assert (settings.port, settings.webhook_max_connections, settings.log_format) == (9000, 10, "json")
+    settings.require_webhook()
+
+
+def test_webhook_defaults_and_what_webhook_mode_needs() -> None:
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert (settings.port, settings.webhook_max_connections, settings.log_format) == (8080, 40, "text")
+    with pytest.raises(SettingsError, match="WEBHOOK_URL is not set"):
+        settings.require_webhook()
+    with pytest.raises(SettingsError, match="WEBHOOK_SECRET is not set"):
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "https://x.org"}).require_webhook()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("WEBHOOK_SECRET", "has space", "WEBHOOK_SECRET must be"),
+        ("WEBHOOK_SECRET", "x" * 257, "WEBHOOK_SECRET must be"),
+        ("WEBHOOK_URL", "ftp://x.org", "WEBHOOK_URL must be"),
+        ("PORT", "70000", "PORT must be"),
+        ("WEBHOOK_MAX_CONNECTIONS", "101", "WEBHOOK_MAX_CONNECTIONS must be between"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT must be one of"),
+    ],
+)
+def test_malformed_service_settings_are_refused(name: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, name: value})
