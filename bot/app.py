@@ -148,7 +148,7 @@ async def finish_updates(application: Application, seconds: float = FINISH_SECON
         left = [task for task in asyncio.all_tasks() if task.get_name().endswith(_UPDATE_TASK_SUFFIX)]
         for task in left:
             task.cancel()
-        log.warning("%d updates were still being handled after %.0f s; they were cancelled", len(left), seconds)
+        log.warning("cancelled %d updates still being handled after %g s", len(left), seconds)
         return len(left)
 
 

@@ -150,6 +150,7 @@ async def serving_webhook(
                     yield server
                 finally:
                     server.closing = True
+                    log.info("stopping: new updates are refused; finishing those taken")
                     await finish_updates(application)
             finally:
                 await runner.cleanup()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -12,11 +13,11 @@ import aiohttp
 from sqlalchemy import text
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, finish_updates
 from bot.clock import FrozenClock
 from bot.database import SCHEMA_HEAD, create_engine
 from bot.webhook import SECRET_HEADER, WebhookServer, serving_webhook, webhook_path
-from botapi_standin import BotApiStandin
+from botapi_standin import WAIT, BotApiStandin
 from tests.conftest import with_shipped_program
 from tests.e2e.conftest import bot_settings
 from tests.models.factories import T0
@@ -152,3 +153,19 @@ async def test_metrics_are_served_in_prometheus_text_format(standin, db_url) -> 
         status, content_type, body = await client.get("/metrics")
         assert status == 200 and content_type.startswith("text/plain"), content_type
         assert "# TYPE" in body and "# HELP" in body
+
+
+async def test_an_update_still_running_after_the_bound_is_cancelled_and_the_bot_still_stops(standin, db_url) -> None:
+    user = standin.user(7111, "Siti")
+    # Well past the bound given below, short of PTB's own 5 s wait for an answer.
+    standin.delay_next("sendMessage", 3, chat_id=user.id)
+    async with webhook_bot(standin, db_url) as client:
+        assert await client.post(await user.send_text("/start shm23-aceh")) == 200
+        deadline = asyncio.get_running_loop().time() + WAIT
+        while not any(c.status == 0 and int(c.params["chat_id"]) == user.id for c in standin.calls_to("sendMessage")):
+            assert asyncio.get_running_loop().time() < deadline, "the reply was not sent"
+            await asyncio.sleep(0.02)
+        client.server.closing = True
+        assert await finish_updates(client.server.application, 0.5) == 1
+        # Nothing is left for the stop that follows to wait for.
+        assert await finish_updates(client.server.application, 0.5) == 0
