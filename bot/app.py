@@ -39,7 +39,7 @@ FINISH_SECONDS = 5.0
 # (deploy/shm-bot-worker.service does not restart on it).
 EXIT_CONFLICT = 3
 # The name PTB gives the task handling each update when updates run concurrently.
-_UPDATE_TASK_SUFFIX = ":process_concurrent_update"
+_UPDATE_TASK_NAME = "Application:{bot_id}:process_concurrent_update"
 
 
 class PollingConflict(Exception):
@@ -145,7 +145,8 @@ async def finish_updates(application: Application, seconds: float = FINISH_SECON
         await asyncio.wait_for(application.update_queue.join(), seconds)
         return 0
     except TimeoutError:
-        left = [task for task in asyncio.all_tasks() if task.get_name().endswith(_UPDATE_TASK_SUFFIX)]
+        name = _UPDATE_TASK_NAME.format(bot_id=application.bot.id)
+        left = [task for task in asyncio.all_tasks() if task.get_name() == name]
         for task in left:
             task.cancel()
         log.warning("cancelled %d updates still being handled after %g s", len(left), seconds)
