@@ -8,9 +8,9 @@ Several bot processes may share one PostgreSQL, and any update may reach any of 
 updates are applied one at a time because the update's transaction locks their conversation row
 (`load_conversation`), and each exactly once because the ids applied are kept (`claim_update`):
 
-- every id at or below the conversation's `last_update_id` (its floor) is done with: applied, or too
-  old for Telegram to deliver again. Before migration 0008 it was a high-water mark of updates
-  applied in order, which is such a floor;
+- every id at or below the conversation's `last_update_id` (its floor) is done with: applied, or
+  too old for Telegram to deliver again (or, before migration 0008, skipped as a flood). Before
+  0008 it was the high-water mark of updates applied in order, which is such a floor;
 - above the floor, an id was applied if and only if `applied_update` holds it. So an update that
   reaches an instance late, after a later one of the same person, is still applied;
 - the retention job folds ids applied more than APPLIED_UPDATE_DAYS ago into the floor
@@ -21,7 +21,6 @@ updates are applied one at a time because the update's transaction locks their c
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Select, String, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -127,7 +126,7 @@ def _locked(telegram_user_id: int) -> Select[Conversation]:
     )
 
 
-def _insert(session: AsyncSession, table: type[Base]) -> Any:
+def _insert(session: AsyncSession, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
     """The dialect's INSERT, which can say ON CONFLICT DO NOTHING."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
