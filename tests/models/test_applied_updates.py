@@ -69,7 +69,7 @@ async def test_first_contact_is_the_first_update_applied(sessions) -> None:
         assert not await is_first_contact(s, conversation)
 
 
-async def test_a_high_water_mark_kept_by_migration_0008_still_skips(program, engine, sessions) -> None:
+async def test_a_high_water_mark_kept_by_migration_0008_still_skips(engine, sessions) -> None:
     from alembic import command
 
     from bot.database import alembic_config
