@@ -1,9 +1,12 @@
 """Webhook mode (`python -m bot webhook`): Telegram posts updates to an aiohttp server, which also
 answers /healthz and /metrics; PTB's own webhook server has no place for those routes.
 
-Updates go into the application's update queue, as the poller's do, so the concurrent update
-processor (bot.update_processor) keeps each person's updates in order, and a stopping server
-knows when the updates it accepted are handled (the queue is joined).
+Each update is handled while Telegram waits for the answer, through the application's concurrent
+update processor (bot.update_processor: one person's updates one at a time), and answered 200 only
+once it is handled and committed. An instance killed in the middle leaves Telegram without an
+answer, so Telegram posts the update again (behind a load balancer, to another instance), and the
+applied update ids (models.conversation.claim_update) make sure it is applied once. Answering at
+once and queueing, as PTB's own webhook does, would lose every queued update with the process.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import finish_updates, initialised, until_stopped
+from bot.app import FINISH_SECONDS, finish_updates, initialised, until_stopped
 from bot.database import SCHEMA_HEAD, schema_version
 from bot.metrics import exposition
 from bot.settings import Settings
@@ -57,13 +60,14 @@ class WebhookServer:
         # behind a load balancer), and /healthz fails so the balancer stops sending here.
         self.closing = False
         self.accepted = 0
+        self._handling: set[asyncio.Task[None]] = set()
         self.app = web.Application()
         self.app.router.add_post(webhook_path(settings.webhook_secret), self.take_update)
         self.app.router.add_get("/healthz", self.healthz)
         self.app.router.add_get("/metrics", self.metrics)
 
     async def take_update(self, request: web.Request) -> web.Response:
-        """An update from Telegram: queued (200), or refused with why."""
+        """An update from Telegram: handled (200), or refused with why."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
             log.warning("webhook request without the right secret header refused")
@@ -73,9 +77,36 @@ class WebhookServer:
         update = await self._read_update(request)
         if update is None:
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        await self.application.update_queue.put(update)
         self.accepted += 1
+        task = asyncio.create_task(self._handle(update))
+        self._handling.add(task)
+        task.add_done_callback(self._handling.discard)
+        try:
+            # Shielded: a request Telegram gave up on still finishes its update, which is then applied
+            # here and recognised as applied when Telegram posts it again.
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.cancelled():
+                raise
+            # Cancelled by a stop that could not wait for it: rolled back, for Telegram to post again.
+            return web.json_response({"ok": False, "error": "stopping"}, status=503)
         return web.json_response({"ok": True})
+
+    async def _handle(self, update: Update) -> None:
+        application = self.application
+        await application.update_processor.process_update(update, application.process_update(update))
+
+    async def finish(self, seconds: float = FINISH_SECONDS) -> int:
+        """Wait up to `seconds` for the updates being handled; cancel those still running; how many were."""
+        if not self._handling:
+            return 0
+        _, left = await asyncio.wait(set(self._handling), timeout=seconds)
+        for task in left:
+            task.cancel()
+        if left:
+            await asyncio.wait(left)
+            log.warning("cancelled %d updates still being handled after %g s", len(left), seconds)
+        return len(left)
 
     async def _read_update(self, request: web.Request) -> Update | None:
         try:
@@ -151,6 +182,8 @@ async def serving_webhook(
                 finally:
                     server.closing = True
                     log.info("stopping: new updates are refused; finishing those taken")
+                    await server.finish()
+                    # Anything put on the queue by other means (none in webhook mode, but cheap to honour).
                     await finish_updates(application)
             finally:
                 await runner.cleanup()

@@ -143,7 +143,8 @@ async def test_sigterm_in_webhook_mode_finishes_the_update_in_flight_refuses_new
         assert registered.params["secret_token"] == SECRET
 
         standin.delay_next("sendMessage", HELD, chat_id=siti.id)
-        assert await post_update(session, base, await siti.send_text("/start shm23-aceh")) == 200
+        # Answered once handled: the post waits for the held reply, past the signal.
+        posted = asyncio.ensure_future(post_update(session, base, await siti.send_text("/start shm23-aceh")))
 
         async def held() -> bool:
             return in_flight(standin, siti.id)
@@ -158,6 +159,7 @@ async def test_sigterm_in_webhook_mode_finishes_the_update_in_flight_refuses_new
         assert in_flight(standin, siti.id), "the reply was answered before the bot refused updates"
         # Telegram retries a refused update: another instance (or this one, restarted) takes it.
         assert await post_update(session, base, await budi.send_text("/start")) == 503
+        assert await posted == 200
         assert await bot.exit_code(STOP_WITHIN) == 0, bot.log
     assert "✅ Setuju" in (await siti.next_message()).button_texts
     assert budi.messages == []

@@ -13,7 +13,7 @@ import aiohttp
 from sqlalchemy import text
 from telegram import Update
 
-from bot.app import build_application, finish_updates
+from bot.app import build_application
 from bot.clock import FrozenClock
 from bot.database import SCHEMA_HEAD, create_engine
 from bot.webhook import SECRET_HEADER, WebhookServer, serving_webhook, webhook_path
@@ -98,6 +98,8 @@ async def test_requests_without_the_secret_or_not_updates_are_refused_and_a_good
         assert await client.post({"update_id": "12"}) == 400
         assert client.server.accepted == 0 and user.messages == []
         assert await client.post(update) == 200
+        # Answered once handled: the reply is there when Telegram gets its 200.
+        assert len(user.messages) == 1
         consent = await user.next_message()
         assert "✅ Setuju" in consent.button_texts
         # A press, answered in the same conversation.
@@ -160,12 +162,16 @@ async def test_an_update_still_running_after_the_bound_is_cancelled_and_the_bot_
     # Well past the bound given below, short of PTB's own 5 s wait for an answer.
     standin.delay_next("sendMessage", 3, chat_id=user.id)
     async with webhook_bot(standin, db_url) as client:
-        assert await client.post(await user.send_text("/start shm23-aceh")) == 200
+        # Answered once handled: the post waits while the reply is held.
+        posted = asyncio.ensure_future(client.post(await user.send_text("/start shm23-aceh")))
         deadline = asyncio.get_running_loop().time() + WAIT
         while not any(c.status == 0 and int(c.params["chat_id"]) == user.id for c in standin.calls_to("sendMessage")):
             assert asyncio.get_running_loop().time() < deadline, "the reply was not sent"
             await asyncio.sleep(0.02)
+        assert not posted.done()
         client.server.closing = True
-        assert await finish_updates(client.server.application, 0.5) == 1
+        assert await client.server.finish(0.5) == 1
+        # Refused, for Telegram to post again to an instance that is not stopping.
+        assert await posted == 503
         # Nothing is left for the stop that follows to wait for.
-        assert await finish_updates(client.server.application, 0.5) == 0
+        assert await client.server.finish(0.5) == 0
