@@ -61,6 +61,22 @@ class UpdateQueue:
         """Drop every pending update (drop_pending_updates)."""
         self._queue.clear()
 
+    def contains(self, update_id: int) -> bool:
+        """Whether this update is still pending."""
+        return any(u["update_id"] == update_id for u in self._queue)
+
+    def remove(self, update_id: int) -> None:
+        """Forget one update (a webhook delivered it; deliveries may finish out of order)."""
+        for update in self._queue:
+            if update["update_id"] == update_id:
+                self._queue.remove(update)
+                self.signal.notify()
+                return
+
+    def deliverable(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The first `limit` (default all) pending updates the bot allows, in id order."""
+        return self._collect(len(self._queue) if limit is None else limit) if self._queue else []
+
     def confirm(self, offset: int) -> None:
         """Apply getUpdates' offset: forget updates below it (negative: keep only the last -offset)."""
         if offset > 0:
