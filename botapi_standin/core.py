@@ -352,6 +352,8 @@ class StandinCore:
         self.updates.set_allowed(params.get("allowed_updates"))
         self.webhook = {k: v for k, v in params.items() if k != "certificate"}
         self.webhook["max_connections"] = max_connections
+        # A long poll still waiting would hand out the same updates the webhook gets.
+        self.updates.end_poll()
         await self.delivery.start(url, secret, max_connections)
         return True
 

@@ -61,6 +61,12 @@ class UpdateQueue:
         """Drop every pending update (drop_pending_updates)."""
         self._queue.clear()
 
+    def end_poll(self) -> None:
+        """End a getUpdates still waiting (a webhook takes the updates from now on)."""
+        if self._active is not None:
+            self._active.terminated = True
+            self.signal.notify()
+
     def contains(self, update_id: int) -> bool:
         """Whether this update is still pending."""
         return any(u["update_id"] == update_id for u in self._queue)

@@ -261,6 +261,19 @@ async def test_get_updates_refused_while_set_and_works_after_delete(
     assert info["result"]["url"] == "" and "max_connections" not in info["result"]
 
 
+async def test_set_webhook_ends_a_waiting_long_poll(
+    fast_standin: BotApiStandin, receiver: Receiver, http: aiohttp.ClientSession
+) -> None:
+    poll = asyncio.create_task(call(http, fast_standin, "getUpdates", timeout=WAIT))
+    await eventually(lambda: len(fast_standin.calls_to("getUpdates")) == 1)
+    await set_webhook(http, fast_standin, receiver.url)
+    status, _ = await poll
+    assert status == 409
+    update = await fast_standin.user(3013).send_text("hanya lewat webhook")
+    await fast_standin.wait_webhook_delivered()
+    assert receiver.delivered_ids == [update["update_id"]]
+
+
 async def test_empty_url_stops_delivery_and_drop_pending_drops(
     fast_standin: BotApiStandin, receiver: Receiver, http: aiohttp.ClientSession
 ) -> None:
