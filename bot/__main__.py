@@ -1,5 +1,6 @@
-"""Entry point: `python -m bot` runs the bot; `python -m bot load-program FILE` loads a program;
-`python -m bot demo` runs it against a local Bot API emulator with a web chat page."""
+"""Entry point: `python -m bot` runs the bot on getUpdates; `python -m bot webhook` serves Telegram's
+webhook instead; `python -m bot load-program FILE` loads a program; `python -m bot demo` runs it
+against a local Bot API emulator with a web chat page."""
 
 from __future__ import annotations
 
@@ -9,9 +10,7 @@ import logging
 import os
 import sys
 
-from telegram import Update
-
-from bot.app import build_application
+from bot.app import build_application, run_polling
 from bot.clock import SystemClock
 from bot.database import create_engine, migrate, session_factory
 from bot.settings import Settings, SettingsError
@@ -102,7 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="shm-bot: meeting registration on Telegram")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot (the default)")
+    commands.add_parser("run", help="run the bot on getUpdates (the default): one process, no public address")
+    commands.add_parser(
+        "webhook", help="serve Telegram's webhook on $PORT (WEBHOOK_URL, WEBHOOK_SECRET), with /healthz and /metrics"
+    )
     load = commands.add_parser("load-program", help="load or update a program file")
     load.add_argument("file")
     load.add_argument(
@@ -118,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = Settings.from_env(os.environ, require_token=args.command != "load-program")
+        if args.command == "webhook":
+            settings.require_webhook()
     except SettingsError as error:
         print(f"shm-bot: {error}", file=sys.stderr)
         return 2
@@ -128,9 +132,12 @@ def main(argv: list[str] | None = None) -> int:
         except ProgramFileError as error:
             print(f"shm-bot: the program file was not loaded; nothing changed.\n{error}", file=sys.stderr)
             return 1
-    application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+    if args.command == "webhook":
+        # Imported here only: polling needs no HTTP server (aiohttp) in memory.
+        from bot.webhook import run_webhook
+
+        return asyncio.run(run_webhook(build_application(settings, webhook=True), settings))
+    return asyncio.run(run_polling(build_application(settings)))
 
 
 if __name__ == "__main__":

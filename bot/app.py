@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
+import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy import select
 from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.error import Conflict, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.clock import Clock, SystemClock
@@ -28,9 +32,22 @@ from models.program_file import apply_program, read_program_file
 
 log = logging.getLogger(__name__)
 
+# How long a stopping bot waits for the updates it took to be handled; what is left is cancelled, so
+# the process ends within the 10 s a supervisor gives it (systemd: TimeoutStopSec).
+FINISH_SECONDS = 5.0
+# `python -m bot` exits with this when another deployment serves the token: restarting cannot help
+# (deploy/shm-bot-worker.service does not restart on it).
+EXIT_CONFLICT = 3
+# The name PTB gives the task handling each update when updates run concurrently.
+_UPDATE_TASK_NAME = "Application:{bot_id}:process_concurrent_update"
 
-def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:
-    """The bot, ready to poll or serve webhooks; nothing connects until it is initialised."""
+
+class PollingConflict(Exception):
+    """Another process polls this bot's token, or a webhook is set for it: this one must not poll."""
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None, webhook: bool = False) -> Application:
+    """The bot, ready to poll (or, with `webhook`, to be fed by bot.webhook); nothing connects until it is initialised."""
     engine = create_engine(settings.database_url)
     processor = PerChatUpdateProcessor(settings.concurrent_updates)
     builder = (
@@ -44,6 +61,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .post_init(_on_startup)
         .post_shutdown(_on_shutdown)
     )
+    if webhook:
+        # Updates arrive over HTTP into the update queue (bot.webhook): PTB's poller is not needed.
+        builder.updater(None)
     if settings.rate_limit:
         # At most 30 messages in any second, as Telegram asks; a 429 is waited out and retried.
         # Not assigned: the builder's setters change it in place, and the typed result (a bot whose
@@ -94,18 +114,14 @@ async def _on_shutdown(application: Application) -> None:
 
 
 @asynccontextmanager
-async def polling(
-    application: Application,
-    *,
-    poll_timeout: int = 10,
-    before_start: Callable[[Application], Awaitable[None]] | None = None,
+async def initialised(
+    application: Application, before_start: Callable[[Application], Awaitable[None]] | None = None
 ) -> AsyncIterator[Application]:
-    """Run the application on getUpdates as `run_polling` does, for as long as the block lasts.
+    """The start-up and shutdown steps every way of running the bot shares, around the block.
 
-    Tests, benchmarks and the demo need the bot running inside an event loop they own;
-    `run_polling` owns its loop, so this does its steps (with the same start-up hooks) instead.
-    `before_start` runs once the database is migrated and the program loaded, before any update or
-    job (the first alert check among them) runs: what it writes is there for them.
+    Entering: initialize and post_init (migrate, load the program, set the menus, start the jobs),
+    then `before_start`; leaving: shutdown and post_shutdown. Taking updates (polling, a webhook) and
+    `Application.start`/`stop` happen inside the block, in the order each way needs.
     """
     await application.initialize()
     try:
@@ -113,18 +129,122 @@ async def polling(
             await application.post_init(application)
         if before_start is not None:
             await before_start(application)
-        updater = application.updater
-        if updater is None:
-            raise RuntimeError("the application was built without an updater; it cannot poll")
-        await updater.start_polling(poll_interval=0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        yield application
+    finally:
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
+async def finish_updates(application: Application, seconds: float = FINISH_SECONDS) -> int:
+    """Wait up to `seconds` for every update taken to be handled; cancel those still running.
+
+    Call it once no more updates come in. Returns how many were cancelled.
+    """
+    try:
+        await asyncio.wait_for(application.update_queue.join(), seconds)
+        return 0
+    except TimeoutError:
+        name = _UPDATE_TASK_NAME.format(bot_id=application.bot.id)
+        left = [task for task in asyncio.all_tasks() if task.get_name() == name]
+        for task in left:
+            task.cancel()
+        log.warning("cancelled %d updates still being handled after %g s", len(left), seconds)
+        return len(left)
+
+
+def _polling_error(on_conflict: Callable[[], None] | None) -> Callable[[TelegramError], None]:
+    def error_callback(error: TelegramError) -> None:
+        if isinstance(error, Conflict):
+            log.error(
+                "another process polls this bot's token, or a webhook is set for it (Telegram: %s); "
+                "this one stops polling",
+                error.message,
+            )
+            if on_conflict is not None:
+                on_conflict()
+            # Raised from PTB's error callback, it ends the retry loop: polling again would take the
+            # other process's turn, and it would stop in its turn.
+            raise PollingConflict(error.message) from error
+        log.warning("getUpdates failed (%s); polling again", type(error).__name__)
+
+    return error_callback
+
+
+@asynccontextmanager
+async def polling(
+    application: Application,
+    *,
+    poll_timeout: int = 10,
+    before_start: Callable[[Application], Awaitable[None]] | None = None,
+    on_conflict: Callable[[], None] | None = None,
+) -> AsyncIterator[Application]:
+    """Run the application on getUpdates as `run_polling` does, for as long as the block lasts.
+
+    Tests, benchmarks and the demo need the bot running inside an event loop they own;
+    `run_polling` owns its loop, so this does its steps (with the same start-up hooks) instead.
+    `before_start` runs once the database is migrated and the program loaded, before any update or
+    job (the first alert check among them) runs: what it writes is there for them.
+
+    Polling stops for good when Telegram answers 409 Conflict (another poller, or a webhook set
+    since): `on_conflict` is called and the block should end. A webhook already set raises
+    PollingConflict before anything starts, where PTB would delete it and take its updates.
+    On leaving, the updates taken are given FINISH_SECONDS to be handled.
+    """
+    updater = application.updater
+    if updater is None:
+        raise RuntimeError("the application was built without an updater; it cannot poll")
+    await application.initialize()
+    if (await application.bot.get_webhook_info()).url:
+        await application.shutdown()
+        log.error(
+            "a webhook is set for this bot's token: `python -m bot webhook` serves it, and polling would take "
+            "its updates; stop that deployment and call deleteWebhook to poll instead"
+        )
+        raise PollingConflict("a webhook is set")
+    async with initialised(application, before_start):
+        await updater.start_polling(
+            poll_interval=0,
+            timeout=poll_timeout,
+            allowed_updates=Update.ALL_TYPES,
+            error_callback=_polling_error(on_conflict),
+        )
         await application.start()
         try:
             yield application
         finally:
             if updater.running:
-                await updater.stop()
+                # After a conflict the polling task ended with PollingConflict, which stop() re-raises
+                # before PTB's last getUpdates (which would take the other poller's turn).
+                with contextlib.suppress(PollingConflict):
+                    await updater.stop()
+            await finish_updates(application)
             await application.stop()
+
+
+async def until_stopped(*events: asyncio.Event) -> None:
+    """Wait for SIGTERM or SIGINT (or any of `events`); the signals are the loop's until then."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    for number in signals:
+        loop.add_signal_handler(number, stop.set)
+    waits = [asyncio.ensure_future(event.wait()) for event in (stop, *events)]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
+        for wait in waits:
+            wait.cancel()
+        for number in signals:
+            loop.remove_signal_handler(number)
+
+
+async def run_polling(application: Application) -> int:
+    """`python -m bot`: poll until SIGTERM or SIGINT (0) or until another process serves the token (EXIT_CONFLICT)."""
+    conflict = asyncio.Event()
+    try:
+        async with polling(application, on_conflict=conflict.set):
+            await until_stopped(conflict)
+    except PollingConflict:
+        return EXIT_CONFLICT
+    return EXIT_CONFLICT if conflict.is_set() else 0

@@ -1,4 +1,9 @@
-"""Concurrent update processing that keeps each person's updates in order and one person's flood to them."""
+"""Concurrent update processing that keeps each person's updates in order here, and one person's flood to them.
+
+Across instances sharing one database, the person's conversation row lock and the applied update
+ids (models.conversation) apply each update once and one at a time; this keeps a person's updates
+from queueing on that lock, and in their order of arrival here.
+"""
 
 from __future__ import annotations
 
@@ -66,10 +71,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     wait on that person's lock and hold no slot; only the one running holds one, so a flood
     from one chat cannot occupy the slots everybody else needs.
 
-    Skipped updates (see FloodRule) are not handled at all, and are safe to skip: Telegram
-    counts them delivered at the next getUpdates like any other, and the person's next handled
-    update moves the conversation's last applied update id past them, so a re-delivery after a
-    crash skips them too. The note asks the person to send again, one at a time, what they meant.
+    Skipped updates (see FloodRule) are not handled at all: never applied, and their ids not
+    recorded, since a database write for each would cost what skipping a flood saves. Telegram
+    counts them delivered at the next getUpdates (or webhook answer) like any other. Only the ids
+    applied are kept, so should Telegram deliver a skipped update again after a crash, it is taken
+    as new: admitted or skipped by the flood rule again, and if admitted applied then, after the
+    person's later updates, like any update that reaches an instance late. The note asks the
+    person to send again, one at a time, what they meant.
     """
 
     def __init__(self, max_concurrent_updates: int, rule: FloodRule | None = None) -> None:

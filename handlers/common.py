@@ -226,8 +226,9 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
     """Run a handler in one transaction with the person's conversation, then deliver its answers.
 
     An update Telegram delivers again after a crash is recognised by its id and skipped, so a
-    step is never applied twice. Answers go out after the commit, so no database lock is held
-    while talking to Telegram.
+    step is never applied twice, whichever instance got it; one of the person's updates reaching
+    an instance after a later one is still applied. Answers go out after the commit, so no
+    database lock (the person's conversation row among them) is held while talking to Telegram.
     """
 
     @functools.wraps(handler)
@@ -239,9 +240,10 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
         now = svc.clock.now()
         async with svc.sessions() as session, session.begin():
             # Until the person chooses with /bahasa, they read the language their Telegram speaks.
+            # Locked until the commit: another instance handling this person's next update waits.
             conversation = await load_conversation(session, user.id, now=now, language=language_for(user.language_code))
-            first_contact = is_first_contact(conversation)
-            if not claim_update(conversation, update.update_id):
+            first_contact = await is_first_contact(session, conversation)
+            if not await claim_update(session, conversation, update.update_id, now):
                 log.info("update %s was applied before; skipped", update.update_id)
                 return
             turn = Turn(

@@ -3,19 +3,35 @@
 A registration is typed in over several messages. Each step is committed with the update that
 made it, so a restart (even a crash) between two messages loses nothing: the person carries on
 at the step they were at, with everything they typed so far.
+
+Several bot processes may share one PostgreSQL, and any update may reach any of them. A person's
+updates are applied one at a time because the update's transaction locks their conversation row
+(`load_conversation`), and each exactly once because the ids applied are kept (`claim_update`):
+
+- every id at or below the conversation's `last_update_id` (its floor) is done with: applied, or
+  too old for Telegram to deliver again (or, before migration 0008, skipped as a flood). Before
+  0008 it was the high-water mark of updates applied in order, which is such a floor;
+- above the floor, an id was applied if and only if `applied_update` holds it. So an update that
+  reaches an instance late, after a later one of the same person, is still applied;
+- the retention job folds ids applied more than APPLIED_UPDATE_DAYS ago into the floor
+  (`forget_applied_updates`). Update ids grow with time and Telegram delivers an update for at most
+  a day, so any id below one applied that long ago will never arrive (again).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, ForeignKey, String, select
+from sqlalchemy import BigInteger, ForeignKey, Select, String, delete, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, changed_rows
 
 DEFAULT_LANGUAGE = "id"
+# Telegram delivers an update for at most 24 hours; applied ids are kept twice as long.
+APPLIED_UPDATE_DAYS = 2
 
 
 class Conversation(Base):
@@ -25,7 +41,8 @@ class Conversation(Base):
 
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     language: Mapped[str] = mapped_column(String(8), default=DEFAULT_LANGUAGE)
-    # The newest update applied; Telegram re-delivers unconfirmed updates after a crash.
+    # The floor: every update id at or below it is done with (see the module's docstring); the ids
+    # applied above it are in applied_update. Telegram re-delivers unconfirmed updates after a crash.
     last_update_id: Mapped[int] = mapped_column(BigInteger, default=0)
     step: Mapped[str | None] = mapped_column(String(32))
     # Return to the summary after the step, instead of walking through the rest again.
@@ -78,33 +95,88 @@ class AppliedUpdate(Base):
 async def load_conversation(
     session: AsyncSession, telegram_user_id: int, *, now: datetime, language: str = DEFAULT_LANGUAGE
 ) -> Conversation:
-    """The user's conversation, created on first contact in `language` (until they choose one)."""
-    conversation = await session.get(Conversation, telegram_user_id)
+    """The user's conversation, locked until the transaction ends; created on first contact in `language`.
+
+    On PostgreSQL another instance applying an update of the same person waits for this
+    transaction (SQLite serialises all writers already). Two first updates at once create one row:
+    the second insert does nothing and its SELECT waits for, then sees, the first one's row.
+    """
+    conversation = await session.scalar(_locked(telegram_user_id))
     if conversation is None:
-        conversation = Conversation(
-            telegram_user_id=telegram_user_id,
-            language=language,
-            last_update_id=0,
-            reviewing=False,
-            pressed_closed=False,
-            updated_at=now,
-        )
-        session.add(conversation)
-        await session.flush()
+        values = {
+            "telegram_user_id": telegram_user_id,
+            "language": language,
+            "last_update_id": 0,
+            "reviewing": False,
+            "pressed_closed": False,
+            "updated_at": now,
+        }
+        await session.execute(_insert(session, Conversation).values(values).on_conflict_do_nothing())
+        conversation = (await session.execute(_locked(telegram_user_id))).scalar_one()
     return conversation
 
 
-def claim_update(conversation: Conversation, update_id: int) -> bool:
-    """Mark the update as applied; False when it was applied before (a re-delivery)."""
+def _locked(telegram_user_id: int) -> Select[Conversation]:
+    """The conversation as committed last, locked for this transaction (after any other's commit)."""
+    return (
+        select(Conversation)
+        .where(Conversation.telegram_user_id == telegram_user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _insert(session: AsyncSession, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's INSERT, which can say ON CONFLICT DO NOTHING."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+async def claim_update(session: AsyncSession, conversation: Conversation, update_id: int, now: datetime) -> bool:
+    """Record the update as applied; False when it was applied before (a re-delivery).
+
+    The conversation must be locked (`load_conversation`); an earlier id arriving after a later
+    one was applied is claimed like any new one.
+    """
     if update_id <= conversation.last_update_id:
         return False
-    conversation.last_update_id = update_id
-    return True
+    claimed = await session.scalar(
+        _insert(session, AppliedUpdate)
+        .values(update_id=update_id, telegram_user_id=conversation.telegram_user_id, applied_at=now)
+        .on_conflict_do_nothing()
+        .returning(AppliedUpdate.update_id)
+    )
+    return claimed is not None
 
 
-def is_first_contact(conversation: Conversation) -> bool:
+async def is_first_contact(session: AsyncSession, conversation: Conversation) -> bool:
     """Whether the conversation has not applied any update yet (asked before `claim_update`)."""
-    return conversation.last_update_id == 0
+    if conversation.last_update_id != 0:
+        return False
+    applied = exists().where(AppliedUpdate.telegram_user_id == conversation.telegram_user_id)
+    return not await session.scalar(select(applied))
+
+
+async def forget_applied_updates(session: AsyncSession, *, now: datetime) -> int:
+    """Fold the ids applied more than APPLIED_UPDATE_DAYS ago into their conversations' floors, and
+    delete them; returns how many were deleted."""
+    old = AppliedUpdate.applied_at < now - timedelta(days=APPLIED_UPDATE_DAYS)
+    newest_old = (
+        select(func.max(AppliedUpdate.update_id))
+        .where(AppliedUpdate.telegram_user_id == Conversation.telegram_user_id, old)
+        .scalar_subquery()
+    )
+    await session.execute(
+        update(Conversation)
+        .where(
+            Conversation.telegram_user_id.in_(select(AppliedUpdate.telegram_user_id).where(old)),
+            Conversation.last_update_id < newest_old,
+        )
+        .values(last_update_id=newest_old)
+        .execution_options(synchronize_session=False)
+    )
+    return await changed_rows(session, delete(AppliedUpdate).where(old).execution_options(synchronize_session=False))
 
 
 def _storable(data: str) -> str:

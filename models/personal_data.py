@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alerts import FreedBy
 from models.certificates import Certificate
-from models.conversation import Conversation
+from models.conversation import Conversation, forget_applied_updates
 from models.evaluation import EvaluationProgress
 from models.participant import ConsentRecord, Participant, get_participant, record_consent
 from models.person_details import DETAIL_FIELDS
@@ -207,6 +207,8 @@ class PurgeReport:
 
     participants_erased: int
     drafts_cleared: int
+    # Not personal data: the ids of updates applied long enough ago that Telegram no longer re-delivers them.
+    applied_updates_forgotten: int = 0
 
 
 async def purge_expired(session: AsyncSession, *, now: datetime, retention_days: int) -> PurgeReport:
@@ -215,8 +217,10 @@ async def purge_expired(session: AsyncSession, *, now: datetime, retention_days:
     A person's details are kept until `retention_days` after the last of their meetings ended;
     a meeting still to come or without a date keeps them, and so does the name a PIC assignment
     took from their registration. Drafts abandoned for
-    ABANDONED_DRAFT_DAYS are cleared.
+    ABANDONED_DRAFT_DAYS are cleared, and applied update ids past re-delivery are forgotten.
     """
+    # First: like every update's transaction, this one locks conversation rows before registrations.
+    forgotten = await forget_applied_updates(session, now=now)
     cutoff = now - timedelta(days=retention_days)
     meeting_end = func.coalesce(Meeting.ends_at, Meeting.starts_at)
     still_needed = (
@@ -247,4 +251,4 @@ async def purge_expired(session: AsyncSession, *, now: datetime, retention_days:
     for conversation in stale:
         conversation.clear_draft()
     await session.flush()
-    return PurgeReport(participants_erased=len(expired), drafts_cleared=len(stale))
+    return PurgeReport(participants_erased=len(expired), drafts_cleared=len(stale), applied_updates_forgotten=forgotten)
