@@ -70,6 +70,7 @@ class StandinCore:
         spec: BotApiSpec | None = None,
         clock: Callable[[], float] = time.time,
         webhook_pacing: WebhookPacing | None = None,
+        deliver_webhooks: bool = False,
     ) -> None:
         self.spec = spec or load_spec()
         self.bot_username = bot_username
@@ -93,6 +94,8 @@ class StandinCore:
         self._stop_signal = Signal()
         self.activity = Signal()  # notified after every answered request and every webhook attempt
         self.delivery = WebhookDelivery(self.updates, clock, webhook_pacing, self.activity)
+        # Off: setWebhook is only recorded, for tests that play Telegram towards the bot themselves.
+        self.deliver_webhooks = deliver_webhooks
         self._handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "logOut": self._ok,
@@ -337,7 +340,7 @@ class StandinCore:
         )
 
     async def _set_webhook(self, params: dict[str, Any]) -> bool:
-        """setWebhook: deliver queued updates by POST to url (an empty url removes it, as in Telegram)."""
+        """setWebhook: POST queued updates to url if delivering (an empty url removes it, as in Telegram)."""
         url = str(params.get("url") or "")
         if url:
             secret, max_connections = check_webhook_params(
@@ -352,9 +355,10 @@ class StandinCore:
         self.updates.set_allowed(params.get("allowed_updates"))
         self.webhook = {k: v for k, v in params.items() if k != "certificate"}
         self.webhook["max_connections"] = max_connections
-        # A long poll still waiting would hand out the same updates the webhook gets.
-        self.updates.end_poll()
-        await self.delivery.start(url, secret, max_connections)
+        if self.deliver_webhooks:
+            # A long poll still waiting would hand out the same updates the webhook gets.
+            self.updates.end_poll()
+            await self.delivery.start(url, secret, max_connections)
         return True
 
     async def _delete_webhook(self, params: dict[str, Any]) -> bool:

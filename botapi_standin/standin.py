@@ -29,8 +29,12 @@ class BotApiStandin:
         first_update_id: int = 10001,
         clock: Callable[[], float] = time.time,
         webhook_pacing: WebhookPacing | None = None,
+        deliver_webhooks: bool = False,
     ) -> None:
-        """`webhook_pacing` sets the webhook retry backoff and request timeout (fractions of a second by default)."""
+        """`deliver_webhooks` makes setWebhook POST updates as Telegram does (off: only recorded, as before).
+
+        `webhook_pacing` sets the retry backoff and request timeout (fractions of a second by default).
+        """
         self.core = StandinCore(
             bot_username=bot_username,
             bot_first_name=bot_first_name,
@@ -39,6 +43,7 @@ class BotApiStandin:
             first_update_id=first_update_id,
             clock=clock,
             webhook_pacing=webhook_pacing,
+            deliver_webhooks=deliver_webhooks,
         )
         self._users: dict[int, StandinUser] = {}
         self._runner: web.AppRunner | None = None
@@ -228,6 +233,15 @@ class BotApiStandin:
     # ------------------------------------------------------------------ webhook and send statistics
 
     @property
+    def deliver_webhooks(self) -> bool:
+        """Whether setWebhook starts delivering updates (takes effect at the next setWebhook)."""
+        return self.core.deliver_webhooks
+
+    @deliver_webhooks.setter
+    def deliver_webhooks(self, value: bool) -> None:
+        self.core.deliver_webhooks = value
+
+    @property
     def webhook_pacing(self) -> WebhookPacing:
         """The webhook retry pacing (mutable: takes effect for the next retry)."""
         return self.core.delivery.pacing
@@ -245,7 +259,7 @@ class BotApiStandin:
     async def wait_webhook_delivered(self, timeout: float = WAIT) -> None:
         """Wait until the webhook has taken every queued update with a 2xx answer."""
         if not self.core.delivery.active:
-            raise AssertionError("no webhook is set")
+            raise AssertionError("no webhook is being delivered to (set one with deliver_webhooks on)")
         if not await self.core.delivery.wait_idle(timeout):
             pending = [u["update_id"] for u in self.core.updates.pending]
             last = self.core.delivery.last_error_message

@@ -12,6 +12,7 @@ from .state import Signal
 # Telegram's default when allowed_updates was never given (or given as []).
 DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 TERMINATED = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+ENDED_BY_WEBHOOK = "Conflict: terminated by setWebhook request"
 
 
 class _Poll:
@@ -20,7 +21,7 @@ class _Poll:
     __slots__ = ("terminated",)
 
     def __init__(self) -> None:
-        self.terminated = False
+        self.terminated: str | None = None  # the 409's description once ended
 
 
 class UpdateQueue:
@@ -64,7 +65,7 @@ class UpdateQueue:
     def end_poll(self) -> None:
         """End a getUpdates still waiting (a webhook takes the updates from now on)."""
         if self._active is not None:
-            self._active.terminated = True
+            self._active.terminated = ENDED_BY_WEBHOOK
             self.signal.notify()
 
     def contains(self, update_id: int) -> bool:
@@ -120,7 +121,7 @@ class UpdateQueue:
         poll = _Poll()
         if self._active is not None:
             # Like Telegram: a newer getUpdates ends the one still waiting.
-            self._active.terminated = True
+            self._active.terminated = TERMINATED
             self.signal.notify()
         self._active = poll
         loop = asyncio.get_running_loop()
@@ -128,7 +129,7 @@ class UpdateQueue:
         try:
             while True:
                 if poll.terminated:
-                    raise ApiError(409, TERMINATED)
+                    raise ApiError(409, poll.terminated)
                 result = self._collect(limit)
                 remaining = deadline - loop.time()
                 if result or remaining <= 0 or self.closing:

@@ -1,5 +1,7 @@
 """Webhook delivery: POST each queued update to the bot's URL as Telegram does, retrying with backoff.
 
+Used only when the stand-in is made with deliver_webhooks=True; otherwise setWebhook is just recorded.
+
 Deliberate differences from Telegram: plain http is accepted for loopback URLs (tests cannot get a
 certificate Telegram would trust), and only loopback hosts are ever contacted, so a test that sets
 an https URL elsewhere keeps its updates pending instead of reaching out to the internet. A method

@@ -91,8 +91,10 @@ class Receiver:
 
 @pytest.fixture
 async def fast_standin() -> AsyncIterator[BotApiStandin]:
-    """A stand-in whose webhook retries start at 50 ms."""
-    server = BotApiStandin(webhook_pacing=WebhookPacing(first_retry=0.05, max_retry=0.4, timeout=WAIT))
+    """A stand-in that delivers to webhooks, its retries starting at 50 ms."""
+    server = BotApiStandin(
+        deliver_webhooks=True, webhook_pacing=WebhookPacing(first_retry=0.05, max_retry=0.4, timeout=WAIT)
+    )
     await server.start()
     try:
         yield server
@@ -267,11 +269,23 @@ async def test_set_webhook_ends_a_waiting_long_poll(
     poll = asyncio.create_task(call(http, fast_standin, "getUpdates", timeout=WAIT))
     await eventually(lambda: len(fast_standin.calls_to("getUpdates")) == 1)
     await set_webhook(http, fast_standin, receiver.url)
-    status, _ = await poll
-    assert status == 409
+    status, body = await poll
+    assert (status, body["description"]) == (409, "Conflict: terminated by setWebhook request")
     update = await fast_standin.user(3013).send_text("hanya lewat webhook")
     await fast_standin.wait_webhook_delivered()
     assert receiver.delivered_ids == [update["update_id"]]
+
+
+async def test_without_deliver_webhooks_set_webhook_is_only_recorded(
+    standin: BotApiStandin, receiver: Receiver, http: aiohttp.ClientSession
+) -> None:
+    await set_webhook(http, standin, receiver.url, secret_token=SECRET)
+    await standin.user(3014).send_text("tidak dikirim")
+    _, info = await call(http, standin, "getWebhookInfo")
+    assert info["result"]["url"] == receiver.url and info["result"]["pending_update_count"] == 1
+    assert standin.webhook_deliveries == [] and receiver.bodies == []
+    with pytest.raises(AssertionError, match="deliver_webhooks"):
+        await standin.wait_webhook_delivered(timeout=0.1)
 
 
 async def test_empty_url_stops_delivery_and_drop_pending_drops(
