@@ -5,6 +5,7 @@ from .errors import ApiError
 from .standin import BotApiStandin
 from .state import WAIT, BotMessage, CallbackAnswer, CallRecord, WarningRecord
 from .users import StandinUser
+from .webhook import WebhookAttempt, WebhookPacing
 
 __all__ = [
     "ApiError",
@@ -16,4 +17,6 @@ __all__ = [
     "StandinUser",
     "WAIT",
     "WarningRecord",
+    "WebhookAttempt",
+    "WebhookPacing",
 ]

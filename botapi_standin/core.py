@@ -22,6 +22,7 @@ from .markup import validate_reply_markup
 from .spec import BotApiSpec, UploadedFile, load_spec
 from .state import BotMessage, CallbackAnswer, CallRecord, ChatState, PendingQuery, Signal, WarningRecord, wait_until
 from .updates import TERMINATED, UpdateQueue
+from .webhook import WebhookDelivery, WebhookPacing, check_webhook_params
 
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
 _INT_RE = re.compile(r"^-?\d+$")
@@ -68,6 +69,8 @@ class StandinCore:
         first_update_id: int = 10001,
         spec: BotApiSpec | None = None,
         clock: Callable[[], float] = time.time,
+        webhook_pacing: WebhookPacing | None = None,
+        deliver_webhooks: bool = False,
     ) -> None:
         self.spec = spec or load_spec()
         self.bot_username = bot_username
@@ -89,7 +92,10 @@ class StandinCore:
         self.callback_queries: dict[str, PendingQuery] = {}
         self.closing = False
         self._stop_signal = Signal()
-        self.activity = Signal()  # notified after every answered request
+        self.activity = Signal()  # notified after every answered request and every webhook attempt
+        self.delivery = WebhookDelivery(self.updates, clock, webhook_pacing, self.activity)
+        # Off: setWebhook is only recorded, for tests that play Telegram towards the bot themselves.
+        self.deliver_webhooks = deliver_webhooks
         self._handlers: dict[str, Handler] = {
             "getMe": self._get_me,
             "logOut": self._ok,
@@ -334,18 +340,30 @@ class StandinCore:
         )
 
     async def _set_webhook(self, params: dict[str, Any]) -> bool:
-        """setWebhook: only recorded (an empty url removes it, as in Telegram)."""
+        """setWebhook: POST queued updates to url if delivering (an empty url removes it, as in Telegram)."""
+        url = str(params.get("url") or "")
+        if url:
+            secret, max_connections = check_webhook_params(
+                url, params.get("secret_token"), params.get("max_connections")
+            )
+        await self.delivery.stop()
         if params.get("drop_pending_updates"):
             self.updates.clear()
-        if not params.get("url"):
+        if not url:
             self.webhook = None
             return True
         self.updates.set_allowed(params.get("allowed_updates"))
         self.webhook = {k: v for k, v in params.items() if k != "certificate"}
+        self.webhook["max_connections"] = max_connections
+        if self.deliver_webhooks:
+            # A long poll still waiting would hand out the same updates the webhook gets.
+            self.updates.end_poll()
+            await self.delivery.start(url, secret, max_connections)
         return True
 
     async def _delete_webhook(self, params: dict[str, Any]) -> bool:
-        """deleteWebhook (optionally dropping pending updates)."""
+        """deleteWebhook (optionally dropping pending updates); undelivered updates stay for getUpdates."""
+        await self.delivery.stop()
         self.webhook = None
         if params.get("drop_pending_updates"):
             self.updates.clear()
@@ -356,9 +374,12 @@ class StandinCore:
         info: dict[str, Any] = {"url": "", "has_custom_certificate": False, "pending_update_count": len(self.updates)}
         if self.webhook:
             info["url"] = self.webhook["url"]
-            info["max_connections"] = self.webhook.get("max_connections", 40)
+            info["max_connections"] = self.webhook["max_connections"]
             if self.webhook.get("allowed_updates") is not None:
                 info["allowed_updates"] = self.webhook["allowed_updates"]
+        if self.delivery.last_error_date is not None:
+            info["last_error_date"] = self.delivery.last_error_date
+            info["last_error_message"] = self.delivery.last_error_message
         return info
 
     @staticmethod

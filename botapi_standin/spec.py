@@ -28,6 +28,9 @@ _MISSING_DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("setMyCommands", "commands"): 'parameter "commands" is required',
 }
 
+# Required fields whose empty value means something: "Pass an empty string to remove webhook integration".
+_EMPTY_ALLOWED = frozenset({("setWebhook", "url")})
+
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -110,6 +113,8 @@ class BotApiSpec:
             if not field.required:
                 continue
             value = params.get(field.name)
+            if value == "" and (method.name, field.name) in _EMPTY_ALLOWED:
+                continue
             if value is None or value == "":
                 reason = _MISSING_DESCRIPTIONS.get((method.name, field.name)) or _MISSING_DESCRIPTIONS.get(
                     ("*", field.name), f"{field.name} is empty"

@@ -9,9 +9,11 @@ from typing import Any
 from aiohttp import web
 
 from .core import StandinCore
+from .faults import is_message_method
 from .server import build_app
 from .state import WAIT, CallRecord, WarningRecord, wait_until
 from .users import StandinUser
+from .webhook import WebhookAttempt, WebhookPacing
 
 
 class BotApiStandin:
@@ -26,7 +28,13 @@ class BotApiStandin:
         strict_html: bool = True,
         first_update_id: int = 10001,
         clock: Callable[[], float] = time.time,
+        webhook_pacing: WebhookPacing | None = None,
+        deliver_webhooks: bool = False,
     ) -> None:
+        """`deliver_webhooks` makes setWebhook POST updates as Telegram does (off: only recorded, as before).
+
+        `webhook_pacing` sets the retry backoff and request timeout (fractions of a second by default).
+        """
         self.core = StandinCore(
             bot_username=bot_username,
             bot_first_name=bot_first_name,
@@ -34,6 +42,8 @@ class BotApiStandin:
             strict_html=strict_html,
             first_update_id=first_update_id,
             clock=clock,
+            webhook_pacing=webhook_pacing,
+            deliver_webhooks=deliver_webhooks,
         )
         self._users: dict[int, StandinUser] = {}
         self._runner: web.AppRunner | None = None
@@ -59,7 +69,8 @@ class BotApiStandin:
         self.port = site.port
 
     async def stop(self) -> None:
-        """Release long polls and delays, then shut the server down."""
+        """Stop webhook delivery, release long polls and delays, then shut the server down."""
+        await self.core.delivery.stop()
         self.core.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -215,6 +226,51 @@ class BotApiStandin:
         return [c for c in self.core.calls if c.method.lower() == lowered]
 
     async def wait_for(self, predicate: Callable[[BotApiStandin], bool], timeout: float = WAIT) -> None:
-        """Wait until predicate(standin) holds; re-checked after every Bot API request is answered."""
+        """Wait until predicate(standin) holds; re-checked after every Bot API answer and webhook attempt."""
         if not await wait_until(self.core.activity, lambda: bool(predicate(self)), timeout):
             raise AssertionError(f"stand-in condition not met within {timeout}s")
+
+    # ------------------------------------------------------------------ webhook and send statistics
+
+    @property
+    def deliver_webhooks(self) -> bool:
+        """Whether setWebhook starts delivering updates (takes effect at the next setWebhook)."""
+        return self.core.deliver_webhooks
+
+    @deliver_webhooks.setter
+    def deliver_webhooks(self, value: bool) -> None:
+        self.core.deliver_webhooks = value
+
+    @property
+    def webhook_pacing(self) -> WebhookPacing:
+        """The webhook retry pacing (mutable: takes effect for the next retry)."""
+        return self.core.delivery.pacing
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookAttempt]:
+        """Every webhook POST in start order, failed ones included (`delivered` tells them apart)."""
+        return self.core.delivery.attempts
+
+    @property
+    def webhook_peak_in_flight(self) -> int:
+        """The most webhook POSTs that were awaiting an answer at once."""
+        return self.core.delivery.peak_in_flight
+
+    async def wait_webhook_delivered(self, timeout: float = WAIT) -> None:
+        """Wait until the webhook has taken every queued update with a 2xx answer."""
+        if not self.core.delivery.active:
+            raise AssertionError("no webhook is being delivered to (set one with deliver_webhooks on)")
+        if not await self.core.delivery.wait_idle(timeout):
+            pending = [u["update_id"] for u in self.core.updates.pending]
+            last = self.core.delivery.last_error_message
+            raise AssertionError(f"webhook updates {pending} not delivered within {timeout}s (last error: {last})")
+
+    def busiest_second(self, window: float = 1.0) -> int:
+        """The most message calls (sends, edits, copies, forwards) that started within any `window` seconds."""
+        starts = sorted(c.received_at for c in self.core.calls if is_message_method(c.method))
+        busiest = first = 0
+        for last, started in enumerate(starts):
+            while started - starts[first] >= window:
+                first += 1
+            busiest = max(busiest, last - first + 1)
+        return busiest

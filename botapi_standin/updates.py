@@ -12,6 +12,7 @@ from .state import Signal
 # Telegram's default when allowed_updates was never given (or given as []).
 DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 TERMINATED = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+ENDED_BY_WEBHOOK = "Conflict: terminated by setWebhook request"
 
 
 class _Poll:
@@ -20,7 +21,7 @@ class _Poll:
     __slots__ = ("terminated",)
 
     def __init__(self) -> None:
-        self.terminated = False
+        self.terminated: str | None = None  # the 409's description once ended
 
 
 class UpdateQueue:
@@ -61,6 +62,28 @@ class UpdateQueue:
         """Drop every pending update (drop_pending_updates)."""
         self._queue.clear()
 
+    def end_poll(self) -> None:
+        """End a getUpdates still waiting (a webhook takes the updates from now on)."""
+        if self._active is not None:
+            self._active.terminated = ENDED_BY_WEBHOOK
+            self.signal.notify()
+
+    def contains(self, update_id: int) -> bool:
+        """Whether this update is still pending."""
+        return any(u["update_id"] == update_id for u in self._queue)
+
+    def remove(self, update_id: int) -> None:
+        """Forget one update (a webhook delivered it; deliveries may finish out of order)."""
+        for update in self._queue:
+            if update["update_id"] == update_id:
+                self._queue.remove(update)
+                self.signal.notify()
+                return
+
+    def deliverable(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The first `limit` (default all) pending updates the bot allows, in id order."""
+        return self._collect(len(self._queue) if limit is None else limit) if self._queue else []
+
     def confirm(self, offset: int) -> None:
         """Apply getUpdates' offset: forget updates below it (negative: keep only the last -offset)."""
         if offset > 0:
@@ -98,7 +121,7 @@ class UpdateQueue:
         poll = _Poll()
         if self._active is not None:
             # Like Telegram: a newer getUpdates ends the one still waiting.
-            self._active.terminated = True
+            self._active.terminated = TERMINATED
             self.signal.notify()
         self._active = poll
         loop = asyncio.get_running_loop()
@@ -106,7 +129,7 @@ class UpdateQueue:
         try:
             while True:
                 if poll.terminated:
-                    raise ApiError(409, TERMINATED)
+                    raise ApiError(409, poll.terminated)
                 result = self._collect(limit)
                 remaining = deadline - loop.time()
                 if result or remaining <= 0 or self.closing:
