@@ -35,10 +35,12 @@ from handlers.html_text import split_html, visible_length
 from handlers.texts import Html, Texts, language_for
 from models.conversation import (
     Conversation,
+    answer_lost,
     claim_update,
     closed_by_last_press,
     is_first_contact,
     load_conversation,
+    mark_answered,
     remember_press,
     repeats_last_press,
 )
@@ -214,11 +216,18 @@ TurnHandler = Callable[[Update, Turn], Awaitable[None]]
 UpdateHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 FirstContactHook = Callable[[Turn], Awaitable[None]]
 _FIRST_CONTACT: list[FirstContactHook] = []
+_LOST_ANSWER: list[FirstContactHook] = []
 
 
 def on_first_contact(hook: FirstContactHook) -> FirstContactHook:
     """Run the decorated function in the first update anyone sends, once their language is known."""
     _FIRST_CONTACT.append(hook)
+    return hook
+
+
+def on_lost_answer(hook: FirstContactHook) -> FirstContactHook:
+    """Run the decorated function for an update applied before whose answer never went out (`answer_lost`)."""
+    _LOST_ANSWER.append(hook)
     return hook
 
 
@@ -228,7 +237,10 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
     An update Telegram delivers again after a crash is recognised by its id and skipped, so a
     step is never applied twice, whichever instance got it; one of the person's updates reaching
     an instance after a later one is still applied. Answers go out after the commit, so no
-    database lock (the person's conversation row among them) is held while talking to Telegram.
+    database lock (the person's conversation row among them) is held while talking to Telegram;
+    once they are handed over the update is marked answered. One applied by a process that stopped
+    before that is not applied again when it comes back, but the person is told and asked their
+    current step again (`on_lost_answer`), so nobody waits for an answer that was lost.
     """
 
     @functools.wraps(handler)
@@ -243,7 +255,8 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
             # Locked until the commit: another instance handling this person's next update waits.
             conversation = await load_conversation(session, user.id, now=now, language=language_for(user.language_code))
             first_contact = await is_first_contact(session, conversation)
-            if not await claim_update(session, conversation, update.update_id, now):
+            claimed = await claim_update(session, conversation, update.update_id, now)
+            if not claimed and not await answer_lost(session, update.update_id):
                 log.info("update %s was applied before; skipped", update.update_id)
                 return
             turn = Turn(
@@ -257,14 +270,20 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
                 context.bot.username,
             )
             press = _press(update)
-            if press is not None and _repeats(conversation, update, *press):
+            if not claimed:
+                log.info(
+                    "update %s was applied before and its answer was lost; the step is asked again", update.update_id
+                )
+                for hook in _LOST_ANSWER:
+                    await hook(turn)
+            elif press is not None and _repeats(conversation, update, *press):
                 # Another tap of a double or triple tap: acknowledged, and nothing is done or asked again.
                 turn.answer_button("repeated_press")
             else:
                 await handler(update, turn)
                 closed = turn.close_pressed_keyboard and turn.replace_pressed is None
                 remember_press(conversation, *(press or (None, None, None)), closed=closed)
-            if first_contact:
+            if first_contact and claimed:
                 for hook in _FIRST_CONTACT:
                     await hook(turn)
                 _tell_how_to_switch_language(turn)
@@ -272,6 +291,8 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
         # Messages to others (a seat offer, a promotion) wait in the outbox until it is woken.
         svc.outbox.wake_for(session)
         await deliver(update, context, turn)
+        async with svc.sessions() as session, session.begin():
+            await mark_answered(session, update.update_id)
 
     return wrapper
 

@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.common import Turn, conversation_turn, sent_text
+from handlers.common import Turn, conversation_turn, on_lost_answer, sent_text
 from handlers.steps import ask_again, expects_buttons, holds_draft
 
 # Telegram's rule for the parameter of a t.me/<bot>?start= link.
@@ -109,6 +109,13 @@ async def resume(turn: Turn) -> None:
     if holds_draft(turn):
         turn.say("resume")
         await ask_again(turn)
+
+
+@on_lost_answer
+async def after_lost_answer(turn: Turn) -> None:
+    """An update applied before whose answer was lost: say it arrived, and ask the current step again."""
+    turn.say("answer_lost")
+    await ask_again(turn)
 
 
 async def stale(turn: Turn) -> None:

@@ -83,6 +83,11 @@ class AppliedUpdate(Base):
     Updates of one person may reach two instances at once and be applied out of order; a high-water
     mark would then drop the earlier one. Telegram re-delivers an update for at most a day, so rows
     older than that can go.
+
+    `answered` is set once the update's answer was handed to Telegram, after the commit. An update
+    Telegram posts again while it is still unset was applied by a process that stopped before its
+    answer went out (killed, or its machine lost): the person would wait for an answer that never
+    comes, so the update is not applied again but the person is asked their current step again.
     """
 
     __tablename__ = "applied_update"
@@ -90,6 +95,7 @@ class AppliedUpdate(Base):
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
     applied_at: Mapped[datetime] = mapped_column(index=True)
+    answered: Mapped[bool] = mapped_column(default=False)
 
 
 async def load_conversation(
@@ -148,6 +154,21 @@ async def claim_update(session: AsyncSession, conversation: Conversation, update
         .returning(AppliedUpdate.update_id)
     )
     return claimed is not None
+
+
+async def answer_lost(session: AsyncSession, update_id: int) -> bool:
+    """Whether an update applied before never had its answer handed to Telegram (see AppliedUpdate)."""
+    answered = await session.scalar(select(AppliedUpdate.answered).where(AppliedUpdate.update_id == update_id))
+    return answered is False
+
+
+async def mark_answered(session: AsyncSession, update_id: int) -> None:
+    """Record that the update's answer was handed to Telegram."""
+    await session.execute(
+        update(AppliedUpdate)
+        .where(AppliedUpdate.update_id == update_id, AppliedUpdate.answered.is_(False))
+        .values(answered=True)
+    )
 
 
 async def is_first_contact(session: AsyncSession, conversation: Conversation) -> bool:

@@ -744,4 +744,6 @@ TEXTS: dict[str, str] = {
     # --- /datasaya: check-in and certificate ---
     "mydata_checked_in": "<b>Checked in:</b> {when}",
     "mydata_certificate": "<b>Certificate:</b> {number} (issued {date})",
+    # --- an answer lost with a stopped instance ---
+    "answer_lost": "Sorry, our answer to your last message may not have reached you. We did receive that message; there is no need to send it again.",
 }

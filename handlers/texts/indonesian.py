@@ -762,4 +762,6 @@ TEXTS: dict[str, str] = {
     # --- /datasaya: check-in and certificate ---
     "mydata_checked_in": "<b>Hadir:</b> {when}",
     "mydata_certificate": "<b>Sertifikat:</b> {number} (terbit {date})",
+    # --- an answer lost with a stopped instance ---
+    "answer_lost": "Maaf, balasan kami untuk pesan terakhir Anda mungkin tidak sampai. Pesan itu sudah kami terima; tidak perlu dikirim lagi.",
 }

@@ -19,6 +19,7 @@ from bot.database import create_engine, session_factory
 from bot.outbox import BATCH
 from bot.settings import PROJECT_ROOT
 from botapi_standin import WAIT, BotApiStandin
+from models.conversation import AppliedUpdate, Conversation
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import Participant
 from models.registration import Registration
@@ -73,6 +74,8 @@ async def test_sigkill_in_the_middle_loses_nothing_and_repeats_nothing(standin, 
         standin.delay_next("getUpdates", 30)
         name_update = await user.send_text(ANSWERS["name"])
         assert "instansi" in (await user.next_message()).plain_text
+        # Killed once the answer is recorded as handed over (a kill before that: the next test).
+        await answered(db_url, name_update["update_id"])
         process.send_signal(signal.SIGKILL)
         process.wait(10)
     assert name_update["update_id"] in [u["update_id"] for u in standin.pending_updates]
@@ -97,6 +100,63 @@ async def test_sigkill_in_the_middle_loses_nothing_and_repeats_nothing(standin, 
             [participant] = list(await session.scalars(select(Participant)))
             assert (participant.full_name, participant.institution) == (ANSWERS["name"], ANSWERS["institution"])
             assert len(list(await session.scalars(select(Registration)))) == 1
+    finally:
+        await engine.dispose()
+
+
+async def answered(db_url: str, update_id: int) -> None:
+    """Wait until the bot records the update's answer as handed to Telegram."""
+    engine = create_engine(db_url)
+    try:
+        deadline = asyncio.get_running_loop().time() + WAIT
+        while True:
+            async with session_factory(engine)() as session:
+                if await session.scalar(select(AppliedUpdate.answered).where(AppliedUpdate.update_id == update_id)):
+                    return
+            assert asyncio.get_running_loop().time() < deadline, f"update {update_id} was not marked answered"
+            await asyncio.sleep(0.05)
+    finally:
+        await engine.dispose()
+
+
+async def test_an_answer_lost_with_a_killed_process_is_made_good_and_the_step_not_applied_twice(
+    standin, db_url
+) -> None:
+    user = standin.user(7002, "Siti")
+    async with bot_process(standin, db_url) as process:
+        await user.send_text("/start shm23-aceh")
+        await user.press(await user.next_message(), text="Setuju")
+        await user.press(await user.next_message(), text="Stakeholder")
+        assert "nama lengkap" in (await user.next_message()).plain_text
+        # The name is applied and committed; its answer is held at Telegram, and the poll that would
+        # confirm the update too, when the process dies.
+        standin.delay_next("getUpdates", 30)
+        standin.delay_next("sendMessage", 60, chat_id=user.id)
+        await user.send_text(ANSWERS["name"])
+        await until(
+            lambda: any(c.status == 0 and int(c.params["chat_id"]) == user.id for c in standin.calls_to("sendMessage")),
+            WAIT,
+            "the answer was not sent",
+        )
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    seen = len(user.messages)
+    async with bot_process(standin, db_url):
+        await until(lambda: len(user.messages) >= seen + 2, WAIT, "the step was not asked again")
+        lost, asked = user.messages[seen : seen + 2]
+        assert "mungkin tidak sampai" in lost.plain_text and "instansi" in asked.plain_text, user.transcript()
+        await user.send_text(ANSWERS["institution"])
+        await until(
+            lambda: any("jabatan" in m.plain_text for m in user.messages[seen + 2 :]),
+            WAIT,
+            "the next step was not asked",
+        )
+    engine = create_engine(db_url)
+    try:
+        async with session_factory(engine)() as session:
+            conversation = await session.get(Conversation, user.id)
+            # The name was applied once: the institution was not taken for it, nor the name asked again.
+            assert (conversation.full_name, conversation.institution) == (ANSWERS["name"], ANSWERS["institution"])
     finally:
         await engine.dispose()
 

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("telegram_user_id", sa.BigInteger(), nullable=False),
         sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("answered", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("update_id", name=op.f("pk_applied_update")),
     )
     op.create_index(op.f("ix_applied_update_telegram_user_id"), "applied_update", ["telegram_user_id"], unique=False)
