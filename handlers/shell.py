@@ -113,9 +113,13 @@ async def resume(turn: Turn) -> None:
 
 @on_lost_answer
 async def after_lost_answer(turn: Turn) -> None:
-    """An update applied before whose answer was lost: say it arrived, and ask the current step again."""
-    turn.say("answer_lost")
-    await ask_again(turn)
+    """An update applied before whose answer was lost: say it arrived, and ask the current step again (or,
+    with no step left to ask, where to see what it did)."""
+    if holds_draft(turn):
+        turn.say("answer_lost")
+        await ask_again(turn)
+    else:
+        turn.say("answer_lost_idle")
 
 
 async def stale(turn: Turn) -> None:

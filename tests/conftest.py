@@ -226,6 +226,12 @@ async def db_url(request, tmp_path, tmp_path_factory) -> str:
 
 
 @pytest.fixture
+async def pg_url(tmp_path, tmp_path_factory) -> str:
+    """An empty, migrated PostgreSQL database URL, for what only PostgreSQL can do (several instances)."""
+    return await fresh_database("postgresql", tmp_path, tmp_path_factory)
+
+
+@pytest.fixture
 async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on the test database."""
     engine = create_engine(db_url)

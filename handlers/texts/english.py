@@ -746,4 +746,5 @@ TEXTS: dict[str, str] = {
     "mydata_certificate": "<b>Certificate:</b> {number} (issued {date})",
     # --- an answer lost with a stopped instance ---
     "answer_lost": "Sorry, our answer to your last message may not have reached you. We did receive that message; there is no need to send it again.",
+    "answer_lost_idle": "Sorry, our answer to your last message may not have reached you. We did receive that message; /status shows your registrations.",
 }

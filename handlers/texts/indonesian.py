@@ -764,4 +764,5 @@ TEXTS: dict[str, str] = {
     "mydata_certificate": "<b>Sertifikat:</b> {number} (terbit {date})",
     # --- an answer lost with a stopped instance ---
     "answer_lost": "Maaf, balasan kami untuk pesan terakhir Anda mungkin tidak sampai. Pesan itu sudah kami terima; tidak perlu dikirim lagi.",
+    "answer_lost_idle": "Maaf, balasan kami untuk pesan terakhir Anda mungkin tidak sampai. Pesan itu sudah kami terima; /status menunjukkan pendaftaran Anda.",
 }
