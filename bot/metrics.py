@@ -10,6 +10,7 @@ kinds, outcomes, handler and Bot API method names; never a chat, a user or a tex
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 
@@ -23,6 +24,8 @@ from bot.update_processor import HandledUpdate
 from handlers.common import Services
 from models.alerts import pending_alerts
 from models.outbox import due_backlog
+
+log = logging.getLogger(__name__)
 
 METRICS = "metrics"
 # From a quick answer (a few ms) to a report built in the file worker (seconds).
@@ -75,6 +78,11 @@ class BotMetrics:
             "shm_alerts_pending", "Alert deliveries a PIC or organizer has yet to get", registry=r
         )
         self.digests_pending = Gauge("shm_alert_digests_pending", "Alert digests planned and not yet sent", registry=r)
+        self.database_errors = Counter(
+            "shm_metrics_database_errors",
+            "Scrapes whose database gauges could not be read (they kept their values)",
+            registry=r,
+        )
 
     def observe_update(self, handled: HandledUpdate) -> None:
         """Count one handled update and its handler's time."""
@@ -153,5 +161,10 @@ def metrics_of(application: Application) -> BotMetrics:
 async def exposition(application: Application) -> tuple[bytes, str]:
     """The /metrics page: the body in Prometheus' text format and its content type."""
     metrics = metrics_of(application)
-    await metrics.refresh(application.bot_data["services"])
+    try:
+        await metrics.refresh(application.bot_data["services"])
+    except Exception as error:
+        # The counters still say how the bot works; a database that cannot be read shows as this counter.
+        log.warning("metrics: the database gauges were not read (%s)", type(error).__name__)
+        metrics.database_errors.inc()
     return generate_latest(metrics.registry), CONTENT_TYPE_LATEST

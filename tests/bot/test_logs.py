@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
+from telegram import Chat, Message, Update, User
 
 from bot.logs import LIBRARY_LEVELS, configure_logging, exception_summary
+from bot.update_processor import FloodRule, HandledUpdate, PerChatUpdateProcessor
 from botapi_standin import BotApiStandin
+from handlers.common import recorded
 from tests.e2e.chat import next_with, register
 from tests.e2e.conftest import TOKEN, running_bot
 from tests.models.factories import make_pic
@@ -142,3 +146,62 @@ async def test_a_registration_an_export_and_an_announcement_log_nothing_personal
             exception_summary(record.exc_info[1]) if record.exc_info and record.exc_info[1] else ""
         )
         assert _personal(text) == [], (record.name, text)
+
+
+def _message_update(update_id: int, user_id: int, text: str = "/bantuan") -> Update:
+    user = User(user_id, PROFILE_NAME, False)
+    message = Message(update_id, datetime(2026, 7, 1, tzinfo=UTC), Chat(user_id, "private"), from_user=user, text=text)
+    return Update(update_id, message=message)
+
+
+async def test_each_update_is_one_line_with_its_outcome(caplog: pytest.LogCaptureFixture) -> None:
+    """ok with the handler's name, error for a handler that raised, skipped-flood for a flood's skipped updates."""
+    processor = PerChatUpdateProcessor(4, FloodRule(backlog=0, burst=1, per_second=0.001))
+    seen: list[HandledUpdate] = []
+    processor.observe = seen.append
+
+    async def answer(update: Update, context: object) -> None:
+        """Stands in for a handler."""
+
+    async def fail(update: Update, context: object) -> None:
+        raise RuntimeError(f"{NAME} typed something odd")
+
+    caplog.set_level(logging.INFO, logger="bot.update_processor")
+    async with processor:
+        await processor.process_update(_message_update(1, 7), recorded(answer)(_message_update(1, 7), None))
+        with pytest.raises(RuntimeError):
+            await processor.process_update(_message_update(2, 8), recorded(fail)(_message_update(2, 8), None))
+        # Person 9 sends two at once: the second finds the first still waiting, and no token left.
+        first = asyncio.create_task(processor.process_update(_message_update(3, 9), asyncio.sleep(0.2)))
+        await asyncio.sleep(0)
+        await processor.process_update(_message_update(4, 9), asyncio.sleep(0))
+        await first
+    outcomes = {(h.update_id, h.kind, h.handler, h.outcome) for h in seen}
+    assert outcomes == {
+        (1, "message", "tests.bot.test_logs.test_each_update_is_one_line_with_its_outcome.<locals>.answer", "ok"),
+        (2, "message", "tests.bot.test_logs.test_each_update_is_one_line_with_its_outcome.<locals>.fail", "error"),
+        (3, "message", "none", "ok"),
+        (4, "message", "none", "skipped-flood"),
+    }
+    lines = [r for r in caplog.records if r.getMessage() == "update handled"]
+    assert sorted(r.update_id for r in lines) == [1, 2, 3, 4]  # type: ignore[attr-defined]
+    assert all(isinstance(r.duration_ms, float) for r in lines)  # type: ignore[attr-defined]
+
+
+async def test_an_update_delivered_again_is_logged_as_a_skipped_duplicate(configured: io.StringIO, db_url: str) -> None:
+    async with BotApiStandin(bot_username="shm_test_bot") as standin, running_bot(standin, db_url) as bot:
+        user = standin.user(PARTICIPANT, PROFILE_NAME)
+        await user.send_text("/bantuan")
+        await user.next_message()
+
+        def handled() -> list[dict[str, object]]:
+            entries = (json.loads(line) for line in configured.getvalue().splitlines())
+            return [e for e in entries if e["event"] == "update handled"]
+
+        await bot.eventually(lambda s: asyncio.sleep(0, handled()), lambda entries: len(entries) == 1)
+        again = _message_update(int(handled()[0]["update_id"]), PARTICIPANT)  # type: ignore[call-overload]
+        again.set_bot(bot.application.bot)
+        await bot.application.update_queue.put(again)
+        entries = await bot.eventually(lambda s: asyncio.sleep(0, handled()), lambda entries: len(entries) == 2)
+    # (Without its command entity the copy reads as plain text: the text step's handler took it.)
+    assert entries[1]["outcome"] == "skipped-duplicate" and entries[1]["handler"] == "steps.on_text"

@@ -7,13 +7,19 @@ from datetime import timedelta
 
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 
 from bot.app import build_application
+from bot.database import create_engine, session_factory
 from bot.metrics import exposition, metrics_of
 from bot.settings import Settings
 from botapi_standin import WAIT, BotApiStandin
-from models.outbox import MessageKind, plan_for_staff
+from models.alerts import AlertKind, PendingAlerts, pending_alerts, record_alert, take_digest
+from models.outbox import MessageKind, OutboxMessage, OutboxStatus, plan_for_staff
+from models.program import meeting_by_code
 from models.reminder_plan import Slot
+from models.staff import revoke_pic
+from tests.conftest import with_shipped_program
 from tests.e2e.chat import next_with
 from tests.e2e.conftest import TOKEN, RunningBot, running_bot
 from tests.models.factories import T0, make_pic, seat
@@ -117,3 +123,52 @@ def test_each_application_has_a_registry_of_its_own(tmp_path) -> None:
     one.updates.labels("message", "ok").inc()
     assert b'shm_updates_handled_total{kind="message",outcome="ok"} 1.0' in generate_latest(one.registry)
     assert b'kind="message"' not in generate_latest(other.registry)
+
+
+async def test_pending_alerts_are_those_a_pic_will_still_get(db_url: str) -> None:
+    """Deliveries on a digest still to go, or untaken for a live PIC; not those of a revoked PIC or sent ones."""
+    await with_shipped_program(db_url)
+    engine = create_engine(db_url)
+    try:
+        sessions = session_factory(engine)
+        async with sessions() as session, session.begin():
+            meeting = await meeting_by_code(session, BENGKULU)
+            assert meeting is not None
+            staying = await make_pic(session, BENGKULU, PIC)
+            leaving = await make_pic(session, BENGKULU, STAFF)
+            await record_alert(session, meeting, AlertKind.LAGGING, key="one", now=T0 + timedelta(minutes=1))
+            await record_alert(session, meeting, AlertKind.LAGGING, key="two", now=T0 + timedelta(minutes=2))
+            # Two alerts for two PICs, on one digest each.
+            assert await pending_alerts(session) == PendingAlerts(alerts=4, digests=2)
+            await revoke_pic(session, leaving.id, revoked_by=PIC, now=T0 + timedelta(minutes=3))
+            digest = await session.scalar(
+                select(OutboxMessage).where(
+                    OutboxMessage.recipient_user_id == STAFF, OutboxMessage.kind == MessageKind.PIC_ALERTS
+                )
+            )
+            digest.status = OutboxStatus.OBSOLETE
+            sent = await session.scalar(
+                select(OutboxMessage).where(
+                    OutboxMessage.recipient_user_id == PIC, OutboxMessage.kind == MessageKind.PIC_ALERTS
+                )
+            )
+            # The staying PIC's digest takes its alerts and goes out; the revoked PIC's are nobody's now.
+            assert await take_digest(session, sent) is not None
+            sent.status = OutboxStatus.SENT
+            assert await pending_alerts(session) == PendingAlerts(alerts=0, digests=0)
+            assert staying.revoked_at is None
+    finally:
+        await engine.dispose()
+
+
+async def test_a_database_that_cannot_be_read_still_leaves_the_counters(tmp_path) -> None:
+    # Never migrated: the outbox table is missing.
+    settings = Settings(bot_token=TOKEN, database_url=f"sqlite+aiosqlite:///{tmp_path}/empty.sqlite3")
+    application = build_application(settings)
+    try:
+        metrics_of(application).updates.labels("message", "ok").inc()
+        body, _ = await exposition(application)
+    finally:
+        await application.bot_data["engine"].dispose()
+    assert b"shm_metrics_database_errors_total 1.0" in body
+    assert b'shm_updates_handled_total{kind="message",outcome="ok"} 1.0' in body
