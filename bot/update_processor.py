@@ -33,7 +33,7 @@ class HandledUpdate:
     kind: str
     # The callback's name, "none" if no handler took it.
     handler: str
-    # "ok", "error", "skipped-duplicate", "skipped-flood".
+    # "ok", "error", "skipped-duplicate", "skipped-flood", "unhandled" (no handler took it).
     outcome: str
     seconds: float
 
@@ -148,7 +148,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             update.update_id if isinstance(update, Update) else None,
             update_kind(update),
             handling.handler or "none",
-            handling.outcome or "ok",
+            handling.outcome or ("ok" if handling.handler else "unhandled"),
             seconds,
         )
         log.info(

@@ -113,7 +113,7 @@ class Handling:
 
     # The callback that handled it (its __qualname__), None if no handler took it.
     handler: str | None = None
-    # None while nothing went wrong; "error", "skipped-duplicate", "skipped-flood".
+    # None while nothing went wrong; "error", "skipped-duplicate", "skipped-flood" (`bot.update_processor`).
     outcome: str | None = None
 
 

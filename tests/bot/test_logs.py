@@ -87,12 +87,18 @@ def test_text_lines_show_the_fields_and_blank_the_token() -> None:
         log.info("update handled", extra={"update_id": 9, "kind": "callback_query", "outcome": "skipped-duplicate"})
         log.warning("calling https://api.telegram.org/bot%s/getMe", TOKEN)
         log.debug("not shown at INFO")
+        try:
+            _boom()
+        except ValueError:
+            log.exception("update %s failed", 10)
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
         root.handlers[:] = handlers
-    lines = buffer.getvalue().splitlines()
-    assert len(lines) == 2
+    text = buffer.getvalue()
+    assert PHONE_TYPED not in text and "builtins.ValueError (message withheld)" in text
+    lines = text.splitlines()
+    assert lines[2].endswith("ERROR tests.logs: update 10 failed")
     assert lines[0].endswith(
         "INFO tests.logs: update handled update_id=9 kind=callback_query outcome=skipped-duplicate"
     )
@@ -155,7 +161,8 @@ def _message_update(update_id: int, user_id: int, text: str = "/bantuan") -> Upd
 
 
 async def test_each_update_is_one_line_with_its_outcome(caplog: pytest.LogCaptureFixture) -> None:
-    """ok with the handler's name, error for a handler that raised, skipped-flood for a flood's skipped updates."""
+    """ok with the handler's name, error for a handler that raised, unhandled when no handler took it,
+    skipped-flood for a flood's skipped updates."""
     processor = PerChatUpdateProcessor(4, FloodRule(backlog=0, burst=1, per_second=0.001))
     seen: list[HandledUpdate] = []
     processor.observe = seen.append
@@ -180,7 +187,7 @@ async def test_each_update_is_one_line_with_its_outcome(caplog: pytest.LogCaptur
     assert outcomes == {
         (1, "message", "tests.bot.test_logs.test_each_update_is_one_line_with_its_outcome.<locals>.answer", "ok"),
         (2, "message", "tests.bot.test_logs.test_each_update_is_one_line_with_its_outcome.<locals>.fail", "error"),
-        (3, "message", "none", "ok"),
+        (3, "message", "none", "unhandled"),
         (4, "message", "none", "skipped-flood"),
     }
     lines = [r for r in caplog.records if r.getMessage() == "update handled"]

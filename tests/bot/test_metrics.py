@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import build_application
 from bot.database import create_engine, session_factory
-from bot.metrics import exposition, metrics_of
+from bot.metrics import BotMetrics, exposition, metrics_of
 from bot.settings import Settings
 from botapi_standin import WAIT, BotApiStandin
 from models.alerts import AlertKind, PendingAlerts, pending_alerts, record_alert, take_digest
@@ -172,3 +172,23 @@ async def test_a_database_that_cannot_be_read_still_leaves_the_counters(tmp_path
         await application.bot_data["engine"].dispose()
     assert b"shm_metrics_database_errors_total 1.0" in body
     assert b'shm_updates_handled_total{kind="message",outcome="ok"} 1.0' in body
+
+
+def test_bot_api_answers_are_counted_by_method_never_by_url() -> None:
+    metrics = BotMetrics()
+    base = f"http://127.0.0.1:1/bot{TOKEN}"
+    for url, status in (
+        (f"{base}/sendMessage", 200),
+        (f"{base}/editMessageText", 200),
+        (f"{base}/getMe", 200),
+        (f"{base}/sendMessage", 429),
+        (f"{base}/sendDocument", 403),
+        (f"http://127.0.0.1:1/file/bot{TOKEN}/documents/file_1.xlsx", 200),
+    ):
+        metrics.observe_response(url, status)
+    body = generate_latest(metrics.registry).decode()
+    assert 'shm_messages_sent_total{method="sendMessage"} 1.0' in body
+    assert 'shm_messages_sent_total{method="editMessageText"} 1.0' in body
+    assert "getMe" not in body and "xlsx" not in body and TOKEN.split(":")[1] not in body
+    assert 'shm_telegram_rate_limited_total{method="sendMessage"} 1.0' in body
+    assert 'shm_telegram_forbidden_total{method="sendDocument"} 1.0' in body
