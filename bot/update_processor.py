@@ -33,7 +33,7 @@ class HandledUpdate:
     kind: str
     # The callback's name, "none" if no handler took it.
     handler: str
-    # "ok", "error", "skipped-duplicate", "skipped-flood", "unhandled" (no handler took it).
+    # "ok", "error", "skipped-duplicate", "lost-answer", "skipped-flood", "unhandled" (no handler took it).
     outcome: str
     seconds: float
 

@@ -113,7 +113,8 @@ class Handling:
 
     # The callback that handled it (its __qualname__), None if no handler took it.
     handler: str | None = None
-    # None while nothing went wrong; "error", "skipped-duplicate", "skipped-flood" (`bot.update_processor`).
+    # None while nothing went wrong; "error", "skipped-duplicate", "lost-answer" (applied before, its step
+    # asked again), "skipped-flood" (`bot.update_processor`).
     outcome: str | None = None
 
 
@@ -326,6 +327,7 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
                 log.info(
                     "update %s was applied before and its answer was lost; the step is asked again", update.update_id
                 )
+                note_outcome("lost-answer")
                 for hook in _LOST_ANSWER:
                     await hook(turn)
             elif press is not None and _repeats(conversation, update, *press):
