@@ -19,8 +19,9 @@ from models.program_file import ProgramFileError, ProgramRisks, apply_program, p
 
 def _configure_logging(settings: Settings) -> None:
     # httpx/httpcore stay at WARNING (their URLs contain the token), PTB and SQLAlchemy above the levels
-    # that print payloads: `bot.logs.LIBRARY_LEVELS`. The token is blanked from any line that has it.
-    configure_logging(settings.log_level, settings.log_format, secrets=(settings.bot_token,))
+    # that print payloads: `bot.logs.LIBRARY_LEVELS`. The token and the webhook secret are blanked from any line.
+    secrets = tuple(secret for secret in (settings.bot_token, settings.webhook_secret) if secret)
+    configure_logging(settings.log_level, settings.log_format, secrets=secrets)
 
 
 async def _load_program(settings: Settings, path: str, *, yes: bool) -> int:
