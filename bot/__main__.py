@@ -6,22 +6,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 
 from bot.app import build_application, run_polling
 from bot.clock import SystemClock
 from bot.database import create_engine, migrate, session_factory
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError
 from models.program_file import ProgramFileError, ProgramRisks, apply_program, program_risks, read_program_file
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and the URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+def _configure_logging(settings: Settings) -> None:
+    # httpx/httpcore stay at WARNING (their URLs contain the token), PTB and SQLAlchemy above the levels
+    # that print payloads: `bot.logs.LIBRARY_LEVELS`. The token and the webhook secret are blanked from any line.
+    secrets = tuple(secret for secret in (settings.bot_token, settings.webhook_secret) if secret)
+    configure_logging(settings.log_level, settings.log_format, secrets=secrets)
 
 
 async def _load_program(settings: Settings, path: str, *, yes: bool) -> int:
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"shm-bot: {error}", file=sys.stderr)
         return 2
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     if args.command == "load-program":
         try:
             return asyncio.run(_load_program(settings, args.file, yes=args.yes))

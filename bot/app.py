@@ -18,12 +18,13 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from bot.clock import Clock, SystemClock
 from bot.database import create_engine, migrate, session_factory
 from bot.file_worker import FileWorker
+from bot.metrics import METRICS, BotMetrics, MeteredRequest
 from bot.rate_limit import FloodLimiter
 from bot.scheduler import schedule_jobs
 from bot.settings import Settings
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import register_all
-from handlers.common import Services
+from handlers.common import Services, record_handler_names
 from handlers.pic_management import set_admin_menus
 from handlers.slow_down import send_slow_down_note
 from handlers.texts import FALLBACK_LANGUAGE, LANGUAGES, Texts
@@ -50,11 +51,16 @@ def build_application(settings: Settings, *, clock: Clock | None = None, webhook
     """The bot, ready to poll (or, with `webhook`, to be fed by bot.webhook); nothing connects until it is initialised."""
     engine = create_engine(settings.database_url)
     processor = PerChatUpdateProcessor(settings.concurrent_updates)
+    # A registry per application: tests build several in one process.
+    metrics = BotMetrics()
+    processor.observe = metrics.observe_update
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_base_url)
+        # PTB's own client (its default pool of 256), counting every answer: sends, 429s, 403s.
+        .request(MeteredRequest(metrics, connection_pool_size=256))
         # parse_mode is passed per call: as a default PTB also sends it where the API takes none.
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(processor)
@@ -79,7 +85,10 @@ def build_application(settings: Settings, *, clock: Clock | None = None, webhook
     application.bot_data["services"] = Services(settings, sessions, clock, scheduler.outbox, files)
     application.bot_data["scheduler"] = scheduler
     application.bot_data["engine"] = engine
+    application.bot_data[METRICS] = metrics
     register_all(application)
+    # Every callback records its name for the update's log line and latency histogram.
+    record_handler_names(application)
     processor.slow_down_note = functools.partial(send_slow_down_note, application)
     return application
 

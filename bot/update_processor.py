@@ -18,9 +18,27 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from handlers.common import HANDLING, Handling
+
 log = logging.getLogger(__name__)
 
 SlowDownNote = Callable[[Update], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class HandledUpdate:
+    """One update's handling, as logged and counted: no ids of people, only of the update."""
+
+    update_id: int | None
+    kind: str
+    # The callback's name, "none" if no handler took it.
+    handler: str
+    # "ok", "error", "skipped-duplicate", "lost-answer", "skipped-flood", "unhandled" (no handler took it).
+    outcome: str
+    seconds: float
+
+
+UpdateObserver = Callable[[HandledUpdate], None]
 
 # PTB's process_update (final) holds a slot of the base class's semaphore around do_process_update,
 # so updates queued behind their person's lock would each hold one: 64 updates of one person took
@@ -92,6 +110,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._allowances: dict[int, _Allowance] = {}
         # Set once the application exists (bot.app): sends the slow-down note for an update.
         self.slow_down_note: SlowDownNote | None = None
+        # Set once the application exists (bot.app): counts each handled update (bot.metrics).
+        self.observe: UpdateObserver | None = None
         self._running = 0
         self.skipped = 0
 
@@ -107,13 +127,54 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         return self._running
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        # Each update runs in a task of its own (or one after another in the fetcher's): the handlers
+        # write into this update's Handling, reset afterwards.
+        handling = Handling()
+        token = HANDLING.set(handling)
+        loop = asyncio.get_running_loop()
+        timing = [loop.time()]
+        try:
+            await self._process(update, coroutine, handling, timing)
+        except Exception:
+            handling.outcome = handling.outcome or "error"
+            raise
+        finally:
+            HANDLING.reset(token)
+            self._report(update, handling, loop.time() - timing[-1])
+
+    def _report(self, update: object, handling: Handling, seconds: float) -> None:
+        """Log the update's one "update handled" line and count it."""
+        handled = HandledUpdate(
+            update.update_id if isinstance(update, Update) else None,
+            update_kind(update),
+            handling.handler or "none",
+            handling.outcome or ("ok" if handling.handler else "unhandled"),
+            seconds,
+        )
+        log.info(
+            "update handled",
+            extra={
+                "update_id": handled.update_id,
+                "kind": handled.kind,
+                "handler": handled.handler,
+                "duration_ms": round(seconds * 1000, 1),
+                "outcome": handled.outcome,
+            },
+        )
+        if self.observe is not None:
+            self.observe(handled)
+
+    async def _process(
+        self, update: object, coroutine: Awaitable[Any], handling: Handling, timing: list[float]
+    ) -> None:
         key = _sequence_key(update)
         if key is None:
-            await self._run(coroutine)
+            await self._run(coroutine, timing)
             return
         waiting = self._waiting.get(key, 0)
         if isinstance(update, Update) and _is_answered(update) and not self._admit(key, waiting):
             _discard(coroutine)
+            handling.outcome = "skipped-flood"
             note = self._note_instead(key, update)
             if note is None:
                 return
@@ -122,15 +183,18 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._waiting[key] = waiting + 1
         try:
             async with lock:
-                await self._run(coroutine)
+                await self._run(coroutine, timing)
         finally:
             self._waiting[key] -= 1
             if self._waiting[key] == 0:
                 del self._waiting[key]
                 del self._locks[key]
 
-    async def _run(self, coroutine: Awaitable[Any]) -> None:
+    async def _run(self, coroutine: Awaitable[Any], timing: list[float] | None = None) -> None:
         async with self._slots:
+            if timing is not None:
+                # The handler's time starts here: waiting for the person's turn or a slot is not its latency.
+                timing.append(asyncio.get_running_loop().time())
             self._running += 1
             try:
                 await coroutine
@@ -186,6 +250,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to release."""
+
+
+def update_kind(update: object) -> str:
+    """What the update carries ("message", "callback_query", "my_chat_member", …), from Telegram's fixed list."""
+    if not isinstance(update, Update):
+        return "other"
+    return next((str(kind) for kind in Update.ALL_TYPES if getattr(update, kind, None) is not None), "unknown")
 
 
 def _is_answered(update: Update) -> bool:

@@ -8,6 +8,7 @@ import functools
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -27,7 +28,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.clock import Clock
 from bot.settings import Settings
@@ -104,6 +105,57 @@ class Document:
     caption: Html
     # Sent as a photo, shown inline (a chart), rather than as a file to download.
     photo: bool = False
+
+
+@dataclass
+class Handling:
+    """What became of the update being handled, for its log line and metrics (`bot.update_processor`)."""
+
+    # The callback that handled it (its __qualname__), None if no handler took it.
+    handler: str | None = None
+    # None while nothing went wrong; "error", "skipped-duplicate", "lost-answer" (applied before, its step
+    # asked again), "skipped-flood" (`bot.update_processor`).
+    outcome: str | None = None
+
+
+# Set by the update processor for each update, in the update's own task; handlers only write into it.
+HANDLING: ContextVar[Handling | None] = ContextVar("shm_handling", default=None)
+
+
+def note_outcome(outcome: str) -> None:
+    """Record what became of the update being handled (outside an update: nothing to record)."""
+    handling = HANDLING.get()
+    if handling is not None:
+        handling.outcome = outcome
+
+
+def recorded(callback: UpdateHandler) -> UpdateHandler:
+    """The callback, recording its name and whether it failed in the update's `Handling`."""
+    # "registration.on_text": several modules have an `on_button`.
+    module = str(getattr(callback, "__module__", "")).removeprefix("handlers.")
+    name = f"{module}.{getattr(callback, '__qualname__', type(callback).__name__)}".lstrip(".")
+
+    @functools.wraps(callback)
+    async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        handling = HANDLING.get()
+        if handling is not None:
+            handling.handler = name
+        try:
+            await callback(update, context)
+        except ApplicationHandlerStop:
+            raise
+        except Exception:
+            note_outcome("error")
+            raise
+
+    return wrapper
+
+
+def record_handler_names(application: Application) -> None:
+    """Make every registered handler's callback record its name (see `recorded`); call once, after adding them."""
+    for handlers in application.handlers.values():
+        for handler in handlers:
+            handler.callback = recorded(handler.callback)
 
 
 def services(holder: ContextTypes.DEFAULT_TYPE | Application) -> Services:
@@ -258,6 +310,7 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
             claimed = await claim_update(session, conversation, update.update_id, now)
             if not claimed and not await answer_lost(session, update.update_id):
                 log.info("update %s was applied before; skipped", update.update_id)
+                note_outcome("skipped-duplicate")
                 return
             turn = Turn(
                 session,
@@ -274,6 +327,7 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
                 log.info(
                     "update %s was applied before and its answer was lost; the step is asked again", update.update_id
                 )
+                note_outcome("lost-answer")
                 for hook in _LOST_ANSWER:
                     await hook(turn)
             elif press is not None and _repeats(conversation, update, *press):

@@ -28,7 +28,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, String, and_, or_, select
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, String, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -638,3 +638,43 @@ async def role_names(session: AsyncSession, role_ids: set[int]) -> dict[int, str
         return {}
     rows = await session.execute(select(Role.id, Role.name).where(Role.id.in_(role_ids)))
     return {role_id: name for role_id, name in rows}
+
+
+@dataclass(frozen=True)
+class PendingAlerts:
+    """Alerts still to reach a PIC or organizer, and the digests planned to carry them."""
+
+    alerts: int
+    digests: int
+
+
+async def pending_alerts(session: AsyncSession) -> PendingAlerts:
+    """For monitoring: deliveries whose digest is planned or being sent, or not planned yet for a live PIC
+    (`plan_untaken_digests` plans it); deliveries nobody will get (a revoked PIC's) are not pending."""
+    waiting = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+    digest_waits = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.id == AlertDelivery.outbox_message_id, OutboxMessage.status.in_(waiting))
+        .exists()
+    )
+    live_pic = (
+        select(PicAssignment.id)
+        .where(
+            PicAssignment.telegram_user_id == AlertDelivery.telegram_user_id,
+            PicAssignment.meeting_id == AlertDelivery.meeting_id,
+            PicAssignment.revoked_at.is_(None),
+            PicAssignment.granted_at <= Alert.created_at,
+        )
+        .exists()
+    )
+    alerts = await session.scalar(
+        select(func.count(AlertDelivery.id))
+        .join(Alert, Alert.id == AlertDelivery.alert_id)
+        .where(or_(digest_waits, and_(AlertDelivery.outbox_message_id.is_(None), live_pic)))
+    )
+    digests = await session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.kind == MessageKind.PIC_ALERTS, OutboxMessage.status.in_(waiting)
+        )
+    )
+    return PendingAlerts(alerts or 0, digests or 0)

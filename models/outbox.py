@@ -12,6 +12,7 @@ repeat is the only way a person gets a message twice.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import BigInteger, ColumnElement, Enum, ForeignKey, Index, String, func, or_, select, update
@@ -324,3 +325,21 @@ async def next_due_at(session: AsyncSession) -> datetime | None:
     )
     moments = [m for m in (pending, leased) if m is not None]
     return min(moments) if moments else None
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """The messages due now and not yet sent: how many, and when the longest-waiting one fell due."""
+
+    due: int
+    oldest_due_at: datetime | None
+
+
+async def due_backlog(session: AsyncSession, *, now: datetime) -> Backlog:
+    """What the sender would claim now (pending and due, or leased by a sender that died), for monitoring."""
+    due, oldest = (
+        await session.execute(
+            select(func.count(OutboxMessage.id), func.min(OutboxMessage.due_at)).where(_claimable(now))
+        )
+    ).one()
+    return Backlog(due, oldest)
