@@ -351,3 +351,97 @@ async def start_fanout(db_url: str, planned_at: datetime, now: datetime) -> int:
             )
     finally:
         await engine.dispose()
+
+
+# Telegram's overall limit: a fan-out of n messages takes at least n / 30 seconds.
+TELEGRAM_PER_SECOND = 30
+
+
+@dataclass(frozen=True)
+class ScaleFigures:
+    """What one configuration of `measure_instances` measured."""
+
+    name: str
+    updates: int
+    burst_seconds: float
+    latencies: list[float]
+    fanout_people: int
+    fanout_seconds: float
+    duplicates: int
+    misses: int
+    busiest_second: int
+    quotas_held: bool
+
+    @property
+    def updates_per_second(self) -> float:
+        return self.updates / self.burst_seconds
+
+    @property
+    def floor_ratio(self) -> float:
+        """Fan-out time over the time Telegram's limit allows at best."""
+        return self.fanout_seconds / (self.fanout_people / TELEGRAM_PER_SECOND)
+
+    def row(self) -> str:
+        ordered = sorted(self.latencies)
+        p50, p95 = ordered[len(ordered) // 2], ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        return (
+            f"{self.name:<22} {self.updates_per_second:>9.1f} {1000 * p50:>7.0f} {1000 * p95:>7.0f}"
+            f" {self.fanout_seconds:>8.1f} {self.floor_ratio:>6.2f} {self.duplicates:>5} {self.misses:>6}"
+            f" {self.busiest_second:>5} {'yes' if self.quotas_held else 'NO':>6}"
+        )
+
+
+SCALE_HEADER = (
+    f"{'':<22} {'updates/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'fan-out':>8} {'÷floor':>6} {'dupl':>5} {'missed':>6}"
+    f" {'max/s':>5} {'quotas':>6}"
+)
+
+
+def quotas_held(seats: Seats, people: int) -> bool:
+    """Every person registered once; each role seats up to its quota, and people wait only for a full role."""
+    if (seats.registrations, seats.people) != (people, people):
+        return False
+    if sum(seated + waiting for seated, waiting, _ in seats.by_role.values()) != people:
+        return False
+    return all(
+        seated <= quota and (waiting == 0 or seated == quota) for seated, waiting, quota in seats.by_role.values()
+    )
+
+
+async def measure_instances(
+    name: str, db_url: str, instances: int, *, people: int, fanout_people: int, meetings: int
+) -> ScaleFigures:
+    """A registration burst of `people`, then a fan-out to `fanout_people`, through `instances` webhook processes."""
+    planned_at = datetime.now(UTC) + timedelta(hours=1)
+    codes = await seed_burst_and_fanout(db_url, fanout_people, meetings, planned_at)
+    first = 500_000  # benchmarks.fanout.FIRST_USER_ID
+    fanout = range(first, first + fanout_people)
+    async with BotApiStandin(rate_limit_per_second=TELEGRAM_PER_SECOND, deliver_webhooks=True) as standin:
+        for user_id in fanout:
+            standin.user(user_id, f"P{user_id}")
+        async with webhook_instances(standin, db_url, instances, pin=instances > 1, OUTBOX_POLL_SECONDS="1"):
+            started = time.perf_counter()
+            crowd = await register_burst(standin, codes, people)
+            burst_seconds = time.perf_counter() - started
+            await start_fanout(db_url, planned_at, datetime.now(UTC))
+            started = time.perf_counter()
+            deadline = started + 20 * fanout_people / TELEGRAM_PER_SECOND + 60
+            while not set(reminders_received(standin)) >= set(fanout) and time.perf_counter() < deadline:
+                await asyncio.sleep(0.05)
+            fanout_seconds = time.perf_counter() - started
+            # Late duplicates (a claim sent twice) would come within a lease; the outbox settles first.
+            await asyncio.sleep(2)
+            seats = await seats_of(db_url, codes)
+        received = reminders_received(standin)
+        return ScaleFigures(
+            name,
+            updates=8 * people,
+            burst_seconds=burst_seconds,
+            latencies=[latency for person in crowd for latency in person.latencies],
+            fanout_people=fanout_people,
+            fanout_seconds=fanout_seconds,
+            duplicates=sum(max(received[user_id] - 1, 0) for user_id in fanout),
+            misses=sum(1 for user_id in fanout if received[user_id] == 0),
+            busiest_second=standin.busiest_second(),
+            quotas_held=quotas_held(seats, people),
+        )

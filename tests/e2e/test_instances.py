@@ -12,8 +12,8 @@ from benchmarks.fanout import FIRST_USER_ID
 from benchmarks.instances import (
     RESULTS,
     Person,
-    Seats,
     outbox_holder_pid,
+    quotas_held,
     register_burst,
     reminders_received,
     seats_of,
@@ -36,15 +36,6 @@ async def until(condition: Callable[[], bool], timeout: float, what: str) -> Non
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{what} within {timeout} s")
         await asyncio.sleep(0.05)
-
-
-def assert_quotas_hold(seats: Seats, people: int) -> None:
-    """Every person registered once; each role seats up to its quota, and people wait only for a full role."""
-    assert (seats.registrations, seats.people) == (people, people), seats
-    for (meeting, role), (seated, waiting, quota) in seats.by_role.items():
-        assert seated <= quota, (meeting, role, seated, quota)
-        assert waiting == 0 or seated == quota, (meeting, role, seated, waiting, quota)
-    assert sum(seated + waiting for seated, waiting, _ in seats.by_role.values()) == people
 
 
 def assert_each_answered_once(crowd: list[Person]) -> None:
@@ -73,7 +64,7 @@ async def test_two_instances_share_a_burst_and_a_fanout_once_within_telegrams_li
             seats = await seats_of(pg_url, meetings)
             logs = [instance.log for instance in fleet.instances]
         forwarded = Counter(request.backend for request in fleet.proxy.forwarded if request.status == 200)
-    assert_quotas_hold(seats, 200)
+    assert quotas_held(seats, 200), seats
     assert_each_answered_once(crowd)
     received = reminders_received(standin)
     assert {received[user_id] for user_id in fanout} == {1}, "a reminder was missed or sent twice"
@@ -110,7 +101,7 @@ async def test_one_of_two_instances_killed_in_the_middle_loses_no_registration_a
             await standin.wait_webhook_delivered()
             seats = await seats_of(pg_url, meetings)
             assert survivor.process.poll() is None, survivor.log
-    assert_quotas_hold(seats, 120)
+    assert quotas_held(seats, 120), seats
     received = reminders_received(standin)
     assert all(received[user_id] >= 1 for user_id in fanout), "a reminder was missed"
     # Sent twice at most: those the killed instance had claimed (one batch) and not recorded as sent.
