@@ -7,8 +7,9 @@ The small database is the shipped program (38 meetings) with 300 registrations; 
 `--quick` makes it 4 programs and 5,000 registrations, for a smoke run). On each, in the same run,
 a real `python -m bot` on the loopback stand-in is measured for:
 
-- the registration step: `--people` people register at once into the same empty upcoming meeting
-  (8 updates each, as `benchmarks.registration`); p50 and p95 from an update to the bot's answer;
+- the registration step: 5 people one after the other, then `--people` at once, register into the
+  same empty upcoming meeting (8 updates each, as `benchmarks.registration`); p50 and p95 from an
+  update to the bot's answer (one at a time: the bot's own time; at once: with the queueing);
 - `/rekap_nasional`: an organizer sends it `--runs` times, one after the other; the median time
   from the command to its first message (the table, or its first part) and to the chart, the
   reply's last message (after one unmeasured run that starts the file worker).
@@ -48,6 +49,7 @@ QUICK = (4, 5_000)
 SMALL = (1, 300)
 AIM = 1.5
 SETTLE_SECONDS = 3
+SOLO_PEOPLE = 5
 
 
 @dataclass
@@ -57,6 +59,8 @@ class Figures:
     name: str
     generated: Generated
     steps: list[float] = field(default_factory=list)
+    # The same steps of people registering one after the other: the bot's own time, without queueing.
+    solo_steps: list[float] = field(default_factory=list)
     # (to the table, to the chart), one pair per run.
     recaps: list[tuple[float, float]] = field(default_factory=list)
     # The same with only the current program listed (the big database only).
@@ -140,8 +144,10 @@ async def measure(name: str, url: str, size: tuple[int, int], people: int, runs:
             admin = standin.user(ADMIN, "Panitia")
             # Unmeasured: it starts the file worker, and lets the jobs run at start settle.
             await national_recap(admin)
-            users = [standin.user(FIRST_PERSON + n, f"P{n}") for n in range(people)]
             code = figures.generated.burst_meeting
+            for n in range(SOLO_PEOPLE):
+                await register_into(standin.user(FIRST_PERSON - 1 - n, f"S{n}"), n, code, figures.solo_steps)
+            users = [standin.user(FIRST_PERSON + n, f"P{n}") for n in range(people)]
             await asyncio.gather(*(register_into(user, n, code, figures.steps) for n, user in enumerate(users)))
             # What the registrations set off (alerts, planned messages) is done before the recap is timed.
             await asyncio.sleep(SETTLE_SECONDS)
@@ -154,8 +160,11 @@ async def measure(name: str, url: str, size: tuple[int, int], people: int, runs:
 
 
 def rows(small: Figures, big: Figures) -> Iterator[tuple[str, float, float]]:
-    yield "registration step p50 ms", 1000 * small.p50, 1000 * big.p50
-    yield "registration step p95 ms", 1000 * small.p95, 1000 * big.p95
+    solo = [(statistics.median(f.solo_steps), percentile(f.solo_steps, 0.95)) for f in (small, big)]
+    yield "registration step, one at a time, p50 ms", 1000 * solo[0][0], 1000 * solo[1][0]
+    yield "registration step, one at a time, p95 ms", 1000 * solo[0][1], 1000 * solo[1][1]
+    yield "registration step, burst, p50 ms", 1000 * small.p50, 1000 * big.p50
+    yield "registration step, burst, p95 ms", 1000 * small.p95, 1000 * big.p95
     listed = f"{small.listed}/{big.listed} listed"
     yield f"/rekap_nasional, first message ms ({listed})", median_ms(small.recaps, 0), median_ms(big.recaps, 0)
     yield f"/rekap_nasional, to the chart ms ({listed})", median_ms(small.recaps, 1), median_ms(big.recaps, 1)
