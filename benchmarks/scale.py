@@ -18,7 +18,8 @@ The national recap lists every listed meeting, and the big database's 40 program
 (1,520 rows and bars against 38); so that the recap's time compares the data's size and not the
 report's length, it is timed again with only the current program listed (the others unlisted, as
 loading a file without their meetings leaves them): 38 against 38. The aim: the big database within
-1.5 times the small one's.
+1.5 times the small one's. Last, the retention purge (90 days) is timed on the big database, in a
+transaction rolled back.
 SQLite always; PostgreSQL as well with `--database-url` (emptied with `--drop-schema` before each
 database: everything in it is lost).
 """
@@ -31,15 +32,17 @@ import statistics
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
 from benchmarks.big_data import Generated, generate
 from benchmarks.harness import benchmark_database, bot_process, drop_schema, percentile
 from benchmarks.registration import _timed
-from bot.database import create_engine
+from bot.database import create_engine, session_factory
 from bot.settings import database_url
 from botapi_standin import BotApiStandin, StandinUser
+from models.personal_data import purge_expired
 from models.program import Meeting
 
 ADMIN = 4_200
@@ -50,6 +53,7 @@ SMALL = (1, 300)
 AIM = 1.5
 SETTLE_SECONDS = 3
 SOLO_PEOPLE = 5
+RETENTION_DAYS = 90
 
 
 @dataclass
@@ -67,6 +71,8 @@ class Figures:
     running_recaps: list[tuple[float, float]] = field(default_factory=list)
     listed: int = 0
     running_listed: int = 0
+    # The retention purge (RETENTION_DAYS) on the big database: people erased, seconds.
+    purge: tuple[int, float] | None = None
 
     @property
     def p50(self) -> float:
@@ -156,7 +162,24 @@ async def measure(name: str, url: str, size: tuple[int, int], people: int, runs:
                 await list_only_program_of(url, code)
                 figures.running_listed = await listed_count(url)
                 figures.running_recaps = await recaps(admin, runs)
+    if big:
+        figures.purge = await timed_purge(url)
     return figures
+
+
+async def timed_purge(url: str) -> tuple[int, float]:
+    """The retention purge of a year's database, rolled back: people erased, seconds."""
+    engine = create_engine(database_url(url))
+    try:
+        async with session_factory(engine)() as session:
+            await session.begin()
+            started = time.perf_counter()
+            report = await purge_expired(session, now=datetime.now(UTC), retention_days=RETENTION_DAYS)
+            seconds = time.perf_counter() - started
+            await session.rollback()
+    finally:
+        await engine.dispose()
+    return report.participants_erased, seconds
 
 
 def rows(small: Figures, big: Figures) -> Iterator[tuple[str, float, float]]:
@@ -194,6 +217,9 @@ def report(kind: str, small: Figures, big: Figures, people: int, runs: int) -> N
     for name, low, high in rows(small, big):
         ratio = high / low
         print(f"{name:<52} {low:>8.1f} {high:>8.1f} {ratio:>6.2f} {'' if ratio <= AIM else 'MISSED'}")
+    if big.purge is not None:
+        erased, seconds = big.purge
+        print(f"retention purge ({RETENTION_DAYS} days) on the big database: {erased} people erased in {seconds:.2f} s")
 
 
 async def run(kind: str, url: str | None, drop: bool, big_size: tuple[int, int], people: int, runs: int) -> None:
