@@ -1,13 +1,13 @@
 """Scale: one bot instance on a database 100 times the size of one program's.
 
-    python -m benchmarks.scale [--quick] [--people 50] [--runs 5] [--database-url postgresql://…] [--drop-schema]
+    python -m benchmarks.scale [--quick] [--people 50] [--runs 9] [--database-url postgresql://…] [--drop-schema]
 
 The small database is the shipped program (38 meetings) with 300 registrations; the big one is
 40 programs of 38 meetings with 50,000 registrations and their outbox rows (`benchmarks.big_data`;
 `--quick` makes it 4 programs and 5,000 registrations, for a smoke run). On each, in the same run,
 a real `python -m bot` on the loopback stand-in is measured for:
 
-- the registration step: 5 people one after the other, then `--people` at once, register into the
+- the registration step: 10 people one after the other, then `--people` at once, register into the
   same empty upcoming meeting (8 updates each, as `benchmarks.registration`); p50 and p95 from an
   update to the bot's answer (one at a time: the bot's own time; at once: with the queueing);
 - `/rekap_nasional`: an organizer sends it `--runs` times, one after the other; the median time
@@ -52,7 +52,7 @@ QUICK = (4, 5_000)
 SMALL = (1, 300)
 AIM = 1.5
 SETTLE_SECONDS = 3
-SOLO_PEOPLE = 5
+SOLO_PEOPLE = 10
 RETENTION_DAYS = 90
 
 
@@ -148,8 +148,9 @@ async def measure(name: str, url: str, size: tuple[int, int], people: int, runs:
         env = {"DATABASE_URL": url, "TELEGRAM_RATE_LIMIT": "off", "ADMIN_IDS": str(ADMIN)}
         async with bot_process(standin, ["-m", "bot"], env):
             admin = standin.user(ADMIN, "Panitia")
-            # Unmeasured: it starts the file worker, and lets the jobs run at start settle.
+            # Unmeasured: it starts the file worker; then the jobs run at start settle.
             await national_recap(admin)
+            await asyncio.sleep(SETTLE_SECONDS)
             code = figures.generated.burst_meeting
             for n in range(SOLO_PEOPLE):
                 await register_into(standin.user(FIRST_PERSON - 1 - n, f"S{n}"), n, code, figures.solo_steps)
@@ -161,6 +162,7 @@ async def measure(name: str, url: str, size: tuple[int, int], people: int, runs:
             if big:
                 await list_only_program_of(url, code)
                 figures.running_listed = await listed_count(url)
+                await asyncio.sleep(SETTLE_SECONDS)
                 figures.running_recaps = await recaps(admin, runs)
     if big:
         figures.purge = await timed_purge(url)
@@ -245,7 +247,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a big database of 4 programs, 5,000 registrations")
     parser.add_argument("--people", type=int, default=50)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--database-url", help="a PostgreSQL database to measure as well")
     parser.add_argument("--drop-schema", action="store_true", help="empty its public schema before each database")
     arguments = parser.parse_args()
