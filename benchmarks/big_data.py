@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from benchmarks.harness import benchmark_database
 from bot.database import create_engine, migrate, session_factory
 from bot.settings import DEFAULT_PROGRAM_FILE, database_url
-from models.certificates import Certificate, certificate_number
+from models.certificates import CERTIFICATE_SLOT, Certificate, certificate_number
 from models.evaluation import ASK_PERIOD, EvaluationProgress, EvaluationResponse, EvaluationScore
 from models.evaluation import SLOT as EVALUATION_SLOT
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
@@ -45,6 +45,7 @@ from models.program import Meeting, Program, RoleQuota
 from models.program_file import ProgramSpec, apply_program, read_program_file
 from models.registration import CheckInWay, Registration, RegistrationStatus
 from models.reminder_plan import ReminderPlan, Slot
+from models.seat_schedule import start_key
 
 # Telegram user ids of generated people: clear of the benchmarks' simulated people (100,000 …).
 FIRST_USER_ID = 3_000_000
@@ -95,11 +96,12 @@ def program_copies(spec: ProgramSpec, programs: int, now: datetime) -> list[Prog
 
 
 def _slot_rows(
-    registration_id: int, kind: MessageKind, slot: Slot, now: datetime, created_at: datetime
+    registration_id: int, kind: MessageKind, slot: Slot, now: datetime, created_at: datetime, key_suffix: str = ""
 ) -> dict[str, Any]:
+    """A message as `models.outbox.plan` writes it (the same dedupe key), sent if it fell due before now."""
     sent = slot.due_at <= now
     return {
-        "dedupe_key": f"{registration_id}:{kind.value}:{slot.name}:",
+        "dedupe_key": f"{registration_id}:{kind.value}:{slot.name}:{key_suffix}",
         "kind": kind,
         "slot": slot.name,
         "registration_id": registration_id,
@@ -226,11 +228,16 @@ async def fill(session: AsyncSession, *, programs: int, registrations: int, now:
                 row["status"] = RegistrationStatus.SEATED
                 row["seated_at"] = queued
                 row["checkin_token"] = secrets.token_urlsafe(16)
+                question, _ = plans[program_codes[meeting.program_id]].attendance_slots(meeting.starts_at, meeting.zone)
+                if question.due_at <= queued:
+                    # As `plan_seat_messages`: seated after the question went out, they are taken to come.
+                    row["attendance"], row["attendance_at"] = True, queued
                 if over:
-                    answer = rng.random()
-                    row["attendance"] = True if answer < 0.8 else (False if answer < 0.9 else None)
-                    if row["attendance"] is not None:
-                        row["attendance_at"] = meeting.starts_at - timedelta(days=2)
+                    if row["attendance"] is None:
+                        answer = rng.random()
+                        row["attendance"] = True if answer < 0.8 else (False if answer < 0.9 else None)
+                        if row["attendance"] is not None:
+                            row["attendance_at"] = max(question.due_at, queued)
                     if row["attendance"] is not False and rng.random() < CHECKED_IN_SHARE:
                         row["checked_in_at"] = meeting.starts_at + timedelta(minutes=rng.uniform(-30, 60))
                         row["checked_in_by"] = STAFF_USER_ID
@@ -243,6 +250,7 @@ async def fill(session: AsyncSession, *, programs: int, registrations: int, now:
 
     outbox_rows: list[dict[str, Any]] = []
     certificate_rows: list[dict[str, Any]] = []
+    certificate_messages: list[int] = []
     progress_rows: list[dict[str, Any]] = []
     response_rows: list[dict[str, Any]] = []
     response_scores: list[list[dict[str, Any]]] = []
@@ -254,16 +262,22 @@ async def fill(session: AsyncSession, *, programs: int, registrations: int, now:
         assert meeting.starts_at is not None and meeting.ends_at is not None
         code = program_codes[meeting.program_id]
         plan: ReminderPlan = plans[code]
+        # What `plan_seat_messages` planned when the person was seated: the slots still ahead then.
+        question, nudge = plan.attendance_slots(meeting.starts_at, meeting.zone)
         slots = [
             *((MessageKind.REMINDER, s) for s in plan.reminder_slots(meeting.starts_at, meeting.zone)),
-            *zip(
-                (MessageKind.ATTENDANCE_QUESTION, MessageKind.ATTENDANCE_NUDGE),
-                plan.attendance_slots(meeting.starts_at, meeting.zone),
-                strict=True,
-            ),
             (MessageKind.CHECKIN_CODE, plan.checkin_code_slot(meeting.starts_at, meeting.zone, meeting.ends_at)),
         ]
-        outbox_rows.extend(_slot_rows(registration_id, kind, slot, now, row["queued_at"]) for kind, slot in slots)
+        if question.due_at > row["queued_at"]:
+            slots.append((MessageKind.ATTENDANCE_QUESTION, question))
+            if nudge.due_at > question.due_at:
+                slots.append((MessageKind.ATTENDANCE_NUDGE, nudge))
+        key = start_key(meeting)
+        outbox_rows.extend(
+            _slot_rows(registration_id, kind, slot, now, row["queued_at"], key)
+            for kind, slot in slots
+            if slot.due_at > row["queued_at"]
+        )
         issued = min(meeting.ends_at + timedelta(hours=1), now)
         if row["checked_in_at"] is not None and meeting.ends_at <= now:
             sequence[meeting.id] += 1
@@ -275,8 +289,10 @@ async def fill(session: AsyncSession, *, programs: int, registrations: int, now:
                     "issued_at": issued,
                 }
             )
+            # Its subject is the certificate, whose id is known once the certificates are in.
+            certificate_messages.append(len(outbox_rows))
             outbox_rows.append(
-                _slot_rows(registration_id, MessageKind.CERTIFICATE, Slot("certificate", issued), now, issued)
+                _slot_rows(registration_id, MessageKind.CERTIFICATE, Slot(CERTIFICATE_SLOT, issued), now, issued)
             )
         # Everyone checked in with a chat is asked once the meeting has ended (else the bot asks them all at start).
         reachable = participant_rows[row["participant_id"] - participant_ids[0]]["chat_id"] is not None
@@ -304,8 +320,10 @@ async def fill(session: AsyncSession, *, programs: int, registrations: int, now:
                 day = asked.replace(hour=0, minute=0, second=0, microsecond=0)
                 response_rows.append({"meeting_id": meeting.id, "comment": None, "submitted_on": day})
                 response_scores.append([{"question_code": q, "score": rng.randint(3, 5)} for q in questions[code]])
-    await _insert(session, OutboxMessage, outbox_rows)
-    await _insert(session, Certificate, certificate_rows)
+    certificate_ids = await _insert_with_ids(session, Certificate, certificate_rows)
+    for position, certificate_id in zip(certificate_messages, certificate_ids, strict=True):
+        outbox_rows[position]["subject_id"] = certificate_id
+    await _insert(session, OutboxMessage, [{"subject_id": None, **row} for row in outbox_rows])
     await _insert(session, EvaluationProgress, progress_rows)
     response_ids = await _insert_with_ids(session, EvaluationResponse, response_rows)
     await _insert(

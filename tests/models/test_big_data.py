@@ -14,6 +14,7 @@ from models.participant import ConsentRecord, Participant
 from models.program import Meeting, Program, RoleQuota
 from models.registration import Registration, RegistrationStatus
 from models.reports import national_recap
+from models.seat_schedule import plan_seat_messages
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 
@@ -83,6 +84,16 @@ async def test_the_generated_database_holds_what_it_reports_within_every_quota(s
         assert len(recaps) == counts["meetings"]
         assert sum(r.total("seated") for r in recaps) == counts["registrations seated"]
         assert sum(r.total("waitlisted") for r in recaps) == counts["registrations waitlisted"]
+
+        # Planning a seat's messages again adds nothing: the generated rows carry the bot's own keys.
+        ahead = select(Registration).join(Meeting).where(Meeting.starts_at > NOW)
+        seated = list(await s.scalars(ahead.where(Registration.status == RegistrationStatus.SEATED).limit(20)))
+        assert seated
+        before = await count(s, select(OutboxMessage.id))
+        for registration in seated:
+            await plan_seat_messages(s, registration, now=NOW)
+        await s.flush()
+        assert await count(s, select(OutboxMessage.id)) == before
 
 
 async def test_a_second_fill_counts_its_ids_on(sessions) -> None:
