@@ -25,7 +25,7 @@ class AuditEntry(Base):
     at: Mapped[datetime]
     actor_user_id: Mapped[int] = mapped_column(BigInteger)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"))
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)
     # What was done: "move", "add", "remove", "pic_granted", "pic_revoked", "program_loaded" …
     action: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(String(500))

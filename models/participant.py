@@ -60,7 +60,7 @@ class ConsentRecord(Base):
     text_version: Mapped[str] = mapped_column(String(32))
     given: Mapped[bool]
     decided_at: Mapped[datetime]
-    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"), index=True)
     # The PIC or organizer who confirmed consent given offline.
     recorded_by: Mapped[int | None] = mapped_column(BigInteger)
 

@@ -63,7 +63,7 @@ class Registration(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"))
     status: Mapped[RegistrationStatus] = mapped_column(

@@ -1,0 +1,254 @@
+"""Scale: one bot instance on a database 100 times the size of one program's.
+
+    python -m benchmarks.scale [--quick] [--people 50] [--runs 9] [--database-url postgresql://…] [--drop-schema]
+
+The small database is the shipped program (38 meetings) with 300 registrations; the big one is
+40 programs of 38 meetings with 50,000 registrations and their outbox rows (`benchmarks.big_data`;
+`--quick` makes it 4 programs and 5,000 registrations, for a smoke run). On each, in the same run,
+a real `python -m bot` on the loopback stand-in is measured for:
+
+- the registration step: 10 people one after the other, then `--people` at once, register into the
+  same empty upcoming meeting (8 updates each, as `benchmarks.registration`); p50 and p95 from an
+  update to the bot's answer (one at a time: the bot's own time; at once: with the queueing);
+- `/rekap_nasional`: an organizer sends it `--runs` times, one after the other; the median time
+  from the command to its first message (the table, or its first part) and to the chart, the
+  reply's last message (after one unmeasured run that starts the file worker).
+
+The national recap lists every listed meeting, and the big database's 40 programs stay listed
+(1,520 rows and bars against 38); so that the recap's time compares the data's size and not the
+report's length, it is timed again with only the current program listed (the others unlisted, as
+loading a file without their meetings leaves them): 38 against 38. The aim: the big database within
+1.5 times the small one's. Last, the retention purge (90 days) is timed on the big database, in a
+transaction rolled back.
+SQLite always; PostgreSQL as well with `--database-url` (emptied with `--drop-schema` before each
+database: everything in it is lost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+
+from benchmarks.big_data import Generated, generate
+from benchmarks.harness import benchmark_database, bot_process, drop_schema, percentile
+from benchmarks.registration import _timed
+from bot.database import create_engine, session_factory
+from bot.settings import database_url
+from botapi_standin import BotApiStandin, StandinUser
+from models.personal_data import purge_expired
+from models.program import Meeting
+
+ADMIN = 4_200
+FIRST_PERSON = 100_000
+BIG = (40, 50_000)
+QUICK = (4, 5_000)
+SMALL = (1, 300)
+AIM = 1.5
+SETTLE_SECONDS = 3
+SOLO_PEOPLE = 10
+RETENTION_DAYS = 90
+
+
+@dataclass
+class Figures:
+    """What one database measured."""
+
+    name: str
+    generated: Generated
+    steps: list[float] = field(default_factory=list)
+    # The same steps of people registering one after the other: the bot's own time, without queueing.
+    solo_steps: list[float] = field(default_factory=list)
+    # (to the table, to the chart), one pair per run.
+    recaps: list[tuple[float, float]] = field(default_factory=list)
+    # The same with only the current program listed (the big database only).
+    running_recaps: list[tuple[float, float]] = field(default_factory=list)
+    listed: int = 0
+    running_listed: int = 0
+    # The retention purge (RETENTION_DAYS) on the big database: people erased, seconds.
+    purge: tuple[int, float] | None = None
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.steps)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.steps, 0.95)
+
+
+def median_ms(runs: list[tuple[float, float]], which: int) -> float:
+    return 1000 * statistics.median(run[which] for run in runs)
+
+
+async def register_into(user: StandinUser, n: int, code: str, latencies: list[float]) -> None:
+    """One person's whole registration for the meeting, timing each update to the bot's answer."""
+    consent = await _timed(latencies, user, user.send_text(f"/start {code}"))
+    roles = await _timed(latencies, user, user.press(consent, text="Setuju"))
+    await _timed(
+        latencies, user, user.press(roles, text="Stakeholder"), replies=2 if "penuh" in str(roles.reply_markup) else 1
+    )
+    await _timed(latencies, user, user.send_text(f"Peserta Nomor {n}"))
+    await _timed(latencies, user, user.send_text("Dinas Perpustakaan & Arsip"))
+    await _timed(latencies, user, user.send_text("Pustakawan Ahli Madya"))
+    summary = await _timed(latencies, user, user.send_text(f"0812{n:08d}"), replies=2)
+    final = await _timed(latencies, user, user.press(summary, text="Kirim"))
+    assert "Pendaftaran berhasil" in final.plain_text or "daftar tunggu" in final.plain_text, user.transcript()
+
+
+async def national_recap(admin: StandinUser) -> tuple[float, float]:
+    """Seconds from /rekap_nasional to its table, and to its chart."""
+    started = time.perf_counter()
+    await admin.send_text("/rekap_nasional")
+    table = await admin.next_message(timeout=120)
+    to_table = time.perf_counter() - started
+    while True:
+        message = await admin.next_message(timeout=120)
+        if message.kind == "photo":
+            return to_table, time.perf_counter() - started
+    raise AssertionError(table.plain_text)
+
+
+async def listed_count(url: str) -> int:
+    engine = create_engine(database_url(url))
+    try:
+        async with engine.connect() as connection:
+            return len((await connection.execute(select(Meeting.id).where(Meeting.listed.is_(True)))).all())
+    finally:
+        await engine.dispose()
+
+
+async def list_only_program_of(url: str, code: str) -> None:
+    """Unlist every meeting but those of the meeting's program, as loading only that program's file would leave them."""
+    engine = create_engine(database_url(url))
+    try:
+        async with engine.begin() as connection:
+            current = select(Meeting.program_id).where(Meeting.code == code).scalar_subquery()
+            await connection.execute(update(Meeting).where(Meeting.program_id != current).values(listed=False))
+    finally:
+        await engine.dispose()
+
+
+async def recaps(admin: StandinUser, runs: int) -> list[tuple[float, float]]:
+    return [await national_recap(admin) for _ in range(runs)]
+
+
+async def measure(name: str, url: str, size: tuple[int, int], people: int, runs: int, big: bool) -> Figures:
+    """Generate the database, then time a registration burst and the national recap on a real bot."""
+    programs, registrations = size
+    figures = Figures(name, await generate(url, programs=programs, registrations=registrations))
+    figures.listed = await listed_count(url)
+    async with BotApiStandin() as standin:
+        env = {"DATABASE_URL": url, "TELEGRAM_RATE_LIMIT": "off", "ADMIN_IDS": str(ADMIN)}
+        async with bot_process(standin, ["-m", "bot"], env):
+            admin = standin.user(ADMIN, "Panitia")
+            # Unmeasured: it starts the file worker; then the jobs run at start settle.
+            await national_recap(admin)
+            await asyncio.sleep(SETTLE_SECONDS)
+            code = figures.generated.burst_meeting
+            for n in range(SOLO_PEOPLE):
+                await register_into(standin.user(FIRST_PERSON - 1 - n, f"S{n}"), n, code, figures.solo_steps)
+            users = [standin.user(FIRST_PERSON + n, f"P{n}") for n in range(people)]
+            await asyncio.gather(*(register_into(user, n, code, figures.steps) for n, user in enumerate(users)))
+            # What the registrations set off (alerts, planned messages) is done before the recap is timed.
+            await asyncio.sleep(SETTLE_SECONDS)
+            figures.recaps = await recaps(admin, runs)
+            if big:
+                await list_only_program_of(url, code)
+                figures.running_listed = await listed_count(url)
+                await asyncio.sleep(SETTLE_SECONDS)
+                figures.running_recaps = await recaps(admin, runs)
+    if big:
+        figures.purge = await timed_purge(url)
+    return figures
+
+
+async def timed_purge(url: str) -> tuple[int, float]:
+    """The retention purge of a year's database, rolled back: people erased, seconds."""
+    engine = create_engine(database_url(url))
+    try:
+        async with session_factory(engine)() as session:
+            await session.begin()
+            started = time.perf_counter()
+            report = await purge_expired(session, now=datetime.now(UTC), retention_days=RETENTION_DAYS)
+            seconds = time.perf_counter() - started
+            await session.rollback()
+    finally:
+        await engine.dispose()
+    return report.participants_erased, seconds
+
+
+def rows(small: Figures, big: Figures) -> Iterator[tuple[str, float, float]]:
+    solo = [(statistics.median(f.solo_steps), percentile(f.solo_steps, 0.95)) for f in (small, big)]
+    yield "registration step, one at a time, p50 ms", 1000 * solo[0][0], 1000 * solo[1][0]
+    yield "registration step, one at a time, p95 ms", 1000 * solo[0][1], 1000 * solo[1][1]
+    yield "registration step, burst, p50 ms", 1000 * small.p50, 1000 * big.p50
+    yield "registration step, burst, p95 ms", 1000 * small.p95, 1000 * big.p95
+    listed = f"{small.listed}/{big.listed} listed"
+    yield f"/rekap_nasional, first message ms ({listed})", median_ms(small.recaps, 0), median_ms(big.recaps, 0)
+    yield f"/rekap_nasional, to the chart ms ({listed})", median_ms(small.recaps, 1), median_ms(big.recaps, 1)
+    if big.running_recaps:
+        listed = f"{small.listed}/{big.running_listed} listed"
+        yield (
+            f"/rekap_nasional, first message ms ({listed})",
+            median_ms(small.recaps, 0),
+            median_ms(big.running_recaps, 0),
+        )
+        yield (
+            f"/rekap_nasional, to the chart ms ({listed})",
+            median_ms(small.recaps, 1),
+            median_ms(big.running_recaps, 1),
+        )
+
+
+def report(kind: str, small: Figures, big: Figures, people: int, runs: int) -> None:
+    counts = big.generated.counts
+    print(
+        f"\nscale benchmark, {kind}: small {small.generated.counts['registrations']} registrations in"
+        f" {small.generated.counts['meetings']} meetings; big {counts['registrations']} registrations in"
+        f" {counts['meetings']} meetings, {counts['outbox rows']} outbox rows (generated in"
+        f" {big.generated.seconds:.1f} s); {people} people registering, median of {runs} recaps"
+    )
+    print(f"{'':<52} {'small':>8} {'big':>8} {'ratio':>6}")
+    for name, low, high in rows(small, big):
+        ratio = high / low
+        print(f"{name:<52} {low:>8.1f} {high:>8.1f} {ratio:>6.2f} {'' if ratio <= AIM else 'MISSED'}")
+    if big.purge is not None:
+        erased, seconds = big.purge
+        print(f"retention purge ({RETENTION_DAYS} days) on the big database: {erased} people erased in {seconds:.2f} s")
+
+
+async def run(kind: str, url: str | None, drop: bool, big_size: tuple[int, int], people: int, runs: int) -> None:
+    figures = []
+    for size in (SMALL, big_size):
+        if url is not None and drop:
+            await drop_schema(url)
+        async with benchmark_database(url, drop=False) as target:
+            figures.append(await measure(kind, target, size, people, runs, big=size is big_size))
+    report(kind, figures[0], figures[1], people, runs)
+
+
+async def main(url: str | None, drop: bool, quick: bool, people: int, runs: int) -> None:
+    big_size = QUICK if quick else BIG
+    await run("SQLite", None, False, big_size, people, runs)
+    if url is not None:
+        if not drop:
+            raise SystemExit("--database-url needs --drop-schema: the run fills the database twice")
+        await run("PostgreSQL", url, drop, big_size, people, runs)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a big database of 4 programs, 5,000 registrations")
+    parser.add_argument("--people", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--database-url", help="a PostgreSQL database to measure as well")
+    parser.add_argument("--drop-schema", action="store_true", help="empty its public schema before each database")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.database_url, arguments.drop_schema, arguments.quick, arguments.people, arguments.runs))
