@@ -6,7 +6,10 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import signal
+import socket
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -21,6 +24,7 @@ from bot.file_worker import FileWorker
 from bot.metrics import METRICS, BotMetrics, MeteredRequest
 from bot.rate_limit import FloodLimiter
 from bot.scheduler import schedule_jobs
+from bot.send_budget import SharedSendBudget
 from bot.settings import Settings
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import register_all
@@ -47,9 +51,16 @@ class PollingConflict(Exception):
     """Another process polls this bot's token, or a webhook is set for it: this one must not poll."""
 
 
+def instance_name() -> str:
+    """This process's name on the job leases: unique per process, readable in the database."""
+    return f"{socket.gethostname()[:32]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
 def build_application(settings: Settings, *, clock: Clock | None = None, webhook: bool = False) -> Application:
     """The bot, ready to poll (or, with `webhook`, to be fed by bot.webhook); nothing connects until it is initialised."""
     engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    instance = instance_name()
     processor = PerChatUpdateProcessor(settings.concurrent_updates)
     # A registry per application: tests build several in one process.
     metrics = BotMetrics()
@@ -65,6 +76,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None, webhook
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(processor)
         .post_init(_on_startup)
+        .post_stop(_on_stop)
         .post_shutdown(_on_shutdown)
     )
     if webhook:
@@ -74,14 +86,15 @@ def build_application(settings: Settings, *, clock: Clock | None = None, webhook
         # At most 30 messages in any second, as Telegram asks; a 429 is waited out and retried.
         # Not assigned: the builder's setters change it in place, and the typed result (a bot whose
         # calls take an int) would not fit the variable.
-        builder.rate_limiter(FloodLimiter(max_retries=3))
+        # Several instances on one PostgreSQL share one budget of 30; SQLite has one process.
+        shared = SharedSendBudget(sessions) if engine.dialect.name == "postgresql" else None
+        builder.rate_limiter(FloodLimiter(max_retries=3, shared=shared))
     application = builder.build()
     clock = clock or SystemClock()
-    sessions = session_factory(engine)
     # Every timed job (outbox, alerts, digests, retention) is listed in bot.scheduler.
     # One file worker for the handlers' reports and the outbox's certificates.
     files = FileWorker()
-    scheduler = schedule_jobs(application, settings, sessions, clock, files)
+    scheduler = schedule_jobs(application, settings, sessions, clock, files, instance=instance)
     application.bot_data["services"] = Services(settings, sessions, clock, scheduler.outbox, files)
     application.bot_data["scheduler"] = scheduler
     application.bot_data["engine"] = engine
@@ -117,7 +130,14 @@ async def _on_startup(application: Application) -> None:
     application.bot_data["scheduler"].start()
 
 
+async def _on_stop(application: Application) -> None:
+    # After Application.stop (the running job has ended its batch), while the bot can still send.
+    await application.bot_data["scheduler"].stop()
+
+
 async def _on_shutdown(application: Application) -> None:
+    # Again, for a lifecycle that skipped post_stop: before the engine goes (a second call does nothing).
+    await application.bot_data["scheduler"].stop()
     application.bot_data["services"].files.stop()
     await application.bot_data["engine"].dispose()
 
@@ -229,6 +249,8 @@ async def polling(
                     await updater.stop()
             await finish_updates(application)
             await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
 
 
 async def until_stopped(*events: asyncio.Event) -> None:

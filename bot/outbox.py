@@ -19,7 +19,7 @@ import asyncio
 import logging
 import traceback
 from collections import Counter
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -105,17 +105,28 @@ class OutboxSender:
         self._clock = clock
         self._lease = lease
         self._before_claim = tuple(before_claim)
+        # Claimed and not yet recorded: what `bot.scheduler.Scheduler.stop` puts back if sending ends early.
+        self._holding: set[int] = set()
 
-    async def deliver(self) -> Counter[OutboxStatus]:
-        """Send everything due now; returns how many rows ended how."""
+    @property
+    def holding(self) -> frozenset[int]:
+        """The ids of the messages this sender claimed and has not recorded an outcome for."""
+        return frozenset(self._holding)
+
+    def forget(self, ids: Iterable[int]) -> None:
+        """Stop counting these messages as held (they were put back)."""
+        self._holding.difference_update(ids)
+
+    async def deliver(self, stopping: Callable[[], bool] = lambda: False) -> Counter[OutboxStatus]:
+        """Send everything due now, or up to the end of a batch once `stopping` says so; how many rows ended how."""
         report: Counter[OutboxStatus] = Counter()
-        await self._drain(report)
+        await self._drain(report, stopping)
         if report:
             log.info("outbox: %s", ", ".join(f"{n} {status.value}" for status, n in sorted(report.items())))
         return report
 
-    async def _drain(self, report: Counter[OutboxStatus]) -> None:
-        while True:
+    async def _drain(self, report: Counter[OutboxStatus], stopping: Callable[[], bool]) -> None:
+        while not stopping():
             outgoing, claimed, planned = await self._claim(report)
             if not claimed and not planned:
                 return
@@ -167,6 +178,8 @@ class OutboxSender:
                     report[reason] += 1
                     continue
                 outgoing.append(_Outgoing(message.id, user_id, reply, message.attempts))
+        # Once committed: the claim is this sender's until each outcome is recorded.
+        self._holding.update(item.message_id for item in outgoing)
         return outgoing, len(claimed), EARLIEST_PLANNED in session.info
 
     async def _render(
@@ -227,6 +240,7 @@ class OutboxSender:
             await record_outcome(session, item.message_id, status, now=now, error=error, retry_at=again_at)
             if status == OutboxStatus.UNREACHABLE:
                 await set_reachable(session, item.telegram_user_id, False, now=now)
+        self._holding.discard(item.message_id)
         if error is not None:
             log.info("outbox message %d: %s (%s)", item.message_id, status.value, error.split(":")[0])
         return status

@@ -39,7 +39,7 @@ import datetime as dtm
 import logging
 from collections import deque
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -56,6 +56,16 @@ _GROUP_WINDOW_CACHE = 512
 # a flood of one chat is refused for that chat alone, and a few chats each sent to faster than
 # once a second are not refused within the same second.
 CHATS_WINDOW = 1.0
+
+
+class SendSlots(Protocol):
+    """A budget shared with other processes of the bot (`bot.send_budget`): where a send's turn comes from."""
+
+    async def take(self) -> None:
+        """Wait until this process may start one more message send."""
+
+    async def hold(self, seconds: float) -> None:
+        """Start no send anywhere for `seconds`."""
 
 
 def is_limited_method(endpoint: str) -> bool:
@@ -196,6 +206,7 @@ class FloodLimiter(BaseRateLimiter[int]):
         "_overall_lock",
         "_paused_until",
         "_refusals",
+        "_shared",
     )
 
     def __init__(
@@ -209,6 +220,7 @@ class FloodLimiter(BaseRateLimiter[int]):
         max_retries: int = 3,
         busy_at: int = 15,
         chat_share: int = 3,
+        shared: SendSlots | None = None,
     ) -> None:
         if overall_max_rate < 1 or period <= 0:
             raise ValueError("overall_max_rate must be >= 1 and period > 0")
@@ -238,6 +250,8 @@ class FloodLimiter(BaseRateLimiter[int]):
         self._busy_at = busy_at
         self._chat_share = chat_share
         self._chat_sends: dict[int | str, _SlidingWindow] = {}
+        # Other instances' sends count too: each send also takes a slot of the shared budget.
+        self._shared = shared
 
     async def initialize(self) -> None:
         """Start as if the window were full: Telegram still counts what a previous run sent just before."""
@@ -289,7 +303,8 @@ class FloodLimiter(BaseRateLimiter[int]):
                 delay = retry_after_seconds(exc) + self._margin
                 loop = asyncio.get_running_loop()
                 if limited:
-                    self._hold(chat, loop.time(), delay, endpoint, attempt, max_retries)
+                    if self._hold(chat, loop.time(), delay, endpoint, attempt, max_retries) and self._shared:
+                        await self._shared.hold(delay)
                 else:
                     # Not a message method: wait for this call only, leave the send queue running.
                     log.info(
@@ -303,8 +318,8 @@ class FloodLimiter(BaseRateLimiter[int]):
 
     def _hold(
         self, chat: int | str | None, now: float, delay: float, endpoint: str, attempt: int, max_retries: int
-    ) -> None:
-        """Hold back the refused chat, or every send when the refusal was the bot-wide limit."""
+    ) -> bool:
+        """Hold back the refused chat, or every send when the refusal was the bot-wide limit (then True)."""
         while self._refusals and self._refusals[0][0] <= now - CHATS_WINDOW:
             self._refusals.popleft()
         several_chats = chat is not None and any(other != chat for _, other in self._refusals)
@@ -320,7 +335,7 @@ class FloodLimiter(BaseRateLimiter[int]):
                 attempt,
                 max_retries,
             )
-            return
+            return True
         if len(self._chats_held_until) >= _GROUP_WINDOW_CACHE:
             for key, until in list(self._chats_held_until.items()):
                 if until <= now:
@@ -333,6 +348,7 @@ class FloodLimiter(BaseRateLimiter[int]):
             attempt,
             max_retries,
         )
+        return False
 
     def _chat_wait(self, chat: int | str | None, now: float) -> float:
         """Seconds the chat is still held back for (0 if it is not)."""
@@ -399,6 +415,10 @@ class FloodLimiter(BaseRateLimiter[int]):
                     # Another send to this chat was refused while this one queued, or the bot got busy
                     # and the chat has had its share: wait again, unstamped, and let the sends behind go.
                     continue
+                if self._shared is not None:
+                    # Last, once every local rule lets the send go, so a slot taken is a slot used.
+                    await self._shared.take()
+                    now = loop.time()
                 # Both windows only lose entries while we wait (we hold the group's lock), so the
                 # group check above still holds; stamp both with the same instant.
                 self._overall.record(now)

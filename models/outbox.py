@@ -12,10 +12,11 @@ repeat is the only way a person gets a message twice.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, ColumnElement, Enum, ForeignKey, Index, String, func, or_, select, update
+from sqlalchemy import BigInteger, ColumnElement, Enum, ForeignKey, Index, String, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
@@ -278,6 +279,30 @@ async def claim_due(session: AsyncSession, *, now: datetime, lease: timedelta, l
         .execution_options(populate_existing=True)
     )
     return list(rows)
+
+
+async def release_claims(session: AsyncSession, ids: Iterable[int]) -> list[int]:
+    """Put claimed messages that were not sent back to pending, due as they were; the ids put back.
+
+    For a sender that stops: the next one sends them at once instead of after their lease. The
+    attempt the claim counted is given back, since nothing was tried.
+    """
+    wanted = list(ids)
+    if not wanted:
+        return []
+    return list(
+        await session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(wanted), OutboxMessage.status == OutboxStatus.SENDING)
+            .values(
+                status=OutboxStatus.PENDING,
+                lease_until=None,
+                attempts=case((OutboxMessage.attempts > 0, OutboxMessage.attempts - 1), else_=0),
+            )
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
 
 
 def retry_at(attempts: int, now: datetime) -> datetime | None:

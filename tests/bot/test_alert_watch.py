@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.clock import FrozenClock
 from bot.database import session_factory
-from bot.scheduler import ALERTS_JOB, CHECK_INTERVAL, Job, JobRunner
+from bot.scheduler import ALERTS_JOB, CHECK_INTERVAL, Job, JobRunner, Leases
 from botapi_standin import WAIT
 from models.alerts import check_time_alerts
 from tests.models.factories import T0
@@ -42,7 +42,13 @@ async def test_a_check_asked_for_during_one_runs_after_it(engine: AsyncEngine) -
 
     clock = FrozenClock(T0)
     outbox = _Outbox()
-    watch = JobRunner(Job(ALERTS_JOB, held_check, every=CHECK_INTERVAL), session_factory(engine), clock, outbox)
+    watch = JobRunner(
+        Job(ALERTS_JOB, held_check, every=CHECK_INTERVAL),
+        session_factory(engine),
+        clock,
+        outbox,
+        leases=Leases("test-instance", timedelta(minutes=2)),
+    )
     first = asyncio.create_task(watch.run())
     async with asyncio.timeout(WAIT):
         while not checked:
