@@ -28,6 +28,13 @@ BUDGET = "telegram"
 CHUNK = 5
 # A send woken this many times too late goes anyway, rather than queueing forever on a loaded machine.
 _LATE_TRIES = 3
+# Headroom between slots, beyond FloodLimiter's own margin: sends from several processes reach Telegram
+# over different connections, and a stall anywhere on the way (a busy event loop in a sender, the
+# network, the far end) delivers the sends of that moment together, where they share a second with
+# the paced ones after them. Slots (1 s + MARGIN) / 30 apart leave room for a stall of about MARGIN:
+# in the two-instance test (tests/e2e/test_instances.py) 0.05 s let 32 reach the stand-in within a
+# second after a 4-send stall; 0.15 s gives 26 a second, a 990 fan-out about 38 s.
+MARGIN = 0.15
 
 
 class SharedSendBudget:
@@ -39,11 +46,12 @@ class SharedSendBudget:
         *,
         per_second: int = 30,
         period: float = 1.0,
-        margin: float = 0.05,
+        margin: float = MARGIN,
     ) -> None:
         self._sessions = sessions
         self._interval = (period + margin) / per_second
-        self._late = margin / 2
+        # Woken later than this after its slot, a send takes a new slot rather than crowd the ones after it.
+        self._late = 0.025
         self._failing = False
         # Slots reserved and not used yet (by the limiter, one send at a time), and when the last were.
         self._slots: deque[float] = deque()
