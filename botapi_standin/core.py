@@ -18,6 +18,7 @@ from .faults import FaultInjector, RateLimiter
 from .files import FileStore
 from .formatting import check_caption, check_text
 from .html_entities import ParsedText
+from .images import check_photo
 from .markup import validate_reply_markup
 from .spec import BotApiSpec, UploadedFile, load_spec
 from .state import BotMessage, CallbackAnswer, CallRecord, ChatState, PendingQuery, Signal, WarningRecord, wait_until
@@ -514,6 +515,8 @@ class StandinCore:
             strict_html=self.strict_html,
         )
         stored = self.files.from_input(params[kind], kind)
+        if kind == "photo":
+            check_photo(stored.data)
         message = self._new_message(
             chat, kind, parsed, params, caption=params.get("caption"), **{kind: describe(stored)}
         )

@@ -57,6 +57,10 @@ CHART_WIDTH_INCHES = 8.0
 CHART_FONT_POINTS = 16
 CHART_TITLE_POINTS = 18
 CHART_ROW_INCHES = 0.36
+# Bars per image: a program's 38 meetings fit one, about 1,600 px tall; more go in parts of this size, each as
+# readable on a phone as the one, where a single image would be shrunk past reading (and Telegram refuses a
+# photo whose width and height sum past 10,000 px).
+CHART_BARS_PER_IMAGE = 40
 # A bar is this share of its row's height; the rest keeps neighbours apart.
 CHART_BAR_HEIGHT = 0.64
 # Title, totals and legend above the bars; a margin below and at the sides.
@@ -201,10 +205,25 @@ def chart_bars(recaps: Sequence[MeetingRecap]) -> list[ChartBar]:
     return sorted(bars, key=lambda bar: (bar.share, not bar.at_risk, bar.province))
 
 
-def chart_figure(bars: Sequence[ChartBar], texts: Texts) -> Figure:
+def chart_parts(bars: Sequence[ChartBar]) -> list[list[ChartBar]]:
+    """The bars cut, in their order, into as few images of at most CHART_BARS_PER_IMAGE as will do, evenly."""
+    count = max(-(-len(bars) // CHART_BARS_PER_IMAGE), 1)
+    size, extra = divmod(len(bars), count)
+    parts, start = [], 0
+    for n in range(count):
+        end = start + size + (1 if n < extra else 0)
+        parts.append(list(bars[start:end]))
+        start = end
+    return parts
+
+
+def chart_figure(
+    bars: Sequence[ChartBar], texts: Texts, *, part: tuple[int, int] | None = None, everything: Sequence[ChartBar] = ()
+) -> Figure:
     """The national chart: one bar per meeting in the given order, the share of seats taken on a grey track.
 
     At-risk meetings are red, their names marked; each bar's seats taken of its seats stand at the right.
+    One `part` (number, of) of a chart cut in parts says so in its title, its totals those of `everything`.
     The layout is placed by hand in inches (a layout engine would draw the figure twice).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -260,17 +279,19 @@ def chart_figure(bars: Sequence[ChartBar], texts: Texts) -> Figure:
     axes.add_collection(PolyCollection(boxes, facecolors=colours, edgecolors="none", antialiaseds=False), autolim=False)
 
     top = 1 - CHART_PAD_INCHES / height
-    figure.text(
-        pad, top, texts.plain("report_chart_title"), ha="left", va="top", fontsize=CHART_TITLE_POINTS, fontweight="bold"
-    )
+    title = texts.plain("report_chart_title")
+    if part is not None:
+        title = texts.plain("report_chart_title_part", title=title, part=part[0], parts=part[1])
+    totalled = everything or bars
+    figure.text(pad, top, title, ha="left", va="top", fontsize=CHART_TITLE_POINTS, fontweight="bold")
     figure.text(
         pad,
         top - CHART_TOTALS_INCHES / height,
         texts.plain(
             "report_chart_totals",
-            taken=sum(bar.taken for bar in bars),
-            seats=sum(bar.seats for bar in bars),
-            at_risk=sum(bar.at_risk for bar in bars),
+            taken=sum(bar.taken for bar in totalled),
+            seats=sum(bar.seats for bar in totalled),
+            at_risk=sum(bar.at_risk for bar in totalled),
         ),
         ha="left",
         va="top",
@@ -298,9 +319,13 @@ def chart_figure(bars: Sequence[ChartBar], texts: Texts) -> Figure:
     return figure
 
 
-def national_chart(bars: Sequence[ChartBar], texts: Texts) -> bytes:
-    """The national chart (`chart_figure`) as PNG bytes."""
+def national_chart(
+    bars: Sequence[ChartBar], texts: Texts, *, part: tuple[int, int] | None = None, everything: Sequence[ChartBar] = ()
+) -> bytes:
+    """The national chart (`chart_figure`), or one part of it, as PNG bytes."""
     out = io.BytesIO()
     # Fast compression: the chart is sent once and Telegram recompresses photos anyway.
-    chart_figure(bars, texts).savefig(out, format="png", pil_kwargs={"compress_level": 1})
+    chart_figure(bars, texts, part=part, everything=everything).savefig(
+        out, format="png", pil_kwargs={"compress_level": 1}
+    )
     return out.getvalue()

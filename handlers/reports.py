@@ -8,7 +8,9 @@ many rows; no names).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from itertools import groupby
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -17,15 +19,30 @@ from handlers import callback_data as cb
 from handlers.common import MESSAGE_LIMIT, Build, Document, Turn, conversation_turn
 from handlers.formatting import meeting_title, meeting_when, role_fills
 from handlers.html_text import visible_length
-from handlers.report_files import attendance_label, chart_bars, national_chart, roster_csv, roster_xlsx, status_label
+from handlers.report_files import (
+    attendance_label,
+    chart_bars,
+    chart_parts,
+    national_chart,
+    roster_csv,
+    roster_xlsx,
+    status_label,
+)
 from handlers.staff import authority, command_handler, managed_meeting, refuse, staff_command
 from handlers.texts import Html, Texts
 from handlers.views import page_nav
 from models.audit import record_audit
 from models.person_details import phone_as_written
-from models.program import Meeting, listed_meetings
+from models.program import Meeting, listed_meetings, program_by_code
 from models.registration import RegistrationStatus
-from models.reports import MeetingRecap, RosterRow, meeting_recap, national_recap, roster
+from models.reports import (
+    MeetingRecap,
+    RosterRow,
+    current_national_recap,
+    meeting_recap,
+    program_national_recap,
+    roster,
+)
 from models.staff import Authority
 
 # Room left on a roster page for its heading; lines are counted as Telegram counts them (`visible_length`).
@@ -85,18 +102,30 @@ def recap_text(recap: MeetingRecap, meeting: Meeting, texts: Texts) -> Html:
     )
 
 
-def national_text(recaps: list[MeetingRecap], texts: Texts) -> Html:
-    """/rekap_nasional: one line per meeting (taken/seats, waiting), at-risk ones marked and named."""
+def national_text(recaps: list[MeetingRecap], texts: Texts, programs: Mapping[int, str] | None = None) -> Html:
+    """/rekap_nasional: one line per meeting (taken/seats, waiting), at-risk ones marked and named.
+
+    `programs` (id to code) of more than one program puts each program's meetings under its code.
+    """
+    programs = programs or {}
     marker = texts.plain("report_chart_at_risk_marker")
-    rows = [
-        [
-            recap.province_name[:PROVINCE_WIDTH],
-            f"{recap.total('taken')}/{recap.total('seats')}",
-            recap.total("waitlisted"),
-            marker if recap.at_risk else "",
-        ]
-        for recap in recaps
-    ]
+    rows: list[list[object]] = []
+    # Several programs hold a meeting in each province: each program's rows come under its code.
+    several = len(programs) > 1
+    for program_id, group in groupby(
+        sorted(recaps, key=lambda r: r.meeting.program_id) if several else recaps, key=lambda r: r.meeting.program_id
+    ):
+        if several:
+            rows.append([texts.plain("report_national_program", program=programs[program_id]), "", "", ""])
+        rows.extend(
+            [
+                recap.province_name[:PROVINCE_WIDTH],
+                f"{recap.total('taken')}/{recap.total('seats')}",
+                recap.total("waitlisted"),
+                marker if recap.at_risk else "",
+            ]
+            for recap in group
+        )
     body = table(texts.plain("report_national_columns").split("|"), rows)
     at_risk = [recap.province_name for recap in recaps if recap.at_risk]
     risk = (
@@ -252,19 +281,54 @@ async def export(turn: Turn, meeting: Meeting, who: Authority) -> None:
     await send_export(turn, await roster(turn.session, [meeting]), meeting.code, meeting_title(meeting), meeting.id)
 
 
+def national_charts(recaps: list[MeetingRecap], texts: Texts) -> tuple[Document, ...]:
+    """The national chart as photos: one for a program's meetings, parts of CHART_BARS_PER_IMAGE for more."""
+    bars = chart_bars(recaps)
+    parts = chart_parts(bars)
+    if len(parts) == 1:
+        chart = Build(national_chart, (bars, texts))
+        return (Document("rekap-nasional.png", chart, texts("report_national_caption"), photo=True),)
+    documents = []
+    for n, part in enumerate(parts, 1):
+        build = Build(national_chart, (part, texts), {"part": (n, len(parts)), "everything": bars})
+        caption = texts("report_national_caption_part", part=n, parts=len(parts))
+        if n == 1:
+            caption = Html(f"{caption}\n{texts('report_national_caption')}")
+        documents.append(Document(f"rekap-nasional-{n}.png", build, caption, photo=True))
+    return tuple(documents)
+
+
+def program_code_asked(update: Update) -> str | None:
+    """The program code typed after /rekap_nasional, if any."""
+    message = update.effective_message
+    words = (message.text or "").split(maxsplit=1) if message else []
+    return words[1].strip() if len(words) > 1 else None
+
+
 @conversation_turn
 async def on_national(update: Update, turn: Turn) -> None:
-    """/rekap_nasional (organizers): every meeting as a table and as a chart."""
+    """/rekap_nasional (organizers): the current programs' meetings as a table and a chart; with a code, that program."""
     who = await authority(turn)
     if not who.is_admin:
         refuse(turn, who)
         return
-    recaps = await national_recap(turn.session, now=turn.now)
-    chart = Build(national_chart, (chart_bars(recaps), turn.texts))
-    turn.say_html(
-        national_text(recaps, turn.texts),
-        documents=(Document("rekap-nasional.png", chart, turn.texts("report_national_caption"), photo=True),),
-    )
+    code = program_code_asked(update)
+    if code is None:
+        view = await current_national_recap(turn.session, now=turn.now)
+    else:
+        program = await program_by_code(turn.session, code)
+        if program is None:
+            turn.say("report_national_unknown_program", code=code)
+            return
+        view = await program_national_recap(turn.session, program, now=turn.now)
+    if not view.recaps and not view.left_out:
+        turn.say("report_national_empty")
+        return
+    text = national_text(view.recaps, turn.texts, view.programs)
+    if view.left_out:
+        left_out = turn.texts("report_national_left_out", count=len(view.left_out), example=view.left_out[0].code)
+        text = Html(f"{text}\n\n{left_out}")
+    turn.say_html(text, documents=national_charts(view.recaps, turn.texts) if view.recaps else ())
 
 
 @conversation_turn

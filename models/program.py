@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, ColumnElement, ForeignKey, String, UniqueConstraint, and_, or_, select
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String, UniqueConstraint, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,6 +16,8 @@ from models.provinces import PROVINCES, Province
 
 # A meeting the program file gives no end (and no default end_time) is taken to last a working day.
 ASSUMED_LENGTH = timedelta(hours=8)
+# A program stays in the organizers' current picture this long after its last meeting ended.
+CURRENT_AFTER_END = timedelta(days=30)
 
 
 class Program(Base):
@@ -219,3 +222,17 @@ async def program_name_for(session: AsyncSession, meeting_id: int | None) -> str
     if meeting_id is not None:
         query = query.join(Meeting).where(Meeting.id == meeting_id)
     return await session.scalar(query)
+
+
+def program_is_current(meetings: Iterable[Meeting], now: datetime) -> bool:
+    """Whether a program is current at `now`: a meeting not ended yet (or undated), or one ended within 30 days."""
+    for meeting in meetings:
+        end = meeting.assumed_end
+        if end is None or now < end + CURRENT_AFTER_END:
+            return True
+    return False
+
+
+async def program_by_code(session: AsyncSession, code: str) -> Program | None:
+    """A program by its code as the program file names it, regardless of case."""
+    return await session.scalar(select(Program).where(func.lower(Program.code) == code.strip().lower()))

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.alert_rules import lagging_roles, rules_by_program
 from models.participant import Participant
-from models.program import Meeting, Role, listed_meetings
+from models.program import Meeting, Program, Role, listed_meetings, program_is_current
 from models.registration import WAITLIST_ORDER, Registration, RegistrationStatus, RoleAvailability, availabilities
 
 
@@ -133,6 +133,45 @@ async def meeting_recap(session: AsyncSession, meeting: Meeting, *, now: datetim
 async def national_recap(session: AsyncSession, *, now: datetime) -> list[MeetingRecap]:
     """Every listed meeting's recap, in province order, in three queries."""
     return await _recaps(session, await listed_meetings(session), now)
+
+
+@dataclass(frozen=True)
+class NationalView:
+    """What /rekap_nasional shows: the meetings of the programs shown, and the finished programs left out."""
+
+    recaps: list[MeetingRecap]
+    # Finished programs not shown, the most recently ended first.
+    left_out: list[Program]
+    # The code of each program shown, by id.
+    programs: dict[int, str]
+
+
+async def current_national_recap(session: AsyncSession, *, now: datetime) -> NationalView:
+    """The recap of the current programs' listed meetings (`program_is_current`), and the finished ones left out."""
+    meetings = await listed_meetings(session)
+    by_program: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in meetings:
+        by_program[meeting.program_id].append(meeting)
+    current = {pid for pid, group in by_program.items() if program_is_current(group, now)}
+    programs = list(await session.scalars(select(Program).where(Program.id.in_(set(by_program)))))
+    finished = [p for p in programs if p.id not in current]
+    far = datetime.min.replace(tzinfo=now.tzinfo)
+
+    def last_end(program: Program) -> datetime:
+        return max((m.assumed_end or far for m in by_program[program.id]), default=far)
+
+    shown = [m for m in meetings if m.program_id in current]
+    return NationalView(
+        await _recaps(session, shown, now),
+        sorted(finished, key=last_end, reverse=True),
+        {p.id: p.code for p in programs if p.id in current},
+    )
+
+
+async def program_national_recap(session: AsyncSession, program: Program, *, now: datetime) -> NationalView:
+    """The recap of one program's listed meetings, whatever its age."""
+    meetings = [m for m in await listed_meetings(session) if m.program_id == program.id]
+    return NationalView(await _recaps(session, meetings, now), [], {program.id: program.code})
 
 
 async def meetings_ahead(session: AsyncSession, *, now: datetime) -> list[MeetingRecap]:

@@ -747,4 +747,17 @@ TEXTS: dict[str, str] = {
     # --- an answer lost with a stopped instance ---
     "answer_lost": "Sorry, our answer to your last message may not have reached you. We did receive that message; there is no need to send it again.",
     "answer_lost_idle": "Sorry, our answer to your last message may not have reached you. We did receive that message; /status shows your registrations.",
+    # --- /rekap_nasional: the current programs only; a chart in parts ---
+    "report_national_left_out": (
+        "ℹ️ {count} finished program(s) not shown (last meeting ended over 30 days ago). "
+        "To see one: /rekap_nasional &lt;program code&gt;, e.g. <code>/rekap_nasional {example}</code>"
+    ),
+    "report_national_program": "Program: {program}",
+    "report_national_unknown_program": (
+        "No program has the code <code>{code}</code>. Send /rekap_nasional for the current programs, "
+        "or /rekap_nasional &lt;program code&gt; with a code from the program file."
+    ),
+    "report_national_empty": "No listed meeting to recap.",
+    "report_chart_title_part": "{title} ({part}/{parts})",
+    "report_national_caption_part": "Chart part {part} of {parts}, emptiest first.",
 }

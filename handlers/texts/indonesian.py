@@ -765,4 +765,17 @@ TEXTS: dict[str, str] = {
     # --- an answer lost with a stopped instance ---
     "answer_lost": "Maaf, balasan kami untuk pesan terakhir Anda mungkin tidak sampai. Pesan itu sudah kami terima; tidak perlu dikirim lagi.",
     "answer_lost_idle": "Maaf, balasan kami untuk pesan terakhir Anda mungkin tidak sampai. Pesan itu sudah kami terima; /status menunjukkan pendaftaran Anda.",
+    # --- /rekap_nasional: the current programs only; a chart in parts ---
+    "report_national_left_out": (
+        "ℹ️ {count} program selesai tidak ditampilkan (pertemuan terakhirnya lewat lebih dari 30 hari). "
+        "Untuk melihatnya: /rekap_nasional &lt;kode program&gt;, misalnya <code>/rekap_nasional {example}</code>"
+    ),
+    "report_national_program": "Program: {program}",
+    "report_national_unknown_program": (
+        "Tidak ada program berkode <code>{code}</code>. Kirim /rekap_nasional untuk program yang berjalan, "
+        "atau /rekap_nasional &lt;kode program&gt; dengan kode dari berkas program."
+    ),
+    "report_national_empty": "Tidak ada pertemuan terdaftar untuk direkap.",
+    "report_chart_title_part": "{title} ({part}/{parts})",
+    "report_national_caption_part": "Grafik bagian {part} dari {parts}, yang paling kosong lebih dulu.",
 }

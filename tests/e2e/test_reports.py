@@ -26,7 +26,7 @@ from models.seats import register as claim
 from tests.e2e.chat import bytes_of, next_with
 from tests.e2e.conftest import RunningBot, running_bot
 from tests.models import factories
-from tests.models.factories import T0, meeting_and_role
+from tests.models.factories import T0, meeting_and_role, program_copy
 
 ADMIN = 7001
 ACEH_PIC = 7002
@@ -428,3 +428,53 @@ async def test_participants_and_other_provinces_pics_are_refused(bot) -> None:
     assert not any(m.kind == "document" for m in pic.messages)
     assert all(f"{LONG} 000" not in m.plain_text for m in pic.messages)
     assert "Peserta Bengkulu" in pic.message(own.message_id).plain_text
+
+
+async def test_the_national_recap_leaves_out_a_program_finished_long_ago_and_shows_it_when_asked(bot) -> None:
+    await bot.query(
+        lambda s: apply_program(s, program_copy("shm-provinsi-2021", datetime(2021, 7, 1, 2, tzinfo=UTC)), now=T0)
+    )
+    await seed(bot, "shm23-aceh", {"stakeholder": 20}, first=0)
+    admin = bot.standin.user(ADMIN)
+    await admin.send_text("/rekap_nasional")
+    table = await next_with(admin, "Rekap nasional", timeout=60)
+    assert "38 pertemuan · 18/1140 kursi terisi" in table.plain_text
+    assert "1 program selesai tidak ditampilkan" in table.plain_text
+    assert "/rekap_nasional shm-provinsi-2021" in table.plain_text
+    await admin.wait_for(lambda u: any(m.kind == "photo" for m in u.messages), timeout=60)
+    assert sum(m.kind == "photo" for m in admin.messages) == 1
+
+    admin.messages.clear()
+    await admin.send_text("/rekap_nasional shm-provinsi-2021")
+    old = await next_with(admin, "Rekap nasional", timeout=60)
+    assert "38 pertemuan · 0/1140 kursi terisi" in old.plain_text and "tidak ditampilkan" not in old.plain_text
+    assert table_rows(old.plain_text.split("\n\n")[1])["Aceh"] == ["0/30", "0"]
+    await admin.wait_for(lambda u: any(m.kind == "photo" for m in u.messages), timeout=60)
+
+    await admin.send_text("/rekap_nasional shm-1999")
+    unknown = await next_with(admin, "Tidak ada program berkode", timeout=60)
+    assert "shm-1999" in unknown.plain_text
+
+
+async def test_a_program_of_150_meetings_gets_its_chart_in_parts_telegram_accepts(bot) -> None:
+    # A second current program, beside the shipped one: 188 meetings in all.
+    big = program_copy("shm-kabupaten-2023", datetime(2023, 8, 14, 2, tzinfo=UTC), meetings=150)
+    await bot.query(lambda s: apply_program(s, big, now=T0))
+    admin = bot.standin.user(ADMIN)
+    await admin.send_text("/rekap_nasional")
+    await admin.wait_for(lambda u: sum(m.kind == "photo" for m in u.messages) == 5, timeout=120)
+    text = "\n".join(m.plain_text for m in admin.messages if m.kind == "text")
+    assert "188 pertemuan" in text and "Program: shm-kabupaten-2023" in text and "Program: shm-provinsi-2023" in text
+    photos = [m for m in admin.messages if m.kind == "photo"]
+    assert "bagian 1 dari 5" in photos[0].plain_text and "merah dan (!) = berisiko" in photos[0].plain_text
+    assert "bagian 5 dari 5" in photos[4].plain_text
+    bars = 0
+    for photo in photos:
+        png = file_of(bot, photo)
+        image = Image.open(io.BytesIO(png))
+        # Each part reads like the one chart of a single program: as wide, no taller than 2.5 widths.
+        assert 700 <= image.width <= 1280 and image.height <= 2.5 * image.width
+        bars += len(chart_bands(png))
+    assert bars == 188
+    # The stand-in refused nothing (running_bot checks its problems when the bot stops).
+    assert bot.standin.core.problems == []

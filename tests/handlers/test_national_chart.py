@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from bot.file_worker import FileWorker
-from handlers.report_files import ChartBar, chart_bars, national_chart
+from handlers.report_files import CHART_BARS_PER_IMAGE, ChartBar, chart_bars, chart_parts, national_chart
 from handlers.texts import Texts
 from models.alert_rules import AlertRules, lagging_roles
 from models.program import Meeting, Role
@@ -158,3 +158,15 @@ async def test_a_program_without_meetings_still_draws() -> None:
     finally:
         worker.stop()
     assert Image.open(io.BytesIO(png)).size[0] >= 700
+
+
+def test_more_bars_than_one_image_holds_go_in_even_parts_in_their_order() -> None:
+    bars = [ChartBar(f"P{n:04d}", n % 31, 30, n % 7 == 0) for n in range(1_520)]
+    assert chart_parts(bars[:CHART_BARS_PER_IMAGE]) == [bars[:CHART_BARS_PER_IMAGE]]
+    assert chart_parts([]) == [[]]
+    parts = chart_parts(bars[:150])
+    assert [len(part) for part in parts] == [38, 38, 37, 37]
+    assert [bar for part in parts for bar in part] == bars[:150]
+    parts = chart_parts(bars)
+    assert len(parts) == 38 and max(map(len, parts)) <= CHART_BARS_PER_IMAGE
+    assert [bar for part in parts for bar in part] == bars

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import DEFAULT_PROGRAM_FILE
 from models.participant import Participant, upsert_participant
 from models.program import Meeting, Role, meeting_by_code
-from models.program_file import apply_program, read_program_file
+from models.program_file import ProgramSpec, apply_program, read_program_file
 from models.registration import Registration
 from models.seats import register
 from models.staff import PicAssignment
@@ -83,3 +84,24 @@ async def make_pic(session: AsyncSession, meeting_code: str, user_id: int, now: 
     session.add(assignment)
     await session.flush()
     return assignment
+
+
+def program_copy(code: str, first_start: datetime, *, meetings: int = 38) -> ProgramSpec:
+    """The shipped program under another code, its `meetings` (the shipped ones over again) a day apart from
+    `first_start`, each seven hours long."""
+    spec = read_program_file(DEFAULT_PROGRAM_FILE)
+    copies = []
+    for n in range(meetings):
+        meeting = spec.meetings[n % len(spec.meetings)]
+        starts = first_start + timedelta(days=n % 14)
+        copies.append(
+            dataclasses.replace(
+                meeting,
+                code=f"{code}-{n:03d}",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=7),
+                registration_opens_at=None,
+                registration_closes_at=None,
+            )
+        )
+    return dataclasses.replace(spec, code=code, name=f"{spec.name} ({code})", meetings=copies)
