@@ -1,6 +1,16 @@
-"""Scale: one bot instance on a database 100 times the size of one program's.
+"""Scale: webhook instances on SQLite and PostgreSQL, and one bot instance on a database 100 times the size of one program's.
 
     python -m benchmarks.scale [--quick] [--people 50] [--runs 9] [--database-url postgresql://…] [--drop-schema]
+        [--burst 200] [--fanout 990] [--skip-instances] [--skip-big]
+
+Instances (`benchmarks.instances`): the same registration burst (`--burst` people, 8 updates each,
+all at once, over 5 meetings so the role's quota fills and the rest wait) and then a `--fanout`-person
+reminder fan-out, through real `python -m bot webhook` processes behind a round-robin proxy, with the
+stand-in delivering webhooks and refusing more than 30 messages a second: one instance on SQLite, one
+on PostgreSQL, two on PostgreSQL (one person's updates split across them). Printed: updates/s, p50
+and p95 from an update to the answer the step waits for, the fan-out's time and that time over the
+floor Telegram's 30 a second allows (990 / 30 = 33 s), reminders sent twice and missed, the busiest
+second the stand-in saw, and whether every role seated exactly its quota.
 
 The small database is the shipped program (38 meetings) with 300 registrations; the big one is
 40 programs of 38 meetings with 50,000 registrations and their outbox rows (`benchmarks.big_data`;
@@ -40,6 +50,7 @@ from sqlalchemy import select, update
 
 from benchmarks.big_data import Generated, generate
 from benchmarks.harness import benchmark_database, bot_process, drop_schema, percentile
+from benchmarks.instances import SCALE_HEADER, measure_instances
 from benchmarks.registration import _timed
 from bot.database import create_engine, session_factory
 from bot.settings import database_url
@@ -273,13 +284,38 @@ async def run(kind: str, url: str | None, drop: bool, big_size: tuple[int, int],
     report(kind, figures[0], figures[1], people, runs)
 
 
-async def main(url: str | None, drop: bool, quick: bool, people: int, runs: int) -> None:
-    big_size = QUICK if quick else BIG
-    await run("SQLite", None, False, big_size, people, runs)
+# 200 people over 5 meetings: 40 each, more than the role's quota.
+BURST_MEETINGS = 5
+
+
+async def run_instances(url: str | None, burst: int, fanout: int) -> None:
+    configurations: list[tuple[str, str | None, int]] = [("1 instance, SQLite", None, 1)]
     if url is not None:
-        if not drop:
-            raise SystemExit("--database-url needs --drop-schema: the run fills the database twice")
-        await run("PostgreSQL", url, drop, big_size, people, runs)
+        configurations += [("1 instance, PostgreSQL", url, 1), ("2 instances, PostgreSQL", url, 2)]
+    print(f"\nwebhook instances: a burst of {burst} registrations, then a {fanout}-person fan-out")
+    print(SCALE_HEADER)
+    for name, target_url, count in configurations:
+        if target_url is not None:
+            await drop_schema(target_url)
+        async with benchmark_database(target_url, drop=False) as target:
+            figures = await measure_instances(
+                name, target, count, people=burst, fanout_people=fanout, meetings=BURST_MEETINGS
+            )
+        print(figures.row(), flush=True)
+
+
+async def main(
+    url: str | None, drop: bool, quick: bool, people: int, runs: int, burst: int, fanout: int, parts: set[str]
+) -> None:
+    if url is not None and not drop:
+        raise SystemExit("--database-url needs --drop-schema: the run fills the database several times")
+    if "instances" in parts:
+        await run_instances(url, burst, fanout)
+    if "big" in parts:
+        big_size = QUICK if quick else BIG
+        await run("SQLite", None, False, big_size, people, runs)
+        if url is not None:
+            await run("PostgreSQL", url, drop, big_size, people, runs)
 
 
 if __name__ == "__main__":
@@ -289,5 +325,22 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--database-url", help="a PostgreSQL database to measure as well")
     parser.add_argument("--drop-schema", action="store_true", help="empty its public schema before each database")
+    parser.add_argument("--burst", type=int, default=200, help="people registering at once through the instances")
+    parser.add_argument("--fanout", type=int, default=990, help="people in the instances' reminder fan-out")
+    parser.add_argument("--skip-instances", action="store_true", help="only the big database")
+    parser.add_argument("--skip-big", action="store_true", help="only the webhook instances")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.database_url, arguments.drop_schema, arguments.quick, arguments.people, arguments.runs))
+    chosen = {"instances", "big"} - ({"instances"} if arguments.skip_instances else set())
+    chosen -= {"big"} if arguments.skip_big else set()
+    asyncio.run(
+        main(
+            arguments.database_url,
+            arguments.drop_schema,
+            arguments.quick,
+            arguments.people,
+            arguments.runs,
+            arguments.burst,
+            arguments.fanout,
+            chosen,
+        )
+    )
