@@ -12,6 +12,10 @@ waking hours); a check-in the committee corrects after the end issues it at once
 (`models.check_in.check_in` calls `issue_for`). A program with `certificate_after_evaluation` (and an
 evaluation) issues it only once the person has finished the evaluation; whoever records that calls
 `issue_for` too, and the sweep picks up any left.
+
+The sweep looks only at meetings ended within SWEEP_PERIOD and at evaluations finished within it
+(a late answer still brings its certificate): a meeting that ended while the bot was down still
+gets its certificates, and the cost of each pass follows the last month, not every meeting ever held.
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
-from models.evaluation import EvaluationProgress
+from models.evaluation import ASK_PERIOD, EvaluationProgress
 from models.meeting_day_settings import CERTIFICATE_PREFIX
 from models.outbox import MessageKind, plan
-from models.program import Meeting, Program, assumed_end, ended_by
+from models.program import Meeting, Program, assumed_end, ended_by, ends_after
 from models.registration import Registration, RegistrationStatus
 from models.reminder_plan import ReminderPlan, Slot
 
@@ -38,6 +42,8 @@ CERTIFICATE_SLOT = "after_end"
 # Issued in one call at most: the sweep runs in the outbox's claim transaction, which it should not
 # hold for seconds (990 at once, about 3 ms each); the sender claims again at once for the rest.
 ISSUE_BATCH = 100
+# How far back the sweep looks: the evaluation's own period, after which its question is no longer asked.
+SWEEP_PERIOD = ASK_PERIOD
 
 
 class Certificate(Base):
@@ -83,6 +89,13 @@ def _without_certificate(query: Any) -> Any:
     )
 
 
+def _swept(now: datetime) -> tuple[Any, ...]:
+    """What the sweep at `now` looks at, one query each (an OR across two tables would read every registration):
+    meetings ended within SWEEP_PERIOD (or still ahead), and evaluations finished within it."""
+    since = now - SWEEP_PERIOD
+    return ends_after(since), EvaluationProgress.finished_at >= since
+
+
 def _pending() -> Any:
     """Registrations due a certificate once their meeting has ended: with their program and evaluation's end."""
     return _without_certificate(select(Registration, Program, EvaluationProgress.finished_at)).join(
@@ -92,11 +105,11 @@ def _pending() -> Any:
 
 async def issue_due(session: AsyncSession, *, now: datetime) -> int:
     """Issue (and plan the message of) the certificates due at `now`, ISSUE_BATCH at most; returns how many."""
-    rows = (
-        await session.execute(
-            _pending().where(ended_by(now)).order_by(Registration.meeting_id, Registration.checked_in_at)
-        )
-    ).all()
+    found: dict[int, Any] = {}
+    for window in _swept(now):
+        for row in (await session.execute(_pending().where(ended_by(now), window))).all():
+            found.setdefault(row[0].id, row)
+    rows = sorted(found.values(), key=lambda row: (row[0].meeting_id, row[0].checked_in_at, row[0].id))
     issued = 0
     # Each meeting's next number, read once under its lock: a meeting's 30 certificates cost one read.
     next_seq: dict[int, int] = {}
@@ -114,19 +127,27 @@ async def issue_due(session: AsyncSession, *, now: datetime) -> int:
     return issued
 
 
-async def next_certificate_at(session: AsyncSession) -> datetime | None:
-    """The earliest end of a meeting with people checked in and without a certificate that does not wait."""
-    rows = (
-        await session.execute(
-            _without_certificate(
-                select(
-                    Meeting.starts_at, Meeting.ends_at, Meeting.program_id, EvaluationProgress.finished_at.is_not(None)
+async def next_certificate_at(session: AsyncSession, *, now: datetime) -> datetime | None:
+    """The earliest end of a meeting with people checked in and without a certificate that does not wait,
+    among those the sweep at `now` looks at (a past one: `issue_due` issues them at once)."""
+    rows: set[Any] = set()
+    for window in _swept(now):
+        rows |= set(
+            (
+                await session.execute(
+                    _without_certificate(
+                        select(
+                            Meeting.starts_at,
+                            Meeting.ends_at,
+                            Meeting.program_id,
+                            EvaluationProgress.finished_at.is_not(None),
+                        )
+                    )
+                    .where(Meeting.starts_at.is_not(None), window)
+                    .distinct()
                 )
-            )
-            .where(Meeting.starts_at.is_not(None))
-            .distinct()
+            ).all()
         )
-    ).all()
     if not rows:
         return None
     programs = await session.scalars(

@@ -81,6 +81,14 @@ def ended_by(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def ends_after(moment: datetime) -> ColumnElement[bool]:
+    """In SQL: the meeting (dated) ends after `moment`, by `assumed_end`: with `ended_by`, a window of ends."""
+    return or_(
+        Meeting.ends_at > moment,
+        and_(Meeting.ends_at.is_(None), Meeting.starts_at > moment - ASSUMED_LENGTH),
+    )
+
+
 class Meeting(Base):
     """One provincial meeting: where and when it is held and when people may register.
 

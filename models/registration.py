@@ -60,6 +60,9 @@ class Registration(Base):
             postgresql_where=text("status != 'cancelled'"),
         ),
         Index("ix_registration_queue", "meeting_id", "role_id", "status", "queued_at"),
+        # The holds running out, looked for before every outbox claim: a few among every registration ever made.
+        # Not partial: the status is a bound parameter, which a partial index's condition cannot match.
+        Index("ix_registration_offered", "status", "offered_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
