@@ -25,7 +25,7 @@ from models.meeting_day_settings import MIN_ANSWERS_SHOWN, SCORES, EvaluationFor
 from models.outbox import MessageKind, note_planned
 from models.outbox import plan as plan_message
 from models.participant import Participant
-from models.program import Meeting, Program, assumed_end, ended_by, ends_after
+from models.program import Meeting, Program, assumed_end, ended_by, meetings_ending_after
 from models.provinces import PROVINCES
 from models.registration import Registration, RegistrationStatus
 from models.reminder_plan import ReminderPlan, Slot
@@ -130,9 +130,12 @@ async def ask_evaluations(session: AsyncSession, *, now: datetime) -> int:
     forms = await _programs_with_form(session)
     if not forms:
         return 0
+    recent = await meetings_ending_after(session, now - ASK_PERIOD)
+    if not recent:
+        return 0
     rows = (
         await session.execute(
-            _unasked(forms).where(ended_by(now), ends_after(now - ASK_PERIOD)).order_by(Registration.id)
+            _unasked(forms).where(ended_by(now), Registration.meeting_id.in_(recent)).order_by(Registration.id)
         )
     ).all()
     plans: dict[int, ReminderPlan] = {}
@@ -171,7 +174,10 @@ async def next_evaluation_at(session: AsyncSession, *, now: datetime) -> datetim
     forms = await _programs_with_form(session)
     if not forms:
         return None
-    unasked = _unasked(forms).where(ends_after(now - ASK_PERIOD)).subquery()
+    recent = await meetings_ending_after(session, now - ASK_PERIOD)
+    if not recent:
+        return None
+    unasked = _unasked(forms).where(Registration.meeting_id.in_(recent)).subquery()
     # The earliest given end, and the earliest start of a meeting given none (its end assumed after it).
     given = await session.scalar(select(func.min(unasked.c.ends_at)))
     start = await session.scalar(select(func.min(unasked.c.starts_at)).where(unasked.c.ends_at.is_(None)))

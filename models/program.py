@@ -89,6 +89,12 @@ def ends_after(moment: datetime) -> ColumnElement[bool]:
     )
 
 
+async def meetings_ending_after(session: AsyncSession, moment: datetime) -> list[int]:
+    """The dated meetings that end after `moment` (`ends_after`), by id: read first, so that a query over
+    their registrations starts from these few meetings (an index) and not from every registration ever made."""
+    return list(await session.scalars(select(Meeting.id).where(ends_after(moment))))
+
+
 class Meeting(Base):
     """One provincial meeting: where and when it is held and when people may register.
 
