@@ -97,31 +97,21 @@ async def _swept(session: AsyncSession, now: datetime) -> list[int]:
     registration); what is due among them is decided by `_without_certificate`.
     """
     since = now - SWEEP_PERIOD
-    checked_in = set(
-        await session.scalars(
-            select(Registration.id).where(
-                Registration.meeting_id.in_(await meetings_ending_after(session, since)),
-                Registration.checked_in_at.is_not(None),
-            )
+    recent = await session.scalars(
+        select(Registration.id)
+        .outerjoin(Certificate, Certificate.registration_id == Registration.id)
+        .where(
+            Registration.meeting_id.in_(await meetings_ending_after(session, since)),
+            Registration.checked_in_at.is_not(None),
+            Certificate.id.is_(None),
         )
     )
-    # Looked up by these ids, not joined: the planner would rather hash every certificate ever issued.
-    issued: set[int] = set()
-    for chunk in _chunks(sorted(checked_in)):
-        issued.update(
-            await session.scalars(select(Certificate.registration_id).where(Certificate.registration_id.in_(chunk)))
-        )
     answered = await session.scalars(
         select(EvaluationProgress.registration_id)
         .outerjoin(Certificate, Certificate.registration_id == EvaluationProgress.registration_id)
         .where(EvaluationProgress.finished_at >= since, Certificate.id.is_(None))
     )
-    return sorted((checked_in - issued) | set(answered))
-
-
-def _chunks(ids: list[int], size: int = 1000) -> list[list[int]]:
-    """Ids in lists of `size`: bound parameters stay well under what SQLite and asyncpg take in one statement."""
-    return [ids[n : n + size] for n in range(0, len(ids), size)]
+    return sorted({*recent, *answered})
 
 
 def _pending() -> Any:
