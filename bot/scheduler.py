@@ -73,7 +73,26 @@ NATIONAL_DIGEST_JOB = "national-digest"
 RETENTION_JOB = "retention"
 CHECK_INTERVAL = timedelta(minutes=5)
 
-NextMoment = Callable[[AsyncSession], Awaitable[datetime | None]]
+# A job's next due moment, as the rows say at `now` (work bounded by time looks back from it).
+NextMoment = Callable[[AsyncSession, datetime], Awaitable[datetime | None]]
+
+
+def at_any_time(query: Callable[[AsyncSession], Awaitable[datetime | None]]) -> NextMoment:
+    """A next-moment query that does not depend on the time."""
+
+    async def next_at(session: AsyncSession, now: datetime) -> datetime | None:
+        return await query(session)
+
+    return next_at
+
+
+def looking_back_from(query: Callable[..., Awaitable[datetime | None]]) -> NextMoment:
+    """A next-moment query bounded by time: it is given `now`."""
+
+    async def next_at(session: AsyncSession, now: datetime) -> datetime | None:
+        return await query(session, now=now)
+
+    return next_at
 
 
 @dataclass(frozen=True)
@@ -89,14 +108,14 @@ class DueWork:
 # lapsed before any message about it is checked, and what the work plans (the offer to the next
 # person, the author's report, a certificate) is due at once and goes out in the same batch.
 BEFORE_SENDING: tuple[DueWork, ...] = (
-    DueWork("seat-offer lapses", lapse_expired_offers, next_at=next_hold_expiry),
+    DueWork("seat-offer lapses", lapse_expired_offers, next_at=at_any_time(next_hold_expiry)),
     DueWork("announcement reports", report_finished),
     # After a meeting's end: each person checked in is asked for the evaluation, once (before the
     # certificates, which may wait for it).
-    DueWork("evaluation questions", ask_evaluations, next_at=next_evaluation_at),
+    DueWork("evaluation questions", ask_evaluations, next_at=looking_back_from(next_evaluation_at)),
     # A meeting that has ended: a certificate for everyone checked in, its message due at once (or in
     # the morning).
-    DueWork("certificates", issue_due, next_at=next_certificate_at),
+    DueWork("certificates", issue_due, next_at=looking_back_from(next_certificate_at)),
 )
 
 
@@ -136,7 +155,7 @@ def jobs(settings: Settings, sender: OutboxSender) -> tuple[Job, ...]:
             every=timedelta(seconds=settings.outbox_poll_seconds),
             at_start=True,
             on_clock_move=True,
-            due_at=(next_due_at, *(work.next_at for work in BEFORE_SENDING if work.next_at is not None)),
+            due_at=(at_any_time(next_due_at), *(work.next_at for work in BEFORE_SENDING if work.next_at is not None)),
         ),
         # What only time causes: a lagging meeting, seated people unconfirmed a day before, untaken digests,
         # the alerts of meetings without a PIC, handed to the organizers, and an hour after a meeting's
@@ -340,8 +359,9 @@ class JobRunner:
         finally:
             self._running = None
         if self.job.due_at and not self.stopping:
+            now = self._clock.now()
             async with self._sessions() as session, session.begin():
-                moments = [moment for query in self.job.due_at if (moment := await query(session)) is not None]
+                moments = [moment for query in self.job.due_at if (moment := await query(session, now)) is not None]
             if moments:
                 self.wake(min(moments))
         return True

@@ -109,7 +109,8 @@ class Alert(Base):
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
     # Counts, registration ids and codes; never names or phone numbers.
     details: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime]
+    # Indexed: the periodic check hands organizers the alerts of the last ORGANIZER_LOOKBACK, not of every year.
+    created_at: Mapped[datetime] = mapped_column(index=True)
 
     @property
     def urgent(self) -> bool:

@@ -12,6 +12,10 @@ waking hours); a check-in the committee corrects after the end issues it at once
 (`models.check_in.check_in` calls `issue_for`). A program with `certificate_after_evaluation` (and an
 evaluation) issues it only once the person has finished the evaluation; whoever records that calls
 `issue_for` too, and the sweep picks up any left.
+
+The sweep looks only at meetings ended within SWEEP_PERIOD and at evaluations finished within it
+(a late answer still brings its certificate): a meeting that ended while the bot was down still
+gets its certificates, and the cost of each pass follows the last month, not every meeting ever held.
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
-from models.evaluation import EvaluationProgress
+from models.evaluation import ASK_PERIOD, EvaluationProgress
 from models.meeting_day_settings import CERTIFICATE_PREFIX
 from models.outbox import MessageKind, plan
-from models.program import Meeting, Program, assumed_end, ended_by
+from models.program import Meeting, Program, assumed_end, ended_by, meetings_ending_after
 from models.registration import Registration, RegistrationStatus
 from models.reminder_plan import ReminderPlan, Slot
 
@@ -38,6 +42,8 @@ CERTIFICATE_SLOT = "after_end"
 # Issued in one call at most: the sweep runs in the outbox's claim transaction, which it should not
 # hold for seconds (990 at once, about 3 ms each); the sender claims again at once for the rest.
 ISSUE_BATCH = 100
+# How far back the sweep looks: the evaluation's own period, after which its question is no longer asked.
+SWEEP_PERIOD = ASK_PERIOD
 
 
 class Certificate(Base):
@@ -83,6 +89,31 @@ def _without_certificate(query: Any) -> Any:
     )
 
 
+async def _swept(session: AsyncSession, now: datetime) -> list[int]:
+    """The registrations the sweep at `now` looks at, without a certificate: those of meetings ended within
+    SWEEP_PERIOD (or not over yet) checked in, and those whose evaluation was finished within it.
+
+    Ids first, each from its own few rows by an index (an OR across the tables would read every
+    registration); what is due among them is decided by `_without_certificate`.
+    """
+    since = now - SWEEP_PERIOD
+    recent = await session.scalars(
+        select(Registration.id)
+        .outerjoin(Certificate, Certificate.registration_id == Registration.id)
+        .where(
+            Registration.meeting_id.in_(await meetings_ending_after(session, since)),
+            Registration.checked_in_at.is_not(None),
+            Certificate.id.is_(None),
+        )
+    )
+    answered = await session.scalars(
+        select(EvaluationProgress.registration_id)
+        .outerjoin(Certificate, Certificate.registration_id == EvaluationProgress.registration_id)
+        .where(EvaluationProgress.finished_at >= since, Certificate.id.is_(None))
+    )
+    return sorted({*recent, *answered})
+
+
 def _pending() -> Any:
     """Registrations due a certificate once their meeting has ended: with their program and evaluation's end."""
     return _without_certificate(select(Registration, Program, EvaluationProgress.finished_at)).join(
@@ -92,9 +123,14 @@ def _pending() -> Any:
 
 async def issue_due(session: AsyncSession, *, now: datetime) -> int:
     """Issue (and plan the message of) the certificates due at `now`, ISSUE_BATCH at most; returns how many."""
+    swept = await _swept(session, now)
+    if not swept:
+        return 0
     rows = (
         await session.execute(
-            _pending().where(ended_by(now)).order_by(Registration.meeting_id, Registration.checked_in_at)
+            _pending()
+            .where(ended_by(now), Registration.id.in_(swept))
+            .order_by(Registration.meeting_id, Registration.checked_in_at)
         )
     ).all()
     issued = 0
@@ -114,8 +150,12 @@ async def issue_due(session: AsyncSession, *, now: datetime) -> int:
     return issued
 
 
-async def next_certificate_at(session: AsyncSession) -> datetime | None:
-    """The earliest end of a meeting with people checked in and without a certificate that does not wait."""
+async def next_certificate_at(session: AsyncSession, *, now: datetime) -> datetime | None:
+    """The earliest end of a meeting with people checked in and without a certificate that does not wait,
+    among those the sweep at `now` looks at (a past one: `issue_due` issues them at once)."""
+    swept = await _swept(session, now)
+    if not swept:
+        return None
     rows = (
         await session.execute(
             _without_certificate(
@@ -123,7 +163,7 @@ async def next_certificate_at(session: AsyncSession) -> datetime | None:
                     Meeting.starts_at, Meeting.ends_at, Meeting.program_id, EvaluationProgress.finished_at.is_not(None)
                 )
             )
-            .where(Meeting.starts_at.is_not(None))
+            .where(Meeting.starts_at.is_not(None), Registration.id.in_(swept))
             .distinct()
         )
     ).all()

@@ -25,7 +25,7 @@ from models.meeting_day_settings import MIN_ANSWERS_SHOWN, SCORES, EvaluationFor
 from models.outbox import MessageKind, note_planned
 from models.outbox import plan as plan_message
 from models.participant import Participant
-from models.program import Meeting, Program, assumed_end, ended_by
+from models.program import Meeting, Program, assumed_end, ended_by, meetings_ending_after
 from models.provinces import PROVINCES
 from models.registration import Registration, RegistrationStatus
 from models.reminder_plan import ReminderPlan, Slot
@@ -41,7 +41,8 @@ class EvaluationProgress(Base):
     asked_at: Mapped[datetime]
     # Question code -> score while the person answers; emptied once the response is written.
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    finished_at: Mapped[datetime | None]
+    # Indexed: the certificate sweep looks up the evaluations finished lately (`models.certificates`).
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class EvaluationResponse(Base):
@@ -72,6 +73,8 @@ class EvaluationScore(Base):
 # ---------------------------------------------------------------- asking after the end
 
 # The question still makes sense this long after the meeting's end; later it is recorded as missed.
+# So only meetings ended within it are looked at: a meeting that ended while the bot was down is
+# still asked, and the sweep's cost follows the last month's meetings, not every meeting ever held.
 ASK_PERIOD = timedelta(days=30)
 SLOT = "after_end"
 # A comment longer than this is refused (counted as Telegram counts: it is shown to PICs in a message).
@@ -118,7 +121,8 @@ def _waking(moment: datetime, plan: ReminderPlan, zone: ZoneInfo) -> datetime:
 
 
 async def ask_evaluations(session: AsyncSession, *, now: datetime) -> int:
-    """Ask each checked-in person of an ended meeting whose program has an evaluation, once; returns how many.
+    """Ask each checked-in person of a meeting ended within ASK_PERIOD whose program has an evaluation, once;
+    returns how many.
 
     The question is an outbox message (waking hours, rate limit, sent once), planned with the
     person's progress in one transaction: a person is asked once, however often this runs.
@@ -126,7 +130,14 @@ async def ask_evaluations(session: AsyncSession, *, now: datetime) -> int:
     forms = await _programs_with_form(session)
     if not forms:
         return 0
-    rows = (await session.execute(_unasked(forms).where(ended_by(now)).order_by(Registration.id))).all()
+    recent = await meetings_ending_after(session, now - ASK_PERIOD)
+    if not recent:
+        return 0
+    rows = (
+        await session.execute(
+            _unasked(forms).where(ended_by(now), Registration.meeting_id.in_(recent)).order_by(Registration.id)
+        )
+    ).all()
     plans: dict[int, ReminderPlan] = {}
     for _, _, program_id, _, _ in rows:
         if program_id not in plans:
@@ -157,12 +168,16 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-async def next_evaluation_at(session: AsyncSession) -> datetime | None:
-    """When someone is next to be asked: the earliest end of a meeting with checked-in people not asked yet."""
+async def next_evaluation_at(session: AsyncSession, *, now: datetime) -> datetime | None:
+    """When someone is next to be asked: the earliest end, after ASK_PERIOD before `now`, of a meeting with
+    checked-in people not asked yet (a past one: `ask_evaluations` asks them at once)."""
     forms = await _programs_with_form(session)
     if not forms:
         return None
-    unasked = _unasked(forms).subquery()
+    recent = await meetings_ending_after(session, now - ASK_PERIOD)
+    if not recent:
+        return None
+    unasked = _unasked(forms).where(Registration.meeting_id.in_(recent)).subquery()
     # The earliest given end, and the earliest start of a meeting given none (its end assumed after it).
     given = await session.scalar(select(func.min(unasked.c.ends_at)))
     start = await session.scalar(select(func.min(unasked.c.starts_at)).where(unasked.c.ends_at.is_(None)))

@@ -84,6 +84,20 @@ def ended_by(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def ends_after(moment: datetime) -> ColumnElement[bool]:
+    """In SQL: the meeting (dated) ends after `moment`, by `assumed_end`: with `ended_by`, a window of ends."""
+    return or_(
+        Meeting.ends_at > moment,
+        and_(Meeting.ends_at.is_(None), Meeting.starts_at > moment - ASSUMED_LENGTH),
+    )
+
+
+async def meetings_ending_after(session: AsyncSession, moment: datetime) -> list[int]:
+    """The dated meetings that end after `moment` (`ends_after`), by id: read first, so that a query over
+    their registrations starts from these few meetings (an index) and not from every registration ever made."""
+    return list(await session.scalars(select(Meeting.id).where(ends_after(moment))))
+
+
 class Meeting(Base):
     """One provincial meeting: where and when it is held and when people may register.
 

@@ -60,6 +60,16 @@ class Registration(Base):
             postgresql_where=text("status != 'cancelled'"),
         ),
         Index("ix_registration_queue", "meeting_id", "role_id", "status", "queued_at"),
+        # The holds running out, looked for before every outbox claim: a few among every registration ever made.
+        # Not partial: the status is a bound parameter, which a partial index's condition cannot match.
+        Index("ix_registration_offered", "status", "offered_until"),
+        # The people checked in at the last month's meetings, read by the certificate and evaluation sweeps.
+        Index(
+            "ix_registration_checked_in",
+            "meeting_id",
+            sqlite_where=text("checked_in_at IS NOT NULL"),
+            postgresql_where=text("checked_in_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -296,7 +296,7 @@ async def test_work_before_sending_that_fails_is_logged_and_the_outbox_still_sen
         raise LookupError("Siti Rahma")  # a message that quotes a person: must not reach the log
 
     # Issuing certificates runs before every claim; broken, it must not hold up anyone's messages.
-    monkeypatch.setattr("models.certificates._pending", broken)
+    monkeypatch.setattr("models.certificates._swept", broken)
     bot.clock.set(START - timedelta(days=7))
     assert "7 hari lagi" in (await next_with(user, "Pengingat")).plain_text
     failures = [r.getMessage() for r in caplog.records if "work before sending" in r.getMessage()]

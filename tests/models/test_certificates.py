@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models.certificates import (
+    SWEEP_PERIOD,
     Certificate,
     certificate_number,
     certificate_of,
@@ -48,7 +49,7 @@ async def test_only_people_checked_in_get_one_once_the_meeting_has_ended(session
     async with sessions() as s, s.begin():
         came, absent = await seats(s, BENGKULU, "stakeholder", [1, 2])
         await check_in(s, came.id, way=CheckInWay.CODE, by=PIC, now=START)
-        assert await next_certificate_at(s) == END
+        assert await next_certificate_at(s, now=START) == END
         assert await issue_due(s, now=END - timedelta(seconds=1)) == 0
         assert await certificate_of(s, came.id) is None
         assert await issue_due(s, now=END) == 1
@@ -56,7 +57,7 @@ async def test_only_people_checked_in_get_one_once_the_meeting_has_ended(session
         assert certificate is not None and certificate.issued_at == END
         assert await certificate_of(s, absent.id) is None
         assert await _certificate_messages(s) == [(came.id, END)]
-        assert await next_certificate_at(s) is None
+        assert await next_certificate_at(s, now=END) is None
 
         # Another sweep, later: nothing issued or planned twice.
         assert await issue_due(s, now=END + timedelta(hours=1)) == 0
@@ -121,14 +122,14 @@ async def test_after_the_evaluation_the_certificate_waits_for_it_to_be_finished(
         for registration in (answering, silent):
             await check_in(s, registration.id, way=CheckInWay.CODE, by=PIC, now=START)
         assert await issue_due(s, now=END) == 0
-        assert await next_certificate_at(s) is None  # nothing to wake up for: they wait for the answers
+        assert await next_certificate_at(s, now=END) is None  # nothing to wake up for: they wait for the answers
         progress = EvaluationProgress(registration_id=answering.id, asked_at=END, answers={})
         s.add(progress)
         await s.flush()
         assert await issue_due(s, now=END + timedelta(minutes=5)) == 0
         progress.finished_at = END + timedelta(minutes=10)
         await s.flush()
-        assert await next_certificate_at(s) == END
+        assert await next_certificate_at(s, now=END + timedelta(minutes=10)) == END
         certificate = await issue_for(s, answering, now=END + timedelta(minutes=10))
         assert certificate is not None
         assert await issue_due(s, now=END + timedelta(minutes=11)) == 0
@@ -148,7 +149,7 @@ async def test_a_meeting_without_an_end_ends_eight_hours_after_its_start(session
         meeting = await s.get_one(Meeting, registration.meeting_id)
         meeting.ends_at = None
         await s.flush()
-        assert await next_certificate_at(s) == START + ASSUMED_LENGTH
+        assert await next_certificate_at(s, now=START) == START + ASSUMED_LENGTH
         assert await issue_due(s, now=START + ASSUMED_LENGTH - timedelta(minutes=1)) == 0
         assert await issue_due(s, now=START + ASSUMED_LENGTH) == 1
 
@@ -161,3 +162,38 @@ async def test_one_sweep_issues_a_batch_and_the_next_one_the_rest(sessions, monk
             await check_in(s, registration.id, way=CheckInWay.CODE, by=PIC, now=START)
         assert [await issue_due(s, now=END) for _ in range(3)] == [2, 1, 0]
         assert len(await _certificate_messages(s)) == 3
+
+
+async def test_the_sweep_serves_a_meeting_ended_while_the_bot_was_down_not_one_ended_long_ago(sessions) -> None:
+    async with sessions() as s, s.begin():
+        (came,) = await seats(s, BENGKULU, "stakeholder", [1])
+        await check_in(s, came.id, way=CheckInWay.CODE, by=PIC, now=START)
+        # Long after the sweep's period nothing is looked at, nor woken for.
+        late = END + SWEEP_PERIOD + timedelta(seconds=1)
+        assert await next_certificate_at(s, now=late) is None
+        assert await issue_due(s, now=late) == 0
+        # Back a day after the end: the moment is past and acted on at once.
+        back = END + timedelta(days=1)
+        assert await next_certificate_at(s, now=back) == END
+        assert await issue_due(s, now=back) == 1
+        assert await next_certificate_at(s, now=back) is None
+
+
+async def test_an_evaluation_finished_after_the_period_still_brings_its_certificate(sessions) -> None:
+    async with sessions() as s, s.begin():
+        program = await s.scalar(select(Program))
+        assert program is not None
+        program.certificate = replace(CertificateSettings(), after_evaluation=True).to_json()
+        (late,) = await seats(s, BENGKULU, "stakeholder", [1])
+        await check_in(s, late.id, way=CheckInWay.CODE, by=PIC, now=START)
+        asked = END + SWEEP_PERIOD - timedelta(days=1)
+        progress = EvaluationProgress(registration_id=late.id, asked_at=asked, answers={})
+        s.add(progress)
+        await s.flush()
+        answered = END + SWEEP_PERIOD + timedelta(days=3)
+        assert await issue_due(s, now=answered) == 0
+        progress.finished_at = answered
+        await s.flush()
+        assert await next_certificate_at(s, now=answered) == END
+        assert await issue_due(s, now=answered) == 1
+        assert await next_certificate_at(s, now=answered) is None

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from models.check_in import check_in, has_ended
 from models.evaluation import (
+    ASK_PERIOD,
     EvaluationProgress,
     EvaluationResponse,
     EvaluationScore,
@@ -66,12 +67,12 @@ async def answer_all(s, registration: Registration, scores: tuple[int, ...], tex
 async def test_asked_once_only_the_people_checked_in_and_only_after_the_end(sessions) -> None:
     async with sessions() as s, s.begin():
         first, second, absent = await checked_in(s, "shm23-bengkulu", [1, 2, 3], checked=2)
-        assert await next_evaluation_at(s) == END
+        assert await next_evaluation_at(s, now=START) == END
         assert not has_ended(first.meeting, END - timedelta(seconds=1)) and has_ended(first.meeting, END)
         assert await ask_evaluations(s, now=END - timedelta(seconds=1)) == 0
         assert await ask_evaluations(s, now=END) == 2
         assert await ask_evaluations(s, now=END + timedelta(hours=1)) == 0
-        assert await next_evaluation_at(s) is None
+        assert await next_evaluation_at(s, now=END + timedelta(hours=1)) is None
         asked = await s.scalars(select(EvaluationProgress.registration_id).order_by(EvaluationProgress.registration_id))
         assert list(asked) == [first.id, second.id]
         messages = (await s.scalars(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.EVALUATION))).all()
@@ -82,7 +83,7 @@ async def test_asked_once_only_the_people_checked_in_and_only_after_the_end(sess
 
         # A forgotten check-in corrected afterwards: that person is asked then, once.
         await check_in(s, absent.id, way=CheckInWay.ROSTER, by=PIC, now=END + timedelta(days=1))
-        assert await next_evaluation_at(s) == END
+        assert await next_evaluation_at(s, now=END + timedelta(days=1)) == END
         assert await ask_evaluations(s, now=END + timedelta(days=1)) == 1
         assert await ask_evaluations(s, now=END + timedelta(days=1)) == 0
 
@@ -94,7 +95,7 @@ async def test_a_program_without_an_evaluation_asks_nobody(sessions) -> None:
         assert program is not None
         program.evaluation = None
         await s.flush()
-        assert await next_evaluation_at(s) is None
+        assert await next_evaluation_at(s, now=END + timedelta(days=1)) is None
         assert await ask_evaluations(s, now=END + timedelta(days=1)) == 0
 
 
@@ -253,9 +254,26 @@ async def test_a_meeting_given_no_end_asks_when_its_assumed_day_is_over(sessions
         meeting.ends_at = None
         await s.flush()
         over = START + ASSUMED_LENGTH
-        assert await next_evaluation_at(s) == over
+        assert await next_evaluation_at(s, now=START) == over
         assert not has_ended(meeting, over - timedelta(seconds=1)) and has_ended(meeting, over)
         assert await ask_evaluations(s, now=over - timedelta(seconds=1)) == 0
         assert await ask_evaluations(s, now=over) == 1
         message = await s.scalar(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.EVALUATION))
         assert message is not None and message.expires_at == over + timedelta(days=30)
+
+
+async def test_a_meeting_ended_while_the_bot_was_down_is_asked_one_ended_long_ago_is_not(sessions) -> None:
+    async with sessions() as s, s.begin():
+        (person,) = await checked_in(s, "shm23-bengkulu", [1])
+        # Past the question's period nothing is asked, nor woken for (the question would be missed).
+        late = END + ASK_PERIOD + timedelta(seconds=1)
+        assert await next_evaluation_at(s, now=late) is None
+        assert await ask_evaluations(s, now=late) == 0
+        # Back two days after the end: the moment is past and acted on at once.
+        back = END + timedelta(days=2)
+        assert await next_evaluation_at(s, now=back) == END
+        assert await ask_evaluations(s, now=back) == 1
+        assert await next_evaluation_at(s, now=back) is None
+        message = await s.scalar(select(OutboxMessage).where(OutboxMessage.kind == MessageKind.EVALUATION))
+        assert message is not None and message.registration_id == person.id
+        assert message.expires_at == END + ASK_PERIOD
