@@ -47,9 +47,9 @@ async def _timed(latencies: list[float], user: StandinUser, action: Awaitable[ob
     return message
 
 
-async def register_person(user: StandinUser, n: int, latencies: list[float]) -> None:
-    """One person's whole registration, timing each update to the bot's answer."""
-    consent = await _timed(latencies, user, user.send_text(f"/start {MEETINGS[n % len(MEETINGS)]}"))
+async def register_person(user: StandinUser, n: int, latencies: list[float], meeting: str | None = None) -> None:
+    """One person's whole registration (for `meeting`, or one of MEETINGS by n), timing each update to the bot's answer."""
+    consent = await _timed(latencies, user, user.send_text(f"/start {meeting or MEETINGS[n % len(MEETINGS)]}"))
     roles = await _timed(latencies, user, user.press(consent, text="Setuju"))
     await _timed(
         latencies, user, user.press(roles, text="Stakeholder"), replies=2 if "penuh" in str(roles.reply_markup) else 1

@@ -51,7 +51,7 @@ from sqlalchemy import select, update
 from benchmarks.big_data import Generated, generate
 from benchmarks.harness import benchmark_database, bot_process, drop_schema, percentile
 from benchmarks.instances import SCALE_HEADER, measure_instances
-from benchmarks.registration import _timed
+from benchmarks.registration import register_person
 from bot.database import create_engine, session_factory
 from bot.settings import database_url
 from botapi_standin import BotApiStandin, StandinUser
@@ -105,21 +105,6 @@ class Figures:
 
 def median_ms(runs: list[tuple[float, float]], which: int) -> float:
     return 1000 * statistics.median(run[which] for run in runs)
-
-
-async def register_into(user: StandinUser, n: int, code: str, latencies: list[float]) -> None:
-    """One person's whole registration for the meeting, timing each update to the bot's answer."""
-    consent = await _timed(latencies, user, user.send_text(f"/start {code}"))
-    roles = await _timed(latencies, user, user.press(consent, text="Setuju"))
-    await _timed(
-        latencies, user, user.press(roles, text="Stakeholder"), replies=2 if "penuh" in str(roles.reply_markup) else 1
-    )
-    await _timed(latencies, user, user.send_text(f"Peserta Nomor {n}"))
-    await _timed(latencies, user, user.send_text("Dinas Perpustakaan & Arsip"))
-    await _timed(latencies, user, user.send_text("Pustakawan Ahli Madya"))
-    summary = await _timed(latencies, user, user.send_text(f"0812{n:08d}"), replies=2)
-    final = await _timed(latencies, user, user.press(summary, text="Kirim"))
-    assert "Pendaftaran berhasil" in final.plain_text or "daftar tunggu" in final.plain_text, user.transcript()
 
 
 async def national_recap(admin: StandinUser, command: str = "/rekap_nasional") -> tuple[float, float]:
@@ -189,9 +174,9 @@ async def measure(name: str, url: str, size: tuple[int, int], people: int, runs:
             await asyncio.sleep(SETTLE_SECONDS)
             code = figures.generated.burst_meeting
             for n in range(SOLO_PEOPLE):
-                await register_into(standin.user(FIRST_PERSON - 1 - n, f"S{n}"), n, code, figures.solo_steps)
+                await register_person(standin.user(FIRST_PERSON - 1 - n, f"S{n}"), n, figures.solo_steps, code)
             users = [standin.user(FIRST_PERSON + n, f"P{n}") for n in range(people)]
-            await asyncio.gather(*(register_into(user, n, code, figures.steps) for n, user in enumerate(users)))
+            await asyncio.gather(*(register_person(user, n, figures.steps, code) for n, user in enumerate(users)))
             # What the registrations set off (alerts, planned messages) is done before the recap is timed.
             await asyncio.sleep(SETTLE_SECONDS)
             figures.shown = await shown_count(admin)

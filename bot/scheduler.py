@@ -348,7 +348,11 @@ class JobRunner:
                         break
                     if self._again:
                         continue
-                    if not await self._release():
+                    if await self._release():
+                        continue
+                    # Woken while letting go (the release waits on the database): the wake would be lost
+                    # with the run, so take the lease back and go round again.
+                    if not (self._again and await self._take(Trigger.WAKE)):
                         break
             except Exception:
                 # A failed run lets go at once: another instance (or the next trigger) tries again.

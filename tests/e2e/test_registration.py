@@ -238,7 +238,10 @@ async def test_the_daily_retention_job_erases_expired_details(bot) -> None:
     await job.run(bot.application)
     assert len(await _rows(bot, Participant)) == 1
     bot.clock.advance(timedelta(days=366 + 30))
-    await job.run(bot.application)
+    # The daily trigger a year later by the bot's clock, a moment later in real time: run as a wake,
+    # since the trigger itself skips a job any instance ran less than a day ago (real time).
+    [runner] = [r for r in bot.application.bot_data["scheduler"].runners if r.job.name == RETENTION_JOB]
+    assert await runner.run()
     assert await _rows(bot, Participant) == []
 
 

@@ -18,7 +18,7 @@ from benchmarks.fanout import seed_fanout
 from bot.database import create_engine, session_factory
 from bot.outbox import BATCH
 from bot.settings import PROJECT_ROOT
-from botapi_standin import WAIT, BotApiStandin
+from botapi_standin import WAIT, BotApiStandin, StandinUser
 from models.conversation import AppliedUpdate, Conversation
 from models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from models.participant import Participant
@@ -63,13 +63,18 @@ async def bot_process(standin, db_url: str, **settings: str) -> AsyncIterator[su
         assert TOKEN.split(":")[1] not in log
 
 
+async def to_the_name_step(user: StandinUser) -> None:
+    """Start a registration and answer it up to the name."""
+    await user.send_text("/start shm23-aceh")
+    await user.press(await user.next_message(), text="Setuju")
+    await user.press(await user.next_message(), text="Stakeholder")
+    assert "nama lengkap" in (await user.next_message()).plain_text
+
+
 async def test_sigkill_in_the_middle_loses_nothing_and_repeats_nothing(standin, db_url) -> None:
     user = standin.user(7001, "Siti")
     async with bot_process(standin, db_url) as process:
-        await user.send_text("/start shm23-aceh")
-        await user.press(await user.next_message(), text="Setuju")
-        await user.press(await user.next_message(), text="Stakeholder")
-        assert "nama lengkap" in (await user.next_message()).plain_text
+        await to_the_name_step(user)
         # Hold the poll that would confirm the name, so Telegram keeps it and delivers it again.
         standin.delay_next("getUpdates", 30)
         name_update = await user.send_text(ANSWERS["name"])
@@ -124,10 +129,7 @@ async def test_an_answer_lost_with_a_killed_process_is_made_good_and_the_step_no
 ) -> None:
     user = standin.user(7002, "Siti")
     async with bot_process(standin, db_url) as process:
-        await user.send_text("/start shm23-aceh")
-        await user.press(await user.next_message(), text="Setuju")
-        await user.press(await user.next_message(), text="Stakeholder")
-        assert "nama lengkap" in (await user.next_message()).plain_text
+        await to_the_name_step(user)
         # The name is applied and committed; its answer is held at Telegram, and the poll that would
         # confirm the update too, when the process dies.
         standin.delay_next("getUpdates", 30)
