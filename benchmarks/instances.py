@@ -32,6 +32,7 @@ from bot.database import create_engine, session_factory
 from bot.settings import PROJECT_ROOT, database_url
 from botapi_standin import BotApiStandin, BotMessage, StandinUser
 from botapi_standin.proxy import RoundRobinProxy
+from botapi_standin.webhook import WebhookPacing
 from models.base import changed_rows
 from models.coordination import JobLease
 from models.outbox import OutboxMessage, OutboxStatus
@@ -46,6 +47,9 @@ ROLE = "Stakeholder"
 # fan-out's reminders are due, so none of the burst's own reminders falls due with them.
 OPENED_AFTER = timedelta(days=3)
 REMINDER = "Pengingat"
+# Telegram waits about a minute for a webhook's answer; a burst's answers wait for Telegram's 30 a
+# second, so a step may take well over the stand-in's default 10 s, which would post it again.
+PATIENT = WebhookPacing(timeout=60.0)
 RESULTS = ("Pendaftaran berhasil", "Anda masuk daftar tunggu nomor")
 LOST = "mungkin tidak sampai"
 
@@ -416,7 +420,9 @@ async def measure_instances(
     codes = await seed_burst_and_fanout(db_url, fanout_people, meetings, planned_at)
     first = 500_000  # benchmarks.fanout.FIRST_USER_ID
     fanout = range(first, first + fanout_people)
-    async with BotApiStandin(rate_limit_per_second=TELEGRAM_PER_SECOND, deliver_webhooks=True) as standin:
+    async with BotApiStandin(
+        rate_limit_per_second=TELEGRAM_PER_SECOND, deliver_webhooks=True, webhook_pacing=PATIENT
+    ) as standin:
         for user_id in fanout:
             standin.user(user_id, f"P{user_id}")
         async with webhook_instances(standin, db_url, instances, pin=instances > 1, OUTBOX_POLL_SECONDS="1"):

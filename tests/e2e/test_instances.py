@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from benchmarks.fanout import FIRST_USER_ID
 from benchmarks.instances import (
+    PATIENT,
     RESULTS,
     Person,
     outbox_holder_pid,
@@ -62,7 +63,9 @@ async def test_two_instances_share_a_burst_and_a_fanout_once_within_telegrams_li
     planned_at = datetime.now(UTC) + timedelta(hours=1)
     meetings = await seed_burst_and_fanout(pg_url, 990, 5, planned_at)
     fanout = range(FIRST_USER_ID, FIRST_USER_ID + 990)
-    async with BotApiStandin(rate_limit_per_second=TELEGRAM_PER_SECOND, deliver_webhooks=True) as standin:
+    async with BotApiStandin(
+        rate_limit_per_second=TELEGRAM_PER_SECOND, deliver_webhooks=True, webhook_pacing=PATIENT
+    ) as standin:
         for user_id in fanout:
             standin.user(user_id, f"P{user_id}")
         # Pinned: update n goes to instance n % 2, so each person's steps alternate between the two.
@@ -94,7 +97,9 @@ async def test_one_of_two_instances_killed_in_the_middle_loses_no_registration_a
     planned_at = datetime.now(UTC) + timedelta(hours=1)
     meetings = await seed_burst_and_fanout(pg_url, 500, 4, planned_at)
     fanout = range(FIRST_USER_ID, FIRST_USER_ID + 500)
-    async with BotApiStandin(rate_limit_per_second=TELEGRAM_PER_SECOND, deliver_webhooks=True) as standin:
+    async with BotApiStandin(
+        rate_limit_per_second=TELEGRAM_PER_SECOND, deliver_webhooks=True, webhook_pacing=PATIENT
+    ) as standin:
         for user_id in fanout:
             standin.user(user_id, f"P{user_id}")
         # Not pinned: a retry of an update the dead instance never answered goes to the live one.
