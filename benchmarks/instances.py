@@ -155,11 +155,12 @@ async def webhook_instances(
             if instance.process.poll() is None:
                 instance.process.terminate()
         for instance in instances:
+            # Waited for off the event loop: the stand-in in this loop answers the stopping bot's last sends.
             try:
-                instance.process.wait(15)
+                await asyncio.to_thread(instance.process.wait, 15)
             except subprocess.TimeoutExpired:
                 instance.process.kill()
-                instance.process.wait(10)
+                await asyncio.to_thread(instance.process.wait, 10)
         await proxy.stop()
 
 
