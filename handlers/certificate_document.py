@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
-
-from handlers.pdf_document import FONT, new_document, to_bytes
 from handlers.qr_code import qr_png
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 _WIDTH = 297.0
 _MARGIN = 12.0
@@ -43,6 +44,9 @@ class CertificateContent:
 
 def certificate_pdf(content: CertificateContent) -> bytes:
     """The certificate's PDF (one page)."""
+    # fpdf2 brings fontTools and numpy (0.3 s and about 20 MB): loaded by the first document, not at boot.
+    from handlers.pdf_document import FONT, new_document, to_bytes
+
     pdf = new_document(landscape=True)
     pdf.set_auto_page_break(False)
     pdf.set_title(f"{content.title} {content.number_line}")
