@@ -24,7 +24,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import FINISH_SECONDS, finish_updates, initialised, until_stopped
+from bot.app import FINISH_SECONDS, finish_updates, freeze_start_up, initialised, until_stopped
 from bot.database import SCHEMA_HEAD, schema_version
 from bot.metrics import exposition
 from bot.settings import Settings
@@ -193,6 +193,6 @@ async def serving_webhook(
 
 async def run_webhook(application: Application, settings: Settings) -> int:
     """`python -m bot webhook`: serve until SIGTERM or SIGINT."""
-    async with serving_webhook(application, settings):
+    async with serving_webhook(application, settings, before_start=freeze_start_up):
         await until_stopped()
     return 0
