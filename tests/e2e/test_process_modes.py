@@ -122,13 +122,15 @@ def in_flight(standin: BotApiStandin, chat_id: int) -> bool:
     return any(c.status == 0 and int(c.params["chat_id"]) == chat_id for c in standin.calls_to("sendMessage"))
 
 
-async def test_sigterm_in_webhook_mode_finishes_the_update_in_flight_refuses_new_ones_and_exits_0(
-    standin, db_url, tmp_path
-) -> None:
-    siti, budi = standin.user(7301, "Siti"), standin.user(7302, "Budi")
+@asynccontextmanager
+async def webhook_process(
+    standin: BotApiStandin, db_url: str, tmp_path: Path, **settings: str
+) -> AsyncIterator[tuple[BotProcess, aiohttp.ClientSession, str]]:
+    """`python -m bot webhook` on a free port, once its /healthz answers 200: the process, a client
+    session and the server's base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    settings = {"WEBHOOK_URL": base, "WEBHOOK_SECRET": SECRET, "PORT": str(port)}
+    settings = {"WEBHOOK_URL": base, "WEBHOOK_SECRET": SECRET, "PORT": str(port), **settings}
     async with (
         bot_process(standin, db_url, tmp_path / "bot.log", "webhook", **settings) as bot,
         aiohttp.ClientSession() as session,
@@ -139,6 +141,14 @@ async def test_sigterm_in_webhook_mode_finishes_the_update_in_flight_refuses_new
             return await health(session, base) == 200
 
         await eventually(healthy, 3 * WAIT, f"/healthz did not answer 200\n{bot.log}")
+        yield bot, session, base
+
+
+async def test_sigterm_in_webhook_mode_finishes_the_update_in_flight_refuses_new_ones_and_exits_0(
+    standin, db_url, tmp_path
+) -> None:
+    siti, budi = standin.user(7301, "Siti"), standin.user(7302, "Budi")
+    async with webhook_process(standin, db_url, tmp_path) as (bot, session, base):
         [registered] = standin.calls_to("setWebhook")
         assert registered.params["url"] == base + webhook_path(SECRET)
         assert registered.params["secret_token"] == SECRET
@@ -175,21 +185,8 @@ async def test_a_webhook_process_logs_one_json_line_per_event_and_nothing_person
     tests/bot/test_logs.py; this one holds what the real process prints, start-up and shutdown included)."""
     name, phone = "Wulandari Kusumaningtyas", "0812-3456-7890"
     siti = standin.user(7341, "Ratnasari")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    settings = {"WEBHOOK_URL": base, "WEBHOOK_SECRET": SECRET, "PORT": str(port)}
-    settings |= {"LOG_FORMAT": "json", "LOG_LEVEL": "DEBUG"}
     standin.deliver_webhooks = True
-    async with (
-        bot_process(standin, db_url, tmp_path / "bot.log", "webhook", **settings) as bot,
-        aiohttp.ClientSession() as session,
-    ):
-
-        async def healthy() -> bool:
-            assert bot.process.poll() is None, bot.log
-            return await health(session, base) == 200
-
-        await eventually(healthy, 3 * WAIT, f"/healthz did not answer 200\n{bot.log}")
+    async with webhook_process(standin, db_url, tmp_path, LOG_FORMAT="json", LOG_LEVEL="DEBUG") as (bot, _, _):
         done = await register(siti, name=name, phone=phone)
         assert "Pendaftaran berhasil" in done.plain_text, siti.transcript()
         bot.process.send_signal(signal.SIGTERM)
