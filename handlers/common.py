@@ -309,7 +309,7 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
             first_contact = await is_first_contact(session, conversation)
             claimed = await claim_update(session, conversation, update.update_id, now)
             if not claimed and not await answer_lost(session, update.update_id):
-                log.info("update %s was applied before; skipped", update.update_id)
+                # Its one log line is the update processor's, with this outcome.
                 note_outcome("skipped-duplicate")
                 return
             turn = Turn(
@@ -324,9 +324,6 @@ def conversation_turn(handler: TurnHandler) -> UpdateHandler:
             )
             press = _press(update)
             if not claimed:
-                log.info(
-                    "update %s was applied before and its answer was lost; the step is asked again", update.update_id
-                )
                 note_outcome("lost-answer")
                 for hook in _LOST_ANSWER:
                     await hook(turn)

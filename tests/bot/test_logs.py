@@ -212,3 +212,8 @@ async def test_an_update_delivered_again_is_logged_as_a_skipped_duplicate(config
         entries = await bot.eventually(lambda s: asyncio.sleep(0, handled()), lambda entries: len(entries) == 2)
     # (Without its command entity the copy reads as plain text: the text step's handler took it.)
     assert entries[1]["outcome"] == "skipped-duplicate" and entries[1]["handler"] == "steps.on_text"
+    # One event, one line: nothing else is logged of the copy.
+    copy = entries[1]["update_id"]
+    logged = [json.loads(line) for line in configured.getvalue().splitlines()]
+    about = [e for e in logged if e.get("update_id") == copy or f"update {copy} " in e["event"]]
+    assert len(about) == 2, about
