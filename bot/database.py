@@ -17,6 +17,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. A database already there starts without importing Alembic, which would
 # stay resident for the life of the process (about 11 MB). A test keeps this equal to Alembic's head.
 SCHEMA_HEAD = "0010"
+# PostgreSQL advisory lock key taken while migrating: instances started together (a first deploy, a
+# rolling one) migrate one at a time. Any fixed number no other program on the database uses.
+MIGRATION_LOCK = 0x5348_4D5F_4D49_47  # "SHM_MIG"
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -91,6 +94,11 @@ async def migrate(engine: AsyncEngine) -> None:
     from alembic import command
 
     def upgrade(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # Held to the commit. Whoever waited then finds the schema current and has nothing to do
+            # (Alembic reads the version after the lock is granted); without it the second instance's
+            # first CREATE TABLE fails once the first commits. SQLite's BEGIN IMMEDIATE already does this.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
