@@ -49,6 +49,8 @@ _UNBOUNDED = sys.maxsize
 # Forget the flood state of people at rest once there are this many, so a bot that has talked to
 # many thousands of people keeps no state for each one forever.
 _STATE_CACHE = 1024
+# The handler named on the log line of a flood's skipped update that got the slow-down note instead.
+SLOW_DOWN_NOTE = "slow_down_note"
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if isinstance(update, Update) and _is_answered(update) and not self._admit(key, waiting):
             _discard(coroutine)
             handling.outcome = "skipped-flood"
-            note = self._note_instead(key, update)
+            note = self._note_instead(key, update, handling)
             if note is None:
                 return
             coroutine = note
@@ -223,18 +225,19 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         allowance.flooding = True
         return False
 
-    def _note_instead(self, key: int, update: Update) -> Awaitable[None] | None:
-        """The note to send in place of a skipped update, if this person has not just been sent one."""
+    def _note_instead(self, key: int, update: Update, handling: Handling) -> Awaitable[None] | None:
+        """The note to send in place of a skipped update, if this person has not just been sent one.
+
+        The update's one log line tells which: handler `slow_down_note` when the note went in its place."""
         self.skipped += 1
         allowance = self._allowances[key]
         now = asyncio.get_running_loop().time()
         if self.slow_down_note is None or (
             allowance.noted_at is not None and now - allowance.noted_at < self._rule.note_interval
         ):
-            log.info("update %s skipped: its sender floods the bot", update.update_id)
             return None
         allowance.noted_at = now
-        log.info("update %s skipped: its sender floods the bot; they are asked to slow down", update.update_id)
+        handling.handler = SLOW_DOWN_NOTE
         return self.slow_down_note(update)
 
     def _forget_people_at_rest(self, now: float) -> None:

@@ -13,7 +13,7 @@ import pytest
 from telegram import Chat, Message, Update, User
 
 from bot.logs import LIBRARY_LEVELS, configure_logging, exception_summary
-from bot.update_processor import FloodRule, HandledUpdate, PerChatUpdateProcessor
+from bot.update_processor import SLOW_DOWN_NOTE, FloodRule, HandledUpdate, PerChatUpdateProcessor
 from botapi_standin import BotApiStandin
 from handlers.common import recorded
 from tests.e2e.chat import next_with, register
@@ -105,7 +105,8 @@ def test_text_lines_show_the_fields_and_blank_the_token() -> None:
     assert TOKEN not in lines[1] and "[hidden]" in lines[1]
 
 
-def _personal(text: str) -> list[str]:
+def personal_details_in(text: str) -> list[str]:
+    """Which of the test participant's details (name, profile name, phone in any form) or the token the text holds."""
     found = [form for form in (*PHONE_FORMS, NAME, PROFILE_NAME, TOKEN) if form in text]
     # The token's secret half alone is a leak too.
     if TOKEN.split(":")[1] in text:
@@ -143,7 +144,7 @@ async def test_a_registration_an_export_and_an_announcement_log_nothing_personal
     assert all(e["outcome"] == "ok" and isinstance(e["duration_ms"], float) for e in handled), handled
     handlers = {e["handler"] for e in handled}
     assert {"shell.start", "steps.on_text", "staff.on_ekspor", "announcements.on_button"} <= handlers, handlers
-    leaks = [(line, _personal(line)) for line in lines if _personal(line)]
+    leaks = [(line, personal_details_in(line)) for line in lines if personal_details_in(line)]
     assert leaks == []
     # What reached the root logger, whichever handler prints it: the message and the exception as printed.
     assert caplog.records
@@ -151,7 +152,7 @@ async def test_a_registration_an_export_and_an_announcement_log_nothing_personal
         text = record.getMessage() + (
             exception_summary(record.exc_info[1]) if record.exc_info and record.exc_info[1] else ""
         )
-        assert _personal(text) == [], (record.name, text)
+        assert personal_details_in(text) == [], (record.name, text)
 
 
 def _message_update(update_id: int, user_id: int, text: str = "/bantuan") -> Update:
@@ -162,10 +163,16 @@ def _message_update(update_id: int, user_id: int, text: str = "/bantuan") -> Upd
 
 async def test_each_update_is_one_line_with_its_outcome(caplog: pytest.LogCaptureFixture) -> None:
     """ok with the handler's name, error for a handler that raised, unhandled when no handler took it,
-    skipped-flood for a flood's skipped updates."""
+    skipped-flood for a flood's skipped updates (handled by the slow-down note when it went instead)."""
     processor = PerChatUpdateProcessor(4, FloodRule(backlog=0, burst=1, per_second=0.001))
     seen: list[HandledUpdate] = []
     processor.observe = seen.append
+    noted: list[int] = []
+
+    async def slow_down_note(update: Update) -> None:
+        noted.append(update.update_id)
+
+    processor.slow_down_note = slow_down_note
 
     async def answer(update: Update, context: object) -> None:
         """Stands in for a handler."""
@@ -178,20 +185,26 @@ async def test_each_update_is_one_line_with_its_outcome(caplog: pytest.LogCaptur
         await processor.process_update(_message_update(1, 7), recorded(answer)(_message_update(1, 7), None))
         with pytest.raises(RuntimeError):
             await processor.process_update(_message_update(2, 8), recorded(fail)(_message_update(2, 8), None))
-        # Person 9 sends two at once: the second finds the first still waiting, and no token left.
+        # Person 9 sends three at once: the others find the first still waiting, and no token left.
+        # The first skipped gets the note in its place; the next, so soon after, nothing.
         first = asyncio.create_task(processor.process_update(_message_update(3, 9), asyncio.sleep(0.2)))
         await asyncio.sleep(0)
         await processor.process_update(_message_update(4, 9), asyncio.sleep(0))
+        await processor.process_update(_message_update(5, 9), asyncio.sleep(0))
         await first
     outcomes = {(h.update_id, h.kind, h.handler, h.outcome) for h in seen}
     assert outcomes == {
         (1, "message", "tests.bot.test_logs.test_each_update_is_one_line_with_its_outcome.<locals>.answer", "ok"),
         (2, "message", "tests.bot.test_logs.test_each_update_is_one_line_with_its_outcome.<locals>.fail", "error"),
         (3, "message", "none", "unhandled"),
-        (4, "message", "none", "skipped-flood"),
+        (4, "message", SLOW_DOWN_NOTE, "skipped-flood"),
+        (5, "message", "none", "skipped-flood"),
     }
-    lines = [r for r in caplog.records if r.getMessage() == "update handled"]
-    assert sorted(r.update_id for r in lines) == [1, 2, 3, 4]  # type: ignore[attr-defined]
+    assert noted == [4]
+    # One line an update, and no other.
+    lines = [r for r in caplog.records if r.name == "bot.update_processor"]
+    assert [r.getMessage() for r in lines] == ["update handled"] * 5
+    assert sorted(r.update_id for r in lines) == [1, 2, 3, 4, 5]  # type: ignore[attr-defined]
     assert all(isinstance(r.duration_ms, float) for r in lines)  # type: ignore[attr-defined]
 
 
