@@ -20,7 +20,7 @@ from telegram.error import Conflict, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.clock import Clock, SystemClock
-from bot.database import create_engine, migrate, session_factory
+from bot.database import create_engine, migrate, session_factory, start_up_turn
 from bot.file_worker import FileWorker
 from bot.metrics import METRICS, BotMetrics, MeteredRequest
 from bot.rate_limit import FloodLimiter
@@ -116,6 +116,8 @@ async def _on_startup(application: Application) -> None:
         # Read before the transaction, as every program file is: no lock is held while it is parsed.
         spec = read_program_file(services.settings.program_file)
         async with services.sessions() as session, session.begin():
+            # Instances started together on a new database: one loads it, the others find it there.
+            await start_up_turn(session)
             if await session.scalar(select(Program.id).limit(1)) is None:
                 report = await apply_program(session, spec, now=services.clock.now())
                 log.info("loaded program %s: %d meetings", report.program_code, len(report.created))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -17,9 +17,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. A database already there starts without importing Alembic, which would
 # stay resident for the life of the process (about 11 MB). A test keeps this equal to Alembic's head.
 SCHEMA_HEAD = "0010"
-# PostgreSQL advisory lock key taken while migrating: instances started together (a first deploy, a
-# rolling one) migrate one at a time. Any fixed number no other program on the database uses.
-MIGRATION_LOCK = 0x5348_4D5F_4D49_47  # "SHM_MIG"
+# PostgreSQL advisory lock key held by the start-up work that instances started together (a first
+# deploy, a rolling one) must do one at a time: migrating, loading the first program. Any fixed
+# number no other program on the database uses.
+START_UP_LOCK = 0x5348_4D5F_4D49_47  # "SHM_MIG"
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -94,14 +95,23 @@ async def migrate(engine: AsyncEngine) -> None:
     from alembic import command
 
     def upgrade(connection: Connection) -> None:
-        if connection.dialect.name == "postgresql":
-            # Held to the commit. Whoever waited then finds the schema current and has nothing to do
-            # (Alembic reads the version after the lock is granted); without it the second instance's
-            # first CREATE TABLE fails once the first commits. SQLite's BEGIN IMMEDIATE already does this.
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
     async with engine.begin() as connection:
+        # Whoever waited finds the schema current (Alembic reads the version once its turn comes);
+        # without the wait the second instance's first CREATE TABLE fails once the first commits.
+        await start_up_turn(connection)
         await connection.run_sync(upgrade)
+
+
+async def start_up_turn(connection: AsyncConnection | AsyncSession) -> None:
+    """Wait, to the end of the transaction, for other instances' start-up work (`START_UP_LOCK`).
+
+    On PostgreSQL an advisory lock held to the commit; SQLite's BEGIN IMMEDIATE already waits for
+    any other writer, other processes' included.
+    """
+    bind = connection.get_bind() if isinstance(connection, AsyncSession) else connection
+    if bind.dialect.name == "postgresql":
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": START_UP_LOCK})

@@ -10,16 +10,21 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
+from benchmarks.harness import drop_schema
 from bot.app import EXIT_CONFLICT
+from bot.database import create_engine
 from bot.settings import PROJECT_ROOT
 from bot.webhook import SECRET_HEADER, webhook_path
 from botapi_standin import WAIT, BotApiStandin
+from models.program import Meeting, Program
 from tests.bot.test_logs import NAME, PHONE_TYPED, PROFILE_NAME, personal_details_in
 from tests.e2e.chat import register
 from tests.e2e.conftest import TOKEN
@@ -136,13 +141,18 @@ async def webhook_process(
         bot_process(standin, db_url, tmp_path / "bot.log", "webhook", **settings) as bot,
         aiohttp.ClientSession() as session,
     ):
-
-        async def healthy() -> bool:
-            assert bot.process.poll() is None, bot.log
-            return await health(session, base) == 200
-
-        await eventually(healthy, 3 * WAIT, f"/healthz did not answer 200\n{bot.log}")
+        await serving(bot, session, base)
         yield bot, session, base
+
+
+async def serving(bot: BotProcess, session: aiohttp.ClientSession, base: str) -> None:
+    """Wait until the webhook process's /healthz answers 200; fail if the process ends first."""
+
+    async def healthy() -> bool:
+        assert bot.process.poll() is None, bot.log
+        return await health(session, base) == 200
+
+    await eventually(healthy, 3 * WAIT, f"/healthz did not answer 200\n{bot.log}")
 
 
 async def test_sigterm_in_webhook_mode_finishes_the_update_in_flight_refuses_new_ones_and_exits_0(
@@ -200,6 +210,44 @@ async def test_a_webhook_process_logs_one_json_line_per_event_and_nothing_person
     assert all(e["outcome"] == "ok" and isinstance(e["duration_ms"], float) for e in handled), handled
     assert {e["kind"] for e in handled} == {"message", "callback_query"}
     assert [(line, personal_details_in(line)) for line in lines if personal_details_in(line)] == []
+
+
+async def test_instances_started_together_on_a_new_database_migrate_and_load_the_program_once(
+    standin, db_url, tmp_path
+) -> None:
+    """A first deploy starts every instance at once on an empty database: one migrates and loads the
+    shipped program while the others wait their turn (`bot.database.start_up_turn`), and all serve."""
+    if make_url(db_url).get_backend_name() == "sqlite":
+        db_url = f"sqlite+aiosqlite:///{tmp_path / 'new.sqlite3'}"
+    else:
+        await drop_schema(db_url)
+    ports: set[int] = set()
+    while len(ports) < 3:
+        ports.add(free_port())
+    async with AsyncExitStack() as started, aiohttp.ClientSession() as session:
+        instances = [
+            await started.enter_async_context(
+                bot_process(
+                    standin,
+                    db_url,
+                    tmp_path / f"instance{port}.log",
+                    "webhook",
+                    WEBHOOK_URL=f"http://127.0.0.1:{port}",
+                    WEBHOOK_SECRET=SECRET,
+                    PORT=str(port),
+                )
+            )
+            for port in ports
+        ]
+        for instance, port in zip(instances, ports, strict=True):
+            await serving(instance, session, f"http://127.0.0.1:{port}")
+    engine = create_engine(db_url)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.scalar(select(func.count()).select_from(Program)) == 1
+            assert await connection.scalar(select(func.count()).select_from(Meeting)) == 38
+    finally:
+        await engine.dispose()
 
 
 async def test_sigterm_while_polling_finishes_the_update_in_flight_and_exits_0(standin, db_url, tmp_path) -> None:
